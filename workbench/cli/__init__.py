@@ -1,0 +1,73 @@
+"""Command line: `workbench [PATH...]` opens the app; `workbench <command> ...` runs headless.
+
+Subcommands live one per module in `workbench/cli/commands/`; each module defines
+NAME, HELP, ORDER, `register(parser)` and `run(args) -> int`. They are discovered here,
+so adding a command touches no shared file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+from types import ModuleType
+
+from workbench.core.errors import WorkbenchError
+
+
+def _commands() -> list[ModuleType]:
+    from workbench.cli import commands
+
+    found = []
+    for info in pkgutil.iter_modules(commands.__path__):
+        if info.name.startswith("_"):
+            continue
+        mod = importlib.import_module(f"workbench.cli.commands.{info.name}")
+        if hasattr(mod, "NAME") and hasattr(mod, "run"):
+            found.append(mod)
+    return sorted(found, key=lambda m: (getattr(m, "ORDER", 100), m.NAME))
+
+
+def build_parser(commands: list[ModuleType]) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="workbench",
+        description="A terminal workbench for WebAssembly edge handlers. "
+        "Without a command, opens the app on PATH... (default: the bundled samples).",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for mod in commands:
+        p = sub.add_parser(mod.NAME, help=mod.HELP, description=mod.HELP)
+        mod.register(p)
+        p.set_defaults(_run=mod.run)
+    return parser
+
+
+def app_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="workbench", add_help=False)
+    parser.add_argument("paths", nargs="*", help="workspace or module folders")
+    parser.add_argument("--theme", help="theme name (see themes/)")
+    parser.add_argument("--no-replay", action="store_true",
+                        help="do not replay saved requests after each rebuild")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    commands = _commands()
+    names = {m.NAME for m in commands}
+    try:
+        if argv and (argv[0] in names or argv[0] in ("-h", "--help")):
+            args = build_parser(commands).parse_args(argv)
+            return int(args._run(args) or 0)
+        from workbench.cli.app_launch import launch
+
+        return launch(app_parser().parse_args(argv))
+    except WorkbenchError as err:
+        print(f"workbench: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("workbench: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,125 @@
+"""Typed errors a user can cause. Each carries where it happened and what to do next.
+
+The CLI and the TUI render `str(err)` (message + location + hint) and never a traceback
+for these. Runtime failures of a *handler* (trap, timeout, memory) are not exceptions:
+they are values in a run result, see `workbench.core.runtime`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+class WorkbenchError(Exception):
+    """Base of every user-facing error.
+
+    `kind` is a short stable identifier used in JSON output ("malformed", "config", ...).
+    `where` is a human location ("app.wasm @ 0x1a3", "module.toml: limits.fuel").
+    `hint` says what to do next.
+    """
+
+    kind = "error"
+
+    def __init__(self, message: str, *, where: str | None = None, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.where = where
+        self.hint = hint
+
+    def __str__(self) -> str:
+        text = f"{self.where}: {self.message}" if self.where else self.message
+        if self.hint:
+            text += f"\n  hint: {self.hint}"
+        return text
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "message": self.message, "where": self.where,
+                "hint": self.hint}
+
+
+class MalformedModule(WorkbenchError):
+    """A wasm binary that cannot be read. `offset` is the byte offset of the problem."""
+
+    kind = "malformed"
+
+    def __init__(self, message: str, offset: int, *, file: str | None = None,
+                 hint: str | None = None):
+        self.offset = offset
+        self.file = file
+        where = f"{file} @ 0x{offset:x}" if file else f"@ 0x{offset:x}"
+        super().__init__(message, where=where, hint=hint)
+
+    def with_file(self, file: str) -> MalformedModule:
+        return MalformedModule(self.message, self.offset, file=file, hint=self.hint)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "offset": self.offset, "message": self.message}
+
+
+class ConfigError(WorkbenchError):
+    """A mistake in workbench.toml / module.toml / a theme file: names file and key."""
+
+    kind = "config"
+
+    def __init__(self, message: str, *, file: str, key: str | None = None,
+                 line: int | None = None, hint: str | None = None):
+        self.file, self.key, self.line = file, key, line
+        where = file + (f":{line}" if line else "") + (f": {key}" if key else "")
+        super().__init__(message, where=where, hint=hint)
+
+
+class RequestFileError(WorkbenchError):
+    """A saved-request file (.hurl / .http / curl) that cannot be used: names file:line."""
+
+    kind = "request_file"
+
+    def __init__(self, message: str, *, file: str, line: int, hint: str | None = None):
+        self.file, self.line = file, line
+        super().__init__(message, where=f"{file}:{line}", hint=hint)
+
+
+class HooksError(WorkbenchError):
+    """An invalid hooks file: names the file, the rule and the field."""
+
+    kind = "hooks"
+
+    def __init__(self, message: str, *, file: str, rule: str | None = None,
+                 field: str | None = None, hint: str | None = None):
+        self.file, self.rule, self.field = file, rule, field
+        where = file
+        if rule:
+            where += f": rule {rule!r}"
+        if field:
+            where += f", field {field!r}"
+        super().__init__(message, where=where, hint=hint)
+
+
+class ToolchainMissing(WorkbenchError):
+    """A build needs a toolchain that is not installed; `hint` says how to install it."""
+
+    kind = "toolchain"
+
+
+class BuildFailed(WorkbenchError):
+    """A build ran and failed. `diagnostics` are parsed compiler messages, `output` is whole."""
+
+    kind = "build"
+
+    def __init__(self, message: str, *, output: str = "", diagnostics: tuple = (),
+                 where: str | None = None, hint: str | None = None):
+        self.output = output
+        self.diagnostics = diagnostics
+        super().__init__(message, where=where, hint=hint)
+
+
+class AbiMismatch(WorkbenchError):
+    """A module that fits no known handler ABI: says what was expected and what was found."""
+
+    kind = "abi"
+
+
+class UsageError(WorkbenchError):
+    """A bad command-line argument combination or a missing file."""
+
+    kind = "usage"

@@ -1,0 +1,1 @@
+"""Handler ABIs, host bindings, harness, limits, chaos, statistics."""
