@@ -1,0 +1,163 @@
+"""module.toml / workbench.toml loading: defaults, inference, and errors naming file + key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from workbench.config import load_module, load_workspace
+from workbench.core.errors import ConfigError
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _module(tmp_path: Path, toml: str, files: dict[str, str] | None = None) -> Path:
+    folder = tmp_path / "m"
+    folder.mkdir(exist_ok=True)
+    (folder / "module.toml").write_text(toml)
+    for name, text in (files or {"main.c": "int x;"}).items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text)
+    return folder
+
+
+def test_full_module_toml(tmp_path: Path) -> None:
+    folder = _module(tmp_path, """
+name = "api"
+toolchain = "c"
+sources = ["src/*.c"]
+profile = "debug"
+abi = "edge"
+flags = ["-DFOO=1"]
+[budget]
+max_bytes = 10000
+[budget.sections]
+data = 400
+[limits]
+timeout_ms = 20
+fuel = 5000
+[chaos]
+kv_failure_rate = 0.25
+latency_ms = { kv_get = 5 }
+""", {"src/main.c": "", "hooks.toml": "", "requests/a.hurl": "GET /\n"})
+    cfg = load_module(folder)
+    assert cfg.name == "api" and cfg.toolchain == "c" and cfg.profile == "debug"
+    assert cfg.sources == ("src/*.c",) and cfg.flags == ("-DFOO=1",)
+    assert cfg.budget.max_bytes == 10000 and cfg.budget.sections == {"data": 400}
+    assert cfg.limits.timeout_ms == 20 and cfg.limits.fuel == 5000
+    assert cfg.limits.memory_bytes == 64 * 1024 * 1024  # default kept
+    assert cfg.chaos.kv_failure_rate == 0.25 and cfg.chaos.latency_ms == {"kv_get": 5.0}
+    assert cfg.output == folder.resolve() / "build" / "api.wasm"
+    assert cfg.hooks == folder.resolve() / "hooks.toml"
+    assert cfg.requests == folder.resolve() / "requests"
+    assert cfg.to_json()["limits"]["fuel"] == 5000
+
+
+@pytest.mark.parametrize("toml, key, allowed", [
+    ('toolchain = "go"', "toolchain", "wat, c, zig"),
+    ('profile = "fast"', "profile", "debug, release"),
+    ('abi = "wasi"', "abi", "edge, wagi, auto"),
+    ('target = "wasm64"', "target", "wasm32-freestanding"),
+    ('colour = "red"', "colour", "allowed keys here: name"),
+    ("[limits]\nfuel = -3", "limits.fuel", "got -3"),
+    ("[limits]\ntimeout = 3", "limits.timeout", "timeout_ms"),
+    ("[budget]\nmax_bytes = \"big\"", "budget.max_bytes", "got 'big'"),
+    ("[chaos]\nkv_failure_rate = 2.0", "chaos.kv_failure_rate", "got 2.0"),
+    ("[chaos]\nlatency_ms = { kv_gets = 5 }", "chaos.latency_ms.kv_gets", "kv_get"),
+    ('name = "a b"', "name", "letters, digits"),
+    ('toolchain = "command"', "command", "make wasm"),
+    ('hooks = "nope.toml"', "hooks", "relative to"),
+])
+def test_mistakes_name_file_key_and_allowed(tmp_path: Path, toml: str, key: str,
+                                            allowed: str) -> None:
+    folder = _module(tmp_path, toml)
+    with pytest.raises(ConfigError) as info:
+        load_module(folder)
+    err = info.value
+    assert err.file == str(folder.resolve() / "module.toml")
+    assert err.key == key
+    assert allowed in str(err)
+    assert err.line is not None and err.line >= 1
+
+
+def test_toml_syntax_error_has_line(tmp_path: Path) -> None:
+    folder = _module(tmp_path, 'name = "x"\n\ntoolchain = = "c"\n')
+    with pytest.raises(ConfigError) as info:
+        load_module(folder)
+    assert info.value.line == 3 and "invalid TOML" in str(info.value)
+
+
+@pytest.mark.parametrize("files, toolchain", [
+    ({"main.c": "int x;"}, "c"),
+    ({"only.wat": "(module)"}, "wat"),
+    ({"main.zig": ""}, "zig"),
+    ({"Cargo.toml": "[package]"}, "rust"),
+    ({"asconfig.json": "{}"}, "assemblyscript"),
+])
+def test_folder_without_module_toml_uses_defaults(tmp_path: Path, files: dict[str, str],
+                                                  toolchain: str) -> None:
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    cfg = load_module(tmp_path)
+    assert cfg.toolchain == toolchain
+    assert cfg.name == tmp_path.name and cfg.config_file is None
+    assert cfg.profile == "release" and cfg.abi == "auto"
+
+
+def test_folder_with_nothing_obvious_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "a.wat").write_text("")
+    (tmp_path / "b.wat").write_text("")  # two candidates: not obvious
+    with pytest.raises(ConfigError, match="no obvious source"):
+        load_module(tmp_path)
+
+
+def test_wagi_abi_defaults_to_wasi_target(tmp_path: Path) -> None:
+    assert load_module(_module(tmp_path, 'abi = "wagi"')).target == "wasm32-wasi"
+
+
+def test_workspace_file(tmp_path: Path) -> None:
+    for name in ("one", "two"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "main.c").write_text("")
+    (tmp_path / "workbench.toml").write_text(
+        'modules = ["one", "tw*"]\ndebounce_ms = 20\n[variables]\nhost = "h"\nport = 8080\n'
+        "[chaos]\nkv_failure_rate = 0.5\n")
+    ws = load_workspace([tmp_path])
+    assert [m.name for m in ws.modules] == ["one", "two"]
+    assert ws.debounce_ms == 20 and ws.variables == {"host": "h", "port": "8080"}
+    assert ws.modules[0].chaos.kv_failure_rate == 0.5  # workspace chaos is the base
+    assert ws.settings["replay_on_build"] is True
+
+
+def test_workspace_errors(tmp_path: Path) -> None:
+    (tmp_path / "workbench.toml").write_text('modules = ["missing"]\n')
+    with pytest.raises(ConfigError) as info:
+        load_workspace([tmp_path])
+    assert info.value.key == "modules" and info.value.line == 1
+    (tmp_path / "workbench.toml").write_text("debounce_ms = 99999\n")
+    with pytest.raises(ConfigError, match="debounce_ms"):
+        load_workspace([tmp_path])
+
+
+def test_folder_of_modules_and_duplicates(tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "x.wat").write_text("(module)")
+    ws = load_workspace([tmp_path])
+    assert [m.name for m in ws.modules] == ["a", "b"] and ws.config_file is None
+    (tmp_path / "b" / "module.toml").write_text('name = "a"\n')
+    with pytest.raises(ConfigError, match="two modules are named 'a'"):
+        load_workspace([tmp_path])
+
+
+def test_missing_path(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="no such file"):
+        load_workspace([tmp_path / "nope"])
+
+
+def test_sample_workspace_loads() -> None:
+    ws = load_workspace([REPO / "sample_modules"])
+    names = {m.name for m in ws.modules}
+    assert "hello-wat" in names
+    assert ws.variables.get("host")
