@@ -1,0 +1,70 @@
+"""Turn a wasm module's `.debug_*` custom sections into a pyelftools `DWARFInfo`.
+
+pyelftools reads DWARF out of any container once each section is handed over as a
+`DebugSectionDescriptor` (a stream plus its size). Wasm has no ELF around the DWARF, so
+the custom sections' contents are wrapped here: wasm32 means 4-byte addresses and little
+endian. Sections that are absent are passed as None, which pyelftools accepts.
+"""
+
+from __future__ import annotations
+
+import io
+
+from elftools.dwarf.dwarfinfo import DebugSectionDescriptor, DwarfConfig, DWARFInfo
+
+from workbench.core.wasm.model import Module
+
+# DWARFInfo keyword argument -> custom section name in a wasm module.
+_SECTIONS = {
+    "debug_info_sec": ".debug_info",
+    "debug_aranges_sec": ".debug_aranges",
+    "debug_abbrev_sec": ".debug_abbrev",
+    "debug_str_sec": ".debug_str",
+    "debug_loc_sec": ".debug_loc",
+    "debug_ranges_sec": ".debug_ranges",
+    "debug_line_sec": ".debug_line",
+    "debug_pubtypes_sec": ".debug_pubtypes",
+    "debug_pubnames_sec": ".debug_pubnames",
+    "debug_addr_sec": ".debug_addr",
+    "debug_str_offsets_sec": ".debug_str_offsets",
+    "debug_line_str_sec": ".debug_line_str",
+    "debug_loclists_sec": ".debug_loclists",
+    "debug_rnglists_sec": ".debug_rnglists",
+    "debug_types_sec": ".debug_types",
+}
+# Sections pyelftools knows but that never carry code attribution in wasm.
+_ALWAYS_NONE = ("debug_frame_sec", "eh_frame_sec", "debug_sup_sec", "gnu_debugaltlink_sec")
+
+WASM_DWARF_CONFIG = DwarfConfig(little_endian=True, machine_arch="wasm32",
+                                default_address_size=4)
+
+
+def has_dwarf(module: Module) -> bool:
+    """True when the module carries compile units (a `.debug_info` section)."""
+    return module.custom(".debug_info") is not None
+
+
+def debug_section_sizes(module: Module) -> dict[str, int]:
+    """Payload size of every `.debug_*` custom section (name included, like objdump)."""
+    return {s.name: s.size for s in module.sections
+            if s.is_custom and s.name.startswith(".debug_")}
+
+
+def load_dwarf(module: Module) -> DWARFInfo | None:
+    """A DWARFInfo over the module's debug sections, or None without `.debug_info`.
+
+    The contents are copied once into BytesIO streams: pyelftools seeks and reads, and a
+    memoryview over the whole file cannot be handed to it safely as a stream.
+    """
+    if not has_dwarf(module):
+        return None
+    kwargs: dict[str, DebugSectionDescriptor | None] = {k: None for k in _ALWAYS_NONE}
+    for arg, name in _SECTIONS.items():
+        view = module.custom(name)
+        if view is None:
+            kwargs[arg] = None
+            continue
+        raw = bytes(view)
+        kwargs[arg] = DebugSectionDescriptor(stream=io.BytesIO(raw), name=name,
+                                             global_offset=None, size=len(raw), address=0)
+    return DWARFInfo(config=WASM_DWARF_CONFIG, **kwargs)  # type: ignore[arg-type]
