@@ -11,8 +11,9 @@ from workbench.core.wasm.model import (
     Module,
     Section,
 )
+from workbench.core.wasm.reader import parse_module
 
 __all__ = [
     "SECTION_NAMES", "CoreModuleRef", "DataSegment", "Export", "Function", "FuncType",
-    "Import", "Module", "Section",
+    "Import", "Module", "Section", "parse_module",
 ]

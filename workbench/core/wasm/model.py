@@ -58,8 +58,11 @@ class Section:
 class FuncType:
     params: tuple[str, ...]
     results: tuple[str, ...]
+    kind: str = "func"  # "struct" / "array" for GC types (params/results then empty)
 
     def __str__(self) -> str:
+        if self.kind != "func":
+            return self.kind
         res = self.results[0] if len(self.results) == 1 else "(" + ", ".join(self.results) + ")"
         return "(" + ", ".join(self.params) + ") -> " + res
 
@@ -142,6 +145,23 @@ class Module:
     target_features: tuple[str, ...] = ()
     components: tuple[CoreModuleRef, ...] = ()
     data: memoryview | bytes = b""  # the whole file, not copied
+    # added by the reader (issue 2); rendered like Import.type
+    tables: tuple[str, ...] = ()  # "funcref 1..", imported first
+    memories: tuple[str, ...] = ()  # "1..16", "i64 1.. shared", imported first
+    globals: tuple[str, ...] = ()  # "mut i32", imported first
+    start: int | None = None  # start function index
+    element_segments: int = 0
+    data_count: int | None = None
+    imported_functions: int = 0
+    global_names: dict[int, str] = field(default_factory=dict)
+    # problems in custom sections (name, producers, ...): the module is still usable
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def code_size(self) -> int:
+        """Payload bytes of the code section (0 when absent)."""
+        s = self.section("code")
+        return s.size if s is not None else 0
 
     def section(self, name: str) -> Section | None:
         """First section with this name ("code", "data", ".debug_info", ...)."""
