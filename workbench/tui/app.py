@@ -1,0 +1,162 @@
+"""The workbench app: a module list on the left, one tab per view on the right.
+
+Startup paints first and works after: `on_mount` only registers themes and schedules the
+workspace read; every parse, build, bench and replay runs in a thread worker
+(`workers.WorkerMixin`) that posts a typed message (`messages.py`). Views render frozen
+core results kept in `ModuleState`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+
+from workbench.tui import themes
+from workbench.tui.commands import WorkbenchCommands
+from workbench.tui.handlers import HandlerMixin
+from workbench.tui.state import ModuleState
+from workbench.tui.widgets.build_view import BuildView
+from workbench.tui.widgets.hooks_view import HooksView
+from workbench.tui.widgets.module_list import ModuleList
+from workbench.tui.widgets.requests_view import RequestsView
+from workbench.tui.widgets.runtime_view import RuntimeView
+from workbench.tui.widgets.signatures_view import SignaturesView
+from workbench.tui.widgets.size_view import SizeView
+from workbench.tui.widgets.view import View
+from workbench.tui.workers import WorkerMixin
+
+VIEWS: list[tuple[str, str, type[View]]] = [
+    ("size", "Size", SizeView), ("signatures", "Signatures", SignaturesView),
+    ("runtime", "Runtime", RuntimeView), ("requests", "Requests", RequestsView),
+    ("hooks", "Hooks", HooksView), ("build", "Build", BuildView),
+]
+
+
+class WorkbenchApp(HandlerMixin, WorkerMixin, App[int]):
+    """The whole loop on one screen: save, see the size change, the replay, the latency."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "workbench"
+    COMMANDS = App.COMMANDS | {WorkbenchCommands}
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("question_mark,f1", "help", "Help", key_display="?", id="help"),
+        Binding("b", "build", "Build", id="build"),
+        Binding("r", "replay_all", "Replay", id="replay"),
+        Binding("a", "toggle_auto_replay", "Auto-replay", id="auto_replay"),
+        Binding("m", "focus_modules", "Modules", id="modules"),
+        Binding("t", "change_theme", "Theme", show=False, id="theme"),
+        *[Binding(str(i + 1), f"show_view('{vid}')", title[:5], id=f"view_{vid}")
+          for i, (vid, title, _) in enumerate(VIEWS)],
+    ]
+
+    def __init__(self, paths: list[Path] | None = None, theme: str | None = None,
+                 auto_replay: bool = True, watch: bool = True) -> None:
+        super().__init__()
+        self.paths = paths
+        self.requested_theme = theme
+        self.auto_replay = auto_replay
+        self.watch_sources = watch
+        self.modules: dict[str, ModuleState] = {}
+        self.workspace: object | None = None
+        self.selected: str | None = None
+        self._dirty: set[str] = set()
+        self._theme_ready = False
+        self.theme_problems: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="main"):
+            with Vertical(id="sidebar"):
+                yield ModuleList(id="modules")
+                yield Static(id="status")
+            with TabbedContent(id="views"):
+                for vid, title, cls in VIEWS:
+                    with TabPane(title, id=f"tab-{vid}"):
+                        yield cls(id=f"view-{vid}")
+        yield Footer()
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return dict(themes.APP_VARIABLES)
+
+    def on_mount(self) -> None:
+        self._setup_themes()
+        self.query_one(ModuleList).focus()
+        self._update_status()
+        self.call_after_refresh(self.start_discovery)
+
+    def _setup_themes(self) -> None:
+        loaded = themes.load_themes()
+        for theme in loaded.themes:
+            self.register_theme(theme)
+        self.theme_problems = loaded.problems
+        for problem in loaded.problems:
+            self.notify(problem, title="Theme file skipped", severity="warning", timeout=8)
+        wanted = self.requested_theme or themes.saved_theme() or themes.DEFAULT_THEME
+        if wanted not in self.available_themes:
+            self.notify(f"Unknown theme {wanted!r}; using {themes.DEFAULT_THEME}.",
+                        severity="warning")
+            wanted = themes.DEFAULT_THEME if themes.DEFAULT_THEME in self.available_themes \
+                else "textual-dark"
+        self.theme = wanted
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        self._theme_ready = True
+
+    def _theme_changed(self, theme: object) -> None:
+        if self._theme_ready:
+            themes.save_theme(self.theme)
+            self.mark_all_dirty()
+
+    # ----- views -------------------------------------------------------------------
+    def view(self, vid: str) -> View:
+        return self.query_one(f"#view-{vid}", View)
+
+    def active_view_id(self) -> str:
+        active = self.query_one("#views", TabbedContent).active or "tab-size"
+        return active.removeprefix("tab-")
+
+    def refresh_views(self, name: str | None = None) -> None:
+        """Re-render the active view now and the others when they are next shown."""
+        if name is not None and name != self.selected:
+            return
+        self._dirty = {vid for vid, _, _ in VIEWS}
+        self._show_dirty(self.active_view_id())
+
+    def mark_all_dirty(self) -> None:
+        self.refresh_views(self.selected)
+
+    def _show_dirty(self, vid: str) -> None:
+        if vid in self._dirty:
+            self._dirty.discard(vid)
+            self.view(vid).show(self.modules.get(self.selected or ""))
+
+    @on(TabbedContent.TabActivated, "#views")
+    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        self._show_dirty(str(event.pane.id).removeprefix("tab-"))
+
+    @on(ModuleList.Selected)
+    def _module_selected(self, event: ModuleList.Selected) -> None:
+        if event.name != self.selected:
+            self.selected = event.name
+            self.sub_title = event.name
+            self.refresh_views()
+
+    def _update_status(self) -> None:
+        auto = "on" if self.auto_replay else "off"
+        count = len(self.modules)
+        text = f"{count} module{'s' if count != 1 else ''} · auto-replay {auto}"
+        self.query_one("#status", Static).update(text)
+
+
+def run_app(paths: list[str] | list[Path] | None = None, theme: str | None = None,
+            auto_replay: bool = True) -> int:
+    """Entry point used by `workbench [PATH...]`."""
+    app = WorkbenchApp([Path(p) for p in paths] if paths else None, theme=theme,
+                       auto_replay=auto_replay)
+    result = app.run()
+    return int(result or 0)

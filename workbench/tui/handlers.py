@@ -1,0 +1,124 @@
+"""Message handlers and actions of WorkbenchApp: update `ModuleState`, refresh, notify.
+
+Everything here runs on the UI thread and is quick: it stores results that workers
+computed and asks the views to re-render.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from workbench.tui.messages import (
+    BuildFailedMsg,
+    BuildFinished,
+    BuildStarted,
+    CoreProblem,
+    ModulesFound,
+)
+from workbench.tui.state import signed, size_text
+from workbench.tui.widgets.module_list import ModuleList
+
+if TYPE_CHECKING:
+    from workbench.tui.app import WorkbenchApp
+
+
+class HandlerMixin:
+    """Reactions to worker messages, and the app-wide actions."""
+
+    def on_modules_found(self: WorkbenchApp, msg: ModulesFound) -> None:
+        self.workspace = msg.workspace
+        self.modules = {m.name: m for m in msg.modules}
+        table = self.query_one(ModuleList)
+        table.set_modules(msg.modules)
+        for problem in msg.problems:
+            self.notify(problem, severity="warning")
+        if not msg.modules:
+            self.notify("No modules here: pass a folder with module.toml or a workbench.toml.",
+                        title="Empty workspace", severity="warning", timeout=10)
+        elif self.selected is None:
+            self.selected = msg.modules[0].name
+            self.sub_title = self.selected
+        self._update_status()
+        self.refresh_views()
+        for name in self.modules:
+            self.build_worker(name, "startup")
+        self.start_watching()
+
+    def on_build_started(self: WorkbenchApp, msg: BuildStarted) -> None:
+        state = self.modules.get(msg.name)
+        if state is None:
+            return
+        state.build = "building"
+        self.query_one(ModuleList).update_module(state)
+        self.refresh_views(msg.name)
+
+    def on_build_finished(self: WorkbenchApp, msg: BuildFinished) -> None:
+        state = self.modules.get(msg.name)
+        if state is None:
+            return
+        if state.module is not None:
+            state.prev_module, state.prev_report, state.prev_size = (
+                state.module, state.report, state.size)
+        state.wasm, state.wasm_path, state.module = msg.wasm, msg.wasm_path, msg.module
+        state.report, state.abi, state.build_result = msg.report, msg.abi, msg.result
+        state.extras, state.size = msg.extras, len(msg.wasm)
+        state.build, state.build_error, state.error = "ok", None, None
+        state.builds += 1
+        self.query_one(ModuleList).update_module(state)
+        self.refresh_views(msg.name)
+        if msg.trigger != "startup":
+            delta = state.delta
+            change = f" ({signed(delta)} B)" if delta is not None else ""
+            self.notify(f"{msg.name}: rebuilt, {size_text(state.size)}{change}",
+                        title="Build ok", timeout=4)
+        self.after_build(msg.name, msg.trigger)
+
+    def on_build_failed_msg(self: WorkbenchApp, msg: BuildFailedMsg) -> None:
+        state = self.modules.get(msg.name)
+        if state is None:
+            return
+        state.build = "stale" if state.module is not None else "failed"
+        state.build_error = msg.error
+        state.error = str(msg.error).splitlines()[0] if str(msg.error) else "build failed"
+        self.query_one(ModuleList).update_module(state)
+        self.refresh_views(msg.name)
+        self.notify(str(msg.error), title=f"{msg.name}: build failed", severity="error",
+                    timeout=8)
+
+    def on_core_problem(self: WorkbenchApp, msg: CoreProblem) -> None:
+        self.notify(msg.text, title=msg.title, severity="error", timeout=8)
+
+    # ----- actions ---------------------------------------------------------------
+    def action_build(self: WorkbenchApp) -> None:
+        """Rebuild the selected module now."""
+        if self.selected in self.modules:
+            self.build_worker(self.selected, "manual")
+
+    def action_show_view(self: WorkbenchApp, vid: str) -> None:
+        from textual.widgets import TabbedContent
+
+        self.query_one("#views", TabbedContent).active = f"tab-{vid}"
+
+    def action_focus_modules(self: WorkbenchApp) -> None:
+        self.query_one(ModuleList).focus()
+
+    def action_toggle_auto_replay(self: WorkbenchApp) -> None:
+        self.auto_replay = not self.auto_replay
+        self._update_status()
+        self.notify(f"Auto-replay after each build: {'on' if self.auto_replay else 'off'}")
+
+    def action_help(self: WorkbenchApp) -> None:
+        from workbench.tui.screens.help import HelpScreen
+
+        view = self.view(self.active_view_id())
+        self.push_screen(HelpScreen(view.TITLE, view.HELP))
+
+    # Hooks filled in by later parts (replay, watch); safe no-ops until then.
+    def after_build(self: WorkbenchApp, name: str, trigger: str) -> None:
+        pass
+
+    def start_watching(self: WorkbenchApp) -> None:
+        pass
+
+    def action_replay_all(self: WorkbenchApp) -> None:
+        self.notify("Replay is not available yet.", severity="warning")

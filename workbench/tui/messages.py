@@ -1,0 +1,107 @@
+"""Typed messages that thread workers post to the app.
+
+Workers never touch widgets: they call a core function and post one of these with the
+frozen result. The app updates `ModuleState` and refreshes the views on the UI thread.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.message import Message
+
+from workbench.tui.state import ModuleState
+
+
+class ModulesFound(Message):
+    """The workspace was read: these modules exist (nothing built yet)."""
+
+    def __init__(self, modules: list[ModuleState], workspace: Any | None,
+                 problems: list[str]) -> None:
+        super().__init__()
+        self.modules = modules
+        self.workspace = workspace
+        self.problems = problems
+
+
+class BuildStarted(Message):
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+
+
+class BuildFinished(Message):
+    """A build (or a load of an existing .wasm) produced a module that was inspected."""
+
+    def __init__(self, name: str, *, wasm: bytes, wasm_path: Any, module: Any,
+                 report: Any, abi: Any, result: Any, trigger: str,
+                 extras: dict[str, Any] | None = None) -> None:
+        super().__init__()
+        self.name = name
+        self.wasm = wasm
+        self.wasm_path = wasm_path
+        self.module = module
+        self.report = report
+        self.abi = abi
+        self.result = result
+        self.trigger = trigger  # "startup" | "manual" | "watch"
+        self.extras = extras or {}
+
+
+class BuildFailedMsg(Message):
+    """A build failed; the last good module stays in service (marked stale)."""
+
+    def __init__(self, name: str, error: Any, trigger: str) -> None:
+        super().__init__()
+        self.name = name
+        self.error = error
+        self.trigger = trigger
+
+
+class RunFinished(Message):
+    def __init__(self, name: str, request: Any, result: Any) -> None:
+        super().__init__()
+        self.name = name
+        self.request = request
+        self.result = result
+
+
+class BenchProgress(Message):
+    """Live bench figures: `stats` is whatever the harness reported so far."""
+
+    def __init__(self, name: str, mode: str, done: int, total: int, stats: Any,
+                 final: bool = False) -> None:
+        super().__init__()
+        self.name = name
+        self.mode = mode
+        self.done = done
+        self.total = total
+        self.stats = stats
+        self.final = final
+
+
+class ReplayFinished(Message):
+    def __init__(self, name: str, result: Any, trigger: str) -> None:
+        super().__init__()
+        self.name = name
+        self.result = result
+        self.trigger = trigger
+
+
+class SourceChanged(Message):
+    """The watcher saw a source change for a module (a rebuild follows)."""
+
+    def __init__(self, name: str, event: Any = None) -> None:
+        super().__init__()
+        self.name = name
+        self.event = event
+
+
+class CoreProblem(Message):
+    """A user-facing error from a worker: rendered as a notification, never a traceback."""
+
+    def __init__(self, text: str, name: str | None = None, title: str = "workbench") -> None:
+        super().__init__()
+        self.text = text
+        self.name = name
+        self.title = title

@@ -1,0 +1,34 @@
+"""Help for the focused view (`?` / F1), plus the keys that work everywhere."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+GLOBAL_KEYS = """\
+[b]Everywhere[/b]
+  1-6  switch view (Size, Signatures, Runtime, Requests, Hooks, Build)
+  m    focus the module list        b  rebuild the selected module
+  r    replay saved requests        a  toggle auto-replay after builds
+  t    change theme                 ctrl+p  command palette (every action)
+  tab  move focus                   q  quit       ?/F1  this help
+"""
+
+
+class HelpScreen(ModalScreen[None]):
+    """A modal with the active view's help text; any of esc, q, ? closes it."""
+
+    BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "Close", key_display="esc")]
+
+    def __init__(self, title: str, text: str) -> None:
+        super().__init__()
+        self.help_title = title
+        self.help_text = text
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-box") as box:
+            box.border_title = f"Help — {self.help_title}"
+            yield Static(self.help_text.strip() + "\n\n" + GLOBAL_KEYS, id="help-text")

@@ -1,0 +1,82 @@
+"""What the app remembers about each module between core calls.
+
+This is UI state only: which build is current, the previous one (for deltas and diffs),
+the last run, bench and replay results. Every value in it is a frozen result returned by
+a core function; the views render from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from workbench.cli.render import human_bytes
+
+BuildState = Literal["pending", "building", "ok", "failed", "stale"]
+
+STATE_ICONS: dict[str, str] = {
+    "pending": "·", "building": "◐", "ok": "●", "failed": "✖", "stale": "◌",
+}
+
+
+@dataclass
+class ModuleState:
+    """One module of the workspace, as the app currently knows it."""
+
+    name: str
+    root: Path
+    config: Any | None = None  # workbench.config.ModuleConfig when config has landed
+    build: BuildState = "pending"
+    wasm_path: Path | None = None
+    wasm: bytes | None = None
+    size: int | None = None
+    prev_size: int | None = None
+    module: Any | None = None  # workbench.core.wasm.model.Module
+    prev_module: Any | None = None
+    report: Any | None = None  # workbench.core.inspect report
+    prev_report: Any | None = None
+    abi: Any | None = None  # AbiReport
+    extras: dict[str, Any] = field(default_factory=dict)  # sources/diff/strip/budget
+    build_result: Any | None = None
+    build_error: Any | None = None  # BuildFailed / ToolchainMissing
+    last_run: Any | None = None  # RunResult
+    last_request: Any | None = None  # the Request behind last_run
+    bench: dict[str, Any] = field(default_factory=dict)  # mode -> BenchResult / progress
+    replay: Any | None = None
+    prev_replay: Any | None = None
+    error: str | None = None  # last user-facing error text for this module
+    builds: int = 0
+
+    @property
+    def delta(self) -> int | None:
+        """Size change against the previous successful build."""
+        if self.size is None or self.prev_size is None:
+            return None
+        return self.size - self.prev_size
+
+    @property
+    def replay_counts(self) -> tuple[int, int] | None:
+        """(passed, failed) entries of the last replay, if any ran."""
+        rep = self.replay
+        if rep is None:
+            return None
+        passed = getattr(rep, "passed", None)
+        failed = getattr(rep, "failed", None)
+        if isinstance(passed, int) and isinstance(failed, int):
+            return passed, failed
+        entries = getattr(rep, "entries", None) or getattr(rep, "results", None) or ()
+        ok = sum(1 for e in entries if getattr(e, "ok", getattr(e, "passed", False)))
+        return ok, len(entries) - ok
+
+
+def size_text(n: int | float | None) -> str:
+    """Human size, the CLI's own formatting ('—' when unknown)."""
+    return "—" if n is None else human_bytes(n)
+
+
+def signed(n: int | None) -> str:
+    """+1,234 / -56 / 0; '' when unknown."""
+    if n is None:
+        return ""
+    return f"{n:+,d}" if n else "±0"

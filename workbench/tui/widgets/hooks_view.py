@@ -1,0 +1,20 @@
+"""Hooks view (placeholder while its core part lands)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.widgets import Static
+
+from workbench.tui.state import ModuleState
+from workbench.tui.widgets.view import View
+
+
+class HooksView(View):
+    TITLE = "Hooks"
+    HELP = "Hooks: not available yet."
+
+    def compose(self) -> ComposeResult:
+        yield Static("Hooks: not available yet.", id="hooks-note")
+
+    def show(self, state: ModuleState | None) -> None:
+        pass

@@ -1,0 +1,20 @@
+"""Requests view (placeholder while its core part lands)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.widgets import Static
+
+from workbench.tui.state import ModuleState
+from workbench.tui.widgets.view import View
+
+
+class RequestsView(View):
+    TITLE = "Requests"
+    HELP = "Requests: not available yet."
+
+    def compose(self) -> ComposeResult:
+        yield Static("Requests: not available yet.", id="requests-note")
+
+    def show(self, state: ModuleState | None) -> None:
+        pass

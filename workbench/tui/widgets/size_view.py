@@ -1,0 +1,182 @@
+"""Size: where every byte goes — sections with bars, functions, data, sources, diff, strip.
+
+The section, function and data figures are the reader's records (`core.wasm.model`);
+sources, diff, strip preview and budget are the size core's results computed by the build
+worker (`ModuleState.extras`). Tables sort (`s`, header click) and filter (`/`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Input, Static, TabbedContent, TabPane
+
+from workbench.tui.state import ModuleState, signed, size_text
+from workbench.tui.widgets.size_extras import DiffPane, SourcesPane, StripPane
+from workbench.tui.widgets.table import Column, RowTable
+from workbench.tui.widgets.view import View
+
+BAR_WIDTH = 20
+BLOCKS = " ▏▎▍▌▋▊▉█"
+
+
+def section_kind(section: Any) -> str:
+    """Colour class of a section: code, data, debug, custom or meta (everything else)."""
+    if section.id == 10:
+        return "code"
+    if section.id == 11:
+        return "data"
+    if section.id == 0:
+        return "debug" if section.name.startswith((".debug", "external_debug")) else "custom"
+    return "meta"
+
+
+def bar(fraction: float, color: str, width: int = BAR_WIDTH) -> Text:
+    """A proportional bar with eighth-block precision."""
+    eighths = max(0, min(width * 8, round(fraction * width * 8)))
+    text = "█" * (eighths // 8) + (BLOCKS[eighths % 8] if eighths % 8 else "")
+    return Text(text.ljust(width), style=color)
+
+
+def pct(value: float) -> Text:
+    return Text(f"{value:5.1f}%", justify="right")
+
+
+class SizeView(View):
+    TITLE = "Size"
+    HELP = """\
+[b]Size[/b] — where the bytes of the selected module go.
+
+Sections: every section with its payload size, share of the file and a bar coloured by
+kind (code, data, debug, custom, other). Functions / Data: sortable (s, or click a
+header; S reverses) and filterable (/ focuses the filter). Sources: DWARF attribution
+as a tree (enter expands). Diff: this build against the previous one, growth in red.
+Strip: what the file would weigh without debug/custom sections, and the budget.
+"""
+
+    BINDINGS = [Binding("slash", "focus_filter", "Filter", key_display="/")]
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="size-summary")
+        with TabbedContent(id="size-tabs"):
+            with TabPane("Sections", id="size-sections"):
+                yield RowTable([
+                    Column("name", "section"), Column("size", "size", numeric=True),
+                    Column("count", "count", numeric=True),
+                    Column("pct", "%", fmt=pct, numeric=True), Column("bar", "", width=BAR_WIDTH),
+                ], sort="size", id="sections-table")
+            with TabPane("Functions", id="size-functions"):
+                yield Input(placeholder="filter functions…", id="functions-filter")
+                yield RowTable([
+                    Column("index", "#", numeric=True), Column("name", "function"),
+                    Column("size", "size", numeric=True),
+                    Column("pct", "% code", fmt=pct, numeric=True),
+                ], sort="size", id="functions-table")
+            with TabPane("Data", id="size-data"):
+                yield Input(placeholder="filter data segments…", id="data-filter")
+                yield RowTable([
+                    Column("index", "#", numeric=True), Column("name", "segment"),
+                    Column("size", "size", numeric=True),
+                    Column("pct", "% data", fmt=pct, numeric=True),
+                ], sort="size", id="data-table")
+            with TabPane("Sources", id="size-sources"):
+                yield SourcesPane()
+            with TabPane("Diff", id="size-diff"):
+                yield DiffPane()
+            with TabPane("Strip & budget", id="size-strip"):
+                yield StripPane()
+
+    def show(self, state: ModuleState | None) -> None:
+        summary = self.query_one("#size-summary", Static)
+        module = state.module if state else None
+        if state is None or module is None:
+            msg = "No module selected." if state is None else _waiting(state)
+            summary.update(Text(msg, style="dim italic"))
+            for table in self.query(RowTable):
+                table.set_rows([])
+        else:
+            summary.update(self._summary(state, module))
+            self._sections(state, module)
+            self._functions(state)
+            self._data(state)
+        self.query_one(SourcesPane).show(state)
+        self.query_one(DiffPane).show(state)
+        self.query_one(StripPane).show(state)
+
+    def _summary(self, state: ModuleState, module: Any) -> Text:
+        t = Text.assemble((state.name, "bold"), "  ", (size_text(module.size), "bold"),
+                          f"  ({module.size:,} bytes, {len(module.sections)} sections, "
+                          f"{len(module.functions):,} functions)")
+        delta = state.delta
+        if delta:
+            style = f"bold {self.var('size-growth')}" if delta > 0 else \
+                f"bold {self.var('size-shrink')}"
+            t.append(f"  {signed(delta)} B vs previous build", style=style)
+        if state.build == "stale":
+            t.append("  stale: last build failed, showing the previous module", style="magenta")
+        return t
+
+    def _sections(self, state: ModuleState, module: Any) -> None:
+        """Rows of core.size.by_section: every section plus explicit overhead rows."""
+        sview = state.extras.get("sections")
+        rows, styles = [], []
+        if _usable(sview):
+            total = max(1, sview.total)
+            for r in sview.rows:
+                sec = module.sections[r.index] if r.index is not None else None
+                kind = section_kind(sec) if sec is not None else "meta"
+                frac = r.size / total
+                rows.append((r.name, r.size, sec.count if sec else None, frac * 100,
+                             bar(frac, self.var(f"section-{kind}"))))
+                styles.append("" if r.kind == "item" else "dim")
+        self.query_one("#sections-table", RowTable).set_rows(rows, styles)
+
+    def _functions(self, state: ModuleState) -> None:
+        """Rows of core.size.by_function (bodies plus LEB overhead = code payload)."""
+        fview = state.extras.get("functions")
+        rows, styles = [], []
+        if _usable(fview):
+            total = max(1, fview.total)
+            for r in fview.rows:
+                rows.append((r.index, r.name, r.size, r.size / total * 100))
+                styles.append("" if r.kind == "item" else "dim")
+        self.query_one("#functions-table", RowTable).set_rows(rows, styles)
+
+    def _data(self, state: ModuleState) -> None:
+        """Rows of core.size.by_data (segments plus headers = data payload)."""
+        dview = state.extras.get("data")
+        rows, styles = [], []
+        if _usable(dview):
+            total = max(1, dview.total)
+            for r in dview.rows:
+                rows.append((r.index, r.name, r.size, r.size / total * 100))
+                styles.append("" if r.kind == "item" else "dim")
+        self.query_one("#data-table", RowTable).set_rows(rows, styles)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        target = {"functions-filter": "#functions-table", "data-filter": "#data-table"}
+        if event.input.id in target:
+            self.query_one(target[event.input.id], RowTable).set_filter(event.value)
+
+    def action_focus_filter(self) -> None:
+        tabs = self.query_one("#size-tabs", TabbedContent)
+        if tabs.active == "size-data":
+            self.query_one("#data-filter", Input).focus()
+        else:
+            tabs.active = "size-functions"
+            self.query_one("#functions-filter", Input).focus()
+
+
+def _usable(value: Any) -> bool:
+    return value is not None and not isinstance(value, Exception)
+
+
+def _waiting(state: ModuleState) -> str:
+    if state.build == "building":
+        return f"{state.name}: building…"
+    if state.error:
+        return f"{state.name}: {state.error}"
+    return f"{state.name}: not built yet."

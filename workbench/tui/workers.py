@@ -1,0 +1,80 @@
+"""Thread workers: each calls `jobs`/core off the UI thread and posts a typed message.
+
+One error path: a worker that raises lands in `_worker_failed` (Worker.StateChanged),
+which turns WorkbenchError / Unavailable into a notification and anything else into a
+one-line "internal error" notification — never a traceback on screen.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from workbench.core.errors import WorkbenchError
+from workbench.tui import jobs
+from workbench.tui.bridge import Unavailable, samples_dir
+from workbench.tui.messages import (
+    BuildFailedMsg,
+    BuildFinished,
+    BuildStarted,
+    CoreProblem,
+    ModulesFound,
+)
+
+if TYPE_CHECKING:
+    from workbench.tui.app import WorkbenchApp
+
+
+class WorkerMixin:
+    """Worker methods of WorkbenchApp (kept apart so app.py stays about layout)."""
+
+    def start_discovery(self: WorkbenchApp) -> None:
+        paths = self.paths
+        if not paths:
+            sample = samples_dir()
+            if not sample.is_dir():
+                self.post_message(ModulesFound([], None, []))
+                return
+            paths = [sample]
+        self.discover_worker(list(paths))
+
+    @work(thread=True, exclusive=True, group="discover", exit_on_error=False)
+    def discover_worker(self: WorkbenchApp, paths: list[Path]) -> None:
+        modules, workspace, problems = jobs.discover(paths)
+        self.post_message(ModulesFound(modules, workspace, problems))
+
+    @work(thread=True, exclusive=False, group="build", exit_on_error=False)
+    def build_worker(self: WorkbenchApp, name: str, trigger: str) -> None:
+        state = self.modules[name]
+        self.post_message(BuildStarted(name))
+        try:
+            built = jobs.build(state)
+        except (WorkbenchError, Unavailable) as err:
+            self.post_message(BuildFailedMsg(name, err, trigger))
+            return
+        extras = jobs.size_extras(built, state)
+        self.post_message(BuildFinished(
+            name, wasm=built.wasm, wasm_path=built.wasm_path, module=built.module,
+            report=built.report, abi=built.abi, result=built.result, trigger=trigger,
+            extras=extras))
+
+    def on_worker_state_changed(self: WorkbenchApp, event: Worker.StateChanged) -> None:
+        if event.state != WorkerState.ERROR:
+            return
+        err: Any = event.worker.error
+        if isinstance(err, (WorkbenchError, Unavailable)):
+            text = str(err)
+        else:
+            text = f"internal error in {event.worker.name}: {type(err).__name__}: {err}"
+        self.post_message(CoreProblem(text, title=event.worker.name or "workbench"))
+
+
+def cancelled() -> bool:
+    """True when the current worker was cancelled (checked between steps)."""
+    try:
+        return get_current_worker().is_cancelled
+    except Exception:  # noqa: BLE001 - outside a worker
+        return False
