@@ -1,0 +1,79 @@
+"""Where a hooks-file mistake is: file, line (best effort), rule and field.
+
+`tomllib` gives no positions for values, so lines are found by scanning the source for
+the n-th `[[rule]]` header and then the first line in that block naming the field. That is
+good enough to put the cursor on the right line in an editor.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, NoReturn
+
+from workbench.core.errors import HooksError
+
+_RULE_HEADER = re.compile(r"^\s*\[\[\s*rule\s*\]\]")
+
+
+class Site:
+    """Error factory for one rule of one hooks file."""
+
+    def __init__(self, file: str, text: str, index: int, name: str | None) -> None:
+        self.file = file
+        self.lines = text.splitlines()
+        self.index = index
+        self.name = name
+        self._start, self._end = self._block()
+
+    def _block(self) -> tuple[int, int]:
+        starts = [i for i, line in enumerate(self.lines) if _RULE_HEADER.match(line)]
+        if self.index < len(starts):
+            start = starts[self.index]
+            end = starts[self.index + 1] if self.index + 1 < len(starts) else len(self.lines)
+            return start, end
+        return 0, 0
+
+    def line_of(self, field: str | None) -> int | None:
+        """1-based line of `field` inside this rule's block (or of the block header)."""
+        if self._end == 0:
+            return None
+        if field:
+            key = field.split(".")[-1].split("[")[0]
+            pat = re.compile(r'(^|[\s{,])"?' + re.escape(key) + r'"?\s*=')
+            for i in range(self._start, self._end):
+                if pat.search(self.lines[i]):
+                    return i + 1
+        return self._start + 1
+
+    @property
+    def label(self) -> str:
+        return self.name if self.name else f"#{self.index + 1}"
+
+    def fail(self, field: str | None, message: str, hint: str | None = None) -> NoReturn:
+        line = self.line_of(field)
+        file = f"{self.file}:{line}" if line else self.file
+        raise HooksError(message, file=file, rule=self.label, field=field, hint=hint)
+
+    def check_keys(self, table: dict[str, Any], allowed: set[str] | tuple[str, ...],
+                   field: str | None, what: str) -> None:
+        """Reject keys outside `allowed`, listing what is allowed."""
+        for key in table:
+            if key not in allowed:
+                where = f"{field}.{key}" if field else key
+                self.fail(where, f"unknown key {key!r} in {what}",
+                          hint="allowed: " + ", ".join(sorted(allowed)))
+
+    def want(self, value: Any, types: type | tuple[type, ...], field: str,
+             what: str) -> Any:
+        """Type check that refuses bool where int is wanted (TOML true is not 1)."""
+        ok = isinstance(value, types)
+        if ok and isinstance(value, bool) and not _allows_bool(types):
+            ok = False
+        if not ok:
+            self.fail(field, f"{field} must be {what}, got {type(value).__name__} {value!r}")
+        return value
+
+
+def _allows_bool(types: type | tuple[type, ...]) -> bool:
+    seq = types if isinstance(types, tuple) else (types,)
+    return bool in seq
