@@ -1,7 +1,25 @@
-"""Host functions an edge handler may import from module `edge` (docs/handler-abi.md)."""
+"""Host functions an edge handler may import from module `edge` (docs/handler-abi.md).
+
+They are defined once per harness on its Linker and read the per-run state from a
+`HostState` the harness swaps in before each call, so a fresh instance costs no
+re-definition. Host functions never raise into the guest: failures are error codes,
+and a bug in here is recorded as `host_error` (the run then reports kind "host").
+"""
 
 from __future__ import annotations
 
+import os
+import time
+from collections.abc import Callable
+from typing import Any
+
+import wasmtime
+
+from workbench.core.runtime.chaos import ChaosState
+from workbench.core.runtime.fastcall import MemView
+from workbench.core.runtime.kv import KvStore
+from workbench.core.runtime.result import LEVELS, LogLine, parse_fields
+from workbench.core.runtime.secrets import Secrets
 from workbench.core.wasm.model import FuncType
 
 OK = 0
@@ -9,6 +27,11 @@ NOT_FOUND = -1
 UNAVAILABLE = -2
 BAD_POINTER = -3
 TOO_LARGE = -4
+
+MAX_KEY = 1024
+MAX_VALUE = 1024 * 1024
+MAX_RANDOM = 65536
+MAX_LOG_LINES = 1000  # per run: a chatty loop cannot eat the host's memory
 
 _I = "i32"
 HOST_SIGNATURES: dict[str, FuncType] = {
@@ -19,4 +42,156 @@ HOST_SIGNATURES: dict[str, FuncType] = {
     "secret_get": FuncType((_I, _I, _I, _I), (_I,)),
     "now_ms": FuncType((), ("i64",)),
     "random_fill": FuncType((_I, _I), (_I,)),
+}
+
+
+class HostState:
+    """What host functions see during one run."""
+
+    def __init__(self, kv: KvStore, secrets: Secrets, chaos: ChaosState):
+        self.kv, self.secrets, self.chaos = kv, secrets, chaos
+        self.logs: list[LogLine] = []
+        self.t0 = time.perf_counter()
+        self.host_error: str | None = None
+        self.dropped_logs = 0
+
+    def begin(self) -> None:
+        self.logs = []
+        self.t0 = time.perf_counter()
+        self.host_error = None
+        self.dropped_logs = 0
+        self.chaos.faults = []
+
+    def add_log(self, level: str, text: str, source: str = "log") -> None:
+        if len(self.logs) >= MAX_LOG_LINES:
+            self.dropped_logs += 1
+            return
+        text = self.secrets.redact(text)
+        t = (time.perf_counter() - self.t0) * 1e6
+        self.logs.append(LogLine(t, level, text, parse_fields(text), source))
+
+    def view(self, caller: Any) -> MemView | None:
+        """The calling instance's memory. Always looked up through the caller: a memory
+        handle from another store would abort the process inside wasmtime."""
+        got = caller.get("memory")
+        if not isinstance(got, wasmtime.Memory):
+            return None
+        return MemView(caller._context(), got)
+
+
+def define_host_functions(linker: wasmtime.Linker, get_state: Callable[[], HostState]) -> None:
+    """Define every `edge.*` function on `linker`; each reads `get_state()` when called."""
+    for name, sig in HOST_SIGNATURES.items():
+        impl = _IMPLS[name]
+        ty = wasmtime.FuncType([_vt(p) for p in sig.params], [_vt(r) for r in sig.results])
+        linker.define_func("edge", name, ty, _guard(name, impl, get_state), access_caller=True)
+
+
+def _vt(name: str) -> wasmtime.ValType:
+    return wasmtime.ValType.i64() if name == "i64" else wasmtime.ValType.i32()
+
+
+def _guard(name: str, impl: Callable[..., Any], get_state: Callable[[], HostState]
+           ) -> Callable[..., Any]:
+    no_result = not HOST_SIGNATURES[name].results
+
+    def host(caller: Any, *args: int) -> Any:
+        st = get_state()
+        try:
+            st.chaos.delay(name)
+            return impl(st, caller, *args)
+        except Exception as e:  # a workbench bug must not look like a guest trap
+            st.host_error = f"edge.{name}: {type(e).__name__}: {e}"
+            return None if no_result else UNAVAILABLE
+
+    return host
+
+
+def _log(st: HostState, caller: Any, level: int, ptr: int, length: int) -> None:
+    mv = st.view(caller)
+    data = mv.read(ptr, length) if mv else None
+    if data is None:
+        st.add_log("error", f"[workbench] edge.log: bad pointer {ptr}+{length}")
+        return
+    lvl = LEVELS[level] if 0 <= level < len(LEVELS) else "info"
+    st.add_log(lvl, data.decode("utf-8", "replace"))
+
+
+def _out(mv: MemView, value: bytes, out_ptr: int, out_cap: int) -> int:
+    """Write `value` if it fits; the length either way (caller retries with more room)."""
+    if len(value) <= out_cap and not mv.write(out_ptr, value):
+        return BAD_POINTER
+    return len(value)
+
+
+def _kv_get(st: HostState, caller: Any, kp: int, kl: int, op: int, oc: int) -> int:
+    if st.chaos.fail("kv_get"):
+        return UNAVAILABLE
+    mv = st.view(caller)
+    key = mv.read(kp, kl) if mv else None
+    if mv is None or key is None or not mv.in_bounds(op, max(oc, 0)):
+        return BAD_POINTER
+    value = st.kv.get(key)
+    return NOT_FOUND if value is None else _out(mv, value, op, oc)
+
+
+def _kv_put(st: HostState, caller: Any, kp: int, kl: int, vp: int, vl: int) -> int:
+    if st.chaos.fail("kv_put"):
+        return UNAVAILABLE
+    mv = st.view(caller)
+    key = mv.read(kp, kl) if mv else None
+    value = mv.read(vp, vl) if mv else None
+    if key is None or value is None:
+        return BAD_POINTER
+    if len(key) > MAX_KEY or len(value) > MAX_VALUE:
+        return TOO_LARGE
+    try:
+        st.kv.put(key, value)
+    except OSError:
+        return UNAVAILABLE
+    return OK
+
+
+def _kv_delete(st: HostState, caller: Any, kp: int, kl: int) -> int:
+    if st.chaos.fail("kv_delete"):
+        return UNAVAILABLE
+    mv = st.view(caller)
+    key = mv.read(kp, kl) if mv else None
+    if key is None:
+        return BAD_POINTER
+    try:
+        return OK if st.kv.delete(key) else NOT_FOUND
+    except OSError:
+        return UNAVAILABLE
+
+
+def _secret_get(st: HostState, caller: Any, np_: int, nl: int, op: int, oc: int) -> int:
+    if st.chaos.fail("secret_get"):
+        return UNAVAILABLE
+    mv = st.view(caller)
+    name = mv.read(np_, nl) if mv else None
+    if mv is None or name is None or not mv.in_bounds(op, max(oc, 0)):
+        return BAD_POINTER
+    value = st.secrets.get(name.decode("utf-8", "replace"))
+    return NOT_FOUND if value is None else _out(mv, value.encode(), op, oc)
+
+
+def _now_ms(st: HostState, caller: Any) -> int:
+    return int(time.time() * 1000)
+
+
+def _random_fill(st: HostState, caller: Any, ptr: int, length: int) -> int:
+    if length > MAX_RANDOM:
+        return TOO_LARGE
+    mv = st.view(caller)
+    if mv is None or length < 0 or not mv.in_bounds(ptr, length):
+        return BAD_POINTER
+    seeded = st.chaos.chaos.seed is not None
+    mv.write(ptr, st.chaos.rng.randbytes(length) if seeded else os.urandom(length))
+    return OK
+
+
+_IMPLS: dict[str, Callable[..., Any]] = {
+    "log": _log, "kv_get": _kv_get, "kv_put": _kv_put, "kv_delete": _kv_delete,
+    "secret_get": _secret_get, "now_ms": _now_ms, "random_fill": _random_fill,
 }

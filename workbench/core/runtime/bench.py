@@ -1,0 +1,104 @@
+"""`Harness.bench`: many requests, per-phase percentiles, and the harness's own overhead.
+
+The overhead figures are measured in the same run, so machine noise affects both sides:
+- `reference_us`: p50 of wasmtime-py's plain `Func.__call__(store, ptr, len)` on `handle`
+  of a separate warm instance (edge modules only);
+- `overhead_us`: harness `total` p50 minus `reference_us` (negative = the whole harness
+  request, including writing the request and parsing the response, costs less than
+  one plain public-API call);
+- `around_guest_us`: harness `total` p50 minus `handler` p50, the work around the guest.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import wasmtime
+
+from workbench.core.http import Request
+from workbench.core.runtime.result import BenchResult, RunResult
+from workbench.core.runtime.stats import Histogram
+
+if TYPE_CHECKING:
+    from workbench.core.runtime.harness import Harness
+
+REFERENCE_MAX = 2000
+
+
+def run_bench(h: Harness, request: Request, n: int, mode: str,
+              progress: Callable[[int, int], None] | None,
+              cancel: threading.Event | None, hooks: Any) -> BenchResult:
+    hists: dict[str, Histogram] = {}
+    errors: Counter[str] = Counter()
+    last: RunResult | None = None
+    fuel = 0
+    if mode == "warm":
+        h.run(request, "warm", hooks)  # create the instance: not a warm sample
+    step = max(1, n // 100)
+    done = 0
+    cancelled = False
+    for i in range(n):
+        if cancel is not None and cancel.is_set():
+            cancelled = True
+            break
+        r = h.run(request, mode, hooks)
+        for k, v in r.timing.items():
+            hist = hists.get(k)
+            if hist is None:
+                hist = hists[k] = Histogram()
+            hist.record(v)
+        if r.error is not None:
+            errors[r.error.kind] += 1
+        else:
+            fuel = r.fuel
+        last = r
+        done = i + 1
+        if progress is not None and (done % step == 0 or done == n):
+            progress(done, n)
+    phases = {k: v.stats() for k, v in hists.items()}
+    reference = None
+    if not cancelled and last is not None and last.abi == "edge" and h.abi.name == "edge":
+        reference = plain_call_p50(h, request, min(max(done, 200), REFERENCE_MAX), cancel)
+    overhead = around = None
+    if "total" in phases:
+        if reference is not None:
+            overhead = phases["total"].p50 - reference
+        if "handler" in phases:
+            around = phases["total"].p50 - phases["handler"].p50
+    return BenchResult(n=done, mode=mode, phases=phases, errors=dict(errors),
+                       overhead_us=overhead, reference_us=reference, around_guest_us=around,
+                       fuel=fuel, cancelled=cancelled, last=last)
+
+
+def plain_call_p50(h: Harness, request: Request, iterations: int,
+                   cancel: threading.Event | None = None) -> float | None:
+    """p50 of wasmtime-py's public `Func.__call__` on `handle`, request written once."""
+    from workbench.core.runtime.runner import _instantiate_edge
+
+    created = _instantiate_edge(h, None, h._state)
+    if not hasattr(created, "store"):
+        return None
+    inst: Any = created
+    store = inst.store
+    handle, alloc = inst.funcs["handle"], inst.funcs["alloc"]
+    data = h.request_bytes(request)
+    store.set_fuel(2**62)
+    store.set_epoch_deadline(2**40)
+    hist = Histogram()
+    try:
+        ptr = alloc(store, len(data))
+        inst.mem.write(ptr, data)
+        for _ in range(iterations):
+            if cancel is not None and cancel.is_set():
+                break
+            t0 = time.perf_counter_ns()
+            handle(store, ptr, len(data))
+            hist.record((time.perf_counter_ns() - t0) / 1000)
+    except (wasmtime.Trap, wasmtime.WasmtimeError):
+        pass
+    return hist.percentile(50) if hist.count else None
+

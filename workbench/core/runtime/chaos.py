@@ -1,0 +1,75 @@
+"""Fault injection during a run: seeded, and every injected fault is recorded.
+
+A `Chaos` (limits.py) says what to inject; a `ChaosState` lives as long as a harness so a
+seeded sequence of faults is reproducible across a bench of many requests.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+
+from workbench.core.runtime.limits import Chaos
+
+
+class ChaosState:
+    def __init__(self, chaos: Chaos):
+        self.chaos = chaos
+        self.rng = random.Random(chaos.seed)
+        self.faults: list[str] = []  # of the current run; the harness clears it per run
+
+    def delay(self, fn: str) -> None:
+        """Sleep the configured latency for host function `fn` (if any) and record it."""
+        ms = self.chaos.latency_ms.get(fn) or self.chaos.latency_ms.get("*")
+        if ms:
+            time.sleep(ms / 1000.0)
+            self.faults.append(f"latency:{fn}:{ms:g}ms")
+
+    def fail(self, fn: str) -> bool:
+        """Whether this kv/secret call should fail with UNAVAILABLE (recorded when it does)."""
+        rate = (self.chaos.secret_failure_rate if fn.startswith("secret")
+                else self.chaos.kv_failure_rate)
+        if rate > 0 and self.rng.random() < rate:
+            self.faults.append(f"fail:{fn}")
+            return True
+        return False
+
+
+def parse_chaos_spec(specs: list[str], seed: int | None = None) -> Chaos:
+    """CLI `--chaos` items: `latency:kv_get=20`, `kv_fail=0.3`, `secret_fail=0.5`,
+    `cache_miss`, `seed=7`. Raises ValueError with the offending item."""
+    latency: dict[str, float] = {}
+    kv = secret = 0.0
+    miss = False
+    for item in specs:
+        for part in item.split(","):
+            part = part.strip()
+            if not part:
+                continue
+            key, eq, value = part.partition("=")
+            try:
+                if key.startswith("latency:") and eq:
+                    latency[key.split(":", 1)[1]] = float(value)
+                elif key == "kv_fail" and eq:
+                    kv = _rate(value)
+                elif key == "secret_fail" and eq:
+                    secret = _rate(value)
+                elif key == "cache_miss" and not eq:
+                    miss = True
+                elif key == "seed" and eq:
+                    seed = int(value)
+                else:
+                    raise ValueError
+            except ValueError:
+                raise ValueError(
+                    f"bad chaos item {part!r}: use latency:FN=MS, kv_fail=RATE, "
+                    "secret_fail=RATE, cache_miss, seed=N") from None
+    return Chaos(latency_ms=latency, kv_failure_rate=kv, secret_failure_rate=secret,
+                 force_cache_miss=miss, seed=seed)
+
+
+def _rate(value: str) -> float:
+    r = float(value)
+    if not 0.0 <= r <= 1.0:
+        raise ValueError
+    return r

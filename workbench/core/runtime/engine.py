@@ -1,0 +1,123 @@
+"""One process-wide wasmtime Engine, its epoch ticker, and the on-disk compiled-module cache.
+
+Why one engine: compiled modules are tied to the engine (and its config) that built them,
+and the epoch counter is per engine, so a single ticker thread serves every harness.
+
+The ticker only ticks while calls are in flight (plus a short grace period), so an idle
+workbench does not wake up 1000 times a second on a shared machine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+import time
+from pathlib import Path
+
+import wasmtime
+
+TICK_S = 0.001  # one epoch tick = 1 ms: the timeout resolution
+_IDLE_AFTER_S = 0.25
+
+_engine: wasmtime.Engine | None = None
+_ticker: EpochTicker | None = None
+_lock = threading.Lock()
+
+
+def wasmtime_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("wasmtime")
+    except Exception:  # pragma: no cover - metadata missing in odd installs
+        return "unknown"
+
+
+def engine() -> wasmtime.Engine:
+    """The shared engine: fuel metering and epoch interruption on."""
+    global _engine
+    with _lock:
+        if _engine is None:
+            cfg = wasmtime.Config()
+            cfg.consume_fuel = True
+            cfg.epoch_interruption = True
+            cfg.cranelift_opt_level = "speed"
+            _engine = wasmtime.Engine(cfg)
+        return _engine
+
+
+class EpochTicker:
+    """Daemon thread that increments the engine epoch every TICK_S while `busy`."""
+
+    def __init__(self, eng: wasmtime.Engine):
+        self._engine = eng
+        self._wake = threading.Event()
+        self.last_use = time.monotonic()
+        self.awake = False
+        self._thread = threading.Thread(target=self._loop, name="workbench-epoch", daemon=True)
+        self._thread.start()
+
+    def touch(self) -> None:
+        """Called before each guest call: cheap unless the ticker is asleep."""
+        self.last_use = time.monotonic()
+        if not self.awake:
+            self.awake = True
+            self._wake.set()
+
+    def _loop(self) -> None:
+        eng = self._engine
+        while True:
+            self._wake.wait()
+            self._wake.clear()
+            self.awake = True
+            while time.monotonic() - self.last_use < _IDLE_AFTER_S:
+                eng.increment_epoch()
+                time.sleep(TICK_S)
+            self.awake = False
+            # A touch() racing with the line above re-sets the event; no tick is lost.
+            if time.monotonic() - self.last_use < _IDLE_AFTER_S:
+                self._wake.set()
+
+
+def ticker() -> EpochTicker:
+    global _ticker
+    eng = engine()
+    with _lock:
+        if _ticker is None:
+            _ticker = EpochTicker(eng)
+        return _ticker
+
+
+def default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache")
+    return Path(base) / "workbench" / "modules"
+
+
+def cache_key(wasm: bytes) -> str:
+    """Content hash + wasmtime version: a new wasmtime never loads stale machine code."""
+    h = hashlib.sha256(wasm)
+    h.update(b"\0wasmtime-" + wasmtime_version().encode())
+    return h.hexdigest()[:40]
+
+
+def load_cached(cache_dir: Path, key: str) -> wasmtime.Module | None:
+    """A compiled module from the cache, or None (missing or unloadable: recompile)."""
+    path = cache_dir / f"{key}.cwasm"
+    if not path.is_file():
+        return None
+    try:
+        return wasmtime.Module.deserialize_file(engine(), str(path))
+    except (wasmtime.WasmtimeError, OSError):
+        return None
+
+
+def store_cached(cache_dir: Path, key: str, module: wasmtime.Module) -> None:
+    """Write atomically (tmp + rename) so a concurrent reader never sees half a file."""
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = cache_dir / f".{key}.{os.getpid()}.{threading.get_ident()}.tmp"
+        tmp.write_bytes(bytes(module.serialize()))
+        os.replace(tmp, cache_dir / f"{key}.cwasm")
+    except OSError:
+        pass  # a read-only cache only costs compile time

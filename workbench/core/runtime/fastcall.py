@@ -1,0 +1,162 @@
+"""The hot path to wasmtime's C API, kept in one place because it uses private entry points.
+
+wasmtime-py's `Func.__call__` looks up the function type, converts every argument through
+`Val`, allocates result arrays and wraps the call in a context manager on every call:
+about 20 us here. A handler call needs none of that: its type is checked once (ABI
+detection), so `FastFunc` keeps one raw argument buffer and calls
+`wasmtime_func_call_unchecked` directly. Store and memory helpers do the same for fuel,
+epoch deadlines and linear-memory access.
+
+Everything here depends on `wasmtime._bindings` / `wasmtime._ffi`; if a wasmtime upgrade
+changes them, tests/core/runtime/test_fastcall.py fails first.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from typing import Any
+
+import wasmtime
+from wasmtime import _bindings as B  # noqa: N812 - short alias for the raw C bindings
+from wasmtime import _ffi as ffi
+
+_call_unchecked = B._wasmtime_func_call_unchecked
+_set_fuel = B._wasmtime_context_set_fuel
+_get_fuel = B._wasmtime_context_get_fuel
+_set_deadline = B._wasmtime_context_set_epoch_deadline
+# Separate function objects (CDLL.__getitem__ makes new ones) so that changing restype
+# does not affect wasmtime-py's own bindings.
+_mem_data = ffi.dll["wasmtime_memory_data"]
+_mem_data.restype = ctypes.c_void_p
+_mem_data.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
+_mem_size = ffi.dll["wasmtime_memory_data_size"]
+_mem_size.restype = ctypes.c_size_t
+_mem_size.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
+
+_TrapPtr = ctypes.POINTER(B.wasm_trap_t)
+
+
+def context_of(store: Any) -> Any:
+    """The raw store context (a `Store` or a host call's `Caller`)."""
+    return store._context()
+
+
+class FastFunc:
+    """An exported function with only i32/i64 params/results, called without `Val` boxing."""
+
+    __slots__ = ("_ctx", "_func", "_buf", "_trap", "_trap_ref", "nparams")
+
+    def __init__(self, store: wasmtime.Store, func: wasmtime.Func):
+        ty = func.type(store)
+        kinds = {str(t) for t in (*ty.params, *ty.results)}
+        if not kinds <= {"i32", "i64"}:
+            raise TypeError(f"FastFunc supports i32/i64 only, got {kinds}")
+        self.nparams = len(ty.params)
+        self._ctx = store._context()
+        self._func = ctypes.byref(func._func)
+        self._buf = (B.wasmtime_val_raw_t * max(self.nparams, len(ty.results), 1))()
+        self._trap = _TrapPtr()
+        self._trap_ref = ctypes.byref(self._trap)
+
+    def __call__(self, *args: int) -> int:
+        """Call; returns the first result (0 when there is none). Raises like Func.__call__."""
+        buf = self._buf
+        for i, a in enumerate(args):
+            buf[i].i64 = a
+        err = _call_unchecked(self._ctx, self._func, buf, len(buf), self._trap_ref)
+        if err or self._trap:
+            raise self._failure(err)
+        return buf[0].i32
+
+    def call2(self, a: int, b: int) -> int:
+        """The `handle(ptr, len)` shape, without the generic loop."""
+        buf = self._buf
+        buf[0].i32 = a
+        buf[1].i32 = b
+        err = _call_unchecked(self._ctx, self._func, buf, 2, self._trap_ref)
+        if err or self._trap:
+            raise self._failure(err)
+        return buf[0].i32
+
+    def call1(self, a: int) -> int:
+        buf = self._buf
+        buf[0].i32 = a
+        err = _call_unchecked(self._ctx, self._func, buf, len(buf), self._trap_ref)
+        if err or self._trap:
+            raise self._failure(err)
+        return buf[0].i32
+
+    def _failure(self, err: Any) -> Exception:
+        """Turn the raw trap/error into wasmtime-py's own exception objects."""
+        from wasmtime import _func
+
+        exc: Exception
+        if self._trap:
+            exc = wasmtime.Trap._from_ptr(self._trap)
+            self._trap = _TrapPtr()
+            self._trap_ref = ctypes.byref(self._trap)
+        else:
+            exc = wasmtime.WasmtimeError._from_ptr(err)
+        host_exc = _func.LAST_EXCEPTION
+        if host_exc is not None:  # a host function raised: keep the Python error as cause
+            _func.LAST_EXCEPTION = None
+            exc.__cause__ = host_exc
+        return exc
+
+
+class StoreOps:
+    """Fuel and epoch deadline for one store, on its raw context."""
+
+    __slots__ = ("_ctx", "_fuel_out", "_fuel_ref")
+
+    def __init__(self, store: wasmtime.Store):
+        self._ctx = store._context()
+        self._fuel_out = ctypes.c_uint64(0)
+        self._fuel_ref = ctypes.byref(self._fuel_out)
+
+    def set_fuel(self, fuel: int) -> None:
+        err = _set_fuel(self._ctx, fuel)
+        if err:
+            raise wasmtime.WasmtimeError._from_ptr(err)
+
+    def get_fuel(self) -> int:
+        err = _get_fuel(self._ctx, self._fuel_ref)
+        if err:
+            raise wasmtime.WasmtimeError._from_ptr(err)
+        return self._fuel_out.value
+
+    def set_deadline(self, ticks: int) -> None:
+        _set_deadline(self._ctx, ticks)
+
+
+class MemView:
+    """Bounds-checked reads and writes of one linear memory (re-fetches base: memory moves)."""
+
+    __slots__ = ("_ctx", "_mem", "_keep")
+
+    def __init__(self, ctx: Any, memory: wasmtime.Memory):
+        self._keep = (ctx, memory)  # the raw addresses below point into these objects
+        self._ctx = ctypes.cast(ctx, ctypes.c_void_p)
+        self._mem = ctypes.c_void_p(ctypes.addressof(memory._memory))
+
+    @classmethod
+    def of(cls, store: Any, memory: wasmtime.Memory) -> MemView:
+        return cls(store._context(), memory)
+
+    def size(self) -> int:
+        return _mem_size(self._ctx, self._mem)
+
+    def in_bounds(self, ptr: int, length: int) -> bool:
+        return 0 <= ptr and 0 <= length and ptr + length <= _mem_size(self._ctx, self._mem)
+
+    def read(self, ptr: int, length: int) -> bytes | None:
+        """The bytes, or None when [ptr, ptr+length) is outside linear memory."""
+        if not self.in_bounds(ptr, length):
+            return None
+        return ctypes.string_at(_mem_data(self._ctx, self._mem) + ptr, length)
+
+    def write(self, ptr: int, data: bytes) -> bool:
+        if not self.in_bounds(ptr, len(data)):
+            return False
+        ctypes.memmove(_mem_data(self._ctx, self._mem) + ptr, data, len(data))
+        return True

@@ -1,0 +1,101 @@
+"""The per-workspace key-value store behind `edge.kv_*`: a JSON file a person can read.
+
+Lives at `<workspace>/.workbench/kv.json` (values are bytes; stored as UTF-8 text when
+they decode, else as {"b64": ...}). Writes go through a temp file + rename so a crash
+never leaves half a store. `workbench kv list|get|put|delete|reset` inspects it.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import threading
+from pathlib import Path
+
+from workbench.core.errors import WorkbenchError
+
+KV_FILE = Path(".workbench") / "kv.json"
+
+
+class KvStore:
+    """Byte keys and values. `path=None` keeps everything in memory (tests, benches)."""
+
+    def __init__(self, path: Path | None = None):
+        self.path = path
+        self._lock = threading.Lock()
+        self._data: dict[bytes, bytes] = {}
+        self._mtime: float | None = None
+        self._load()
+
+    @classmethod
+    def for_workspace(cls, root: Path) -> KvStore:
+        return cls(Path(root) / KV_FILE)
+
+    def _load(self) -> None:
+        if self.path is None or not self.path.is_file():
+            return
+        try:
+            doc = json.loads(self.path.read_text("utf-8"))
+            self._mtime = self.path.stat().st_mtime
+        except (OSError, ValueError) as e:
+            raise WorkbenchError(f"cannot read the KV store: {e}", where=str(self.path),
+                                 hint="fix the JSON or run `workbench kv reset`") from None
+        if not isinstance(doc, dict):
+            raise WorkbenchError("the KV store is not a JSON object", where=str(self.path),
+                                 hint="run `workbench kv reset`")
+        self._data = {k.encode(): _decode(v) for k, v in doc.items()}
+
+    def _save(self) -> None:
+        if self.path is None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        doc = {k.decode("utf-8", "surrogateescape"): _encode(v)
+               for k, v in sorted(self._data.items())}
+        tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        os.replace(tmp, self.path)
+
+    def get(self, key: bytes) -> bytes | None:
+        with self._lock:
+            return self._data.get(key)
+
+    def put(self, key: bytes, value: bytes) -> None:
+        with self._lock:
+            self._data[key] = bytes(value)
+            self._save()
+
+    def delete(self, key: bytes) -> bool:
+        with self._lock:
+            if key not in self._data:
+                return False
+            del self._data[key]
+            self._save()
+            return True
+
+    def items(self) -> list[tuple[bytes, bytes]]:
+        with self._lock:
+            return sorted(self._data.items())
+
+    def reset(self) -> int:
+        """Remove every key; returns how many there were."""
+        with self._lock:
+            n = len(self._data)
+            self._data.clear()
+            self._save()
+            return n
+
+
+def _encode(v: bytes) -> str | dict[str, str]:
+    try:
+        return v.decode("utf-8")
+    except UnicodeDecodeError:
+        return {"b64": base64.b64encode(v).decode()}
+
+
+def _decode(v: object) -> bytes:
+    if isinstance(v, str):
+        return v.encode("utf-8")
+    if isinstance(v, dict) and isinstance(v.get("b64"), str):
+        return base64.b64decode(v["b64"])
+    return json.dumps(v).encode()
