@@ -1,0 +1,89 @@
+"""`workbench build [PATH...] [--json]`: build every module once, for users and CI.
+
+Exit status 0 when every module built, 1 when any failed (compiler error or missing
+toolchain), 2 for a configuration mistake. A failed module keeps its previous .wasm.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+from workbench.cli.render import console, err_console, human_bytes, print_json, signed_bytes
+from workbench.config import PROFILES, load_workspace
+from workbench.core.build import BuildResult, build_module
+from workbench.core.errors import ToolchainMissing
+
+NAME = "build"
+HELP = "build modules (default: ./workbench.toml, else the current folder)"
+ORDER = 10
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                        help="workspace file/folder, module folder, or folder of modules")
+    parser.add_argument("--profile", choices=PROFILES, help="override module.toml's profile")
+    parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="print the compiler command and its whole output")
+
+
+def run(args: argparse.Namespace) -> int:
+    ws = load_workspace(args.paths or None)
+    docs: list[dict[str, Any]] = []
+    failed = 0
+    for cfg in ws.modules:
+        if args.profile:
+            cfg = dataclasses.replace(cfg, profile=args.profile)
+        try:
+            result = build_module(cfg)
+        except ToolchainMissing as err:
+            failed += 1
+            docs.append({"module": cfg.name, "ok": False, "error": err.to_json()})
+            if not args.json:
+                err_console.print(f"[red]✗[/] [bold]{cfg.name}[/]: {err}")
+            continue
+        failed += 0 if result.ok else 1
+        docs.append(result.to_json())
+        if not args.json:
+            _render(result, verbose=args.verbose)
+    if args.json:
+        print_json({"ok": failed == 0, "modules": docs})
+    elif len(ws.modules) > 1:
+        ok = len(ws.modules) - failed
+        style = "green" if failed == 0 else "red"
+        console.print(f"[{style}]{ok}/{len(ws.modules)} modules built[/]")
+    return 1 if failed else 0
+
+
+def _render(r: BuildResult, *, verbose: bool) -> None:
+    if verbose:
+        console.print(f"[dim]$ {r.command}[/]", soft_wrap=True)
+        if r.output.strip():
+            console.print(r.output.rstrip(), markup=False, highlight=False)
+    if r.ok:
+        delta = "" if r.size_delta is None else f"  ({signed_bytes(r.size_delta)} B)"
+        size = human_bytes(r.size or 0)
+        console.print(f"[green]✓[/] [bold]{r.module}[/]  {size}{delta}  "
+                      f"[dim]{r.toolchain}/{r.profile} {r.duration_ms:.0f} ms → {r.wasm_path}[/]")
+        for d in r.diagnostics:
+            console.print(f"    [yellow]{d}[/]", markup=True, highlight=False)
+        return
+    head = "cancelled" if r.cancelled else "build failed"
+    console.print(f"[red]✗[/] [bold]{r.module}[/]: {head} "
+                  f"[dim]({r.toolchain}/{r.profile}, {r.duration_ms:.0f} ms)[/]")
+    for d in r.diagnostics:
+        colour = "red" if d.severity == "error" else "yellow"
+        console.print(f"    [{colour}]{_escape(str(d))}[/]")
+    if not verbose and r.output.strip() and not any(d.file for d in r.diagnostics):
+        console.print(r.output.rstrip(), markup=False, highlight=False)
+    if r.stale:
+        console.print(f"    [dim]the previous module keeps serving (stale): {r.wasm_path}[/]")
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)

@@ -1,0 +1,128 @@
+"""Compiler output parsed into `Diagnostic` records (file, line, column, severity, message).
+
+The whole output is always kept beside the records (in `BuildResult.output`): parsers
+are best-effort and a message they do not recognise must still reach the user. Formats:
+clang and zig (`file:line:col: error: msg`), linker lines (`wasm-ld: error: msg`),
+rustc (`error[E0425]: msg` then ` --> file:line:col`), wasmtime's WAT errors
+(`msg` then `--> <anon>:line:col`) and AssemblyScript (`ERROR TS2304: msg` ... `in file(l,c)`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from typing import Any
+
+SEVERITIES = ("error", "warning", "note")
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    file: str | None
+    line: int | None
+    column: int | None
+    severity: str  # error | warning | note
+    message: str
+
+    def location(self) -> str:
+        parts = [self.file or "<build>"]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+    def __str__(self) -> str:
+        return f"{self.location()}: {self.severity}: {self.message}"
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+_CLANG = re.compile(
+    r"^(?P<file>[^\s:][^:\n]*?):(?P<line>\d+):(?P<col>\d+): "
+    r"(?P<sev>fatal error|error|warning|note): (?P<msg>.*)$", re.M)
+_LINKER = re.compile(r"^.*?\b(?:wasm-ld|ld\.lld)(?:-\d+)?: (?P<sev>error|warning): (?P<msg>.*)$",
+                     re.M)
+_BARE = re.compile(r"^(?P<sev>error|warning): (?P<msg>.*)$", re.M)
+_RUSTC_HEAD = re.compile(r"^(?P<sev>error|warning)(?:\[(?P<code>[A-Z]\d+)\])?: (?P<msg>.*)$")
+_RUSTC_LOC = re.compile(r"^\s*--> (?P<file>.+?):(?P<line>\d+):(?P<col>\d+)\s*$")
+_ASC = re.compile(
+    r"^(?P<sev>ERROR|WARNING|INFO)(?: (?P<code>\w+))?: (?P<msg>.*?)\n(?:.*\n){0,8}?"
+    r"\s*└─ in (?P<file>.+?)\((?P<line>\d+),(?P<col>\d+)\)", re.M)
+
+
+def _severity(word: str) -> str:
+    word = word.lower()
+    if word in ("fatal error", "error"):
+        return "error"
+    if word == "warning":
+        return "warning"
+    return "note"
+
+
+def parse_clang(output: str) -> tuple[Diagnostic, ...]:
+    """clang / zig cc / zig build-exe output, plus linker errors without a location."""
+    found: list[tuple[int, Diagnostic]] = []
+    for m in _CLANG.finditer(output):
+        found.append((m.start(), Diagnostic(m["file"], int(m["line"]), int(m["col"]),
+                                            _severity(m["sev"]), m["msg"].strip())))
+    for m in _LINKER.finditer(output):
+        found.append((m.start(), Diagnostic(None, None, None, _severity(m["sev"]),
+                                            m["msg"].strip())))
+    if not found:  # e.g. "error: unable to parse target query ..."
+        for m in _BARE.finditer(output):
+            found.append((m.start(), Diagnostic(None, None, None, _severity(m["sev"]),
+                                                m["msg"].strip())))
+    return tuple(d for _, d in sorted(found, key=lambda pair: pair[0]))
+
+
+def parse_rustc(output: str) -> tuple[Diagnostic, ...]:
+    """rustc/cargo human output: a header line, then ` --> file:line:col` a few lines on."""
+    lines = output.splitlines()
+    found: list[Diagnostic] = []
+    for i, line in enumerate(lines):
+        head = _RUSTC_HEAD.match(line)
+        if head is None:
+            continue
+        msg = head["msg"].strip()
+        if head["code"]:
+            msg = f"{msg} [{head['code']}]"
+        file = row = col = None
+        for follow in lines[i + 1:i + 4]:
+            loc = _RUSTC_LOC.match(follow)
+            if loc:
+                file, row, col = loc["file"], int(loc["line"]), int(loc["col"])
+                break
+        if file is None and msg.startswith(("aborting due to", "could not compile")):
+            continue  # summaries, not diagnostics
+        found.append(Diagnostic(file, row, col, _severity(head["sev"]), msg))
+    return tuple(found)
+
+
+def parse_wat(message: str, file: str) -> tuple[Diagnostic, ...]:
+    """wasmtime.wat2wasm's error: first line is the message, `--> <anon>:L:C` the place."""
+    first = message.strip().splitlines()[0] if message.strip() else "invalid WAT"
+    m = re.search(r"-->\s*[^\n]*?:(\d+):(\d+)", message)
+    if m is None:
+        return (Diagnostic(file, None, None, "error", first),)
+    return (Diagnostic(file, int(m.group(1)), int(m.group(2)), "error", first),)
+
+
+def parse_asc(output: str) -> tuple[Diagnostic, ...]:
+    """AssemblyScript's `asc` output: `ERROR TS2304: msg` ... `└─ in file(line,col)`."""
+    found = [Diagnostic(m["file"], int(m["line"]), int(m["col"]),
+                        _severity("error" if m["sev"] == "ERROR" else m["sev"]),
+                        m["msg"].strip())
+             for m in _ASC.finditer(output)]
+    return tuple(found) or parse_clang(output)
+
+
+def parse_any(output: str) -> tuple[Diagnostic, ...]:
+    """For custom commands: try every format, keep whatever matched."""
+    return parse_rustc(output) if _RUSTC_LOC.search(output) else \
+        (parse_asc(output) if "└─ in " in output else parse_clang(output))
+
+
+def error_count(diagnostics: tuple[Diagnostic, ...]) -> int:
+    return sum(1 for d in diagnostics if d.severity == "error")

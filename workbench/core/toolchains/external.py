@@ -1,0 +1,90 @@
+"""Rust (cargo), AssemblyScript (npx asc) and custom-command toolchains.
+
+These use tools the user installs themselves, so each checks first and raises
+`ToolchainMissing` naming the exact install command rather than failing inside the tool.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from workbench.core.diagnostics import parse_any, parse_asc, parse_rustc
+from workbench.core.errors import ToolchainMissing
+from workbench.core.toolchains import Plan
+
+if TYPE_CHECKING:
+    from workbench.config import ModuleConfig
+
+
+@lru_cache(maxsize=1)
+def rust_targets() -> frozenset[str]:
+    """Installed rustup targets (empty when rustup is absent). Cached: rustup is slow."""
+    if shutil.which("rustup") is None:
+        return frozenset()
+    try:
+        out = subprocess.run(["rustup", "target", "list", "--installed"], capture_output=True,
+                             text=True, timeout=20, check=False).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return frozenset()
+    return frozenset(line.strip() for line in out.splitlines() if line.strip())
+
+
+def rust_triple(cfg: ModuleConfig) -> str:
+    return "wasm32-wasip1" if cfg.target == "wasm32-wasi" else "wasm32-unknown-unknown"
+
+
+def plan_rust(cfg: ModuleConfig, partial: Path) -> Plan:
+    cargo = shutil.which("cargo")
+    if cargo is None:
+        raise ToolchainMissing("cargo is not installed", where=str(cfg.root),
+                               hint="install Rust from https://rustup.rs")
+    triple = rust_triple(cfg)
+    if triple not in rust_targets():
+        raise ToolchainMissing(f"the Rust target {triple} is not installed",
+                               where=str(cfg.root), hint=f"rustup target add {triple}")
+    try:
+        package = tomllib.loads((cfg.root / "Cargo.toml").read_text())["package"]["name"]
+    except (OSError, KeyError, tomllib.TOMLDecodeError) as exc:
+        raise ToolchainMissing(f"cannot read the package name from Cargo.toml ({exc})",
+                               where=str(cfg.root / "Cargo.toml")) from None
+    target_dir = cfg.build_dir / "cargo"
+    argv = [cargo, "build", "--target", triple, "--target-dir", str(target_dir),
+            "--color", "never"]
+    if cfg.profile == "release":
+        argv.append("--release")
+    argv += list(cfg.flags)
+    produced = target_dir / triple / ("release" if cfg.profile == "release" else "debug") \
+        / f"{package.replace('-', '_')}.wasm"
+    return Plan("rust", cfg.root, produced, parse_rustc, argv=tuple(argv))
+
+
+def plan_asc(cfg: ModuleConfig, partial: Path) -> Plan:
+    npx = shutil.which("npx")
+    if npx is None:
+        raise ToolchainMissing("node/npx is not installed", where=str(cfg.root),
+                               hint="install Node.js (https://nodejs.org), then "
+                                    "`npm install` in the module folder")
+    if not (cfg.root / "node_modules" / "assemblyscript").is_dir():
+        raise ToolchainMissing("AssemblyScript is not installed in this module",
+                               where=str(cfg.root),
+                               hint=f"cd {cfg.root} && npm install --save-dev assemblyscript")
+    entry = "assembly/index.ts"
+    argv = [npx, "--no-install", "asc", entry, "--config", "asconfig.json",
+            "--target", cfg.profile, "--outFile", str(partial), *cfg.flags]
+    if cfg.profile == "debug":
+        argv.append("--debug")
+    return Plan("assemblyscript", cfg.root, partial, parse_asc, argv=tuple(argv))
+
+
+def plan_command(cfg: ModuleConfig, partial: Path) -> Plan:
+    assert cfg.command is not None  # config validation guarantees it
+    shell = shutil.which("sh") or "/bin/sh"
+    env = {"WORKBENCH_OUTPUT": str(cfg.output), "WORKBENCH_PROFILE": cfg.profile,
+           "WORKBENCH_TARGET": cfg.target, "WORKBENCH_MODULE": cfg.name}
+    return Plan("command", cfg.root, cfg.output, parse_any, argv=(shell, "-c", cfg.command),
+                env=env)

@@ -1,0 +1,119 @@
+"""WAT (in-process), C and Zig (through the `ziglang` PyPI package) toolchains.
+
+Zig's bundled clang and wasm-ld make C and Zig builds work on a machine with nothing but
+pip. Edge modules are wasm32-freestanding without libc (`-nostdlib`, `--no-entry`, the
+ABI's exports spelled out); WAGI modules are wasm32-wasi commands linked with zig's
+wasi-libc. The debug profile keeps DWARF (`-g`) so source attribution works; release
+optimises for size, which is what edge platforms limit.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import wasmtime
+
+from workbench.core.build_sources import source_files
+from workbench.core.diagnostics import Diagnostic, parse_clang, parse_wat
+from workbench.core.errors import ToolchainMissing
+from workbench.core.toolchains import InProcessOutcome, Plan
+
+if TYPE_CHECKING:
+    from workbench.config import ModuleConfig
+
+ZIG_HINT = "pip install ziglang   (C and Zig modules build with zig's bundled clang)"
+
+
+def _sources(cfg: ModuleConfig, suffix: str) -> list[str]:
+    files = [p for p in source_files(cfg.root, cfg.sources) if p.suffix == suffix]
+    return [p.relative_to(cfg.root).as_posix() for p in files]
+
+
+def zig_command() -> list[str]:
+    """`python -m ziglang`, or ToolchainMissing when the package is not installed."""
+    if importlib.util.find_spec("ziglang") is None:
+        raise ToolchainMissing("the ziglang package is not installed", hint=ZIG_HINT)
+    return [sys.executable, "-m", "ziglang"]
+
+
+def _no_sources(cfg: ModuleConfig, what: str) -> ToolchainMissing:
+    return ToolchainMissing(f"no {what} source matches sources = {list(cfg.sources)}",
+                            where=str(cfg.config_file or cfg.root),
+                            hint="fix `sources` in module.toml (globs relative to the folder)")
+
+
+def plan_wat(cfg: ModuleConfig, partial: Path) -> Plan:
+    files = _sources(cfg, ".wat")
+    if not files:
+        raise _no_sources(cfg, ".wat")
+    rel = files[0]  # a WAT module is one file; extra .wat files are ignored
+
+    def compile_wat() -> InProcessOutcome:
+        try:
+            text = (cfg.root / rel).read_text(encoding="utf-8")
+            data = bytes(wasmtime.wat2wasm(text))
+        except (wasmtime.WasmtimeError, UnicodeDecodeError, OSError) as exc:
+            message = str(exc)
+            return InProcessOutcome(False, f"{rel}: {message}\n", parse_wat(message, rel))
+        partial.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_bytes(data)
+        return InProcessOutcome(True, "", ())
+
+    return Plan("wat", cfg.root, partial, lambda out: parse_wat(out, rel),
+                in_process=compile_wat)
+
+
+def plan_c(cfg: ModuleConfig, partial: Path) -> Plan:
+    files = _sources(cfg, ".c")
+    if not files:
+        raise _no_sources(cfg, ".c")
+    argv = [*zig_command(), "cc", f"--target={cfg.target}"]
+    if cfg.target == "wasm32-freestanding":
+        argv += ["-nostdlib", "-Wl,--no-entry"]
+        argv += [f"-Wl,--export={name}" for name in cfg.exports if name != "memory"]
+    argv += ["-g", "-O0"] if cfg.profile == "debug" else ["-Oz"]
+    argv += ["-Wall", *cfg.flags, "-o", str(partial), *files]
+    return Plan("c", cfg.root, partial, parse_clang, argv=tuple(argv))
+
+
+def zig_root(cfg: ModuleConfig) -> str | None:
+    for candidate in ("main.zig", "src/main.zig"):
+        if (cfg.root / candidate).is_file():
+            return candidate
+    files = _sources(cfg, ".zig")
+    return files[0] if len(files) == 1 else None
+
+
+def plan_zig(cfg: ModuleConfig, partial: Path) -> Plan:
+    root = zig_root(cfg)
+    if root is None:
+        raise _no_sources(cfg, "main.zig (or a single .zig)")
+    mode = "Debug" if cfg.profile == "debug" else "ReleaseSmall"
+    argv = [*zig_command(), "build-exe", root, "-target", cfg.target, "-O", mode]
+    if cfg.target == "wasm32-freestanding":
+        argv += ["-fno-entry", "-rdynamic"]
+    argv += ["--cache-dir", str(cfg.build_dir / "zig-cache"), *cfg.flags,
+             f"-femit-bin={partial}"]
+    return Plan("zig", cfg.root, partial, parse_clang, argv=tuple(argv))
+
+
+def validation_error(data: bytes, file: str) -> Diagnostic | None:
+    """wasmtime's validator on the built bytes: a WAT type error surfaces here."""
+    try:
+        wasmtime.Module.validate(_engine(), data)
+    except wasmtime.WasmtimeError as exc:
+        first = str(exc).strip().splitlines()
+        return Diagnostic(file, None, None, "error", " ".join(first[:2]) or "invalid module")
+    return None
+
+
+_ENGINE: list[wasmtime.Engine] = []
+
+
+def _engine() -> wasmtime.Engine:
+    if not _ENGINE:
+        _ENGINE.append(wasmtime.Engine())
+    return _ENGINE[0]
