@@ -60,11 +60,13 @@ def c_modules() -> dict[str, bytes]:
         pytest.skip("ziglang (PyPI package) not installed: cannot compile C test modules")
     tmp = Path(tempfile.mkdtemp(prefix="workbench-cmod-"))
     atexit.register(shutil.rmtree, tmp, True)
-    for name, text in (("util.h", UTIL_H), ("a.c", A_C), ("b.c", B_C), ("b2.c", B2_C)):
+    (tmp / "v2").mkdir()
+    for name, text in (("util.h", UTIL_H), ("a.c", A_C), ("b.c", B_C)):
         (tmp / name).write_text(text)
+        (tmp / "v2" / name).write_text(B2_C if name == "b.c" else text)
     _run(CC + LINK + ["-gdwarf-4", "a.c", "b.c", "-o", "dwarf4.wasm"], tmp)
     _run(CC + LINK + ["-gdwarf-5", "a.c", "b.c", "-o", "dwarf5.wasm"], tmp)
-    _run(CC + LINK + ["-gdwarf-4", "a.c", "b2.c", "-o", "dwarf4_v2.wasm"], tmp)
+    _run(CC + LINK + ["-gdwarf-4", "a.c", "b.c", "-o", "../dwarf4_v2.wasm"], tmp / "v2")
     _run(CC + LINK + ["-g0", "a.c", "b.c", "-o", "nodwarf.wasm"], tmp)
     _run(CC + ["-g", "-c", "a.c", "-o", "a.o"], tmp)
     _run(CC + ["-g0", "-c", "b.c", "-o", "b.o"], tmp)
@@ -74,9 +76,6 @@ def c_modules() -> dict[str, bytes]:
 
 
 def parse(data: bytes):  # noqa: ANN201 - Module, imported lazily like the code under test
-    try:
-        from workbench.core.wasm import parse_module
-    except ImportError:  # the reader package exports it once issue 2 lands
-        from workbench.core.wasm.reader import parse_module
+    from workbench.core.wasm import parse_module
 
     return parse_module(data)

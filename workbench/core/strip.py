@@ -135,13 +135,19 @@ def strip_preview(module: Module, *, original_gzip: int | None = None,
         _option(module, "name", "keeping only the name section", {"name"}),
     )
     whole = bytes(module.data)
-    estimate = wasm_opt_estimate(whole, timeout=timeout) if wasm_opt else None
+    estimate = (wasm_opt_estimate(strip_bytes(module, ()), timeout=timeout)
+                if wasm_opt else None)
     return StripPreview(len(whole), gzip_size(whole) if original_gzip is None else original_gzip,
                         options, estimate)
 
 
 def wasm_opt_estimate(data: bytes, *, timeout: float = 60.0) -> WasmOptEstimate | None:
-    """Size after `wasm-opt -Oz` (debug info dropped), or None when wasm-opt is absent."""
+    """Size after `wasm-opt -Oz --all-features`, or None when wasm-opt is absent.
+
+    Pass a module without custom sections: older binaryen releases abort on DWARF 5 and
+    on feature names they do not know in `target_features`, so the estimate is taken on
+    the stripped module with every feature allowed (an estimate, not a build step).
+    """
     exe = shutil.which("wasm-opt")
     if exe is None:
         return None
@@ -150,13 +156,14 @@ def wasm_opt_estimate(data: bytes, *, timeout: float = 60.0) -> WasmOptEstimate 
         with open(src, "wb") as fh:
             fh.write(data)
         try:
-            proc = subprocess.run([exe, "-Oz", src, "-o", dst], capture_output=True,
-                                  text=True, timeout=timeout, check=False)
+            proc = subprocess.run([exe, "-Oz", "--all-features", src, "-o", dst],
+                                  capture_output=True, text=True, timeout=timeout, check=False)
         except subprocess.TimeoutExpired:
             return WasmOptEstimate(None, None, f"wasm-opt took longer than {timeout:g} s")
         if proc.returncode != 0 or not os.path.exists(dst):
-            lines = (proc.stderr or proc.stdout or "failed").strip().splitlines()
-            return WasmOptEstimate(None, None, lines[-1] if lines else "wasm-opt failed")
+            lines = (proc.stderr or proc.stdout or "").strip().splitlines()
+            why = lines[-1] if lines else f"exit status {proc.returncode}"
+            return WasmOptEstimate(None, None, f"wasm-opt failed: {why}"[:300])
         with open(dst, "rb") as fh:
             out = fh.read()
     return WasmOptEstimate(len(out), gzip_size(out), None)

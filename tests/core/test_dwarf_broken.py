@@ -1,0 +1,76 @@
+"""Broken DWARF is a warning in the result, never an exception; totals still add up."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.cmodules import c_modules, parse
+from workbench.core.dwarf import attribute
+
+
+def _leb(n: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte, n = n & 0x7F, n >> 7
+        out.append(byte | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+def replace_custom(data: bytes, name: str, content: bytes | None) -> bytes:
+    """The module with custom section `name`'s contents replaced (None: removed)."""
+    module = parse(data)
+    out = bytearray(data[:8])
+    for s in module.sections:
+        if s.is_custom and s.name == name:
+            if content is None:
+                continue
+            encoded = name.encode()
+            payload = _leb(len(encoded)) + encoded + content
+            out += b"\x00" + _leb(len(payload)) + payload
+        else:
+            out += data[s.offset:s.end]
+    return bytes(out)
+
+
+@pytest.fixture(scope="module")
+def dwarf5() -> bytes:
+    return c_modules()["dwarf5"]
+
+
+def _content(data: bytes, name: str) -> bytes:
+    return bytes(parse(data).custom(name))
+
+
+@pytest.mark.parametrize("variant", ["dwarf4", "dwarf5"])
+def test_truncated_debug_info_is_broken(variant: str) -> None:
+    data = c_modules()[variant]
+    info = _content(data, ".debug_info")
+    module = parse(replace_custom(data, ".debug_info", info[: len(info) // 2]))
+    attr = attribute(module)
+    assert attr.status == "broken"
+    assert attr.warning and "broken" in attr.warning
+    assert sum(r.size for r in attr.rows()) == module.section("code").size
+
+
+def test_missing_abbrev_is_broken(dwarf5: bytes) -> None:
+    module = parse(replace_custom(dwarf5, ".debug_abbrev", None))
+    attr = attribute(module)
+    assert attr.status == "broken"
+    assert attr.unattributed == module.section("code").size
+
+
+@pytest.mark.parametrize("name", [".debug_info", ".debug_abbrev", ".debug_str_offsets",
+                                  ".debug_addr", ".debug_line", ".debug_rnglists",
+                                  ".debug_str"])
+@pytest.mark.parametrize("how", ["empty", "zeros", "ones", "half"])
+def test_mangled_sections_never_raise(dwarf5: bytes, name: str, how: str) -> None:
+    original = _content(dwarf5, name)
+    content = {"empty": b"", "zeros": bytes(len(original)), "ones": b"\xff" * len(original),
+               "half": original[: len(original) // 2]}[how]
+    module = parse(replace_custom(dwarf5, name, content))
+    attr = attribute(module)
+    assert attr.status in ("ok", "broken")
+    assert (attr.status == "broken") == (attr.warning is not None and "broken" in attr.warning)
+    assert sum(r.size for r in attr.rows()) == module.section("code").size
+    assert sum(r.size for r in attr.unattributed_functions) == attr.unattributed
