@@ -86,7 +86,9 @@ class Harness:
         except wasmtime.WasmtimeError as e:
             text = str(e)
             m = re.search(r"offset 0x([0-9a-f]+)", text)
-            raise MalformedModule(text.strip().splitlines()[0], int(m.group(1), 16) if m else 0,
+            lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
+            msg = ": ".join(ln for ln in lines if ln != "Caused by:")
+            raise MalformedModule(msg, int(m.group(1), 16) if m else 0,
                                   file=self.name,
                                   hint="rebuild the module; is it a wasm32 core module?"
                                   ) from None

@@ -1,0 +1,74 @@
+"""Hooks run before the module; bench percentiles, progress, cancel, overhead."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from tests.core.runtime.handlers import edge
+from workbench.core.http import Request, Response
+
+ECHO = edge("(call $echo (local.get $p) (local.get $n))")
+
+
+@dataclass
+class FakeOutcome:
+    response: Response | None
+    request: Request | None
+    elapsed_us: float = 1.5
+    trace: list[Any] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"rule": "r", "terminated": self.response is not None}
+
+
+class FakeHooks:
+    def __init__(self, answer: bool):
+        self.answer = answer
+
+    def evaluate(self, request: Request) -> FakeOutcome:
+        if self.answer:
+            return FakeOutcome(Response(204), None)
+        return FakeOutcome(None, request.with_headers((("x-flag", "on"),)))
+
+
+def test_terminating_hook_never_touches_module(make) -> None:
+    h = make(b"not even wasm")
+    r = h.run(Request(), "cold", hooks=FakeHooks(True))
+    assert r.error is None and r.response == Response(204)
+    assert r.hook == {"rule": "r", "terminated": True} and r.abi == "hook"
+    assert r.timing["hooks"] == 1.5 and h._module is None
+
+
+def test_non_terminating_hook_changes_request(make) -> None:
+    r = make(ECHO).run(Request(), "fresh", hooks=FakeHooks(False))
+    assert r.error is None and b"x-flag: on" in r.response.body  # type: ignore[union-attr]
+    assert r.hook == {"rule": "r", "terminated": False} and "hooks" in r.timing
+
+
+def test_bench_phases_progress_overhead(make) -> None:
+    seen: list[tuple[int, int]] = []
+    b = make(ECHO).bench(Request(), 300, "warm", progress=lambda d, n: seen.append((d, n)))
+    assert b.n == 300 and b.mode == "warm" and not b.cancelled
+    assert set(b.phases) == {"handler", "total"}  # warm samples have no instantiate
+    t = b.phases["total"]
+    assert t.count == 300 and t.p50 <= t.p90 <= t.p99 <= t.p999 <= t.max
+    assert seen[-1] == (300, 300)
+    assert b.reference_us is not None and b.reference_us > 0
+    assert b.overhead_us == b.phases["total"].p50 - b.reference_us
+    doc = b.to_json()
+    assert doc["total"]["p999"] == round(t.p999, 2) and doc["n"] == 300
+
+
+def test_bench_fresh_has_instantiate_and_cancel(make) -> None:
+    h = make(ECHO)
+    assert "instantiate" in h.bench(Request(), 20, "fresh").phases
+    cancel = threading.Event()
+    b = h.bench(Request(), 1000, "fresh", progress=lambda d, n: cancel.set(), cancel=cancel)
+    assert b.cancelled and b.n < 1000
+
+
+def test_bench_counts_errors(make) -> None:
+    b = make(edge("(i32.const -1)")).bench(Request(), 10, "warm")
+    assert b.errors == {"handler": 10}

@@ -1,0 +1,119 @@
+"""Each `edge.*` host function and its error codes, called from inline-WAT handlers."""
+# ruff: noqa: E501  (inline WAT reads better one call per line)
+
+from __future__ import annotations
+
+import json
+import time
+
+from tests.core.runtime.handlers import edge, slots, wdata
+from workbench.core.http import Request
+from workbench.core.runtime.kv import KvStore
+from workbench.core.runtime.limits import Chaos
+from workbench.core.runtime.secrets import Secrets
+
+KEYS = wdata(100, b"k1") + wdata(110, b"v1") + wdata(120, b"TOKEN") + wdata(130, b"NOPE")
+
+
+def run_slots(make, body: str, n: int, **kw):
+    h = make(edge(body + f" (call $finish (i32.const {n}))", data=KEYS, imports=True,
+                  pages=kw.pop("pages", 2)), **kw)
+    r = h.run(Request(), kw.pop("mode", "fresh"))
+    assert r.error is None, r.error
+    assert r.response is not None
+    return slots(r.response.body), r, h
+
+
+def test_kv_put_get_delete_codes(make, tmp_path) -> None:
+    kv = KvStore(tmp_path / "kv.json")
+    body = """
+      (call $out (i32.const 0) (call $kv_put (i32.const 100) (i32.const 2) (i32.const 110) (i32.const 2)))
+      (call $out (i32.const 1) (call $kv_get (i32.const 100) (i32.const 2) (i32.const 300) (i32.const 16)))
+      (call $out (i32.const 2) (i32.load16_u (i32.const 300)))
+      (call $out (i32.const 3) (call $kv_get (i32.const 100) (i32.const 2) (i32.const 400) (i32.const 1)))
+      (call $out (i32.const 4) (i32.load (i32.const 400)))
+      (call $out (i32.const 5) (call $kv_get (i32.const 130) (i32.const 4) (i32.const 300) (i32.const 16)))
+      (call $out (i32.const 6) (call $kv_get (i32.const 0x7ffffff0) (i32.const 2) (i32.const 300) (i32.const 16)))
+      (call $out (i32.const 7) (call $kv_get (i32.const 100) (i32.const 2) (i32.const 1310718) (i32.const 16)))
+      (call $out (i32.const 8) (call $kv_put (i32.const 0) (i32.const 2) (i32.const 0) (i32.const 1100000)))
+      (call $out (i32.const 9) (call $kv_delete (i32.const 130) (i32.const 4)))
+    """
+    out, _, _ = run_slots(make, body, 10, kv=kv, pages=20)
+    assert out[0] == 0  # put ok
+    assert out[1] == 2 and out[2] == int.from_bytes(b"v1", "little")  # get: length + bytes
+    assert out[3] == 2 and out[4] == 0  # too small a buffer: length only, nothing written
+    assert out[5] == -1  # NOT_FOUND
+    assert out[6] == -3 and out[7] == -3  # BAD_POINTER (key, out buffer)
+    assert out[8] == -4  # TOO_LARGE
+    assert out[9] == -1  # delete of an absent key
+    assert json.loads((tmp_path / "kv.json").read_text()) == {"k1": "v1"}
+    body = "(call $out (i32.const 0) (call $kv_delete (i32.const 100) (i32.const 2)))"
+    assert run_slots(make, body, 1, kv=kv)[0] == [0]
+    assert KvStore(tmp_path / "kv.json").items() == []
+
+
+def test_kv_reset_and_binary_values(tmp_path) -> None:
+    kv = KvStore(tmp_path / "kv.json")
+    kv.put(b"bin", b"\xff\x00")
+    assert KvStore(tmp_path / "kv.json").get(b"bin") == b"\xff\x00"
+    assert kv.reset() == 1 and KvStore(tmp_path / "kv.json").items() == []
+
+
+def test_chaos_kv_failure_is_unavailable_and_listed(make) -> None:
+    body = "(call $out (i32.const 0) (call $kv_put (i32.const 100) (i32.const 2) (i32.const 110) (i32.const 2)))"
+    out, r, _ = run_slots(make, body, 1, chaos=Chaos(kv_failure_rate=1.0, seed=1))
+    assert out == [-2] and r.faults == ("fail:kv_put",)
+
+
+def test_secret_get_and_redaction(make) -> None:
+    secrets = Secrets({"TOKEN": "s3cr3t-value"})
+    body = """
+      (call $out (i32.const 0) (call $secret_get (i32.const 120) (i32.const 5) (i32.const 300) (i32.const 64)))
+      (call $out (i32.const 1) (call $secret_get (i32.const 130) (i32.const 4) (i32.const 300) (i32.const 64)))
+      (call $log (i32.const 3) (i32.const 300) (i32.const 12))
+    """
+    out, r, _ = run_slots(make, body, 2, secrets=secrets)
+    assert out == [12, -1]
+    assert r.logs[0].message == "[redacted:TOKEN]" and r.logs[0].level == "error"
+    out, r, _ = run_slots(make, body, 2, secrets=secrets,
+                          chaos=Chaos(secret_failure_rate=1.0))
+    assert out[0] == -2 and "fail:secret_get" in r.faults
+
+
+def test_log_levels_and_structured_fields(make) -> None:
+    data = wdata(200, b'{"user":7,"ok":true}') + wdata(240, b'path=/a status=200')
+    h = make(edge("""
+      (call $log (i32.const 2) (i32.const 200) (i32.const 20))
+      (call $log (i32.const 0) (i32.const 240) (i32.const 18))
+      (call $log (i32.const 1) (i32.const 0x7ffffff0) (i32.const 4))
+      (call $finish (i32.const 0))""", data=data, imports=True))
+    logs = h.run(Request()).logs
+    assert [ln.level for ln in logs] == ["warn", "debug", "error"]
+    assert logs[0].fields == {"user": 7, "ok": True}
+    assert logs[1].fields == {"path": "/a", "status": "200"}
+    assert "bad pointer" in logs[2].message
+    assert logs[0].t_us <= logs[1].t_us
+
+
+def test_now_ms_and_random_fill(make) -> None:
+    body = """
+      (i64.store (i32.const 8215) (call $now_ms))
+      (call $out (i32.const 2) (call $random_fill (i32.const 500) (i32.const 8)))
+      (call $out (i32.const 3) (i32.load (i32.const 500)))
+      (call $out (i32.const 4) (call $random_fill (i32.const 500) (i32.const 70000)))
+      (call $out (i32.const 5) (call $random_fill (i32.const 131070) (i32.const 8)))
+    """
+    before = int(time.time() * 1000)
+    out, r, _ = run_slots(make, body, 6, chaos=Chaos(seed=42))
+    now = (out[1] << 32) | (out[0] & 0xFFFFFFFF)
+    assert before <= now <= int(time.time() * 1000)
+    assert out[2] == 0 and out[4] == -4 and out[5] == -3
+    again, _, _ = run_slots(make, body, 6, chaos=Chaos(seed=42))
+    assert again[3] == out[3]  # seeded: reproducible
+
+
+def test_latency_chaos_is_recorded(make) -> None:
+    body = "(drop (call $now_ms))"
+    _, r, _ = run_slots(make, body, 0, chaos=Chaos(latency_ms={"now_ms": 5}))
+    assert r.faults == ("latency:now_ms:5ms",)
+    assert r.timing["handler"] >= 5000

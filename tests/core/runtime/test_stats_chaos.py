@@ -1,0 +1,72 @@
+"""Histogram precision, chaos spec parsing, KV/secrets files, log field parsing."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from workbench.core.errors import ConfigError
+from workbench.core.runtime.chaos import parse_chaos_spec
+from workbench.core.runtime.result import parse_fields
+from workbench.core.runtime.secrets import Secrets
+from workbench.core.runtime.stats import Histogram
+
+
+def exact(values: list[float], p: float) -> float:
+    s = sorted(values)
+    return s[max(0, -(-int(p * len(s)) // 100) - 1)] if p < 100 else s[-1]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_histogram_within_one_percent(seed: int) -> None:
+    rng = random.Random(seed)
+    values = [rng.lognormvariate(3, 1.5) for _ in range(5000)] + [0.3, 12345.6]
+    h = Histogram()
+    for v in values:
+        h.record(v)
+    for p in (50, 90, 99, 99.9):
+        want = sorted(values)[max(0, int(p / 100 * len(values) + 0.9999999) - 1)]
+        assert abs(h.percentile(p) - want) <= 0.01 * want, p
+    assert h.max == max(values) and h.count == len(values)
+
+
+def test_histogram_small_and_empty() -> None:
+    h = Histogram()
+    assert h.percentile(50) == 0.0 and h.stats().count == 0
+    for v in (0.1, 0.2, 0.2):
+        h.record(v)
+    assert h.percentile(50) == pytest.approx(0.2) and h.percentile(0.1) == pytest.approx(0.1)
+    other = Histogram()
+    other.record(5.0)
+    h.merge(other)
+    assert h.count == 4 and h.max == 5.0
+
+
+def test_chaos_spec() -> None:
+    c = parse_chaos_spec(["latency:kv_get=20,kv_fail=0.25", "cache_miss", "seed=7"])
+    assert c.latency_ms == {"kv_get": 20.0} and c.kv_failure_rate == 0.25
+    assert c.force_cache_miss and c.seed == 7 and c.active
+    with pytest.raises(ValueError, match="kv_fail=2"):
+        parse_chaos_spec(["kv_fail=2"])
+    with pytest.raises(ValueError, match="bogus"):
+        parse_chaos_spec(["bogus"])
+
+
+def test_secrets_file_and_redaction(tmp_path) -> None:
+    p = tmp_path / "secrets.toml"
+    p.write_text('API = "abcdef"\nAPI_LONG = "abcdef-123"\n')
+    s = Secrets.load(p)
+    assert s.redact("x abcdef-123 abcdef") == "x [redacted:API_LONG] [redacted:API]"
+    assert s.redact_bytes(b"abcdef") == b"[redacted:API]"
+    assert not Secrets.load(tmp_path / "missing.toml")
+    p.write_text("A = 1\n")
+    with pytest.raises(ConfigError, match="strings"):
+        Secrets.load(p)
+
+
+def test_parse_fields() -> None:
+    assert parse_fields('{"a": 1}') == {"a": 1}
+    assert parse_fields('a=1 msg="two words"') == {"a": "1", "msg": "two words"}
+    assert parse_fields("plain text") is None
+    assert parse_fields("[1, 2]") is None
