@@ -19,6 +19,7 @@ from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 from workbench.tui import themes
 from workbench.tui.commands import WorkbenchCommands
 from workbench.tui.handlers import HandlerMixin
+from workbench.tui.runtime_actions import RuntimeMixin
 from workbench.tui.state import ModuleState
 from workbench.tui.widgets.build_view import BuildView
 from workbench.tui.widgets.hooks_view import HooksView
@@ -36,8 +37,10 @@ VIEWS: list[tuple[str, str, type[View]]] = [
     ("hooks", "Hooks", HooksView), ("build", "Build", BuildView),
 ]
 
+SHORT = ["Size", "Sigs", "Run", "Reqs", "Hooks", "Build"]
 
-class WorkbenchApp(HandlerMixin, WorkerMixin, App[int]):
+
+class WorkbenchApp(RuntimeMixin, HandlerMixin, WorkerMixin, App[int]):
     """The whole loop on one screen: save, see the size change, the replay, the latency."""
 
     CSS_PATH = "app.tcss"
@@ -50,9 +53,12 @@ class WorkbenchApp(HandlerMixin, WorkerMixin, App[int]):
         Binding("r", "replay_all", "Replay", id="replay"),
         Binding("a", "toggle_auto_replay", "Auto-replay", id="auto_replay"),
         Binding("m", "focus_modules", "Modules", id="modules"),
+        Binding("ctrl+r", "send_request", "Send", priority=True, id="send"),
+        Binding("ctrl+b", "run_bench", "Bench", priority=True, id="bench"),
+        Binding("ctrl+x", "cancel_bench", "Stop bench", priority=True, id="cancel_bench"),
         Binding("t", "change_theme", "Theme", show=False, id="theme"),
-        *[Binding(str(i + 1), f"show_view('{vid}')", title[:5], id=f"view_{vid}")
-          for i, (vid, title, _) in enumerate(VIEWS)],
+        *[Binding(str(i + 1), f"show_view('{vid}')", short, id=f"view_{vid}")
+          for i, ((vid, _, _), short) in enumerate(zip(VIEWS, SHORT, strict=True))],
     ]
 
     def __init__(self, paths: list[Path] | None = None, theme: str | None = None,

@@ -62,11 +62,13 @@ class HandlerMixin:
         state.wasm, state.wasm_path, state.module = msg.wasm, msg.wasm_path, msg.module
         state.report, state.abi, state.build_result = msg.report, msg.abi, msg.result
         state.extras, state.size = msg.extras, len(msg.wasm)
-        state.build, state.build_error, state.error = "ok", None, None
+        state.build = "stale" if msg.stale else "ok"
+        if not msg.stale:
+            state.build_error, state.error = None, None
         state.builds += 1
         self.query_one(ModuleList).update_module(state)
         self.refresh_views(msg.name)
-        if msg.trigger != "startup":
+        if msg.trigger != "startup" and not msg.stale:
             delta = state.delta
             change = f" ({signed(delta)} B)" if delta is not None else ""
             self.notify(f"{msg.name}: rebuilt, {size_text(state.size)}{change}",
@@ -79,6 +81,8 @@ class HandlerMixin:
             return
         state.build = "stale" if state.module is not None else "failed"
         state.build_error = msg.error
+        if msg.result is not None:
+            state.build_result = msg.result
         state.error = str(msg.error).splitlines()[0] if str(msg.error) else "build failed"
         self.query_one(ModuleList).update_module(state)
         self.refresh_views(msg.name)

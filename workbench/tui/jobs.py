@@ -36,29 +36,19 @@ def discover(paths: list[Path]) -> tuple[list[ModuleState], Any, list[str]]:
     return modules, workspace, []
 
 
-def build(state: ModuleState) -> Built:
-    """Build the module (when the build core exists), then read and inspect the binary."""
-    result: Any = None
-    wasm_path: Path | None = None
-    try:
-        build_module = core("core.build", "build_module")
-    except Unavailable:
-        build_module = None
-    if build_module is not None and state.config is not None:
-        result = build_module(state.config)
-        wasm_path = _first_path(result, ("output", "wasm_path", "path"))
-        wasm = _first_bytes(result)
-        if wasm is None and wasm_path is not None:
-            wasm = wasm_path.read_bytes()
-    else:
-        wasm_path = _existing_output(state)
-        if wasm_path is None:
-            raise Unavailable("workbench.core.build.build_module",
-                              "and no built .wasm found to load")
-        wasm = wasm_path.read_bytes()
-    if wasm is None:
-        raise Unavailable("a built module", "the build returned no output")
-    return inspect_bytes(wasm, wasm_path, result)
+def build(state: ModuleState, cancel: Any = None) -> Built:
+    """Build the module with the core build, then read and inspect the module in service.
+
+    A failed build returns the last good module (BuildResult.stale) when there is one:
+    the caller checks `built.result.ok`. Raises BuildFailed when nothing can be served.
+    """
+    build_module = core("core.build", "build_module")
+    result = build_module(state.config, cancel=cancel)
+    if result.wasm_path is None:
+        result.raise_for_status()
+        raise Unavailable("a built module", "the build reported no output")
+    wasm_path = Path(result.wasm_path)
+    return inspect_bytes(wasm_path.read_bytes(), wasm_path, result)
 
 
 def inspect_bytes(wasm: bytes, wasm_path: Path | None, result: Any = None) -> Built:
@@ -80,57 +70,43 @@ def inspect_bytes(wasm: bytes, wasm_path: Path | None, result: Any = None) -> Bu
                  result=result)
 
 
-def _first_path(obj: Any, names: tuple[str, ...]) -> Path | None:
-    for name in names:
-        value = getattr(obj, name, None)
-        if isinstance(value, (str, Path)):
-            return Path(value)
-    return None
-
-
-def _first_bytes(obj: Any) -> bytes | None:
-    for name in ("wasm", "data", "binary"):
-        value = getattr(obj, name, None)
-        if isinstance(value, (bytes, bytearray, memoryview)):
-            return bytes(value)
-    return None
-
-
-def _existing_output(state: ModuleState) -> Path | None:
-    """The configured output if it exists, else a lone .wasm in the folder."""
-    out = getattr(state.config, "output", None)
-    if out is not None and Path(out).is_file():
-        return Path(out)
-    found = sorted(state.root.glob("*.wasm"))
-    return found[0] if found else None
-
-
 def now_ms() -> float:
     return time.perf_counter() * 1000.0
 
 
 def size_extras(built: Built, state: ModuleState) -> dict[str, Any]:
-    """Sources (DWARF), diff vs the previous build, strip preview and budget.
+    """Size views, DWARF sources, diff vs the module in service, strip preview, budget.
 
     Each value is the core's result, or the Unavailable/WorkbenchError it raised, so the
-    Size view can show each part independently.
+    Size view can show each part independently. Runs in the build worker.
     """
     out: dict[str, Any] = {}
-    calls: list[tuple[str, str, str, tuple[Any, ...]]] = [
-        ("sections", "core.size", "by_section", (built.module,)),
-        ("functions", "core.size", "by_function", (built.module,)),
-        ("data", "core.size", "by_data", (built.module,)),
-        ("sources", "core.dwarf", "attribute", (built.module,)),
-        ("strip", "core.strip", "preview", (built.module,)),
-    ]
+    module = built.module
+    gz = getattr(built.report, "gzip_size", None)
+    for key, attr in (("sections", "by_section"), ("functions", "by_function"),
+                      ("data", "by_data")):
+        out[key] = _call(lambda a=attr: core("core.size", a)(module))
+    out["sources"] = _call(lambda: core("core.dwarf", "attribute")(module))
+    out["strip"] = _call(lambda: core("core.strip", "strip_preview")(module, original_gzip=gz))
     budget = getattr(state.config, "budget", None)
-    if budget is not None:
-        calls.append(("budget", "core.budget", "check", (built.module, budget)))
-    if state.module is not None:
-        calls.append(("diff", "core.diff", "diff_modules", (state.module, built.module)))
-    for key, mod, attr, args in calls:
-        try:
-            out[key] = core(mod, attr)(*args)
-        except Exception as err:  # noqa: BLE001 - shown in the view, one part at a time
-            out[key] = err
+    if budget is not None and not budget.empty:
+        out["budget"] = _call(lambda: core("core.budget", "check_budget")(
+            module, budget, gz, name=state.name))
+    else:
+        out["budget"] = "none"
+    if state.module is not None and state.wasm != built.wasm:
+        old_src = state.extras.get("sources")
+        new_src = out["sources"]
+        both = not isinstance(old_src, Exception | None) and not isinstance(new_src, Exception)
+        out["diff"] = _call(lambda: core("core.diff", "diff_modules")(
+            state.module, module, old_src if both else None, new_src if both else None))
+    elif state.extras.get("diff") is not None:
+        out["diff"] = state.extras["diff"]  # same bytes rebuilt: keep the last real diff
     return out
+
+
+def _call(fn: Any) -> Any:
+    try:
+        return fn()
+    except Exception as err:  # noqa: BLE001 - shown in the view, one part at a time
+        return err

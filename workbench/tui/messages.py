@@ -35,7 +35,7 @@ class BuildFinished(Message):
 
     def __init__(self, name: str, *, wasm: bytes, wasm_path: Any, module: Any,
                  report: Any, abi: Any, result: Any, trigger: str,
-                 extras: dict[str, Any] | None = None) -> None:
+                 extras: dict[str, Any] | None = None, stale: bool = False) -> None:
         super().__init__()
         self.name = name
         self.wasm = wasm
@@ -46,16 +46,18 @@ class BuildFinished(Message):
         self.result = result
         self.trigger = trigger  # "startup" | "manual" | "watch"
         self.extras = extras or {}
+        self.stale = stale  # the build failed; this is the last good module
 
 
 class BuildFailedMsg(Message):
     """A build failed; the last good module stays in service (marked stale)."""
 
-    def __init__(self, name: str, error: Any, trigger: str) -> None:
+    def __init__(self, name: str, error: Any, trigger: str, result: Any = None) -> None:
         super().__init__()
         self.name = name
         self.error = error
         self.trigger = trigger
+        self.result = result  # BuildResult with output + diagnostics, when the build ran
 
 
 class RunFinished(Message):
@@ -67,17 +69,12 @@ class RunFinished(Message):
 
 
 class BenchProgress(Message):
-    """Live bench figures: `stats` is whatever the harness reported so far."""
+    """Live bench figures (`runtime_jobs.BenchSnapshot`); `snapshot.final` on the last one."""
 
-    def __init__(self, name: str, mode: str, done: int, total: int, stats: Any,
-                 final: bool = False) -> None:
+    def __init__(self, name: str, snapshot: Any) -> None:
         super().__init__()
         self.name = name
-        self.mode = mode
-        self.done = done
-        self.total = total
-        self.stats = stats
-        self.final = final
+        self.snapshot = snapshot
 
 
 class ReplayFinished(Message):

@@ -50,7 +50,10 @@ class ModuleState:
 
     @property
     def delta(self) -> int | None:
-        """Size change against the previous successful build."""
+        """Size change against the previous build (the core BuildResult's own figure)."""
+        core_delta = getattr(self.build_result, "size_delta", None)
+        if isinstance(core_delta, int) and getattr(self.build_result, "ok", False):
+            return core_delta
         if self.size is None or self.prev_size is None:
             return None
         return self.size - self.prev_size

@@ -48,6 +48,7 @@ class WorkerMixin:
 
     @work(thread=True, exclusive=False, group="build", exit_on_error=False)
     def build_worker(self: WorkbenchApp, name: str, trigger: str) -> None:
+        """Build, inspect and size one module; failures become BuildFailedMsg."""
         state = self.modules[name]
         self.post_message(BuildStarted(name))
         try:
@@ -55,11 +56,19 @@ class WorkerMixin:
         except (WorkbenchError, Unavailable) as err:
             self.post_message(BuildFailedMsg(name, err, trigger))
             return
-        extras = jobs.size_extras(built, state)
-        self.post_message(BuildFinished(
-            name, wasm=built.wasm, wasm_path=built.wasm_path, module=built.module,
-            report=built.report, abi=built.abi, result=built.result, trigger=trigger,
-            extras=extras))
+        result = built.result
+        ok = bool(getattr(result, "ok", True))
+        if ok or state.module is None:
+            extras = jobs.size_extras(built, state)
+            self.post_message(BuildFinished(
+                name, wasm=built.wasm, wasm_path=built.wasm_path, module=built.module,
+                report=built.report, abi=built.abi, result=result, trigger=trigger,
+                extras=extras, stale=not ok))
+        if not ok:
+            try:
+                result.raise_for_status()
+            except WorkbenchError as err:
+                self.post_message(BuildFailedMsg(name, err, trigger, result))
 
     def on_worker_state_changed(self: WorkbenchApp, event: Worker.StateChanged) -> None:
         if event.state != WorkerState.ERROR:

@@ -1,20 +1,156 @@
-"""Runtime view (placeholder while its core part lands)."""
+"""Runtime: edit a request, send it (ctrl+r), bench it (ctrl+b, ctrl+x cancels).
+
+The editor is plain widgets; sending posts `RuntimeView.Send` / `Bench` to the app, whose
+workers run the core harness and post results back (RunFinished / BenchProgress).
+"""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.widgets import Static
+from typing import Any
 
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Input, Label, Select, Switch, TabbedContent, TabPane, TextArea
+
+from workbench.core.http import Request
+from workbench.tui.runtime_jobs import MODES, RunOptions
 from workbench.tui.state import ModuleState
+from workbench.tui.widgets.runtime_panels import BenchPanel, LogsPanel, ResponsePanel, TimingPanel
 from workbench.tui.widgets.view import View
 
 
 class RuntimeView(View):
     TITLE = "Runtime"
-    HELP = "Runtime: not available yet."
+    HELP = """\
+[b]Runtime[/b] — fire requests at the module in an in-process wasmtime.
+
+Edit method, path, headers (one "Name: value" per line) and body, or load a saved
+request from the list. ctrl+r sends; the response shows status, headers and the body
+(JSON pretty-printed), Timing shows each phase in µs with fuel and peak memory, Logs the
+guest's log lines. ctrl+b benches the request N times in the selected mode with live
+p50/p90/p99/p99.9 and a histogram; ctrl+x cancels. Mode: cold (compile or cache load +
+instantiate + call), fresh (new instance per request, what edge platforms do), warm
+(one reused instance). Switches: hooks (evaluate hooks.toml first), chaos (the
+configured fault injection); timeout and fuel override the module's limits.
+"""
+
+    class Send(Message):
+        def __init__(self, request: Request, options: RunOptions) -> None:
+            super().__init__()
+            self.request = request
+            self.options = options
+
+    class Bench(Message):
+        def __init__(self, request: Request, options: RunOptions, n: int) -> None:
+            super().__init__()
+            self.request = request
+            self.options = options
+            self.n = n
+
+    class CancelBench(Message):
+        pass
 
     def compose(self) -> ComposeResult:
-        yield Static("Runtime: not available yet.", id="runtime-note")
+        with Horizontal(id="request-line"):
+            yield Input("GET", id="req-method", compact=True)
+            yield Input("/", placeholder="/path?query", id="req-path", compact=True)
+            yield Select([(m, m) for m in MODES], value="fresh", allow_blank=False,
+                         id="req-mode", compact=True)
+        with Horizontal(id="request-extra"):
+            yield Select([], prompt="load a saved request…", id="req-saved", compact=True)
+            yield Label("hooks", classes="switch-label")
+            yield Switch(True, id="opt-hooks")
+            yield Label("chaos", classes="switch-label")
+            yield Switch(False, id="opt-chaos")
+        with Horizontal(id="request-limits"):
+            yield Input(placeholder="timeout ms", id="opt-timeout", type="integer",
+                        compact=True)
+            yield Input(placeholder="fuel", id="opt-fuel", type="integer",
+                        compact=True)
+            yield Input("20000", placeholder="bench n", id="opt-n", type="integer",
+                        compact=True)
+        with Horizontal(id="request-text"):
+            yield TextArea(id="req-headers", soft_wrap=False, compact=True)
+            yield TextArea(id="req-body", soft_wrap=True, compact=True)
+        with TabbedContent(id="runtime-tabs"):
+            with TabPane("Response", id="rt-response"):
+                yield ResponsePanel()
+            with TabPane("Timing", id="rt-timing"):
+                yield TimingPanel()
+            with TabPane("Logs", id="rt-logs"):
+                yield LogsPanel()
+            with TabPane("Bench", id="rt-bench"):
+                yield BenchPanel()
+
+    def on_mount(self) -> None:
+        self.query_one("#req-headers", TextArea).border_title = "headers"
+        self.query_one("#req-body", TextArea).border_title = "body"
+        self._saved: list[Any] = []
+        self._shown_for: str | None = None
 
     def show(self, state: ModuleState | None) -> None:
-        pass
+        result = state.last_run if state else None
+        self.query_one(ResponsePanel).show(result)
+        self.query_one(TimingPanel).show(result)
+        self.query_one(LogsPanel).show(result)
+        self.query_one(BenchPanel).show(state.bench if state else {})
+        if state is not None and state.name != self._shown_for:
+            self._shown_for = state.name
+            limits = getattr(state.config, "limits", None)
+            if limits is not None:
+                self.query_one("#opt-timeout", Input).placeholder = \
+                    f"timeout ms ({limits.timeout_ms})"
+                self.query_one("#opt-fuel", Input).placeholder = f"fuel ({limits.fuel:,})"
+
+    def set_saved(self, entries: list[tuple[str, Request]]) -> None:
+        """Saved requests of the module (label, request) for the load list."""
+        self._saved = [req for _, req in entries]
+        select = self.query_one("#req-saved", Select)
+        select.set_options([(label, i) for i, (label, _) in enumerate(entries)])
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "req-saved" and isinstance(event.value, int):
+            self.load_request(self._saved[event.value])
+
+    def load_request(self, req: Request) -> None:
+        self.query_one("#req-method", Input).value = req.method
+        self.query_one("#req-path", Input).value = req.target
+        self.query_one("#req-headers", TextArea).text = "\n".join(
+            f"{k}: {v}" for k, v in req.headers)
+        self.query_one("#req-body", TextArea).text = req.body.decode("utf-8", "replace")
+
+    def request(self) -> Request:
+        headers = []
+        for line in self.query_one("#req-headers", TextArea).text.splitlines():
+            name, sep, value = line.partition(":")
+            if sep and name.strip():
+                headers.append((name.strip(), value.strip()))
+        method = self.query_one("#req-method", Input).value.strip().upper() or "GET"
+        target = self.query_one("#req-path", Input).value.strip() or "/"
+        body = self.query_one("#req-body", TextArea).text.encode()
+        return Request(method, target if target.startswith("/") else "/" + target,
+                       tuple(headers), body)
+
+    def options(self) -> RunOptions:
+        def num(wid: str) -> int | None:
+            text = self.query_one(wid, Input).value.strip()
+            return int(text) if text.isdigit() and int(text) > 0 else None
+
+        mode = self.query_one("#req-mode", Select).value
+        return RunOptions(mode=str(mode), hooks=self.query_one("#opt-hooks", Switch).value,
+                          chaos=self.query_one("#opt-chaos", Switch).value,
+                          timeout_ms=num("#opt-timeout"), fuel=num("#opt-fuel"))
+
+    def action_send(self) -> None:
+        self.query_one("#runtime-tabs", TabbedContent).active = "rt-response"
+        self.post_message(self.Send(self.request(), self.options()))
+
+    def action_bench(self) -> None:
+        text = self.query_one("#opt-n", Input).value.strip()
+        n = int(text) if text.isdigit() and int(text) > 0 else 20000
+        self.query_one("#runtime-tabs", TabbedContent).active = "rt-bench"
+        self.post_message(self.Bench(self.request(), self.options(), n))
+
+    def action_cancel_bench(self) -> None:
+        self.post_message(self.CancelBench())

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static, Tree
 
-from workbench.tui.state import ModuleState, signed, size_text
+from workbench.tui.state import ModuleState, signed
 from workbench.tui.widgets.table import Column, RowTable
 from workbench.tui.widgets.view import extra_note
 
@@ -91,23 +91,27 @@ class DiffPane(Vertical):
             note.update(msg)
             table.set_rows([])
             return
-        doc = as_json(value)
         rows, styles = [], []
-        for kind in ("sections", "functions", "sources"):
-            for item in (doc.get(kind) or []) if isinstance(doc, dict) else []:
-                old, new = item.get("old"), item.get("new")
-                delta = item.get("delta", (new or 0) - (old or 0))
-                status = item.get("status") or ("added" if old is None else
-                                                "removed" if new is None else "")
-                name = str(item.get("name") or item.get("file") or "?")
-                rows.append((kind[:-1], name + (f" ({status})" if status else ""), old, new,
-                             delta))
-                styles.append("bold" if delta and delta > 0 else "")
-        total = doc.get("total") if isinstance(doc, dict) else None
-        head = f"total {signed(total.get('delta'))} B" if isinstance(total, dict) else ""
-        note.update(Text(f"{len(rows)} changed items  {head}", style="dim"))
-        table.set_rows([r for r in rows if r[4]], [s for r, s in zip(rows, styles, strict=True)
-                                                   if r[4]])
+        groups = (("section", value.sections), ("function", value.functions),
+                  ("source", value.sources or ()))
+        for kind, items in groups:
+            for row in items:
+                if not row.delta:
+                    continue
+                status = "" if row.status == "changed" else f" ({row.status})"
+                rows.append((kind, row.name + status, row.old, row.new, row.delta))
+                styles.append("bold" if row.delta > 0 else "")
+        delta = value.delta
+        color = "red" if delta > 0 else "green" if delta < 0 else "dim"
+        head = Text.assemble(("previous build → this build: ", "dim"),
+                             (f"{value.old_size:,} → {value.new_size:,} bytes  ", ""),
+                             (f"{signed(delta)} B", f"bold {color}"))
+        if value.note:
+            head.append(f"\n{value.note}", style="dim italic")
+        if not rows:
+            head.append("\nno section, function or source file changed size", style="dim")
+        note.update(head)
+        table.set_rows(rows, styles)
 
 
 def _delta_cell(value: Any) -> Text:
@@ -128,46 +132,32 @@ class StripPane(VerticalScroll):
             body.update("")
             return
         out = Text()
-        for key, title in (("strip", "Strip preview"), ("budget", "Budget")):
-            value = state.extras.get(key)
-            msg = extra_note(value, title)
-            out.append(f"{title}\n", style="bold underline")
-            if msg is not None:
-                out.append_text(msg)
-                out.append("\n\n")
-                continue
-            out.append_text(render_doc(as_json(value)))
-            out.append("\n")
+        out.append("Strip preview\n", style="bold underline")
+        strip = state.extras.get("strip")
+        msg = extra_note(strip, "Strip preview")
+        if msg is not None:
+            out.append_text(msg)
+        else:
+            out.append(f"  as built          {strip.size:>10,} B   gzip {strip.gzip_size:>9,} B\n")
+            for opt in strip.options:
+                saved = strip.size - opt.size
+                out.append(f"  {opt.description[:40]:<40} ", style="dim")
+                out.append(f"{opt.size:>10,} B   gzip {opt.gzip_size:>9,} B")
+                out.append(f"   saves {saved:,} B\n" if saved else "   saves nothing\n",
+                           style="green" if saved else "dim")
+            if strip.wasm_opt is not None and strip.wasm_opt.size is not None:
+                out.append(f"  wasm-opt -Oz: {strip.wasm_opt.size:,} B\n")
+        out.append("\nBudget\n", style="bold underline")
+        budget = state.extras.get("budget")
+        if budget == "none":
+            out.append("  no [budget] in module.toml (max_bytes, max_gzip_bytes, sections)\n",
+                       style="dim italic")
+        elif (msg := extra_note(budget, "Budget")) is not None:
+            out.append_text(msg)
+        else:
+            for line in budget.lines:
+                style = "bold red" if line.over else "green"
+                word = "OVER by" if line.over else "headroom"
+                out.append(f"  {line.limit:<22} {line.actual:>10,} / {line.max:>10,} B   ")
+                out.append(f"{word} {abs(line.headroom):,} B\n", style=style)
         body.update(out)
-
-
-def render_doc(doc: Any, indent: int = 0) -> Text:
-    """A compact, readable rendering of a small JSON document (sizes made human)."""
-    out = Text()
-    pad = "  " * indent
-    if isinstance(doc, dict):
-        for k, v in doc.items():
-            if isinstance(v, (dict, list)):
-                out.append(f"{pad}{k}:\n", style="bold")
-                out.append_text(render_doc(v, indent + 1))
-            else:
-                shown = _human(k, v)
-                style = "red bold" if v is False or (k in ("over", "ok") and v == (k == "over")) \
-                    else ""
-                out.append(f"{pad}{k}: ", style="dim")
-                out.append(f"{shown}\n", style=style)
-    elif isinstance(doc, list):
-        for item in doc:
-            out.append_text(render_doc(item, indent))
-            if isinstance(item, dict):
-                out.append("\n")
-    else:
-        out.append(f"{pad}{doc}\n")
-    return out
-
-
-def _human(key: str, value: Any) -> str:
-    if isinstance(value, int) and not isinstance(value, bool) and (
-            "size" in key or "bytes" in key or key in ("raw", "gzip", "saved", "limit")):
-        return f"{value:,} ({size_text(value)})"
-    return str(value)

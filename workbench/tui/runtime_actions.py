@@ -1,0 +1,94 @@
+"""The app's side of the Runtime view: run/bench workers and their result handlers."""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING
+
+from textual import work
+
+from workbench.tui import runtime_jobs
+from workbench.tui.messages import BenchProgress, RunFinished
+from workbench.tui.runtime_jobs import RunOptions
+from workbench.tui.widgets.runtime_view import RuntimeView
+
+if TYPE_CHECKING:
+    from workbench.core.http import Request
+    from workbench.tui.app import WorkbenchApp
+
+
+class RuntimeMixin:
+    """Send and bench the Runtime view's request for the selected module."""
+
+    _bench_cancel: threading.Event | None = None
+
+    def _runnable(self: WorkbenchApp) -> str | None:
+        state = self.modules.get(self.selected or "")
+        if state is None or state.wasm is None:
+            self.notify("Nothing to run yet: the module has not been built.",
+                        severity="warning")
+            return None
+        return state.name
+
+    def on_runtime_view_send(self: WorkbenchApp, msg: RuntimeView.Send) -> None:
+        name = self._runnable()
+        if name is not None:
+            self.run_worker_request(name, msg.request, msg.options)
+
+    def on_runtime_view_bench(self: WorkbenchApp, msg: RuntimeView.Bench) -> None:
+        name = self._runnable()
+        if name is None:
+            return
+        if self._bench_cancel is not None:
+            self._bench_cancel.set()
+        self._bench_cancel = threading.Event()
+        self.bench_worker(name, msg.request, msg.options, msg.n, self._bench_cancel)
+
+    def on_runtime_view_cancel_bench(self: WorkbenchApp, _: RuntimeView.CancelBench) -> None:
+        self.action_cancel_bench()
+
+    @work(thread=True, exclusive=True, group="run", exit_on_error=False)
+    def run_worker_request(self: WorkbenchApp, name: str, request: Request,
+                           options: RunOptions) -> None:
+        result = runtime_jobs.run_request(self.modules[name], request, options)
+        self.post_message(RunFinished(name, request, result))
+
+    @work(thread=True, exclusive=True, group="bench", exit_on_error=False)
+    def bench_worker(self: WorkbenchApp, name: str, request: Request, options: RunOptions,
+                     n: int, cancel: threading.Event) -> None:
+        runtime_jobs.bench_live(self.modules[name], request, n, options, cancel,
+                                lambda snap: self.post_message(BenchProgress(name, snap)))
+
+    def on_run_finished(self: WorkbenchApp, msg: RunFinished) -> None:
+        state = self.modules.get(msg.name)
+        if state is None:
+            return
+        state.last_run, state.last_request = msg.result, msg.request
+        self.refresh_views(msg.name)
+
+    def on_bench_progress(self: WorkbenchApp, msg: BenchProgress) -> None:
+        state = self.modules.get(msg.name)
+        if state is None:
+            return
+        state.bench[msg.snapshot.mode] = msg.snapshot
+        if msg.name == self.selected:
+            self.query_one(RuntimeView).query_one("BenchPanel").show(state.bench)  # type: ignore[attr-defined]
+        if msg.snapshot.final:
+            word = "cancelled" if msg.snapshot.cancelled else "finished"
+            self.notify(f"{msg.name}: bench {word} after {msg.snapshot.done:,} requests",
+                        timeout=4)
+
+    # palette / footer entries
+    def action_send_request(self: WorkbenchApp) -> None:
+        self.action_show_view("runtime")
+        self.query_one(RuntimeView).action_send()
+
+    def action_run_bench(self: WorkbenchApp) -> None:
+        self.action_show_view("runtime")
+        self.query_one(RuntimeView).action_bench()
+
+    def action_cancel_bench(self: WorkbenchApp) -> None:
+        if self._bench_cancel is not None and not self._bench_cancel.is_set():
+            self._bench_cancel.set()
+        else:
+            self.notify("No bench is running.")

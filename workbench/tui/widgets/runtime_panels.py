@@ -1,0 +1,165 @@
+"""Result panels of the Runtime view: response, timing/fuel/memory, guest logs, bench.
+
+Each renders one frozen core result (`RunResult`, or a bench snapshot built from core
+`PhaseStats`) and nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.syntax import Syntax
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import ProgressBar, Sparkline, Static
+
+from workbench.tui.state import size_text
+
+PHASES = ("hooks", "cache_load", "compile", "instantiate", "handler", "total")
+LEVEL_STYLES = {"debug": "dim", "info": "", "warn": "yellow", "error": "bold red"}
+
+
+def status_style(status: int) -> str:
+    return "bold green" if status < 300 else "bold cyan" if status < 400 else "bold red"
+
+
+def body_renderable(body: bytes, content_type: str | None) -> RenderableType:
+    """Pretty JSON when the body is JSON, else the text (binary bodies summarised)."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return Text(f"<{len(body)} bytes of binary body>", style="dim")
+    if "json" in (content_type or "") or text.lstrip().startswith(("{", "[")):
+        try:
+            pretty = json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+            return Syntax(pretty, "json", theme="ansi_dark", background_color="default",
+                          word_wrap=True)
+        except ValueError:
+            pass
+    return Text(text)
+
+
+class ResponsePanel(VerticalScroll):
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Press ctrl+r to send the request.", style="dim italic"),
+                     id="response-body")
+
+    def show(self, result: Any | None) -> None:
+        body = self.query_one("#response-body", Static)
+        if result is None:
+            body.update(Text("Press ctrl+r to send the request.", style="dim italic"))
+            return
+        parts: list[RenderableType] = []
+        if result.error is not None:
+            err = Text.assemble((f"{result.error.kind}: ", "bold red"), result.error.message)
+            for frame in result.error.backtrace:
+                err.append(f"\n  at {frame}", style="dim")
+            parts.append(err)
+        resp = result.response
+        if resp is not None:
+            line = Text.assemble((f"HTTP {resp.status}", status_style(resp.status)),
+                                 f"  {resp.to_json().get('reason') or ''}",
+                                 (f"   via {result.abi}",
+                                  "dim"))
+            parts.append(line)
+            heads = Text()
+            for k, v in resp.headers:
+                heads.append(f"{k}", style="bold")
+                heads.append(f": {v}\n")
+            parts.append(heads)
+            parts.append(body_renderable(resp.body, resp.header("content-type")))
+        body.update(Group(*parts))
+
+
+class TimingPanel(VerticalScroll):
+    def compose(self) -> ComposeResult:
+        yield Static(id="timing-body")
+
+    def show(self, result: Any | None) -> None:
+        out = self.query_one("#timing-body", Static)
+        if result is None:
+            out.update(Text("No run yet.", style="dim italic"))
+            return
+        table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
+        table.add_column("phase")
+        table.add_column("µs", justify="right")
+        for phase in PHASES:
+            if phase in result.timing:
+                style = "bold" if phase == "total" else ""
+                table.add_row(Text(phase, style=style),
+                              Text(f"{result.timing[phase]:,.1f}", style=style))
+        facts = Text.assemble(
+            ("mode ", "dim"), result.mode, ("   abi ", "dim"), str(result.abi),
+            ("   fuel ", "dim"), f"{result.fuel:,}",
+            ("   memory ", "dim"), size_text(result.memory_bytes))
+        if result.cache:
+            facts.append(f"   cache {result.cache}", style="dim")
+        if result.faults:
+            facts.append("\nchaos: " + ", ".join(result.faults), style="yellow")
+        if result.hook:
+            facts.append("\nhook: " + json.dumps(result.hook)[:300], style="cyan")
+        out.update(Group(table, facts))
+
+
+class LogsPanel(VerticalScroll):
+    def compose(self) -> ComposeResult:
+        yield Static(id="logs-body")
+
+    def show(self, result: Any | None) -> None:
+        out = self.query_one("#logs-body", Static)
+        if result is None or not result.logs:
+            out.update(Text("No guest log lines." if result else "No run yet.",
+                            style="dim italic"))
+            return
+        text = Text()
+        for line in result.logs:
+            text.append(f"{line.t_us:>9.1f}µs ", style="dim")
+            text.append(f"{line.level:<5} ", style=LEVEL_STYLES.get(line.level, ""))
+            text.append(f"{line.message}\n")
+        out.update(text)
+
+
+class BenchPanel(Vertical):
+    """Live p50/p90/p99/p99.9 per mode (cold, fresh, warm) and a latency histogram."""
+
+    def compose(self) -> ComposeResult:
+        yield ProgressBar(total=1, show_eta=False, id="bench-progress")
+        yield Static(id="bench-table")
+        yield Sparkline([], id="bench-histogram")
+        yield Static(id="bench-note")
+
+    def show(self, benches: dict[str, Any]) -> None:
+        table = Table(box=None, header_style="bold", pad_edge=False)
+        for col in ("mode", "n", "p50", "p90", "p99", "p99.9", "max"):
+            table.add_column(col, justify="left" if col == "mode" else "right")
+        latest = None
+        for mode in ("cold", "fresh", "warm"):
+            snap = benches.get(mode)
+            if snap is None:
+                table.add_row(mode, "—", "", "", "", "", "")
+                continue
+            stats = snap.phases.get("total")
+            if stats is None:
+                table.add_row(mode, f"{snap.done:,}", "", "", "", "", "")
+            else:
+                table.add_row(mode, f"{snap.done:,}", *(f"{v:,.1f}" for v in (
+                    stats.p50, stats.p90, stats.p99, stats.p999, stats.max)))
+            if latest is None or not snap.final:
+                latest = snap
+        self.query_one("#bench-table", Static).update(
+            Group(Text("total time per request, µs", style="dim"), table))
+        note = self.query_one("#bench-note", Static)
+        bar = self.query_one("#bench-progress", ProgressBar)
+        if latest is None:
+            note.update(Text("ctrl+b benches the request in the selected mode; "
+                             "ctrl+x cancels.", style="dim italic"))
+            return
+        bar.update(total=max(1, latest.total), progress=latest.done)
+        self.query_one("#bench-histogram", Sparkline).data = latest.buckets or [0]
+        state = "cancelled" if latest.cancelled else "done" if latest.final else "running"
+        note.update(Text(f"{latest.mode}: {state}, {latest.done:,}/{latest.total:,} requests, "
+                         f"{latest.errors:,} errors", style="dim"))
