@@ -1,0 +1,73 @@
+"""`workbench check`: budgets from module.toml or flags; exit 1 when any is over."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.wat import wat
+from workbench.cli import main
+
+WAT = '(module (func (export "f") (result i32) i32.const 42))'
+
+
+def _module_folder(root: Path, name: str, budget: str) -> Path:
+    folder = root / name
+    folder.mkdir()
+    (folder / "m.wat").write_text(WAT)
+    (folder / "module.toml").write_text(
+        f'name = "{name}"\ntoolchain = "wat"\nsources = ["m.wat"]\n\n[budget]\n{budget}\n')
+    return folder
+
+
+def test_bare_wasm_with_flags(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "m.wasm"
+    path.write_bytes(wat(WAT))
+    size = path.stat().st_size
+    assert main(["check", str(path), f"--max-bytes={size}"]) == 0
+    assert "within budget" in capsys.readouterr().out
+    assert main(["check", str(path), f"--max-bytes={size - 1}", "--json"]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["ok"] is False
+    (line,) = doc["modules"][0]["limits"]
+    assert line == {"limit": "max_bytes", "actual": size, "max": size - 1, "over": True,
+                    "headroom": -1}
+
+
+def test_section_flag(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "m.wasm"
+    path.write_bytes(wat(WAT))
+    assert main(["check", str(path), "--max-section", "code=1", "--json"]) == 1
+    limits = json.loads(capsys.readouterr().out)["modules"][0]["limits"]
+    assert limits[0]["limit"] == "section:code" and limits[0]["over"]
+
+
+def test_module_folders_build_and_check(tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    ok = _module_folder(tmp_path, "small", "max_bytes = 4096\nmax_gzip_bytes = 4096")
+    over = _module_folder(tmp_path, "tight", "max_bytes = 10")
+    assert main(["check", str(ok), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["modules"][0]["name"] == "small" and len(doc["modules"][0]["limits"]) == 2
+    assert main(["check", str(ok), str(over)]) == 1
+    out = capsys.readouterr().out
+    assert "small" in out and "tight" in out and "over by" in out
+    # The flag overrides module.toml, and --no-build reuses the output just built.
+    assert main(["check", str(over), "--no-build", "--max-bytes", "100000"]) == 0
+
+
+def test_not_built_and_no_budget(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = _module_folder(tmp_path, "fresh", "")
+    assert main(["check", str(folder), "--no-build"]) == 1
+    assert "not built yet" in capsys.readouterr().out
+    assert main(["check", str(folder)]) == 0
+    assert "no budget set" in capsys.readouterr().out
+
+
+def test_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(tmp_path / "missing.wasm")]) == 2
+    assert "no such file" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["check", "--max-section", "code"])

@@ -1,0 +1,159 @@
+"""`workbench check [PATH...] [--max-bytes N] [--max-gzip-bytes N] [--max-section NAME=N]`.
+
+Size budgets for CI. A PATH that is a module folder, a folder of modules or a workspace
+is built (unless `--no-build`) and checked against each module's `[budget]` from
+module.toml; a PATH that is a `.wasm` file is checked against the command-line limits.
+Command-line limits override module.toml's. Exit status 1 when any module is over
+budget, failed to build or cannot be read; 2 for a configuration mistake.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+from workbench.cli.render import console, print_json
+from workbench.core.budget import Budget, BudgetReport, check_budget
+from workbench.core.errors import MalformedModule, UsageError, WorkbenchError
+
+NAME = "check"
+HELP = "check modules against their size budgets (exit 1 when any is over)"
+ORDER = 40
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                        help="module folder, folder of modules, workspace, or .wasm file "
+                        "(default: the current folder)")
+    parser.add_argument("--max-bytes", type=_size, metavar="N", help="limit on the file size")
+    parser.add_argument("--max-gzip-bytes", type=_size, metavar="N",
+                        help="limit on the gzip -9 size")
+    parser.add_argument("--max-section", action="append", default=[], type=_section_limit,
+                        metavar="NAME=N", help="limit on one section's payload, e.g. code=40000 "
+                        "(repeatable; custom sections by name, e.g. .debug_info=0)")
+    parser.add_argument("--no-build", action="store_true",
+                        help="check the existing build outputs instead of building first")
+    parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
+
+
+def _size(text: str) -> int:
+    try:
+        value = int(text.replace("_", ""))
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a byte count, got {text!r}")
+    return value
+
+
+def _section_limit(text: str) -> tuple[str, int]:
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise argparse.ArgumentTypeError(f"expected NAME=BYTES, got {text!r}")
+    return name.strip(), _size(value.strip())
+
+
+def _overrides(args: argparse.Namespace, base: Budget) -> Budget:
+    sections = dict(base.sections)
+    sections.update(dict(args.max_section))
+    return Budget(
+        max_bytes=args.max_bytes if args.max_bytes is not None else base.max_bytes,
+        max_gzip_bytes=(args.max_gzip_bytes if args.max_gzip_bytes is not None
+                        else base.max_gzip_bytes),
+        sections=sections)
+
+
+def _check_file(name: str, path: Path, budget: Budget) -> dict[str, Any]:
+    from workbench.core.wasm import parse_module
+
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise UsageError(f"cannot read: {err.strerror}", where=str(path)) from None
+    try:
+        module = parse_module(data, file=str(path))
+    except MalformedModule as err:
+        return {"name": name, "file": str(path), "ok": False,
+                "error": err.with_file(str(path)).to_json()}
+    report = check_budget(module, budget, name=name)
+    return {"name": name, "file": str(path), "size": module.size, "ok": report.ok,
+            "budget_set": not budget.empty, "report": report, "error": None}
+
+
+def _check_module(cfg: Any, args: argparse.Namespace) -> dict[str, Any]:
+    budget = _overrides(args, cfg.budget)
+    if not args.no_build:
+        from workbench.core.build import build_module
+
+        try:
+            result = build_module(cfg)
+        except WorkbenchError as err:  # ToolchainMissing: this module fails, others go on
+            return {"name": cfg.name, "file": str(cfg.output), "ok": False,
+                    "error": err.to_json()}
+        if not result.ok:
+            first = next((str(d) for d in result.diagnostics), "build failed")
+            return {"name": cfg.name, "file": str(cfg.output), "ok": False,
+                    "error": {"kind": "build", "message": first,
+                              "hint": "run `workbench build -v` for the whole output"}}
+    if not Path(cfg.output).is_file():
+        return {"name": cfg.name, "file": str(cfg.output), "ok": False,
+                "error": {"kind": "usage", "message": "not built yet",
+                          "hint": "run `workbench build` first, or drop --no-build"}}
+    return _check_file(cfg.name, Path(cfg.output), budget)
+
+
+def run(args: argparse.Namespace) -> int:
+    paths: list[Path] = args.paths or [Path.cwd()]
+    files = [p for p in paths if p.suffix == ".wasm"]
+    folders = [p for p in paths if p.suffix != ".wasm"]
+    results: list[dict[str, Any]] = []
+    for path in files:
+        if not path.is_file():
+            raise UsageError("no such file", where=str(path), hint="pass a built .wasm file")
+        results.append(_check_file(path.name, path, _overrides(args, Budget())))
+    if folders:
+        from workbench.config import load_workspace
+
+        for cfg in load_workspace(folders).modules:
+            results.append(_check_module(dataclasses.replace(cfg), args))
+    ok = all(r["ok"] for r in results)
+    if args.json:
+        print_json({"ok": ok, "modules": [_json(r) for r in results]})
+    else:
+        for r in results:
+            _render(r)
+    return 0 if ok else 1
+
+
+def _json(r: dict[str, Any]) -> dict[str, Any]:
+    report: BudgetReport | None = r.get("report")
+    return {"name": r["name"], "file": r["file"], "ok": r["ok"], "size": r.get("size"),
+            "budget_set": r.get("budget_set", False),
+            "limits": report.to_json()["limits"] if report else [], "error": r.get("error")}
+
+
+def _render(r: dict[str, Any]) -> None:
+    from rich.markup import escape
+
+    name = escape(r["name"])
+    if r.get("error"):
+        err = r["error"]
+        console.print(f"[red]✗[/] [bold]{name}[/]: {escape(err.get('message', ''))}")
+        if err.get("hint"):
+            console.print(f"    [dim]hint: {escape(err['hint'])}[/]")
+        return
+    report: BudgetReport = r["report"]
+    if not report.lines:
+        console.print(f"[yellow]–[/] [bold]{name}[/]: {r['size']:,d} B, no budget set "
+                      "[dim](add [budget] to module.toml or pass --max-bytes)[/]")
+        return
+    mark = "[green]✓[/]" if report.ok else "[red]✗[/]"
+    verdict = "within budget" if report.ok else f"{len(report.over)} limit(s) over"
+    console.print(f"{mark} [bold]{name}[/]: {r['size']:,d} B, {verdict}")
+    for line in report.lines:
+        style = "red" if line.over else "dim"
+        word = "over by" if line.over else "headroom"
+        console.print(f"    [{style}]{line.limit:<24} {line.actual:>12,d} / {line.max:>12,d}"
+                      f"   {word} {abs(line.headroom):,d} B[/]")

@@ -1,0 +1,121 @@
+"""`workbench strip FILE [-o OUT] [--keep name,producers] [--json] [--wasm-opt]`.
+
+Without `-o` it only previews: what FILE would weigh (raw and gzip -9) without debug
+sections, without any custom section, and with only `name` kept. With `-o` it writes
+the stripped module (custom sections not in --keep removed, everything else
+byte-identical) after wasmtime has validated it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from typing import Any
+
+from workbench.cli.render import console, human_bytes, print_json
+from workbench.core.errors import UsageError
+from workbench.core.strip import DEFAULT_KEEP, StripPreview, gzip_size, strip, strip_preview
+
+NAME = "strip"
+HELP = "remove custom sections (or preview what that saves, raw and gzip)"
+ORDER = 30
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", type=Path, metavar="FILE", help="a .wasm core module")
+    parser.add_argument("-o", "--output", type=Path, metavar="OUT",
+                        help="write the stripped module here (may equal FILE); "
+                        "without it, only the preview is shown")
+    parser.add_argument("--keep", default=",".join(sorted(DEFAULT_KEEP)), metavar="NAMES",
+                        help="comma-separated custom sections to keep (default: "
+                        "name,producers; empty keeps none, like wasm-strip)")
+    parser.add_argument("--wasm-opt", action="store_true",
+                        help="also estimate `wasm-opt -Oz` (only when wasm-opt is on PATH)")
+    parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise UsageError("no such file", where=str(path),
+                         hint="pass the path of a .wasm module") from None
+    except IsADirectoryError:
+        raise UsageError("is a folder, expected a .wasm file", where=str(path)) from None
+    except OSError as err:
+        raise UsageError(f"cannot read: {err.strerror}", where=str(path)) from None
+
+
+def run(args: argparse.Namespace) -> int:
+    from workbench.core.errors import MalformedModule
+    from workbench.core.wasm import parse_module
+
+    data = _read(args.file)
+    try:
+        module = parse_module(data, file=str(args.file))
+    except MalformedModule as err:
+        raise err.with_file(str(args.file)) from None
+    if module.kind != "module":
+        raise UsageError("only core modules can be stripped, this is a component",
+                         where=str(args.file))
+    if args.output is None:
+        preview = strip_preview(module, wasm_opt=args.wasm_opt)
+        if args.json:
+            print_json({"file": str(args.file), **preview.to_json()})
+        else:
+            _render_preview(str(args.file), preview)
+        return 0
+    keep = {name.strip() for name in args.keep.split(",") if name.strip()}
+    out = strip(module, keep)
+    _write(args.output, out)
+    removed = [s.name for s in module.sections if s.is_custom and s.name not in keep]
+    doc: dict[str, Any] = {
+        "file": str(args.file), "output": str(args.output), "size": len(data),
+        "gzip_size": gzip_size(data), "new_size": len(out), "new_gzip_size": gzip_size(out),
+        "removed": removed, "kept": sorted(keep & {s.name for s in module.sections}),
+        "valid": True}
+    if args.json:
+        print_json(doc)
+    else:
+        saved = doc["size"] - doc["new_size"]
+        console.print(f"[green]✓[/] {args.output}: [bold]{doc['new_size']:,d} B[/] "
+                      f"({human_bytes(doc['new_size'])}), gzip {doc['new_gzip_size']:,d} B; "
+                      f"saved {saved:,d} B raw, "
+                      f"{doc['gzip_size'] - doc['new_gzip_size']:,d} B gzip; "
+                      f"validated by wasmtime")
+        if removed:
+            console.print("[dim]removed: " + ", ".join(removed) + "[/]", highlight=False)
+    return 0
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write via a temporary file + rename, so `-o FILE` never leaves a half file."""
+    tmp = path.with_name(f".{path.name}.workbench-tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except OSError as err:
+        tmp.unlink(missing_ok=True)
+        raise UsageError(f"cannot write: {err.strerror}", where=str(path)) from None
+
+
+def _render_preview(file: str, preview: StripPreview) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"Strip preview: {file}", title_justify="left")
+    for col in ("variant", "size", "saved", "gzip -9", "saved (gzip)"):
+        table.add_column(col, justify="left" if col == "variant" else "right")
+    table.add_row("as is", f"{preview.size:,d}", "", f"{preview.gzip_size:,d}", "")
+    for o in preview.options:
+        table.add_row(o.description, f"{o.size:,d}", f"{preview.size - o.size:,d}",
+                      f"{o.gzip_size:,d}", f"{preview.gzip_size - o.gzip_size:,d}")
+    est = preview.wasm_opt
+    if est is not None and est.size is not None and est.gzip_size is not None:
+        table.add_row("wasm-opt -Oz, no custom sections", f"{est.size:,d}",
+                      f"{preview.size - est.size:,d}", f"{est.gzip_size:,d}",
+                      f"{preview.gzip_size - est.gzip_size:,d}")
+    console.print(table)
+    if est is not None and est.error:
+        console.print(f"[yellow]wasm-opt: {est.error}[/]")
+    console.print("[dim]write one with: workbench strip FILE -o OUT [--keep name,producers][/]")
