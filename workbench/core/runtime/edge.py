@@ -63,17 +63,15 @@ def call_edge(inst: EdgeInstance, req: bytes, max_response: int) -> EdgeOutcome:
         return EdgeOutcome(None, RunError(
             "handler", f"handle returned {ret}: the handler reported error code {-ret}"),
             handler_us)
-    head = inst.mem.read(ret, 4)
-    if head is None:
+    length, data = inst.mem.read_prefixed(ret, max_response)
+    if length < 0:
         return EdgeOutcome(None, RunError(
             "abi", f"handle returned pointer {ret:#x}, outside linear memory "
                    f"({inst.mem.size():,} bytes)"), handler_us)
-    length = int.from_bytes(head, "little")
     if length > max_response:
         return EdgeOutcome(None, RunError(
             "response_too_large", f"response is {length:,} bytes, over the limit of "
                                   f"{max_response:,} (limits.max_response_bytes)"), handler_us)
-    data = inst.mem.read(ret + 4, length)
     if data is None:
         return EdgeOutcome(None, RunError(
             "abi", f"response length {length:,} at {ret:#x} runs past the end of linear "

@@ -155,6 +155,20 @@ class MemView:
             return None
         return ctypes.string_at(_mem_data(self._ctx, self._mem) + ptr, length)
 
+    def read_prefixed(self, ptr: int, limit: int) -> tuple[int, bytes | None]:
+        """A u32-LE length at `ptr` and that many bytes after it, with one base/size lookup.
+
+        Returns (-1, None) when the length itself is out of bounds, (n, None) when n is
+        over `limit` or the bytes run past the end of memory."""
+        size = _mem_size(self._ctx, self._mem)
+        if ptr < 0 or ptr + 4 > size:
+            return -1, None
+        base = _mem_data(self._ctx, self._mem)
+        n = int.from_bytes(ctypes.string_at(base + ptr, 4), "little")
+        if n > limit or ptr + 4 + n > size:
+            return n, None
+        return n, ctypes.string_at(base + ptr + 4, n)
+
     def write(self, ptr: int, data: bytes) -> bool:
         if not self.in_bounds(ptr, len(data)):
             return False

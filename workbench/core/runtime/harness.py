@@ -32,6 +32,7 @@ from workbench.core.runtime.hostfns import HostState, define_host_functions
 from workbench.core.runtime.kv import KvStore
 from workbench.core.runtime.limits import Chaos, Limits
 from workbench.core.runtime.result import BenchResult, RunError, RunResult
+from workbench.core.runtime.runner import run_once
 from workbench.core.runtime.secrets import Secrets
 from workbench.core.wasm.model import FuncType
 
@@ -156,8 +157,6 @@ class Harness:
                     return RunResult(outcome.response, timing, mode, "hook", hook=hook_json,
                                      module=self.name)
                 request = outcome.request if outcome.request is not None else request
-            from workbench.core.runtime.runner import run_once
-
             return run_once(self, request, mode, timing, t_start, hook_json)
 
     def bench(self, request: Request, n: int, mode: str = "warm",

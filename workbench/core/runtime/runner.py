@@ -74,10 +74,12 @@ def run_once(h: Harness, request: Request, mode: str, timing: dict[str, float],
         ops.set_fuel(limits.fuel)
         ops.set_deadline(deadline_ticks(limits.timeout_ms))
         h._ticker.touch()
+        t_call = time.perf_counter_ns()
         out = call_edge(inst, h.request_bytes(request), limits.max_response_bytes)
         timing["handler"] = out.handler_us
         response, error = out.response, out.error
     except (wasmtime.Trap, wasmtime.WasmtimeError) as e:
+        timing["handler"] = (time.perf_counter_ns() - t_call) / 1000
         error = classify(e, limits, inst.mem.size(), h.names)
         inst.poisoned = True
     fuel = limits.fuel - _fuel_left(ops)

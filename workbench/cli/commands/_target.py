@@ -1,0 +1,179 @@
+"""Shared by `run` and `bench`: MODULE / REQUEST / flags -> a Harness, a Request, hooks.
+
+MODULE is a .wasm file or a module folder. A folder is built first through the build
+layer (`workbench.config.load_module` + `workbench.core.build.build_module`), which also
+supplies the module's limits, chaos and hooks file. The KV store and secrets belong to
+the workspace: the nearest folder at or above the module holding workbench.toml, else the
+current folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from workbench.core.errors import UsageError
+from workbench.core.http import Request, header_set
+from workbench.core.runtime.harness import MODES, Harness
+from workbench.core.runtime.kv import KvStore
+from workbench.core.runtime.limits import Chaos, Limits
+from workbench.core.runtime.secrets import Secrets
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("module", type=Path, metavar="MODULE",
+                        help="a .wasm file or a module folder (built first)")
+    parser.add_argument("request", type=Path, nargs="?", metavar="REQUEST",
+                        help="a saved request file (.hurl / .http); flags override it")
+    parser.add_argument("--entry", help="which entry of REQUEST (name or 1-based number)")
+    parser.add_argument("--method", "-X", help="HTTP method (default GET)")
+    parser.add_argument("--path", help="request target, e.g. /api?x=1 (default /)")
+    parser.add_argument("--header", "-H", action="append", default=[], metavar="K:V",
+                        help="request header (repeatable)")
+    parser.add_argument("--data", "-d", help="request body (@FILE reads a file)")
+    parser.add_argument("--client-ip", help="client IP seen by hooks and the handler")
+    parser.add_argument("--hooks", type=Path, metavar="FILE", help="hooks.toml to apply first")
+    parser.add_argument("--no-hooks", action="store_true", help="ignore configured hooks")
+    parser.add_argument("--chaos", action="append", default=[], metavar="SPEC",
+                        help="fault injection: latency:FN=MS, kv_fail=RATE, secret_fail=RATE,"
+                             " cache_miss, seed=N (comma-separated or repeated)")
+    parser.add_argument("--timeout-ms", type=int, help="override limits.timeout_ms")
+    parser.add_argument("--fuel", type=int, help="override limits.fuel")
+    parser.add_argument("--cache-dir", type=Path, help="compiled-module cache folder")
+    parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
+
+
+def add_mode(parser: argparse.ArgumentParser, default: str) -> None:
+    parser.add_argument("--mode", choices=MODES, default=default,
+                        help=f"cold, fresh or warm instance (default {default})")
+
+
+@dataclass
+class Target:
+    harness: Harness
+    request: Request
+    hooks: Any
+    wasm_path: Path
+
+
+def resolve(args: argparse.Namespace) -> Target:
+    limits, chaos, hooks_path = Limits(), Chaos(), None
+    path: Path = args.module
+    if path.is_dir():
+        wasm_path, limits, chaos, hooks_path = _from_folder(path)
+    elif path.is_file():
+        wasm_path = path
+    else:
+        raise UsageError(f"no such module: {path}", hint="pass a .wasm file or module folder")
+    if args.chaos:
+        from workbench.core.runtime.chaos import parse_chaos_spec
+
+        try:
+            chaos = parse_chaos_spec(args.chaos, chaos.seed)
+        except ValueError as e:
+            raise UsageError(str(e), where="--chaos") from None
+    if args.timeout_ms is not None or args.fuel is not None:
+        limits = dataclasses.replace(
+            limits, **{k: v for k, v in (("timeout_ms", args.timeout_ms),
+                                         ("fuel", args.fuel)) if v is not None})
+    root = workspace_root(wasm_path)
+    harness = Harness(wasm_path, limits=limits, chaos=chaos, kv=KvStore.for_workspace(root),
+                      secrets=Secrets.for_workspace(root), cache_dir=args.cache_dir,
+                      name=path.stem if path.is_file() else path.name)
+    return Target(harness, build_request(args, root), _hooks(args, hooks_path), wasm_path)
+
+
+def workspace_root(start: Path) -> Path:
+    here = start.resolve()
+    for folder in (here, *here.parents):
+        if (folder / "workbench.toml").is_file():
+            return folder
+    return Path.cwd()
+
+
+def _from_folder(folder: Path) -> tuple[Path, Limits, Chaos, Path | None]:
+    try:
+        from workbench.config import load_module
+        from workbench.core.build import build_module
+    except ImportError:  # pragma: no cover - the build layer is part of the package now
+        wasms = sorted((folder / "build").glob("*.wasm"))
+        if len(wasms) != 1:
+            raise UsageError(f"{folder}: expected exactly one build/*.wasm",
+                             hint="pass the .wasm file itself") from None
+        return wasms[0], Limits(), Chaos(), None
+    cfg = load_module(folder)
+    result = build_module(cfg).raise_for_status()
+    if result.wasm_path is None:
+        raise UsageError(f"{cfg.name}: the build produced no module", where=str(folder))
+    return result.wasm_path, cfg.limits, cfg.chaos, cfg.hooks
+
+
+def _hooks(args: argparse.Namespace, configured: Path | None) -> Any:
+    if args.no_hooks:
+        return None
+    path = args.hooks or configured
+    if path is None:
+        return None
+    try:
+        from workbench.core.hooks import load_hooks
+    except ImportError:
+        raise UsageError("hooks are not available in this build",
+                         hint="run with --no-hooks") from None
+    return load_hooks(path)
+
+
+def build_request(args: argparse.Namespace, root: Path) -> Request:
+    req = Request()
+    if args.request is not None:
+        req = _saved(args.request, args.entry, root)
+    if args.method:
+        req = dataclasses.replace(req, method=args.method.upper())
+    if args.path:
+        req = dataclasses.replace(req, target=args.path)
+    for item in args.header:
+        name, colon, value = item.partition(":")
+        if not colon or not name.strip():
+            raise UsageError(f"bad header {item!r}", where="--header", hint="use NAME:VALUE")
+        req = req.with_headers(header_set(req.headers, name.strip(), value.strip()))
+    if args.data is not None:
+        body = args.data.encode()
+        if args.data.startswith("@"):
+            try:
+                body = Path(args.data[1:]).read_bytes()
+            except OSError as e:
+                raise UsageError(f"cannot read {args.data[1:]}: {e.strerror}",
+                                 where="--data") from None
+        req = dataclasses.replace(req, body=body)
+        if not args.method and args.request is None:
+            req = dataclasses.replace(req, method="POST")
+    if args.client_ip:
+        req = dataclasses.replace(req, client_ip=args.client_ip)
+    return req
+
+
+def _saved(path: Path, entry: str | None, root: Path) -> Request:
+    from workbench.core.requests import load_requests
+
+    variables: dict[str, Any] = {}
+    if (root / "workbench.toml").is_file():
+        try:
+            from workbench.config import load_workspace
+
+            variables = dict(load_workspace([root]).variables)
+        except Exception:  # variables are a convenience; the loader names what is missing
+            variables = {}
+    entries = load_requests(path, variables)
+    if not entries:
+        raise UsageError(f"{path}: no request entries", hint="add a request line: GET /")
+    if entry is None:
+        return entries[0].request
+    if entry.isdigit() and 1 <= int(entry) <= len(entries):
+        return entries[int(entry) - 1].request
+    for e in entries:
+        if e.name == entry:
+            return e.request
+    names = ", ".join(repr(e.name) for e in entries[:8])
+    raise UsageError(f"no entry {entry!r} in {path}", where="--entry", hint=f"one of {names}")
