@@ -32,7 +32,9 @@ def discover(paths: list[Path]) -> tuple[list[ModuleState], Any, list[str]]:
     """Read the workspace (or module folders) into states; nothing is built here."""
     load_workspace = core("config", "load_workspace")
     workspace = load_workspace(paths)
-    modules = [ModuleState(name=m.name, root=m.root, config=m) for m in workspace.modules]
+    variables = dict(getattr(workspace, "variables", {}) or {})
+    modules = [ModuleState(name=m.name, root=m.root, config=m, variables=variables)
+               for m in workspace.modules]
     return modules, workspace, []
 
 
@@ -102,7 +104,31 @@ def size_extras(built: Built, state: ModuleState) -> dict[str, Any]:
             state.module, module, old_src if both else None, new_src if both else None))
     elif state.extras.get("diff") is not None:
         out["diff"] = state.extras["diff"]  # same bytes rebuilt: keep the last real diff
+    out.update(module_files(state))
     return out
+
+
+def module_files(state: ModuleState, variables: dict[str, Any] | None = None
+                 ) -> dict[str, Any]:
+    """The module's hooks (core.hooks.load_hooks) and saved requests (core.requests)."""
+    out: dict[str, Any] = {}
+    hooks_path = getattr(state.config, "hooks", None)
+    if hooks_path is None or not Path(hooks_path).is_file():
+        out["hooks"] = "none"
+    else:
+        out["hooks"] = _call(lambda: core("core.hooks", "load_hooks")(hooks_path))
+    req_path = getattr(state.config, "requests", None)
+    if req_path is None or not Path(req_path).exists():
+        out["requests"] = "none"
+    else:
+        out["requests"] = _call(lambda: core("core.requests", "load_requests")(
+            req_path, variables or state_variables(state)))
+    return out
+
+
+def state_variables(state: ModuleState) -> dict[str, Any]:
+    """Workspace variables for {{name}} in saved requests (set by the app on discovery)."""
+    return dict(getattr(state, "variables", {}) or {})
 
 
 def _call(fn: Any) -> Any:

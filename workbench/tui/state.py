@@ -26,7 +26,8 @@ class ModuleState:
 
     name: str
     root: Path
-    config: Any | None = None  # workbench.config.ModuleConfig when config has landed
+    config: Any | None = None  # workbench.config.ModuleConfig
+    variables: dict[str, Any] = field(default_factory=dict)  # workspace {{variables}}
     build: BuildState = "pending"
     wasm_path: Path | None = None
     wasm: bytes | None = None

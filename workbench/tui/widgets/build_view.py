@@ -1,20 +1,100 @@
-"""Build view (placeholder while its core part lands)."""
+"""Build: the last build's command, duration, parsed diagnostics and the whole log.
+
+Diagnostics are `core.diagnostics.Diagnostic` records from the build result. Selecting
+one (enter) shows the source lines around file:line, so a failed build can be read
+without leaving the app.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
+from rich.syntax import Syntax
+from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import Static
+from textual.containers import VerticalScroll
+from textual.widgets import DataTable, Static
 
 from workbench.tui.state import ModuleState
+from workbench.tui.widgets.table import Column, RowTable
 from workbench.tui.widgets.view import View
+
+SEVERITY = {"error": "bold red", "warning": "yellow", "note": "cyan"}
 
 
 class BuildView(View):
     TITLE = "Build"
-    HELP = "Build: not available yet."
+    HELP = """\
+[b]Build[/b] — the last build of the selected module: toolchain command, duration,
+size and size change, the diagnostics parsed from the compiler output (file:line, with
+severity), and the whole output. Select a diagnostic (enter) to see its source lines.
+b rebuilds now; saving a source file rebuilds on its own. A failed build keeps the last
+good module serving, marked stale in the module list.
+"""
 
     def compose(self) -> ComposeResult:
-        yield Static("Build: not available yet.", id="build-note")
+        yield Static(id="build-summary")
+        yield RowTable([Column("where", "file:line"), Column("severity", "severity"),
+                        Column("message", "message")], id="diag-table")
+        with VerticalScroll(id="build-log"):
+            yield Static(id="build-source")
+            yield Static(id="build-output")
 
     def show(self, state: ModuleState | None) -> None:
-        pass
+        self._state = state
+        result: Any = state.build_result if state else None
+        summary = self.query_one("#build-summary", Static)
+        table = self.query_one("#diag-table", RowTable)
+        output = self.query_one("#build-output", Static)
+        self.query_one("#build-source", Static).update("")
+        if state is None or result is None:
+            text = "No build yet." if state is None or state.build_error is None else \
+                str(state.build_error)
+            summary.update(Text(text, style="dim italic" if state is None else "red"))
+            table.set_rows([])
+            output.update("")
+            return
+        ok = result.ok
+        head = Text.assemble(("ok" if ok else "FAILED", "bold green" if ok else "bold red"),
+                             f"  {result.toolchain} ({result.profile})")
+        if state.builds:
+            head.append(f"  build #{state.builds} this session", style="dim")
+        head.append(f"\n{result.command}", style="dim")
+        if result.size is not None:
+            head.append(f"\nsize {result.size:,} B")
+            if result.size_delta is not None:
+                head.append(f"  ({result.size_delta:+,} B)")
+        if result.stale:
+            head.append("\nstale: the previous module keeps serving", style="magenta")
+        summary.update(head)
+        self._diags = list(result.diagnostics)
+        table.set_rows([(d.location(), d.severity, d.message) for d in self._diags],
+                       [SEVERITY.get(d.severity, "") for d in self._diags])
+        output.update(Text(result.output or "(no compiler output)", style="" if result.output
+                           else "dim italic"))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id != "diag-table":
+            return
+        event.stop()
+        row = event.data_table.get_row_at(event.cursor_row)
+        where = str(row[0])
+        diag = next((d for d in getattr(self, "_diags", []) if d.location() == where), None)
+        self.query_one("#build-source", Static).update(self._source(diag))
+
+    def _source(self, diag: Any) -> Any:
+        if diag is None or diag.file is None or diag.line is None:
+            return Text("No source location for this diagnostic.", style="dim italic")
+        path = Path(diag.file)
+        root = getattr(self, "_state", None)
+        if not path.is_absolute() and root is not None:
+            path = root.root / path
+        try:
+            code = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return Text(f"{diag.file}: cannot read the file", style="dim italic")
+        first = max(1, diag.line - 4)
+        return Syntax(code, lexer=Syntax.guess_lexer(str(path), code), line_numbers=True,
+                      line_range=(first, diag.line + 4), highlight_lines={diag.line},
+                      theme="ansi_dark", background_color="default")

@@ -1,20 +1,93 @@
-"""Hooks view (placeholder while its core part lands)."""
+"""Hooks: the module's rules, which fired for the last request and why, hook vs module time.
+
+Rules come from `core.hooks.load_hooks` (loaded by the build worker); the "last request"
+part is the `hook` document and timing of the Runtime view's last `RunResult`.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+from rich.text import Text
 from textual.app import ComposeResult
+from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from workbench.tui.state import ModuleState
-from workbench.tui.widgets.view import View
+from workbench.tui.widgets.table import Column, RowTable
+from workbench.tui.widgets.view import View, extra_note
 
 
 class HooksView(View):
     TITLE = "Hooks"
-    HELP = "Hooks: not available yet."
+    HELP = """\
+[b]Hooks[/b] — scriptless rules from the module's hooks.toml, evaluated in order before
+the module is touched. A terminating rule (respond, redirect, block) answers the request
+without instantiating the module; the others (set_headers, flag, log) change the request
+and continue. "Last request" shows which rules matched the Runtime view's last request,
+why they matched and what they changed, and the hook time beside the module time.
+The hooks file is re-read on every send, so edits apply at once.
+"""
 
     def compose(self) -> ComposeResult:
-        yield Static("Hooks: not available yet.", id="hooks-note")
+        yield Static(id="hooks-note")
+        yield RowTable([
+            Column("pos", "#", numeric=True), Column("name", "rule"), Column("when", "when"),
+            Column("action", "action"), Column("term", "stops?"), Column("line", "line",
+                                                                       numeric=True),
+        ], id="rules-table")
+        yield Static("Last request", classes="subtitle")
+        with VerticalScroll(id="hooks-last"):
+            yield Static(id="hooks-trace")
 
     def show(self, state: ModuleState | None) -> None:
-        pass
+        hooks = state.extras.get("hooks") if state else None
+        note = self.query_one("#hooks-note", Static)
+        table = self.query_one("#rules-table", RowTable)
+        if hooks == "none":
+            note.update(Text("This module has no hooks file (hooks.toml).", style="dim italic"))
+            table.set_rows([])
+        elif (msg := extra_note(hooks, "Hooks")) is not None:
+            note.update(msg)
+            table.set_rows([])
+        else:
+            note.update(Text(f"{len(hooks.rules)} rules from {hooks.file}", style="dim"))
+            table.set_rows([
+                (i, r.name, r.description, r.action.kind,
+                 "yes" if r.action.terminating else "no", r.line)
+                for i, r in enumerate(hooks.rules, 1)])
+        self.query_one("#hooks-trace", Static).update(self._last(state))
+
+    def _last(self, state: ModuleState | None) -> Text:
+        run: Any = state.last_run if state else None
+        if run is None:
+            return Text("Send a request from the Runtime view (ctrl+r) to see which rules "
+                        "fire.", style="dim italic")
+        req = state.last_request if state else None
+        out = Text()
+        if req is not None:
+            out.append(f"{req.method} {req.target}\n", style="bold")
+        hook = run.hook
+        if hook is None:
+            out.append("hooks were off for this request (Runtime view switch).\n", style="dim")
+        elif not hook.get("trace"):
+            out.append("no rule matched: the module handled the request.\n", style="dim")
+        else:
+            for entry in hook["trace"]:
+                out.append(f"✓ {entry['rule']}", style="bold green")
+                out.append(f"  ({entry['action']})\n")
+                out.append(f"    why: {entry['why']}\n", style="dim")
+                if entry.get("changed"):
+                    out.append(f"    changed: {entry['changed']}\n", style="cyan")
+            if hook.get("answered"):
+                out.append(f"answered by rule {hook.get('rule')!r}: the module never ran.\n",
+                           style="bold")
+        hook_us = run.timing.get("hooks")
+        module_us = sum(v for k, v in run.timing.items() if k not in ("hooks", "total"))
+        if hook_us is not None:
+            out.append(f"\nhook time {hook_us:,.1f} µs", style="bold")
+            out.append(f"   module time {module_us:,.1f} µs", style="bold")
+            if module_us and hook_us:
+                out.append(f"   (hooks = {hook_us / (hook_us + module_us) * 100:.1f}%)",
+                           style="dim")
+        return out

@@ -6,6 +6,7 @@ workers run the core harness and post results back (RunFinished / BenchProgress)
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from textual.app import ComposeResult
@@ -95,6 +96,11 @@ configured fault injection); timeout and fuel override the module's limits.
         self.query_one(TimingPanel).show(result)
         self.query_one(LogsPanel).show(result)
         self.query_one(BenchPanel).show(state.bench if state else {})
+        saved = state.extras.get("requests") if state else None
+        if isinstance(saved, list) and saved is not getattr(self, "_saved_src", None):
+            self._saved_src = saved
+            self.set_saved([(f"{e.name}  ({Path(e.file).name}:{e.line})", e.request)
+                            for e in saved])
         if state is not None and state.name != self._shown_for:
             self._shown_for = state.name
             limits = getattr(state.config, "limits", None)
