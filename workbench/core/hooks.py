@@ -60,12 +60,14 @@ class HookOutcome(NamedTuple):
         return self.response is not None
 
     def to_json(self) -> dict[str, Any]:
+        """`request` is included only when a rule changed it (this runs per request)."""
+        changed = any(t.action in ("set_headers", "flag") for t in self.trace)
         return {
-            "answered": self.answered,
+            "answered": self.response is not None,
             "rule": self.rule,
-            "response": self.response.to_json() if self.response else None,
-            "request": self.request.to_json(),
-            "trace": [t.to_json() for t in self.trace],
+            "response": self.response.to_json() if self.response is not None else None,
+            "request": self.request.to_json() if changed else None,
+            "trace": [t._asdict() for t in self.trace],
             "elapsed_us": round(self.elapsed_us, 3),
         }
 

@@ -1,0 +1,127 @@
+"""The Hurl subset: real files parse, unsupported features are rejected with file:line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from workbench.core.errors import RequestFileError
+from workbench.core.hurl import parse_hurl
+from workbench.core.requests import load_requests
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "requests"
+
+
+def test_fixture_file_parses_every_entry() -> None:
+    entries = load_requests(FIXTURES / "api.hurl", {"host": "api.local"})
+    assert [e.name for e in entries] == ["GET /healthz", "create-user", "PUT /api/users/1",
+                                         "DELETE /api/users/1"]
+    assert [e.line for e in entries] == [4, 13, 39, 54]
+    health, create, put, delete = entries
+    assert health.request.headers == (("Host", "api.local"),)
+    assert [(a.query, a.predicate, a.value, a.line) for a in health.asserts] == [
+        ("status", "==", 200, 5), ("header", "==", "text/plain", 6), ("body", "==", "ok", 8),
+        ("duration", "<", 1000, 9)]
+    assert create.request.client_ip == "10.1.2.3"
+    assert create.request.target == "/api/users?source=test&dry_run=true&q=a%20b%26c"
+    assert create.request.body.startswith(b'{\n  "name": "Ada"')
+    assert ("X-Request-Id", "abc-123") in create.request.headers
+    by_line = {a.line: a for a in create.asserts}
+    assert by_line[28].negate and by_line[28].predicate == "exists"
+    assert by_line[31].filter == "count" and by_line[31].value == 2
+    assert by_line[33].value is True and by_line[34].value is None
+    assert by_line[36].value == r'"id":\s*\d+'
+    assert by_line[37].query == "fuel"
+    assert put.request.header("cookie") == "session=s3cr3t"
+    assert put.request.header("authorization") == "Basic Ym9iOmh1bnRlcjI="
+    assert put.request.body == b"line one\nline two\n"
+    assert not any(a.query == "status" and a.implicit for a in put.asserts)  # HTTP *
+    assert put.asserts[1].value == '"'
+    assert delete.request.body == b"just one line"
+
+
+def test_folder_loads_all_request_files(tmp_path: Path) -> None:
+    (tmp_path / "a.hurl").write_text("GET /a\nHTTP 200\n")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.http").write_text("GET /b\n")
+    (tmp_path / "notes.txt").write_text("GET /ignored\n")
+    assert [e.request.target for e in load_requests(tmp_path)] == ["/a", "/b"]
+
+
+@pytest.mark.parametrize("name,line,fragment", [
+    ("unsupported_captures.hurl", 3, "not supported: [Captures]"),
+    ("unsupported_xpath.hurl", 5, "not supported: query 'xpath'"),
+    ("unsupported_form.hurl", 2, "not supported: [FormParams]"),
+    ("unsupported_predicate.hurl", 4, "not supported: predicate or filter 'isCollection'"),
+    ("unsupported_options.hurl", 2, "not supported: [Options]"),
+])
+def test_unsupported_fixture_files(name: str, line: int, fragment: str) -> None:
+    with pytest.raises(RequestFileError) as info:
+        load_requests(FIXTURES / name)
+    err = info.value
+    assert (err.line, err.file) == (line, str(FIXTURES / name))
+    assert fragment in err.message
+    assert f"{name}:{line}" in str(err)
+
+
+@pytest.mark.parametrize("text,line,fragment", [
+    ("GET /a\nHTTP 200\n[Asserts]\nstatus == 200\njsonpath \"$..a\" exists\n", 5,
+     "recursive descent"),
+    ("GET /a\nHTTP 200\n[Asserts]\njsonpath \"$.a[?(@.b)]\" exists\n", 4, "filter"),
+    ("GET /a\nHTTP 200\n[Asserts]\nbody | count == 1\n", 4, "predicate or filter '|'"),
+    ("GET /a\nHTTP 200\n[Asserts]\nstatus == 2OO\n", 4, "not supported: value"),
+    ("GET /a\nHTTP 200\n[Asserts]\nheader X == 1\n", 4, "must be a quoted string"),
+    ("GET /a\nHTTP 200\n[Asserts]\nbody matches /(/\n", 4, "bad regular expression"),
+    ("GET /a\nHTTP 200\n[Asserts]\nstatus == 200 extra\n", 4, "unexpected text"),
+    ("GET /a\nHTTP 200\n[Asserts]\nbogus == 1\n", 4, "unknown query 'bogus'"),
+    ("GET /a\n[Asserts]\nstatus == 200\n", 2, "must follow a response line"),
+    ("GET /a\nfile,data.bin;\n", 2, "not supported: file body"),
+    ("GET /a\n{\n  \"a\": 1,\n}\n", 4, "not valid JSON"),
+    ("GET /a\n```\nno end\n", 2, "unterminated"),
+    ("get /a\n", 1, "expected a request line"),
+    ("GET /{{missing}}\n", 1, "undefined variable {{missing}}"),
+    ("# @client-ip 300.1.1.1\nGET /a\n", 1, "not an IP address"),
+])
+def test_rejected_with_line(text: str, line: int, fragment: str) -> None:
+    with pytest.raises(RequestFileError) as info:
+        parse_hurl(text, file="t.hurl")
+    assert info.value.line == line, info.value
+    assert fragment in info.value.message
+
+
+def test_variables_everywhere() -> None:
+    text = ('GET https://{{host}}/u/{{ id }}\nAuthorization: Bearer {{token}}\n'
+            '[Query]\nv: {{id}}\n```\n{{id}}\n```\nHTTP 200\n[Asserts]\n'
+            'jsonpath "$.id" == {{id}}\nbody contains "{{token}}"\n')
+    (e,) = parse_hurl(text, file="v.hurl", variables={"host": "h:1", "id": 7, "token": "t"})
+    assert e.request.target == "/u/7?v=7"
+    assert e.request.headers == (("Host", "h:1"), ("Authorization", "Bearer t"))
+    assert e.request.body == b"7\n"
+    assert [a.value for a in e.asserts] == [200, 7, "t"]
+
+
+def test_http_versions_and_wildcard_status() -> None:
+    entries = parse_hurl("GET /a\nHTTP/2 404\nGET /b\nHTTP *\nGET /c\n", file="x.hurl")
+    assert [[a.value for a in e.asserts] for e in entries] == [[404], [], []]
+
+
+def test_directive_after_response_applies_to_next_entry() -> None:
+    text = "GET /a\nHTTP 200\n# @client-ip 10.9.9.9\nGET /b\n"
+    a, b = parse_hurl(text, file="x.hurl")
+    assert (a.request.client_ip, b.request.client_ip) == ("127.0.0.1", "10.9.9.9")
+
+
+def test_expected_body_after_asserts_and_header_alias() -> None:
+    text = 'GET /a\nHTTP 200\nx-a: 1\n[Asserts]\nstatus equals 200\nheader "x" includes "y"\n' \
+           '```\nhello\n```\n'
+    (e,) = parse_hurl(text, file="x.hurl")
+    assert [(a.query, a.predicate, a.value) for a in e.asserts] == [
+        ("status", "==", 200), ("header", "==", "1"), ("status", "==", 200),
+        ("header", "contains", "y"), ("body", "==", "hello\n")]
+
+
+def test_duplicate_names_are_made_unique() -> None:
+    entries = parse_hurl("GET /a\nGET /a\n", file="x.hurl")
+    assert [e.name for e in entries] == ["GET /a", "GET /a (line 2)"]
+    assert len({e.key for e in entries}) == 2
