@@ -10,6 +10,7 @@ rustc (`error[E0425]: msg` then ` --> file:line:col`), wasmtime's WAT errors
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -74,7 +75,21 @@ def parse_clang(output: str) -> tuple[Diagnostic, ...]:
         for m in _BARE.finditer(output):
             found.append((m.start(), Diagnostic(None, None, None, _severity(m["sev"]),
                                                 m["msg"].strip())))
-    return tuple(d for _, d in sorted(found, key=lambda pair: pair[0]))
+    return _dedupe(d for _, d in sorted(found, key=lambda pair: pair[0]))
+
+
+MAX_DIAGNOSTICS = 200
+
+
+def _dedupe(diags: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:
+    """Drop repeats (a linker reports one undefined symbol per use) and cap the count."""
+    seen: set[Diagnostic] = set()
+    out: list[Diagnostic] = []
+    for d in diags:
+        if d not in seen:
+            seen.add(d)
+            out.append(d)
+    return tuple(out[:MAX_DIAGNOSTICS])
 
 
 def parse_rustc(output: str) -> tuple[Diagnostic, ...]:

@@ -72,7 +72,9 @@ def plan_c(cfg: ModuleConfig, partial: Path) -> Plan:
         raise _no_sources(cfg, ".c")
     argv = [*zig_command(), "cc", f"--target={cfg.target}"]
     if cfg.target == "wasm32-freestanding":
-        argv += ["-nostdlib", "-Wl,--no-entry"]
+        # No libc here; zig still links compiler-rt when clang needs it (e.g. __multi3).
+        # UBSan (zig's default for -O0) needs a runtime freestanding modules do not have.
+        argv += ["-fno-sanitize=undefined", "-Wl,--no-entry"]
         argv += [f"-Wl,--export={name}" for name in cfg.exports if name != "memory"]
     argv += ["-g", "-O0"] if cfg.profile == "debug" else ["-Oz"]
     argv += ["-Wall", *cfg.flags, "-o", str(partial), *files]
