@@ -1,0 +1,111 @@
+"""`workbench run`, `bench` and `kv` end to end through the CLI entry point."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.core.runtime.handlers import edge
+from workbench.cli import main
+
+ECHO = edge("(call $echo (local.get $p) (local.get $n))")
+TRAP = edge("(call $deep) (i32.const 0)", extra="(func $deep (unreachable))")
+
+
+@pytest.fixture
+def mods(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    (tmp_path / "echo.wasm").write_bytes(ECHO)
+    (tmp_path / "trap.wasm").write_bytes(TRAP)
+    return tmp_path
+
+
+def run_json(capsys, *argv: str) -> tuple[int, dict]:
+    code = main(list(argv))
+    return code, json.loads(capsys.readouterr().out)
+
+
+def test_run_json_keys_and_request_flags(mods, capsys) -> None:
+    code, doc = run_json(capsys, "run", "echo.wasm", "--path", "/x?y=1", "-H", "X-A: 1",
+                         "-d", "hi", "--mode", "warm", "--json")
+    assert code == 0
+    assert {"status", "headers", "body", "timing", "fuel", "memory_bytes", "logs", "error",
+            "faults", "hook"} <= set(doc)
+    assert doc["status"] == 200 and doc["error"] is None
+    assert doc["body"].startswith("POST /x?y=1 HTTP/1.1\r\nX-A: 1\r\n")
+    assert doc["body"].endswith("\r\n\r\nhi") and doc["timing"]["handler"] > 0
+
+
+def test_run_trap_exits_nonzero_with_backtrace(mods, capsys) -> None:
+    code, doc = run_json(capsys, "run", "trap.wasm", "--json")
+    assert code == 1
+    assert doc["error"]["kind"] == "trap"
+    assert doc["error"]["backtrace"][0].startswith("deep @")
+
+
+def test_run_human_output(mods, capsys) -> None:
+    assert main(["run", "trap.wasm"]) == 1
+    out = capsys.readouterr().out
+    assert "error (trap)" in out and "at deep @" in out
+
+
+def test_run_saved_request_entry(mods, capsys) -> None:
+    (mods / "reqs.hurl").write_text("GET /first\n\nPUT /second\nx-b: 2\n```\nbody\n```\n")
+    code, doc = run_json(capsys, "run", "echo.wasm", "reqs.hurl", "--entry", "2", "--json")
+    assert code == 0 and doc["body"].startswith("PUT /second HTTP/1.1")
+
+
+def test_run_with_hooks_file(mods, capsys) -> None:
+    (mods / "hooks.toml").write_text(
+        '[[rule]]\nname = "health"\nwhen = { path = "/healthz" }\naction = "respond"\n'
+        'status = 200\nheaders = { "content-type" = "text/plain" }\nbody = "ok"\n')
+    code, doc = run_json(capsys, "run", "trap.wasm", "--path", "/healthz", "--hooks",
+                         "hooks.toml", "--json")
+    assert code == 0 and doc["body"] == "ok" and doc["hook"]["rule"] == "health"
+
+
+def test_run_unknown_abi_is_usage_error(mods, capsys) -> None:
+    from tests.wat import wat
+
+    (mods / "cmd.wasm").write_bytes(wat('(module (func (export "main")))'))
+    assert main(["run", "cmd.wasm"]) == 2
+    assert "expected an edge handler" in capsys.readouterr().err
+
+
+def test_bench_json(mods, capsys) -> None:
+    code, doc = run_json(capsys, "bench", "echo.wasm", "-n", "50", "--json")
+    assert code == 0 and doc["n"] == 50 and doc["mode"] == "warm"
+    for phase in ("handler", "total"):
+        assert set(doc[phase]) >= {"p50", "p90", "p99", "p999", "max"}
+    assert doc["reference_us"] > 0
+
+
+def test_bench_fresh_human(mods, capsys) -> None:
+    assert main(["bench", "echo.wasm", "-n", "5", "--mode", "fresh"]) == 0
+    out = capsys.readouterr().out
+    assert "instantiate" in out and "p99.9" in out
+
+
+def test_kv_command_roundtrip(mods, capsys) -> None:
+    assert main(["kv", "put", "k", "v"]) == 0
+    code, doc = run_json(capsys, "kv", "list", "--json")
+    assert doc["items"] == {"k": "v"}
+    assert json.loads((mods / ".workbench" / "kv.json").read_text()) == {"k": "v"}
+    assert main(["kv", "reset"]) == 0
+    capsys.readouterr()
+    assert main(["kv", "get", "k"]) == 1
+
+
+def test_run_module_folder_is_built_first(mods, capsys) -> None:
+    folder = mods / "hello"
+    folder.mkdir()
+    (folder / "main.wat").write_text(
+        '(module (memory (export "memory") 1)\n'
+        '  (data (i32.const 64) "\\18\\00\\00\\00HTTP/1.1 201 Created\\0d\\0a\\0d\\0a")\n'
+        '  (func (export "alloc") (param i32) (result i32) (i32.const 1024))\n'
+        '  (func (export "handle") (param i32 i32) (result i32) (i32.const 64)))\n')
+    code, doc = run_json(capsys, "run", "hello", "--json")
+    assert code == 0 and doc["status"] == 201 and doc["module"] == "hello"
