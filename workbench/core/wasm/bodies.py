@@ -45,6 +45,7 @@ def decode_data(buf: Buf, base: int) -> list[DataSegment]:
     end = len(buf)
     out: list[DataSegment] = []
     append = out.append
+    new = tuple.__new__  # skips NamedTuple's Python-level __new__: 1/3 of the loop's time
     for i in range(n):
         q = p
         flags = buf[p]
@@ -78,7 +79,7 @@ def decode_data(buf: Buf, base: int) -> list[DataSegment]:
         p += size
         if p > end:
             raise Bad(f"data segment #{i} ({size} bytes) runs past the data section", q)
-        append(DataSegment(i, base + start, size, p - q, mode))
+        append(new(DataSegment, (i, base + start, size, p - q, mode, None)))
     if p != end:
         raise Bad(f"data section has {end - p} unread bytes after its last segment", p)
     return out

@@ -1,0 +1,76 @@
+"""Malformed input: a MalformedModule naming the byte offset and what is wrong."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.core.test_wasm_reader import SIGS, custom, leb, section, vec_name
+from workbench.core.errors import MalformedModule
+from workbench.core.wasm import parse_module
+
+HDR = b"\x00asm\x01\x00\x00\x00"
+FUNC_TYPE = section(1, leb(1) + b"\x60\x00\x00")  # one type: () -> ()
+
+
+def _err(data: bytes) -> MalformedModule:
+    with pytest.raises(MalformedModule) as info:
+        parse_module(data, file="bad.wasm")
+    return info.value
+
+
+@pytest.mark.parametrize("data, offset, words", [
+    (b"", 0, "truncated"),
+    (b"\x00asm\x01", 5, "truncated"),
+    (b"\x7fELF\x01\x00\x00\x00", 0, "bad magic"),
+    (b"\x00asm\x02\x00\x00\x00", 4, "version"),
+    (HDR + b"\x0e\x00", 8, "unknown section id 14"),
+    (HDR + b"\x01\xff\xff\xff\xff\x7f", 9, "overflow"),
+    (HDR + b"\x01\x80\x80\x80\x80\x80\x00", 9, "overflow"),
+    (HDR + b"\x01\x80", 8, "ends inside"),
+    (HDR + b"\x01\x05\x00", 8, "declares 5 bytes but only 1 remain"),
+    (HDR + b"\x01\x02\x01\x60", 12, "runs past its declared size"),
+    (HDR + section(1, leb(1_000_000)), 10, "count 1000000 cannot fit"),
+    (HDR + section(1, leb(1) + b"\x60\x00\x00\x00"), 14, "1 unread bytes"),
+    (HDR + section(1, leb(1) + b"\x55\x00\x00"), 11, "unknown type form 0x55"),
+    (HDR + FUNC_TYPE + section(3, leb(1) + leb(0)), 18, "1 functions but the code section"),
+    (HDR + FUNC_TYPE + section(3, leb(1) + leb(0)) + section(10, leb(1) + leb(9) + b"\x00"),
+     21, "body of function #0 (9 bytes) runs past"),
+    (HDR + FUNC_TYPE + FUNC_TYPE, 14, "out of order or repeated"),
+    (HDR + section(7, leb(1) + vec_name(b"\xffx") + b"\x00" + leb(0)), 12, "UTF-8"),
+    (HDR + section(0, vec_name(b"na\xc3")), 13, "UTF-8"),
+    (HDR + section(11, leb(1) + b"\x00\x41\x00\x0b" + leb(50)), 11, "data segment #0"),
+    (HDR + section(11, leb(1) + b"\x00\x28\x00\x0b" + leb(0)), 12, "not allowed in a constant"),
+    (HDR + section(2, leb(1) + vec_name("m") + vec_name("f") + b"\x07"), 15, "import kind"),
+    (HDR + section(5, leb(1) + b"\x01\x01"), 13, "past its declared size"),
+])
+def test_malformed_names_offset_and_problem(data: bytes, offset: int, words: str) -> None:
+    err = _err(data)
+    assert err.offset == offset, err.message
+    assert words in err.message
+    assert str(err).startswith(f"bad.wasm @ 0x{offset:x}: ")
+    assert err.hint
+    assert err.to_json() == {"kind": "malformed", "offset": offset, "message": err.message}
+
+
+def test_every_truncation_of_a_real_module_is_malformed() -> None:
+    # a cut exactly at a section boundary may leave a valid (shorter) module
+    boundaries = {8} | {sec.end for sec in parse_module(SIGS).sections}
+    for cut in range(len(SIGS)):
+        try:
+            m = parse_module(SIGS[:cut])
+        except MalformedModule as err:
+            assert 0 <= err.offset <= cut
+        else:
+            assert cut in boundaries, f"truncation at {cut} of {len(SIGS)} parsed"
+            assert 8 + sum(sec.disk_size for sec in m.sections) == cut
+
+
+def test_component_errors_are_malformed_too() -> None:
+    comp = b"\x00asm\x0d\x00\x01\x00" + section(1, b"not a module")
+    assert "embedded core module" in _err(comp).message
+    assert _err(b"\x00asm\x0d\x00\x01\x00\x0f\x00").offset == 8
+
+
+def test_custom_section_problems_do_not_fail_the_module() -> None:
+    data = HDR + custom("producers", leb(5))
+    assert parse_module(data).warnings

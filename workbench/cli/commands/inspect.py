@@ -1,0 +1,137 @@
+"""`workbench inspect FILE... [--json] [--top N] [--by VIEW]`: where the bytes go.
+
+`--json` never imports rich (startup matters in CI loops); the human report imports it
+lazily. Each block of the human report is one function in `BLOCKS`, so later options
+(`--diff`, more `--by` views) add a function rather than editing a long one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from workbench.core.inspect import InspectReport, inspect_file, inspect_json
+
+NAME = "inspect"
+HELP = "Size breakdown, signatures and ABI of .wasm files (sections, functions, data)."
+ORDER = 10
+VIEWS = ("section", "function", "data", "source")
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("files", nargs="+", metavar="FILE", help=".wasm files to inspect")
+    parser.add_argument("--json", action="store_true",
+                        help="one JSON document per file (JSON lines); see docs/inspect-json.md")
+    parser.add_argument("--top", type=_positive, default=10, metavar="N",
+                        help="rows in the largest-functions and data tables (default 10)")
+    parser.add_argument("--exact-gzip", action="store_true",
+                        help="compute gzip -9 exactly even above 4 MiB (slow: ~0.1 s/MB); "
+                        "otherwise large files get an estimate within a few percent")
+    parser.add_argument("--by", choices=VIEWS, metavar="VIEW",
+                        help="only a size breakdown by " + "|".join(VIEWS)
+                        + ", rows adding up exactly to the file / code / data payload")
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+    return value
+
+
+def run(args: argparse.Namespace) -> int:
+    failed = False
+    exact = True if args.exact_gzip else None
+    for path in args.files:
+        if args.json and not args.by:
+            line, ok = inspect_json(path, exact_gzip=exact)
+            failed |= not ok
+            sys.stdout.write(line + "\n")
+            continue
+        report = inspect_file(path, exact_gzip=exact)
+        failed |= not report.ok
+        if args.json:
+            doc = report.to_json()
+            if report.module is not None:
+                doc["view"] = _size_view(report, args.by).to_json()
+            sys.stdout.write(json.dumps(doc, separators=(",", ":"), ensure_ascii=False))
+            sys.stdout.write("\n")
+        else:
+            _print_human(report, args)
+    sys.stdout.flush()
+    return 1 if failed else 0
+
+
+def _size_view(report: InspectReport, by: str) -> Any:
+    from workbench.core.size import view
+
+    return view(report.module, by)  # type: ignore[arg-type]
+
+
+def _print_human(report: InspectReport, args: argparse.Namespace) -> None:
+    from workbench.cli.render import console
+
+    if report.error is not None:
+        console.print(_error_text(report))
+        return
+    if args.by:
+        from workbench.cli.commands._inspect_blocks import by_view
+
+        blocks: list[Callable[..., Any]] = [header_block, by_view]
+    else:
+        from workbench.cli.commands._inspect_blocks import BLOCKS
+
+        blocks = [header_block, *BLOCKS]
+    for block in blocks:
+        renderable = block(report, args)
+        if renderable is not None:
+            console.print(renderable)
+
+
+def _error_text(report: InspectReport) -> Any:
+    from rich.text import Text
+
+    err = report.error or {}
+    where = report.file + (f" @ 0x{err['offset']:x}" if err.get("offset") is not None else "")
+    text = Text.assemble(("✗ ", "bold red"), (where, "bold"), ": ",
+                         (f"{err.get('kind')}: ", "red"), err.get("message", ""))
+    if err.get("hint"):
+        text.append(f"\n  hint: {err['hint']}", style="dim")
+    return text
+
+
+def header_block(report: InspectReport, args: argparse.Namespace) -> Any:
+    from rich.text import Text
+
+    from workbench.cli.render import human_bytes
+
+    size, gz = report.size, report.gzip_size or 0
+    approx = "" if report.gzip_exact else "≈ "
+    text = Text.assemble(
+        (report.file, "bold"), f"  {report.kind} (version 0x{report.version or 0:x})  ",
+        (f"{size:,d} B", "bold"), f" ({human_bytes(size)}),  gzip -9 {approx}",
+        (f"{gz:,d} B", "bold"), f" ({100.0 * gz / size if size else 0:.1f}%)")
+    if not report.gzip_exact:
+        text.append("  (estimated; --exact-gzip for the exact figure)", style="dim")
+    abi = report.abi or {}
+    problems = abi.get("problems") or []
+    style = "green" if abi.get("name") not in (None, "unknown") and not problems else "yellow"
+    text.append("\nABI: ")
+    text.append(str(abi.get("name", "unknown")), style=f"bold {style}")
+    for problem in problems:
+        text.append(f"\n  - {problem}", style=style)
+    if report.module_name:
+        text.append(f"\nmodule name: {report.module_name}")
+    for field, values in report.producers.items():
+        text.append(f"\n{field}: " + ", ".join(f"{n} {v}".strip() for n, v in values))
+    if report.target_features:
+        text.append("\nfeatures: " + " ".join(report.target_features))
+    for warning in report.warnings:
+        text.append(f"\nwarning: {warning}", style="yellow")
+    return text
