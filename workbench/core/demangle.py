@@ -52,7 +52,7 @@ def demangle(name: str) -> str:
         if rust is not None:
             return rust
         return _Itanium(base).run()
-    except (_Fail, IndexError, ValueError, RecursionError):
+    except (_Fail, IndexError, ValueError, OverflowError, RecursionError):
         return name
 
 

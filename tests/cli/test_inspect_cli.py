@@ -1,0 +1,77 @@
+"""`workbench inspect` end to end through the dispatcher (in-process, no subprocess)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.core.test_inspect import EDGE
+from tests.core.test_wasm_reader import SIGS
+from workbench.cli import main
+
+
+@pytest.fixture
+def files(tmp_path):
+    good = tmp_path / "edge.wasm"
+    good.write_bytes(EDGE)
+    sigs = tmp_path / "sigs.wasm"
+    sigs.write_bytes(SIGS)
+    bad = tmp_path / "bad.wasm"
+    bad.write_bytes(EDGE[:30])
+    return good, sigs, bad, tmp_path / "missing.wasm"
+
+
+def test_json_lines_one_per_file_and_exit_1_on_any_failure(files, capsys) -> None:
+    good, sigs, bad, missing = files
+    assert main(["inspect", "--json", str(good), str(bad), str(missing), str(sigs)]) == 1
+    docs = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [d["file"] for d in docs] == [str(good), str(bad), str(missing), str(sigs)]
+    assert docs[0]["error"] is None and docs[0]["abi"]["name"] == "edge"
+    assert docs[1]["error"]["kind"] == "malformed" and docs[1]["error"]["offset"] <= 30
+    assert docs[2]["error"]["kind"] == "io" and docs[2]["error"]["offset"] is None
+    assert docs[3]["functions"][0]["name"] == "demo::handle"
+
+
+def test_json_exit_0_when_all_good(files, capsys) -> None:
+    good, sigs, _, _ = files
+    assert main(["inspect", "--json", str(good), str(sigs)]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 2
+
+
+def test_human_report_blocks(files, capsys) -> None:
+    good, _, bad, _ = files
+    assert main(["inspect", "--top", "1", str(good), str(bad)]) == 1
+    out = capsys.readouterr().out
+    for text in ("Sections", "code", "Largest functions (1 of 2", "big", "Data segments",
+                 "Imports (1)", "(i32, i32, i32) -> ()", "Exports (3)", "(i32, i32) -> i32",
+                 "gzip -9", "ABI: edge", "100.0"):
+        assert text in out, text
+    assert "bad.wasm @ 0x" in out and "malformed" in out and "Traceback" not in out
+
+
+def test_by_section_rows_add_up(files, capsys) -> None:
+    good, _, _, _ = files
+    assert main(["inspect", "--json", "--by", "section", str(good)]) == 0
+    view = json.loads(capsys.readouterr().out)["view"]
+    assert view["total"] == len(EDGE) == sum(r["size"] for r in view["rows"])
+    assert main(["inspect", "--by", "function", str(good)]) == 0
+    assert "By function" in capsys.readouterr().out
+
+
+def test_bad_top_is_a_usage_error(files, capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["inspect", "--top", "0", str(files[0])])
+    assert "positive" in capsys.readouterr().err
+
+
+def test_json_path_does_not_import_rich(files) -> None:
+    code = ("import sys; from workbench.cli.commands import inspect as c; import argparse;"
+            f"c.run(argparse.Namespace(files=[{str(files[0])!r}], json=True, top=10,"
+            "by=None, exact_gzip=False));"
+            "print('rich' in sys.modules, file=sys.stderr)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stderr.strip() == "False"
