@@ -1,0 +1,177 @@
+"""`workbench replay PATH... [--module M] [--hooks FILE | --no-hooks] [--json] [--junit F]`.
+
+PATH is a module folder (its configured requests and hooks, built first), or a request
+file / folder of request files replayed against `--module` (a .wasm file or a module
+folder). Every assertion is evaluated; the report says per assertion what was expected,
+what came back and where it is. Exit status 1 when any entry fails, 2 for a usage,
+config or request-file mistake.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from workbench.core.errors import UsageError
+from workbench.core.replay import DEFAULT_STORE, ReplayReport, replay
+from workbench.core.requests import SavedRequest, load_requests
+
+NAME = "replay"
+HELP = "replay saved requests (.hurl/.http) against a module and check their assertions"
+ORDER = 40
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH",
+                        help="module folder, or request file/folder (then --module)")
+    parser.add_argument("--module", "-m", type=Path, metavar="M",
+                        help="a .wasm file or module folder to replay request files against")
+    hooks = parser.add_mutually_exclusive_group()
+    hooks.add_argument("--hooks", type=Path, metavar="FILE", help="hooks.toml to apply first")
+    hooks.add_argument("--no-hooks", action="store_true", help="ignore configured hooks")
+    parser.add_argument("--mode", choices=("cold", "fresh", "warm"), default="fresh",
+                        help="instance mode per request (default fresh)")
+    parser.add_argument("--store", type=Path, metavar="FILE",
+                        help="last-responses JSON (default <module>/.workbench/"
+                             "last_responses.json)")
+    parser.add_argument("--no-save", action="store_true",
+                        help="do not update the last responses after this replay")
+    parser.add_argument("--cache-dir", type=Path, help="compiled-module cache folder")
+    parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    parser.add_argument("--junit", type=Path, metavar="FILE", help="write JUnit XML here")
+
+
+@dataclass
+class _Job:
+    """One module and the entries to replay against it."""
+
+    name: str
+    wasm: Path
+    entries: list[SavedRequest]
+    hooks_path: Path | None
+    store: Path
+    limits: Any = None
+    chaos: Any = None
+
+
+def run(args: argparse.Namespace) -> int:
+    jobs = _jobs(args)
+    reports = [_replay(job, args) for job in jobs]
+    if args.junit is not None:
+        from workbench.core.replay_junit import junit_xml
+
+        try:
+            args.junit.parent.mkdir(parents=True, exist_ok=True)
+            args.junit.write_text(junit_xml(reports), encoding="utf-8")
+        except OSError as e:
+            raise UsageError(f"cannot write {args.junit}: {e.strerror}", where="--junit") \
+                from None
+    if args.json:
+        from workbench.cli.render import print_json
+
+        print_json({"passed": all(r.passed for r in reports),
+                    "reports": [r.to_json() for r in reports]})
+    else:
+        from workbench.cli.commands._replay_render import render_reports
+
+        render_reports(reports)
+    return 0 if all(r.passed for r in reports) else 1
+
+
+def _replay(job: _Job, args: argparse.Namespace) -> ReplayReport:
+    from workbench.core.runtime.harness import Harness
+
+    hooks = None
+    path = None if args.no_hooks else (args.hooks or job.hooks_path)
+    if path is not None:
+        from workbench.core.hooks import load_hooks
+
+        hooks = load_hooks(path)
+    from workbench.core.runtime.secrets import Secrets
+
+    # Secrets come from the workspace (read-only); the KV store is a fresh in-memory one
+    # per replay, so replays are reproducible and never touch the workspace's KV data.
+    kwargs: dict[str, Any] = {"cache_dir": args.cache_dir, "name": job.name,
+                              "secrets": Secrets.for_workspace(_root(job.wasm))}
+    if job.limits is not None:
+        kwargs["limits"] = job.limits
+    if job.chaos is not None:
+        kwargs["chaos"] = job.chaos
+    harness = Harness(job.wasm, **kwargs)
+    store = args.store or job.store
+    return replay(job.entries, harness, hooks=hooks, mode=args.mode, store=store,
+                  module=job.name, save=not args.no_save)
+
+
+def _jobs(args: argparse.Namespace) -> list[_Job]:
+    jobs: list[_Job] = []
+    request_paths: list[Path] = []
+    for path in args.paths:
+        if not path.exists():
+            raise UsageError(f"no such file or folder: {path}")
+        if args.module is None and path.is_dir() and _is_module(path):
+            job = _module_job(path, None)
+            if job.entries == [] and job.hooks_path is None:
+                print(f"workbench: {path}: no saved requests", file=sys.stderr)
+            jobs.append(job)
+        else:
+            request_paths.append(path)
+    if request_paths:
+        if args.module is None:
+            raise UsageError(f"{request_paths[0]} is not a module folder: which module?",
+                             hint="pass --module path/to/module.wasm (or a module folder)")
+        variables = _variables(args.module)
+        entries = [e for p in request_paths for e in load_requests(p, variables)]
+        jobs.append(_module_job(args.module, entries))
+    return jobs
+
+
+def _is_module(folder: Path) -> bool:
+    from workbench.config import is_module_folder
+
+    return is_module_folder(folder)
+
+
+def _module_job(module: Path, entries: list[SavedRequest] | None) -> _Job:
+    """A .wasm file, or a module folder built through the build layer."""
+    if module.is_file():
+        if entries is None:
+            raise UsageError(f"{module}: a module file has no saved requests",
+                             hint="pass request files and --module")
+        store = module.resolve().parent / DEFAULT_STORE
+        return _Job(module.stem, module, entries, None, store)
+    if not module.is_dir():
+        raise UsageError(f"no such module: {module}", where="--module")
+    from workbench.config import load_module
+    from workbench.core.build import build_module
+
+    cfg = load_module(module)
+    built = build_module(cfg).raise_for_status()
+    if built.wasm_path is None:
+        raise UsageError(f"{cfg.name}: the build produced no module", where=str(module))
+    if entries is None:
+        entries = load_requests(cfg.requests, _variables(module)) if cfg.requests else []
+    return _Job(cfg.name, built.wasm_path, entries, cfg.hooks, cfg.root / DEFAULT_STORE,
+                cfg.limits, cfg.chaos)
+
+
+def _root(start: Path) -> Path:
+    """The workspace: nearest folder at or above `start` with workbench.toml, else cwd."""
+    here = start.resolve()
+    for folder in (here, *here.parents):
+        if (folder / "workbench.toml").is_file():
+            return folder
+    return Path.cwd()
+
+
+def _variables(start: Path) -> dict[str, Any]:
+    """`[variables]` of the nearest workbench.toml at or above `start`."""
+    root = _root(start)
+    if not (root / "workbench.toml").is_file():
+        return {}
+    from workbench.config import load_workspace
+
+    return dict(load_workspace([root]).variables)
