@@ -121,3 +121,34 @@ def test_progress_and_cancel(mods: dict[str, bytes]) -> None:
     cancel.set()
     with pytest.raises(Cancelled):
         attribute(module, cancel=cancel)
+
+
+@pytest.mark.parametrize("variant", ["dwarf4", "dwarf5", "partial"])
+def test_fast_scanner_agrees_with_pyelftools(mods: dict[str, bytes], variant: str) -> None:
+    from workbench.core.dwarf_load import dwarf_sections, load_dwarf
+    from workbench.core.dwarf_scan import scan
+    from workbench.core.dwarf_walk import Collected, walk
+
+    module = parse(mods[variant])
+    sections = dwarf_sections(module)
+    di = load_dwarf(module, sections)
+    fast, slow = Collected(), Collected()
+    scan(sections, di, fast)
+    walk(di, slow)
+    assert fast.subprograms and fast.inlines
+    assert (fast.units, fast.subprograms, fast.inlines) == (
+        slow.units, slow.subprograms, slow.inlines)
+
+
+def test_fallback_to_pyelftools(mods: dict[str, bytes], monkeypatch: pytest.MonkeyPatch) -> None:
+    import workbench.core.dwarf as dwarf
+    from workbench.core.dwarf_scan_forms import Unsupported
+
+    module = parse(mods["dwarf5"])
+    expected = attribute(module)
+
+    def unsupported(*_args: object, **_kw: object) -> None:
+        raise Unsupported("pretend")
+
+    monkeypatch.setattr(dwarf, "scan", unsupported)
+    assert attribute(module) == expected

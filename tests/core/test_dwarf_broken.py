@@ -74,3 +74,28 @@ def test_mangled_sections_never_raise(dwarf5: bytes, name: str, how: str) -> Non
     assert (attr.status == "broken") == (attr.warning is not None and "broken" in attr.warning)
     assert sum(r.size for r in attr.rows()) == module.section("code").size
     assert sum(r.size for r in attr.unattributed_functions) == attr.unattributed
+
+
+@pytest.mark.parametrize("variant", ["dwarf4", "dwarf5"])
+def test_random_mutations_never_raise(variant: str) -> None:
+    """Seeded byte flips and truncations across every .debug_* section."""
+    import random
+
+    rnd = random.Random(20261121)
+    data = c_modules()[variant]
+    module = parse(data)
+    names = [s.name for s in module.sections if s.name.startswith(".debug_")]
+    statuses = set()
+    for _ in range(60):
+        name = rnd.choice(names)
+        content = bytearray(module.custom(name))
+        for _flip in range(rnd.randint(1, 4)):
+            content[rnd.randrange(len(content))] = rnd.randrange(256)
+        if rnd.random() < 0.2:
+            content = content[: rnd.randrange(len(content) + 1)]
+        mutated = parse(replace_custom(data, name, bytes(content)))
+        attr = attribute(mutated)
+        statuses.add(attr.status)
+        assert sum(r.size for r in attr.rows()) == mutated.section("code").size
+        assert sum(r.size for r in attr.unattributed_functions) == attr.unattributed
+    assert statuses <= {"ok", "broken"}

@@ -23,7 +23,7 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 
-from workbench.core.dwarf_load import load_dwarf
+from workbench.core.dwarf_load import dwarf_sections, load_dwarf
 from workbench.core.dwarf_result import (
     FileRow,
     FunctionRow,
@@ -34,6 +34,7 @@ from workbench.core.dwarf_result import (
     subtract,
     total,
 )
+from workbench.core.dwarf_scan import scan
 from workbench.core.dwarf_walk import Cancelled, Collected, Progress, RangeRecord, walk
 from workbench.core.wasm.model import Module
 
@@ -173,15 +174,25 @@ def attribute(module: Module, *, progress: Progress | None = None,
               cancel: threading.Event | None = None) -> SourceAttribution:
     """Attribute every byte of the code section payload to a source file or "unattributed".
 
+    The fast scanner (`dwarf_scan`) reads the DIEs; when it meets anything unusual the
+    pyelftools walk (`dwarf_walk`) reads them again, and its failure means broken DWARF.
+
     `progress(done, total)` is called per compile unit with bytes of `.debug_info` read.
     Setting `cancel` raises `Cancelled` within a few thousand DIEs.
     """
     found = Collected()
     try:
-        di = load_dwarf(module)
+        sections = dwarf_sections(module)
+        di = load_dwarf(module, sections)
         if di is None:
             return _build(module, found, "absent", None)
-        walk(di, found, progress=progress, cancel=cancel)
+        try:
+            scan(sections, di, found, progress=progress, cancel=cancel)
+        except Cancelled:
+            raise
+        except Exception:  # unusual or broken DWARF: pyelftools decides (and words the error)
+            found = Collected()
+            walk(di, found, progress=progress, cancel=cancel)
     except Cancelled:
         raise
     except Exception as exc:  # pyelftools raises many kinds on malformed input

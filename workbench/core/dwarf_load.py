@@ -50,21 +50,30 @@ def debug_section_sizes(module: Module) -> dict[str, int]:
             if s.is_custom and s.name.startswith(".debug_")}
 
 
-def load_dwarf(module: Module) -> DWARFInfo | None:
+def dwarf_sections(module: Module) -> dict[str, bytes]:
+    """Contents of every DWARF custom section the readers use, copied once."""
+    out: dict[str, bytes] = {}
+    for name in _SECTIONS.values():
+        view = module.custom(name)
+        if view is not None:
+            out[name] = bytes(view)
+    return out
+
+
+def load_dwarf(module: Module, sections: dict[str, bytes] | None = None) -> DWARFInfo | None:
     """A DWARFInfo over the module's debug sections, or None without `.debug_info`.
 
-    The contents are copied once into BytesIO streams: pyelftools seeks and reads, and a
-    memoryview over the whole file cannot be handed to it safely as a stream.
+    The contents are copied into BytesIO streams (pass `sections` from
+    `dwarf_sections` to share one copy): pyelftools seeks and reads, and a memoryview
+    over the whole file cannot be handed to it as a stream.
     """
-    if not has_dwarf(module):
+    if sections is None:
+        sections = dwarf_sections(module)
+    if ".debug_info" not in sections:
         return None
     kwargs: dict[str, DebugSectionDescriptor | None] = {k: None for k in _ALWAYS_NONE}
     for arg, name in _SECTIONS.items():
-        view = module.custom(name)
-        if view is None:
-            kwargs[arg] = None
-            continue
-        raw = bytes(view)
-        kwargs[arg] = DebugSectionDescriptor(stream=io.BytesIO(raw), name=name,
-                                             global_offset=None, size=len(raw), address=0)
+        raw = sections.get(name)
+        kwargs[arg] = None if raw is None else DebugSectionDescriptor(
+            stream=io.BytesIO(raw), name=name, global_offset=None, size=len(raw), address=0)
     return DWARFInfo(config=WASM_DWARF_CONFIG, **kwargs)  # type: ignore[arg-type]
