@@ -1,0 +1,141 @@
+"""`workbench watch [PATH...] [--json]`: rebuild on save, replay saved requests, headless.
+
+Builds every module once, then rebuilds a module when its sources change and replays its
+saved requests. Human output is one line per event; `--json` prints JSON lines (one event
+each, see workbench.core.build_events). Ctrl-C stops cleanly: running compilers are
+killed, nothing is left behind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from rich.markup import escape
+
+from workbench.cli.render import console, human_bytes, print_json, signed_bytes
+from workbench.config import load_workspace
+from workbench.core.build_events import (
+    AfterBuild,
+    BuildCancelled,
+    BuildFailed,
+    BuildFinished,
+    BuildStarted,
+    FilesChanged,
+    WatchEvent,
+    WatchStarted,
+)
+from workbench.core.watch import Watcher
+
+NAME = "watch"
+HELP = "rebuild modules on save and replay their saved requests (headless)"
+ORDER = 11
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                        help="workspace file/folder, module folder, or folder of modules")
+    parser.add_argument("--json", action="store_true", help="JSON lines, one per event")
+    parser.add_argument("--debounce-ms", type=int, help="override workbench.toml's debounce_ms")
+    parser.add_argument("--no-replay", action="store_true",
+                        help="do not replay saved requests after each build")
+    parser.add_argument("--no-initial-build", action="store_true",
+                        help="wait for the first change instead of building at start")
+
+
+def run(args: argparse.Namespace) -> int:
+    ws = load_workspace(args.paths or None)
+    after_build = None
+    if not args.no_replay and ws.settings.get("replay_on_build", True):
+        from workbench.core.build_replay import make_replay_hook
+
+        after_build = make_replay_hook(ws.variables)
+    render = print_event_json if args.json else print_event
+    watcher = Watcher(ws.modules, on_event=render,
+                      debounce_ms=ws.debounce_ms if args.debounce_ms is None else args.debounce_ms,
+                      after_build=after_build, initial_build=not args.no_initial_build)
+    stop = threading.Event()
+    worker = threading.Thread(target=watcher.run, args=(stop,), name="workbench-watch")
+    worker.start()
+    try:
+        while worker.is_alive():
+            worker.join(timeout=0.2)
+    except KeyboardInterrupt:
+        stop.set()
+        worker.join()
+        if not args.json:
+            console.print("[dim]stopped[/]")
+    return 0
+
+
+def print_event_json(event: WatchEvent) -> None:
+    doc: dict[str, Any] = event.to_json()
+    doc["time"] = round(time.time(), 3)
+    print_json(doc)
+
+
+def print_event(event: WatchEvent) -> None:
+    stamp = time.strftime("%H:%M:%S")
+    head = f"[dim]{stamp}[/] "
+    if isinstance(event, WatchStarted):
+        console.print(f"{head}watching {len(event.modules)} module(s): "
+                      f"{escape(', '.join(event.modules))} [dim](Ctrl-C to stop)[/]")
+    elif isinstance(event, BuildStarted):
+        console.print(f"{head}[bold]{escape(event.module)}[/] building "
+                      f"[dim]({escape(', '.join(event.changed))})[/]")
+    elif isinstance(event, BuildFinished):
+        r = event.result
+        delta = "" if r.size_delta is None else f" ({signed_bytes(r.size_delta)} B)"
+        console.print(f"{head}[green]✓[/] [bold]{escape(event.module)}[/] "
+                      f"{human_bytes(r.size or 0)}{delta} [dim]built in {r.duration_ms:.0f} ms[/]")
+        for d in r.diagnostics:
+            console.print(f"    [yellow]{escape(str(d))}[/]")
+    elif isinstance(event, BuildFailed):
+        console.print(f"{head}[red]✗[/] [bold]{escape(event.module)}[/] build failed")
+        for d in event.diagnostics:
+            colour = "red" if d.severity == "error" else "yellow"
+            console.print(f"    [{colour}]{escape(str(d))}[/]")
+        if event.error and event.error.get("hint"):
+            console.print(f"    hint: {escape(str(event.error['hint']))}")
+        if event.stale:
+            console.print("    [dim]the previous module keeps serving (stale)[/]")
+    elif isinstance(event, BuildCancelled):
+        console.print(f"{head}[dim]{escape(event.module)} build cancelled: {event.reason}[/]")
+    elif isinstance(event, FilesChanged):
+        if event.error:
+            console.print(f"{head}[red]✗[/] [bold]{escape(event.module)}[/] "
+                          f"{escape(str(event.error.get('where')))}: "
+                          f"{escape(str(event.error.get('message')))}")
+        else:
+            console.print(f"{head}[bold]{escape(event.module)}[/] {event.what} changed")
+    elif isinstance(event, AfterBuild):
+        _print_after_build(head, event)
+
+
+def _print_after_build(head: str, event: AfterBuild) -> None:
+    data = event.data
+    if event.what == "replay" and hasattr(data, "entries"):
+        total = len(data.entries)
+        failed = [e for e in data.entries if not e.passed]
+        colour = "green" if not failed else "red"
+        console.print(f"{head}[{colour}]replay {escape(event.module)}: "
+                      f"{total - len(failed)}/{total} passed[/]")
+        for e in failed:
+            console.print(f"    [red]✗ {escape(e.entry.name)}[/]")
+            for a in e.failures:
+                console.print(f"      {escape(str(a.to_json() if hasattr(a, 'to_json') else a))}")
+            if e.error:
+                console.print(f"      {escape(str(e.error))}")
+        return
+    data = event.to_json()["data"]
+    if isinstance(data, dict) and "message" in data:  # a WorkbenchError.to_json()
+        where = f"{data.get('where')}: " if data.get("where") else ""
+        console.print(f"{head}[red]✗[/] [bold]{escape(event.module)}[/] "
+                      f"{escape(where + str(data['message']))}")
+        if data.get("hint"):
+            console.print(f"    hint: {escape(str(data['hint']))}")
+        return
+    console.print(f"{head}{escape(event.module)} {escape(event.what)}: {escape(str(data))}")
