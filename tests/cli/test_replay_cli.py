@@ -108,3 +108,22 @@ def test_user_mistakes_exit_2_without_traceback(ws: Path, capsys, argv, fragment
     code = main(["replay", *argv])
     err = capsys.readouterr().err
     assert code == 2 and fragment in err and "Traceback" not in err
+
+
+def test_import_curl_appends_a_replayable_entry(ws: Path, capsys) -> None:
+    (ws / "new.hurl").write_text("GET /healthz\nHTTP 200\n")
+    code = main(["import-curl", "curl -s 'http://api.local/v?x=1' -H 'Accept: */*'",
+                 "-o", "new.hurl", "--status", "200"])
+    assert code == 0
+    text = (ws / "new.hurl").read_text()
+    assert text == ("GET /healthz\nHTTP 200\n\nGET http://api.local/v?x=1\nAccept: */*\n"
+                    "HTTP 200\n")
+    code, doc = replay_json(capsys, "new.hurl", "--module", "v1.wasm", "--hooks",
+                            "hooks.toml")
+    assert code == 0 and [e["name"] for e in doc["reports"][0]["entries"]] == [
+        "GET /healthz", "GET /v?x=1"]
+
+
+def test_import_curl_rejects_unknown_option(ws: Path, capsys) -> None:
+    code = main(["import-curl", "curl --proxy p http://h/"])
+    assert code == 2 and "not supported: curl option --proxy" in capsys.readouterr().err
