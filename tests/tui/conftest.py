@@ -1,0 +1,75 @@
+"""Fixtures for the app tests: tmp copies of the WAT sample, a private config dir, waits.
+
+Every test runs with XDG_CONFIG_HOME in tmp, so the user's real config (theme choice) is
+never read or written. Waits poll app state (never sleep a fixed time and hope).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from tests.conftest import SAMPLES
+
+HELLO = SAMPLES / "hello-wat"
+
+
+@pytest.fixture(autouse=True)
+def private_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    cfg = tmp_path / "xdg"
+    cfg.mkdir()
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(cfg))
+    return cfg
+
+
+def copy_module(dst: Path, name: str | None = None) -> Path:
+    """A copy of the hello-wat sample (sources only), optionally renamed."""
+    shutil.copytree(HELLO, dst, ignore=shutil.ignore_patterns("build", ".workbench"))
+    if name is not None:
+        toml = dst / "module.toml"
+        toml.write_text(toml.read_text().replace('name = "hello-wat"', f'name = "{name}"'))
+    return dst
+
+
+@pytest.fixture
+def wat_module(tmp_path: Path) -> Path:
+    return copy_module(tmp_path / "hello-wat")
+
+
+async def wait_for(pilot: Pilot, check: Callable[[], bool], timeout: float = 15.0,
+                   what: str = "condition") -> None:
+    """Poll `check` between UI refreshes until true; fail with `what` after `timeout`."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.pause(0.05)
+
+
+def built(app: object, *names: str) -> Callable[[], bool]:
+    def check() -> bool:
+        mods = app.modules  # type: ignore[attr-defined]
+        wanted = names or tuple(mods)
+        return bool(wanted) and all(
+            n in mods and mods[n].build in ("ok", "stale", "failed") for n in wanted)
+    return check
+
+
+def plain(widget: object) -> str:
+    """The text a Static shows (rich renderables rendered without styles)."""
+    import io
+
+    from rich.console import Console
+
+    content = widget.content  # type: ignore[attr-defined]
+    if isinstance(content, str):
+        return content
+    console = Console(width=200, file=io.StringIO(), record=True, color_system=None)
+    console.print(content)
+    return console.export_text()

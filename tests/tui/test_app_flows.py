@@ -1,0 +1,95 @@
+"""Pilot-driven flows: select a module, read section sizes, send a request, help, palette."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import TabbedContent
+
+from tests.tui.conftest import built, copy_module, plain, wait_for
+from workbench.core.size import by_section
+from workbench.core.wasm import parse_module
+from workbench.tui.app import WorkbenchApp
+from workbench.tui.widgets.module_list import ModuleList
+from workbench.tui.widgets.table import RowTable
+
+
+async def test_select_module_and_read_section_sizes(tmp_path: Path) -> None:
+    one = copy_module(tmp_path / "one", "one")
+    two = copy_module(tmp_path / "two", "two")
+    wat = two / "hello.wat"
+    # make `two` different: a bigger data segment, so the figures cannot coincide
+    wat.write_text(wat.read_text().replace("Hello from WebAssembly",
+                                           "Hello from WebAssembly, twice as long " * 4))
+    app = WorkbenchApp([one, two], watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, built(app, "one", "two"), what="both builds")
+        assert app.modules["one"].build == "ok" and app.modules["two"].build == "ok"
+        assert app.selected == "one"
+        app.query_one(ModuleList).focus()
+        await pilot.press("down")
+        await wait_for(pilot, lambda: app.selected == "two", what="selection")
+        await pilot.pause()
+        table = app.query_one("#sections-table", RowTable)
+        shown = {str(table.get_row_at(i)[0]): int(str(table.get_row_at(i)[1]).replace(",", ""))
+                 for i in range(table.row_count)}
+        module = parse_module(app.modules["two"].wasm_path.read_bytes())
+        expected = {r.name: r.size for r in by_section(module).rows}
+        assert shown == expected
+        assert sum(shown.values()) == module.size == app.modules["two"].size
+        assert app.modules["two"].size > app.modules["one"].size
+
+
+async def test_send_request_and_read_status(wat_module: Path) -> None:
+    app = WorkbenchApp([wat_module], watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, built(app), what="build")
+        await pilot.press("3")
+        assert app.query_one("#views", TabbedContent).active == "tab-runtime"
+        app.query_one("#req-path").value = "/nope"
+        await pilot.press("ctrl+r")
+        state = app.modules["hello-wat"]
+        await wait_for(pilot, lambda: state.last_run is not None, what="run result")
+        assert state.last_run.error is None
+        assert state.last_run.response.status == 404
+        await pilot.pause()
+        text = plain(app.query_one("#response-body"))
+        assert "HTTP 404" in text
+        # the hook answers /healthz without the module: the Hooks view says which rule
+        app.query_one("#req-path").value = "/healthz"
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: state.last_request.target == "/healthz", what="2nd run")
+        assert state.last_run.response.status == 200 and state.last_run.abi == "hook"
+        await pilot.press("5")
+        await pilot.pause()
+        trace = plain(app.query_one("#hooks-trace"))
+        assert "health" in trace and "the module never ran" in trace
+
+
+async def test_help_for_the_focused_view(wat_module: Path) -> None:
+    app = WorkbenchApp([wat_module], watch=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("2")
+        await pilot.press("question_mark")
+        assert app.screen.__class__.__name__ == "HelpScreen"
+        assert "Signatures" in plain(app.screen.query_one("#help-text"))
+        await pilot.press("escape")
+        await pilot.press("f1")
+        assert app.screen.__class__.__name__ == "HelpScreen"
+
+
+async def test_every_footer_action_is_in_the_palette(wat_module: Path) -> None:
+    from workbench.tui.commands import ACTIONS, VIEW_NAMES
+
+    palette = {a for _, a, _ in ACTIONS} | {f"show_view('{v}')" for v in VIEW_NAMES}
+    actions = {b.action for b in WorkbenchApp.BINDINGS}  # type: ignore[union-attr]
+    missing = actions - palette - {"quit", "change_theme"}  # both are system commands
+    assert not missing, missing
+
+
+async def test_empty_workspace_is_friendly(tmp_path: Path) -> None:
+    app = WorkbenchApp([tmp_path], watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: bool(app._notifications), what="a notification")
+        assert not app.modules
+        assert any("module" in n.message.lower() for n in app._notifications)
