@@ -96,6 +96,7 @@ def build_module(cfg: ModuleConfig, *, cancel: threading.Event | None = None,
     previous = _size(cfg.output)
     partial = cfg.build_dir / f".{cfg.name}.{os.getpid()}.{threading.get_ident()}.partial.wasm"
     cfg.build_dir.mkdir(parents=True, exist_ok=True)
+    cfg.output.parent.mkdir(parents=True, exist_ok=True)
     plan = plan_for(cfg, partial)
 
     def finish(ok: bool, output: str, diags: tuple[Diagnostic, ...] = (),

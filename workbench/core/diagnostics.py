@@ -135,7 +135,7 @@ def parse_asc(output: str) -> tuple[Diagnostic, ...]:
 
 def parse_any(output: str) -> tuple[Diagnostic, ...]:
     """For custom commands: try every format, keep whatever matched."""
-    return parse_rustc(output) if _RUSTC_LOC.search(output) else \
+    return parse_rustc(output) if re.search(r"^\s*--> .+:\d+:\d+", output, re.M) else \
         (parse_asc(output) if "└─ in " in output else parse_clang(output))
 
 

@@ -1,0 +1,172 @@
+"""build_module: WAT in-process, C through zig, failures keep the last good module."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from workbench.config import load_module
+from workbench.core.build import build_module
+from workbench.core.errors import BuildFailed, ToolchainMissing
+from workbench.core.toolchains import external
+
+GOOD_WAT = """(module
+  (memory (export "memory") 1)
+  (func (export "alloc") (param i32) (result i32) (i32.const 1024))
+  (func (export "handle") (param i32 i32) (result i32) (i32.const 0)))
+"""
+BAD_WAT = """(module
+  (memory (export "memory") 1)
+  (func (export "alloc") (param i32) (result i32)
+    (i32.const 1024) oops))
+"""
+TYPE_ERROR_WAT = """(module (func (export "f") (result i32) (i64.const 1)))"""
+
+
+def _wat_module(tmp_path: Path, text: str = GOOD_WAT) -> Path:
+    (tmp_path / "mod.wat").write_text(text)
+    return tmp_path
+
+
+def test_wat_build_writes_output_and_reports(tmp_path: Path) -> None:
+    cfg = load_module(_wat_module(tmp_path))
+    result = build_module(cfg)
+    assert result.ok and not result.stale and result.diagnostics == ()
+    assert result.wasm_path == cfg.output == tmp_path.resolve() / "build" / f"{cfg.name}.wasm"
+    data = cfg.output.read_bytes()
+    assert data[:4] == b"\0asm" and result.size == len(data)
+    assert result.previous_size is None and result.size_delta is None
+    again = build_module(cfg)
+    assert again.previous_size == result.size and again.size_delta == 0
+    doc = again.to_json()
+    assert doc["ok"] is True and doc["size"] == len(data) and doc["module"] == cfg.name
+    assert not list((tmp_path / "build").glob(".*partial*"))  # no leftovers
+
+
+def test_wat_error_is_parsed_and_previous_module_keeps_serving(tmp_path: Path) -> None:
+    cfg = load_module(_wat_module(tmp_path))
+    good = build_module(cfg)
+    before = cfg.output.read_bytes()
+    (tmp_path / "mod.wat").write_text(BAD_WAT)
+    bad = build_module(cfg)
+    assert not bad.ok and bad.stale
+    assert bad.wasm_path == cfg.output and cfg.output.read_bytes() == before
+    assert bad.size == good.size and bad.size_delta is None
+    (diag,) = bad.errors
+    assert (diag.file, diag.line, diag.column) == ("mod.wat", 4, 22)
+    assert diag.severity == "error" and diag.message
+    with pytest.raises(BuildFailed) as info:
+        bad.raise_for_status()
+    assert "stale" in str(info.value) and info.value.diagnostics == bad.diagnostics
+
+
+def test_first_build_failing_has_nothing_in_service(tmp_path: Path) -> None:
+    cfg = load_module(_wat_module(tmp_path, BAD_WAT))
+    result = build_module(cfg)
+    assert not result.ok and not result.stale and result.wasm_path is None
+
+
+def test_wat_validation_error_fails_the_build(tmp_path: Path) -> None:
+    result = build_module(load_module(_wat_module(tmp_path, TYPE_ERROR_WAT)))
+    assert not result.ok
+    assert "type mismatch" in result.errors[0].message
+
+
+def _c_module(tmp_path: Path, source: str, toml: str = 'abi = "edge"\n') -> Path:
+    (tmp_path / "main.c").write_text(source)
+    (tmp_path / "module.toml").write_text(toml)
+    return tmp_path
+
+
+C_OK = """
+static unsigned char heap[1024];
+__attribute__((export_name("alloc"))) void *alloc(int n) { (void)n; return heap; }
+int handle(int p, int n) { return p + n; }
+"""
+
+
+def test_c_build_and_compile_error_diagnostics(tmp_path: Path) -> None:
+    cfg = load_module(_c_module(tmp_path, C_OK))
+    ok = build_module(cfg)
+    assert ok.ok, ok.output
+    assert "ziglang" in ok.command and "--target=wasm32-freestanding" in ok.command
+    (tmp_path / "main.c").write_text(C_OK + "int broken(void) { return undefined_name; }\n")
+    bad = build_module(cfg)
+    assert not bad.ok and bad.stale
+    (err,) = bad.errors
+    assert err.file == "main.c" and err.line == 5 and err.column == 27
+    assert "undefined_name" in err.message
+    assert "undefined_name" in bad.output  # whole output kept
+
+
+def test_c_debug_profile_passes_g(tmp_path: Path) -> None:
+    cfg = load_module(_c_module(tmp_path, C_OK, 'profile = "debug"\n'))
+    result = build_module(cfg)
+    assert result.ok, result.output
+    assert " -g " in f" {result.command} "
+    assert b".debug_info" in cfg.output.read_bytes()
+
+
+def test_cancel_kills_the_compiler(tmp_path: Path) -> None:
+    (tmp_path / "module.toml").write_text(
+        f'toolchain = "command"\ncommand = "{sys.executable} -c \'import time; time.sleep(30)\'"\n')
+    cfg = load_module(tmp_path)
+    cancel = threading.Event()
+    timer = threading.Timer(0.2, cancel.set)
+    timer.start()
+    result = build_module(cfg, cancel=cancel)
+    timer.cancel()
+    assert result.cancelled and not result.ok and result.wasm_path is None
+
+
+def test_already_cancelled_build_does_nothing(tmp_path: Path) -> None:
+    cancel = threading.Event()
+    cancel.set()
+    result = build_module(load_module(_wat_module(tmp_path)), cancel=cancel)
+    assert result.cancelled and not (tmp_path / "build" / f"{tmp_path.name}.wasm").exists()
+
+
+def test_command_toolchain_uses_its_output(tmp_path: Path) -> None:
+    wasm = tmp_path / "prebuilt.wasm"
+    wasm.write_bytes(b"\0asm\x01\0\0\0")
+    (tmp_path / "module.toml").write_text(
+        'toolchain = "command"\ncommand = "cp prebuilt.wasm \\"$WORKBENCH_OUTPUT\\""\n'
+        'output = "out/x.wasm"\n')
+    result = build_module(load_module(tmp_path))
+    assert result.ok, result.output
+    assert result.size == 8 and result.wasm_path == tmp_path.resolve() / "out" / "x.wasm"
+
+
+def test_command_failure_without_parsable_output_still_has_an_error(tmp_path: Path) -> None:
+    (tmp_path / "module.toml").write_text('toolchain = "command"\ncommand = "exit 3"\n')
+    result = build_module(load_module(tmp_path))
+    assert not result.ok and len(result.errors) == 1
+
+
+def test_rust_without_target_says_what_to_install(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "Cargo.toml").write_text('[package]\nname = "h"\n')
+    monkeypatch.setattr(external, "rust_targets", lambda: frozenset())
+    monkeypatch.setattr(external.shutil, "which", lambda name: f"/usr/bin/{name}")
+    with pytest.raises(ToolchainMissing) as info:
+        build_module(load_module(tmp_path))
+    assert info.value.hint == "rustup target add wasm32-unknown-unknown"
+
+
+def test_assemblyscript_without_node_modules(tmp_path: Path) -> None:
+    (tmp_path / "asconfig.json").write_text("{}")
+    with pytest.raises(ToolchainMissing) as info:
+        build_module(load_module(tmp_path))
+    assert "npm" in (info.value.hint or "")
+
+
+def test_missing_ziglang_says_pip_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from workbench.core.toolchains import native
+
+    monkeypatch.setattr(native.importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(ToolchainMissing) as info:
+        build_module(load_module(_c_module(tmp_path, C_OK)))
+    assert "pip install ziglang" in (info.value.hint or "")
