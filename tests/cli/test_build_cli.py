@@ -1,0 +1,95 @@
+"""`workbench build` and `workbench watch` from the command line: exit codes and JSON."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from workbench.cli import main
+
+GOOD = """(module (memory (export "memory") 1)
+  (func (export "alloc") (param i32) (result i32) (i32.const 1024))
+  (func (export "handle") (param i32 i32) (result i32) (i32.const 0)))
+"""
+
+
+def _modules(tmp_path: Path) -> Path:
+    for name in ("one", "two"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "h.wat").write_text(GOOD)
+    return tmp_path
+
+
+def test_build_json_all_ok(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = _modules(tmp_path)
+    assert main(["build", str(root), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["ok"] is True
+    assert [m["module"] for m in doc["modules"]] == ["one", "two"]
+    assert all(m["size"] > 8 and Path(m["wasm_path"]).is_file() for m in doc["modules"])
+
+
+def test_build_failure_exit_1_with_diagnostics(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    root = _modules(tmp_path)
+    (root / "two" / "h.wat").write_text("(module (func oops))")
+    assert main(["build", str(root), "--json"]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    two = doc["modules"][1]
+    assert doc["ok"] is False and two["ok"] is False
+    assert two["diagnostics"][0]["file"] == "h.wat" and two["diagnostics"][0]["line"] == 1
+
+
+def test_build_human_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = _modules(tmp_path)
+    (root / "two" / "h.wat").write_text("(module (func oops))")
+    assert main(["build", str(root)]) == 1
+    out = capsys.readouterr().out
+    assert "✓ one" in out and "✗ two" in out and "h.wat:1:" in out and "1/2 modules built" in out
+
+
+def test_config_error_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = _modules(tmp_path)
+    (root / "one" / "module.toml").write_text('profile = "fast"\n')
+    assert main(["build", str(root / "one")]) == 2
+    err = capsys.readouterr().err
+    assert "module.toml:1: profile" in err and "debug, release" in err
+    assert "Traceback" not in err
+
+
+def test_build_default_is_current_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _modules(tmp_path)
+    monkeypatch.chdir(root / "one")
+    assert main(["build", "--json"]) == 0
+    assert [m["module"] for m in json.loads(capsys.readouterr().out)["modules"]] == ["one"]
+
+
+def test_watch_json_lines_and_clean_ctrl_c(tmp_path: Path) -> None:
+    root = _modules(tmp_path)
+    proc = subprocess.Popen([sys.executable, "-m", "workbench", "watch", str(root / "one"),
+                             "--json", "--no-replay"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        events = []
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            events.append(json.loads(line))
+            if events[-1]["event"] == "finished":
+                break
+        assert [e["event"] for e in events] == ["watching", "started", "finished"]
+        assert events[-1]["module"] == "one" and events[-1]["size"] > 8
+    finally:
+        time.sleep(0.1)  # let the watcher settle before the interrupt (not an assertion)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err
