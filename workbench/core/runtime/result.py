@@ -66,7 +66,9 @@ def parse_fields(message: str) -> dict[str, Any] | None:
 
 def _split_kv(text: str) -> list[str]:
     """Split on spaces outside double quotes: `a=1 msg="two words"`."""
-    parts, cur, quoted = [], [], False
+    parts: list[str] = []
+    cur: list[str] = []
+    quoted = False
     for ch in text:
         if ch == '"':
             quoted = not quoted
