@@ -70,7 +70,7 @@ class FuncType:
 class Function(NamedTuple):
     """A defined (not imported) function. NamedTuple: there can be 100k of them."""
 
-    index: int  # in the function index space (imported functions come first)
+    index: int  # type: ignore[assignment]  # function index space (imports first)
     name: str  # display name: name section (demangled), else export name, else f"func[{index}]"
     start: int  # file offset of the body (first byte after the body size LEB)
     size: int  # body length, as wasm-objdump -x `size=`
@@ -83,7 +83,7 @@ class Function(NamedTuple):
 
 
 class DataSegment(NamedTuple):
-    index: int
+    index: int  # type: ignore[assignment]  # shadows tuple.index, as the contract says
     start: int  # file offset of the segment's bytes
     size: int  # length of the segment's bytes
     disk_size: int  # whole entry: flags, memory index, offset expr, size LEB, bytes

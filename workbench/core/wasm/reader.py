@@ -81,7 +81,10 @@ def _walk(mv: memoryview, fail: Callable[..., MalformedModule], progress: Progre
     sections: list[Section] = []
     bodies: list[tuple[int, int, int]] = []
     segments: list[DataSegment] = []
-    names, producers, features, warnings = Names(), {}, (), []
+    names = Names()
+    producers: dict[str, list[tuple[str, str]]] = {}
+    features: tuple[str, ...] = ()
+    warnings: list[str] = []
     last = 0
     p = 8
     while p < size:
@@ -181,6 +184,7 @@ def _assemble(mv: memoryview, st: S.State, sections: tuple[Section, ...],
     for mod, nm, kind, info in st.imports:
         k = S.KINDS[kind]
         if kind == 0:
+            assert isinstance(info, int)
             text, ft = _sig(types, info), types[info] if info < len(types) else None
         elif kind == 4:
             text, ft = "tag " + _sig(types, info), None
