@@ -31,7 +31,7 @@ MODULE_KEYS = ("name", "toolchain", "sources", "command", "output", "profile", "
                "flags", "exports", "hooks", "requests", "budget", "limits", "chaos")
 WORKSPACE_KEYS = ("modules", "variables", "chaos", "debounce_ms", "theme", "replay_on_build",
                   "kv_file", "secrets_file", "settings")
-DEFAULT_DEBOUNCE_MS = 75
+DEFAULT_DEBOUNCE_MS = 50
 
 # Source globs watched (and handed to the compiler where it takes files) per toolchain.
 DEFAULT_SOURCES: dict[str, tuple[str, ...]] = {

@@ -78,7 +78,7 @@ def _load_workspace_file(path: Path) -> Workspace:
     debounce = ck.integer(doc, "debounce_ms", minimum=0)
     if debounce is not None and debounce > 5000:
         raise ck.error("debounce_ms", "debounce_ms above 5000 ms makes saves feel lost",
-                       hint="allowed: 0..5000 (default 75)")
+                       hint="allowed: 0..5000 (default 50)")
     variables = _variables(ck, doc)
     settings: dict[str, Any] = dict(ck.table(doc, "settings"))
     for key in ("theme", "kv_file", "secrets_file"):

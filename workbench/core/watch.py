@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
 AfterBuildHook = Callable[["ModuleConfig", BuildResult], "AfterBuild | Iterable[AfterBuild] | None"]
 InspectHook = Callable[["ModuleConfig", BuildResult], "dict[str, Any] | None"]
-DEFAULT_DEBOUNCE_MS = 75
+DEFAULT_DEBOUNCE_MS = 50
 WATCH_STEP_MS = 10  # watchfiles groups events this close together before handing them over
 
 
