@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
+from typing import Literal
 
 from workbench.core.dwarf_load import dwarf_sections, load_dwarf
 from workbench.core.dwarf_result import (
@@ -134,7 +135,7 @@ def _unattributed(module: Module, union: list[tuple[int, int]], code_size: int,
     return tuple(rows)
 
 
-def _build(module: Module, found: Collected, status: str,
+def _build(module: Module, found: Collected, status: Literal["ok", "absent", "broken"],
            warning: str | None) -> SourceAttribution:
     code = module.section("code")
     code_size = code.size if code is not None else 0
