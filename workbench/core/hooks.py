@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 
 from workbench.core.errors import HooksError
 from workbench.core.hooks_actions import Action, compile_action
+from workbench.core.hooks_codegen import Emitter, when_expr
 from workbench.core.hooks_conditions import Check, compile_when, regex_groups
 from workbench.core.hooks_ctx import Ctx
 from workbench.core.hooks_index import RuleIndex
@@ -80,6 +81,7 @@ class Rule:
     action: Action
     line: int | None
     has_regex: bool
+    expr: str = "False"  # the condition as generated source (hooks_codegen)
 
     def to_json(self) -> dict[str, Any]:
         return {"name": self.name, "when": self.description, "action": self.action.kind,
@@ -92,38 +94,50 @@ class Hooks:
 
     rules: tuple[Rule, ...]
     file: str = "<hooks>"
-    index: RuleIndex | None = None  # built from the `when` tables by parse_hooks
+    index: RuleIndex | None = None  # built by parse_hooks; None = reference closure path
 
-    @property
-    def _pairs(self) -> tuple[tuple[Check, Rule], ...]:
-        return tuple((r.check, r) for r in self.rules)
+    def without_index(self) -> Hooks:
+        """Same rules evaluated through the plain closures (for tests and comparisons)."""
+        return Hooks(self.rules, self.file, None)
 
     def evaluate(self, request: Request) -> HookOutcome:
         t0 = perf_counter_ns()
         ctx = Ctx(request)
         trace: list[TraceEntry] = []
         answer: Response | None = None
-        answered_by: str | None = None
-        pairs = self.index.candidates(ctx.method, ctx.path) if self.index else self._pairs
-        for check, rule in pairs:
-            if not check(ctx):
-                continue
-            resp, new_req, changed = rule.action.apply(ctx)
-            why = rule.description
-            if rule.has_regex and ctx.captures:
-                why += " (" + ", ".join(f"{k}={v!r}" for k, v in ctx.captures.items()
-                                        if not k.isdigit()) + ")"
-            trace.append(TraceEntry(rule.name, rule.action.kind, why, changed))
-            if new_req is not None:
-                ctx.set_request(new_req)
-            if resp is not None:
-                answer, answered_by = resp, rule.name
-                break
+        if self.index is not None:
+            first, scan, rules = self.index.candidates(ctx.method, ctx.path)
+            j = first(ctx)
+            while j >= 0:
+                answer = _fire(rules[j], ctx, trace)
+                if answer is not None:
+                    break
+                j = scan(ctx, j + 1)
+        else:  # the reference path: one closure per rule, no index, no generated code
+            for rule in self.rules:
+                if rule.check(ctx):
+                    answer = _fire(rule, ctx, trace)
+                    if answer is not None:
+                        break
         elapsed = (perf_counter_ns() - t0) / 1000.0
-        return HookOutcome(answer, ctx.req, tuple(trace), elapsed, answered_by)
+        return HookOutcome(answer, ctx.req, tuple(trace), elapsed,
+                           trace[-1].rule if answer is not None else None)
 
     def to_json(self) -> dict[str, Any]:
         return {"file": self.file, "rules": [r.to_json() for r in self.rules]}
+
+
+def _fire(rule: Rule, ctx: Ctx, trace: list[TraceEntry]) -> Response | None:
+    """Apply a matched rule: record it, update the request, return its answer if any."""
+    resp, new_req, changed = rule.action.apply(ctx)
+    why = rule.description
+    if rule.has_regex and ctx.captures:
+        why += " (" + ", ".join(f"{k}={v!r}" for k, v in ctx.captures.items()
+                                if not k.isdigit()) + ")"
+    trace.append(TraceEntry(rule.name, rule.action.kind, why, changed))
+    if new_req is not None:
+        ctx.set_request(new_req)
+    return resp
 
 
 def parse_hooks(text: str, *, file: str = "<hooks>", base_dir: Path | None = None) -> Hooks:
@@ -142,6 +156,7 @@ def parse_hooks(text: str, *, file: str = "<hooks>", base_dir: Path | None = Non
         raise HooksError("rule must be an array of tables: write [[rule]]", file=file,
                          field="rule")
     base = base_dir or Path(".")
+    emitter = Emitter()
     rules: list[Rule] = []
     whens: list[dict[str, Any]] = []
     seen: set[str] = set()
@@ -163,10 +178,12 @@ def parse_hooks(text: str, *, file: str = "<hooks>", base_dir: Path | None = Non
         check, description = compile_when(site, when)
         action = compile_action(site, table, base, regex_groups(when))
         has_regex = isinstance(when, dict) and "path_regex" in when
-        rules.append(Rule(name, check, description, action, site.line_of(None), has_regex))
+        expr = when_expr(emitter, site, when)
+        rules.append(Rule(name, check, description, action, site.line_of(None), has_regex,
+                          expr))
         whens.append(when)
     compiled = tuple(rules)
-    return Hooks(compiled, file, RuleIndex(compiled, whens))
+    return Hooks(compiled, file, RuleIndex(compiled, whens, emitter.consts))
 
 
 def load_hooks(path: str | os.PathLike[str]) -> Hooks:

@@ -7,13 +7,17 @@ first path segment it requires (if a top-level path / path_prefix / path_glob /
 path_regex pins one, e.g. "/blog" for `^/blog/(?P<slug>...)`). A gate is a necessary
 condition only; the rule's full check still runs, so the index can only skip rules that
 could not match. Candidate lists keep file order and are memoized per (method, segment),
-a key space bounded by the methods and segments named in the file.
+a key space bounded by the methods and segments named in the file. Each distinct list
+gets one generated scan function (hooks_codegen.py).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
+
+from workbench.core.hooks_codegen import build_scan
 
 ANY = None  # gate value meaning "no constraint"
 _LITERAL = re.compile(r"[A-Za-z0-9_/\-]|\\[.\-/_~]")
@@ -84,33 +88,50 @@ def method_gate(when: dict[str, Any]) -> frozenset[str] | None:
     return frozenset(m.upper() for m in _strings(when["method"]))
 
 
-class RuleIndex:
-    """Maps (method, first path segment) to the ordered rules that may match."""
+Candidates = tuple[Callable[[Any], int], Callable[[Any, int], int], tuple[Any, ...]]
 
-    def __init__(self, rules: tuple[Any, ...], whens: list[dict[str, Any]]) -> None:
+
+class RuleIndex:
+    """Maps (method, first path segment) to the ordered rules that may match, with the
+    generated scan function over exactly those rules (see hooks_codegen.py)."""
+
+    def __init__(self, rules: tuple[Any, ...], whens: list[dict[str, Any]],
+                 consts: list[Any]) -> None:
         self.rules = rules
+        self.consts = consts
         self.gates = [(method_gate(w), path_gate(w)) for w in whens]
         self.methods = frozenset().union(*(m for m, _ in self.gates if m))
         self.segments = frozenset().union(*(p for _, p in self.gates if p))
-        self._memo: dict[str, dict[str, tuple[Any, ...]]] = {}
+        self._memo: dict[str, dict[str, Candidates]] = {}
+        self._scans: dict[tuple[int, ...], Candidates] = {}
 
-    def candidates(self, method: str, path: str) -> tuple[tuple[Any, Any], ...]:
-        """(check, rule) pairs in file order that may match this method and path."""
+    def candidates(self, method: str, path: str) -> Candidates:
+        """(first, scan, rules): `scan(ctx, start)` returns the index in `rules` of the
+        first rule at or after `start` whose condition holds, or -1; `first(ctx)` is
+        `scan(ctx, 0)`."""
         by_seg = self._memo.get(method)
         if by_seg is None:
+            if len(self._memo) >= 64:  # methods are few; an odd client cannot grow this
+                return self._select(method, segment(path))
             by_seg = self._memo[method] = {}
         end = path.find("/", 1)
         seg = path if end < 0 else path[:end]
+        if seg not in self.segments:
+            seg = ""  # every segment no rule names shares one entry: the memo stays bounded
         found = by_seg.get(seg)
         if found is None:
-            found = self._select(method, seg)
-            if len(by_seg) < 4096:  # bounded: unknown segments share one entry below
-                by_seg[seg] = found
+            found = by_seg[seg] = self._select(method, seg)
         return found
 
-    def _select(self, method: str, seg: str) -> tuple[tuple[Any, Any], ...]:
+    def _select(self, method: str, seg: str) -> Candidates:
         m = method if method in self.methods else None
         s = seg if seg in self.segments else None
-        return tuple(
-            (r.check, r) for r, (mg, pg) in zip(self.rules, self.gates, strict=True)
-            if (mg is None or m in mg) and (pg is None or s in pg))
+        picked = tuple(i for i, (mg, pg) in enumerate(self.gates)
+                       if (mg is None or m in mg) and (pg is None or s in pg))
+        found = self._scans.get(picked)  # many (method, segment) keys share one list
+        if found is None:
+            rules = tuple(self.rules[i] for i in picked)
+            first, scan = build_scan([r.expr for r in rules], self.consts)
+            found = (first, scan, rules)
+            self._scans[picked] = found
+        return found
