@@ -19,6 +19,7 @@ from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 from workbench.tui import themes
 from workbench.tui.commands import WorkbenchCommands
 from workbench.tui.handlers import HandlerMixin
+from workbench.tui.loop import LoopMixin
 from workbench.tui.runtime_actions import RuntimeMixin
 from workbench.tui.state import ModuleState
 from workbench.tui.widgets.build_view import BuildView
@@ -40,7 +41,7 @@ VIEWS: list[tuple[str, str, type[View]]] = [
 SHORT = ["Size", "Sigs", "Run", "Reqs", "Hooks", "Build"]
 
 
-class WorkbenchApp(RuntimeMixin, HandlerMixin, WorkerMixin, App[int]):
+class WorkbenchApp(LoopMixin, RuntimeMixin, HandlerMixin, WorkerMixin, App[int]):
     """The whole loop on one screen: save, see the size change, the replay, the latency."""
 
     CSS_PATH = "app.tcss"

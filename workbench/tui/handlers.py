@@ -15,7 +15,6 @@ from workbench.tui.messages import (
     CoreProblem,
     ModulesFound,
 )
-from workbench.tui.state import signed, size_text
 from workbench.tui.widgets.module_list import ModuleList
 
 if TYPE_CHECKING:
@@ -68,12 +67,8 @@ class HandlerMixin:
         state.builds += 1
         self.query_one(ModuleList).update_module(state)
         self.refresh_views(msg.name)
-        if msg.trigger != "startup" and not msg.stale:
-            delta = state.delta
-            change = f" ({signed(delta)} B)" if delta is not None else ""
-            self.notify(f"{msg.name}: rebuilt, {size_text(state.size)}{change}",
-                        title="Build ok", timeout=4)
-        self.after_build(msg.name, msg.trigger)
+        if not msg.stale:
+            self.after_build(msg.name, msg.trigger)
 
     def on_build_failed_msg(self: WorkbenchApp, msg: BuildFailedMsg) -> None:
         state = self.modules.get(msg.name)
@@ -116,13 +111,3 @@ class HandlerMixin:
 
         view = self.view(self.active_view_id())
         self.push_screen(HelpScreen(view.TITLE, view.HELP))
-
-    # Hooks filled in by later parts (replay, watch); safe no-ops until then.
-    def after_build(self: WorkbenchApp, name: str, trigger: str) -> None:
-        pass
-
-    def start_watching(self: WorkbenchApp) -> None:
-        pass
-
-    def action_replay_all(self: WorkbenchApp) -> None:
-        self.notify("Replay is not available yet.", severity="warning")

@@ -46,6 +46,8 @@ class ModuleState:
     bench: dict[str, Any] = field(default_factory=dict)  # mode -> BenchResult / progress
     replay: Any | None = None
     prev_replay: Any | None = None
+    entry_results: dict[str, Any] = field(default_factory=dict)  # file:line -> EntryResult
+    flash: bool = False  # highlight the size change in the module list for a moment
     error: str | None = None  # last user-facing error text for this module
     builds: int = 0
 
@@ -61,17 +63,11 @@ class ModuleState:
 
     @property
     def replay_counts(self) -> tuple[int, int] | None:
-        """(passed, failed) entries of the last replay, if any ran."""
-        rep = self.replay
-        if rep is None:
+        """(passed, failed) saved requests, from the latest result of each entry."""
+        if not self.entry_results:
             return None
-        passed = getattr(rep, "passed", None)
-        failed = getattr(rep, "failed", None)
-        if isinstance(passed, int) and isinstance(failed, int):
-            return passed, failed
-        entries = getattr(rep, "entries", None) or getattr(rep, "results", None) or ()
-        ok = sum(1 for e in entries if getattr(e, "ok", getattr(e, "passed", False)))
-        return ok, len(entries) - ok
+        failed = sum(1 for r in self.entry_results.values() if not r.passed)
+        return len(self.entry_results) - failed, failed
 
 
 def size_text(n: int | float | None) -> str:

@@ -6,6 +6,7 @@ part is the `hook` document and timing of the Runtime view's last `RunResult`.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from rich.text import Text
@@ -51,7 +52,8 @@ The hooks file is re-read on every send, so edits apply at once.
             note.update(msg)
             table.set_rows([])
         else:
-            note.update(Text(f"{len(hooks.rules)} rules from {hooks.file}", style="dim"))
+            name = Path(hooks.file).name
+            note.update(Text(f"{len(hooks.rules)} rules from {name}", style="dim"))
             table.set_rows([
                 (i, r.name, r.description, r.action.kind,
                  "yes" if r.action.terminating else "no", r.line)

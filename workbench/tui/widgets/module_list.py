@@ -62,7 +62,8 @@ class ModuleList(DataTable[Text]):
         size = Text(size_text(m.size), justify="right")
         delta = m.delta
         dstyle = "red" if delta and delta > 0 else "green" if delta and delta < 0 else "dim"
-        dtext = Text(signed(delta), style=dstyle, justify="right")
+        dtext = Text(signed(delta), style=dstyle + (" reverse" if m.flash else ""),
+                     justify="right")
         counts = m.replay_counts
         if counts is None:
             replay = Text("—", style="dim")

@@ -1,0 +1,189 @@
+"""The save → rebuild → replay loop: the watcher worker, replay workers, summaries.
+
+`core.watch.Watcher` runs in a thread worker and rebuilds on save; its events arrive on
+watcher threads, where this mixin inspects the new module (off the UI thread) and posts
+the same messages a manual build does. After each build the saved requests are replayed
+(when auto-replay is on) and one notification sums up size change and replay result.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+
+from workbench.core.errors import WorkbenchError
+from workbench.tui import jobs, replay_jobs
+from workbench.tui.bridge import core
+from workbench.tui.messages import (
+    BuildFailedMsg,
+    BuildFinished,
+    BuildStarted,
+    CoreProblem,
+    ReplayFinished,
+    SourceChanged,
+)
+from workbench.tui.state import signed, size_text
+from workbench.tui.widgets.module_list import ModuleList
+from workbench.tui.widgets.requests_view import RequestsView
+
+if TYPE_CHECKING:
+    from workbench.tui.app import WorkbenchApp
+
+FLASH_S = 3.0
+
+
+class LoopMixin:
+    _watch_stop: threading.Event | None = None
+    _pending_note: dict[str, str]
+
+    # ----- after a build ---------------------------------------------------------------
+    def after_build(self: WorkbenchApp, name: str, trigger: str) -> None:
+        state = self.modules[name]
+        note = ""
+        if trigger != "startup":
+            delta = state.delta
+            note = f"{name}: rebuilt, {size_text(state.size)}"
+            if delta:
+                note += f" ({signed(delta)} B)"
+                state.flash = True
+                self.set_timer(FLASH_S, lambda: self._unflash(name))
+        has_requests = state.extras.get("requests") not in (None, "none")
+        if self.auto_replay and has_requests:
+            self._notes()[name] = note
+            self.replay_worker(name, None, trigger)
+        elif note:
+            self.notify(note, title="Build ok", timeout=4)
+
+    def _notes(self: WorkbenchApp) -> dict[str, str]:
+        if not hasattr(self, "_pending_note"):
+            self._pending_note = {}
+        return self._pending_note
+
+    def _unflash(self: WorkbenchApp, name: str) -> None:
+        state = self.modules.get(name)
+        if state is not None:
+            state.flash = False
+            self.query_one(ModuleList).update_module(state)
+
+    # ----- replay ----------------------------------------------------------------------
+    def action_replay_all(self: WorkbenchApp) -> None:
+        """Replay every saved request of the selected module."""
+        state = self.modules.get(self.selected or "")
+        if state is None or state.wasm is None:
+            self.notify("Nothing to replay yet: the module has not been built.",
+                        severity="warning")
+            return
+        self.replay_worker(state.name, None, "manual")
+
+    def on_requests_view_replay_one(self: WorkbenchApp, msg: RequestsView.ReplayOne) -> None:
+        if self.selected in self.modules and self.modules[self.selected].wasm is not None:
+            self.replay_worker(self.selected, [msg.entry], "one")
+
+    @work(thread=True, exclusive=False, group="replay", exit_on_error=False)
+    def replay_worker(self: WorkbenchApp, name: str, entries: list[Any] | None,
+                      trigger: str) -> None:
+        report = replay_jobs.replay_module(self.modules[name], entries)
+        self.post_message(ReplayFinished(name, report, trigger))
+
+    def on_replay_finished(self: WorkbenchApp, msg: ReplayFinished) -> None:
+        state = self.modules.get(msg.name)
+        if state is None:
+            return
+        note = self._notes().pop(msg.name, "")
+        report = msg.result
+        if report is None:
+            if note:
+                self.notify(note, title="Build ok", timeout=4)
+            return
+        if msg.trigger != "one":
+            state.prev_replay, state.replay = state.replay, report
+            state.entry_results = {}
+        for res in report.entries:
+            state.entry_results[replay_jobs.entry_key(res.entry)] = res
+        self.query_one(ModuleList).update_module(state)
+        self.refresh_views(msg.name)
+        counts = report.counts
+        failed = counts["entries_failed"]
+        summary = f"replay {counts['entries'] - failed} passed, {failed} failed"
+        if msg.trigger == "startup" and not failed:
+            return
+        text = f"{note}; {summary}" if note else f"{msg.name}: {summary}"
+        self.notify(text, title="Replay failed" if failed else "Replay ok",
+                    severity="error" if failed else "information", timeout=6)
+
+    # ----- watch -----------------------------------------------------------------------
+    def start_watching(self: WorkbenchApp) -> None:
+        if not self.watch_sources or not self.modules:
+            return
+        self._watch_stop = threading.Event()
+        self.watch_worker(self._watch_stop)
+
+    @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
+    def watch_worker(self: WorkbenchApp, stop: threading.Event) -> None:
+        watcher_cls = core("core.watch", "Watcher")
+        configs = [m.config for m in self.modules.values()]
+        debounce = getattr(self.workspace, "debounce_ms", None) or 75
+        watcher = watcher_cls(configs, on_event=self._watch_event, debounce_ms=debounce,
+                              inspect=None, after_build=None)
+        watcher.run(stop)
+
+    def _watch_event(self: WorkbenchApp, event: Any) -> None:
+        """Runs on a watcher thread: inspect here, post results to the UI thread."""
+        kind = type(event).__name__
+        name = getattr(event, "module", None)
+        state = self.modules.get(name or "")
+        if state is None:
+            return
+        if kind == "BuildStarted":
+            self.post_message(SourceChanged(name, event))
+            self.post_message(BuildStarted(name))
+        elif kind == "BuildFinished":
+            try:
+                wasm_path = event.result.wasm_path
+                built = jobs.inspect_bytes(wasm_path.read_bytes(), wasm_path, event.result)
+                extras = jobs.size_extras(built, state)
+            except (WorkbenchError, OSError) as err:
+                self.post_message(CoreProblem(str(err), name, "inspect after build"))
+                return
+            self.post_message(BuildFinished(
+                name, wasm=built.wasm, wasm_path=built.wasm_path, module=built.module,
+                report=built.report, abi=built.abi, result=event.result, trigger="watch",
+                extras=extras))
+        elif kind == "BuildFailed":
+            result = event.result
+            err: Any = None
+            if result is not None:
+                try:
+                    result.raise_for_status()
+                except WorkbenchError as failure:
+                    err = failure
+            if err is None:
+                err = WorkbenchError((event.error or {}).get("message", "build failed"),
+                                     where=name)
+            self.post_message(BuildFailedMsg(name, err, "watch", result))
+        elif kind == "FilesChanged":
+            self.post_message(SourceChanged(name, event))
+
+    def on_source_changed(self: WorkbenchApp, msg: SourceChanged) -> None:
+        what = getattr(msg.event, "what", None)
+        if what in ("hooks", "requests"):
+            self.files_worker(msg.name)
+        elif what == "config":
+            self.notify(f"{msg.name}: module.toml changed; restart workbench to apply it.",
+                        severity="warning")
+
+    @work(thread=True, exclusive=False, group="files", exit_on_error=False)
+    def files_worker(self: WorkbenchApp, name: str) -> None:
+        state = self.modules[name]
+        files = jobs.module_files(state)
+        self.call_from_thread(self._files_loaded, name, files)
+
+    def _files_loaded(self: WorkbenchApp, name: str, files: dict[str, Any]) -> None:
+        self.modules[name].extras.update(files)
+        self.refresh_views(name)
+
+    def on_unmount(self: WorkbenchApp) -> None:
+        if self._watch_stop is not None:
+            self._watch_stop.set()
