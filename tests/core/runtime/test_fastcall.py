@@ -70,3 +70,46 @@ def test_memview_bounds(inst) -> None:
     assert not mv.write(65535, b"ab") and mv.read(65535, 2) is None
     assert mv.read(-1, 1) is None and mv.read(0, -1) is None
     assert ex["memory"].read(store, 65534, 65536) == b"ab"
+
+
+def test_define_host_args_results_memory_and_trap() -> None:
+    from workbench.core.runtime.fastcall import define_host
+
+    seen: list[tuple[int, ...]] = []
+
+    def add(mem, a: int, b: int) -> int:  # type: ignore[no-untyped-def]
+        seen.append((a, b))
+        view = mem()
+        assert view is not None and view.write(0, b"ok")
+        return a + b
+
+    def wide(mem) -> int:  # type: ignore[no-untyped-def]
+        return 2**40 + 1
+
+    def bad(mem) -> int:  # type: ignore[no-untyped-def]
+        raise ValueError("nope")
+
+    linker = wasmtime.Linker(engine())
+    keep = [define_host(linker, "t", "add", ("i32", "i32"), ("i32",), add),
+            define_host(linker, "t", "wide", (), ("i64",), wide),
+            define_host(linker, "t", "bad", (), ("i32",), bad)]
+    mod = wasmtime.Module(engine(), wat("""(module
+      (import "t" "add" (func $add (param i32 i32) (result i32)))
+      (import "t" "wide" (func $wide (result i64)))
+      (import "t" "bad" (func $bad (result i32)))
+      (memory (export "memory") 1)
+      (func (export "f") (result i32) (call $add (i32.const -2) (i32.const 5)))
+      (func (export "w") (result i64) (call $wide))
+      (func (export "b") (result i32) (call $bad)))"""))
+    store = wasmtime.Store(engine())
+    store.set_fuel(10**9)
+    store.set_epoch_deadline(10**9)
+    ex = linker.instantiate(store, mod).exports(store)
+    assert ex["f"](store) == 3 and seen == [(-2, 5)]
+    assert ex["memory"].read(store, 0, 2) == b"ok"
+    assert ex["w"](store) == 2**40 + 1
+    with pytest.raises((wasmtime.Trap, wasmtime.WasmtimeError),
+                       match="host function t.bad failed: ValueError: nope"):
+        ex["b"](store)
+    assert ex["f"](store) == 3
+    del keep

@@ -117,3 +117,16 @@ def test_latency_chaos_is_recorded(make) -> None:
     _, r, _ = run_slots(make, body, 0, chaos=Chaos(latency_ms={"now_ms": 5}))
     assert r.faults == ("latency:now_ms:5ms",)
     assert r.timing["handler"] >= 5000
+
+
+def test_host_bug_is_reported_as_host_error(make, monkeypatch) -> None:
+    def broken(self, key):  # type: ignore[no-untyped-def]
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(KvStore, "get", broken)
+    h = make(edge("(drop (call $kv_get (i32.const 100) (i32.const 2) (i32.const 300) (i32.const 16))) (call $finish (i32.const 0))",
+                  data=KEYS, imports=True))
+    r = h.run(Request(), "warm")
+    assert r.error is not None and r.error.kind == "host"
+    assert "edge.kv_get: RuntimeError: disk on fire" in r.error.message
+    assert h._warm is None

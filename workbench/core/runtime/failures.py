@@ -42,7 +42,10 @@ def classify(exc: Exception, limits: Limits, memory_bytes: int,
         return RunError("trap", msg, bt)
     if isinstance(exc, wasmtime.ExitTrap):
         return RunError("exit", f"exited with status {exc.code}")
-    return RunError("trap", _first_line(str(exc)))
+    msg = _first_line(str(exc))
+    if msg.startswith("host function "):  # fastcall.define_host's last-resort trap
+        return RunError("host", msg)
+    return RunError("trap", msg)
 
 
 def instantiate_error(exc: Exception, limits: Limits) -> RunError:

@@ -14,6 +14,7 @@ changes them, tests/core/runtime/test_fastcall.py fails first.
 from __future__ import annotations
 
 import ctypes
+from collections.abc import Callable
 from typing import Any
 
 import wasmtime
@@ -135,7 +136,7 @@ class MemView:
     __slots__ = ("_ctx", "_mem", "_keep")
 
     def __init__(self, ctx: Any, memory: wasmtime.Memory):
-        self._keep = (ctx, memory)  # the raw addresses below point into these objects
+        self._keep: object = (ctx, memory)  # the raw addresses below point into these
         self._ctx = ctypes.cast(ctx, ctypes.c_void_p)
         self._mem = ctypes.c_void_p(ctypes.addressof(memory._memory))
 
@@ -174,3 +175,76 @@ class MemView:
             return False
         ctypes.memmove(_mem_data(self._ctx, self._mem) + ptr, data, len(data))
         return True
+
+
+# -- host functions without wasmtime-py's per-call Caller / Val boxing --------------------
+
+_Callback = B.wasmtime_func_unchecked_callback_t
+_NO_FINALIZER = ctypes.CFUNCTYPE(None, ctypes.c_void_p)()
+_define_unchecked = B._wasmtime_linker_define_func_unchecked
+_caller_ctx = ffi.dll["wasmtime_caller_context"]
+_caller_ctx.restype = ctypes.c_void_p
+_caller_ctx.argtypes = [ctypes.c_void_p]
+_caller_export = ffi.dll["wasmtime_caller_export_get"]
+_caller_export.restype = ctypes.c_bool
+_caller_export.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_void_p]
+_trap_new = B._wasmtime_trap_new
+_MEMORY = ffi.WASMTIME_EXTERN_MEMORY.value
+
+
+def caller_memory(caller: int) -> MemView | None:
+    """The calling instance's exported `memory`, read through the raw caller pointer."""
+    ext = B.wasmtime_extern_t()
+    if not _caller_export(caller, b"memory", 6, ctypes.byref(ext)) or ext.kind != _MEMORY:
+        return None
+    view = MemView.__new__(MemView)
+    view._keep = ext
+    view._ctx = ctypes.c_void_p(_caller_ctx(caller))
+    view._mem = ctypes.c_void_p(ctypes.addressof(ext.of.memory))
+    return view
+
+
+HostImpl = Callable[..., "int | None"]
+
+
+def define_host(linker: wasmtime.Linker, module: str, name: str, params: tuple[str, ...],
+                results: tuple[str, ...], impl: HostImpl) -> Any:
+    """Define `module.name` calling `impl(memory_fn, *int_args)`; i32/i64 only.
+
+    `memory_fn()` returns the caller's MemView (looked up only when asked). Returns the
+    ctypes callback, which the caller must keep alive as long as the linker's stores.
+    An exception escaping `impl` becomes a trap naming the function.
+    """
+    ty = wasmtime.FuncType([_valtype(p) for p in params], [_valtype(r) for r in results])
+    nparams = len(params)
+    wide_result = results == ("i64",)
+    has_result = bool(results)
+    label = f"{module}.{name}"
+
+    def callback(env: Any, caller: Any, vals: Any, n: int) -> int:
+        try:
+            addr = ctypes.cast(caller, ctypes.c_void_p).value or 0
+            args = [vals[i].i32 for i in range(nparams)]
+            out = impl(lambda: caller_memory(addr), *args)
+            if has_result:
+                if wide_result:
+                    vals[0].i64 = out
+                else:
+                    vals[0].i32 = out
+            return 0
+        except BaseException as e:  # never unwind Python through wasm frames
+            msg = f"host function {label} failed: {type(e).__name__}: {e}".encode()
+            trap = _trap_new(msg, len(msg))
+            return ctypes.cast(trap, ctypes.c_void_p).value or 0
+
+    cb = _Callback(callback)
+    m, nm = module.encode(), name.encode()
+    err = _define_unchecked(linker.ptr(), m, len(m), nm, len(nm), ty.ptr(), cb, None,
+                            _NO_FINALIZER)
+    if err:
+        raise wasmtime.WasmtimeError._from_ptr(err)
+    return cb
+
+
+def _valtype(name: str) -> wasmtime.ValType:
+    return wasmtime.ValType.i64() if name == "i64" else wasmtime.ValType.i32()

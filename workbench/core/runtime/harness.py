@@ -72,6 +72,7 @@ class Harness:
         self._warm: EdgeInstance | None = None
         self._names: dict[int, str] | None = None
         self._req_cache: tuple[Request | None, bytes] = (None, b"")
+        self._host_callbacks: list[Any] = []  # raw ctypes callbacks the linker points to
 
     # -- compile, cache, detect -------------------------------------------------------
 
@@ -129,7 +130,7 @@ class Harness:
         if self._abi.wasi or self._abi.name == "wagi":
             linker.define_wasi()
         if self._abi.name == "edge":
-            define_host_functions(linker, lambda: self._state)
+            self._host_callbacks = define_host_functions(linker, lambda: self._state)
         return linker
 
     def names(self) -> dict[int, str]:
