@@ -125,3 +125,9 @@ def test_duplicate_names_are_made_unique() -> None:
     entries = parse_hurl("GET /a\nGET /a\n", file="x.hurl")
     assert [e.name for e in entries] == ["GET /a", "GET /a (line 2)"]
     assert len({e.key for e in entries}) == 2
+
+
+def test_expected_json_array_body_after_asserts() -> None:
+    (e,) = parse_hurl('GET /a\nHTTP 200\n[Asserts]\nstatus == 200\n[1, 2]\n', file="x.hurl")
+    assert e.asserts[-1].query == "body" and e.asserts[-1].value == "[1, 2]"
+    assert e.asserts[-1].line == 5

@@ -237,8 +237,8 @@ class _Parser:
                     self.skip_blank_and_comments()
                     if not self.more() or SECTION.match(self.cur) \
                             or REQUEST_LINE.match(self.cur) or self.cur.startswith(
-                                ("```", "{", "`")):
-                        break
+                                ("```", "{", "`", "[")):
+                        break  # a section, the next entry, or an expected body
                     ln = self.i + 1
                     out.append(parse_assert(self.sub(self.cur, ln), file=self.file, line=ln))
                     self.i += 1
