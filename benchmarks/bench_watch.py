@@ -58,7 +58,7 @@ def measure(root: Path, n: int, debounce_ms: int) -> None:
         print(f"debounce {debounce_ms} ms, {n} saves per module\n")
         print(f"{'module':<12} {'save->finished p50':>19} {'p90':>8} {'build p50':>10} "
               f"{'watch overhead p50':>19} {'bare build p50':>15}")
-        for (name, file, edit), cfg in zip(CASES, configs, strict=True):
+        for name, file, edit in CASES:
             src = root / name / file
             base = src.read_text()
             latencies, builds = [], []
@@ -78,7 +78,8 @@ def measure(root: Path, n: int, debounce_ms: int) -> None:
                 bare_src.write_text(base + edit.format(i=500 + i))
                 bare.append(build_module(bare_cfg).duration_ms)
             overhead = [lat - b for lat, b in zip(latencies, builds, strict=True)]
-            print(f"{name:<12} {statistics.median(latencies):>16.1f} ms {pct(latencies, .9):>5.1f} ms"
+            p50, p90 = statistics.median(latencies), pct(latencies, .9)
+            print(f"{name:<12} {p50:>16.1f} ms {p90:>5.1f} ms"
                   f" {statistics.median(builds):>7.1f} ms {statistics.median(overhead):>16.1f} ms"
                   f" {statistics.median(bare):>12.1f} ms")
             src.write_text(base)

@@ -66,7 +66,8 @@ class Checker:
             line = self.line_of(near)
         return ConfigError(message, file=str(self.path), key=key, line=line, hint=hint)
 
-    def check_keys(self, table: Mapping[str, Any], allowed: Iterable[str], prefix: str = "") -> None:
+    def check_keys(self, table: Mapping[str, Any], allowed: Iterable[str],
+                   prefix: str = "") -> None:
         allowed = list(allowed)
         for key in table:
             if key not in allowed:

@@ -84,7 +84,8 @@ def test_zig() -> None:
 
 
 def test_bare_error_line_when_nothing_else_matches() -> None:
-    got = parse_clang("error: unable to parse target query 'wasm32-wasip1': UnknownOperatingSystem\n")
+    text = "error: unable to parse target query 'wasm32-wasip1': UnknownOperatingSystem\n"
+    got = parse_clang(text)
     assert got == (Diagnostic(None, None, None, "error",
                               "unable to parse target query 'wasm32-wasip1': "
                               "UnknownOperatingSystem"),)

@@ -89,10 +89,7 @@ def test_sample_requests_replay(built_samples: dict[str, BuildResult], name: str
     hooks = load_hooks(cfg.hooks) if cfg.hooks else None
     harness = Harness(result.wasm_path, limits=cfg.limits, name=name)
     report = replay(entries, harness, hooks=hooks, store=None, module=name, save=False)
-    failures = [
-        f"{e.entry.name}: " + "; ".join(str(getattr(a, "to_json", lambda a=a: a)())
-                                        for a in e.failures) + (f" error={e.error}" if e.error else "")
-        for e in report.entries if not e.passed
-    ]
+    failures = [f"{e.entry.name}: {[a.to_json() for a in e.failures]} error={e.error}"
+                for e in report.entries if not e.passed]
     assert not failures, f"{name}: " + "\n".join(failures)
     assert len(report.entries) == len(entries)

@@ -100,7 +100,8 @@ class Watcher:
     def owner(self, path: Path) -> ModuleConfig | None:
         best: ModuleConfig | None = None
         for root, cfg in self.modules.items():
-            if path.is_relative_to(root) and (best is None or len(root.parts) > len(best.root.parts)):
+            deeper = best is None or len(root.parts) > len(best.root.parts)
+            if path.is_relative_to(root) and deeper:
                 best = cfg
         return best
 

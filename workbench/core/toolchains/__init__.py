@@ -12,8 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workbench.core.diagnostics import Diagnostic
+
+if TYPE_CHECKING:
+    from workbench.config import ModuleConfig
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,14 +52,13 @@ def _quote(arg: str) -> str:
     return shlex.quote(arg)
 
 
-def plan_for(cfg: object, partial: Path) -> Plan:
+def plan_for(cfg: ModuleConfig, partial: Path) -> Plan:
     """The plan for a ModuleConfig, writing to `partial` where the tool lets us choose."""
     from workbench.core.toolchains import external, native
 
-    toolchain = getattr(cfg, "toolchain")
-    makers: dict[str, Callable[[object, Path], Plan]] = {
+    makers: dict[str, Callable[[ModuleConfig, Path], Plan]] = {
         "wat": native.plan_wat, "c": native.plan_c, "zig": native.plan_zig,
         "rust": external.plan_rust, "assemblyscript": external.plan_asc,
         "command": external.plan_command,
     }
-    return makers[toolchain](cfg, partial)
+    return makers[cfg.toolchain](cfg, partial)
