@@ -94,8 +94,12 @@ def build_module(cfg: ModuleConfig, *, cancel: threading.Event | None = None,
     """Build `cfg`; raises ToolchainMissing when its toolchain is not installed."""
     started = time.perf_counter()
     previous = _size(cfg.output)
-    partial = cfg.build_dir / f".{cfg.name}.{os.getpid()}.{threading.get_ident()}.partial.wasm"
-    cfg.build_dir.mkdir(parents=True, exist_ok=True)
+    # A private folder per build, but the file keeps the output's name: wasm-ld records
+    # the output name in the module, and a varying name would make identical sources
+    # produce different bytes (and spurious size deltas).
+    private = cfg.build_dir / f".partial-{os.getpid()}-{threading.get_ident()}"
+    private.mkdir(parents=True, exist_ok=True)
+    partial = private / cfg.output.name
     cfg.output.parent.mkdir(parents=True, exist_ok=True)
     plan = plan_for(cfg, partial)
 
@@ -162,9 +166,4 @@ def _execute(plan: Plan, cancel: threading.Event | None) -> _Outcome:
 
 
 def _cleanup(partial: Path) -> None:
-    for leftover in (partial, partial.with_suffix(".copy"), Path(f"{partial}.o"),
-                     partial.with_suffix(".o")):
-        try:
-            leftover.unlink()
-        except OSError:
-            pass
+    shutil.rmtree(partial.parent, ignore_errors=True)

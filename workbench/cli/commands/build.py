@@ -67,7 +67,8 @@ def _render(r: BuildResult, *, verbose: bool) -> None:
         delta = "" if r.size_delta is None else f"  ({signed_bytes(r.size_delta)} B)"
         size = human_bytes(r.size or 0)
         console.print(f"[green]✓[/] [bold]{r.module}[/]  {size}{delta}  "
-                      f"[dim]{r.toolchain}/{r.profile} {r.duration_ms:.0f} ms → {r.wasm_path}[/]")
+                      f"[dim]{r.toolchain}/{r.profile} {r.duration_ms:.0f} ms → "
+                      f"{_short(r.wasm_path)}[/]", soft_wrap=True)
         for d in r.diagnostics:
             console.print(f"    [yellow]{d}[/]", markup=True, highlight=False)
         return
@@ -80,7 +81,18 @@ def _render(r: BuildResult, *, verbose: bool) -> None:
     if not verbose and r.output.strip() and not any(d.file for d in r.diagnostics):
         console.print(r.output.rstrip(), markup=False, highlight=False)
     if r.stale:
-        console.print(f"    [dim]the previous module keeps serving (stale): {r.wasm_path}[/]")
+        console.print(f"    [dim]the previous module keeps serving (stale): "
+                      f"{_short(r.wasm_path)}[/]", soft_wrap=True)
+
+
+def _short(path: Path | None) -> str:
+    """A path relative to the current folder when it is below it (shorter lines)."""
+    if path is None:
+        return "-"
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def _escape(text: str) -> str:
