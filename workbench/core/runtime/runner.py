@@ -215,5 +215,9 @@ def _result(h: Harness, request: Request, mode: str, timing: dict[str, float], t
         st.logs.append(st.logs[-1]._replace(
             level="warn", message=f"[workbench] {st.dropped_logs} more log lines dropped",
             fields=None))
+    try:
+        h.kv.flush()  # after the timings: a disk write is not the handler's latency
+    except OSError as e:
+        st.add_log("error", f"[workbench] could not save the KV store: {e}")
     return RunResult(response, timing, mode, abi, fuel, memory, tuple(st.logs), error,
                      tuple(st.chaos.faults), hook, h.name, cache)
