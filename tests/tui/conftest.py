@@ -73,3 +73,14 @@ def plain(widget: object) -> str:
     console = Console(width=200, file=io.StringIO(), record=True, color_system=None)
     console.print(content)
     return console.export_text()
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    """A workspace (workbench.toml with the {{host}} variable) holding a hello-wat copy."""
+    root = tmp_path / "ws"
+    root.mkdir()
+    copy_module(root / "hello-wat")
+    (root / "workbench.toml").write_text(
+        'modules = ["hello-wat"]\ndebounce_ms = 50\n\n[variables]\nhost = "example.com"\n')
+    return root

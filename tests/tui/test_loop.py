@@ -1,0 +1,65 @@
+"""The loop: replay with a failing assertion, and a rebuild after a file change (no keys)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.tui.conftest import built, plain, wait_for
+from workbench.tui.app import WorkbenchApp
+from workbench.tui.widgets.module_list import ModuleList
+from workbench.tui.widgets.table import RowTable
+
+
+async def test_replay_shows_the_failing_assertion(workspace: Path) -> None:
+    hurl = workspace / "hello-wat" / "requests" / "hello.hurl"
+    text = hurl.read_text()
+    assert "GET http://{{host}}/nope\nHTTP 404" in text
+    hurl.write_text(text.replace("GET http://{{host}}/nope\nHTTP 404",
+                                 "GET http://{{host}}/nope\nHTTP 200"))
+    app = WorkbenchApp([workspace], auto_replay=False, watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, built(app), what="build")
+        state = app.modules["hello-wat"]
+        assert state.replay is None  # auto-replay off: nothing ran yet
+        await pilot.press("4")
+        await pilot.press("r")
+        await wait_for(pilot, lambda: state.replay is not None, what="replay")
+        assert state.replay_counts == (4, 1)
+        failing = [r for r in state.entry_results.values() if not r.passed]
+        assert len(failing) == 1 and failing[0].entry.request.target == "/nope"
+        (bad,) = failing[0].failures
+        assert bad.expected.endswith("200") and bad.actual == 404
+        table = app.query_one("#entries-table", RowTable)
+        results = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        assert results.count("✗ FAIL") == 1 and results.count("✓ pass") == 4
+        table.focus()
+        table.move_cursor(row=results.index("✗ FAIL"))
+        await pilot.pause()
+        detail = plain(app.query_one("#entry-detail"))
+        assert "expected: == 200" in detail and "actual:   404" in detail
+        assert "requests/hello.hurl:16" in detail
+        # the module list shows the counts
+        row = app.query_one(ModuleList).get_row("hello-wat")
+        assert "4✓" in str(row[4]) and "1✗" in str(row[4])
+
+
+async def test_file_change_rebuilds_without_a_key_press(workspace: Path) -> None:
+    app = WorkbenchApp([workspace], auto_replay=True, watch=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, built(app), what="first build")
+        state = app.modules["hello-wat"]
+        await wait_for(pilot, lambda: state.replay is not None, what="startup replay")
+        await wait_for(pilot, lambda: app._watch_stop is not None, what="watcher")
+        await pilot.pause(0.3)  # let watchfiles arm its inotify watches
+        first_size, builds = state.size, state.builds
+        wat = workspace / "hello-wat" / "hello.wat"
+        wat.write_text(wat.read_text().replace("Hello from WebAssembly",
+                                               "Howdy from WebAssembly!!"))
+        await wait_for(pilot, lambda: state.builds > builds, timeout=20, what="rebuild")
+        await wait_for(pilot, lambda: state.replay_counts == (4, 1), what="auto replay")
+        built_file = workspace / "hello-wat" / "build" / "hello-wat.wasm"
+        assert state.size == built_file.stat().st_size == first_size + 2
+        assert state.delta == 2
+        row = app.query_one(ModuleList).get_row("hello-wat")
+        assert "+2" in str(row[3])
+        assert any("rebuilt" in n.message and "+2 B" in n.message for n in app._notifications)
