@@ -15,6 +15,7 @@ TUI runs it in a thread worker and `workbench watch` in the main thread. Three p
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -86,6 +87,9 @@ class Watcher:
         self._cancels: dict[str, threading.Event] = {}
         self._threads: list[threading.Thread] = []
         self._hashes: dict[Path, bytes | None] = {}
+        # Compilers in parallel at most one per core: a workspace's start-up build must
+        # not fork a dozen clangs on a laptop.
+        self._slots = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
         for cfg in modules:
             self._remember(cfg)
 
@@ -233,9 +237,10 @@ class Watcher:
 
     def _build_one(self, cfg: ModuleConfig, changed: tuple[str, ...], since: float,
                    cancel: threading.Event) -> None:
-        self._emit(BuildStarted(cfg.name, changed))
         try:
-            self._build_and_report(cfg, since, cancel)
+            with self._slots:
+                self._emit(BuildStarted(cfg.name, changed))
+                self._build_and_report(cfg, since, cancel)
         finally:
             with self._lock:
                 self._cancels.pop(cfg.name, None)
