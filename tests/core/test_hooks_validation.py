@@ -117,3 +117,17 @@ def test_hooks_file_reloads_and_keeps_last_good(tmp_path: Path) -> None:
 def test_hooks_file_missing_raises(tmp_path: Path) -> None:
     with pytest.raises(HooksError, match="cannot read"):
         HooksFile(tmp_path / "nope.toml")
+
+
+def test_hooks_file_reloads_when_a_respond_file_changes(tmp_path: Path) -> None:
+    (tmp_path / "ok.txt").write_text("v1")
+    path = tmp_path / "hooks.toml"
+    path.write_text(rule('when = { path = "/a" }\naction = "respond"\nfile = "ok.txt"'))
+    hf = HooksFile(path)
+    assert hf.evaluate(Request(target="/a")).response.body == b"v1"
+    assert hf.refresh() is False  # nothing changed
+    (tmp_path / "ok.txt").write_text("v2 longer")
+    assert hf.evaluate(Request(target="/a")).response.body == b"v2 longer"
+    (tmp_path / "ok.txt").unlink()
+    assert hf.evaluate(Request(target="/a")).response.body == b"v2 longer"  # last good
+    assert hf.error is not None and hf.error.field == "file"

@@ -96,6 +96,11 @@ class Hooks:
     file: str = "<hooks>"
     index: RuleIndex | None = None  # built by parse_hooks; None = reference closure path
 
+    @property
+    def files(self) -> tuple[Path, ...]:
+        """Body files of respond rules: a change to one of them is a change to the hooks."""
+        return tuple(Path(r.action.source) for r in self.rules if r.action.source)
+
     def without_index(self) -> Hooks:
         """Same rules evaluated through the plain closures (for tests and comparisons)."""
         return Hooks(self.rules, self.file, None)
@@ -199,9 +204,21 @@ def load_hooks(path: str | os.PathLike[str]) -> Hooks:
     return parse_hooks(text, file=str(p), base_dir=p.parent)
 
 
+def _stamps(paths: tuple[Path, ...]) -> tuple[tuple[int, int], ...]:
+    """(mtime_ns, size) per path; (-1, -1) for one that cannot be read."""
+    out = []
+    for p in paths:
+        try:
+            st = p.stat()
+            out.append((st.st_mtime_ns, st.st_size))
+        except OSError:
+            out.append((-1, -1))
+    return tuple(out)
+
+
 @dataclass
 class HooksFile:
-    """A hooks file that reloads when it changes on disk (mtime or size).
+    """A hooks file that reloads when it, or a respond `file`, changes (mtime or size).
 
     `hooks` is always the last good version; `error` is the problem with the current file
     content (None when it loaded). `evaluate` refreshes first, so it can be handed to the
@@ -211,31 +228,27 @@ class HooksFile:
     path: Path
     hooks: Hooks = field(init=False)
     error: HooksError | None = field(init=False, default=None)
-    _stamp: tuple[int, int] = field(init=False, default=(0, 0))
+    _stamp: tuple[tuple[int, int], ...] = field(init=False, default=())
 
     def __post_init__(self) -> None:
         self.path = Path(self.path)
-        self._stamp = self._stat()
+        head = _stamps((self.path,))  # taken before reading: a save after it is not missed
         self.hooks = load_hooks(self.path)
-
-    def _stat(self) -> tuple[int, int]:
-        try:
-            st = self.path.stat()
-        except OSError:
-            return (-1, -1)
-        return (st.st_mtime_ns, st.st_size)
+        self._stamp = head + _stamps(self.hooks.files)
 
     def refresh(self) -> bool:
-        """Reload if the file changed. True when new rules were loaded."""
-        stamp = self._stat()
+        """Reload if the file (or a respond body file) changed. True when new rules loaded."""
+        stamp = _stamps((self.path, *self.hooks.files))
         if stamp == self._stamp:
             return False
-        self._stamp = stamp
         try:
-            self.hooks = load_hooks(self.path)
+            hooks = load_hooks(self.path)
         except HooksError as e:
+            self._stamp = stamp  # report once per bad save, not on every request
             self.error = e
             return False
+        self.hooks = hooks
+        self._stamp = stamp[:1] + _stamps(hooks.files)
         self.error = None
         return True
 

@@ -51,6 +51,7 @@ class Action:
     message: str = ""
     answer: Response | None = None  # respond / block: built once at load time
     note: str = ""
+    source: str = ""  # respond: the file the body was read from (HooksFile watches it)
 
     def __post_init__(self) -> None:
         if self.kind in ("respond", "block"):
@@ -171,4 +172,5 @@ def _respond(site: Site, rule: dict[str, Any], base_dir: Path) -> Action:
                       hint="file is relative to the hooks file's folder")
     else:
         body = site.want(rule.get("body", ""), str, "body", "a string").encode()
-    return Action("respond", status=status, headers=headers, body=body)
+    return Action("respond", status=status, headers=headers, body=body,
+                  source=str(path) if "file" in rule else "")

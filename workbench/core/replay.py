@@ -61,6 +61,7 @@ class EntryResult:
         return {"name": self.entry.name, "where": self.entry.where, "passed": self.passed,
                 "status": self.status, "duration_ms": round(self.duration_ms, 3),
                 "fuel": self.fuel, "error": self.error, "hook_rule": self.hook_rule,
+                "timing": (self.run or {}).get("timing"),
                 "assertions": [r.to_json() for r in self.results],
                 "diff": self.diff.to_json() if self.diff else None,
                 "request": self.entry.request.to_json()}
