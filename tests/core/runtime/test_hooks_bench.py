@@ -72,3 +72,19 @@ def test_bench_fresh_has_instantiate_and_cancel(make) -> None:
 def test_bench_counts_errors(make) -> None:
     b = make(edge("(i32.const -1)")).bench(Request(), 10, "warm")
     assert b.errors == {"handler": 10}
+
+
+def test_bench_reference_does_not_touch_the_kv_store(make) -> None:
+    from tests.core.runtime.handlers import wdata
+    from workbench.core.runtime.kv import KvStore
+
+    kv = KvStore(None)
+    h = make(edge("(drop (call $kv_put (i32.const 100) (i32.const 2) (i32.const 110) "
+                  "(i32.load8_u (i32.const 0)))) (i32.store8 (i32.const 0) "
+                  "(i32.add (i32.load8_u (i32.const 0)) (i32.const 1))) "
+                  "(call $finish (i32.const 0))",
+                  data=wdata(100, b"k1") + wdata(110, b"abcdefghijklmnopqrstuvwxyz"),
+                  imports=True), kv=kv)
+    b = h.bench(Request(), 5, "fresh")  # each fresh instance writes 0 bytes
+    assert b.reference_us is not None and not b.errors
+    assert kv.get(b"k1") == b""  # the reference loop's growing values went to a scratch copy

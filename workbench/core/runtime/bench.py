@@ -77,9 +77,28 @@ def run_bench(h: Harness, request: Request, n: int, mode: str,
 def plain_call_p50(h: Harness, request: Request, iterations: int,
                    cancel: threading.Event | None = None) -> float | None:
     """p50 of wasmtime-py's public `Func.__call__` on `handle`, request written once."""
+    from workbench.core.runtime.chaos import ChaosState
+    from workbench.core.runtime.hostfns import HostState
+    from workbench.core.runtime.kv import KvStore
+    from workbench.core.runtime.limits import Chaos
     from workbench.core.runtime.runner import _instantiate_edge
 
-    created = _instantiate_edge(h, None, h._state)
+    # The reference calls must not touch the workspace KV store or inject faults: give
+    # the host functions a scratch copy while they run.
+    saved = h._state
+    scratch = KvStore(None)
+    for k, v in h.kv.items():
+        scratch.put(k, v)
+    h._state = HostState(scratch, h.secrets, ChaosState(Chaos()))
+    try:
+        return _plain_loop(h, request, iterations, cancel, _instantiate_edge)
+    finally:
+        h._state = saved
+
+
+def _plain_loop(h: Harness, request: Request, iterations: int,
+                cancel: threading.Event | None, instantiate: Any) -> float | None:
+    created = instantiate(h, None, h._state)
     if not hasattr(created, "store"):
         return None
     inst: Any = created
