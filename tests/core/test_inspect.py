@@ -105,3 +105,14 @@ def test_gzip_estimate_is_close_for_large_inputs() -> None:
     exact = gzip_size(data)
     assert abs(gzip_estimate(data) - exact) / exact < 0.08
     assert gzip_estimate(SIGS) == gzip_size(SIGS)  # small inputs: exact
+
+
+def test_fast_dumps_escapes_odd_names() -> None:
+    from tests.core.test_wasm_reader import custom, leb, section, vec_name
+
+    odd = ['a"b', "back\\slash", "tab\there", "ünï", "ctl\x01"]
+    fnames = leb(len(odd)) + b"".join(leb(i) + vec_name(n) for i, n in enumerate(odd))
+    data = wat("(module" + " (func)" * len(odd) + ")") + custom("name", section(1, fnames))
+    r = inspect_bytes(data, 'we"ird.wasm')
+    assert [f.name for f in r.functions] == odd
+    assert json.loads(r.dumps()) == r.to_json()

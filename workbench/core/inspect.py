@@ -81,10 +81,9 @@ class InspectReport:
     def rows_text(self) -> str:
         """`"functions":[...],"data_segments":[...]` as compact JSON, built by hand: the
         generic encoder is the slowest step of `inspect --json` on a 100k-segment module."""
-        dumps = json.dumps
         funcs = ",".join([
-            f'{{"index":{f[0]},"name":{dumps(f[1], ensure_ascii=False)},'
-            f'"start":{f[2]},"size":{f[3]}}}' for f in self.functions])
+            f'{{"index":{f[0]},"name":{_jstr(f[1])},"start":{f[2]},"size":{f[3]}}}'
+            for f in self.functions])
         segs = ",".join([f'{{"index":{d[0]},"start":{d[1]},"size":{d[2]}}}'
                          for d in self.data_segments])
         return f'"functions":[{funcs}],"data_segments":[{segs}]'
@@ -119,6 +118,13 @@ class InspectReport:
             "warnings": list(self.warnings),
             "error": self.error,
         }
+
+
+def _jstr(text: str) -> str:
+    """JSON string literal; the common plain-ASCII name skips the encoder."""
+    if text.isascii() and text.isprintable() and '"' not in text and "\\" not in text:
+        return '"' + text + '"'
+    return json.dumps(text, ensure_ascii=False)
 
 
 def gzip_size(data: bytes | memoryview) -> int:
