@@ -170,3 +170,13 @@ def test_missing_ziglang_says_pip_install(tmp_path: Path, monkeypatch: pytest.Mo
     with pytest.raises(ToolchainMissing) as info:
         build_module(load_module(_c_module(tmp_path, C_OK)))
     assert "pip install ziglang" in (info.value.hint or "")
+
+
+def test_zig_compile_error_is_parsed(tmp_path: Path) -> None:
+    (tmp_path / "main.zig").write_text(
+        "export fn handle(p: i32, n: i32) i32 {\n    return p + n + q;\n}\n")
+    result = build_module(load_module(tmp_path))
+    assert not result.ok
+    (err,) = result.errors
+    assert (err.file, err.line, err.column) == ("main.zig", 2, 20)
+    assert "q" in err.message and "build-exe" in result.command

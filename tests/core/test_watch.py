@@ -150,3 +150,14 @@ def test_live_hooks_change_and_bad_module_toml(live) -> None:
     bad = _next(events, FilesChanged)
     assert bad.what == "config" and bad.error["kind"] == "config"
     assert "profile" in bad.error["where"]
+
+
+def test_request_files_are_reported_only_when_their_content_changes(tmp_path: Path) -> None:
+    folder = _module(tmp_path)
+    (folder / "requests").mkdir()
+    hurl = folder / "requests" / "a.hurl"
+    hurl.write_text("GET /\nHTTP 200\n")
+    w = Watcher([load_module(folder)], on_event=lambda e: None)
+    assert w.classify(hurl) is None
+    hurl.write_text("GET /\nHTTP 404\n")
+    assert w.classify(hurl)[1:] == ("requests", "requests/a.hurl")

@@ -97,7 +97,11 @@ class Watcher:
     def _remember(self, cfg: ModuleConfig) -> None:
         for path in source_files(cfg.root, cfg.sources):
             self._hashes[path.resolve()] = _digest(path)
-        for extra in (cfg.config_file, cfg.hooks):
+        extras = [cfg.config_file, cfg.hooks]
+        if cfg.requests is not None:
+            extras += [cfg.requests] if cfg.requests.is_file() else \
+                [p for p in cfg.requests.rglob("*") if p.suffix in (".hurl", ".http")]
+        for extra in extras:
             if extra is not None and extra.is_file():
                 self._hashes[extra.resolve()] = _digest(extra)
 
@@ -134,11 +138,9 @@ class Watcher:
         else:
             return None
         new = _digest(path)
-        if what != "requests":
-            old = self._hashes.get(path, b"absent")
-            if new == old:
-                return None
-            self._hashes[path] = new
+        if new == self._hashes.get(path, b"absent"):
+            return None  # metadata-only event, or the same bytes saved again
+        self._hashes[path] = new
         return cfg, what, rel
 
     # ---- events in --------------------------------------------------------------------
