@@ -127,3 +127,22 @@ def test_import_curl_appends_a_replayable_entry(ws: Path, capsys) -> None:
 def test_import_curl_rejects_unknown_option(ws: Path, capsys) -> None:
     code = main(["import-curl", "curl --proxy p http://h/"])
     assert code == 2 and "not supported: curl option --proxy" in capsys.readouterr().err
+
+
+def test_workspace_folder_replays_every_module(ws: Path, capsys) -> None:
+    for name, resp in (("one", V1), ("two", V2)):
+        mod = ws / "space" / name
+        (mod / "requests").mkdir(parents=True)
+        blob = len(resp).to_bytes(4, "little") + resp
+        (mod / "main.wat").write_text(f"""(module
+  (memory (export "memory") 1)
+  (data (i32.const 1024) "{_escape(blob)}")
+  (func (export "alloc") (param i32) (result i32) (i32.const 8192))
+  (func (export "handle") (param i32 i32) (result i32) (i32.const 1024)))""")
+        (mod / "requests" / "v.hurl").write_text("GET /v\nHTTP 200\n[Asserts]\n"
+                                                  'jsonpath "$.v" == {{want}}\n')
+    (ws / "space" / "workbench.toml").write_text("[variables]\nwant = 1\n")
+    code, doc = replay_json(capsys, "space", "--no-save")
+    assert code == 1
+    assert [(r["module"], r["passed"]) for r in doc["reports"]] == [("one", True),
+                                                                     ("two", False)]

@@ -5,6 +5,7 @@ failed (trap, timeout, ...)."""
 
 from __future__ import annotations
 
+import os
 import xml.etree.ElementTree as ET
 
 from workbench.core.replay import ReplayReport
@@ -22,9 +23,10 @@ def junit_xml(reports: list[ReplayReport]) -> str:
                               errors=str(counts["run_errors"]), skipped="0",
                               time=f"{report.elapsed_ms / 1000:.6f}")
         for e in report.entries:
+            file = _rel(e.entry.file)
             case = ET.SubElement(suite, "testcase", name=e.entry.name,
-                                 classname=f"{report.module}.{e.entry.file}",
-                                 file=e.entry.file, line=str(e.entry.line),
+                                 classname=f"{report.module}.{file}",
+                                 file=file, line=str(e.entry.line),
                                  time=f"{e.duration_ms / 1000:.6f}")
             if e.error is not None:
                 node = ET.SubElement(case, "error", type=e.error["kind"],
@@ -48,6 +50,17 @@ def junit_xml(reports: list[ReplayReport]) -> str:
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") \
         + "\n"
+
+
+def _rel(file: str) -> str:
+    """A path relative to the current folder when below it (CI shows repo paths)."""
+    if not os.path.isabs(file):
+        return file
+    try:
+        rel = os.path.relpath(file)
+    except ValueError:
+        return file
+    return file if rel.startswith("..") else rel
 
 
 def _actual(value: object) -> str:

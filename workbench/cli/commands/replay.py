@@ -1,9 +1,10 @@
 """`workbench replay PATH... [--module M] [--hooks FILE | --no-hooks] [--json] [--junit F]`.
 
-PATH is a module folder (its configured requests and hooks, built first), or a request
-file / folder of request files replayed against `--module` (a .wasm file or a module
-folder). Every assertion is evaluated; the report says per assertion what was expected,
-what came back and where it is. Exit status 1 when any entry fails, 2 for a usage,
+PATH is a module folder (its configured requests and hooks, built first), a workspace
+folder with workbench.toml (every module in it), or a request file / folder of request
+files replayed against `--module` (a .wasm file or a module folder). Every assertion is
+evaluated; the report says per assertion what was expected, what came back and where
+it is. Exit status 1 when any entry fails, 2 for a usage,
 config or request-file mistake.
 """
 
@@ -26,7 +27,8 @@ ORDER = 40
 
 def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="+", type=Path, metavar="PATH",
-                        help="module folder, or request file/folder (then --module)")
+                        help="module folder, workspace folder, or request file/folder "
+                             "(then --module)")
     parser.add_argument("--module", "-m", type=Path, metavar="M",
                         help="a .wasm file or module folder to replay request files against")
     hooks = parser.add_mutually_exclusive_group()
@@ -113,12 +115,16 @@ def _jobs(args: argparse.Namespace) -> list[_Job]:
         if not path.exists():
             raise UsageError(f"no such file or folder: {path}")
         if args.module is None and path.is_dir() and _is_module(path):
-            job = _module_job(path, None)
-            if job.entries == [] and job.hooks_path is None:
-                print(f"workbench: {path}: no saved requests", file=sys.stderr)
-            jobs.append(job)
+            jobs.append(_module_job(path, None))
+        elif args.module is None and (path / "workbench.toml").is_file():
+            from workbench.config import load_workspace
+
+            jobs.extend(_module_job(m.root, None) for m in load_workspace([path]).modules)
         else:
             request_paths.append(path)
+    for job in jobs:
+        if not job.entries:
+            print(f"workbench: {job.name}: no saved requests", file=sys.stderr)
     if request_paths:
         if args.module is None:
             raise UsageError(f"{request_paths[0]} is not a module folder: which module?",
