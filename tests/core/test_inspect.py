@@ -116,3 +116,11 @@ def test_fast_dumps_escapes_odd_names() -> None:
     r = inspect_bytes(data, 'we"ird.wasm')
     assert [f.name for f in r.functions] == odd
     assert json.loads(r.dumps()) == r.to_json()
+
+
+def test_inspect_json_extra_keys_from_other_layers(tmp_path) -> None:
+    path = tmp_path / "edge.wasm"
+    path.write_bytes(EDGE)
+    line, ok = inspect_json(path, extra=lambda m: {"sources": None, "nfuncs": len(m.functions)})
+    doc = json.loads(line)
+    assert ok and doc["sources"] is None and doc["nfuncs"] == 2 and doc["size"] == len(EDGE)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import threading
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -88,9 +89,14 @@ class InspectReport:
                          for d in self.data_segments])
         return f'"functions":[{funcs}],"data_segments":[{segs}]'
 
-    def dumps(self, rows_text: str | None = None) -> str:
-        """Compact JSON of `to_json()` (one line). `rows_text` may be precomputed."""
-        head = json.dumps(self._head_json(), separators=(",", ":"), ensure_ascii=False)
+    def dumps(self, rows_text: str | None = None,
+              extra: dict[str, Any] | None = None) -> str:
+        """Compact JSON of `to_json()` (one line). `rows_text` may be precomputed; `extra`
+        keys (e.g. `sources`, `diff` from the size layer) are added to the document."""
+        doc = self._head_json()
+        if extra:
+            doc.update(extra)
+        head = json.dumps(doc, separators=(",", ":"), ensure_ascii=False)
         return head[:-1] + "," + (rows_text or self.rows_text()) + "}"
 
     def _head_json(self) -> dict[str, Any]:
@@ -203,9 +209,11 @@ class _Gzip:
         return self._out[0]
 
 
-def inspect_json(path: str | Path, *, exact_gzip: bool | None = None) -> tuple[str, bool]:
+def inspect_json(path: str | Path, *, exact_gzip: bool | None = None,
+                 extra: Callable[[Module], dict[str, Any]] | None = None) -> tuple[str, bool]:
     """One file's `--json` line and whether it succeeded: `inspect_file(...).dumps()`,
-    but the JSON rows are encoded while the gzip size is still being computed."""
+    but the JSON rows are encoded while the gzip size is still being computed.
+    `extra(module)` adds keys computed by other layers (DWARF `sources`, `diff`)."""
     data, report = _read(path)
     if report is not None:
         return report.dumps(), False
@@ -217,7 +225,8 @@ def inspect_json(path: str | Path, *, exact_gzip: bool | None = None) -> tuple[s
         return _failed(str(path), data, gz, err).dumps(), False
     report = report_from_module(str(path), module, gz=0, gz_exact=exact)
     rows = report.rows_text()
-    return replace(report, gzip_size=gz.result()).dumps(rows), True
+    more = extra(module) if extra is not None else None
+    return replace(report, gzip_size=gz.result()).dumps(rows, more), True
 
 
 def _failed(file: str, data: bytes, gz: _Gzip, err: MalformedModule) -> InspectReport:
