@@ -161,3 +161,15 @@ def test_request_files_are_reported_only_when_their_content_changes(tmp_path: Pa
     assert w.classify(hurl) is None
     hurl.write_text("GET /\nHTTP 404\n")
     assert w.classify(hurl)[1:] == ("requests", "requests/a.hurl")
+
+
+def test_renaming_a_module_in_module_toml(tmp_path: Path) -> None:
+    folder = _module(tmp_path)
+    events: list = []
+    w = Watcher([load_module(folder)], on_event=events.append, debounce_ms=10)
+    (folder / "mod.wat").write_text(WAT.format(value=5))
+    w.notice(folder / "mod.wat", now=1.0)
+    (folder / "module.toml").write_text('name = "renamed"\n')
+    w.notice(folder / "module.toml", now=1.001)
+    assert [d.module for d in w.queue.due(2.0)] == ["renamed"]
+    assert events[-1].what == "config" and events[-1].module == "renamed"

@@ -172,6 +172,8 @@ class Watcher:
             self._emit(FilesChanged(cfg.name, "config", (rel,), error=err.to_json()))
             return
         with self._lock:
+            if new.name != cfg.name:
+                self.queue.forget(cfg.name)
             self.modules[cfg.root.resolve()] = new
             self._remember(new)
             self.queue.request(new.name, now, "module.toml")
@@ -228,7 +230,10 @@ class Watcher:
                 self._lock.wait(wait)
 
     def _start(self, name: str, changed: tuple[str, ...], since: float) -> None:
-        cfg = next(c for c in self.modules.values() if c.name == name)
+        cfg = next((c for c in self.modules.values() if c.name == name), None)
+        if cfg is None:  # renamed in module.toml since the change was queued
+            self.queue.forget(name)
+            return
         cancel = threading.Event()
         self._cancels[name] = cancel
         self._threads = [t for t in self._threads if t.is_alive()]
