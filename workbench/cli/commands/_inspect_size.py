@@ -8,6 +8,7 @@ cached per report so JSON and human output never compute them twice.
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 from typing import Any
 
@@ -48,14 +49,9 @@ def _old(path: Path) -> tuple[Module, SourceAttribution]:
     return _OLD[key]
 
 
-def analysis(report: Any, args: argparse.Namespace) -> tuple[SourceAttribution | None, Any]:
-    """(sources, diff) for a report; None where not applicable (component, error)."""
-    module = getattr(report, "module", None)
-    if module is None or module.kind != "module":
-        return None, None
-    cached = getattr(report, "_size_analysis", None)
-    if cached is not None:
-        return cached
+def module_analysis(module: Module,
+                    args: argparse.Namespace) -> tuple[SourceAttribution, Any]:
+    """(sources, diff-or-None) of a core module."""
     sources = _sources(module)
     diff = None
     if getattr(args, "diff", None) is not None:
@@ -63,13 +59,23 @@ def analysis(report: Any, args: argparse.Namespace) -> tuple[SourceAttribution |
 
         old, old_sources = _old(args.diff)
         diff = diff_modules(old, module, old_sources, sources)
-    object.__setattr__(report, "_size_analysis", (sources, diff))
     return sources, diff
 
 
-def size_json(report: Any, args: argparse.Namespace) -> dict[str, Any]:
-    """`sources` (null without DWARF), `sources_status`/`sources_warning`, and `diff`."""
-    sources, diff = analysis(report, args)
+def analysis(report: Any, args: argparse.Namespace) -> tuple[SourceAttribution | None, Any]:
+    """(sources, diff) for a report, computed once; None where not applicable."""
+    module = getattr(report, "module", None)
+    if module is None or module.kind != "module":
+        return None, None
+    cached = getattr(report, "_size_analysis", None)
+    if cached is None:
+        cached = module_analysis(module, args)
+        object.__setattr__(report, "_size_analysis", cached)
+    return cached
+
+
+def _doc(sources: SourceAttribution | None, diff: Any,
+         args: argparse.Namespace) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "sources": sources.to_json() if sources is not None else None,
         "sources_status": sources.status if sources is not None else None,
@@ -77,6 +83,37 @@ def size_json(report: Any, args: argparse.Namespace) -> dict[str, Any]:
     if getattr(args, "diff", None) is not None:
         doc["diff"] = diff.to_json() if diff is not None else None
     return doc
+
+
+def size_json(report: Any, args: argparse.Namespace) -> dict[str, Any]:
+    """`sources` (null without DWARF), `sources_status`/`sources_warning`, and `diff`."""
+    return _doc(*analysis(report, args), args)
+
+
+def module_json(module: Module, args: argparse.Namespace) -> dict[str, Any]:
+    """Like `size_json`, straight from a module (the fast `inspect --json` path)."""
+    if module.kind != "module":
+        return _doc(None, None, args)
+    return _doc(*module_analysis(module, args), args)
+
+
+def splice(line: str, path: str | Path, args: argparse.Namespace) -> str:
+    """Add `sources` (and `diff`) to a JSON line of the fast `inspect --json` path.
+
+    That path never keeps the parsed module, so the file is read again; without --diff
+    a module whose bytes do not contain the `.debug_info` section name cannot have
+    DWARF, which a byte search settles without parsing (the common, large case).
+    """
+    data = Path(path).read_bytes()
+    if getattr(args, "diff", None) is None and b"\x0b.debug_info" not in data:
+        doc: dict[str, Any] = {"sources": None, "sources_status": "absent",
+                               "sources_warning": None}
+    else:
+        from workbench.core.wasm import parse_module
+
+        doc = module_json(parse_module(data, file=str(path)), args)
+    added = json.dumps(doc, separators=(",", ":"), ensure_ascii=False)
+    return line[:-1] + "," + added[1:]
 
 
 def sources_block(report: Any, args: argparse.Namespace) -> Any:

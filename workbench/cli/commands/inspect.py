@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from workbench.cli.commands import _inspect_size
 from workbench.core.inspect import InspectReport, inspect_file, inspect_json
 
 NAME = "inspect"
@@ -33,6 +34,7 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--by", choices=VIEWS, metavar="VIEW",
                         help="only a size breakdown by " + "|".join(VIEWS)
                         + ", rows adding up exactly to the file / code / data payload")
+    _inspect_size.add_arguments(parser)
 
 
 def _positive(text: str) -> int:
@@ -51,6 +53,8 @@ def run(args: argparse.Namespace) -> int:
     for path in args.files:
         if args.json and not args.by:
             line, ok = inspect_json(path, exact_gzip=exact)
+            if ok:
+                line = _inspect_size.splice(line, path, args)
             failed |= not ok
             sys.stdout.write(line + "\n")
             continue
@@ -60,6 +64,7 @@ def run(args: argparse.Namespace) -> int:
             doc = report.to_json()
             if report.module is not None:
                 doc["view"] = _size_view(report, args.by).to_json()
+                doc.update(_inspect_size.size_json(report, args))
             sys.stdout.write(json.dumps(doc, separators=(",", ":"), ensure_ascii=False))
             sys.stdout.write("\n")
         else:
@@ -83,11 +88,11 @@ def _print_human(report: InspectReport, args: argparse.Namespace) -> None:
     if args.by:
         from workbench.cli.commands._inspect_blocks import by_view
 
-        blocks: list[Callable[..., Any]] = [header_block, by_view]
+        blocks: list[Callable[..., Any]] = [header_block, by_view, _inspect_size.diff_block]
     else:
         from workbench.cli.commands._inspect_blocks import BLOCKS
 
-        blocks = [header_block, *BLOCKS]
+        blocks = [header_block, *BLOCKS, *_inspect_size.SIZE_BLOCKS]
     for block in blocks:
         renderable = block(report, args)
         if renderable is not None:

@@ -1,0 +1,75 @@
+"""`workbench inspect`: the `sources` key (DWARF), `--diff OLD` and `--by source`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.cmodules import c_modules, parse
+from workbench.cli import main
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> dict[str, Path]:
+    out = {}
+    for name, data in c_modules().items():
+        out[name] = tmp_path / f"{name}.wasm"
+        out[name].write_bytes(data)
+    return out
+
+
+def _json(capsys: pytest.CaptureFixture[str]) -> dict:
+    return json.loads(capsys.readouterr().out)
+
+
+def test_sources_key(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["inspect", str(files["dwarf5"]), "--json"]) == 0
+    doc = _json(capsys)
+    code = parse(files["dwarf5"].read_bytes()).section("code").size
+    assert doc["sources_status"] == "ok"
+    assert sum(row["size"] for row in doc["sources"]) == code
+    assert {row["file"] for row in doc["sources"]} == {"a.c", "b.c", "<unattributed>"}
+    assert "functions" in doc and "sections" in doc  # the reader's keys are intact
+
+
+def test_sources_null_without_dwarf(files: dict[str, Path],
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["inspect", str(files["nodwarf"]), "--json"]) == 0
+    doc = _json(capsys)
+    assert doc["sources"] is None and doc["sources_status"] == "absent"
+
+
+def test_diff_json(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["inspect", str(files["dwarf4_v2"]), "--json", "--diff",
+                 str(files["dwarf4"])]) == 0
+    diff = _json(capsys)["diff"]
+    assert diff["total"]["delta"] == files["dwarf4_v2"].stat().st_size - files[
+        "dwarf4"].stat().st_size
+    added = [f for f in diff["functions"] if f["status"] == "added"]
+    assert [f["name"] for f in added] == ["fourth"]
+    assert {s["name"]: s["delta"] for s in diff["sources"]}["b.c"] == added[0]["delta"]
+
+
+def test_by_source_json_includes_sources(files: dict[str, Path],
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["inspect", str(files["partial"]), "--json", "--by", "source"]) == 0
+    doc = _json(capsys)
+    assert [r["kind"] for r in doc["view"]["rows"]] == ["item", "unattributed"]
+    assert doc["sources"][-1]["file"] == "<unattributed>"
+
+
+def test_human_report_blocks(files: dict[str, Path],
+                             capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["inspect", str(files["dwarf4_v2"]), "--diff", str(files["dwarf4"])]) == 0
+    out = capsys.readouterr().out
+    assert "Code by source file (DWARF)" in out
+    assert "Diff against" in out and "fourth (added)" in out
+
+
+def test_diff_old_missing(files: dict[str, Path], capsys: pytest.CaptureFixture[str],
+                          tmp_path: Path) -> None:
+    assert main(["inspect", str(files["dwarf4"]), "--json", "--diff",
+                 str(tmp_path / "gone.wasm")]) == 2
+    assert "cannot read the --diff module" in capsys.readouterr().err
