@@ -8,7 +8,6 @@ cached per report so JSON and human output never compute them twice.
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import Any
 
@@ -95,25 +94,6 @@ def module_json(module: Module, args: argparse.Namespace) -> dict[str, Any]:
     if module.kind != "module":
         return _doc(None, None, args)
     return _doc(*module_analysis(module, args), args)
-
-
-def splice(line: str, path: str | Path, args: argparse.Namespace) -> str:
-    """Add `sources` (and `diff`) to a JSON line of the fast `inspect --json` path.
-
-    That path never keeps the parsed module, so the file is read again; without --diff
-    a module whose bytes do not contain the `.debug_info` section name cannot have
-    DWARF, which a byte search settles without parsing (the common, large case).
-    """
-    data = Path(path).read_bytes()
-    if getattr(args, "diff", None) is None and b"\x0b.debug_info" not in data:
-        doc: dict[str, Any] = {"sources": None, "sources_status": "absent",
-                               "sources_warning": None}
-    else:
-        from workbench.core.wasm import parse_module
-
-        doc = module_json(parse_module(data, file=str(path)), args)
-    added = json.dumps(doc, separators=(",", ":"), ensure_ascii=False)
-    return line[:-1] + "," + added[1:]
 
 
 def sources_block(report: Any, args: argparse.Namespace) -> Any:

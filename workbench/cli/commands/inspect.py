@@ -52,9 +52,8 @@ def run(args: argparse.Namespace) -> int:
     exact = True if args.exact_gzip else None
     for path in args.files:
         if args.json and not args.by:
-            line, ok = inspect_json(path, exact_gzip=exact)
-            if ok:
-                line = _inspect_size.splice(line, path, args)
+            line, ok = inspect_json(path, exact_gzip=exact,
+                                    extra=lambda m: _inspect_size.module_json(m, args))
             failed |= not ok
             sys.stdout.write(line + "\n")
             continue
