@@ -76,8 +76,12 @@ class _Cursor:
             if ch == "\\" and i + 1 < len(self.text):
                 nxt = self.text[i + 1]
                 if nxt == "u" and self.text.startswith("{", i + 2):
-                    end = self.text.index("}", i + 3)
-                    out.append(chr(int(self.text[i + 3:end], 16)))
+                    end = self.text.find("}", i + 3)
+                    digits = self.text[i + 3:end] if end > 0 else ""
+                    if not re.fullmatch(r"[0-9A-Fa-f]{1,6}", digits) or int(digits, 16) > 0x10FFFF:
+                        raise self.fail(f"bad unicode escape \\u{{{digits}}}",
+                                        hint="write \\u{41} with 1 to 6 hex digits")
+                    out.append(chr(int(digits, 16)))
                     i = end + 1
                     continue
                 if quote == "/" and nxt != "/":
