@@ -1,0 +1,102 @@
+"""`workbench hooks FILE [--path P ...] [--requests R] [--json]`: validate and try hooks.
+
+Without a request: validates the file (exit 2 with file:line, rule and field when it is
+bad) and lists its rules in order, terminating or not. With `--path` (and friends) or
+`--requests FILE`: evaluates the hooks alone, no module involved, and prints for each
+request which rules matched, why, what they changed, and the answer if one answered.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from workbench.core.errors import UsageError
+from workbench.core.hooks import HookOutcome, Hooks, load_hooks
+from workbench.core.http import Request, header_set
+
+NAME = "hooks"
+HELP = "validate a hooks file, list its rules, or show what it does to requests"
+ORDER = 42
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", type=Path, metavar="FILE", help="hooks.toml")
+    parser.add_argument("--method", "-X", default="GET", help="request method (default GET)")
+    parser.add_argument("--path", help="request target, e.g. /blog/x?utm=1")
+    parser.add_argument("--header", "-H", action="append", default=[], metavar="K:V",
+                        help="request header (repeatable)")
+    parser.add_argument("--client-ip", default="127.0.0.1", help="client IP (default local)")
+    parser.add_argument("--requests", type=Path, metavar="R",
+                        help="evaluate every entry of a .hurl/.http file or folder")
+    parser.add_argument("--json", action="store_true", help="JSON on stdout")
+
+
+def run(args: argparse.Namespace) -> int:
+    hooks = load_hooks(args.file)
+    requests = _requests(args)
+    if not requests:
+        return _list(hooks, args.json)
+    outcomes = [(name, hooks.evaluate(req)) for name, req in requests]
+    if args.json:
+        from workbench.cli.render import print_json
+
+        print_json({"file": str(args.file), "results": [
+            {"request": name, **o.to_json()} for name, o in outcomes]})
+        return 0
+    for name, outcome in outcomes:
+        _show(name, outcome)
+    return 0
+
+
+def _requests(args: argparse.Namespace) -> list[tuple[str, Request]]:
+    out: list[tuple[str, Request]] = []
+    if args.requests is not None:
+        from workbench.core.requests import load_requests
+
+        out += [(e.name, e.request) for e in load_requests(args.requests)]
+    if args.path is not None:
+        req = Request(args.method.upper(), args.path, (), b"", args.client_ip)
+        for item in args.header:
+            name, colon, value = item.partition(":")
+            if not colon or not name.strip():
+                raise UsageError(f"bad header {item!r}", where="--header", hint="use K:V")
+            req = req.with_headers(header_set(req.headers, name.strip(), value.strip()))
+        out.append((f"{req.method} {req.target}", req))
+    return out
+
+
+def _list(hooks: Hooks, as_json: bool) -> int:
+    if as_json:
+        from workbench.cli.render import print_json
+
+        print_json(hooks.to_json())
+        return 0
+    from rich.markup import escape
+
+    from workbench.cli.render import console
+
+    console.print(f"[bold]{escape(hooks.file)}[/]: {len(hooks.rules)} rules, valid")
+    for i, r in enumerate(hooks.rules, 1):
+        kind = "stops" if r.action.terminating else "continues"
+        console.print(f" {i:3}. [bold]{escape(r.name)}[/] [dim](line {r.line})[/] "
+                      f"{r.action.kind} [dim]({kind})[/]\n      when {escape(r.description)}")
+    return 0
+
+
+def _show(name: str, o: HookOutcome) -> None:
+    from rich.markup import escape
+
+    from workbench.cli.render import console
+
+    if o.response is not None:
+        head = f"[green]answered {o.response.status}[/] by [bold]{escape(o.rule or '')}[/]"
+        loc = o.response.header("location")
+        if loc:
+            head += f" → {escape(loc)}"
+    else:
+        head = "[dim]goes to the module[/]"
+    console.print(f"{escape(name)}: {head} [dim]({o.elapsed_us:.1f} us)[/]")
+    for t in o.trace:
+        console.print(f"   [magenta]{escape(t.rule)}[/] {t.action}: {escape(t.why)}"
+                      f" [dim]→ {escape(t.changed)}[/]")
