@@ -83,3 +83,15 @@ def test_inlines_grouped_by_name_with_union() -> None:
     attr = _build(module, found, "ok", None)
     (fn,) = attr.files[0].functions
     assert [(i.name, i.size, i.count) for i in fn.inlined] == [("sq", 4, 2), ("cube", 1, 1)]
+
+
+def test_stale_dwarf_warns() -> None:
+    """Ranges that start inside bodies (not at a body start) suggest rewritten code."""
+    module, size, spans = _module()
+    found = Collected([UnitRecord("x.c", None, None, 4)], [
+        _rec([(spans["a"][0] + 1, spans["a"][1])], "a", 1),
+        _rec([(spans["b"][0] + 1, spans["b"][1])], "b", 2)])
+    attr = _build(module, found, "ok", None)
+    assert attr.status == "ok" and attr.warning and "stale" in attr.warning
+    assert [fn.index for f in attr.files for fn in f.functions] == [None, None]
+    assert sum(r.size for r in attr.rows()) == size

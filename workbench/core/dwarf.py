@@ -146,11 +146,13 @@ def _build(module: Module, found: Collected, status: Literal["ok", "absent", "br
     files: dict[str, list[FunctionRow]] = defaultdict(list)
     unit_size: dict[int, int] = defaultdict(int)
     unit_funcs: dict[int, int] = defaultdict(int)
+    unmatched = 0
     for pos, size in credit.items():
         rec = found.subprograms[pos]
         live, _d, _o = _clean(rec.ranges, code_size)
         func = by_offset.get(min(live)[0]) if live else None
         name = func.name if func is not None else rec.name
+        unmatched += func is None
         files[rec.file].append(FunctionRow(name, size, func.index if func else None,
                                            rec.name, inlined.get(rec.offset, ())))
         unit_size[rec.unit] += size
@@ -161,9 +163,15 @@ def _build(module: Module, found: Collected, status: Literal["ok", "absent", "br
     file_rows.sort(key=lambda r: (-r.size, r.file))
     units = tuple(UnitRow(u.name, u.comp_dir, u.producer, u.version, unit_size[i], unit_funcs[i])
                   for i, u in enumerate(found.units))
+    notes = [warning] if warning else []
     if outside:
-        note = f"{outside} DWARF range(s) lie past the end of the code section and were ignored"
-        warning = f"{warning}; {note}" if warning else note
+        notes.append(f"{outside} DWARF range(s) lie past the end of the code section and "
+                     "were ignored")
+    if credit and unmatched * 2 > len(credit):
+        notes.append(f"{unmatched} of {len(credit)} DWARF functions do not start at a "
+                     "function body: the DWARF may be stale (module rewritten after linking, "
+                     "e.g. by wasm-opt without -g)")
+    warning = "; ".join(notes) if notes else None
     return SourceAttribution(
         status=status, warning=warning, code_size=code_size, units=units,
         files=tuple(file_rows), unattributed=code_size - total(union),
