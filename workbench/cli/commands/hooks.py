@@ -52,9 +52,11 @@ def run(args: argparse.Namespace) -> int:
 def _requests(args: argparse.Namespace) -> list[tuple[str, Request]]:
     out: list[tuple[str, Request]] = []
     if args.requests is not None:
+        from workbench.cli.commands.replay import _variables
         from workbench.core.requests import load_requests
 
-        out += [(e.name, e.request) for e in load_requests(args.requests)]
+        entries = load_requests(args.requests, _variables(args.requests))
+        out += [(e.name, e.request) for e in entries]
     if args.path is not None:
         req = Request(args.method.upper(), args.path, (), b"", args.client_ip)
         for item in args.header:
