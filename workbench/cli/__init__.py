@@ -52,14 +52,29 @@ def app_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _command_named(name: str) -> ModuleType | None:
+    """Import just the one command module (startup time matters for `inspect --json`)."""
+    if not name.replace("-", "_").isidentifier():
+        return None
+    try:
+        mod = importlib.import_module(f"workbench.cli.commands.{name.replace('-', '_')}")
+    except ModuleNotFoundError as err:
+        if err.name and err.name.startswith("workbench.cli.commands"):
+            return None
+        raise
+    return mod if getattr(mod, "NAME", None) == name and hasattr(mod, "run") else None
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    commands = _commands()
-    names = {m.NAME for m in commands}
     try:
-        if argv and (argv[0] in names or argv[0] in ("-h", "--help")):
-            args = build_parser(commands).parse_args(argv)
+        one = _command_named(argv[0]) if argv and not argv[0].startswith("-") else None
+        if one is not None:
+            args = build_parser([one]).parse_args(argv)
             return int(args._run(args) or 0)
+        if argv and argv[0] in ("-h", "--help"):
+            build_parser(_commands()).parse_args(argv)
+            return 0
         from workbench.cli.app_launch import launch
 
         return launch(app_parser().parse_args(argv))

@@ -123,7 +123,7 @@ def _edge_problems(exp: dict[str, ExportInfo], imps: list[ImportInfo]) -> list[s
 
 
 def _edge_import_problems(imps: list[ImportInfo]) -> list[str]:
-    from workbench.core.runtime.hostfns import HOST_SIGNATURES
+    from workbench.core.runtime.host_signatures import HOST_SIGNATURES
 
     out = []
     for i in imps:

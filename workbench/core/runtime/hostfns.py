@@ -17,10 +17,10 @@ import wasmtime
 
 from workbench.core.runtime.chaos import ChaosState
 from workbench.core.runtime.fastcall import MemView, define_host
+from workbench.core.runtime.host_signatures import HOST_SIGNATURES
 from workbench.core.runtime.kv import KvStore
 from workbench.core.runtime.result import LEVELS, LogLine, parse_fields
 from workbench.core.runtime.secrets import Secrets
-from workbench.core.wasm.model import FuncType
 
 OK = 0
 NOT_FOUND = -1
@@ -34,16 +34,6 @@ MAX_RANDOM = 65536
 Memory = Callable[[], "MemView | None"]  # the caller's memory, looked up on demand
 MAX_LOG_LINES = 1000  # per run: a chatty loop cannot eat the host's memory
 
-_I = "i32"
-HOST_SIGNATURES: dict[str, FuncType] = {
-    "log": FuncType((_I, _I, _I), ()),
-    "kv_get": FuncType((_I, _I, _I, _I), (_I,)),
-    "kv_put": FuncType((_I, _I, _I, _I), (_I,)),
-    "kv_delete": FuncType((_I, _I), (_I,)),
-    "secret_get": FuncType((_I, _I, _I, _I), (_I,)),
-    "now_ms": FuncType((), ("i64",)),
-    "random_fill": FuncType((_I, _I), (_I,)),
-}
 
 
 class HostState:
