@@ -10,7 +10,6 @@ budget, failed to build or cannot be read; 2 for a configuration mistake.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -117,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
         from workbench.config import load_workspace
 
         for cfg in load_workspace(folders).modules:
-            results.append(_check_module(dataclasses.replace(cfg), args))
+            results.append(_check_module(cfg, args))
     ok = all(r["ok"] for r in results)
     if args.json:
         print_json({"ok": ok, "modules": [_json(r) for r in results]})
