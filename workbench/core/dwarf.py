@@ -24,7 +24,6 @@ import threading
 from collections import defaultdict
 from typing import Literal
 
-from workbench.core.dwarf_load import dwarf_sections, load_dwarf
 from workbench.core.dwarf_result import (
     FileRow,
     FunctionRow,
@@ -190,6 +189,10 @@ def attribute(module: Module, *, progress: Progress | None = None,
     Setting `cancel` raises `Cancelled` within a few thousand DIEs.
     """
     found = Collected()
+    if module.custom(".debug_info") is None:  # common case: no pyelftools import at all
+        return _build(module, found, "absent", None)
+    from workbench.core.dwarf_load import dwarf_sections, load_dwarf
+
     try:
         sections = dwarf_sections(module)
         di = load_dwarf(module, sections)

@@ -17,10 +17,11 @@ import posixpath
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from elftools.dwarf.dwarfinfo import DWARFInfo
-from elftools.dwarf.ranges import BaseAddressEntry
+if TYPE_CHECKING:
+    from elftools.dwarf.dwarfinfo import DWARFInfo
+
 
 Progress = Callable[[int, int], None]
 
@@ -149,6 +150,8 @@ class _Walker:
         ranges = attrs.get("DW_AT_ranges")
         if ranges is None or self.ranges is None:
             return None
+        from elftools.dwarf.ranges import BaseAddressEntry
+
         out: list[tuple[int, int]] = []
         for entry in self.ranges.get_range_list_at_offset(ranges.value, cu=cu):
             if isinstance(entry, BaseAddressEntry):
