@@ -27,7 +27,8 @@ def _table(title: str, *columns: str) -> Table:
 
 
 def sections_block(report: InspectReport, args: argparse.Namespace) -> Table:
-    """Every section as wasm-objdump -h counts it; % of file uses bytes on disk."""
+    """Every section as wasm-objdump -h counts it (payload sizes), plus the bytes outside
+    payloads (file header, each section's id byte and size LEB) so the column adds up."""
     table = _table("Sections", "name", "start", "end", "size", "count", "%")
     table.add_row("(header)", "0x0", f"0x{HEADER_BYTES:x}", f"{HEADER_BYTES:,d}", "",
                   f"{report.percent(HEADER_BYTES):.1f}")
@@ -35,7 +36,10 @@ def sections_block(report: InspectReport, args: argparse.Namespace) -> Table:
         name = s.name if s.id or s.name == "custom" else f'custom "{s.name}"'
         table.add_row(name, f"0x{s.start:x}", f"0x{s.end:x}", f"{s.size:,d}",
                       "" if s.count is None else f"{s.count:,d}",
-                      f"{report.percent(s.disk_size):.1f}")
+                      f"{report.percent(s.size):.1f}")
+    heads = sum(s.disk_size - s.size for s in report.sections)
+    table.add_row("(section ids + size LEBs)", "", "", f"{heads:,d}", "",
+                  f"{report.percent(heads):.1f}", style="dim")
     total = HEADER_BYTES + sum(s.disk_size for s in report.sections)
     table.add_row("total", "", "", f"{total:,d}", "", f"{report.percent(total):.1f}",
                   style="bold")

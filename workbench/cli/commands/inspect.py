@@ -119,7 +119,8 @@ def header_block(report: InspectReport, args: argparse.Namespace) -> Any:
     approx = "" if report.gzip_exact else "≈ "
     text = Text.assemble(
         (report.file, "bold"), f"  {report.kind} (version 0x{report.version or 0:x})  ",
-        (f"{size:,d} B", "bold"), f" ({human_bytes(size)}),  gzip -9 {approx}",
+        (f"{size:,d} B", "bold"),
+        f" ({human_bytes(size)})" if size >= 1024 else "", f",  gzip -9 {approx}",
         (f"{gz:,d} B", "bold"), f" ({100.0 * gz / size if size else 0:.1f}%)")
     if not report.gzip_exact:
         text.append("  (estimated; --exact-gzip for the exact figure)", style="dim")
