@@ -19,7 +19,8 @@ SIZE = (120, 40)
 
 
 def make_app(workspace: Path) -> WorkbenchApp:
-    app = WorkbenchApp([workspace], theme="workbench-dark", auto_replay=True, watch=False)
+    app = WorkbenchApp([workspace], theme="workbench-dark", auto_replay=True, watch=False,
+                       show_timings=False)
     app.animation_level = "none"
     return app
 

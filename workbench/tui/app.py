@@ -9,6 +9,7 @@ core results kept in `ModuleState`.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypeVar
 
 from textual import on
 from textual.app import App, ComposeResult
@@ -31,6 +32,8 @@ from workbench.tui.widgets.signatures_view import SignaturesView
 from workbench.tui.widgets.size_view import SizeView
 from workbench.tui.widgets.view import View
 from workbench.tui.workers import WorkerMixin
+
+W = TypeVar("W")
 
 VIEWS: list[tuple[str, str, type[View]]] = [
     ("size", "Size", SizeView), ("signatures", "Signatures", SignaturesView),
@@ -64,12 +67,14 @@ class WorkbenchApp(LoopMixin, RuntimeMixin, HandlerMixin, WorkerMixin, App[int])
     ]
 
     def __init__(self, paths: list[Path] | None = None, theme: str | None = None,
-                 auto_replay: bool = True, watch: bool = True) -> None:
+                 auto_replay: bool = True, watch: bool = True, show_timings: bool = True
+                 ) -> None:
         super().__init__()
         self.paths = paths
         self.requested_theme = theme
         self.auto_replay = auto_replay
         self.watch_sources = watch
+        self.show_timings = show_timings  # False in snapshot tests: durations vary
         self.modules: dict[str, ModuleState] = {}
         self.workspace: object | None = None
         self.selected: str | None = None
@@ -95,7 +100,7 @@ class WorkbenchApp(LoopMixin, RuntimeMixin, HandlerMixin, WorkerMixin, App[int])
     def on_mount(self) -> None:
         self._setup_themes()
         self.query_one(ModuleList).focus()
-        self._update_status()
+        self.query_one("#status", Static).update("reading the workspace…")
         self.call_after_refresh(self.start_discovery)
 
     def _setup_themes(self) -> None:
@@ -121,16 +126,29 @@ class WorkbenchApp(LoopMixin, RuntimeMixin, HandlerMixin, WorkerMixin, App[int])
             self.mark_all_dirty()
 
     # ----- views -------------------------------------------------------------------
+    @property
+    def ui_alive(self) -> bool:
+        """False while starting up or shutting down: results that arrive then are dropped."""
+        return self.is_running and bool(self.screen_stack) and \
+            bool(self.screen_stack[0].query(ModuleList))
+
+    def main_screen_query(self, selector: str, expect: type[W]) -> W:
+        """Query the main screen even when a modal (help, palette) is on top of it."""
+        return self.screen_stack[0].query_one(selector, expect)
+
+    def module_list(self) -> ModuleList:
+        return self.screen_stack[0].query_one(ModuleList)
+
     def view(self, vid: str) -> View:
-        return self.query_one(f"#view-{vid}", View)
+        return self.main_screen_query(f"#view-{vid}", View)
 
     def active_view_id(self) -> str:
-        active = self.query_one("#views", TabbedContent).active or "tab-size"
+        active = self.main_screen_query("#views", TabbedContent).active or "tab-size"
         return active.removeprefix("tab-")
 
     def refresh_views(self, name: str | None = None) -> None:
         """Re-render the active view now and the others when they are next shown."""
-        if name is not None and name != self.selected:
+        if (name is not None and name != self.selected) or not self.ui_alive:
             return
         self._dirty = {vid for vid, _, _ in VIEWS}
         self._show_dirty(self.active_view_id())
@@ -158,7 +176,8 @@ class WorkbenchApp(LoopMixin, RuntimeMixin, HandlerMixin, WorkerMixin, App[int])
         auto = "on" if self.auto_replay else "off"
         count = len(self.modules)
         text = f"{count} module{'s' if count != 1 else ''} · auto-replay {auto}"
-        self.query_one("#status", Static).update(text)
+        if self.ui_alive:
+            self.main_screen_query("#status", Static).update(text)
 
 
 def run_app(paths: list[str] | list[Path] | None = None, theme: str | None = None,

@@ -15,7 +15,7 @@ from workbench.tui.messages import (
     CoreProblem,
     ModulesFound,
 )
-from workbench.tui.widgets.module_list import ModuleList
+from workbench.tui.state import ModuleState
 
 if TYPE_CHECKING:
     from workbench.tui.app import WorkbenchApp
@@ -25,9 +25,11 @@ class HandlerMixin:
     """Reactions to worker messages, and the app-wide actions."""
 
     def on_modules_found(self: WorkbenchApp, msg: ModulesFound) -> None:
+        if not self.ui_alive:
+            return
         self.workspace = msg.workspace
         self.modules = {m.name: m for m in msg.modules}
-        table = self.query_one(ModuleList)
+        table = self.module_list()
         table.set_modules(msg.modules)
         for problem in msg.problems:
             self.notify(problem, severity="warning")
@@ -44,14 +46,18 @@ class HandlerMixin:
         self.start_watching()
 
     def on_build_started(self: WorkbenchApp, msg: BuildStarted) -> None:
+        if not self.ui_alive:
+            return
         state = self.modules.get(msg.name)
         if state is None:
             return
         state.build = "building"
-        self.query_one(ModuleList).update_module(state)
+        self.module_list().update_module(state)
         self.refresh_views(msg.name)
 
     def on_build_finished(self: WorkbenchApp, msg: BuildFinished) -> None:
+        if not self.ui_alive:
+            return
         state = self.modules.get(msg.name)
         if state is None:
             return
@@ -65,12 +71,15 @@ class HandlerMixin:
         if not msg.stale:
             state.build_error, state.error = None, None
         state.builds += 1
-        self.query_one(ModuleList).update_module(state)
+        self._record_build(state, msg.result)
+        self.module_list().update_module(state)
         self.refresh_views(msg.name)
         if not msg.stale:
             self.after_build(msg.name, msg.trigger)
 
     def on_build_failed_msg(self: WorkbenchApp, msg: BuildFailedMsg) -> None:
+        if not self.ui_alive:
+            return
         state = self.modules.get(msg.name)
         if state is None:
             return
@@ -78,13 +87,26 @@ class HandlerMixin:
         state.build_error = msg.error
         if msg.result is not None:
             state.build_result = msg.result
+            if not msg.stale_seen:
+                self._record_build(state, msg.result)
         state.error = str(msg.error).splitlines()[0] if str(msg.error) else "build failed"
-        self.query_one(ModuleList).update_module(state)
+        self.module_list().update_module(state)
         self.refresh_views(msg.name)
         self.notify(str(msg.error), title=f"{msg.name}: build failed", severity="error",
                     timeout=8)
 
+    def _record_build(self: WorkbenchApp, state: ModuleState, result: object) -> None:
+        duration = getattr(result, "duration_ms", None)
+        if duration is None:
+            return
+        ok = bool(getattr(result, "ok", True))
+        state.history.append((len(state.history) + 1, ok, float(duration),
+                              getattr(result, "size", None)))
+        del state.history[:-8]
+
     def on_core_problem(self: WorkbenchApp, msg: CoreProblem) -> None:
+        if not self.ui_alive:
+            return
         self.notify(msg.text, title=msg.title, severity="error", timeout=8)
 
     # ----- actions ---------------------------------------------------------------
@@ -96,10 +118,10 @@ class HandlerMixin:
     def action_show_view(self: WorkbenchApp, vid: str) -> None:
         from textual.widgets import TabbedContent
 
-        self.query_one("#views", TabbedContent).active = f"tab-{vid}"
+        self.main_screen_query("#views", TabbedContent).active = f"tab-{vid}"
 
     def action_focus_modules(self: WorkbenchApp) -> None:
-        self.query_one(ModuleList).focus()
+        self.module_list().focus()
 
     def action_toggle_auto_replay(self: WorkbenchApp) -> None:
         self.auto_replay = not self.auto_replay

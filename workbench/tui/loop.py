@@ -25,7 +25,6 @@ from workbench.tui.messages import (
     SourceChanged,
 )
 from workbench.tui.state import signed, size_text
-from workbench.tui.widgets.module_list import ModuleList
 from workbench.tui.widgets.requests_view import RequestsView
 
 if TYPE_CHECKING:
@@ -65,7 +64,7 @@ class LoopMixin:
         state = self.modules.get(name)
         if state is not None:
             state.flash = False
-            self.query_one(ModuleList).update_module(state)
+            self.module_list().update_module(state)
 
     # ----- replay ----------------------------------------------------------------------
     def action_replay_all(self: WorkbenchApp) -> None:
@@ -78,6 +77,8 @@ class LoopMixin:
         self.replay_worker(state.name, None, "manual")
 
     def on_requests_view_replay_one(self: WorkbenchApp, msg: RequestsView.ReplayOne) -> None:
+        if not self.ui_alive:
+            return
         if self.selected in self.modules and self.modules[self.selected].wasm is not None:
             self.replay_worker(self.selected, [msg.entry], "one")
 
@@ -88,6 +89,8 @@ class LoopMixin:
         self.post_message(ReplayFinished(name, report, trigger))
 
     def on_replay_finished(self: WorkbenchApp, msg: ReplayFinished) -> None:
+        if not self.ui_alive:
+            return
         state = self.modules.get(msg.name)
         if state is None:
             return
@@ -102,7 +105,7 @@ class LoopMixin:
             state.entry_results = {}
         for res in report.entries:
             state.entry_results[replay_jobs.entry_key(res.entry)] = res
-        self.query_one(ModuleList).update_module(state)
+        self.module_list().update_module(state)
         self.refresh_views(msg.name)
         counts = report.counts
         failed = counts["entries_failed"]
@@ -167,6 +170,8 @@ class LoopMixin:
             self.post_message(SourceChanged(name, event))
 
     def on_source_changed(self: WorkbenchApp, msg: SourceChanged) -> None:
+        if not self.ui_alive:
+            return
         what = getattr(msg.event, "what", None)
         if what in ("hooks", "requests"):
             self.files_worker(msg.name)

@@ -58,6 +58,7 @@ class BuildFailedMsg(Message):
         self.error = error
         self.trigger = trigger
         self.result = result  # BuildResult with output + diagnostics, when the build ran
+        self.stale_seen = False  # set when a BuildFinished(stale) already recorded it
 
 
 class RunFinished(Message):

@@ -10,6 +10,7 @@ from textual import work
 from workbench.tui import runtime_jobs
 from workbench.tui.messages import BenchProgress, RunFinished
 from workbench.tui.runtime_jobs import RunOptions
+from workbench.tui.widgets.runtime_panels import BenchPanel
 from workbench.tui.widgets.runtime_view import RuntimeView
 
 if TYPE_CHECKING:
@@ -31,11 +32,15 @@ class RuntimeMixin:
         return state.name
 
     def on_runtime_view_send(self: WorkbenchApp, msg: RuntimeView.Send) -> None:
+        if not self.ui_alive:
+            return
         name = self._runnable()
         if name is not None:
             self.run_worker_request(name, msg.request, msg.options)
 
     def on_runtime_view_bench(self: WorkbenchApp, msg: RuntimeView.Bench) -> None:
+        if not self.ui_alive:
+            return
         name = self._runnable()
         if name is None:
             return
@@ -45,6 +50,8 @@ class RuntimeMixin:
         self.bench_worker(name, msg.request, msg.options, msg.n, self._bench_cancel)
 
     def on_runtime_view_cancel_bench(self: WorkbenchApp, _: RuntimeView.CancelBench) -> None:
+        if not self.ui_alive:
+            return
         self.action_cancel_bench()
 
     @work(thread=True, exclusive=True, group="run", exit_on_error=False)
@@ -60,6 +67,10 @@ class RuntimeMixin:
                                 lambda snap: self.post_message(BenchProgress(name, snap)))
 
     def on_run_finished(self: WorkbenchApp, msg: RunFinished) -> None:
+        if not self.ui_alive:
+            return
+        if not self.ui_alive:
+            return
         state = self.modules.get(msg.name)
         if state is None:
             return
@@ -67,12 +78,17 @@ class RuntimeMixin:
         self.refresh_views(msg.name)
 
     def on_bench_progress(self: WorkbenchApp, msg: BenchProgress) -> None:
+        if not self.ui_alive:
+            return
+        if not self.ui_alive:
+            return
         state = self.modules.get(msg.name)
         if state is None:
             return
         state.bench[msg.snapshot.mode] = msg.snapshot
         if msg.name == self.selected:
-            self.query_one(RuntimeView).query_one("BenchPanel").show(state.bench)  # type: ignore[attr-defined]
+            panel = self.main_screen_query("BenchPanel", BenchPanel)
+            panel.show(state.bench)
         if msg.snapshot.final:
             word = "cancelled" if msg.snapshot.cancelled else "finished"
             self.notify(f"{msg.name}: bench {word} after {msg.snapshot.done:,} requests",
@@ -81,11 +97,11 @@ class RuntimeMixin:
     # palette / footer entries
     def action_send_request(self: WorkbenchApp) -> None:
         self.action_show_view("runtime")
-        self.query_one(RuntimeView).action_send()
+        self.main_screen_query("RuntimeView", RuntimeView).action_send()
 
     def action_run_bench(self: WorkbenchApp) -> None:
         self.action_show_view("runtime")
-        self.query_one(RuntimeView).action_bench()
+        self.main_screen_query("RuntimeView", RuntimeView).action_bench()
 
     def action_cancel_bench(self: WorkbenchApp) -> None:
         if self._bench_cancel is not None and not self._bench_cancel.is_set():

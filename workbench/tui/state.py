@@ -47,6 +47,8 @@ class ModuleState:
     replay: Any | None = None
     prev_replay: Any | None = None
     entry_results: dict[str, Any] = field(default_factory=dict)  # file:line -> EntryResult
+    history: list[tuple[int, bool, float, int | None]] = field(default_factory=list)
+    # ^ recent builds: (number, ok, duration ms, size), newest last
     flash: bool = False  # highlight the size change in the module list for a moment
     error: str | None = None  # last user-facing error text for this module
     builds: int = 0

@@ -68,7 +68,9 @@ class WorkerMixin:
             try:
                 result.raise_for_status()
             except WorkbenchError as err:
-                self.post_message(BuildFailedMsg(name, err, trigger, result))
+                failed = BuildFailedMsg(name, err, trigger, result)
+                failed.stale_seen = state.module is None  # BuildFinished(stale) recorded it
+                self.post_message(failed)
 
     def on_worker_state_changed(self: WorkbenchApp, event: Worker.StateChanged) -> None:
         if event.state != WorkerState.ERROR:

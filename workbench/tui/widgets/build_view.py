@@ -67,6 +67,12 @@ good module serving, marked stale in the module list.
                 head.append(f"  ({result.size_delta:+,} B)")
         if result.stale:
             head.append("\nstale: the previous module keeps serving", style="magenta")
+        if getattr(self.app, "show_timings", True) and state.history:
+            head.append("\nrecent builds: ", style="dim")
+            for n, ok_, ms, size in state.history[-5:]:
+                head.append(f"#{n} {'ok' if ok_ else 'failed'} {ms:,.0f} ms"
+                            + (f" {size:,} B" if size else "") + "  ",
+                            style="" if ok_ else "red")
         summary.update(head)
         self._diags = list(result.diagnostics)
         table.set_rows([(d.location(), d.severity, d.message) for d in self._diags],

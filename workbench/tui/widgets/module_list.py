@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 
-from workbench.tui.state import STATE_ICONS, ModuleState, signed, size_text
+from workbench.tui.state import STATE_ICONS, ModuleState, signed
 
 STATE_STYLES = {"pending": "dim", "building": "yellow", "ok": "green", "failed": "red bold",
                 "stale": "magenta"}
@@ -59,7 +59,7 @@ class ModuleList(DataTable[Text]):
         style = STATE_STYLES.get(m.build, "")
         icon = Text(STATE_ICONS.get(m.build, "?"), style=style)
         name = Text(m.name, style="bold" if m.build == "failed" else "")
-        size = Text(size_text(m.size), justify="right")
+        size = Text(compact_size(m.size), justify="right")
         delta = m.delta
         dstyle = "red" if delta and delta > 0 else "green" if delta and delta < 0 else "dim"
         dtext = Text(signed(delta), style=dstyle + (" reverse" if m.flash else ""),
@@ -91,3 +91,14 @@ class ModuleList(DataTable[Text]):
         event.stop()
         if event.row_key.value is not None:
             self.post_message(self.Selected(str(event.row_key.value)))
+
+
+def compact_size(n: int | None) -> str:
+    """993B / 6.0K / 53.5K / 1.2M: the list is narrow, the Size view has exact bytes."""
+    if n is None:
+        return "—"
+    if n < 1024:
+        return f"{n}B"
+    if n < 1024 * 1024:
+        return f"{n / 1024:.1f}K"
+    return f"{n / 1024 / 1024:.1f}M"
