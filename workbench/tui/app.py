@@ -9,7 +9,6 @@ core results kept in `ModuleState`.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TypeVar
 
 from textual import on
 from textual.app import App, ComposeResult
@@ -18,33 +17,18 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
 from workbench.tui import themes
+from workbench.tui.base import VIEWS, AppBase
 from workbench.tui.commands import WorkbenchCommands
 from workbench.tui.handlers import HandlerMixin
 from workbench.tui.loop import LoopMixin
 from workbench.tui.runtime_actions import RuntimeMixin
-from workbench.tui.state import ModuleState
-from workbench.tui.widgets.build_view import BuildView
-from workbench.tui.widgets.hooks_view import HooksView
 from workbench.tui.widgets.module_list import ModuleList
-from workbench.tui.widgets.requests_view import RequestsView
-from workbench.tui.widgets.runtime_view import RuntimeView
-from workbench.tui.widgets.signatures_view import SignaturesView
-from workbench.tui.widgets.size_view import SizeView
-from workbench.tui.widgets.view import View
 from workbench.tui.workers import WorkerMixin
-
-W = TypeVar("W")
-
-VIEWS: list[tuple[str, str, type[View]]] = [
-    ("size", "Size", SizeView), ("signatures", "Signatures", SignaturesView),
-    ("runtime", "Runtime", RuntimeView), ("requests", "Requests", RequestsView),
-    ("hooks", "Hooks", HooksView), ("build", "Build", BuildView),
-]
 
 SHORT = ["Size", "Sigs", "Run", "Reqs", "Hooks", "Build"]
 
 
-class WorkbenchApp(LoopMixin, RuntimeMixin, HandlerMixin, WorkerMixin, App[int]):
+class WorkbenchApp(LoopMixin, RuntimeMixin, HandlerMixin, WorkerMixin, AppBase):
     """The whole loop on one screen: save, see the size change, the replay, the latency."""
 
     CSS_PATH = "app.tcss"
@@ -65,22 +49,6 @@ class WorkbenchApp(LoopMixin, RuntimeMixin, HandlerMixin, WorkerMixin, App[int])
         *[Binding(str(i + 1), f"show_view('{vid}')", short, id=f"view_{vid}")
           for i, ((vid, _, _), short) in enumerate(zip(VIEWS, SHORT, strict=True))],
     ]
-
-    def __init__(self, paths: list[Path] | None = None, theme: str | None = None,
-                 auto_replay: bool = True, watch: bool = True, show_timings: bool = True
-                 ) -> None:
-        super().__init__()
-        self.paths = paths
-        self.requested_theme = theme
-        self.auto_replay = auto_replay
-        self.watch_sources = watch
-        self.show_timings = show_timings  # False in snapshot tests: durations vary
-        self.modules: dict[str, ModuleState] = {}
-        self.workspace: object | None = None
-        self.selected: str | None = None
-        self._dirty: set[str] = set()
-        self._theme_ready = False
-        self.theme_problems: list[str] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -125,42 +93,6 @@ class WorkbenchApp(LoopMixin, RuntimeMixin, HandlerMixin, WorkerMixin, App[int])
             themes.save_theme(self.theme)
             self.mark_all_dirty()
 
-    # ----- views -------------------------------------------------------------------
-    @property
-    def ui_alive(self) -> bool:
-        """False while starting up or shutting down: results that arrive then are dropped."""
-        return self.is_running and bool(self.screen_stack) and \
-            bool(self.screen_stack[0].query(ModuleList))
-
-    def main_screen_query(self, selector: str, expect: type[W]) -> W:
-        """Query the main screen even when a modal (help, palette) is on top of it."""
-        return self.screen_stack[0].query_one(selector, expect)
-
-    def module_list(self) -> ModuleList:
-        return self.screen_stack[0].query_one(ModuleList)
-
-    def view(self, vid: str) -> View:
-        return self.main_screen_query(f"#view-{vid}", View)
-
-    def active_view_id(self) -> str:
-        active = self.main_screen_query("#views", TabbedContent).active or "tab-size"
-        return active.removeprefix("tab-")
-
-    def refresh_views(self, name: str | None = None) -> None:
-        """Re-render the active view now and the others when they are next shown."""
-        if (name is not None and name != self.selected) or not self.ui_alive:
-            return
-        self._dirty = {vid for vid, _, _ in VIEWS}
-        self._show_dirty(self.active_view_id())
-
-    def mark_all_dirty(self) -> None:
-        self.refresh_views(self.selected)
-
-    def _show_dirty(self, vid: str) -> None:
-        if vid in self._dirty:
-            self._dirty.discard(vid)
-            self.view(vid).show(self.modules.get(self.selected or ""))
-
     @on(TabbedContent.TabActivated, "#views")
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
         self._show_dirty(str(event.pane.id).removeprefix("tab-"))
@@ -171,14 +103,6 @@ class WorkbenchApp(LoopMixin, RuntimeMixin, HandlerMixin, WorkerMixin, App[int])
             self.selected = event.name
             self.sub_title = event.name
             self.refresh_views()
-
-    def _update_status(self) -> None:
-        auto = "on" if self.auto_replay else "off"
-        count = len(self.modules)
-        text = f"{count} module{'s' if count != 1 else ''} · auto-replay {auto}"
-        if self.ui_alive:
-            self.main_screen_query("#status", Static).update(text)
-
 
 def run_app(paths: list[str] | list[Path] | None = None, theme: str | None = None,
             auto_replay: bool = True) -> int:

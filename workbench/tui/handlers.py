@@ -6,8 +6,7 @@ computed and asks the views to re-render.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from workbench.tui.base import AppBase
 from workbench.tui.messages import (
     BuildFailedMsg,
     BuildFinished,
@@ -17,14 +16,11 @@ from workbench.tui.messages import (
 )
 from workbench.tui.state import ModuleState
 
-if TYPE_CHECKING:
-    from workbench.tui.app import WorkbenchApp
 
-
-class HandlerMixin:
+class HandlerMixin(AppBase):
     """Reactions to worker messages, and the app-wide actions."""
 
-    def on_modules_found(self: WorkbenchApp, msg: ModulesFound) -> None:
+    def on_modules_found(self, msg: ModulesFound) -> None:
         if not self.ui_alive:
             return
         self.workspace = msg.workspace
@@ -45,7 +41,7 @@ class HandlerMixin:
             self.build_worker(name, "startup")
         self.start_watching()
 
-    def on_build_started(self: WorkbenchApp, msg: BuildStarted) -> None:
+    def on_build_started(self, msg: BuildStarted) -> None:
         if not self.ui_alive:
             return
         state = self.modules.get(msg.name)
@@ -55,7 +51,7 @@ class HandlerMixin:
         self.module_list().update_module(state)
         self.refresh_views(msg.name)
 
-    def on_build_finished(self: WorkbenchApp, msg: BuildFinished) -> None:
+    def on_build_finished(self, msg: BuildFinished) -> None:
         if not self.ui_alive:
             return
         state = self.modules.get(msg.name)
@@ -77,7 +73,7 @@ class HandlerMixin:
         if not msg.stale:
             self.after_build(msg.name, msg.trigger)
 
-    def on_build_failed_msg(self: WorkbenchApp, msg: BuildFailedMsg) -> None:
+    def on_build_failed_msg(self, msg: BuildFailedMsg) -> None:
         if not self.ui_alive:
             return
         state = self.modules.get(msg.name)
@@ -95,7 +91,7 @@ class HandlerMixin:
         self.notify(str(msg.error), title=f"{msg.name}: build failed", severity="error",
                     timeout=8)
 
-    def _record_build(self: WorkbenchApp, state: ModuleState, result: object) -> None:
+    def _record_build(self, state: ModuleState, result: object) -> None:
         duration = getattr(result, "duration_ms", None)
         if duration is None:
             return
@@ -104,31 +100,31 @@ class HandlerMixin:
                               getattr(result, "size", None)))
         del state.history[:-8]
 
-    def on_core_problem(self: WorkbenchApp, msg: CoreProblem) -> None:
+    def on_core_problem(self, msg: CoreProblem) -> None:
         if not self.ui_alive:
             return
         self.notify(msg.text, title=msg.title, severity="error", timeout=8)
 
     # ----- actions ---------------------------------------------------------------
-    def action_build(self: WorkbenchApp) -> None:
+    def action_build(self) -> None:
         """Rebuild the selected module now."""
         if self.selected in self.modules:
             self.build_worker(self.selected, "manual")
 
-    def action_show_view(self: WorkbenchApp, vid: str) -> None:
+    def action_show_view(self, vid: str) -> None:
         from textual.widgets import TabbedContent
 
         self.main_screen_query("#views", TabbedContent).active = f"tab-{vid}"
 
-    def action_focus_modules(self: WorkbenchApp) -> None:
+    def action_focus_modules(self) -> None:
         self.module_list().focus()
 
-    def action_toggle_auto_replay(self: WorkbenchApp) -> None:
+    def action_toggle_auto_replay(self) -> None:
         self.auto_replay = not self.auto_replay
         self._update_status()
         self.notify(f"Auto-replay after each build: {'on' if self.auto_replay else 'off'}")
 
-    def action_help(self: WorkbenchApp) -> None:
+    def action_help(self) -> None:
         from workbench.tui.screens.help import HelpScreen
 
         view = self.view(self.active_view_id())

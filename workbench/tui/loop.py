@@ -9,12 +9,13 @@ the same messages a manual build does. After each build the saved requests are r
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from textual import work
 
 from workbench.core.errors import WorkbenchError
 from workbench.tui import jobs, replay_jobs
+from workbench.tui.base import AppBase
 from workbench.tui.bridge import core
 from workbench.tui.messages import (
     BuildFailedMsg,
@@ -27,18 +28,15 @@ from workbench.tui.messages import (
 from workbench.tui.state import signed, size_text
 from workbench.tui.widgets.requests_view import RequestsView
 
-if TYPE_CHECKING:
-    from workbench.tui.app import WorkbenchApp
-
 FLASH_S = 3.0
 
 
-class LoopMixin:
+class LoopMixin(AppBase):
     _watch_stop: threading.Event | None = None
     _pending_note: dict[str, str]
 
     # ----- after a build ---------------------------------------------------------------
-    def after_build(self: WorkbenchApp, name: str, trigger: str) -> None:
+    def after_build(self, name: str, trigger: str) -> None:
         state = self.modules[name]
         note = ""
         if trigger != "startup":
@@ -55,19 +53,19 @@ class LoopMixin:
         elif note:
             self.notify(note, title="Build ok", timeout=4)
 
-    def _notes(self: WorkbenchApp) -> dict[str, str]:
+    def _notes(self) -> dict[str, str]:
         if not hasattr(self, "_pending_note"):
             self._pending_note = {}
         return self._pending_note
 
-    def _unflash(self: WorkbenchApp, name: str) -> None:
+    def _unflash(self, name: str) -> None:
         state = self.modules.get(name)
         if state is not None:
             state.flash = False
             self.module_list().update_module(state)
 
     # ----- replay ----------------------------------------------------------------------
-    def action_replay_all(self: WorkbenchApp) -> None:
+    def action_replay_all(self) -> None:
         """Replay every saved request of the selected module."""
         state = self.modules.get(self.selected or "")
         if state is None or state.wasm is None:
@@ -76,19 +74,19 @@ class LoopMixin:
             return
         self.replay_worker(state.name, None, "manual")
 
-    def on_requests_view_replay_one(self: WorkbenchApp, msg: RequestsView.ReplayOne) -> None:
+    def on_requests_view_replay_one(self, msg: RequestsView.ReplayOne) -> None:
         if not self.ui_alive:
             return
         if self.selected in self.modules and self.modules[self.selected].wasm is not None:
             self.replay_worker(self.selected, [msg.entry], "one")
 
     @work(thread=True, exclusive=False, group="replay", exit_on_error=False)
-    def replay_worker(self: WorkbenchApp, name: str, entries: list[Any] | None,
+    def replay_worker(self, name: str, entries: list[Any] | None,
                       trigger: str) -> None:
         report = replay_jobs.replay_module(self.modules[name], entries)
         self.post_message(ReplayFinished(name, report, trigger))
 
-    def on_replay_finished(self: WorkbenchApp, msg: ReplayFinished) -> None:
+    def on_replay_finished(self, msg: ReplayFinished) -> None:
         if not self.ui_alive:
             return
         state = self.modules.get(msg.name)
@@ -117,14 +115,14 @@ class LoopMixin:
                     severity="error" if failed else "information", timeout=6)
 
     # ----- watch -----------------------------------------------------------------------
-    def start_watching(self: WorkbenchApp) -> None:
+    def start_watching(self) -> None:
         if not self.watch_sources or not self.modules:
             return
         self._watch_stop = threading.Event()
         self.watch_worker(self._watch_stop)
 
     @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
-    def watch_worker(self: WorkbenchApp, stop: threading.Event) -> None:
+    def watch_worker(self, stop: threading.Event) -> None:
         watcher_cls = core("core.watch", "Watcher")
         configs = [m.config for m in self.modules.values()]
         debounce = getattr(self.workspace, "debounce_ms", None) or 75
@@ -132,7 +130,7 @@ class LoopMixin:
                               inspect=None, after_build=None)
         watcher.run(stop)
 
-    def _watch_event(self: WorkbenchApp, event: Any) -> None:
+    def _watch_event(self, event: Any) -> None:
         """Runs on a watcher thread: inspect here, post results to the UI thread."""
         kind = type(event).__name__
         name = getattr(event, "module", None)
@@ -169,7 +167,7 @@ class LoopMixin:
         elif kind == "FilesChanged":
             self.post_message(SourceChanged(name, event))
 
-    def on_source_changed(self: WorkbenchApp, msg: SourceChanged) -> None:
+    def on_source_changed(self, msg: SourceChanged) -> None:
         if not self.ui_alive:
             return
         what = getattr(msg.event, "what", None)
@@ -180,15 +178,15 @@ class LoopMixin:
                         severity="warning")
 
     @work(thread=True, exclusive=False, group="files", exit_on_error=False)
-    def files_worker(self: WorkbenchApp, name: str) -> None:
+    def files_worker(self, name: str) -> None:
         state = self.modules[name]
         files = jobs.module_files(state)
         self.call_from_thread(self._files_loaded, name, files)
 
-    def _files_loaded(self: WorkbenchApp, name: str, files: dict[str, Any]) -> None:
+    def _files_loaded(self, name: str, files: dict[str, Any]) -> None:
         self.modules[name].extras.update(files)
         self.refresh_views(name)
 
-    def on_unmount(self: WorkbenchApp) -> None:
+    def on_unmount(self) -> None:
         if self._watch_stop is not None:
             self._watch_stop.set()

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from textual import work
 
 from workbench.tui import runtime_jobs
+from workbench.tui.base import AppBase
 from workbench.tui.messages import BenchProgress, RunFinished
 from workbench.tui.runtime_jobs import RunOptions
 from workbench.tui.widgets.runtime_panels import BenchPanel
@@ -15,15 +16,14 @@ from workbench.tui.widgets.runtime_view import RuntimeView
 
 if TYPE_CHECKING:
     from workbench.core.http import Request
-    from workbench.tui.app import WorkbenchApp
 
 
-class RuntimeMixin:
+class RuntimeMixin(AppBase):
     """Send and bench the Runtime view's request for the selected module."""
 
     _bench_cancel: threading.Event | None = None
 
-    def _runnable(self: WorkbenchApp) -> str | None:
+    def _runnable(self) -> str | None:
         state = self.modules.get(self.selected or "")
         if state is None or state.wasm is None:
             self.notify("Nothing to run yet: the module has not been built.",
@@ -31,14 +31,14 @@ class RuntimeMixin:
             return None
         return state.name
 
-    def on_runtime_view_send(self: WorkbenchApp, msg: RuntimeView.Send) -> None:
+    def on_runtime_view_send(self, msg: RuntimeView.Send) -> None:
         if not self.ui_alive:
             return
         name = self._runnable()
         if name is not None:
             self.run_worker_request(name, msg.request, msg.options)
 
-    def on_runtime_view_bench(self: WorkbenchApp, msg: RuntimeView.Bench) -> None:
+    def on_runtime_view_bench(self, msg: RuntimeView.Bench) -> None:
         if not self.ui_alive:
             return
         name = self._runnable()
@@ -49,24 +49,24 @@ class RuntimeMixin:
         self._bench_cancel = threading.Event()
         self.bench_worker(name, msg.request, msg.options, msg.n, self._bench_cancel)
 
-    def on_runtime_view_cancel_bench(self: WorkbenchApp, _: RuntimeView.CancelBench) -> None:
+    def on_runtime_view_cancel_bench(self, _: RuntimeView.CancelBench) -> None:
         if not self.ui_alive:
             return
         self.action_cancel_bench()
 
     @work(thread=True, exclusive=True, group="run", exit_on_error=False)
-    def run_worker_request(self: WorkbenchApp, name: str, request: Request,
+    def run_worker_request(self, name: str, request: Request,
                            options: RunOptions) -> None:
         result = runtime_jobs.run_request(self.modules[name], request, options)
         self.post_message(RunFinished(name, request, result))
 
     @work(thread=True, exclusive=True, group="bench", exit_on_error=False)
-    def bench_worker(self: WorkbenchApp, name: str, request: Request, options: RunOptions,
+    def bench_worker(self, name: str, request: Request, options: RunOptions,
                      n: int, cancel: threading.Event) -> None:
         runtime_jobs.bench_live(self.modules[name], request, n, options, cancel,
                                 lambda snap: self.post_message(BenchProgress(name, snap)))
 
-    def on_run_finished(self: WorkbenchApp, msg: RunFinished) -> None:
+    def on_run_finished(self, msg: RunFinished) -> None:
         if not self.ui_alive:
             return
         if not self.ui_alive:
@@ -77,7 +77,7 @@ class RuntimeMixin:
         state.last_run, state.last_request = msg.result, msg.request
         self.refresh_views(msg.name)
 
-    def on_bench_progress(self: WorkbenchApp, msg: BenchProgress) -> None:
+    def on_bench_progress(self, msg: BenchProgress) -> None:
         if not self.ui_alive:
             return
         if not self.ui_alive:
@@ -95,15 +95,15 @@ class RuntimeMixin:
                         timeout=4)
 
     # palette / footer entries
-    def action_send_request(self: WorkbenchApp) -> None:
+    def action_send_request(self) -> None:
         self.action_show_view("runtime")
         self.main_screen_query("RuntimeView", RuntimeView).action_send()
 
-    def action_run_bench(self: WorkbenchApp) -> None:
+    def action_run_bench(self) -> None:
         self.action_show_view("runtime")
         self.main_screen_query("RuntimeView", RuntimeView).action_bench()
 
-    def action_cancel_bench(self: WorkbenchApp) -> None:
+    def action_cancel_bench(self) -> None:
         if self._bench_cancel is not None and not self._bench_cancel.is_set():
             self._bench_cancel.set()
         else:

@@ -43,6 +43,7 @@ class BenchSnapshot:
     total: int
     phases: dict[str, Any] = field(default_factory=dict)
     buckets: list[int] = field(default_factory=list)  # `total` phase, for the sparkline
+    range_us: tuple[float, float] = (0.0, 0.0)  # what the buckets span (p0.1 .. p99)
     errors: int = 0
     elapsed_s: float = 0.0
     cancelled: bool = False
@@ -131,7 +132,9 @@ def _snapshot(mode: str, done: int, n: int, hists: dict[str, Any], errors: int,
               elapsed: float) -> BenchSnapshot:
     phases = {k: h.stats() for k, h in hists.items()}
     total = hists.get("total")
-    return BenchSnapshot(mode, done, n, phases, _buckets(total), errors, elapsed)
+    lo_hi = (total.percentile(0.1), total.percentile(99)) if total is not None and \
+        total.count else (0.0, 0.0)
+    return BenchSnapshot(mode, done, n, phases, _buckets(total), lo_hi, errors, elapsed)
 
 
 def _buckets(hist: Any, bins: int = 32) -> list[int]:

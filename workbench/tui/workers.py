@@ -8,13 +8,14 @@ one-line "internal error" notification — never a traceback on screen.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from textual import work
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from workbench.core.errors import WorkbenchError
 from workbench.tui import jobs
+from workbench.tui.base import AppBase
 from workbench.tui.bridge import Unavailable, samples_dir
 from workbench.tui.messages import (
     BuildFailedMsg,
@@ -24,14 +25,11 @@ from workbench.tui.messages import (
     ModulesFound,
 )
 
-if TYPE_CHECKING:
-    from workbench.tui.app import WorkbenchApp
 
-
-class WorkerMixin:
+class WorkerMixin(AppBase):
     """Worker methods of WorkbenchApp (kept apart so app.py stays about layout)."""
 
-    def start_discovery(self: WorkbenchApp) -> None:
+    def start_discovery(self) -> None:
         paths = self.paths
         if not paths:
             sample = samples_dir()
@@ -42,12 +40,12 @@ class WorkerMixin:
         self.discover_worker(list(paths))
 
     @work(thread=True, exclusive=True, group="discover", exit_on_error=False)
-    def discover_worker(self: WorkbenchApp, paths: list[Path]) -> None:
+    def discover_worker(self, paths: list[Path]) -> None:
         modules, workspace, problems = jobs.discover(paths)
         self.post_message(ModulesFound(modules, workspace, problems))
 
     @work(thread=True, exclusive=False, group="build", exit_on_error=False)
-    def build_worker(self: WorkbenchApp, name: str, trigger: str) -> None:
+    def build_worker(self, name: str, trigger: str) -> None:
         """Build, inspect and size one module; failures become BuildFailedMsg."""
         state = self.modules[name]
         self.post_message(BuildStarted(name))
@@ -72,7 +70,7 @@ class WorkerMixin:
                 failed.stale_seen = state.module is None  # BuildFinished(stale) recorded it
                 self.post_message(failed)
 
-    def on_worker_state_changed(self: WorkbenchApp, event: Worker.StateChanged) -> None:
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state != WorkerState.ERROR:
             return
         err: Any = event.worker.error

@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from rich.syntax import Syntax
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -100,6 +99,8 @@ good module serving, marked stale in the module list.
             code = path.read_text(encoding="utf-8", errors="replace")
         except OSError:
             return Text(f"{diag.file}: cannot read the file", style="dim italic")
+        from rich.syntax import Syntax  # pygments: imported on first use, not at startup
+
         first = max(1, diag.line - 4)
         return Syntax(code, lexer=Syntax.guess_lexer(str(path), code), line_numbers=True,
                       line_range=(first, diag.line + 4), highlight_lines={diag.line},

@@ -10,7 +10,6 @@ import json
 from typing import Any
 
 from rich.console import Group, RenderableType
-from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -34,6 +33,8 @@ def body_renderable(body: bytes, content_type: str | None) -> RenderableType:
     except UnicodeDecodeError:
         return Text(f"<{len(body)} bytes of binary body>", style="dim")
     if "json" in (content_type or "") or text.lstrip().startswith(("{", "[")):
+        from rich.syntax import Syntax  # pygments: imported on first use, not at startup
+
         try:
             pretty = json.dumps(json.loads(text), indent=2, ensure_ascii=False)
             return Syntax(pretty, "json", theme="ansi_dark", background_color="default",
@@ -161,5 +162,7 @@ class BenchPanel(Vertical):
         bar.update(total=max(1, latest.total), progress=latest.done)
         self.query_one("#bench-histogram", Sparkline).data = latest.buckets or [0]
         state = "cancelled" if latest.cancelled else "done" if latest.final else "running"
-        note.update(Text(f"{latest.mode}: {state}, {latest.done:,}/{latest.total:,} requests, "
+        lo, hi = latest.range_us
+        note.update(Text(f"histogram: total µs from {lo:,.1f} (p0.1) to {hi:,.1f} (p99)\n"
+                         f"{latest.mode}: {state}, {latest.done:,}/{latest.total:,} requests, "
                          f"{latest.errors:,} errors", style="dim"))

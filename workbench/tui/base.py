@@ -1,0 +1,105 @@
+"""State and UI helpers shared by the app and its mixins (handlers, workers, loop, runtime).
+
+`WorkbenchApp` is assembled from mixins so each file stays about one concern; they all
+derive from `AppBase`, which holds the per-module state and the helpers for reaching the
+main screen's widgets (even while a modal such as help or the palette is on top).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from textual.app import App
+from textual.widget import Widget
+from textual.widgets import Static, TabbedContent
+
+from workbench.tui.state import ModuleState
+from workbench.tui.widgets.build_view import BuildView
+from workbench.tui.widgets.hooks_view import HooksView
+from workbench.tui.widgets.module_list import ModuleList
+from workbench.tui.widgets.requests_view import RequestsView
+from workbench.tui.widgets.runtime_view import RuntimeView
+from workbench.tui.widgets.signatures_view import SignaturesView
+from workbench.tui.widgets.size_view import SizeView
+from workbench.tui.widgets.view import View
+
+W = TypeVar("W", bound=Widget)
+
+VIEWS: list[tuple[str, str, type[View]]] = [
+    ("size", "Size", SizeView), ("signatures", "Signatures", SignaturesView),
+    ("runtime", "Runtime", RuntimeView), ("requests", "Requests", RequestsView),
+    ("hooks", "Hooks", HooksView), ("build", "Build", BuildView),
+]
+
+
+
+class AppBase(App[int]):
+    """Per-module state, view refresh, and the cross-mixin entry points (declared here)."""
+
+    # implemented by the mixins (declared so each mixin can call the others)
+    build_worker: Callable[..., Any]
+    replay_worker: Callable[..., Any]
+    after_build: Callable[[str, str], None]
+    start_watching: Callable[[], None]
+    start_discovery: Callable[[], None]
+
+    def __init__(self, paths: list[Path] | None = None, theme: str | None = None,
+                 auto_replay: bool = True, watch: bool = True, show_timings: bool = True
+                 ) -> None:
+        super().__init__()
+        self.paths = paths
+        self.requested_theme = theme
+        self.auto_replay = auto_replay
+        self.watch_sources = watch
+        self.show_timings = show_timings  # False in snapshot tests: durations vary
+        self.modules: dict[str, ModuleState] = {}
+        self.workspace: object | None = None
+        self.selected: str | None = None
+        self._dirty: set[str] = set()
+        self._theme_ready = False
+        self.theme_problems: list[str] = []
+
+    # ----- views -------------------------------------------------------------------
+    @property
+    def ui_alive(self) -> bool:
+        """False while starting up or shutting down: results that arrive then are dropped."""
+        return self.is_running and bool(self.screen_stack) and \
+            bool(self.screen_stack[0].query(ModuleList))
+
+    def main_screen_query(self, selector: str, expect: type[W]) -> W:  # type: ignore[misc]
+        """Query the main screen even when a modal (help, palette) is on top of it."""
+        return self.screen_stack[0].query_one(selector, expect)
+
+    def module_list(self) -> ModuleList:
+        return self.screen_stack[0].query_one(ModuleList)
+
+    def view(self, vid: str) -> View:
+        return self.main_screen_query(f"#view-{vid}", View)
+
+    def active_view_id(self) -> str:
+        active = self.main_screen_query("#views", TabbedContent).active or "tab-size"
+        return active.removeprefix("tab-")
+
+    def refresh_views(self, name: str | None = None) -> None:
+        """Re-render the active view now and the others when they are next shown."""
+        if (name is not None and name != self.selected) or not self.ui_alive:
+            return
+        self._dirty = {vid for vid, _, _ in VIEWS}
+        self._show_dirty(self.active_view_id())
+
+    def mark_all_dirty(self) -> None:
+        self.refresh_views(self.selected)
+
+    def _show_dirty(self, vid: str) -> None:
+        if vid in self._dirty:
+            self._dirty.discard(vid)
+            self.view(vid).show(self.modules.get(self.selected or ""))
+
+    def _update_status(self) -> None:
+        auto = "on" if self.auto_replay else "off"
+        count = len(self.modules)
+        text = f"{count} module{'s' if count != 1 else ''} · auto-replay {auto}"
+        if self.ui_alive:
+            self.main_screen_query("#status", Static).update(text)
