@@ -103,3 +103,6 @@ class AppBase(App[int]):
         text = f"{count} module{'s' if count != 1 else ''} · auto-replay {auto}"
         if self.ui_alive:
             self.main_screen_query("#status", Static).update(text)
+
+    def action_show_view(self, vid: str) -> None:
+        self.main_screen_query("#views", TabbedContent).active = f"tab-{vid}"

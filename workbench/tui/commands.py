@@ -7,7 +7,7 @@ is reachable only by a key the user has to remember.
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
@@ -30,9 +30,9 @@ VIEW_NAMES = ["size", "signatures", "runtime", "requests", "hooks", "build"]
 class WorkbenchCommands(Provider):
     """Actions, views and themes of the workbench."""
 
-    def _entries(self) -> list[tuple[str, str, partial[object]]]:
+    def _entries(self) -> list[tuple[str, str, partial[Any]]]:
         app: WorkbenchApp = self.app  # type: ignore[assignment]
-        out: list[tuple[str, str, partial[object]]] = []
+        out: list[tuple[str, str, partial[Any]]] = []
         for title, action, help_text in ACTIONS:
             out.append((title, help_text, partial(app.run_action, action)))
         for n, vid in enumerate(VIEW_NAMES, 1):

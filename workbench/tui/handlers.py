@@ -111,11 +111,6 @@ class HandlerMixin(AppBase):
         if self.selected in self.modules:
             self.build_worker(self.selected, "manual")
 
-    def action_show_view(self, vid: str) -> None:
-        from textual.widgets import TabbedContent
-
-        self.main_screen_query("#views", TabbedContent).active = f"tab-{vid}"
-
     def action_focus_modules(self) -> None:
         self.module_list().focus()
 

@@ -133,8 +133,8 @@ class LoopMixin(AppBase):
     def _watch_event(self, event: Any) -> None:
         """Runs on a watcher thread: inspect here, post results to the UI thread."""
         kind = type(event).__name__
-        name = getattr(event, "module", None)
-        state = self.modules.get(name or "")
+        name: str = getattr(event, "module", "") or ""
+        state = self.modules.get(name)
         if state is None:
             return
         if kind == "BuildStarted":
@@ -145,8 +145,8 @@ class LoopMixin(AppBase):
                 wasm_path = event.result.wasm_path
                 built = jobs.inspect_bytes(wasm_path.read_bytes(), wasm_path, event.result)
                 extras = jobs.size_extras(built, state)
-            except (WorkbenchError, OSError) as err:
-                self.post_message(CoreProblem(str(err), name, "inspect after build"))
+            except (WorkbenchError, OSError) as problem:
+                self.post_message(CoreProblem(str(problem), name, "inspect after build"))
                 return
             self.post_message(BuildFinished(
                 name, wasm=built.wasm, wasm_path=built.wasm_path, module=built.module,
@@ -154,16 +154,16 @@ class LoopMixin(AppBase):
                 extras=extras))
         elif kind == "BuildFailed":
             result = event.result
-            err: Any = None
+            failure: Any = None
             if result is not None:
                 try:
                     result.raise_for_status()
-                except WorkbenchError as failure:
-                    err = failure
-            if err is None:
-                err = WorkbenchError((event.error or {}).get("message", "build failed"),
-                                     where=name)
-            self.post_message(BuildFailedMsg(name, err, "watch", result))
+                except WorkbenchError as raised:
+                    failure = raised
+            if failure is None:
+                failure = WorkbenchError((event.error or {}).get("message", "build failed"),
+                                         where=name)
+            self.post_message(BuildFailedMsg(name, failure, "watch", result))
         elif kind == "FilesChanged":
             self.post_message(SourceChanged(name, event))
 

@@ -18,7 +18,7 @@ from workbench.tui.state import ModuleState
 def replay_module(state: ModuleState, entries: list[Any] | None = None,
                   cancel: threading.Event | None = None) -> Any:
     """Replay `entries` (default: every saved request of the module) -> ReplayReport."""
-    cfg = state.config
+    cfg: Any = state.config
     if entries is None:
         if cfg.requests is None or not cfg.requests.exists():
             return None

@@ -64,7 +64,10 @@ class RuntimeMixin(AppBase):
     def bench_worker(self, name: str, request: Request, options: RunOptions,
                      n: int, cancel: threading.Event) -> None:
         runtime_jobs.bench_live(self.modules[name], request, n, options, cancel,
-                                lambda snap: self.post_message(BenchProgress(name, snap)))
+                                lambda snap: self._post_bench(name, snap))
+
+    def _post_bench(self, name: str, snap: runtime_jobs.BenchSnapshot) -> None:
+        self.post_message(BenchProgress(name, snap))
 
     def on_run_finished(self, msg: RunFinished) -> None:
         if not self.ui_alive:

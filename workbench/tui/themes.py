@@ -75,7 +75,7 @@ def theme_from_toml(path: Path) -> Theme:
     if not isinstance(dark, bool):
         raise ConfigError("must be true or false", file=str(path), key="dark")
     return Theme(name=name, dark=dark, variables={k: str(v) for k, v in variables.items()},
-                 **colors)
+                 **colors)  # type: ignore[arg-type]
 
 
 def _color(value: object, path: Path, key: str) -> str:

@@ -42,7 +42,7 @@ The hooks file is re-read on every send, so edits apply at once.
             yield Static(id="hooks-trace")
 
     def show(self, state: ModuleState | None) -> None:
-        hooks = state.extras.get("hooks") if state else None
+        hooks: Any = state.extras.get("hooks") if state else None
         note = self.query_one("#hooks-note", Static)
         table = self.query_one("#rules-table", RowTable)
         if hooks == "none":

@@ -63,7 +63,7 @@ if the handler failed, and what changed in the response since the previous repla
 
     def show(self, state: ModuleState | None) -> None:
         self._state = state
-        saved = state.extras.get("requests") if state else None
+        saved: Any = state.extras.get("requests") if state else None
         note = self.query_one("#requests-note", Static)
         table = self.query_one("#entries-table", RowTable)
         if saved == "none" or (state is not None and saved is None and state.module):

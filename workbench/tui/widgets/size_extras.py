@@ -34,7 +34,7 @@ class SourcesPane(Vertical):
     def show(self, state: ModuleState | None) -> None:
         tree = self.query_one("#sources-tree", Tree)
         tree.clear()
-        value = state.extras.get("sources") if state else None
+        value: Any = state.extras.get("sources") if state else None
         msg = extra_note(value, "DWARF sources")
         note = self.query_one("#sources-note", Static)
         if msg is not None:
@@ -79,7 +79,7 @@ class DiffPane(Vertical):
 
     def show(self, state: ModuleState | None) -> None:
         table = self.query_one("#diff-table", RowTable)
-        value = state.extras.get("diff") if state else None
+        value: Any = state.extras.get("diff") if state else None
         note = self.query_one("#diff-note", Static)
         if state is not None and value is None and state.prev_module is None:
             note.update(Text("No previous build yet: save a source file (or press b) and "
@@ -133,7 +133,7 @@ class StripPane(VerticalScroll):
             return
         out = Text()
         out.append("Strip preview\n", style="bold underline")
-        strip = state.extras.get("strip")
+        strip: Any = state.extras.get("strip")
         msg = extra_note(strip, "Strip preview")
         if msg is not None:
             out.append_text(msg)
@@ -148,7 +148,7 @@ class StripPane(VerticalScroll):
             if strip.wasm_opt is not None and strip.wasm_opt.size is not None:
                 out.append(f"  wasm-opt -Oz: {strip.wasm_opt.size:,} B\n")
         out.append("\nBudget\n", style="bold underline")
-        budget = state.extras.get("budget")
+        budget: Any = state.extras.get("budget")
         if budget == "none":
             out.append("  no [budget] in module.toml (max_bytes, max_gzip_bytes, sections)\n",
                        style="dim italic")

@@ -121,7 +121,7 @@ Strip: what the file would weigh without debug/custom sections, and the budget.
 
     def _sections(self, state: ModuleState, module: Any) -> None:
         """Rows of core.size.by_section: every section plus explicit overhead rows."""
-        sview = state.extras.get("sections")
+        sview: Any = state.extras.get("sections")
         rows, styles = [], []
         if _usable(sview):
             total = max(1, sview.total)
@@ -136,7 +136,7 @@ Strip: what the file would weigh without debug/custom sections, and the budget.
 
     def _functions(self, state: ModuleState) -> None:
         """Rows of core.size.by_function (bodies plus LEB overhead = code payload)."""
-        fview = state.extras.get("functions")
+        fview: Any = state.extras.get("functions")
         rows, styles = [], []
         if _usable(fview):
             total = max(1, fview.total)
@@ -147,7 +147,7 @@ Strip: what the file would weigh without debug/custom sections, and the budget.
 
     def _data(self, state: ModuleState) -> None:
         """Rows of core.size.by_data (segments plus headers = data payload)."""
-        dview = state.extras.get("data")
+        dview: Any = state.extras.get("data")
         rows, styles = [], []
         if _usable(dview):
             total = max(1, dview.total)
