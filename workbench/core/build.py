@@ -68,7 +68,7 @@ class BuildResult:
         what = "cancelled" if self.cancelled else (str(first) if first else "build failed")
         hint = ("the previous module keeps serving (stale)" if self.stale
                 else "nothing was built yet")
-        raise BuildFailed(f"{self.module}: {what}", output=self.output,
+        raise BuildFailed(what, output=self.output,
                           diagnostics=self.diagnostics, where=self.module, hint=hint)
 
     def to_json(self) -> dict[str, Any]:

@@ -116,7 +116,16 @@ def _from_folder(folder: Path, base_chaos: Chaos | None
                              hint="pass the .wasm file itself") from None
         return wasms[0], Limits(), Chaos(), None
     cfg = load_module(folder, base_chaos=base_chaos)
-    result = build_module(cfg).raise_for_status()
+    result = build_module(cfg)
+    if not result.ok and result.stale and result.wasm_path is not None:
+        import sys
+
+        first = result.errors[0] if result.errors else "build failed"
+        print(f"workbench: {cfg.name}: build failed: {first}\n"
+              f"  running the last good build instead (stale): {result.wasm_path}",
+              file=sys.stderr)
+    else:
+        result.raise_for_status()
     if result.wasm_path is None:
         raise UsageError(f"{cfg.name}: the build produced no module", where=str(folder))
     return result.wasm_path, cfg.limits, cfg.chaos, cfg.hooks
