@@ -67,7 +67,8 @@ class _Cursor:
 
     def string(self, quote: str) -> str:
         """A quoted string or /regex/ starting at pos, with Hurl escapes."""
-        out, i = [], self.pos + 1
+        out: list[str] = []
+        i = self.pos + 1
         while i < len(self.text):
             ch = self.text[i]
             if ch == quote:
