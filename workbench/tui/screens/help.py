@@ -31,4 +31,10 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box") as box:
             box.border_title = f"Help — {self.help_title}"
-            yield Static(self.help_text.strip() + "\n\n" + GLOBAL_KEYS, id="help-text")
+            yield Static(reflow(self.help_text) + "\n\n" + GLOBAL_KEYS, id="help-text")
+
+
+def reflow(text: str) -> str:
+    """Join the hard-wrapped lines of each paragraph so the modal wraps them itself."""
+    paragraphs = [" ".join(p.split()) for p in text.strip().split("\n\n")]
+    return "\n\n".join(paragraphs)
