@@ -63,3 +63,26 @@ async def test_file_change_rebuilds_without_a_key_press(workspace: Path) -> None
         row = app.query_one(ModuleList).get_row("hello-wat")
         assert "+2" in str(row[3])
         assert any("rebuilt" in n.message and "+2 B" in n.message for n in app._notifications)
+
+
+async def test_failed_build_keeps_the_module_and_shows_diagnostics(workspace: Path) -> None:
+    app = WorkbenchApp([workspace], auto_replay=False, watch=False, show_timings=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, built(app), what="build")
+        state = app.modules["hello-wat"]
+        good_size, good_module = state.size, state.module
+        wat = workspace / "hello-wat" / "hello.wat"
+        lines = wat.read_text().splitlines()
+        line_no = next(i for i, ln in enumerate(lines, 1) if "(func $respond" in ln)
+        wat.write_text(wat.read_text().replace("(func $respond", "(func $respond (oops)"))
+        await pilot.press("6")
+        await pilot.press("b")
+        await wait_for(pilot, lambda: state.build == "stale", what="stale state")
+        assert state.module is good_module and state.size == good_size
+        diag = app.query_one("#diag-table", RowTable)
+        assert diag.row_count >= 1
+        assert str(diag.get_row_at(0)[0]).startswith(f"hello.wat:{line_no}:")
+        assert "error" in str(diag.get_row_at(0)[1])
+        await pilot.pause()
+        assert "(oops)" in plain(app.query_one("#build-source"))  # the error's source line
+        assert any("build failed" in (n.title or "") for n in app._notifications)

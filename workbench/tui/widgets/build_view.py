@@ -57,8 +57,8 @@ good module serving, marked stale in the module list.
         ok = result.ok
         head = Text.assemble(("ok" if ok else "FAILED", "bold green" if ok else "bold red"),
                              f"  {result.toolchain} ({result.profile})")
-        if state.builds:
-            head.append(f"  build #{state.builds} this session", style="dim")
+        if state.history:
+            head.append(f"  build #{state.history[-1][0]} this session", style="dim")
         head.append(f"\n{result.command}", style="dim")
         if result.size is not None:
             head.append(f"\nsize {result.size:,} B")
@@ -78,6 +78,9 @@ good module serving, marked stale in the module list.
                        [SEVERITY.get(d.severity, "") for d in self._diags])
         output.update(Text(result.output or "(no compiler output)", style="" if result.output
                            else "dim italic"))
+        first_error = next((d for d in self._diags if d.severity == "error" and d.line), None)
+        if first_error is not None:  # jump to the first error without a key press
+            self.query_one("#build-source", Static).update(self._source(first_error))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id != "diag-table":
