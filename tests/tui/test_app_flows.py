@@ -93,3 +93,15 @@ async def test_empty_workspace_is_friendly(tmp_path: Path) -> None:
         await wait_for(pilot, lambda: bool(app._notifications), what="a notification")
         assert not app.modules
         assert any("module" in n.message.lower() for n in app._notifications)
+        await pilot.pause()
+        assert "no modules here" in plain(app.query_one("#size-summary")).lower()
+
+
+async def test_broken_workspace_file_is_reported_not_raised(tmp_path: Path) -> None:
+    (tmp_path / "workbench.toml").write_text('modules = ["missing-module"]\n')
+    app = WorkbenchApp([tmp_path], watch=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app.empty_reason is not None, what="workspace error")
+        await pilot.pause()
+        assert "missing-module" in app.empty_reason
+        assert "workbench.toml" in plain(app.query_one("#size-summary"))

@@ -60,6 +60,7 @@ class AppBase(App[int]):
         self._dirty: set[str] = set()
         self._theme_ready = False
         self.theme_problems: list[str] = []
+        self.empty_reason: str | None = None  # why there are no modules, for the views
 
     # ----- views -------------------------------------------------------------------
     @property

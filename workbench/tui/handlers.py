@@ -28,10 +28,14 @@ class HandlerMixin(AppBase):
         table = self.module_list()
         table.set_modules(msg.modules)
         for problem in msg.problems:
-            self.notify(problem, severity="warning")
+            self.notify(problem, title="Workspace", severity="error", timeout=12)
         if not msg.modules:
-            self.notify("No modules here: pass a folder with module.toml or a workbench.toml.",
-                        title="Empty workspace", severity="warning", timeout=10)
+            self.empty_reason = "\n".join(msg.problems) or (
+                "No modules here: pass a folder with a workbench.toml, or module folders "
+                "(module.toml or one obvious source such as *.wat or main.c).")
+            if not msg.problems:
+                self.notify(self.empty_reason, title="Empty workspace", severity="warning",
+                            timeout=10)
         elif self.selected is None:
             self.selected = msg.modules[0].name
             self.sub_title = self.selected

@@ -41,7 +41,11 @@ class WorkerMixin(AppBase):
 
     @work(thread=True, exclusive=True, group="discover", exit_on_error=False)
     def discover_worker(self, paths: list[Path]) -> None:
-        modules, workspace, problems = jobs.discover(paths)
+        try:
+            modules, workspace, problems = jobs.discover(paths)
+        except (WorkbenchError, Unavailable) as err:  # a broken workbench.toml / module.toml
+            self.post_message(ModulesFound([], None, [str(err)]))
+            return
         self.post_message(ModulesFound(modules, workspace, problems))
 
     @work(thread=True, exclusive=False, group="build", exit_on_error=False)

@@ -93,7 +93,8 @@ Strip: what the file would weigh without debug/custom sections, and the budget.
         summary = self.query_one("#size-summary", Static)
         module = state.module if state else None
         if state is None or module is None:
-            msg = "No module selected." if state is None else _waiting(state)
+            reason = getattr(self.app, "empty_reason", None)
+            msg = (reason or "No module selected.") if state is None else _waiting(state)
             summary.update(Text(msg, style="dim italic"))
             for table in self.query(RowTable):
                 table.set_rows([])
