@@ -65,12 +65,12 @@ configured fault injection); timeout and fuel override the module's limits.
             yield Label("chaos", classes="switch-label")
             yield Switch(False, id="opt-chaos")
         with Horizontal(id="request-limits"):
-            yield Input(placeholder="timeout ms", id="opt-timeout", type="integer",
-                        compact=True)
-            yield Input(placeholder="fuel", id="opt-fuel", type="integer",
-                        compact=True)
-            yield Input("20000", placeholder="bench n", id="opt-n", type="integer",
-                        compact=True)
+            yield Label("timeout", classes="field-label")
+            yield Input(placeholder="ms", id="opt-timeout", type="integer", compact=True)
+            yield Label("fuel", classes="field-label")
+            yield Input(placeholder="limit", id="opt-fuel", type="integer", compact=True)
+            yield Label("bench n", classes="field-label")
+            yield Input("20000", id="opt-n", type="integer", compact=True)
         with Horizontal(id="request-text"):
             yield TextArea(id="req-headers", soft_wrap=False, compact=True)
             yield TextArea(id="req-body", soft_wrap=True, compact=True)
@@ -105,9 +105,8 @@ configured fault injection); timeout and fuel override the module's limits.
             self._shown_for = state.name
             limits = getattr(state.config, "limits", None)
             if limits is not None:
-                self.query_one("#opt-timeout", Input).placeholder = \
-                    f"timeout ms ({limits.timeout_ms})"
-                self.query_one("#opt-fuel", Input).placeholder = f"fuel ({limits.fuel:,})"
+                self.query_one("#opt-timeout", Input).placeholder = f"{limits.timeout_ms} ms"
+                self.query_one("#opt-fuel", Input).placeholder = f"{limits.fuel:,}"
 
     def set_saved(self, entries: list[tuple[str, Request]]) -> None:
         """Saved requests of the module (label, request) for the load list."""
