@@ -7,7 +7,6 @@ them plain functions makes them testable without an app.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -70,10 +69,6 @@ def inspect_bytes(wasm: bytes, wasm_path: Path | None, result: Any = None) -> Bu
         abi = None
     return Built(wasm=wasm, wasm_path=wasm_path, module=module, report=report, abi=abi,
                  result=result)
-
-
-def now_ms() -> float:
-    return time.perf_counter() * 1000.0
 
 
 def size_extras(built: Built, state: ModuleState) -> dict[str, Any]:

@@ -29,10 +29,9 @@ def replay_module(state: ModuleState, entries: list[Any] | None = None,
     if cfg.hooks is not None and cfg.hooks.is_file():
         hooks = core("core.hooks", "load_hooks")(cfg.hooks)
     harness_cls = core("core.runtime.harness", "Harness")
-    kv = getattr(state, "_replay_kv", None)
-    if kv is None:
-        kv = core("core.runtime.kv", "KvStore")(None)
-        state._replay_kv = kv  # type: ignore[attr-defined]
+    if state.replay_kv is None:
+        state.replay_kv = core("core.runtime.kv", "KvStore")(None)
+    kv = state.replay_kv
     harness = harness_cls(state.wasm, limits=cfg.limits, chaos=cfg.chaos, kv=kv,
                           name=state.name)
     store = cfg.root / core("core.build_replay", "LAST_RESPONSES")

@@ -63,12 +63,12 @@ def harness_for(state: ModuleState, opts: RunOptions) -> Any:
     limits = type(base)(**{**base.to_json(), **changes})
     chaos = (getattr(state.config, "chaos", None) or chaos_cls()) if opts.chaos else chaos_cls()
     key = (id(state.wasm), limits, repr(chaos))
-    cached = getattr(state, "_harness", None)
+    cached = state.harness
     if cached is not None and cached[0] == key:
         return cached[1]
     harness_cls = core("core.runtime.harness", "Harness")
     harness = harness_cls(state.wasm, limits=limits, chaos=chaos, name=state.name)
-    state._harness = (key, harness)  # type: ignore[attr-defined]
+    state.harness = (key, harness)
     return harness
 
 

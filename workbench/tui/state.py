@@ -50,6 +50,8 @@ class ModuleState:
     history: list[tuple[int, bool, float, int | None]] = field(default_factory=list)
     # ^ recent builds: (number, ok, duration ms, size), newest last
     flash: bool = False  # highlight the size change in the module list for a moment
+    harness: tuple[Any, Any] | None = None  # (options key, Harness) of the Runtime view
+    replay_kv: Any | None = None  # the KV store replays share (kept across rebuilds)
     error: str | None = None  # last user-facing error text for this module
     builds: int = 0
 
