@@ -105,3 +105,39 @@ async def test_broken_workspace_file_is_reported_not_raised(tmp_path: Path) -> N
         await pilot.pause()
         assert "missing-module" in app.empty_reason
         assert "workbench.toml" in plain(app.query_one("#size-summary"))
+
+
+async def test_palette_mouse_and_table_filter(wat_module: Path) -> None:
+    app = WorkbenchApp([wat_module], watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, built(app), what="build")
+        # command palette: "Show Hooks view"
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Show Hooks view")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.query_one("#views", TabbedContent).active
+                       == "tab-hooks", what="palette action")
+        # mouse: click the Signatures tab
+        await pilot.click("#views Tab#--content-tab-tab-signatures")
+        assert app.query_one("#views", TabbedContent).active == "tab-signatures"
+        # functions table: filter narrows rows, `s` cycles the sort column
+        await pilot.press("1")
+        app.query_one("#size-tabs", TabbedContent).active = "size-functions"
+        await pilot.pause()
+        table = app.query_one("#functions-table", RowTable)
+        names = {str(table.get_row_at(i)[1]) for i in range(table.row_count)}
+        assert "alloc" in names and len(names) >= 4
+        filt = app.query_one("#functions-filter")
+        filt.focus()
+        await pilot.press(*"allo")
+        await pilot.pause()
+        assert [str(table.get_row_at(i)[1]) for i in range(table.row_count)] == ["alloc"]
+        filt.value = ""
+        await pilot.pause()
+        table.focus()
+        assert table.sort_key == "size"
+        sizes = [int(str(table.get_row_at(i)[2]).replace(",", "")) for i in range(table.row_count)]
+        assert sizes == sorted(sizes, reverse=True)
+        await pilot.press("s")
+        assert table.sort_key == "pct"

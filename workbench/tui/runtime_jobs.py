@@ -48,6 +48,7 @@ class BenchSnapshot:
     elapsed_s: float = 0.0
     cancelled: bool = False
     final: bool = False
+    reference_us: float | None = None  # plain wasmtime Func.__call__ p50 (edge, finished)
 
 
 def harness_for(state: ModuleState, opts: RunOptions) -> Any:
@@ -123,6 +124,10 @@ def bench_live(state: ModuleState, request: Any, n: int, opts: RunOptions,
             emit(_snapshot(opts.mode, done, n, hists, errors, now - start))
     snap = _snapshot(opts.mode, done, n, hists, errors, time.perf_counter() - start)
     snap.cancelled = cancel.is_set()
+    if not snap.cancelled and done and harness.abi.name == "edge":
+        # the same reference `Harness.bench` measures, so overhead reads alike in CLI and app
+        plain_call_p50 = core("core.runtime.bench", "plain_call_p50")
+        snap.reference_us = plain_call_p50(harness, request, min(max(done, 200), 2000), cancel)
     snap.final = True
     emit(snap)
     return snap

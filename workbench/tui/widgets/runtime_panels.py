@@ -163,6 +163,11 @@ class BenchPanel(Vertical):
         self.query_one("#bench-histogram", Sparkline).data = latest.buckets or [0]
         state = "cancelled" if latest.cancelled else "done" if latest.final else "running"
         lo, hi = latest.range_us
+        total = latest.phases.get("total")
+        extra = ""
+        if latest.reference_us is not None and total is not None:
+            extra = (f"\nplain wasmtime call p50 {latest.reference_us:,.1f} µs; harness "
+                     f"overhead (total p50 − plain) {total.p50 - latest.reference_us:+,.1f} µs")
         note.update(Text(f"histogram: total µs from {lo:,.1f} (p0.1) to {hi:,.1f} (p99)\n"
                          f"{latest.mode}: {state}, {latest.done:,}/{latest.total:,} requests, "
-                         f"{latest.errors:,} errors", style="dim"))
+                         f"{latest.errors:,} errors{extra}", style="dim"))
