@@ -73,3 +73,57 @@ def test_diff_old_missing(files: dict[str, Path], capsys: pytest.CaptureFixture[
     assert main(["inspect", str(files["dwarf4"]), "--json", "--diff",
                  str(tmp_path / "gone.wasm")]) == 2
     assert "cannot read the --diff module" in capsys.readouterr().err
+
+
+def test_bad_diff_old_fails_before_any_report(files: dict[str, Path],
+                                              capsys: pytest.CaptureFixture[str],
+                                              tmp_path: Path) -> None:
+    bad = tmp_path / "bad.wasm"
+    bad.write_bytes(files["dwarf4"].read_bytes()[:40])
+    assert main(["inspect", str(files["dwarf4_v2"]), "--diff", str(bad)]) == 2
+    out = capsys.readouterr()
+    assert out.out == ""  # no half report before the error
+    assert "bad.wasm @ 0x" in out.err
+
+
+def test_diff_against_a_component_is_refused(files: dict[str, Path],
+                                             capsys: pytest.CaptureFixture[str],
+                                             tmp_path: Path) -> None:
+    from tests.core.test_inspect_component import _component
+
+    comp = tmp_path / "comp.wasm"
+    comp.write_bytes(_component())
+    assert main(["inspect", str(files["dwarf4"]), "--diff", str(comp), "--json"]) == 2
+    assert "component" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("by", ["function", "source", "section", "data"])
+def test_by_view_shows_overhead_rows_and_a_total_that_adds_up(
+        by: str, files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    from workbench.core.size import view
+
+    module = parse(files["dwarf5"].read_bytes())
+    v = view(module, by)
+    assert main(["inspect", str(files["dwarf5"]), "--by", by, "--top", "1"]) == 0
+    out = capsys.readouterr().out
+    for row in v.rows:
+        if row.kind != "item":  # never folded into "… more"
+            assert row.name in out
+    total = next(line for line in out.splitlines() if line.strip().startswith("total"))
+    assert f"{v.total:,d}" in total
+
+
+def test_diff_table_more_rows_carry_their_delta(files: dict[str, Path],
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    from workbench.core.diff import diff_modules
+
+    old, new = (parse(files[k].read_bytes()) for k in ("dwarf4", "dwarf4_v2"))
+    diff = diff_modules(old, new)
+    changed = [r for r in diff.sections if r.status != "same"]
+    assert len(changed) > 1
+    assert main(["inspect", str(files["dwarf4_v2"]), "--diff", str(files["dwarf4"]),
+                 "--top", "1"]) == 0
+    out = capsys.readouterr().out
+    rest = sum(r.delta for r in changed[1:])
+    more = next(line for line in out.splitlines() if "more changed" in line)
+    assert more.split()[-1] == f"{rest:+,d}"

@@ -16,11 +16,17 @@ from rich.table import Table
 from workbench.cli.render import human_bytes
 from workbench.core.inspect import HEADER_BYTES, InspectReport
 
+NUMERIC = frozenset(("start", "end", "size", "count", "%", "index", "bytes", "disk", "old",
+                     "new", "delta", "functions", "code", "data", "imports"))
+
 
 def _table(title: str, *columns: str) -> Table:
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    """The report's one table style. `min_width` keeps a long title on one line (rich
+    otherwise wraps it to the width of a narrow table)."""
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
+                  min_width=len(title))
     for col in columns:
-        numeric = col in ("start", "end", "size", "count", "%", "index", "bytes", "disk")
+        numeric = col in NUMERIC
         table.add_column(col, justify="right" if numeric else "left",
                          overflow="fold" if col in ("name", "type") else "ellipsis")
     return table
@@ -92,36 +98,63 @@ def exports_block(report: InspectReport, args: argparse.Namespace) -> Table | No
 
 
 def components_block(report: InspectReport, args: argparse.Namespace) -> Table | None:
+    """A component's embedded core modules, each parsed: what the component is made of."""
     if report.kind != "component":
         return None
-    table = _table(f"Embedded core modules ({len(report.components)})", "index", "start",
-                   "size")
-    for c in report.components:
-        table.add_row(str(c.index), f"0x{c.start:x}", f"{c.size:,d}")
+    table = _table(f"Embedded core modules ({len(report.core_modules)})", "index", "in",
+                   "start", "size", "functions", "code", "data", "imports", "exports")
+    for c in report.core_modules:
+        where = "component" if not c.depth else f"nested component (depth {c.depth})"
+        if c.error is not None:
+            table.add_row(str(c.index), where, f"0x{c.start:x}", f"{c.size:,d}", "", "", "",
+                          "", c.error["message"], style="red")
+            continue
+        names = ", ".join(e.name for e in c.exports[:4])
+        if len(c.exports) > 4:
+            names += f", … {len(c.exports) - 4} more"
+        table.add_row(str(c.index), where, f"0x{c.start:x}", f"{c.size:,d}",
+                      f"{c.functions or 0:,d}", f"{c.code_size or 0:,d}",
+                      f"{c.data_size or 0:,d}", str(len(c.imports)), names)
     return table
 
 
 def by_view(report: InspectReport, args: argparse.Namespace) -> Any:
-    """`--by VIEW`: core.size's breakdown, whose rows add up exactly to its container."""
-    from workbench.core.size import view
+    """`--by VIEW`: core.size's breakdown. The largest `--top` items, one row for the
+    rest, every overhead / unattributed row, and a total that equals the container."""
+    from rich.console import Group
+    from rich.text import Text
 
-    if report.module is None or report.kind != "module":
+    from workbench.cli.commands._inspect_size import view_of
+
+    v = view_of(report, args)
+    if v is None:
         return None
-    v = view(report.module, args.by)
-    table = _table(f"By {v.by}: {v.total:,d} B of {v.container}", "name", "size", "%")
-    rows = list(v.rows)
-    shown = rows if args.top is None else rows[:max(args.top, 1)]
+    table = _table(f"By {v.by}: {v.total:,d} B of {CONTAINERS.get(v.container, v.container)}",
+                   "name", "size", "%")
+
+    def pct(n: int) -> str:
+        return f"{100.0 * n / v.total if v.total else 0.0:.1f}"
+
+    items = [r for r in v.rows if r.kind == "item"]
+    shown = items[:args.top]
     for row in shown:
-        pct = 100.0 * row.size / v.total if v.total else 0.0
-        table.add_row(row.name, f"{row.size:,d}", f"{pct:.1f}",
-                      style="dim" if row.kind != "item" else None)
-    if len(shown) < len(rows):
-        rest = sum(r.size for r in rows[len(shown):])
-        table.add_row(f"… {len(rows) - len(shown):,d} more", f"{rest:,d}",
-                      f"{100.0 * rest / v.total if v.total else 0:.1f}", style="dim")
-    if v.note:
-        table.caption = v.note
-    return table
+        table.add_row(row.name, f"{row.size:,d}", pct(row.size))
+    if len(items) > len(shown):
+        rest = sum(r.size for r in items[len(shown):])
+        table.add_row(f"… {len(items) - len(shown):,d} more", f"{rest:,d}", pct(rest),
+                      style="dim")
+    for row in v.rows:
+        if row.kind != "item":
+            table.add_row(row.name, f"{row.size:,d}", pct(row.size), style="dim")
+    table.add_row("total", f"{sum(r.size for r in v.rows):,d}", pct(v.total), style="bold",
+                  end_section=False)
+    if not v.note:
+        return table
+    return Group(table, Text(v.note, style="yellow"))
+
+
+CONTAINERS = {"file": "the file", "code": "the code section payload",
+              "data": "the data section payload"}
 
 
 BLOCKS = (sections_block, functions_block, data_block, imports_block, exports_block,

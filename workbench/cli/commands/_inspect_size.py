@@ -1,19 +1,29 @@
-"""The size-attribution parts of `workbench inspect`: `sources` (DWARF) and `--diff OLD`.
+"""The size-attribution parts of `workbench inspect`: `sources` (DWARF), `--by` views and
+`--diff OLD`.
 
 Kept out of inspect.py so that command stays small: inspect.py calls `size_json` for
 the JSON document and appends `SIZE_BLOCKS` to its human report. Attribution results are
-cached per report so JSON and human output never compute them twice.
+cached per report so JSON and human output never compute them twice. `load_old` is
+called before any output, so a bad `--diff OLD` fails the command up front instead of
+after a full report.
 """
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from workbench.core.dwarf_result import SourceAttribution
 from workbench.core.errors import MalformedModule, UsageError
-from workbench.core.wasm.model import Module
+
+if TYPE_CHECKING:
+    from workbench.core.diff import ModuleDiff
+    from workbench.core.dwarf_result import SourceAttribution
+    from workbench.core.size import SizeView
+    from workbench.core.wasm.model import Module
+
+# what `sources*` say for a module without .debug_info (no DWARF import needed)
+ABSENT: dict[str, Any] = {"sources": None, "sources_status": "absent", "sources_warning": None}
 
 _OLD: dict[str, tuple[Module, SourceAttribution]] = {}
 
@@ -30,7 +40,10 @@ def _sources(module: Module) -> SourceAttribution:
     return attribute(module)
 
 
-def _old(path: Path) -> tuple[Module, SourceAttribution]:
+def load_old(path: Path) -> tuple[Module, SourceAttribution]:
+    """The `--diff OLD` module and its attribution (read once per process).
+
+    Raises UsageError (unreadable, a component) or MalformedModule naming OLD."""
     key = str(path)
     if key not in _OLD:
         from workbench.core.wasm import parse_module
@@ -44,24 +57,28 @@ def _old(path: Path) -> tuple[Module, SourceAttribution]:
             module = parse_module(data, file=key)
         except MalformedModule as err:
             raise err.with_file(key) from None
+        if module.kind != "module":
+            raise UsageError("the --diff module is a component; diffs compare core modules",
+                             where=key, hint="pass an older build of the same core module")
         _OLD[key] = (module, _sources(module))
     return _OLD[key]
 
 
 def module_analysis(module: Module,
-                    args: argparse.Namespace) -> tuple[SourceAttribution, Any]:
+                    args: argparse.Namespace) -> tuple[SourceAttribution, ModuleDiff | None]:
     """(sources, diff-or-None) of a core module."""
     sources = _sources(module)
     diff = None
     if getattr(args, "diff", None) is not None:
         from workbench.core.diff import diff_modules
 
-        old, old_sources = _old(args.diff)
+        old, old_sources = load_old(args.diff)
         diff = diff_modules(old, module, old_sources, sources)
     return sources, diff
 
 
-def analysis(report: Any, args: argparse.Namespace) -> tuple[SourceAttribution | None, Any]:
+def analysis(report: Any,
+             args: argparse.Namespace) -> tuple[SourceAttribution | None, ModuleDiff | None]:
     """(sources, diff) for a report, computed once; None where not applicable."""
     module = getattr(report, "module", None)
     if module is None or module.kind != "module":
@@ -73,7 +90,18 @@ def analysis(report: Any, args: argparse.Namespace) -> tuple[SourceAttribution |
     return cached
 
 
-def _doc(sources: SourceAttribution | None, diff: Any,
+def view_of(report: Any, args: argparse.Namespace) -> SizeView | None:
+    """The `--by` view of a report, reusing the cached DWARF attribution."""
+    from workbench.core.size import view
+
+    module = getattr(report, "module", None)
+    if module is None:
+        return None
+    sources, _diff = analysis(report, args) if args.by == "source" else (None, None)
+    return view(module, args.by, sources)
+
+
+def _doc(sources: SourceAttribution | None, diff: ModuleDiff | None,
          args: argparse.Namespace) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "sources": sources.to_json() if sources is not None else None,
@@ -93,57 +121,78 @@ def module_json(module: Module, args: argparse.Namespace) -> dict[str, Any]:
     """Like `size_json`, straight from a module (the fast `inspect --json` path)."""
     if module.kind != "module":
         return _doc(None, None, args)
+    if getattr(args, "diff", None) is None and module.custom(".debug_info") is None:
+        return dict(ABSENT)  # the common release build: skip the DWARF layer's import
     return _doc(*module_analysis(module, args), args)
 
 
 def sources_block(report: Any, args: argparse.Namespace) -> Any:
-    from rich.table import Table
+    from rich.console import Group
+    from rich.text import Text
+
+    from workbench.cli.commands._inspect_blocks import _table
 
     sources, _diff = analysis(report, args)
     if sources is None or sources.status == "absent" or getattr(args, "by", None):
         return None
     total = sources.code_size or 1
-    table = Table(title=f"Code by source file (DWARF): {sources.code_size:,d} B",
-                  title_justify="left")
-    for col in ("file", "size", "%", "largest functions"):
-        table.add_column(col, justify="right" if col in ("size", "%") else "left")
-    rows = sources.rows()
+    table = _table(f"Code by source file (DWARF): {sources.code_size:,d} B of the code "
+                   "section payload", "file", "size", "%", "largest functions")
+    rows = [r for r in sources.rows() if not r.file.startswith("<")]
     for row in rows[: args.top]:
         largest = ", ".join(f.name for f in row.functions[:3])
-        table.add_row(row.file, f"{row.size:,d}", f"{100.0 * row.size / total:.1f}", largest,
-                      style="dim" if row.file.startswith("<") else None)
+        table.add_row(row.file, f"{row.size:,d}", f"{100.0 * row.size / total:.1f}", largest)
     if len(rows) > args.top:
         rest = sum(r.size for r in rows[args.top:])
         table.add_row(f"… {len(rows) - args.top} more", f"{rest:,d}",
                       f"{100.0 * rest / total:.1f}", "", style="dim")
+    if sources.unattributed:
+        what = ", ".join(f.name for f in sources.unattributed_functions[:3])
+        table.add_row("<unattributed>", f"{sources.unattributed:,d}",
+                      f"{100.0 * sources.unattributed / total:.1f}", what, style="dim")
+    table.add_row("total", f"{sources.code_size:,d}", "100.0", "", style="bold")
     if sources.warning:
-        table.caption = f"warning: {sources.warning}"
+        return Group(table, Text(f"warning: {sources.warning}", style="yellow"))
     return table
 
 
 def diff_block(report: Any, args: argparse.Namespace) -> Any:
-    from rich.table import Table
+    """Changed sections, functions and source files; per kind, the rows shown plus the
+    `… more` row add up to that kind's total delta."""
+    from rich.console import Group
+    from rich.text import Text
+
+    from workbench.cli.commands._inspect_blocks import _table
 
     _sources_, diff = analysis(report, args)
     if diff is None:
+        if getattr(args, "diff", None) is not None and report.kind == "component":
+            return Text(f"--diff: {report.file} is a component; diffs compare core modules",
+                        style="yellow")
         return None
-    table = Table(title=f"Diff against {args.diff}: {diff.old_size:,d} → {diff.new_size:,d} B "
-                  f"({diff.delta:+,d})", title_justify="left")
-    for col in ("what", "name", "old", "new", "delta"):
-        table.add_column(col, justify="right" if col in ("old", "new", "delta") else "left")
-    for kind, rows in (("section", diff.sections), ("function", diff.functions),
-                       ("source", diff.sources or ())):
+    table = _table(f"Diff against {args.diff}: {diff.old_size:,d} → {diff.new_size:,d} B "
+                   f"({diff.delta:+,d})", "what", "name", "old", "new", "delta")
+    kinds: list[tuple[str, Any]] = [("section", diff.sections), ("function", diff.functions)]
+    if diff.sources is not None:
+        kinds.append(("source", diff.sources))
+    for kind, rows in kinds:
         changed = [r for r in rows if r.status != "same"]
         for r in changed[: args.top]:
             mark = f" ({r.status})" if r.status in ("added", "removed") else ""
             table.add_row(kind, r.name + mark, f"{r.old:,d}", f"{r.new:,d}", f"{r.delta:+,d}",
                           style="red" if r.delta > 0 else "green")
         if len(changed) > args.top:
-            table.add_row(kind, f"… {len(changed) - args.top} more changed", "", "", "",
-                          style="dim")
-    if diff.note:
-        table.caption = diff.note
-    return table
+            rest = sum(r.delta for r in changed[args.top:])
+            table.add_row(kind, f"… {len(changed) - args.top} more changed", "", "",
+                          f"{rest:+,d}", style="dim")
+        if kind == "section" and diff.header_delta:
+            table.add_row(kind, "(section ids + size LEBs)", "", "",
+                          f"{diff.header_delta:+,d}", style="dim")
+        if not changed and not (kind == "section" and diff.header_delta):
+            table.add_row(kind, "(no change)", "", "", "", style="dim")
+        table.add_section()
+    notes = [Text(n, style="yellow") for n in (diff.note, diff.functions_note) if n]
+    return Group(table, *notes) if notes else table
 
 
 SIZE_BLOCKS = (sources_block, diff_block)
