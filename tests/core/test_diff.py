@@ -79,3 +79,29 @@ def test_no_source_diff_without_dwarf() -> None:
     diff = diff_modules(old, new, attribute(old), attribute(new))
     assert diff.sources is None and diff.note and "old build has no DWARF" in diff.note
     assert diff.to_json()["sources"] is None
+
+
+def test_unnamed_functions_are_grouped_not_matched_by_index() -> None:
+    # no name section, nothing exported: every function is only "func[N]"
+    old = parse_module(wat("(module (func nop) (func i32.const 1 drop))"))
+    new = parse_module(wat("(module (func i32.const 1 drop) (func nop) (func nop))"))
+    diff = diff_modules(old, new)
+    rows = {r.name: r for r in diff.functions}
+    assert set(rows) == {"(functions without a name)"}
+    row = rows["(functions without a name)"]
+    assert (row.old, row.new) == (sum(f.size for f in old.functions),
+                                  sum(f.size for f in new.functions))
+    assert diff.functions_note is not None and "2 old and 3 new" in diff.functions_note
+    named = diff_modules(_module([("a", 1)]), _module([("a", 2)]))
+    assert named.functions_note is None
+
+
+def test_section_deltas_plus_header_delta_add_up_to_the_total() -> None:
+    old = _module([("a", 1)])
+    new = _module([("a", 1), ("b", 70)])  # code payload passes 127 bytes: a 2-byte size LEB
+    diff = diff_modules(old, new)
+    assert diff.header_delta != 0
+    assert sum(r.delta for r in diff.sections) + diff.header_delta == diff.delta
+    doc = diff.to_json()
+    assert doc["section_headers"]["delta"] == diff.header_delta
+    assert doc["total"]["delta"] == new.size - old.size

@@ -4,7 +4,9 @@ Functions are matched by name, not index: indices shift whenever anything is add
 Rust legacy mangling appends a hash (`::h0123456789abcdef`) that changes with unrelated
 edits, so it is ignored when matching. Several functions can share a name (generic
 instantiations, static functions in different files); the n-th one of a name in the old
-build is matched with the n-th one in the new build, and shown as "name #n".
+build is matched with the n-th one in the new build, and shown as "name #n". Functions
+with no name at all (no name section entry, not exported: shown as `func[N]`) cannot be
+matched by name; they are summed into one row and `functions_note` says so.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from workbench.core.dwarf_result import SourceAttribution
-from workbench.core.wasm.model import Module
+from workbench.core.wasm.model import Function, Module
 
 Status = Literal["added", "removed", "changed", "same"]
 _RUST_HASH = re.compile(r"(::h[0-9a-f]{16}|17h[0-9a-f]{16}E)$")
@@ -51,17 +53,28 @@ class ModuleDiff:
     functions: tuple[DiffRow, ...]
     sources: tuple[DiffRow, ...] | None  # None unless both builds have DWARF
     note: str | None = None
+    # bytes outside section payloads (8-byte header, id bytes, size LEBs), old and new:
+    # sum(section deltas) + header_delta == delta
+    old_overhead: int = 0
+    new_overhead: int = 0
+    functions_note: str | None = None  # set when unnamed functions were grouped
 
     @property
     def delta(self) -> int:
         return self.new_size - self.old_size
 
+    @property
+    def header_delta(self) -> int:
+        return self.new_overhead - self.old_overhead
+
     def to_json(self) -> dict[str, Any]:
         return {"total": {"old": self.old_size, "new": self.new_size, "delta": self.delta},
+                "section_headers": {"old": self.old_overhead, "new": self.new_overhead,
+                                    "delta": self.header_delta},
                 "sections": [r.to_json() for r in self.sections],
                 "functions": [r.to_json() for r in self.functions],
                 "sources": None if self.sources is None else [r.to_json() for r in self.sources],
-                "note": self.note}
+                "note": self.note, "functions_note": self.functions_note}
 
 
 def _keyed(items: Iterable[tuple[str, int]]) -> dict[str, int]:
@@ -89,9 +102,27 @@ def diff_sizes(old: dict[str, int], new: dict[str, int]) -> tuple[DiffRow, ...]:
     return tuple(rows)
 
 
-def _functions(module: Module) -> dict[str, int]:
-    return _keyed((match_key(f.name), f.size) for f in sorted(module.functions,
-                                                              key=lambda f: f.index))
+UNNAMED = "(functions without a name)"
+
+
+def _unnamed(f: Function) -> bool:
+    """No name-section name and no export name: only a `func[N]` placeholder, which
+    would match by index (exactly what name matching must not do)."""
+    return f.raw_name is None and f.name == f"func[{f.index}]"
+
+
+def _functions(module: Module) -> tuple[dict[str, int], int]:
+    """name -> size, with every unnamed function summed into one UNNAMED row."""
+    named = [(match_key(f.name), f.size) for f in module.functions if not _unnamed(f)]
+    unnamed = [f.size for f in module.functions if _unnamed(f)]
+    out = _keyed(named)
+    if unnamed:
+        out[UNNAMED] = sum(unnamed)
+    return out, len(unnamed)
+
+
+def _overhead(module: Module) -> int:
+    return module.size - sum(s.size for s in module.sections)
 
 
 def _sources(attr: SourceAttribution) -> dict[str, int]:
@@ -103,7 +134,15 @@ def diff_modules(old: Module, new: Module, old_sources: SourceAttribution | None
     """Compare two builds. Pass both attributions to get the per-source-file diff."""
     sections = diff_sizes(_keyed((s.name, s.size) for s in old.sections),
                           _keyed((s.name, s.size) for s in new.sections))
-    functions = diff_sizes(_functions(old), _functions(new))
+    (old_f, old_unnamed), (new_f, new_unnamed) = _functions(old), _functions(new)
+    functions = diff_sizes(old_f, new_f)
+    functions_note = None
+    if old_unnamed or new_unnamed:
+        functions_note = (
+            f"{old_unnamed:,d} old and {new_unnamed:,d} new functions have no name (no name "
+            f"section entry, not exported): they are compared as one row, "
+            f"{UNNAMED!r}; keep the name section (a -g build, or `workbench strip --keep "
+            "name`) to compare them one by one")
     sources = None
     note = None
     if old_sources is not None and new_sources is not None:
@@ -114,4 +153,5 @@ def diff_modules(old: Module, new: Module, old_sources: SourceAttribution | None
             note = f"no per-file diff: {which} DWARF"
         else:
             sources = diff_sizes(_sources(old_sources), _sources(new_sources))
-    return ModuleDiff(old.size, new.size, sections, functions, sources, note)
+    return ModuleDiff(old.size, new.size, sections, functions, sources, note,
+                      _overhead(old), _overhead(new), functions_note)
