@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.core.errors import MalformedModule
+from workbench.core.inspect_component import CoreModuleSummary, summarize_all
 from workbench.core.wasm import Module, parse_module
 from workbench.core.wasm.model import (
     CoreModuleRef,
@@ -43,6 +44,7 @@ class InspectReport:
     imports: tuple[Import, ...] = ()
     exports: tuple[Export, ...] = ()
     components: tuple[CoreModuleRef, ...] = ()
+    core_modules: tuple[CoreModuleSummary, ...] = ()  # components: each core module parsed
     gzip_size: int | None = None
     gzip_exact: bool = True  # False: gzip_size is `gzip_estimate`'s figure
     abi: dict[str, Any] | None = None
@@ -113,8 +115,9 @@ class InspectReport:
             ],
             "imports": [i.to_json() for i in self.imports],
             "exports": [e.to_json() for e in self.exports],
-            "components": [{"index": c.index, "start": c.start, "size": c.size}
-                           for c in self.components],
+            "components": ([c.to_json() for c in self.core_modules] if self.core_modules
+                           else [{"index": c.index, "start": c.start, "size": c.size,
+                                  "depth": c.depth} for c in self.components]),
             "gzip_size": self.gzip_size,
             "gzip_exact": self.gzip_exact,
             "abi": self.abi,
@@ -176,15 +179,18 @@ def report_from_module(file: str, module: Module, *, gz: int | None = None,
     if gz is None:
         gz_exact = module.size <= EXACT_GZIP_LIMIT
         gz = gzip_size(module.data) if gz_exact else gzip_estimate(module.data)
+    cores = summarize_all(module) if module.kind == "component" else ()
+    warnings = module.warnings + tuple(
+        f"{c.error['message']} (@ 0x{c.error['offset']:x})" for c in cores if c.error)
     return InspectReport(
         file=file, size=module.size, kind=module.kind, version=module.version,
         sections=module.sections, functions=module.functions,
         data_segments=module.data_segments, imports=module.imports,
-        exports=module.exports, components=module.components,
+        exports=module.exports, components=module.components, core_modules=cores,
         gzip_size=gz, gzip_exact=gz_exact,
         abi=abi if abi is not None else detect_abi_json(module),
         module_name=module.module_name, producers=module.producers,
-        target_features=module.target_features, warnings=module.warnings, module=module,
+        target_features=module.target_features, warnings=warnings, module=module,
     )
 
 

@@ -113,9 +113,15 @@ def by_source(module: Module, sources: SourceAttribution | None = None) -> SizeV
 
 
 def view(module: Module, by: str, sources: SourceAttribution | None = None) -> SizeView:
-    """The view named `by` (one of VIEWS)."""
+    """The view named `by` (one of VIEWS). A component has only the section view: its
+    code lives in its embedded core modules, each of which is a module of its own."""
     if by == "section":
         return by_section(module)
+    if by in VIEWS and module.kind == "component":
+        return SizeView(by, "code" if by != "data" else "data", 0, (),
+                        f"this is a component: it has no {by} view of its own; its "
+                        f"{len(module.components)} embedded core module(s) are listed by "
+                        "`workbench inspect` (try --by section)")
     if by == "function":
         return by_function(module)
     if by == "data":

@@ -67,13 +67,13 @@ def walk_component(
         if sid == 1:
             if bytes(payload[:8]) != CORE_HEADER:
                 raise fail("embedded core module does not start with a wasm header", base + q)
-            cores.append(CoreModuleRef(len(cores), base + q, size))
+            cores.append(CoreModuleRef(len(cores), base + q, size, depth))
         elif sid == 4:
             if bytes(payload[:8]) != COMPONENT_HEADER:
                 raise fail("nested component does not start with a component header", base + q)
             _, inner = walk_component(payload, base + q, fail, depth + 1)
             for ref in inner:
-                cores.append(CoreModuleRef(len(cores), ref.start, ref.size))
+                cores.append(CoreModuleRef(len(cores), ref.start, ref.size, ref.depth))
         sections.append(Section(sid, label, base + off, base + q, size, count, content))
         p = q + size
     return sections, cores

@@ -125,6 +125,7 @@ class CoreModuleRef:
     index: int
     start: int
     size: int
+    depth: int = 0  # 0: in the outer component; 1: in a nested component, ...
 
 
 @dataclass(frozen=True)
