@@ -74,3 +74,15 @@ def test_component_errors_are_malformed_too() -> None:
 def test_custom_section_problems_do_not_fail_the_module() -> None:
     data = HDR + custom("producers", leb(5))
     assert parse_module(data).warnings
+
+
+@pytest.mark.parametrize("data, words, hint", [
+    (b"(module (func))\n", "bad magic 28 6d 6f 64", "WebAssembly text (WAT)"),
+    (b"  ;; a comment\n(module)", "bad magic 20 20 3b 3b", "WebAssembly text (WAT)"),
+    (b"hello\n", "bad magic 68 65 6c 6c", "does not start with"),  # short text: not "truncated"
+    (b"", "the file is empty", "truncated"),
+])
+def test_not_a_wasm_binary_says_what_it_is(data: bytes, words: str, hint: str) -> None:
+    err = _err(data)
+    assert words in err.message and err.offset == 0
+    assert err.hint is not None and hint in err.hint

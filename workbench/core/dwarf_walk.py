@@ -71,8 +71,9 @@ def _file_table(di: DWARFInfo, cu: Any, comp_dir: str | None) -> tuple[list[str]
     """File names of a unit's line program header, and the index of the first one.
 
     DWARF 5 numbers files from 0 (entry 0 is the primary source file), DWARF 4 from 1.
-    Paths are joined with their include directory, and made relative to the unit's
-    compilation directory when under it, because that is how a reader names files.
+    Paths are joined with their include directory, normalised (`./edge.h` is `edge.h`,
+    so one file never shows as two rows) and made relative to the unit's compilation
+    directory when under it, because that is how a reader names files.
     """
     lp = di.line_program_for_CU(cu)
     if lp is None:
@@ -89,6 +90,7 @@ def _file_table(di: DWARFInfo, cu: Any, comp_dir: str | None) -> tuple[list[str]
         else:
             directory = dirs[dir_index - 1] if 0 < dir_index <= len(dirs) else None
         path = name if directory is None else posixpath.join(directory, name)
+        path = posixpath.normpath(path) if path else path  # "./edge.h" -> "edge.h"
         if comp_dir and path.startswith(comp_dir.rstrip("/") + "/"):
             path = path[len(comp_dir.rstrip("/")) + 1:]
         names.append(path)

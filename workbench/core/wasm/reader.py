@@ -58,12 +58,13 @@ def parse_module(data: bytes | memoryview, *, file: str | None = None,
         return MalformedModule(message, offset, file=file, hint=hint)
 
     size = len(mv)
-    if size < 8:
-        raise fail(f"truncated: a wasm header needs 8 bytes, the file has {size}", size)
     header = bytes(mv[:8])
-    if header[:4] != b"\x00asm":
-        raise fail(f"bad magic {header[:4]!r}: not a WebAssembly binary", 0,
-                   "check the path: this file does not start with \\0asm")
+    if not b"\x00asm".startswith(header[:4]):
+        raise fail(f"bad magic {header[:4].hex(' ')} (a wasm binary starts with 00 61 73 6d): "
+                   "not a WebAssembly binary", 0, _not_wasm(mv))
+    if size < 8:
+        what = "the file is empty" if not size else f"the file has {size}"
+        raise fail(f"truncated: a wasm header needs 8 bytes, {what}", size)
     if header == COMPONENT_HEADER:
         secs, cores = walk_component(mv, 0, fail)
         return Module(size=size, kind="component", version=0x1000D, sections=tuple(secs),
@@ -72,6 +73,15 @@ def parse_module(data: bytes | memoryview, *, file: str | None = None,
         raise fail(f"unsupported version/layer bytes {header[4:].hex(' ')}", 4,
                    "expected 01 00 00 00 (core module) or 0d 00 01 00 (component)")
     return _walk(mv, fail, progress, cancel)
+
+
+def _not_wasm(mv: memoryview) -> str:
+    """Hint for a file that is not a wasm binary; text format gets its own advice."""
+    text = bytes(mv[:256]).lstrip()
+    if text.startswith((b"(module", b"(component", b";;", b"(;")):
+        return ("this is WebAssembly text (WAT): compile it first (`workbench build`, "
+                "`wasm-tools parse` or `wat2wasm`) and inspect the .wasm")
+    return "check the path: this file does not start with \\0asm"
 
 
 def _walk(mv: memoryview, fail: Callable[..., MalformedModule], progress: Progress | None,
