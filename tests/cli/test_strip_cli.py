@@ -61,3 +61,24 @@ def test_missing_and_malformed(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert main(["strip", str(bad)]) == 2
     err = capsys.readouterr().err
     assert "bad.wasm @ 0x" in err and "Traceback" not in err
+
+
+def test_keep_names_not_in_the_module_are_reported(wasm: Path, tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "o.wasm"
+    assert main(["strip", str(wasm), "-o", str(out), "--keep", "name,nmae"]) == 0
+    text = capsys.readouterr().out
+    assert "no custom section named nmae" in text
+    assert main(["strip", str(wasm), "-o", str(out), "--json", "--keep", "name,nmae"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["not_found"] == ["nmae"] and doc["kept"] == ["name"]
+    assert doc["size"] - doc["new_size"] > 0 and doc["gzip_exact"] is True
+
+
+def test_default_keep_warns_about_nothing(wasm: Path, tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    stripped = tmp_path / "s.wasm"
+    assert main(["strip", str(wasm), "-o", str(stripped), "--keep", ""]) == 0
+    capsys.readouterr()
+    assert main(["strip", str(stripped), "-o", str(tmp_path / "t.wasm")]) == 0
+    assert "no custom section" not in capsys.readouterr().out

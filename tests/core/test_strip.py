@@ -19,9 +19,21 @@ def data() -> bytes:
     return c_modules()["dwarf5"]
 
 
-def _non_custom(raw: bytes) -> list[bytes]:
+def _non_custom(raw: bytes) -> list[tuple[int, bytes]]:
+    """(id, payload) of every non-custom section."""
     module = parse(raw)
-    return [raw[s.offset:s.end] for s in module.sections if not s.is_custom]
+    return [(s.id, raw[s.start:s.end]) for s in module.sections if not s.is_custom]
+
+
+def _padded(raw: bytes) -> bytes:
+    """The same module with every section size written as a 5-byte LEB (as Go does)."""
+    module = parse(raw)
+    out = bytearray(raw[:8])
+    for s in module.sections:
+        n = s.size
+        out += bytes((s.id,)) + bytes(((n >> (7 * i)) & 0x7F) | (0x80 if i < 4 else 0)
+                                      for i in range(5)) + raw[s.start:s.end]
+    return bytes(out)
 
 
 @pytest.mark.parametrize("keep", [set(), {"name"}, {"name", "producers"}])
@@ -86,3 +98,41 @@ def test_wasm_opt_estimate_when_installed(data: bytes) -> None:
     assert est.size is not None and 8 < est.size <= len(stripped)
     preview = strip_preview(parse(data), wasm_opt=True)
     assert preview.wasm_opt == est
+
+
+def test_padded_section_size_lebs_are_written_minimally(data: bytes, tmp_path: Path) -> None:
+    padded = _padded(data)
+    module = parse(padded)
+    assert len(padded) > len(data) and _non_custom(padded) == _non_custom(data)
+    out = strip(padded, set())
+    assert _non_custom(out) == _non_custom(data)  # payloads verbatim
+    assert out == strip(data, set())  # only the size LEBs changed: minimal, as wasm-strip
+    customs = sum(s.disk_size for s in module.sections if s.is_custom)
+    assert len(out) == len(padded) - customs - 4 * sum(
+        1 for s in module.sections if not s.is_custom and s.size < 128) - 3 * sum(
+        1 for s in module.sections if not s.is_custom and 128 <= s.size < 16384)
+    exe = shutil.which("wasm-strip")
+    if exe is not None:
+        src = tmp_path / "padded.wasm"
+        src.write_bytes(padded)
+        subprocess.run([exe, str(src), "-o", str(tmp_path / "out.wasm")], check=True)
+        assert out == (tmp_path / "out.wasm").read_bytes()
+
+
+def test_estimated_preview_never_reports_negative_savings(data: bytes) -> None:
+    module = parse(data)
+    exact = strip_preview(module)
+    est = strip_preview(module, exact_gzip=False)
+    assert exact.gzip_exact and not est.gzip_exact
+    assert [o.size for o in est.options] == [o.size for o in exact.options]
+    for o in est.options:
+        assert 0 < est.gzip_size - o.gzip_size <= est.size - o.size
+    assert est.to_json()["gzip_exact"] is False
+
+
+def test_a_module_wasmtime_rejects_is_named_as_the_problem() -> None:
+    bad = wat("(module (func (result i32) i32.const 1))")
+    bad = bad.replace(b"\x41\x01\x0b", b"\x01\x01\x0b")  # nop nop end: nothing returned
+    with pytest.raises(MalformedModule) as info:
+        strip(bad, set())
+    assert "input module itself" in info.value.message
