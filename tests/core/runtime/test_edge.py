@@ -164,3 +164,48 @@ def test_malformed_wasm(make) -> None:
 def test_bad_mode_rejected(make) -> None:
     with pytest.raises(ValueError):
         make(ECHO).run(Request(), "hot")
+
+
+def test_timeout_longer_than_the_ticker_grace_period(make) -> None:
+    """The epoch ticker must keep ticking through a long call: a 400 ms timeout fires as
+    a timeout (it used to stop ticking 250 ms after the call began, so only the fuel
+    limit ended the loop, seconds later)."""
+    from workbench.core.runtime import engine
+
+    assert 400 / 1000 > engine._IDLE_AFTER_S
+    h = make(LOOP, limits=Limits(timeout_ms=400, fuel=5 * 10**9))  # ~9 s of looping
+    r = h.run(Request(), "fresh")
+    assert r.error is not None and r.error.kind == "timeout", r.error
+    assert r.timing["handler"] >= 400_000
+
+
+@pytest.mark.parametrize(("data", "fragment"), [
+    (b"", "the file is empty"),
+    (b"not wasm at all", "expected the magic bytes 00 61 73 6d"),
+    (b"PK\x03\x04zip", "found 50 4b 03 04"),
+])
+def test_not_wasm_says_what_was_expected_and_found(make, data: bytes, fragment: str) -> None:
+    with pytest.raises(MalformedModule, match=fragment):
+        make(data).check()
+    r = make(data).run(Request())
+    assert r.error is not None and r.error.kind == "malformed" and fragment in r.error.message
+
+
+def test_wat_text_runs_and_bad_version_message_is_clean(make) -> None:
+    text = b'(module (memory (export "memory") 1)\n (func (export "alloc") (param i32) ' \
+           b'(result i32) (i32.const 64))\n (func (export "handle") (param i32 i32) ' \
+           b'(result i32) (i32.const -3)))'
+    r = make(text).run(Request())
+    assert r.error is not None and r.error.kind == "handler"
+    with pytest.raises(MalformedModule, match=r"unknown binary version: 0x2 \(at"):
+        make(b"\0asm\x02\0\0\0").check()
+
+
+def test_malformed_module_names_the_file_path(make, tmp_path) -> None:
+    from workbench.core.runtime.harness import Harness
+
+    path = tmp_path / "app.wasm"
+    path.write_bytes(b"junk")
+    with pytest.raises(MalformedModule) as info:
+        Harness(path, cache_dir=tmp_path / "c").check()
+    assert str(path) in str(info.value)

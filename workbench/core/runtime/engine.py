@@ -3,8 +3,9 @@
 Why one engine: compiled modules are tied to the engine (and its config) that built them,
 and the epoch counter is per engine, so a single ticker thread serves every harness.
 
-The ticker only ticks while calls are in flight (plus a short grace period), so an idle
-workbench does not wake up 1000 times a second on a shared machine.
+The ticker only ticks while calls may be in flight (until the latest deadline announced
+by `touch`, plus a short grace period), so an idle workbench does not wake up 1000 times
+a second on a shared machine, and a long call still reaches its deadline.
 """
 
 from __future__ import annotations
@@ -53,14 +54,17 @@ class EpochTicker:
     def __init__(self, eng: wasmtime.Engine):
         self._engine = eng
         self._wake = threading.Event()
-        self.last_use = time.monotonic()
+        self.busy_until = time.monotonic()  # tick at least until then (+ the grace period)
         self.awake = False
         self._thread = threading.Thread(target=self._loop, name="workbench-epoch", daemon=True)
         self._thread.start()
 
-    def touch(self) -> None:
-        """Called before each guest call: cheap unless the ticker is asleep."""
-        self.last_use = time.monotonic()
+    def touch(self, span_s: float = 0.0) -> None:
+        """Called before each guest call with its timeout: keep ticking at least until the
+        call's deadline has passed. Cheap unless the ticker is asleep."""
+        until = time.monotonic() + span_s
+        if until > self.busy_until:
+            self.busy_until = until
         if not self.awake:
             self.awake = True
             self._wake.set()
@@ -73,14 +77,14 @@ class EpochTicker:
             self.awake = True
             # Ticks follow the wall clock (sleep overshoots ~10%: catch up, do not drift).
             next_tick = time.monotonic()
-            while (now := time.monotonic()) - self.last_use < _IDLE_AFTER_S:
+            while (now := time.monotonic()) - self.busy_until < _IDLE_AFTER_S:
                 while next_tick <= now:
                     eng.increment_epoch()
                     next_tick += TICK_S
                 time.sleep(max(0.0, next_tick - time.monotonic()))
             self.awake = False
             # A touch() racing with the line above re-sets the event; no tick is lost.
-            if time.monotonic() - self.last_use < _IDLE_AFTER_S:
+            if time.monotonic() - self.busy_until < _IDLE_AFTER_S:
                 self._wake.set()
 
 

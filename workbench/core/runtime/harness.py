@@ -45,8 +45,9 @@ class Harness:
                  chaos: Chaos | None = None, kv: KvStore | None = None,
                  secrets: Secrets | None = None, cache_dir: Path | None = None,
                  name: str | None = None):
+        self.path: Path | None = None
         if isinstance(wasm, Path | str):
-            path = Path(wasm)
+            path = self.path = Path(wasm)
             try:
                 wasm = path.read_bytes()
             except OSError as e:
@@ -83,21 +84,29 @@ class Harness:
             mod = E.load_cached(self.cache_dir, self.key)
             if mod is not None:
                 return mod, "cache_load", "hit", (time.perf_counter_ns() - t0) / 1000
+        not_wasm = _not_wasm(self.wasm)
+        if not_wasm:
+            raise MalformedModule(not_wasm, 0, file=self._where,
+                                  hint="pass the built .wasm file (or a .wat text module)")
         try:
             mod = wasmtime.Module(self._engine, self.wasm)
         except wasmtime.WasmtimeError as e:
             text = str(e)
             m = re.search(r"offset 0x([0-9a-f]+)", text)
             lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
-            msg = ": ".join(ln for ln in lines if ln != "Caused by:")
+            msg = re.sub(r"\s+", " ", ": ".join(ln for ln in lines if ln != "Caused by:"))
             raise MalformedModule(msg, int(m.group(1), 16) if m else 0,
-                                  file=self.name,
+                                  file=self._where,
                                   hint="rebuild the module; is it a wasm32 core module?"
                                   ) from None
         us = (time.perf_counter_ns() - t0) / 1000
         if use_cache:
             E.store_cached(self.cache_dir, self.key, mod)
         return mod, "compile", ("miss" if use_cache else "bypass"), us
+
+    @property
+    def _where(self) -> str:
+        return str(self.path) if self.path is not None else self.name
 
     def _ensure(self, compiled: wasmtime.Module | None = None) -> wasmtime.Module:
         """The module for fresh/warm runs (adopting a cold run's `compiled` if first)."""
@@ -120,7 +129,7 @@ class Harness:
         """For the CLI: raise a typed error when the module cannot be run at all."""
         rep = self.abi
         if not rep.ok:
-            raise AbiMismatch("; ".join(rep.problems), where=self.name,
+            raise AbiMismatch("; ".join(rep.problems), where=self._where,
                               hint="see docs/handler-abi.md for the edge and WAGI ABIs")
         return rep
 
@@ -179,6 +188,19 @@ class Harness:
     def reset_warm(self) -> None:
         with self._lock:
             self._warm = None
+
+
+def _not_wasm(data: bytes) -> str | None:
+    """Why `data` is neither a wasm binary nor WAT text, or None (wasmtime takes both)."""
+    if not data:
+        return "the file is empty (0 bytes): expected a WebAssembly module"
+    if data[:4] == b"\0asm":
+        return None
+    text = data[:256].lstrip()
+    if text.startswith((b"(", b";;")):
+        return None  # WAT text: wasmtime compiles it and names the line of any mistake
+    return ("not a WebAssembly module: expected the magic bytes 00 61 73 6d (\"\\0asm\") "
+            f"at offset 0, found {data[:4].hex(' ')} ({data[:4]!r})")
 
 
 def _detect(mod: wasmtime.Module) -> AbiReport:

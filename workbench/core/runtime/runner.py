@@ -73,7 +73,7 @@ def run_once(h: Harness, request: Request, mode: str, timing: dict[str, float],
     try:
         ops.set_fuel(limits.fuel)
         ops.set_deadline(deadline_ticks(limits.timeout_ms))
-        h._ticker.touch()
+        h._ticker.touch(limits.timeout_ms / 1000)
         t_call = time.perf_counter_ns()
         out = call_edge(inst, h.request_bytes(request), limits.max_response_bytes)
         timing["handler"] = out.handler_us
@@ -130,7 +130,7 @@ def _instantiate_edge(h: Harness, module: wasmtime.Module | None, st: HostState
     rep = h._abi
     assert rep is not None and h._linker is not None
     store = _new_store(h, _edge_wasi(st) if rep.wasi else None)
-    h._ticker.touch()
+    h._ticker.touch(h.limits.timeout_ms / 1000)
     try:
         if module is None:
             instance = h._pre.instantiate(store)
@@ -151,7 +151,7 @@ def _run_wagi(h: Harness, request: Request, mode: str, module: wasmtime.Module,
     try:
         t0 = time.perf_counter_ns()
         store = _new_store(h, io.configure(request, h.name))
-        h._ticker.touch()
+        h._ticker.touch(limits.timeout_ms / 1000)
         try:
             instance = (h._pre.instantiate(store) if mode != "cold"
                         else h._linker.instantiate(store, module))  # type: ignore[union-attr]
