@@ -33,7 +33,7 @@ def test_bare_wasm_with_flags(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert doc["ok"] is False
     (line,) = doc["modules"][0]["limits"]
     assert line == {"limit": "max_bytes", "actual": size, "max": size - 1, "over": True,
-                    "headroom": -1}
+                    "headroom": -1, "found": True}
 
 
 def test_section_flag(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -71,3 +71,30 @@ def test_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert "no such file" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["check", "--max-section", "code"])
+
+
+def test_malformed_file_says_where_and_what_to_do(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "cut.wasm"
+    path.write_bytes(wat(WAT)[:-3])
+    assert main(["check", str(path), "--max-bytes=100"]) == 1
+    out = " ".join(capsys.readouterr().out.split())
+    assert "cut.wasm @ 0x" in out and "hint:" in out
+    assert main(["check", str(path), "--json"]) == 1
+    err = json.loads(capsys.readouterr().out)["modules"][0]["error"]
+    assert err["kind"] == "malformed" and isinstance(err["offset"], int) and err["hint"]
+
+
+def test_limit_on_a_section_the_module_lacks(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "m.wasm"
+    path.write_bytes(wat(WAT))
+    args = ["check", str(path), "--max-section", "cdoe=5", "--max-section", ".debug_info=0"]
+    assert main(args) == 0  # absent is 0 bytes: within budget, but said
+    out = " ".join(capsys.readouterr().out.split())  # the console may wrap lines
+    assert out.count("no such section in this module") == 2
+    assert "'cdoe' is not a section name" in out and "'.debug_info' is not" not in out
+    assert main([*args, "--json"]) == 0
+    limits = json.loads(capsys.readouterr().out)["modules"][0]["limits"]
+    assert [(x["limit"], x["found"]) for x in limits] == [
+        ("section:.debug_info", False), ("section:cdoe", False)]

@@ -36,6 +36,8 @@ class BudgetLine:
     limit: str
     actual: int
     max: int
+    found: bool = True  # False: a section limit whose section is not in the module
+
 
     @property
     def over(self) -> bool:
@@ -48,7 +50,7 @@ class BudgetLine:
 
     def to_json(self) -> dict[str, Any]:
         return {"limit": self.limit, "actual": self.actual, "max": self.max,
-                "over": self.over, "headroom": self.headroom}
+                "over": self.over, "headroom": self.headroom, "found": self.found}
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,9 @@ def check_budget(module: Module, budget: Budget, gzip_size: int | None = None, *
             gzip_size = compute(bytes(module.data))
         lines.append(BudgetLine("max_gzip_bytes", gzip_size, budget.max_gzip_bytes))
     for section, limit in sorted(budget.sections.items()):
-        lines.append(BudgetLine(f"section:{section}", section_size(module, section), limit))
+        found = any(s.name == section for s in module.sections)
+        lines.append(BudgetLine(f"section:{section}", section_size(module, section), limit,
+                                found))
     return BudgetReport(tuple(lines), name)
 
 

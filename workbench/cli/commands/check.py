@@ -16,6 +16,7 @@ from typing import Any
 from workbench.cli.render import console, print_json
 from workbench.core.budget import Budget, BudgetReport, check_budget
 from workbench.core.errors import MalformedModule, UsageError, WorkbenchError
+from workbench.core.wasm.model import SECTION_NAMES
 
 NAME = "check"
 HELP = "check modules against their size budgets (exit 1 when any is over)"
@@ -75,7 +76,7 @@ def _check_file(name: str, path: Path, budget: Budget) -> dict[str, Any]:
         module = parse_module(data, file=str(path))
     except MalformedModule as err:
         return {"name": name, "file": str(path), "ok": False,
-                "error": err.with_file(str(path)).to_json()}
+                "error": {**err.to_json(), "hint": err.hint}}
     report = check_budget(module, budget, name=name)
     return {"name": name, "file": str(path), "size": module.size, "ok": report.ok,
             "budget_set": not budget.empty, "report": report, "error": None}
@@ -139,7 +140,8 @@ def _render(r: dict[str, Any]) -> None:
     name = escape(r["name"])
     if r.get("error"):
         err = r["error"]
-        console.print(f"[red]✗[/] [bold]{name}[/]: {escape(err.get('message', ''))}")
+        where = f" @ 0x{err['offset']:x}" if err.get("offset") is not None else ""
+        console.print(f"[red]✗[/] [bold]{name}[/]{where}: {escape(err.get('message', ''))}")
         if err.get("hint"):
             console.print(f"    [dim]hint: {escape(err['hint'])}[/]")
         return
@@ -154,5 +156,17 @@ def _render(r: dict[str, Any]) -> None:
     for line in report.lines:
         style = "red" if line.over else "dim"
         word = "over by" if line.over else "headroom"
-        console.print(f"    [{style}]{line.limit:<24} {line.actual:>12,d} / {line.max:>12,d}"
-                      f"   {word} {abs(line.headroom):,d} B[/]")
+        absent = "" if line.found else "  (no such section in this module)"
+        console.print(f"    [{style}]{escape(line.limit):<24} {line.actual:>12,d} / "
+                      f"{line.max:>12,d}   {word} {abs(line.headroom):,d} B{absent}[/]")
+        section = line.limit.removeprefix("section:")
+        if not line.found and section not in KNOWN_SECTIONS and not section.startswith("."):
+            console.print(f"      [yellow]{escape(section)!r} is not a section name wasm "
+                          "toolchains use: check the spelling (`workbench inspect` lists "
+                          "the module's sections)[/]")
+
+
+# standard section names plus common custom sections: absent is normal for these
+KNOWN_SECTIONS = frozenset(SECTION_NAMES.values()) | {
+    "name", "producers", "target_features", "linking", "sourceMappingURL",
+    "external_debug_info", "build_id", "dylink.0"}
