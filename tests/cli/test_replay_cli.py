@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.core.replay_wat import _escape, fixed_handler, http
+from tests.wat import wat
 from workbench.cli import main
 
 V1 = http(200, '{"v": 1}', content_type="application/json")
@@ -101,9 +102,14 @@ def test_module_folder_uses_its_requests_and_hooks(ws: Path, capsys) -> None:
     (["nope.hurl", "--module", "v1.wasm"], "no such file"),
     (["bad.hurl", "--module", "v1.wasm"], "bad.hurl:2: not supported: [Captures] section"),
     (["api.hurl", "--module", "v1.wasm", "--hooks", "badhooks.toml"], "rule 'x'"),
+    (["empty.hurl", "--module", "v1.wasm"], "empty.hurl: no saved requests"),
+    (["api.hurl", "--module", "noabi.wasm", "--no-hooks"],
+     "noabi.wasm: expected an edge handler (exports `memory`"),
 ])
 def test_user_mistakes_exit_2_without_traceback(ws: Path, capsys, argv, fragment) -> None:
     (ws / "bad.hurl").write_text("GET /x\n[Captures]\nt: body\n")
+    (ws / "empty.hurl").write_text("# nothing yet\n")
+    (ws / "noabi.wasm").write_bytes(wat('(module (func (export "main")))'))
     (ws / "badhooks.toml").write_text('[[rule]]\nname = "x"\naction = "explode"\n')
     code = main(["replay", *argv])
     err = capsys.readouterr().err
@@ -146,3 +152,12 @@ def test_workspace_folder_replays_every_module(ws: Path, capsys) -> None:
     assert code == 1
     assert [(r["module"], r["passed"]) for r in doc["reports"]] == [("one", True),
                                                                      ("two", False)]
+
+
+def test_unwritable_store_warns_and_keeps_the_verdict(ws: Path, capsys) -> None:
+    (ws / "blocker").write_text("")
+    code = main(["replay", "api.hurl", "--module", "v1.wasm", "--hooks", "hooks.toml",
+                 "--store", "blocker/last.json"])
+    out = capsys.readouterr().out
+    assert code == 0 and "2/2 entries passed" in out
+    assert "could not save the last responses" in " ".join(out.split())

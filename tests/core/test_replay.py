@@ -93,7 +93,8 @@ def test_report_json_and_junit(tmp_path: Path, entries: list) -> None:
     failed = [a for a in doc["entries"][0]["assertions"] if not a["passed"]]
     assert failed == [{"where": "api.hurl:6", "text": 'jsonpath "$.version" == 1',
                        "query": "jsonpath", "arg": "$.version", "expected": "== 1",
-                       "actual": 2, "passed": False, "implicit": False,
+                       "actual": 2, "found": True, "missing": None, "note": None,
+                       "passed": False, "implicit": False,
                        "message": "jsonpath '$.version': expected == 1, got 2"}]
     root = ET.fromstring(junit_xml([good, bad]))
     assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("2", "1", "0")
@@ -116,3 +117,33 @@ def test_cancel_stops_between_entries(entries: list) -> None:
 
     report = replay(entries, Harness(fixed_handler(V1)), progress=progress, cancel=cancel)
     assert seen == [1] and report.cancelled and not report.passed
+
+
+def test_junit_escapes_control_characters_and_keeps_one_outcome_per_case() -> None:
+    from workbench.core.asserts import Observed, evaluate
+    from workbench.core.http import Response
+    from workbench.core.replay import EntryResult, ReplayReport
+
+    (entry,) = parse_hurl('# @name bell\x07\nGET /\nHTTP 200\n[Asserts]\nbody == "x"\n',
+                          file="a.hurl")
+    obs = Observed(Response(200, (), b"ab\x01\x1bc\x00"), 1.0, 5)
+    results = tuple(evaluate(a, obs) for a in entry.asserts)
+    report = ReplayReport("m\x01", (EntryResult(
+        entry, results, 200, 1.0, 5, {"kind": "trap", "message": "bad \x07 thing"}, None,
+        None),), 1.0)
+    root = ET.fromstring(junit_xml([report]))  # parses: no raw control characters
+    case = root.find("testsuite/testcase")
+    assert case is not None and case.get("name") == "bell\\x07"
+    assert [c.tag for c in case] == ["error"]  # a failed run: <error>, assertions inside it
+    error = case.find("error")
+    assert error is not None and error.get("message") == "bad \\x07 thing"
+    assert "a.hurl:5: body" in (error.text or "")
+
+
+def test_unwritable_store_is_a_warning_not_a_crash(tmp_path: Path, entries: list) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    report = replay(entries[:1], Harness(fixed_handler(V1)), store=blocker / "x" / "s.json")
+    assert report.entries and report.warning is not None
+    assert "could not save the last responses" in report.warning
+    assert report.to_json()["warning"] == report.warning

@@ -87,3 +87,28 @@ def test_jsonpath_subset() -> None:
     assert evaluate_jsonpath({"a": [{"b c": {"d": 1}}]}, ("a", 0, "b c", "d")) == 1
     assert evaluate_jsonpath({"a": []}, ("a", 0)) is MISSING
     assert evaluate_jsonpath([1, 2], ()) == [1, 2]
+
+
+def test_report_says_why_nothing_was_found_and_keeps_json_null() -> None:
+    obs = Observed(Response(200, (("x", "1"),), b'{"a": null, "n": 3}'), 1.0, 7)
+    cases = {
+        'jsonpath "$.a" == 1': (True, None, "null", ""),
+        'jsonpath "$.b" == 1': (False, None, "<none: no value at $.b>", "no value at $.b"),
+        'header "y" == "1"': (False, None, "<none: no header 'y' in the response>",
+                              "no header 'y' in the response"),
+        'jsonpath "$.n" count == 1': (False, None,
+                                      "<none: count needs a list, an object or a string>",
+                                      "count needs a list, an object or a string"),
+    }
+    for text, (found, actual, shown, missing) in cases.items():
+        res = evaluate(parse_assert(text, file="f", line=1), obs)
+        assert not res.passed
+        assert (res.found, res.actual, res.actual_text, res.missing) == (
+            found, actual, shown, missing), text
+    res = evaluate(parse_assert('jsonpath "$.a" == 1', file="f", line=1),
+                   Observed(Response(200, (), b"<html>")))
+    assert res.actual_text == "<none: the body is not JSON>"
+    assert res.to_json()["missing"] == "the body is not JSON"
+    res = evaluate(parse_assert('jsonpath "$.n" startsWith "3"', file="f", line=1), obs)
+    assert res.note == "startsWith needs a string, got number"
+    assert res.to_json()["note"] == res.note

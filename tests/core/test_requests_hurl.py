@@ -82,6 +82,14 @@ def test_unsupported_fixture_files(name: str, line: int, fragment: str) -> None:
     ("get /a\n", 1, "expected a request line"),
     ("GET /{{missing}}\n", 1, "undefined variable {{missing}}"),
     ("# @client-ip 300.1.1.1\nGET /a\n", 1, "not an IP address"),
+    # a response line Hurl would reject must not turn into a body or a new entry
+    ("GET /a\nHTTP/1.1 200 OK\n", 2, "bad response line 'HTTP/1.1 200 OK'"),
+    ("GET /a\nHTTP 200 OK\n", 2, "bad response line"),
+    ("GET /a\nHTTP 2000\n", 2, "bad response line 'HTTP 2000'"),
+    ("POST /a\nContent-Type: text/plain\nhello\nHTTP 20\n", 4, "bad response line"),
+    ("GET /a\nHTTP 200\n[Asserts]\nstatus ==\n", 4, "missing value after '=='"),
+    ("GET /a\nHTTP 200\n[Asserts]\nbody matches # nothing\n", 4, "missing value after"),
+    ("POST /a\n```\none\ntwo {{who}}\n```\n", 4, "undefined variable {{who}}"),
 ])
 def test_rejected_with_line(text: str, line: int, fragment: str) -> None:
     with pytest.raises(RequestFileError) as info:
@@ -131,3 +139,14 @@ def test_expected_json_array_body_after_asserts() -> None:
     (e,) = parse_hurl('GET /a\nHTTP 200\n[Asserts]\nstatus == 200\n[1, 2]\n', file="x.hurl")
     assert e.asserts[-1].query == "body" and e.asserts[-1].value == "[1, 2]"
     assert e.asserts[-1].line == 5
+
+
+def test_lowercase_method_hint() -> None:
+    with pytest.raises(RequestFileError) as info:
+        parse_hurl("get /a\n", file="t.hurl")
+    assert info.value.hint == "methods are upper-case: GET"
+
+
+def test_body_line_starting_with_http_inside_fences_is_fine() -> None:
+    (entry,) = parse_hurl("POST /a\n```\nHTTP is fun\n```\nHTTP 200\n", file="t.hurl")
+    assert entry.request.body == b"HTTP is fun\n" and entry.asserts[0].value == 200

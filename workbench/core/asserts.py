@@ -31,8 +31,18 @@ class Observed:
 class AssertionResult:
     assertion: Assertion
     passed: bool
-    actual: Any  # JSON-able; None when the query found nothing
+    actual: Any  # JSON-able; None when the query found nothing (see `found`)
     message: str  # why it failed ("" when it passed)
+    found: bool = True  # False when the query found nothing (JSON null is found: None)
+    missing: str = ""  # why nothing was found: "no such header", "body is not JSON", ...
+    note: str = ""  # why it cannot hold whatever the value: "cannot compare str with number"
+
+    @property
+    def actual_text(self) -> str:
+        """The actual value as written in a Hurl file, or `<none: why>`."""
+        if self.found:
+            return show(self.actual)
+        return f"<none: {self.missing}>" if self.missing else "<none>"
 
     @property
     def expected(self) -> str:
@@ -43,7 +53,9 @@ class AssertionResult:
     def to_json(self) -> dict[str, Any]:
         a = self.assertion
         return {"where": a.where, "text": a.text, "query": a.query, "arg": a.arg,
-                "expected": self.expected, "actual": self.actual, "passed": self.passed,
+                "expected": self.expected, "actual": self.actual, "found": self.found,
+                "missing": self.missing or None, "note": self.note or None,
+                "passed": self.passed,
                 "message": self.message, "implicit": a.implicit}
 
 
@@ -80,6 +92,25 @@ def query(a: Assertion, obs: Observed) -> Any:
     if a.filter == "count" and value is not MISSING:
         value = len(value) if isinstance(value, list | dict | str) else MISSING
     return value
+
+
+def why_missing(a: Assertion, obs: Observed) -> str:
+    """Why `query` found nothing, in words for the report."""
+    if a.query in ("duration", "fuel"):
+        return "answered by a hook: no module ran" if a.query == "fuel" else "not measured"
+    if obs.response is None:
+        return "no response: the run failed"
+    if a.query == "header":
+        return f"no header {a.arg!r} in the response"
+    if a.query == "jsonpath":
+        try:
+            doc = json.loads(obs.response.body)
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            return "the body is not JSON"
+        if evaluate_jsonpath(doc, parse_jsonpath(a.arg or "$")) is not MISSING:
+            return "count needs a list, an object or a string"
+        return f"no value at {a.arg}"
+    return "count needs a list, an object or a string"
 
 
 def _kind(v: Any) -> str:
@@ -124,16 +155,18 @@ def evaluate(a: Assertion, obs: Observed) -> AssertionResult:
     holds, reason = _test(a.predicate, actual, a.value)
     if a.negate:
         holds = not holds if (not reason or a.predicate == "exists") else False
-    shown = None if actual is MISSING else actual
+    found = actual is not MISSING
+    shown = actual if found else None
     if holds:
-        return AssertionResult(a, True, shown, "")
+        return AssertionResult(a, True, shown, "", found)
+    missing = "" if found else why_missing(a, obs)
+    note = reason if found else ""
+    result = AssertionResult(a, False, shown, "", found, missing, note)
     what = f"{a.query}" + (f" {a.arg!r}" if a.arg else "")
-    msg = f"{what}: expected {AssertionResult(a, False, None, '').expected}, got {show(actual)}"
-    if reason and a.predicate != "exists":
-        msg += f" ({reason})"
-    if obs.response is None and a.query not in ("duration", "fuel"):
-        msg += " (no response: the run failed)"
-    return AssertionResult(a, False, shown, msg)
+    msg = f"{what}: expected {result.expected}, got {result.actual_text}"
+    if note:
+        msg += f" ({note})"
+    return AssertionResult(a, False, shown, msg, found, missing, note)
 
 
 def evaluate_all(asserts: tuple[Assertion, ...], obs: Observed) -> tuple[AssertionResult, ...]:

@@ -24,6 +24,7 @@ from workbench.core.requests import Assertion, SavedRequest, entry_name, substit
 
 REQUEST_LINE = re.compile(r"^([A-Z]+)\s+((?:\{\{[^}]*\}\}|\S)+)\s*(#.*)?$")
 RESPONSE_LINE = re.compile(r"^HTTP(?:/[\d.]+)?\s+(\d{3}|\*)\s*(#.*)?$")
+LOOKS_LIKE_RESPONSE = re.compile(r"^HTTP(/\S*)?(\s|$)")  # a response line gone wrong
 SECTION = re.compile(r"^\[([A-Za-z]+)\]\s*(#.*)?$")
 KEY_VALUE = re.compile(r"^([A-Za-z0-9!#$%&'*+.^_`|~-]+)\s*:\s*(.*?)\s*$")
 DIRECTIVE = re.compile(r"^#\s*@([\w-]+)\s+(.*?)\s*$")
@@ -77,10 +78,22 @@ class _Parser:
                 return out
             out.append(self.entry())
 
+    def bad_response_line(self) -> Exception:
+        return self.fail(f"bad response line {self.cur[:40]!r}",
+                         hint="write 'HTTP 200', 'HTTP/1.1 200' or 'HTTP *': a 3-digit "
+                              "status and no reason phrase (a body line starting with HTTP "
+                              "goes inside ``` fences)")
+
     def entry(self) -> SavedRequest:
+        if LOOKS_LIKE_RESPONSE.match(self.cur):
+            raise self.bad_response_line()
         m = REQUEST_LINE.match(self.cur)
         if not m:
-            raise self.fail(f"expected a request line like 'GET /path', got {self.cur[:40]!r}")
+            word = self.cur.split(maxsplit=1)[0]
+            hint = (f"methods are upper-case: {word.upper()}" if word.isalpha()
+                    and not word.isupper() and " " in self.cur else None)
+            raise self.fail(f"expected a request line like 'GET /path', got {self.cur[:40]!r}",
+                            hint=hint)
         start = self.i + 1
         directives, self.directives = self.directives, {}  # those above the request line
         method, url = m.group(1), self.sub(m.group(2), start)
@@ -93,6 +106,8 @@ class _Parser:
             self.skip_blank_and_comments()
             if not self.more() or RESPONSE_LINE.match(self.cur) or REQUEST_LINE.match(self.cur):
                 break
+            if LOOKS_LIKE_RESPONSE.match(self.cur):
+                raise self.bad_response_line()
             sec = SECTION.match(self.cur)
             if sec:
                 kind = self.section_kind(sec.group(1), REQUEST_SECTIONS)
@@ -186,7 +201,7 @@ class _Parser:
             if not self.more():
                 raise self.fail("unterminated ``` multi-line string", line_no)
             self.i += 1
-            return self.sub("".join(ln + "\n" for ln in lines), line_no).encode()
+            return self.sub("".join(ln + "\n" for ln in lines), line_no + 1).encode()
         if first.startswith("`") and first.endswith("`") and len(first) > 1:
             self.i += 1
             return self.sub(first[1:-1], line_no).encode()
@@ -203,6 +218,8 @@ class _Parser:
         lines = []
         while self.more() and not RESPONSE_LINE.match(self.cur) \
                 and not REQUEST_LINE.match(self.cur):
+            if LOOKS_LIKE_RESPONSE.match(self.cur):
+                raise self.bad_response_line()
             lines.append(self.lines[self.i])
             self.i += 1
         while lines and not lines[-1].strip():

@@ -112,7 +112,11 @@ class _Cursor:
             self.pos += m.end()
             text = m.group(0)
             return float(text) if (m.group(1) or m.group(2)) else int(text)
-        raise self.fail(f"not supported: value {rest.split()[0] if rest.split() else ''!r}",
+        if not rest.strip() or rest.lstrip().startswith("#"):
+            raise self.fail(f"missing value after {predicate!r}",
+                            hint='write a number, "string", true, false or null'
+                                 + (" or /regex/" if predicate == "matches" else ""))
+        raise self.fail(f"not supported: value {rest.split()[0]!r}",
                         hint='values are numbers, "strings", true, false, null'
                              + (" or /regex/" if predicate == "matches" else ""))
 

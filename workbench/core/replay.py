@@ -73,6 +73,7 @@ class ReplayReport:
     entries: tuple[EntryResult, ...]
     elapsed_ms: float
     cancelled: bool = False
+    warning: str | None = None  # e.g. the last responses could not be saved
 
     @property
     def passed(self) -> bool:
@@ -90,7 +91,7 @@ class ReplayReport:
 
     def to_json(self) -> dict[str, Any]:
         return {"module": self.module, "passed": self.passed, "cancelled": self.cancelled,
-                **self.counts, "elapsed_ms": round(self.elapsed_ms, 3),
+                "warning": self.warning, **self.counts, "elapsed_ms": round(self.elapsed_ms, 3),
                 "entries": [e.to_json() for e in self.entries]}
 
 
@@ -150,6 +151,12 @@ def replay(entries: Sequence[SavedRequest], harness: HarnessLike, *, hooks: Any 
         out.append(result)
         if progress is not None:
             progress(i + 1, len(entries), result)
+    warning = None
     if save and store is not None and out:
-        last.save()
-    return ReplayReport(module, tuple(out), (time.perf_counter() - t0) * 1000, cancelled)
+        try:
+            last.save()
+        except OSError as e:  # the replay itself is still valid: report, do not fail
+            warning = (f"could not save the last responses to {store}: "
+                       f"{e.strerror or e} (the next replay cannot show what changed)")
+    return ReplayReport(module, tuple(out), (time.perf_counter() - t0) * 1000, cancelled,
+                        warning)

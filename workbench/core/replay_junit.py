@@ -6,8 +6,10 @@ failed (trap, timeout, ...)."""
 from __future__ import annotations
 
 import os
+import re
 import xml.etree.ElementTree as ET
 
+from workbench.core.asserts import AssertionResult
 from workbench.core.replay import ReplayReport
 
 
@@ -33,20 +35,23 @@ def junit_xml(reports: list[ReplayReport]) -> str:
                                      message=e.error["message"][:500])
                 node.text = f"{e.entry.where}: run failed: {e.error['kind']}: " \
                             f"{e.error['message']}"
+                if fails := e.failures:
+                    node.text += "\n" + _failures_text(fails)
                 errors += 1
-            fails = e.failures
-            if fails:
+            elif fails := e.failures:  # one <failure> or one <error> per testcase
                 first = fails[0]
                 node = ET.SubElement(case, "failure", type="assertion",
                                      message=f"{first.assertion.where}: {first.message}"[:500])
-                node.text = "\n".join(f"{r.assertion.where}: {r.assertion.text}\n"
-                                      f"  expected {r.expected}, got {_actual(r.actual)}"
-                                      for r in fails)
-                failures += e.error is None
+                node.text = _failures_text(fails)
+                failures += 1
             total += 1
     root.set("tests", str(total))
     root.set("failures", str(failures))
     root.set("errors", str(errors))
+    for node in root.iter():  # XML 1.0 cannot hold control characters: escape them
+        node.attrib = {k: _xml_safe(v) for k, v in node.attrib.items()}
+        if node.text:
+            node.text = _xml_safe(node.text)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") \
         + "\n"
@@ -63,7 +68,14 @@ def _rel(file: str) -> str:
     return file if rel.startswith("..") else rel
 
 
-def _actual(value: object) -> str:
-    from workbench.core.asserts import show
+def _failures_text(fails: tuple[AssertionResult, ...]) -> str:
+    return "\n".join(f"{r.assertion.where}: {r.assertion.text}\n"
+                     f"  expected {r.expected}, got {r.actual_text}" for r in fails)
 
-    return show(value) if value is not None else "<none>"
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_safe(text: str) -> str:
+    """Text without the characters XML 1.0 forbids (shown as \\xNN instead)."""
+    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)

@@ -87,7 +87,8 @@ def substitute(text: str, variables: Mapping[str, Any], file: str, line: int) ->
         name = m.group(1)
         if name not in variables:
             known = ", ".join(sorted(variables)) or "none defined"
-            raise RequestFileError(f"undefined variable {{{{{name}}}}}", file=file, line=line,
+            at = line + text.count("\n", 0, m.start())  # the line inside a multi-line body
+            raise RequestFileError(f"undefined variable {{{{{name}}}}}", file=file, line=at,
                                    hint=f"define it in workbench.toml [variables] "
                                         f"(known: {known})")
         value = variables[name]

@@ -8,7 +8,6 @@ import os
 from rich.markup import escape
 
 from workbench.cli.render import console
-from workbench.core.asserts import show
 from workbench.core.replay import EntryResult, ReplayReport
 from workbench.core.replay_store import ResponseDiff
 
@@ -31,8 +30,9 @@ def render_reports(reports: list[ReplayReport]) -> None:
 
 def render_report(report: ReplayReport) -> None:
     c = report.counts
-    console.print(f"[bold]replay {escape(report.module)}[/] [dim]({c['entries']} entries, "
-                  f"{report.elapsed_ms:.1f} ms)[/]")
+    n = c["entries"]
+    console.print(f"[bold]replay {escape(report.module)}[/] [dim]({n} "
+                  f"{'entry' if n == 1 else 'entries'}, {report.elapsed_ms:.1f} ms)[/]")
     for e in report.entries:
         _entry(e)
     style = "green" if report.passed else "red"
@@ -45,6 +45,8 @@ def render_report(report: ReplayReport) -> None:
     if report.cancelled:
         summary += " (cancelled)"
     console.print(f"[bold {style}]{summary}[/]")
+    if report.warning:
+        console.print(f"[yellow]warning:[/] {escape(report.warning)}")
 
 
 def _entry(e: EntryResult) -> None:
@@ -59,8 +61,9 @@ def _entry(e: EntryResult) -> None:
     for r in e.failures:
         where = escape(_short(r.assertion.where))
         console.print(f"     [red]{where}[/]  {escape(r.assertion.text)}")
-        console.print(f"        expected {escape(r.expected)}, got "
-                      f"{escape(show(r.actual) if r.actual is not None else '<none>')}")
+        note = f" [dim]({escape(r.note)})[/]" if r.note else ""
+        console.print(f"        expected {escape(r.expected)}, got {escape(r.actual_text)}"
+                      f"{note}")
     if e.diff is not None:
         _diff(e.diff)
 

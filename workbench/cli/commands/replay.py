@@ -103,9 +103,16 @@ def _replay(job: _Job, args: argparse.Namespace) -> ReplayReport:
     if job.chaos is not None:
         kwargs["chaos"] = job.chaos
     harness = Harness(job.wasm, **kwargs)
+    if not _all_answered_by_hooks(job.entries, hooks):
+        harness.check()  # AbiMismatch / MalformedModule once, not once per entry
     store = args.store or job.store
     return replay(job.entries, harness, hooks=hooks, mode=args.mode, store=store,
                   module=job.name, save=not args.no_save)
+
+
+def _all_answered_by_hooks(entries: list[SavedRequest], hooks: Any) -> bool:
+    return hooks is not None and all(hooks.evaluate(e.request).response is not None
+                                     for e in entries)
 
 
 def _jobs(args: argparse.Namespace) -> list[_Job]:
@@ -130,7 +137,15 @@ def _jobs(args: argparse.Namespace) -> list[_Job]:
             raise UsageError(f"{request_paths[0]} is not a module folder: which module?",
                              hint="pass --module path/to/module.wasm (or a module folder)")
         variables = _variables(args.module)
-        entries = [e for p in request_paths for e in load_requests(p, variables)]
+        entries: list[SavedRequest] = []
+        for p in request_paths:
+            found = load_requests(p, variables)
+            if not found:
+                raise UsageError(f"{p}: no saved requests",
+                                 hint="a .hurl/.http entry starts with a request line like "
+                                      "'GET /path'" + (" (files end in .hurl, .http or .rest)"
+                                                       if p.is_dir() else ""))
+            entries += found
         jobs.append(_module_job(args.module, entries))
     return jobs
 
