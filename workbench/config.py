@@ -26,9 +26,10 @@ WORKSPACE_FILE = "workbench.toml"
 TOOLCHAINS = ("wat", "c", "zig", "rust", "assemblyscript", "command")
 PROFILES = ("debug", "release")
 ABIS = ("edge", "wagi", "auto")
+STRIPS = ("none", "debug", "all")  # custom sections a build keeps: all / all but DWARF / none
 TARGETS = ("wasm32-freestanding", "wasm32-wasi")
 MODULE_KEYS = ("name", "toolchain", "sources", "command", "output", "profile", "abi", "target",
-               "flags", "exports", "hooks", "requests", "budget", "limits", "chaos")
+               "flags", "exports", "strip", "hooks", "requests", "budget", "limits", "chaos")
 WORKSPACE_KEYS = ("modules", "variables", "chaos", "debounce_ms", "theme", "replay_on_build",
                   "kv_file", "secrets_file", "settings")
 DEFAULT_DEBOUNCE_MS = 50
@@ -68,10 +69,23 @@ class ModuleConfig:
     flags: tuple[str, ...] = ()  # extra compiler arguments
     exports: tuple[str, ...] = EDGE_EXPORTS  # symbols exported by C builds (edge ABI)
     config_file: Path | None = None  # None when inferred from the folder's contents
+    strip: str | None = None  # "none" | "debug" | "all"; None: the default, see strip_mode
 
     @property
     def build_dir(self) -> Path:
         return self.root / "build"
+
+    @property
+    def strip_mode(self) -> str:
+        """What the build strips: `strip` when set, else "debug" for C/Zig release builds
+        (DWARF goes, the name section stays so size views show function names) and
+        "none" otherwise (debug builds keep DWARF; other toolchains' output is kept as is).
+        """
+        if self.strip is not None:
+            return self.strip
+        if self.toolchain in ("c", "zig") and self.profile == "release":
+            return "debug"
+        return "none"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -83,6 +97,7 @@ class ModuleConfig:
             "hooks": str(self.hooks) if self.hooks else None,
             "requests": str(self.requests) if self.requests else None,
             "flags": list(self.flags), "exports": list(self.exports),
+            "strip": self.strip_mode,
             "config_file": str(self.config_file) if self.config_file else None,
         }
 
@@ -110,7 +125,8 @@ class Workspace:
 
 
 def infer_toolchain(folder: Path) -> str | None:
-    """The toolchain a folder without module.toml obviously uses, or None if unclear."""
+    """The toolchain a folder without module.toml obviously uses, or None if unclear
+    (no known source, or several .wat files: which one is the module?)."""
     if (folder / "Cargo.toml").is_file():
         return "rust"
     if (folder / "asconfig.json").is_file():
@@ -135,19 +151,33 @@ def load_module(folder: Path, *, base_chaos: Chaos | None = None) -> ModuleConfi
     if not path.is_file():
         toolchain = infer_toolchain(folder)
         if toolchain is None:
-            raise ConfigError(
-                "not a module folder: no module.toml and no obvious source", file=str(path),
-                hint="add a module.toml, or one of: a single *.wat, main.c, main.zig, "
-                     "Cargo.toml, asconfig.json")
+            raise not_a_module(folder)
         return _module_from(folder, {}, Checker(path, ""), toolchain, None, base_chaos)
     doc, text = read_toml(path)
     ck = Checker(path, text)
     ck.check_keys(doc, MODULE_KEYS)
-    toolchain = ck.string(doc, "toolchain", choices=TOOLCHAINS) or infer_toolchain(folder)
+    toolchain = ck.string(doc, "toolchain", choices=TOOLCHAINS)
+    if toolchain is None:  # a command says how to build; else the folder's contents do
+        toolchain = "command" if "command" in doc else infer_toolchain(folder)
     if toolchain is None:
         raise ck.error("toolchain", "toolchain is missing and cannot be inferred",
                        hint="allowed: " + ", ".join(TOOLCHAINS))
     return _module_from(folder, doc, ck, toolchain, path, base_chaos)
+
+
+def not_a_module(folder: Path) -> ConfigError:
+    """The error for a folder without module.toml whose contents do not say how to build."""
+    wats = sorted(p.name for p in folder.glob("*.wat"))
+    if len(wats) > 1:
+        return ConfigError(
+            f"{len(wats)} .wat files ({', '.join(wats[:4])}) and no module.toml: which one "
+            "is the module?", file=str(folder / MODULE_FILE),
+            hint=f'add a module.toml with sources = ["{wats[0]}"]')
+    return ConfigError(
+        "not a module folder: no module.toml and no obvious source",
+        file=str(folder / MODULE_FILE),
+        hint="add a module.toml, or one of: a single *.wat, main.c, main.zig, "
+             "Cargo.toml, asconfig.json")
 
 
 def _module_from(folder: Path, doc: dict[str, Any], ck: Checker, toolchain: str,
@@ -161,15 +191,15 @@ def _module_from(folder: Path, doc: dict[str, Any], ck: Checker, toolchain: str,
         raise ck.error("command", "toolchain = \"command\" needs a command",
                        hint='for example command = "make wasm" (it runs in the module folder)',
                        near="toolchain")
+    _check_unused(ck, doc, toolchain)
     abi = ck.string(doc, "abi", "auto", choices=ABIS) or "auto"
     default_target = "wasm32-wasi" if abi == "wagi" else "wasm32-freestanding"
     target = ck.string(doc, "target", default_target, choices=TARGETS) or default_target
-    output = ck.string(doc, "output")
-    out_path = (folder / output) if output else folder / "build" / f"{name}.wasm"
+    sources = ck.strings(doc, "sources") or DEFAULT_SOURCES[toolchain]
+    out_path = _output(ck, doc, folder, name)
     return ModuleConfig(
-        name=name, root=folder, toolchain=toolchain,
-        sources=ck.strings(doc, "sources") or DEFAULT_SOURCES[toolchain],
-        command=command, output=out_path.resolve(),
+        name=name, root=folder, toolchain=toolchain, sources=sources,
+        command=command, output=out_path,
         profile=ck.string(doc, "profile", "release", choices=PROFILES) or "release",
         abi=abi, target=target,
         budget=parse_budget(ck, doc), limits=parse_limits(ck, doc),
@@ -178,8 +208,38 @@ def _module_from(folder: Path, doc: dict[str, Any], ck: Checker, toolchain: str,
         requests=_optional_path(ck, doc, folder, "requests", "requests", want_dir=True),
         flags=ck.strings(doc, "flags") or (),
         exports=ck.strings(doc, "exports") or EDGE_EXPORTS,
-        config_file=path,
+        config_file=path, strip=ck.string(doc, "strip", choices=STRIPS),
     )
+
+
+# Keys only some toolchains read: set for another one, they would be silently ignored.
+_USED_BY = {"command": ("command",), "flags": ("c", "zig", "rust", "assemblyscript"),
+            "exports": ("c",)}
+
+
+def _check_unused(ck: Checker, doc: dict[str, Any], toolchain: str) -> None:
+    for key, users in _USED_BY.items():
+        if key in doc and toolchain not in users:
+            raise ck.error(key, f"{key} is not used by toolchain = \"{toolchain}\"",
+                           hint=f"{key} applies to: {', '.join(users)}" + (
+                               " (a Zig module exports every `export fn`)"
+                               if key == "exports" else "") + "; remove it")
+
+
+def _output(ck: Checker, doc: dict[str, Any], folder: Path, name: str) -> Path:
+    """The output path: a .wasm file (a build replaces it, so never a source file)."""
+    output = ck.string(doc, "output")
+    if output is None:
+        return (folder / "build" / f"{name}.wasm").resolve()
+    path = (folder / output).resolve()
+    if path.suffix != ".wasm":
+        raise ck.error("output", f"output = {output!r} must end in .wasm",
+                       hint="a build replaces this file, so it must not be a source; "
+                            'for example output = "build/handler.wasm"')
+    if path.is_dir():
+        raise ck.error("output", f"output = {output!r} is a folder",
+                       hint='name the file, for example output = "build/handler.wasm"')
+    return path
 
 
 def _optional_path(ck: Checker, doc: dict[str, Any], folder: Path, key: str, default: str,
@@ -201,4 +261,5 @@ def _optional_path(ck: Checker, doc: dict[str, Any], folder: Path, key: str, def
 from workbench.config_workspace import load_workspace  # noqa: E402
 
 __all__ = ["ModuleConfig", "Workspace", "load_module", "load_workspace", "infer_toolchain",
-           "is_module_folder", "TOOLCHAINS", "PROFILES", "ABIS", "TARGETS"]
+           "is_module_folder", "not_a_module", "TOOLCHAINS", "PROFILES", "ABIS", "TARGETS",
+           "STRIPS"]

@@ -49,12 +49,16 @@ class Checker:
         start = 0
         if len(parts) > 1:
             table = re.escape(".".join(parts[:-1]))
-            m = re.search(rf"^\s*\[\s*{table}\s*\]", self.text, re.M)
+            m = re.search(rf"^[ \t]*\[[ \t]*{table}[ \t]*\]", self.text, re.M)
             if m:
                 start = m.end()
-        m = re.search(rf"^\s*\"?{leaf}\"?\s*=", self.text[start:], re.M) or \
-            re.search(rf"[{{,]\s*\"?{leaf}\"?\s*=", self.text[start:])  # inline table
-        if m is None:
+        # `[ \t]*`, not `\s*`: a match must not start on an earlier (blank) line.
+        m = re.search(rf"^[ \t]*\"?{leaf}\"?[ \t]*=", self.text[start:], re.M) or \
+            re.search(rf"[{{,][ \t]*\"?{leaf}\"?[ \t]*=", self.text[start:])  # inline table
+        if m is None:  # a table header `[key]`, else the enclosing table's line
+            m = re.search(rf"^[ \t]*\[[ \t]*{re.escape(key)}[ \t]*\]", self.text, re.M)
+            if m is not None:
+                return self.text.count("\n", 0, m.start()) + 1
             return self.line_of(".".join(parts[:-1])) if len(parts) > 1 else None
         return self.text.count("\n", 0, start + m.start()) + 1
 

@@ -18,6 +18,7 @@ from workbench.config import (
     Workspace,
     is_module_folder,
     load_module,
+    not_a_module,
 )
 from workbench.config_check import Checker, read_toml
 from workbench.config_tables import parse_chaos
@@ -49,6 +50,8 @@ def load_workspace(paths: list[Path] | tuple[Path, ...] | None = None) -> Worksp
             modules.append(load_module(path, base_chaos=base))
         else:
             children = _module_children(path)
+            if not children and any(path.glob("*.wat")):
+                raise not_a_module(path)  # several .wat files: says which to pick
             if not children:
                 raise ConfigError(
                     "no modules here: no workbench.toml, module.toml or obvious source",

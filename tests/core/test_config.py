@@ -106,10 +106,15 @@ def test_folder_without_module_toml_uses_defaults(tmp_path: Path, files: dict[st
 
 
 def test_folder_with_nothing_obvious_is_an_error(tmp_path: Path) -> None:
-    (tmp_path / "a.wat").write_text("")
-    (tmp_path / "b.wat").write_text("")  # two candidates: not obvious
     with pytest.raises(ConfigError, match="no obvious source"):
         load_module(tmp_path)
+    (tmp_path / "a.wat").write_text("")
+    (tmp_path / "b.wat").write_text("")  # two candidates: not obvious
+    with pytest.raises(ConfigError, match=r"2 \.wat files \(a\.wat, b\.wat\)") as info:
+        load_module(tmp_path)
+    assert info.value.hint == 'add a module.toml with sources = ["a.wat"]'
+    with pytest.raises(ConfigError, match="which one is the module"):
+        load_workspace([tmp_path])  # the same message when it is a workspace path
 
 
 def test_wagi_abi_defaults_to_wasi_target(tmp_path: Path) -> None:
@@ -161,3 +166,41 @@ def test_sample_workspace_loads() -> None:
     names = {m.name for m in ws.modules}
     assert "hello-wat" in names
     assert ws.variables.get("host")
+
+
+@pytest.mark.parametrize("toml, line", [
+    ("[limits]\nfuel = -3", 2),
+    ('name = "x"\n\n[budget]\n\nmax_bytes = "big"', 5),
+    ('name = "x"\n\nprofile = "fast"', 3),
+    ('[chaos]\nseed = 1\nlatency_ms = { kv_get = "slow" }', 3),
+    ("[limits]\n\n[budget]\nsections = 3", 4),
+])
+def test_errors_point_at_the_right_line(tmp_path: Path, toml: str, line: int) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_module(_module(tmp_path, toml))
+    assert info.value.line == line
+
+
+@pytest.mark.parametrize("toml, key, says", [
+    ('output = "main.c"', "output", "must end in .wasm"),
+    ('output = "src"', "output", "must end in .wasm"),
+    ('output = "out.wasm"', "output", "is a folder"),
+    ('toolchain = "c"\ncommand = "make"', "command", 'not used by toolchain = "c"'),
+    ('toolchain = "wat"\nflags = ["-O3"]', "flags", "applies to: c, zig"),
+    ('toolchain = "zig"\nexports = ["handle"]', "exports", "every `export fn`"),
+    ('strip = "yes"', "strip", "none, debug, all"),
+])
+def test_settings_that_would_be_ignored_or_destructive(tmp_path: Path, toml: str, key: str,
+                                                       says: str) -> None:
+    folder = _module(tmp_path, toml, {"main.c": "int x;", "out.wasm/keep": ""})
+    with pytest.raises(ConfigError) as info:
+        load_module(folder)
+    assert info.value.key == key and says in str(info.value)
+
+
+def test_strip_defaults_follow_toolchain_and_profile(tmp_path: Path) -> None:
+    assert load_module(_module(tmp_path, "")).strip_mode == "debug"  # C release: keep names
+    assert load_module(_module(tmp_path, 'profile = "debug"')).strip_mode == "none"
+    assert load_module(_module(tmp_path, 'strip = "all"')).strip_mode == "all"
+    cmd = load_module(_module(tmp_path, 'command = "make"'))
+    assert cmd.toolchain == "command" and cmd.strip_mode == "none"  # its output, as is
