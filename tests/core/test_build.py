@@ -180,3 +180,44 @@ def test_zig_compile_error_is_parsed(tmp_path: Path) -> None:
     (err,) = result.errors
     assert (err.file, err.line, err.column) == ("main.zig", 2, 20)
     assert "q" in err.message and "build-exe" in result.command
+
+
+def test_header_diagnostics_are_relative_and_missing_exports_get_a_note(tmp_path: Path) -> None:
+    (tmp_path / "lib.h").write_text("static int f(int a) { return a + nope; }\n")
+    cfg = load_module(_c_module(tmp_path, '#include "lib.h"\n' + C_OK))
+    bad = build_module(cfg)
+    assert [(d.file, d.line) for d in bad.errors] == [("lib.h", 1)]
+    (tmp_path / "lib.h").write_text("")
+    (tmp_path / "main.c").write_text("int unrelated(int x) { return x; }\n")
+    linked = build_module(cfg)
+    assert {d.message for d in linked.errors} == {
+        "symbol exported via --export not found: alloc",
+        "symbol exported via --export not found: handle"}
+    (note,) = [d for d in linked.diagnostics if d.severity == "note"]
+    assert "alloc(len) and handle(ptr, len)" in note.message
+
+
+def test_no_source_matching_is_a_config_error_with_the_line(tmp_path: Path) -> None:
+    from workbench.core.errors import ConfigError
+
+    (tmp_path / "mod.wat").write_text("(module)")
+    (tmp_path / "module.toml").write_text('name = "m"\nsources = ["src/*.wat"]\n')
+    with pytest.raises(ConfigError) as info:
+        build_module(load_module(tmp_path))
+    assert info.value.key == "sources" and info.value.line == 2
+
+
+def test_rust_messages_say_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from workbench.core.errors import ConfigError
+
+    (tmp_path / "Cargo.toml").write_text('[workspace]\nmembers = []\n')
+    monkeypatch.setattr(external.shutil, "which", lambda name: None)
+    with pytest.raises(ToolchainMissing) as missing:
+        build_module(load_module(tmp_path))
+    assert "https://rustup.rs" in (missing.value.hint or "")
+    assert "rustup target add wasm32-unknown-unknown" in (missing.value.hint or "")
+    monkeypatch.setattr(external.shutil, "which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(external, "rust_targets", lambda: frozenset({"wasm32-unknown-unknown"}))
+    with pytest.raises(ConfigError) as workspace_root:
+        build_module(load_module(tmp_path))
+    assert workspace_root.value.key == "package.name"

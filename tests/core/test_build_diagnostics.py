@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from workbench.core.diagnostics import (
     Diagnostic,
     parse_any,
@@ -9,6 +11,7 @@ from workbench.core.diagnostics import (
     parse_clang,
     parse_rustc,
     parse_wat,
+    relative_diagnostics,
 )
 
 CLANG = """In file included from main.c:12:
@@ -115,3 +118,18 @@ def test_assemblyscript() -> None:
 def test_to_json_and_location() -> None:
     d = Diagnostic(None, None, None, "error", "boom")
     assert d.location() == "<build>" and d.to_json()["message"] == "boom"
+
+
+def test_str_without_a_file_has_no_placeholder() -> None:
+    assert str(Diagnostic(None, None, None, "error", "undefined symbol: x")) == \
+        "error: undefined symbol: x"
+
+
+def test_files_are_made_relative_to_the_module_folder(tmp_path: Path) -> None:
+    root = tmp_path / "mod"
+    diags = (Diagnostic("./edge.h", 1, 2, "warning", "w"),
+             Diagnostic(str(root / "src" / "a.c"), 3, 4, "error", "e"),
+             Diagnostic("/usr/lib/zig/std/mem.zig", 5, 6, "note", "n"),
+             Diagnostic(None, None, None, "error", "link"))
+    got = relative_diagnostics(diags, root)
+    assert [d.file for d in got] == ["edge.h", "src/a.c", "/usr/lib/zig/std/mem.zig", None]

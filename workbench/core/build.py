@@ -1,16 +1,16 @@
 """Build one module: run its toolchain, keep the last good .wasm in service on failure.
 
 `build_module(cfg, cancel=..., progress=...) -> BuildResult` is what `build`, `watch`,
-`run`, `replay` and the TUI call. The compiler writes to a private partial file that is
-moved over `<module>/build/<name>.wasm` only when the build succeeded and wasmtime
-validated the bytes: a failed or cancelled build therefore leaves the previous module
-serving, and the result says so (`stale=True`, `wasm_path` = the previous module).
+`run`, `replay` and the TUI call. The compiler writes into a private folder and the
+result replaces `<module>/build/<name>.wasm` only when the build succeeded and wasmtime
+validated the bytes (`workbench.core.build_output`): a failed or cancelled build leaves
+the previous module serving, and the result says so (`stale=True`, `wasm_path` = the
+previous module). module.toml's `strip` is applied on the way in.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
+import stat
 import threading
 import time
 from collections.abc import Callable
@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from workbench.core.diagnostics import Diagnostic, error_count
-from workbench.core.errors import BuildFailed
+from workbench.core.build_output import OutputSlot, strip_custom
+from workbench.core.diagnostics import Diagnostic, error_count, relative_diagnostics
+from workbench.core.errors import BuildFailed, WorkbenchError
 from workbench.core.toolchains import InProcessOutcome, Plan, plan_for
 from workbench.core.toolchains.native import validation_error
 from workbench.core.toolchains.process import run_process
@@ -83,29 +84,28 @@ class BuildResult:
 
 
 def _size(path: Path) -> int | None:
+    """Bytes of the module file at `path`; None when there is none (or a folder is there)."""
     try:
-        return path.stat().st_size
+        st = path.stat()
     except OSError:
         return None
+    return st.st_size if stat.S_ISREG(st.st_mode) else None
 
 
 def build_module(cfg: ModuleConfig, *, cancel: threading.Event | None = None,
                  progress: Progress | None = None) -> BuildResult:
-    """Build `cfg`; raises ToolchainMissing when its toolchain is not installed."""
+    """Build `cfg`; raises ToolchainMissing (or ConfigError) when it cannot start."""
     started = time.perf_counter()
     previous = _size(cfg.output)
-    # A private folder per build, but the file keeps the output's name: wasm-ld records
-    # the output name in the module, and a varying name would make identical sources
-    # produce different bytes (and spurious size deltas).
-    private = cfg.build_dir / f".partial-{os.getpid()}-{threading.get_ident()}"
-    private.mkdir(parents=True, exist_ok=True)
-    partial = private / cfg.output.name
-    cfg.output.parent.mkdir(parents=True, exist_ok=True)
-    plan = plan_for(cfg, partial)
+    slot = OutputSlot(cfg.build_dir, cfg.output,
+                      direct=cfg.output if cfg.toolchain == "command" else None)
+    plan = plan_for(cfg, slot.partial)
 
     def finish(ok: bool, output: str, diags: tuple[Diagnostic, ...] = (),
                cancelled: bool = False) -> BuildResult:
-        _cleanup(partial)
+        if not ok:
+            slot.rollback()
+        slot.cleanup()
         if not ok and not cancelled and error_count(diags) == 0:
             summary = "build failed" if plan.argv is None else \
                 f"{plan.toolchain} build failed (see output)"
@@ -120,29 +120,56 @@ def build_module(cfg: ModuleConfig, *, cancel: threading.Event | None = None,
 
     if cancel is not None and cancel.is_set():
         return finish(False, "", cancelled=True)
+    try:
+        slot.prepare()
+    except OSError as exc:
+        return finish(False, "", (_os_diag("cannot prepare the build folder", exc),))
     if progress:
         progress(f"building {cfg.name}: {plan.describe()}")
     outcome = _execute(plan, cancel)
     if outcome.cancelled:
         return finish(False, outcome.output, cancelled=True)
+    diags = relative_diagnostics(outcome.diagnostics, cfg.root)
     if not outcome.ok:
-        return finish(False, outcome.output, outcome.diagnostics)
-    if not plan.produced.is_file():
-        return finish(False, outcome.output, (*outcome.diagnostics, Diagnostic(
-            None, None, None, "error", f"the build wrote no module at {plan.produced}")))
-    data = plan.produced.read_bytes()
-    invalid = validation_error(data, cfg.sources[0] if cfg.toolchain == "wat" else cfg.name)
+        return finish(False, outcome.output, (*diags, *_hints(cfg, outcome.output)))
+    produced = slot.produced(plan.produced)
+    try:
+        original = produced.read_bytes()
+    except OSError:
+        where = "$WORKBENCH_OUTPUT" if cfg.toolchain == "command" else str(plan.produced)
+        message = f"the build wrote no module (expected at {where})"
+        return finish(False, outcome.output, (*diags, Diagnostic(
+            None, None, None, "error", message), *_hints(cfg, message)))
+    invalid = validation_error(original, cfg.sources[0] if cfg.toolchain == "wat" else cfg.name)
     if invalid is not None:
-        return finish(False, outcome.output, (*outcome.diagnostics, invalid))
-    if plan.produced != cfg.output:
-        cfg.output.parent.mkdir(parents=True, exist_ok=True)
-        if plan.produced == partial:
-            os.replace(partial, cfg.output)  # atomic: a reader never sees half a module
-        else:
-            tmp = partial.with_suffix(".copy")
-            shutil.copyfile(plan.produced, tmp)
-            os.replace(tmp, cfg.output)
-    return finish(True, outcome.output, outcome.diagnostics)
+        return finish(False, outcome.output, (*diags, invalid))
+    try:
+        data = strip_custom(original, cfg.strip_mode)
+        slot.install(data, produced, original)
+    except OSError as exc:
+        return finish(False, outcome.output, (*diags, _os_diag(f"cannot write {cfg.output}", exc)))
+    except WorkbenchError as exc:  # the module could not be read back for stripping
+        return finish(False, outcome.output, (*diags, Diagnostic(
+            None, None, None, "error", f"cannot strip the module: {exc.message}")))
+    return finish(True, outcome.output, diags)
+
+
+def _os_diag(what: str, exc: OSError) -> Diagnostic:
+    return Diagnostic(None, None, None, "error", f"{what}: {exc.strerror or exc}")
+
+
+def _hints(cfg: ModuleConfig, output: str) -> tuple[Diagnostic, ...]:
+    """Notes for failures whose compiler message does not say what to do."""
+    if cfg.toolchain == "rust" and "wrote no module" in output:
+        return (Diagnostic("Cargo.toml", None, None, "note",
+                           'a Rust handler is a library: add [lib] crate-type = ["cdylib"] '
+                           "(a WAGI handler is a binary: src/main.rs)"),)
+    if "exported via --export not found" in output:
+        return (Diagnostic(None, None, None, "note",
+                           "an edge module defines alloc(len) and handle(ptr, len) "
+                           "(docs/handler-abi.md); `exports` in module.toml lists what "
+                           "a C build exports"),)
+    return ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,12 +185,13 @@ def _execute(plan: Plan, cancel: threading.Event | None) -> _Outcome:
         res: InProcessOutcome = plan.in_process()
         return _Outcome(res.ok, res.output, res.diagnostics)
     assert plan.argv is not None
-    proc = run_process(plan.argv, cwd=plan.cwd, env=plan.env, cancel=cancel,
-                       timeout_s=BUILD_TIMEOUT_S)
+    try:
+        proc = run_process(plan.argv, cwd=plan.cwd, env=plan.env, cancel=cancel,
+                           timeout_s=BUILD_TIMEOUT_S)
+    except OSError as exc:  # the compiler (or the shell) could not be started
+        return _Outcome(False, "", (_os_diag(f"cannot run {plan.argv[0]}", exc),))
     if proc.cancelled:
         return _Outcome(False, proc.output, (), cancelled=True)
     return _Outcome(proc.returncode == 0, proc.output, plan.parse(proc.output))
 
 
-def _cleanup(partial: Path) -> None:
-    shutil.rmtree(partial.parent, ignore_errors=True)

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 SEVERITIES = ("error", "warning", "note")
@@ -34,6 +35,8 @@ class Diagnostic:
         return ":".join(parts)
 
     def __str__(self) -> str:
+        if self.file is None:  # a linker or tool message about no particular file
+            return f"{self.severity}: {self.message}"
         return f"{self.location()}: {self.severity}: {self.message}"
 
     def to_json(self) -> dict[str, Any]:
@@ -141,3 +144,27 @@ def parse_any(output: str) -> tuple[Diagnostic, ...]:
 
 def error_count(diagnostics: tuple[Diagnostic, ...]) -> int:
     return sum(1 for d in diagnostics if d.severity == "error")
+
+
+def relative_diagnostics(diags: tuple[Diagnostic, ...], root: Path) -> tuple[Diagnostic, ...]:
+    """Files relative to the module folder: `./edge.h` -> `edge.h`, `/abs/mod/x.c` -> `x.c`.
+
+    Files outside the folder (a compiler's own headers, zig's std) stay absolute.
+    """
+    out: list[Diagnostic] = []
+    root_resolved = root.resolve()
+    for d in diags:
+        if d.file is None:
+            out.append(d)
+            continue
+        path = Path(d.file)
+        if path.is_absolute():
+            try:
+                rel = path.resolve().relative_to(root_resolved).as_posix()
+            except (ValueError, OSError):
+                rel = d.file
+        else:
+            rel = PurePosixPath(*[p for p in PurePosixPath(d.file.replace("\\", "/")).parts
+                                  if p != "."]).as_posix()
+        out.append(d if rel == d.file else replace(d, file=rel))
+    return tuple(out)

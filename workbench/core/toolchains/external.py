@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from workbench.core.diagnostics import parse_any, parse_asc, parse_rustc
-from workbench.core.errors import ToolchainMissing
+from workbench.core.errors import ConfigError, ToolchainMissing
 from workbench.core.toolchains import Plan
 
 if TYPE_CHECKING:
@@ -40,18 +40,18 @@ def rust_triple(cfg: ModuleConfig) -> str:
 
 def plan_rust(cfg: ModuleConfig, partial: Path) -> Plan:
     cargo = shutil.which("cargo")
+    triple = rust_triple(cfg)
     if cargo is None:
         raise ToolchainMissing("cargo is not installed", where=str(cfg.root),
-                               hint="install Rust from https://rustup.rs")
-    triple = rust_triple(cfg)
+                               hint=f"install Rust from https://rustup.rs, then "
+                                    f"`rustup target add {triple}`")
     if triple not in rust_targets():
+        hint = f"rustup target add {triple}" if shutil.which("rustup") else (
+            f"install the {triple} standard library for your Rust (with rustup: "
+            f"`rustup target add {triple}`)")
         raise ToolchainMissing(f"the Rust target {triple} is not installed",
-                               where=str(cfg.root), hint=f"rustup target add {triple}")
-    try:
-        package = tomllib.loads((cfg.root / "Cargo.toml").read_text())["package"]["name"]
-    except (OSError, KeyError, tomllib.TOMLDecodeError) as exc:
-        raise ToolchainMissing(f"cannot read the package name from Cargo.toml ({exc})",
-                               where=str(cfg.root / "Cargo.toml")) from None
+                               where=str(cfg.root), hint=hint)
+    package = _package_name(cfg.root / "Cargo.toml")
     target_dir = cfg.build_dir / "cargo"
     argv = [cargo, "build", "--target", triple, "--target-dir", str(target_dir),
             "--color", "never"]
@@ -61,6 +61,21 @@ def plan_rust(cfg: ModuleConfig, partial: Path) -> Plan:
     produced = target_dir / triple / ("release" if cfg.profile == "release" else "debug") \
         / f"{package.replace('-', '_')}.wasm"
     return Plan("rust", cfg.root, produced, parse_rustc, argv=tuple(argv))
+
+
+def _package_name(path: Path) -> str:
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read Cargo.toml: {exc}", file=str(path)) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"invalid TOML: {exc}", file=str(path)) from None
+    name = doc.get("package", {}).get("name") if isinstance(doc.get("package"), dict) else None
+    if not isinstance(name, str):
+        raise ConfigError("Cargo.toml has no [package] name", file=str(path), key="package.name",
+                          hint="point workbench at the crate that builds the handler (a "
+                               "workspace root has no package)")
+    return name
 
 
 def plan_asc(cfg: ModuleConfig, partial: Path) -> Plan:
@@ -84,7 +99,10 @@ def plan_asc(cfg: ModuleConfig, partial: Path) -> Plan:
 def plan_command(cfg: ModuleConfig, partial: Path) -> Plan:
     assert cfg.command is not None  # config validation guarantees it
     shell = shutil.which("sh") or "/bin/sh"
-    env = {"WORKBENCH_OUTPUT": str(cfg.output), "WORKBENCH_PROFILE": cfg.profile,
-           "WORKBENCH_TARGET": cfg.target, "WORKBENCH_MODULE": cfg.name}
-    return Plan("command", cfg.root, cfg.output, parse_any, argv=(shell, "-c", cfg.command),
+    # The command writes a private file that replaces `output` only when it is a valid
+    # module; a command that writes `output` itself is backed up and rolled back on failure.
+    env = {"WORKBENCH_OUTPUT": str(partial), "WORKBENCH_PROFILE": cfg.profile,
+           "WORKBENCH_TARGET": cfg.target, "WORKBENCH_MODULE": cfg.name,
+           "WORKBENCH_MODULE_DIR": str(cfg.root)}
+    return Plan("command", cfg.root, partial, parse_any, argv=(shell, "-c", cfg.command),
                 env=env)

@@ -10,6 +10,7 @@ optimises for size, which is what edge platforms limit.
 from __future__ import annotations
 
 import importlib.util
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,7 +19,7 @@ import wasmtime
 
 from workbench.core.build_sources import source_files
 from workbench.core.diagnostics import Diagnostic, parse_clang, parse_wat
-from workbench.core.errors import ToolchainMissing
+from workbench.core.errors import ConfigError, ToolchainMissing
 from workbench.core.toolchains import InProcessOutcome, Plan
 
 if TYPE_CHECKING:
@@ -39,10 +40,19 @@ def zig_command() -> list[str]:
     return [sys.executable, "-m", "ziglang"]
 
 
-def _no_sources(cfg: ModuleConfig, what: str) -> ToolchainMissing:
-    return ToolchainMissing(f"no {what} source matches sources = {list(cfg.sources)}",
-                            where=str(cfg.config_file or cfg.root),
-                            hint="fix `sources` in module.toml (globs relative to the folder)")
+def _no_sources(cfg: ModuleConfig, what: str) -> ConfigError:
+    line = None
+    if cfg.config_file is not None:
+        try:
+            text = cfg.config_file.read_text("utf-8")
+        except (OSError, UnicodeDecodeError):
+            text = ""
+        m = re.search(r"^[ \t]*sources[ \t]*=", text, re.M)
+        line = text.count("\n", 0, m.start()) + 1 if m else None
+    return ConfigError(f"no {what} source matches sources = {list(cfg.sources)}",
+                       file=str(cfg.config_file or cfg.root / "module.toml"),
+                       key="sources" if cfg.config_file else None, line=line,
+                       hint=f"globs are relative to {cfg.root}")
 
 
 def plan_wat(cfg: ModuleConfig, partial: Path) -> Plan:
@@ -76,7 +86,11 @@ def plan_c(cfg: ModuleConfig, partial: Path) -> Plan:
         # UBSan (zig's default for -O0) needs a runtime freestanding modules do not have.
         argv += ["-fno-sanitize=undefined", "-Wl,--no-entry"]
         argv += [f"-Wl,--export={name}" for name in cfg.exports if name != "memory"]
-    argv += ["-g", "-O0"] if cfg.profile == "debug" else ["-Oz"]
+    argv += ["-O0"] if cfg.profile == "debug" else ["-Oz"]
+    if cfg.profile == "debug" or cfg.strip_mode != "all":
+        # Without -g zig links with -s (no name section either). With -g the builder
+        # strips what `strip` asks for; -g does not change the generated code.
+        argv.append("-g")
     argv += ["-Wall", *cfg.flags, "-o", str(partial), *files]
     return Plan("c", cfg.root, partial, parse_clang, argv=tuple(argv))
 
@@ -95,6 +109,8 @@ def plan_zig(cfg: ModuleConfig, partial: Path) -> Plan:
         raise _no_sources(cfg, "main.zig (or a single .zig)")
     mode = "Debug" if cfg.profile == "debug" else "ReleaseSmall"
     argv = [*zig_command(), "build-exe", root, "-target", cfg.target, "-O", mode]
+    if cfg.profile == "release" and cfg.strip_mode != "all":
+        argv.append("-fno-strip")  # keep names (and DWARF, which `strip` then removes)
     if cfg.target == "wasm32-freestanding":
         argv += ["-fno-entry", "-rdynamic"]
     argv += ["--cache-dir", str(cfg.build_dir / "zig-cache"), *cfg.flags,
