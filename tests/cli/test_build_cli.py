@@ -72,7 +72,38 @@ def test_build_default_is_current_folder(tmp_path: Path, capsys: pytest.CaptureF
     assert [m["module"] for m in json.loads(capsys.readouterr().out)["modules"]] == ["one"]
 
 
-def test_watch_json_lines_and_clean_ctrl_c(tmp_path: Path) -> None:
+def test_size_delta_reads_well(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = _modules(tmp_path)
+    assert main(["build", str(root / "one")]) == 0
+    first = capsys.readouterr().out
+    assert "(" not in first.split("wat/")[0]  # first build: no delta at all
+    assert main(["build", str(root / "one")]) == 0
+    assert "(±0 B)" in capsys.readouterr().out
+    (root / "one" / "h.wat").write_text(GOOD.replace("i32.const 0)", "i32.const 123456)"))
+    assert main(["build", str(root / "one")]) == 0
+    assert "(+2 B)" in capsys.readouterr().out
+
+
+def test_one_broken_module_does_not_stop_the_others(tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    root = _modules(tmp_path)
+    (root / "one" / "module.toml").write_text('sources = ["missing/*.wat"]\n')
+    assert main(["build", str(root)]) == 1
+    captured = capsys.readouterr()
+    assert "✓ two" in captured.out and "1/2 modules built" in captured.out
+    assert "module.toml:1: sources" in captured.err and "Traceback" not in captured.err
+
+
+def test_linker_errors_are_printed_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "main.c").write_text("int unrelated(int x) { return x; }\n")
+    assert main(["build", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert out.count("symbol exported via --export not found: handle") == 1
+    assert "<build>" not in out and "docs/handler-abi.md" in out
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])
+def test_watch_json_lines_and_clean_stop(tmp_path: Path, stop_signal: signal.Signals) -> None:
     root = _modules(tmp_path)
     proc = subprocess.Popen([sys.executable, "-m", "workbench", "watch", str(root / "one"),
                              "--json", "--no-replay"], stdout=subprocess.PIPE,
@@ -89,7 +120,8 @@ def test_watch_json_lines_and_clean_ctrl_c(tmp_path: Path) -> None:
         assert events[-1]["module"] == "one" and events[-1]["size"] > 8
     finally:
         time.sleep(0.1)  # let the watcher settle before the interrupt (not an assertion)
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(stop_signal)
         out, err = proc.communicate(timeout=30)
     assert proc.returncode == 0, err
     assert "Traceback" not in err
+    assert not list((root / "one" / "build").glob(".partial-*"))

@@ -1,7 +1,8 @@
 """`workbench build [PATH...] [--json]`: build every module once, for users and CI.
 
-Exit status 0 when every module built, 1 when any failed (compiler error or missing
-toolchain), 2 for a configuration mistake. A failed module keeps its previous .wasm.
+Exit status 0 when every module built, 1 when any failed (compiler error, missing
+toolchain, or a module whose sources cannot be found: the other modules still build),
+2 when the workspace itself cannot be read. A failed module keeps its previous .wasm.
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
-from workbench.cli.render import console, err_console, human_bytes, print_json, signed_bytes
+from workbench.cli.render import console, err_console, human_bytes, print_json
 from workbench.config import PROFILES, load_workspace
 from workbench.core.build import BuildResult, build_module
-from workbench.core.errors import ToolchainMissing
+from workbench.core.errors import WorkbenchError
 
 NAME = "build"
 HELP = "build modules (default: ./workbench.toml, else the current folder)"
@@ -39,11 +40,12 @@ def run(args: argparse.Namespace) -> int:
             cfg = dataclasses.replace(cfg, profile=args.profile)
         try:
             result = build_module(cfg)
-        except ToolchainMissing as err:
+        except WorkbenchError as err:  # missing toolchain, no sources: this module only
             failed += 1
             docs.append({"module": cfg.name, "ok": False, "error": err.to_json()})
             if not args.json:
-                err_console.print(f"[red]✗[/] [bold]{cfg.name}[/]: {err}")
+                err_console.print(f"[red]✗[/] [bold]{cfg.name}[/]: {_escape(str(err))}",
+                                  soft_wrap=True)
             continue
         failed += 0 if result.ok else 1
         docs.append(result.to_json())
@@ -64,13 +66,12 @@ def _render(r: BuildResult, *, verbose: bool) -> None:
         if r.output.strip():
             console.print(r.output.rstrip(), markup=False, highlight=False)
     if r.ok:
-        delta = "" if r.size_delta is None else f"  ({signed_bytes(r.size_delta)} B)"
         size = human_bytes(r.size or 0)
-        console.print(f"[green]✓[/] [bold]{r.module}[/]  {size}{delta}  "
+        console.print(f"[green]✓[/] [bold]{r.module}[/]  {size}{delta_text(r.size_delta)}  "
                       f"[dim]{r.toolchain}/{r.profile} {r.duration_ms:.0f} ms → "
                       f"{_short(r.wasm_path)}[/]", soft_wrap=True)
         for d in r.diagnostics:
-            console.print(f"    [yellow]{d}[/]", markup=True, highlight=False)
+            console.print(f"    [yellow]{_escape(str(d))}[/]", highlight=False)
         return
     head = "cancelled" if r.cancelled else "build failed"
     console.print(f"[red]✗[/] [bold]{r.module}[/]: {head} "
@@ -78,11 +79,26 @@ def _render(r: BuildResult, *, verbose: bool) -> None:
     for d in r.diagnostics:
         colour = "red" if d.severity == "error" else "yellow"
         console.print(f"    [{colour}]{_escape(str(d))}[/]")
-    if not verbose and r.output.strip() and not any(d.file for d in r.diagnostics):
+    if not verbose and r.output.strip() and not covered(r):
         console.print(r.output.rstrip(), markup=False, highlight=False)
     if r.stale:
         console.print(f"    [dim]the previous module keeps serving (stale): "
                       f"{_short(r.wasm_path)}[/]", soft_wrap=True)
+
+
+def delta_text(delta: int | None) -> str:
+    """The size change against the previous build: "  (+12 B)", "  (-3 B)", "  (±0 B)"."""
+    if delta is None:
+        return ""
+    return "  (±0 B)" if delta == 0 else f"  ({delta:+,} B)"
+
+
+def covered(r: BuildResult) -> bool:
+    """Do the parsed diagnostics already say what the output says? (then do not repeat it)"""
+    parsed = [d for d in r.diagnostics if d.severity != "note"]
+    generic = len(parsed) == 1 and parsed[0].file is None and \
+        parsed[0].message.endswith(("build failed (see output)", "build failed"))
+    return bool(parsed) and not generic
 
 
 def _short(path: Path | None) -> str:

@@ -9,6 +9,7 @@ killed, nothing is left behind.
 from __future__ import annotations
 
 import argparse
+import signal
 import threading
 import time
 from pathlib import Path
@@ -16,7 +17,8 @@ from typing import Any
 
 from rich.markup import escape
 
-from workbench.cli.render import console, human_bytes, print_json, signed_bytes
+from workbench.cli.commands.build import covered, delta_text
+from workbench.cli.render import console, human_bytes, print_json
 from workbench.config import load_workspace
 from workbench.core.build_events import (
     AfterBuild,
@@ -59,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
                       after_build=after_build, initial_build=not args.no_initial_build)
     stop = threading.Event()
     worker = threading.Thread(target=watcher.run, args=(stop,), name="workbench-watch")
+    previous = _stop_on_sigterm()
     worker.start()
     try:
         while worker.is_alive():
@@ -68,7 +71,21 @@ def run(args: argparse.Namespace) -> int:
         worker.join()
         if not args.json:
             console.print("[dim]stopped[/]")
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     return 0
+
+
+def _stop_on_sigterm() -> Any:
+    """SIGTERM (CI timeouts, process managers) stops like Ctrl-C: compilers are killed."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    return signal.signal(signal.SIGTERM, interrupt)
 
 
 def print_event_json(event: WatchEvent) -> None:
@@ -88,9 +105,9 @@ def print_event(event: WatchEvent) -> None:
                       f"[dim]({escape(', '.join(event.changed))})[/]")
     elif isinstance(event, BuildFinished):
         r = event.result
-        delta = "" if r.size_delta is None else f" ({signed_bytes(r.size_delta)} B)"
         console.print(f"{head}[green]✓[/] [bold]{escape(event.module)}[/] "
-                      f"{human_bytes(r.size or 0)}{delta} [dim]built in {r.duration_ms:.0f} ms[/]")
+                      f"{human_bytes(r.size or 0)}{delta_text(r.size_delta)} "
+                      f"[dim]built in {r.duration_ms:.0f} ms[/]")
         for d in r.diagnostics:
             console.print(f"    [yellow]{escape(str(d))}[/]")
     elif isinstance(event, BuildFailed):
@@ -98,6 +115,9 @@ def print_event(event: WatchEvent) -> None:
         for d in event.diagnostics:
             colour = "red" if d.severity == "error" else "yellow"
             console.print(f"    [{colour}]{escape(str(d))}[/]")
+        failed = event.result
+        if failed is not None and failed.output.strip() and not covered(failed):
+            console.print(failed.output.rstrip(), markup=False, highlight=False)
         if event.error and event.error.get("hint"):
             console.print(f"    hint: {escape(str(event.error['hint']))}")
         if event.stale:
