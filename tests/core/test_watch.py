@@ -143,9 +143,12 @@ def test_live_save_rebuilds_and_failure_keeps_previous(live) -> None:
 def test_live_hooks_change_and_bad_module_toml(live) -> None:
     folder, events, _ = live
     _next(events, BuildFinished)
+    _next(events, AfterBuild)  # the start-up build's own run
     (folder / "hooks.toml").write_text("# edited\n")
     changed = _next(events, FilesChanged)
     assert changed.what == "hooks" and changed.error is None
+    rerun = _next(events, AfterBuild)  # the replay runs again, without a rebuild
+    assert rerun.what == "checked" and rerun.module == changed.module
     (folder / "module.toml").write_text('profile = "fast"\n')
     bad = _next(events, FilesChanged)
     assert bad.what == "config" and bad.error["kind"] == "config"

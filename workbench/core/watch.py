@@ -87,6 +87,8 @@ class Watcher:
         self._cancels: dict[str, threading.Event] = {}
         self._threads: list[threading.Thread] = []
         self._hashes: dict[Path, bytes | None] = {}
+        self._last_good: dict[str, BuildResult] = {}  # per module, for re-running replays
+        self._after_lock = threading.Lock()  # one after_build run at a time
         # Compilers in parallel at most one per core: a workspace's start-up build must
         # not fork a dozen clangs on a laptop.
         self._slots = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
@@ -162,6 +164,23 @@ class Watcher:
             self._reload(cfg, rel, now)
         else:
             self._emit(FilesChanged(cfg.name, what, (rel,)))
+            self._rerun_after_build(cfg)
+
+    def _rerun_after_build(self, cfg: ModuleConfig) -> None:
+        """Hooks or saved requests changed: replay them against the module in service."""
+        last = self._last_good.get(cfg.name)
+        if self._after_build is None or last is None:
+            return
+
+        def rerun() -> None:
+            for event in self._run_after_build(cfg, last):
+                self._emit(event)
+
+        thread = threading.Thread(target=rerun, name=f"workbench-rerun-{cfg.name}", daemon=True)
+        with self._lock:
+            self._threads = [t for t in self._threads if t.is_alive()]
+            self._threads.append(thread)
+        thread.start()
 
     def _reload(self, cfg: ModuleConfig, rel: str, now: float) -> None:
         from workbench.config import load_module
@@ -269,6 +288,7 @@ class Watcher:
             self._emit(BuildFailed(cfg.name, result.diagnostics, _ms_since(since), result))
             return
         info = self._safe_inspect(cfg, result)
+        self._last_good[cfg.name] = result
         self._emit(BuildFinished(cfg.name, result, _ms_since(since), info))
         if self._after_build is not None:
             for event in self._run_after_build(cfg, result):
@@ -285,7 +305,8 @@ class Watcher:
     def _run_after_build(self, cfg: ModuleConfig, result: BuildResult) -> list[AfterBuild]:
         assert self._after_build is not None
         try:
-            out = self._after_build(cfg, result)
+            with self._after_lock:
+                out = self._after_build(cfg, result)
         except WorkbenchError as err:
             return [AfterBuild(cfg.name, "after_build_error", err.to_json())]
         if out is None:
