@@ -48,7 +48,8 @@ const Request = struct {
     }
 };
 
-/// Appends to out_buf after the 4-byte length prefix.
+/// Appends to out_buf after the 4-byte length prefix (silently truncating when full:
+/// out_buf is sized for the responses below).
 const Writer = struct {
     len: usize = 4,
 
@@ -99,12 +100,13 @@ fn redirect(location: []const u8) u32 {
     return w.finish();
 }
 
-const Lang = struct { code: []const u8, countries: []const []const u8, hello: []const u8 };
+/// One language: its home page, the countries sent there, and its greeting.
+const Lang = struct { home: []const u8, countries: []const []const u8, hello: []const u8 };
 
 const langs = [_]Lang{
-    .{ .code = "fr", .countries = &.{ "FR", "BE", "LU", "MC" }, .hello = "Bonjour" },
-    .{ .code = "de", .countries = &.{ "DE", "AT", "CH", "LI" }, .hello = "Hallo" },
-    .{ .code = "en", .countries = &.{}, .hello = "Hello" },
+    .{ .home = "/fr/", .countries = &.{ "FR", "BE", "LU", "MC" }, .hello = "Bonjour" },
+    .{ .home = "/de/", .countries = &.{ "DE", "AT", "CH", "LI" }, .hello = "Hallo" },
+    .{ .home = "/en/", .countries = &.{}, .hello = "Hello" }, // the default
 };
 
 fn langFor(country: ?[]const u8) Lang {
@@ -141,18 +143,10 @@ export fn handle(ptr: [*]const u8, len: usize) u32 {
     const req = Request.parse(ptr[0..len]) orelse return respond("400 Bad Request", "", "bad request\n");
     if (!std.mem.eql(u8, req.method, "GET"))
         return respond("405 Method Not Allowed", "allow: GET\r\n", "only GET\n");
-    if (std.mem.eql(u8, req.path, "/")) {
-        const lang = langFor(req.header("x-geo-country"));
-        if (std.mem.eql(u8, lang.code, "fr")) return redirect("/fr/");
-        if (std.mem.eql(u8, lang.code, "de")) return redirect("/de/");
-        return redirect("/en/");
-    }
+    if (std.mem.eql(u8, req.path, "/")) return redirect(langFor(req.header("x-geo-country")).home);
     if (std.mem.eql(u8, req.path, "/checkout")) return checkout(req);
     for (langs) |lang| {
-        if (req.path.len == lang.code.len + 2 and req.path[0] == '/' and
-            std.mem.eql(u8, req.path[1 .. 1 + lang.code.len], lang.code) and
-            req.path[req.path.len - 1] == '/')
-        {
+        if (std.mem.eql(u8, req.path, lang.home)) {
             var body: [64]u8 = undefined;
             const text = std.fmt.bufPrint(&body, "<h1>{s}!</h1>\n", .{lang.hello}) catch "<h1>Hi</h1>\n";
             return respond("200 OK", "cache-control: public, max-age=300\r\n", text);

@@ -4,7 +4,8 @@
  *   GET  /users/{id}         one user, 404 when unknown, 400 when id is not a number
  *   GET  /users/{id}/greeting?lang=fr|de|en
  *   POST /users              {"name": "..."} -> 201 + location; 422 without a name
- *   anything else            404 (405 for a known path with the wrong method)
+ *   anything else            404; a known path with the wrong method is a 405 whose
+ *                            `allow` header lists the methods it takes
  *
  * Data is a static table: edge handlers keep state in the host's KV store instead
  * (see kv-counter-c). Helpers (parsing, routing, JSON, responses) are in edge.h.
@@ -112,6 +113,18 @@ static int create_user(const request_t *r) {
     return respond(201, "application/json", &headers, body.p, body.len);
 }
 
+/* 405, with the `allow` header HTTP requires on it. */
+static int wrong_method(const char *allow) {
+    buf_t headers = buf_new(32), body = buf_new(48);
+    buf_str(&headers, "allow: ");
+    buf_str(&headers, allow);
+    buf_str(&headers, "\r\n");
+    buf_str(&body, "{\"error\":\"use ");
+    buf_str(&body, allow);
+    buf_str(&body, "\"}");
+    return respond(405, "application/json", &headers, body.p, body.len);
+}
+
 int handle(const char *req, int len) {
     request_t r;
     slice_t params[2];
@@ -123,16 +136,17 @@ int handle(const char *req, int len) {
     if (route(r.path, "/users", params) == 0) {
         if (is_get) return list_users();
         if (eq_str(r.method.p, r.method.len, "POST")) return create_user(&r);
-        return json_error(405, "use GET or POST");
+        return wrong_method("GET, POST");
     }
     if (route(r.path, "/users/{id}", params) == 1) {
-        if (!is_get) return json_error(405, "use GET");
+        if (!is_get) return wrong_method("GET");
         if ((early = lookup(params[0], &user))) return early;
         buf_t b = buf_new(128);
         user_json(&b, user);
         return respond_json(200, &b);
     }
-    if (route(r.path, "/users/{id}/greeting", params) == 1 && is_get) {
+    if (route(r.path, "/users/{id}/greeting", params) == 1) {
+        if (!is_get) return wrong_method("GET");
         if ((early = lookup(params[0], &user))) return early;
         return greeting(&r, user);
     }

@@ -1,6 +1,6 @@
 /* format.c: a printf-style formatter, "because it is convenient".
  *
- * This is the size problem's second half: a general formatter (flags, width, precision,
+ * Problem 3 of size-problem (README.md): a general formatter (flags, width, precision,
  * integers in four bases, floats in %f/%e/%g, strings, chars, pointers) compiled into a
  * handler that needs exactly one number format. Most of its code is never exercised.
  */

@@ -1,6 +1,6 @@
 """Writes sin_table.h: sin() at every tenth of a degree, as doubles (3600 x 8 bytes).
 
-This is the size problem's first half: 28.8 KB of data to save a few multiplications.
+Problem 2 of size-problem (README.md): 28.8 KB of data to save a few multiplications.
 Run `python gen_sin_table.py` after changing STEPS.
 """
 
