@@ -127,3 +127,31 @@ def test_diff_table_more_rows_carry_their_delta(files: dict[str, Path],
     rest = sum(r.delta for r in changed[1:])
     more = next(line for line in out.splitlines() if "more changed" in line)
     assert more.split()[-1] == f"{rest:+,d}"
+
+
+def test_size_keys_are_null_not_missing_for_unreadable_files(
+        files: dict[str, Path], capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    bad = tmp_path / "bad.wasm"
+    bad.write_bytes(b"\x00asm\x01\x00\x00\x00\x01\x09")
+    for extra in ([], ["--by", "section"]):
+        assert main(["inspect", "--json", str(bad), str(tmp_path / "gone.wasm"),
+                     "--diff", str(files["dwarf4"]), *extra]) == 1
+        for line in capsys.readouterr().out.splitlines():
+            doc = json.loads(line)
+            assert doc["error"] is not None
+            for key in ("sources", "sources_status", "sources_warning", "diff"):
+                assert key in doc and doc[key] is None
+            assert doc.get("view", "absent") in (None, "absent") and ("view" in doc) == bool(extra)
+
+
+def test_estimated_gzip_is_said_in_the_human_report(
+        files: dict[str, Path], capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import workbench.core.inspect as core_inspect
+
+    monkeypatch.setattr(core_inspect, "EXACT_GZIP_LIMIT", 16)  # every file counts as large
+    assert main(["inspect", str(files["dwarf4"])]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "gzip -9 ≈" in out and "estimated above 4 MiB" in out and "--exact-gzip" in out
+    assert main(["inspect", str(files["dwarf4"]), "--exact-gzip"]) == 0
+    assert "≈" not in capsys.readouterr().out

@@ -216,19 +216,21 @@ class _Gzip:
 
 
 def inspect_json(path: str | Path, *, exact_gzip: bool | None = None,
-                 extra: Callable[[Module], dict[str, Any]] | None = None) -> tuple[str, bool]:
+                 extra: Callable[[Module], dict[str, Any]] | None = None,
+                 failed_extra: dict[str, Any] | None = None) -> tuple[str, bool]:
     """One file's `--json` line and whether it succeeded: `inspect_file(...).dumps()`,
     but the JSON rows are encoded while the gzip size is still being computed.
-    `extra(module)` adds keys computed by other layers (DWARF `sources`, `diff`)."""
+    `extra(module)` adds keys computed by other layers (DWARF `sources`, `diff`);
+    `failed_extra` are the same keys' values for a file that could not be read."""
     data, report = _read(path)
     if report is not None:
-        return report.dumps(), False
+        return report.dumps(extra=failed_extra), False
     exact = len(data) <= EXACT_GZIP_LIMIT if exact_gzip is None else exact_gzip
     gz = _Gzip(data, exact)
     try:
         module = parse_module(data, file=str(path))
     except MalformedModule as err:
-        return _failed(str(path), data, gz, err).dumps(), False
+        return _failed(str(path), data, gz, err).dumps(extra=failed_extra), False
     report = report_from_module(str(path), module, gz=0, gz_exact=exact)
     rows = report.rows_text()
     more = extra(module) if extra is not None else None

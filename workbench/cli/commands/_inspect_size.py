@@ -112,6 +112,11 @@ def _doc(sources: SourceAttribution | None, diff: ModuleDiff | None,
     return doc
 
 
+def failed_json(args: argparse.Namespace) -> dict[str, Any]:
+    """The size keys of a file that could not be read: all null, never missing."""
+    return _doc(None, None, args)
+
+
 def size_json(report: Any, args: argparse.Namespace) -> dict[str, Any]:
     """`sources` (null without DWARF), `sources_status`/`sources_warning`, and `diff`."""
     return _doc(*analysis(report, args), args)

@@ -66,7 +66,8 @@ def _run(args: argparse.Namespace) -> int:
     for path in args.files:
         if args.json and not args.by:
             line, ok = inspect_json(path, exact_gzip=exact,
-                                    extra=lambda m: _inspect_size.module_json(m, args))
+                                    extra=lambda m: _inspect_size.module_json(m, args),
+                                    failed_extra=_inspect_size.failed_json(args))
             failed |= not ok
             sys.stdout.write(line + "\n")
             continue
@@ -78,6 +79,8 @@ def _run(args: argparse.Namespace) -> int:
                 view = _inspect_size.view_of(report, args)
                 doc["view"] = view.to_json() if view is not None else None
                 doc.update(_inspect_size.size_json(report, args))
+            else:
+                doc.update(_inspect_size.failed_json(args), view=None)
             sys.stdout.write(json.dumps(doc, separators=(",", ":"), ensure_ascii=False))
             sys.stdout.write("\n")
         else:
@@ -131,7 +134,8 @@ def header_block(report: InspectReport, args: argparse.Namespace) -> Any:
         f" ({human_bytes(size)})" if size >= 1024 else "", f",  gzip -9 {approx}",
         (f"{gz:,d} B", "bold"), f" ({100.0 * gz / size if size else 0:.1f}%)")
     if not report.gzip_exact:
-        text.append("  (estimated; --exact-gzip for the exact figure)", style="dim")
+        text.append("\n  ≈ gzip -9 is estimated above 4 MiB (compressed samples, within ~3%); "
+                    "--exact-gzip computes it exactly", style="dim")
     abi = report.abi or {}
     problems = abi.get("problems") or []
     style = "green" if abi.get("name") not in (None, "unknown") and not problems else "yellow"
