@@ -221,3 +221,11 @@ def test_rust_messages_say_what_to_do(tmp_path: Path, monkeypatch: pytest.Monkey
     with pytest.raises(ConfigError) as workspace_root:
         build_module(load_module(tmp_path))
     assert workspace_root.value.key == "package.name"
+
+
+def test_libc_header_in_an_edge_build_suggests_wagi(tmp_path: Path) -> None:
+    (tmp_path / "main.c").write_text("#include <stdio.h>\nint main(void) { return 0; }\n")
+    result = build_module(load_module(tmp_path))
+    assert [(d.file, d.line) for d in result.errors] == [("main.c", 1)]
+    (note,) = [d for d in result.diagnostics if d.severity == "note"]
+    assert 'abi = "wagi"' in note.message

@@ -10,6 +10,7 @@ previous module). module.toml's `strip` is applied on the way in.
 
 from __future__ import annotations
 
+import re
 import stat
 import threading
 import time
@@ -164,11 +165,17 @@ def _hints(cfg: ModuleConfig, output: str) -> tuple[Diagnostic, ...]:
         return (Diagnostic("Cargo.toml", None, None, "note",
                            'a Rust handler is a library: add [lib] crate-type = ["cdylib"] '
                            "(a WAGI handler is a binary: src/main.rs)"),)
+    if cfg.target == "wasm32-freestanding" and re.search(
+            r"'(stdio|stdlib|string|unistd)\.h' file not found", output):
+        return (Diagnostic(None, None, None, "note",
+                           "edge (wasm32-freestanding) builds have no libc: a WAGI handler "
+                           'needs abi = "wagi" in module.toml; an edge handler can copy '
+                           "sample_modules/json-api-c/edge.h"),)
     if "exported via --export not found" in output:
         return (Diagnostic(None, None, None, "note",
                            "an edge module defines alloc(len) and handle(ptr, len) "
-                           "(docs/handler-abi.md); `exports` in module.toml lists what "
-                           "a C build exports"),)
+                           "(docs/handler-abi.md); a WAGI handler with main() needs "
+                           'abi = "wagi" in module.toml'),)
     return ()
 
 

@@ -71,14 +71,14 @@ def _render(r: BuildResult, *, verbose: bool) -> None:
                       f"[dim]{r.toolchain}/{r.profile} {r.duration_ms:.0f} ms → "
                       f"{_short(r.wasm_path)}[/]", soft_wrap=True)
         for d in r.diagnostics:
-            console.print(f"    [yellow]{_escape(str(d))}[/]", highlight=False)
+            console.print(f"    [yellow]{_escape(str(d))}[/]", highlight=False, soft_wrap=True)
         return
     head = "cancelled" if r.cancelled else "build failed"
     console.print(f"[red]✗[/] [bold]{r.module}[/]: {head} "
                   f"[dim]({r.toolchain}/{r.profile}, {r.duration_ms:.0f} ms)[/]")
     for d in r.diagnostics:
         colour = "red" if d.severity == "error" else "yellow"
-        console.print(f"    [{colour}]{_escape(str(d))}[/]")
+        console.print(f"    [{colour}]{_escape(str(d))}[/]", highlight=False, soft_wrap=True)
     if not verbose and r.output.strip() and not covered(r):
         console.print(r.output.rstrip(), markup=False, highlight=False)
     if r.stale:

@@ -109,12 +109,12 @@ def print_event(event: WatchEvent) -> None:
                       f"{human_bytes(r.size or 0)}{delta_text(r.size_delta)} "
                       f"[dim]built in {r.duration_ms:.0f} ms[/]")
         for d in r.diagnostics:
-            console.print(f"    [yellow]{escape(str(d))}[/]")
+            console.print(f"    [yellow]{escape(str(d))}[/]", highlight=False, soft_wrap=True)
     elif isinstance(event, BuildFailed):
         console.print(f"{head}[red]✗[/] [bold]{escape(event.module)}[/] build failed")
         for d in event.diagnostics:
             colour = "red" if d.severity == "error" else "yellow"
-            console.print(f"    [{colour}]{escape(str(d))}[/]")
+            console.print(f"    [{colour}]{escape(str(d))}[/]", highlight=False, soft_wrap=True)
         failed = event.result
         if failed is not None and failed.output.strip() and not covered(failed):
             console.print(failed.output.rstrip(), markup=False, highlight=False)
