@@ -99,3 +99,21 @@ def test_random_mutations_never_raise(variant: str) -> None:
         assert sum(r.size for r in attr.rows()) == mutated.section("code").size
         assert sum(r.size for r in attr.unattributed_functions) == attr.unattributed
     assert statuses <= {"ok", "broken"}
+
+
+@pytest.mark.parametrize("name, how, words", [
+    (".debug_abbrev", "zeros", "abbreviation code 1, which .debug_abbrev does not define"),
+    (".debug_info", "ones", "DWARF is broken ("),
+])
+def test_broken_warning_is_words_not_a_bare_exception(dwarf5: bytes, name: str, how: str,
+                                                      words: str) -> None:
+    original = _content(dwarf5, name)
+    filler = b"\x00" if how == "zeros" else b"\xff"
+    half = len(original) // 2  # .debug_info: garbage in the middle of the first unit
+    content = original[:half] + filler * 60 + original[half + 60:] if name == ".debug_info" \
+        else filler * len(original)
+    attr = attribute(parse(replace_custom(dwarf5, name, content)))
+    assert attr.status == "broken" and attr.warning is not None
+    assert words in attr.warning
+    assert len(attr.warning) < 400 and not any(len(w) > 30 for w in attr.warning.split())
+    assert "ssize_t" not in attr.warning and "KeyError" not in attr.warning

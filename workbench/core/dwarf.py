@@ -209,8 +209,23 @@ def attribute(module: Module, *, progress: Progress | None = None,
         raise
     except Exception as exc:  # pyelftools raises many kinds on malformed input
         read = len(found.units)
-        reason = str(exc) or type(exc).__name__
         return _build(module, found, "broken",
-                      f"DWARF is broken ({reason}); attribution stops after {read} compile "
-                      "unit(s) and the rest of the code is unattributed")
+                      f"DWARF is broken ({_reason(exc)}); attribution stops after {read} "
+                      "compile unit(s) and the rest of the code is unattributed (rebuild "
+                      "the module, or strip its .debug_* sections)")
     return _build(module, found, "ok", None)
+
+
+def _reason(exc: Exception) -> str:
+    """pyelftools' exception in words: a bare KeyError(1234) says nothing to a user."""
+    if isinstance(exc, KeyError) and exc.args and isinstance(exc.args[0], int):
+        code = exc.args[0]
+        what = f"abbreviation code {code}" if code < 10**9 else "a garbage abbreviation code"
+        return (f"a DIE uses {what}, which .debug_abbrev does not define: .debug_info or "
+                ".debug_abbrev is corrupt")
+    if type(exc).__name__ == "error" and "unpack" in str(exc):  # struct.error
+        return "a DWARF section ends in the middle of a value (truncated)"
+    if isinstance(exc, (OverflowError, IndexError, MemoryError)):
+        return "a size or offset in the DWARF sections is out of range (corrupt data)"
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 120 else text[:117] + "..."
