@@ -125,3 +125,30 @@ def test_watch_json_lines_and_clean_stop(tmp_path: Path, stop_signal: signal.Sig
     assert proc.returncode == 0, err
     assert "Traceback" not in err
     assert not list((root / "one" / "build").glob(".partial-*"))
+
+
+def test_ctrl_c_during_build_kills_the_compiler(tmp_path: Path) -> None:
+    module = tmp_path / "slow"
+    module.mkdir()
+    (module / "module.toml").write_text('command = "echo $$ > compiler.pid; sleep 30"\n')
+    proc = subprocess.Popen([sys.executable, "-m", "workbench", "build", str(module)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    pid_file = module / "compiler.pid"
+    for _ in range(300):  # wait until the command runs (not a timing assertion)
+        if pid_file.exists() and pid_file.read_text().strip():
+            break
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode != 0 and "Traceback" not in err
+    compiler = int(pid_file.read_text())
+    for _ in range(100):
+        try:
+            os.kill(compiler, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
+    else:
+        os.kill(compiler, signal.SIGKILL)
+        pytest.fail("the build command outlived `workbench build`")
+    assert not list((module / "build").glob(".partial-*"))

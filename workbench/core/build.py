@@ -127,7 +127,12 @@ def build_module(cfg: ModuleConfig, *, cancel: threading.Event | None = None,
         return finish(False, "", (_os_diag("cannot prepare the build folder", exc),))
     if progress:
         progress(f"building {cfg.name}: {plan.describe()}")
-    outcome = _execute(plan, cancel)
+    try:
+        outcome = _execute(plan, cancel)
+    except BaseException:  # Ctrl-C: the compiler is killed; leave nothing half-done
+        slot.rollback()
+        slot.cleanup()
+        raise
     if outcome.cancelled:
         return finish(False, outcome.output, cancelled=True)
     diags = relative_diagnostics(outcome.diagnostics, cfg.root)

@@ -39,18 +39,23 @@ def run_process(argv: Sequence[str], *, cwd: Path, env: Mapping[str, str] | None
                                 start_new_session=True)
         cancelled = False
         waited = 0.0
-        while True:
-            try:
-                proc.wait(timeout=POLL_S)
-                break
-            except subprocess.TimeoutExpired:
-                waited += POLL_S
-                if (cancel is not None and cancel.is_set()) or \
-                        (timeout_s is not None and waited >= timeout_s):
-                    cancelled = True
-                    _kill_group(proc)
-                    proc.wait()
+        try:
+            while True:
+                try:
+                    proc.wait(timeout=POLL_S)
                     break
+                except subprocess.TimeoutExpired:
+                    waited += POLL_S
+                    if (cancel is not None and cancel.is_set()) or \
+                            (timeout_s is not None and waited >= timeout_s):
+                        cancelled = True
+                        _kill_group(proc)
+                        proc.wait()
+                        break
+        except BaseException:  # Ctrl-C in `workbench build`: the compiler must not linger
+            _kill_group(proc)
+            proc.wait()
+            raise
         sink.seek(0)
         output = sink.read().decode("utf-8", errors="replace")
     return ProcessOutcome(proc.returncode, output, cancelled)
