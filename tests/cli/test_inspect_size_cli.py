@@ -155,3 +155,31 @@ def test_estimated_gzip_is_said_in_the_human_report(
     assert "gzip -9 ≈" in out and "estimated above 4 MiB" in out and "--exact-gzip" in out
     assert main(["inspect", str(files["dwarf4"]), "--exact-gzip"]) == 0
     assert "≈" not in capsys.readouterr().out
+
+
+def _rust_like(hash_: str, extra: str) -> bytes:
+    from tests.core.test_wasm_reader import custom, leb, section, vec_name
+    from tests.wat import wat
+
+    code = wat('(module (func (export "handle") (param i32) (result i32) local.get 0 '
+               f'{extra}) (func nop))')
+    names = (leb(2) + leb(0) + vec_name(f"_ZN5hello7handler17h{hash_}E")
+             + leb(1) + vec_name("_RNvCs1234_7mycrate4main"))
+    return code + custom("name", section(1, names))
+
+
+def test_rust_names_demangled_and_diff_ignores_hashes(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    old, new = tmp_path / "old.wasm", tmp_path / "new.wasm"
+    old.write_bytes(_rust_like("0123456789abcdef", ""))
+    new.write_bytes(_rust_like("fedcba9876543210", "i32.const 5 i32.add"))
+    assert main(["inspect", str(new), "--diff", str(old), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert [f["name"] for f in doc["functions"]] == ["hello::handler", "mycrate::main"]
+    rows = {r["name"]: r for r in doc["diff"]["functions"]}
+    assert set(rows) == {"hello::handler", "mycrate::main"}  # matched across the new hash
+    assert rows["hello::handler"]["status"] == "changed" and rows["hello::handler"]["delta"] == 3
+    assert doc["diff"]["functions_note"] is None
+    assert main(["inspect", str(new), "--diff", str(old)]) == 0
+    out = capsys.readouterr().out
+    assert "hello::handler" in out and "(added)" not in out and "(removed)" not in out
