@@ -86,7 +86,28 @@ def test_bench_json(mods, capsys) -> None:
 def test_bench_fresh_human(mods, capsys) -> None:
     assert main(["bench", "echo.wasm", "-n", "5", "--mode", "fresh"]) == 0
     out = capsys.readouterr().out
-    assert "instantiate" in out and "p99.9" in out
+    assert "instantiate" in out and "p99.9" in out and "around guest" in out
+    assert "Func.__call__" not in out  # a warm plain call is no yardstick for fresh mode
+
+
+def test_bench_warm_human_states_the_overhead(mods, capsys) -> None:
+    assert main(["bench", "echo.wasm", "-n", "50"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "whole harness request" in out and "plain wasmtime-py Func.__call__" in out
+    assert "target: at most 3 µs more" in out and "×" in out
+
+
+def test_bench_all_modes_kept_apart(mods, capsys) -> None:
+    code, doc = run_json(capsys, "bench", "echo.wasm", "-n", "20", "--mode", "all", "--json")
+    assert code == 0 and doc["mode"] == "all" and doc["n"] == 20
+    assert list(doc["runs"]) == ["cold", "fresh", "warm"]
+    for mode, run in doc["runs"].items():
+        assert run["mode"] == mode and run["n"] == 20
+        assert set(run["total"]) >= {"p50", "p90", "p99", "p999", "max"}
+    assert "cache_load" in doc["runs"]["cold"] or "compile" in doc["runs"]["cold"]
+    assert "instantiate" in doc["runs"]["fresh"] and "instantiate" not in doc["runs"]["warm"]
+    assert doc["runs"]["warm"]["overhead_us"] is not None
+    assert doc["runs"]["fresh"]["overhead_us"] is None
 
 
 def test_kv_command_roundtrip(mods, capsys) -> None:

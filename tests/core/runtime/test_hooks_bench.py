@@ -6,6 +6,8 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+import pytest
+
 from tests.core.runtime.handlers import edge
 from workbench.core.http import Request, Response
 
@@ -59,6 +61,25 @@ def test_bench_phases_progress_overhead(make) -> None:
     assert b.overhead_us == b.phases["total"].p50 - b.reference_us
     doc = b.to_json()
     assert doc["total"]["p999"] == round(t.p999, 2) and doc["n"] == 300
+    # the harness's own work per request: total minus the guest's handler call
+    assert b.around_guest is not None and b.around_guest.count == 300
+    assert b.around_guest_us == b.around_guest.p50
+    assert 0 < b.around_guest.p50 <= t.p50
+    assert doc["around_guest"]["p50"] == round(b.around_guest.p50, 2)
+
+
+def test_bench_overhead_is_a_warm_figure_only(make) -> None:
+    b = make(ECHO).bench(Request(), 30, "fresh")
+    assert b.overhead_us is None and b.reference_us is not None
+    assert b.around_guest is not None and b.around_guest.count == 30
+    assert b.around_guest.p50 < b.phases["total"].p50  # instantiate + handler excluded
+    assert b.to_json()["overhead_us"] is None
+
+
+def test_bench_around_guest_skips_hook_answers(make) -> None:
+    b = make(ECHO).bench(Request(), 10, "warm", hooks=FakeHooks(True))
+    assert b.around_guest is None and b.around_guest_us is None
+    assert set(b.phases) == {"hooks", "total"}
 
 
 def test_bench_fresh_has_instantiate_and_cancel(make) -> None:
@@ -88,3 +109,31 @@ def test_bench_reference_does_not_touch_the_kv_store(make) -> None:
     b = h.bench(Request(), 5, "fresh")  # each fresh instance writes 0 bytes
     assert b.reference_us is not None and not b.errors
     assert kv.get(b"k1") == b""  # the reference loop's growing values went to a scratch copy
+
+
+@pytest.mark.parametrize("mode", ["fresh", "warm"])
+def test_first_fresh_or_warm_run_reports_prepare_outside_total(make, mode: str) -> None:
+    import time as _time
+
+    h = make(ECHO)
+    real = h._ensure
+
+    def slow_ensure(compiled=None):  # type: ignore[no-untyped-def]
+        _time.sleep(0.2)
+        return real(compiled)
+
+    h._ensure = slow_ensure  # type: ignore[method-assign]
+    r = h.run(Request(), mode)
+    assert r.error is None and r.timing["prepare"] >= 200_000
+    assert r.timing["total"] < 200_000  # the one-time preparation is not the request
+    assert "prepare" not in h.run(Request(), mode).timing
+
+
+def test_first_cold_run_reports_link(make) -> None:
+    h = make(ECHO)
+    first = h.run(Request(), "cold")
+    assert "link" in first.timing and first.cache == "miss"
+    again = h.run(Request(), "cold")
+    assert "link" not in again.timing and again.cache == "hit"
+    assert set(h.bench(Request(), 5, "cold").phases) == {
+        "cache_load", "instantiate", "handler", "total"}

@@ -87,6 +87,11 @@ def resolve(args: argparse.Namespace) -> Target:
     return Target(harness, build_request(args, root), _hooks(args, hooks_path), wasm_path)
 
 
+def answered_by_hooks(target: Target) -> bool:
+    """Whether the hooks answer the request: the module is then never needed."""
+    return target.hooks is not None and target.hooks.evaluate(target.request).response is not None
+
+
 def workspace_root(start: Path) -> Path:
     here = start.resolve()
     for folder in (here, *here.parents):

@@ -1,8 +1,11 @@
 """`workbench bench MODULE [REQUEST] -n N [--mode ...]`: percentiles per phase.
 
-Prints p50/p90/p99/p99.9/max in microseconds for each phase, errors by kind, and the
-harness overhead measured against wasmtime-py's plain `Func.__call__` in the same run.
-Live progress on a terminal; Ctrl-C stops early and prints what was measured.
+Prints p50/p90/p99/p99.9/max in microseconds for each phase, the harness's own work
+around the guest per request, errors by kind, and (warm mode) the harness overhead
+measured against wasmtime-py's plain `Func.__call__` in the same run. `--mode all` runs
+cold, fresh and warm one after the other and reports them apart. Live progress on a
+terminal; Ctrl-C stops early and prints what was measured. Exit 1 when any request
+failed.
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ import threading
 
 from workbench.cli.commands import _target
 from workbench.cli.render import console, err_console, print_json
-from workbench.core.runtime.result import BenchResult
+from workbench.core.runtime.harness import MODES
+from workbench.core.runtime.result import BenchResult, PhaseStats
 
 NAME = "bench"
 HELP = "run a request N times and print latency percentiles per phase (cold/fresh/warm)"
@@ -22,8 +26,11 @@ ORDER = 31
 
 def register(parser: argparse.ArgumentParser) -> None:
     _target.add_arguments(parser)
-    _target.add_mode(parser, "warm")
-    parser.add_argument("-n", type=int, default=1000, help="requests (default 1000)")
+    parser.add_argument("--mode", choices=(*MODES, "all"), default="warm",
+                        help="cold, fresh or warm instance, or all three one after the "
+                             "other, reported apart (default warm)")
+    parser.add_argument("-n", type=int, default=1000,
+                        help="requests per mode (default 1000)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -32,14 +39,35 @@ def run(args: argparse.Namespace) -> int:
 
         raise UsageError("-n must be at least 1", where="-n")
     target = _target.resolve(args)
-    target.harness.check()
+    if not _target.answered_by_hooks(target):
+        target.harness.check()
+    modes = list(MODES) if args.mode == "all" else [args.mode]
     cancel = threading.Event()
+    results: list[BenchResult] = []
+    for mode in modes:
+        if cancel.is_set():
+            break
+        results.append(_bench_one(target, mode, args, cancel))
+    if args.json:
+        if args.mode == "all":
+            print_json({"n": args.n, "mode": "all",
+                        "runs": {r.mode: r.to_json() for r in results}})
+        else:
+            print_json(results[0].to_json())
+    else:
+        for i, r in enumerate(results):
+            render(r, explain=i == len(results) - 1)
+    return 1 if any(r.errors for r in results) else 0
+
+
+def _bench_one(target: _target.Target, mode: str, args: argparse.Namespace,
+               cancel: threading.Event) -> BenchResult:
     box: dict[str, BenchResult | BaseException] = {}
     live = sys.stderr.isatty() and not args.json
 
     def work(progress) -> None:  # type: ignore[no-untyped-def]
         try:
-            box["r"] = target.harness.bench(target.request, args.n, args.mode,
+            box["r"] = target.harness.bench(target.request, args.n, mode,
                                             progress=progress, cancel=cancel,
                                             hooks=target.hooks)
         except BaseException as e:  # re-raised in the main thread
@@ -51,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
         with Progress("[progress.description]{task.description}", BarColumn(),
                       MofNCompleteColumn(), TimeElapsedColumn(), console=err_console,
                       transient=True) as bar:
-            task = bar.add_task(f"{args.mode} {target.harness.name}", total=args.n)
+            task = bar.add_task(f"{mode} {target.harness.name}", total=args.n)
             _run_thread(lambda: work(lambda d, n: bar.update(task, completed=d)), cancel)
     else:
         _run_thread(lambda: work(None), cancel)
@@ -59,11 +87,7 @@ def run(args: argparse.Namespace) -> int:
         raise box["e"]  # type: ignore[misc]
     result = box["r"]
     assert isinstance(result, BenchResult)
-    if args.json:
-        print_json(result.to_json())
-    else:
-        render(result)
-    return 1 if result.errors else 0
+    return result
 
 
 def _run_thread(fn, cancel: threading.Event) -> None:  # type: ignore[no-untyped-def]
@@ -77,25 +101,37 @@ def _run_thread(fn, cancel: threading.Event) -> None:  # type: ignore[no-untyped
         t.join()
 
 
-def render(b: BenchResult) -> None:
+def render(b: BenchResult, explain: bool = True) -> None:
     from rich.table import Table
 
-    title = f"{b.n} requests · {b.mode}" + (" · cancelled" if b.cancelled else "")
+    title = (f"{b.n:,} requests · {b.mode}" + (" · cancelled" if b.cancelled else "")
+             + (f" · module {b.last.module}" if b.last and b.last.module else ""))
     table = Table(title=title, title_justify="left")
     table.add_column("phase (µs)")
     for col in ("p50", "p90", "p99", "p99.9", "max", "mean"):
         table.add_column(col, justify="right")
     for name, s in b.phases.items():
-        table.add_row(name, *(f"{v:,.1f}" for v in (s.p50, s.p90, s.p99, s.p999, s.max,
-                                                    s.mean)))
+        table.add_row(name, *_cells(s))
+    if b.around_guest is not None:
+        table.add_row("[dim]around guest[/]", *(f"[dim]{c}[/]" for c in _cells(b.around_guest)))
     console.print(table)
-    if b.reference_us is not None and b.overhead_us is not None:
-        console.print(f"plain Func.__call__ p50 {b.reference_us:.1f} µs · harness total p50 "
-                      f"minus that: {b.overhead_us:+.1f} µs")
-    if b.around_guest_us is not None:
-        console.print(f"harness work around the guest call (total − handler p50): "
-                      f"{b.around_guest_us:.1f} µs")
+    if b.mode == "warm" and b.reference_us is not None and b.overhead_us is not None:
+        total = b.phases["total"].p50
+        ratio = total / b.reference_us if b.reference_us else float("nan")
+        more = (f"{b.overhead_us:.1f} µs more" if b.overhead_us > 0
+                else f"{-b.overhead_us:.1f} µs less")
+        console.print(f"warm overhead, p50, same run: whole harness request {total:.1f} µs "
+                      f"vs one plain wasmtime-py Func.__call__ {b.reference_us:.1f} µs = "
+                      f"{ratio:.2f}× ({more}; target: at most 3 µs more)")
     console.print(f"fuel per request: {b.fuel:,}")
+    if explain and b.around_guest is not None:
+        console.print("[dim]around guest = total − hooks − compile/cache_load − instantiate "
+                      "− handler, per request: the harness's own work (write the request "
+                      "via alloc, read and parse the response, build the result)[/]")
     if b.errors:
         errs = ", ".join(f"{k} ×{v}" for k, v in sorted(b.errors.items()))
         console.print(f"[red]errors:[/] {errs}")
+
+
+def _cells(s: PhaseStats) -> list[str]:
+    return [f"{v:,.1f}" for v in (s.p50, s.p90, s.p99, s.p999, s.max, s.mean)]

@@ -32,7 +32,7 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     target = _target.resolve(args)
-    if not _answered_by_hooks(target):
+    if not _target.answered_by_hooks(target):
         target.harness.check()  # typed AbiMismatch / MalformedModule before running
     result = target.harness.run(target.request, args.mode, hooks=target.hooks)
     if args.json:
@@ -40,10 +40,6 @@ def run(args: argparse.Namespace) -> int:
     else:
         render(result, args.body_limit)
     return 1 if result.error else 0
-
-
-def _answered_by_hooks(target: _target.Target) -> bool:
-    return target.hooks is not None and target.hooks.evaluate(target.request).response is not None
 
 
 def render(r: RunResult, body_limit: int = 4000) -> None:

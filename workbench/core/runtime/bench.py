@@ -1,12 +1,18 @@
 """`Harness.bench`: many requests, per-phase percentiles, and the harness's own overhead.
 
-The overhead figures are measured in the same run, so machine noise affects both sides:
+Every sample also yields `around_guest`: its `total` minus the phases that are not the
+harness's own work (hooks, compile / cache_load, instantiate, handler), i.e. writing the
+request (with the `alloc` call), reading and parsing the response and building the result.
+
+The overhead against wasmtime-py is measured in the same run, so machine noise affects
+both sides:
 - `reference_us`: p50 of wasmtime-py's plain `Func.__call__(store, ptr, len)` on `handle`
-  of a separate warm instance (edge modules only);
-- `overhead_us`: harness `total` p50 minus `reference_us` (negative = the whole harness
-  request, including writing the request and parsing the response, costs less than
-  one plain public-API call);
-- `around_guest_us`: harness `total` p50 minus `handler` p50, the work around the guest.
+  of a separate warm instance (edge modules only): the issue's yardstick;
+- `overhead_us` (warm mode only): harness `total` p50 minus `reference_us`. Negative means
+  the whole harness request (request written, `handle` called through the fast path,
+  response parsed) costs less than one plain public-API call. In cold and fresh modes a
+  warm plain call is no yardstick for a request that instantiates, so it is None;
+- `around_guest_us`: p50 of the per-sample `around_guest` values.
 """
 
 from __future__ import annotations
@@ -33,11 +39,13 @@ def run_bench(h: Harness, request: Request, n: int, mode: str,
               progress: Callable[[int, int], None] | None,
               cancel: threading.Event | None, hooks: Any) -> BenchResult:
     hists: dict[str, Histogram] = {}
+    around_hist = Histogram()
     errors: Counter[str] = Counter()
     last: RunResult | None = None
     fuel = 0
-    if mode == "warm":
-        h.run(request, "warm", hooks)  # create the instance: not a warm sample
+    # Not a sample: compile/link once (fresh, warm), fill the compiled-module cache and
+    # link (cold), create the warm instance, so every sample measures the same thing.
+    h.run(request, mode, hooks)
     step = max(1, n // 100)
     done = 0
     cancelled = False
@@ -46,11 +54,16 @@ def run_bench(h: Harness, request: Request, n: int, mode: str,
             cancelled = True
             break
         r = h.run(request, mode, hooks)
+        guest = 0.0
         for k, v in r.timing.items():
             hist = hists.get(k)
             if hist is None:
                 hist = hists[k] = Histogram()
             hist.record(v)
+            if k != "total":
+                guest += v
+        if r.abi != "hook" and "handler" in r.timing:
+            around_hist.record(r.timing["total"] - guest)
         if r.error is not None:
             errors[r.error.kind] += 1
         else:
@@ -63,15 +76,14 @@ def run_bench(h: Harness, request: Request, n: int, mode: str,
     reference = None
     if not cancelled and last is not None and last.abi == "edge" and h.abi.name == "edge":
         reference = plain_call_p50(h, request, min(max(done, 200), REFERENCE_MAX), cancel)
-    overhead = around = None
-    if "total" in phases:
-        if reference is not None:
-            overhead = phases["total"].p50 - reference
-        if "handler" in phases:
-            around = phases["total"].p50 - phases["handler"].p50
+    overhead = None
+    if "total" in phases and reference is not None and mode == "warm":
+        overhead = phases["total"].p50 - reference
+    around = around_hist.stats() if around_hist.count else None
     return BenchResult(n=done, mode=mode, phases=phases, errors=dict(errors),
-                       overhead_us=overhead, reference_us=reference, around_guest_us=around,
-                       fuel=fuel, cancelled=cancelled, last=last)
+                       overhead_us=overhead, reference_us=reference,
+                       around_guest_us=around.p50 if around else None, fuel=fuel,
+                       cancelled=cancelled, last=last, around_guest=around)
 
 
 def plain_call_p50(h: Harness, request: Request, iterations: int,

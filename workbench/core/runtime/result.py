@@ -155,12 +155,14 @@ class BenchResult:
     mode: str
     phases: dict[str, PhaseStats]
     errors: dict[str, int] = field(default_factory=dict)  # error kind -> count
-    overhead_us: float | None = None  # harness p50 minus plain wasmtime call p50
+    overhead_us: float | None = None  # warm: harness total p50 minus plain call p50
     reference_us: float | None = None  # plain Func.__call__ p50 in the same run
-    around_guest_us: float | None = None  # total p50 minus handler p50
+    around_guest_us: float | None = None  # p50 of the harness's own work per request
     fuel: int = 0  # of the last successful request (deterministic)
     cancelled: bool = False
     last: RunResult | None = None
+    # per sample: total minus hooks, compile/cache_load, instantiate and handler
+    around_guest: PhaseStats | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {"n": self.n, "mode": self.mode,
@@ -168,8 +170,9 @@ class BenchResult:
                 **{k: v.to_json() for k, v in self.phases.items()},
                 "errors": dict(self.errors), "overhead_us": _r(self.overhead_us),
                 "reference_us": _r(self.reference_us),
-                "around_guest_us": _r(self.around_guest_us), "fuel": self.fuel,
-                "cancelled": self.cancelled}
+                "around_guest_us": _r(self.around_guest_us),
+                "around_guest": self.around_guest.to_json() if self.around_guest else None,
+                "fuel": self.fuel, "cancelled": self.cancelled}
 
 
 def _b64_if_binary(body: bytes) -> str | None:
