@@ -130,3 +130,19 @@ def test_run_module_folder_is_built_first(mods, capsys) -> None:
         '  (func (export "handle") (param i32 i32) (result i32) (i32.const 64)))\n')
     code, doc = run_json(capsys, "run", "hello", "--json")
     assert code == 0 and doc["status"] == 201 and doc["module"] == "hello"
+
+
+def test_kv_command_mistakes_and_reset_backup(mods, capsys) -> None:
+    assert main(["kv", "get", "missing"]) == 1
+    assert "no key 'missing' in" in capsys.readouterr().err
+    assert main(["kv", "delete", "missing"]) == 1
+    assert "no key 'missing'" in capsys.readouterr().err
+    assert main(["kv", "list", "extra"]) == 2
+    assert "kv list takes no arguments" in capsys.readouterr().err
+    assert main(["kv", "put", "k"]) == 2
+    assert main(["kv", "put", "bin", "@" + str(mods / "echo.wasm")]) == 0
+    code, doc = run_json(capsys, "kv", "get", "bin", "--json")
+    assert code == 0 and doc["value"].startswith("base64:AGFzbQ")
+    code, doc = run_json(capsys, "kv", "reset", "--json")
+    assert doc["removed"] == 1 and doc["backup"].endswith("kv.json.bak")
+    assert json.loads((mods / ".workbench" / "kv.json.bak").read_text())["bin"]["b64"]

@@ -130,3 +130,66 @@ def test_host_bug_is_reported_as_host_error(make, monkeypatch) -> None:
     assert r.error is not None and r.error.kind == "host"
     assert "edge.kv_get: RuntimeError: disk on fire" in r.error.message
     assert h._warm is None
+
+
+def test_every_remaining_error_code(make, tmp_path, monkeypatch) -> None:
+    """The codes the tests above do not reach: BAD_POINTER on every pointer argument,
+    TOO_LARGE keys, UNAVAILABLE from chaos on each kv function and from a failing disk,
+    and a secret too large for its buffer (length returned, nothing written)."""
+    secrets = Secrets({"TOKEN": "s3cr3t-value"})
+    body = """
+      (call $out (i32.const 0) (call $kv_put (i32.const 0x7ffffff0) (i32.const 2) (i32.const 110) (i32.const 2)))
+      (call $out (i32.const 1) (call $kv_put (i32.const 100) (i32.const 2) (i32.const 0x7ffffff0) (i32.const 2)))
+      (call $out (i32.const 2) (call $kv_put (i32.const 0) (i32.const 1025) (i32.const 110) (i32.const 2)))
+      (call $out (i32.const 3) (call $kv_delete (i32.const 0x7ffffff0) (i32.const 2)))
+      (call $out (i32.const 4) (call $secret_get (i32.const 0x7ffffff0) (i32.const 5) (i32.const 300) (i32.const 64)))
+      (call $out (i32.const 5) (call $secret_get (i32.const 120) (i32.const 5) (i32.const 0x7ffffff0) (i32.const 64)))
+      (i32.store (i32.const 300) (i32.const 0))
+      (call $out (i32.const 6) (call $secret_get (i32.const 120) (i32.const 5) (i32.const 300) (i32.const 4)))
+      (call $out (i32.const 7) (i32.load (i32.const 300)))
+      (call $out (i32.const 8) (call $random_fill (i32.const 500) (i32.const -1)))
+      (call $out (i32.const 9) (call $kv_get (i32.const 100) (i32.const -1) (i32.const 300) (i32.const 16)))
+    """
+    out, r, _ = run_slots(make, body, 10, secrets=secrets)
+    assert out == [-3, -3, -4, -3, -3, -3, 12, 0, -3, -3]
+    assert r.error is None
+    chaos_body = """
+      (call $out (i32.const 0) (call $kv_get (i32.const 100) (i32.const 2) (i32.const 300) (i32.const 16)))
+      (call $out (i32.const 1) (call $kv_delete (i32.const 100) (i32.const 2)))
+    """
+    out, r, _ = run_slots(make, chaos_body, 2, chaos=Chaos(kv_failure_rate=1.0))
+    assert out == [-2, -2] and r.faults == ("fail:kv_get", "fail:kv_delete")
+
+    def disk_full(self, key, value, *, flush=True):  # type: ignore[no-untyped-def]
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(KvStore, "put", disk_full)
+    put = "(call $out (i32.const 0) (call $kv_put (i32.const 100) (i32.const 2) (i32.const 110) (i32.const 2)))"
+    out, r, _ = run_slots(make, put, 1, kv=KvStore(tmp_path / "kv.json"))
+    assert out == [-2] and r.error is None  # a store failure is UNAVAILABLE, not a crash
+
+
+def test_kv_store_picks_up_changes_from_another_process(make, tmp_path, monkeypatch) -> None:
+    """`workbench kv put/reset` in a terminal while the app runs: the harness sees it."""
+    from workbench.core.runtime import kv as kv_mod
+
+    monkeypatch.setattr(kv_mod, "REFRESH_EVERY_S", 0.0)
+    path = tmp_path / "kv.json"
+    mine = KvStore(path)
+    mine.put(b"k1", b"v1")
+    other = KvStore(path)  # another process
+    other.put(b"k1", b"v2")
+    body = """
+      (call $out (i32.const 0) (call $kv_get (i32.const 100) (i32.const 2) (i32.const 300) (i32.const 16)))
+      (call $out (i32.const 1) (i32.load16_u (i32.const 300)))
+    """
+    out, _, _ = run_slots(make, body, 2, kv=mine)
+    assert out == [2, int.from_bytes(b"v2", "little")]
+    assert other.reset() == 1 and mine.refresh(force=True)
+    assert mine.items() == [] and path.with_name("kv.json.bak").is_file()
+    mine.put(b"keep", b"1")
+    path.write_text("{ not json")  # a broken file never loses what is in memory
+    assert not mine.refresh(force=True) and mine.get(b"keep") == b"1"
+    mine.put(b"dirty", b"2", flush=False)  # unsaved changes are never overwritten
+    other.put(b"x", b"y")
+    assert not mine.refresh(force=True) and mine.get(b"dirty") == b"2"

@@ -1,12 +1,17 @@
 """`workbench kv list|get|put|delete|reset`: inspect the workspace KV store handlers use.
 
 The store is `<workspace>/.workbench/kv.json` (workspace = nearest folder with
-workbench.toml at or above --workspace, default the current folder).
+workbench.toml at or above --workspace, default the current folder). A running app or
+`bench` picks up changes made here within 0.2 s. `reset` keeps the previous file as
+`kv.json.bak`. A missing key exits 1 with a message; non-UTF-8 values are shown as
+`base64:...`.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
+import sys
 from pathlib import Path
 
 from rich.markup import escape
@@ -23,44 +28,80 @@ ORDER = 40
 
 def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("action", choices=("list", "get", "put", "delete", "reset"))
-    parser.add_argument("key", nargs="?")
-    parser.add_argument("value", nargs="?")
+    parser.add_argument("key", nargs="?", help="the key (get, put, delete)")
+    parser.add_argument("value", nargs="?", help="the value (put; @FILE reads a file)")
     parser.add_argument("--workspace", type=Path, default=Path("."), help="workspace folder")
     parser.add_argument("--json", action="store_true", help="JSON output")
 
 
+_ARITY = {"list": 0, "reset": 0, "get": 1, "delete": 1, "put": 2}
+
+
 def run(args: argparse.Namespace) -> int:
+    given = sum(x is not None for x in (args.key, args.value))
+    want = _ARITY[args.action]
+    if given != want:
+        usage = {0: f"kv {args.action}", 1: f"kv {args.action} KEY",
+                 2: "kv put KEY VALUE"}[want]
+        raise UsageError(f"kv {args.action} takes {want or 'no'} "
+                         f"argument{'s' if want != 1 else ''}, got {given}",
+                         hint=f"workbench {usage}")
     kv = KvStore.for_workspace(workspace_root(args.workspace))
-    if args.action in ("get", "put", "delete") and args.key is None:
-        raise UsageError(f"kv {args.action} needs a KEY")
-    if args.action == "put" and args.value is None:
-        raise UsageError("kv put needs a VALUE")
     if args.action == "list":
-        items = {k.decode("utf-8", "replace"): v.decode("utf-8", "replace")
-                 for k, v in kv.items()}
+        items = {k.decode("utf-8", "replace"): _show(v) for k, v in kv.items()}
         if args.json:
             print_json({"path": str(kv.path), "items": items})
         else:
             console.print(f"[dim]{kv.path} · {len(items)} keys[/]")
             for k, v in items.items():
-                console.print(f"[bold]{escape(k)}[/] = {escape(v[:200])}")
+                console.print(f"[bold]{escape(k)}[/] = {escape(v[:200])}"
+                              + ("[dim]…[/]" if len(v) > 200 else ""))
         return 0
+    if args.action == "reset":
+        return _reset(kv, args.json)
+    key = args.key.encode()
     if args.action == "get":
-        value = kv.get(args.key.encode())
+        value = kv.get(key)
         if args.json:
-            print_json({"key": args.key, "value": None if value is None
-                        else value.decode("utf-8", "replace")})
+            print_json({"key": args.key, "value": None if value is None else _show(value)})
         elif value is not None:
-            console.print(escape(value.decode("utf-8", "replace")))
+            console.print(escape(_show(value)), soft_wrap=True)
+        if value is None:
+            print(f"workbench: no key {args.key!r} in {kv.path}", file=sys.stderr)
         return 0 if value is not None else 1
     if args.action == "put":
-        kv.put(args.key.encode(), args.value.encode())
+        kv.put(key, _value(args.value))
         return 0
     if args.action == "delete":
-        return 0 if kv.delete(args.key.encode()) else 1
+        if kv.delete(key):
+            return 0
+        print(f"workbench: no key {args.key!r} in {kv.path}", file=sys.stderr)
+        return 1
+    raise AssertionError(args.action)  # pragma: no cover - argparse choices
+
+
+def _reset(kv: KvStore, as_json: bool) -> int:
     n = kv.reset()
-    if args.json:
-        print_json({"removed": n})
+    if as_json:
+        print_json({"removed": n, "backup": str(kv.backup_path) if n else None})
     else:
-        console.print(f"removed {n} keys from {kv.path}")
+        console.print(f"removed {n} keys from {kv.path}"
+                      + (f" (previous contents kept in {kv.backup_path})" if n else ""))
     return 0
+
+
+def _show(value: bytes) -> str:
+    """UTF-8 text as is, other bytes as base64 (marked), never replacement characters."""
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError:
+        return "base64:" + base64.b64encode(value).decode()
+
+
+def _value(text: str) -> bytes:
+    if text.startswith("@"):
+        try:
+            return Path(text[1:]).read_bytes()
+        except OSError as e:
+            raise UsageError(f"cannot read {text[1:]}: {e.strerror}", where="VALUE") from None
+    return text.encode()

@@ -11,11 +11,13 @@ import base64
 import json
 import os
 import threading
+import time
 from pathlib import Path
 
 from workbench.core.errors import WorkbenchError
 
 KV_FILE = Path(".workbench") / "kv.json"
+REFRESH_EVERY_S = 0.2  # how often `refresh` looks at the file (one stat)
 
 
 class KvStore:
@@ -25,8 +27,9 @@ class KvStore:
         self.path = path
         self._lock = threading.Lock()
         self._data: dict[bytes, bytes] = {}
-        self._mtime: float | None = None
+        self._stamp: tuple[int, int] | None = None  # (mtime_ns, size) of what we read/wrote
         self._dirty = False
+        self._checked = time.monotonic()
         self._load()
 
     @classmethod
@@ -37,8 +40,9 @@ class KvStore:
         if self.path is None or not self.path.is_file():
             return
         try:
+            stamp = self._file_stamp()
             doc = json.loads(self.path.read_text("utf-8"))
-            self._mtime = self.path.stat().st_mtime
+            self._stamp = stamp
         except (OSError, ValueError) as e:
             raise WorkbenchError(f"cannot read the KV store: {e}", where=str(self.path),
                                  hint="fix the JSON or run `workbench kv reset`") from None
@@ -56,6 +60,41 @@ class KvStore:
         tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", "utf-8")
         os.replace(tmp, self.path)
+        self._stamp = self._file_stamp()
+
+    def _file_stamp(self) -> tuple[int, int] | None:
+        try:
+            st = self.path.stat() if self.path is not None else None
+        except OSError:
+            return None
+        return (st.st_mtime_ns, st.st_size) if st is not None else None
+
+    def refresh(self, force: bool = False) -> bool:
+        """Re-read the file if another process changed it (`workbench kv put/reset` while
+        the app runs). At most every REFRESH_EVERY_S unless `force`; never drops unsaved
+        changes; a file that became unreadable keeps what is in memory. True if reloaded."""
+        if self.path is None:
+            return False
+        now = time.monotonic()
+        if not force and now - self._checked < REFRESH_EVERY_S:
+            return False
+        self._checked = now
+        with self._lock:
+            stamp = self._file_stamp()
+            if self._dirty or stamp == self._stamp:
+                return False
+            if stamp is None:  # deleted: an empty store, like a fresh workspace
+                self._data, self._stamp = {}, None
+                return True
+            old = self._data
+            try:
+                self._data = {}
+                self._load()
+            except WorkbenchError:
+                self._data = old
+                self._stamp = stamp  # report nothing until it changes again
+                return False
+            return True
 
     def get(self, key: bytes) -> bytes | None:
         with self._lock:
@@ -95,13 +134,20 @@ class KvStore:
             return sorted(self._data.items())
 
     def reset(self) -> int:
-        """Remove every key; returns how many there were."""
+        """Remove every key; returns how many there were. The previous file is kept as
+        `kv.json.bak` (see `backup_path`), so a reset by mistake can be undone."""
         with self._lock:
             n = len(self._data)
+            if self.path is not None and self.path.is_file() and n:
+                os.replace(self.path, self.backup_path)  # type: ignore[arg-type]
             self._data.clear()
             self._save()
             self._dirty = False
             return n
+
+    @property
+    def backup_path(self) -> Path | None:
+        return self.path.with_name(self.path.name + ".bak") if self.path is not None else None
 
 
 def _encode(v: bytes) -> str | dict[str, str]:

@@ -34,6 +34,7 @@ def run_once(h: Harness, request: Request, mode: str, timing: dict[str, float],
              t_start: int, hook: dict[str, Any] | None) -> RunResult:
     st = h._state
     st.begin()
+    h.kv.refresh()  # picks up `workbench kv put/reset` from another process (throttled)
     cache = None
     try:
         if mode == "cold":
