@@ -96,9 +96,15 @@ def _load_workspace_file(path: Path) -> Workspace:
         modules = [load_module(c, base_chaos=chaos) for c in _module_children(root)]
     else:
         for entry in folders:
-            matches = sorted(root.glob(entry)) if any(ch in entry for ch in "*?[") \
-                else [root / entry]
+            pattern = any(ch in entry for ch in "*?[")
+            matches = sorted(root.glob(entry)) if pattern else [root / entry]
             found = [m for m in matches if m.is_dir()]
+            if pattern:  # a glob picks the module folders among what it matches
+                found = [m for m in found if not m.name.startswith(".") and is_module_folder(m)]
+                if not found:
+                    raise ck.error("modules", f"no module folder matches {entry!r}",
+                                   hint=f"paths are relative to {root}; a module folder has "
+                                        "a module.toml or one obvious source")
             if not found:
                 raise ck.error("modules", f"module folder {entry!r} does not exist",
                                hint=f"paths are relative to {root}")

@@ -204,3 +204,15 @@ def test_strip_defaults_follow_toolchain_and_profile(tmp_path: Path) -> None:
     assert load_module(_module(tmp_path, 'strip = "all"')).strip_mode == "all"
     cmd = load_module(_module(tmp_path, 'command = "make"'))
     assert cmd.toolchain == "command" and cmd.strip_mode == "none"  # its output, as is
+
+
+def test_workspace_globs_pick_module_folders(tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "h.wat").write_text("(module)")
+    (tmp_path / "docs").mkdir()  # matched by the glob, not a module: skipped
+    (tmp_path / "workbench.toml").write_text('modules = ["*"]\n')
+    assert [m.name for m in load_workspace([tmp_path]).modules] == ["a", "b"]
+    (tmp_path / "workbench.toml").write_text('modules = ["x*"]\n')
+    with pytest.raises(ConfigError, match="no module folder matches 'x\\*'"):
+        load_workspace([tmp_path])
