@@ -193,3 +193,24 @@ def test_kv_store_picks_up_changes_from_another_process(make, tmp_path, monkeypa
     mine.put(b"dirty", b"2", flush=False)  # unsaved changes are never overwritten
     other.put(b"x", b"y")
     assert not mine.refresh(force=True) and mine.get(b"dirty") == b"2"
+
+
+def test_secrets_redacted_from_reason_hook_answers_and_traces(make) -> None:
+    from tests.core.runtime.handlers import static_response
+    from workbench.core.hooks import parse_hooks
+
+    secrets = Secrets({"TOKEN": "s3cr3t-value"})
+    raw = b"HTTP/1.1 200 s3cr3t-value\r\nx-t: s3cr3t-value\r\n\r\nbody s3cr3t-value"
+    h = make(edge("(i32.const 4096)", data=static_response(raw)), secrets=secrets)
+    r = h.run(Request())
+    assert r.error is None and r.response is not None
+    doc = json.dumps(r.to_json())
+    assert "s3cr3t" not in doc and doc.count("[redacted:TOKEN]") == 3
+    hooks = parse_hooks(
+        '[[rule]]\nname = "auth"\naction = "set_headers"\nset = { authorization = '
+        '"Bearer s3cr3t-value" }\n\n[[rule]]\nname = "answer"\nwhen = { path = "/a" }\n'
+        'action = "respond"\nbody = "token s3cr3t-value"\n')
+    for path in ("/", "/a"):
+        r = h.run(Request(target=path), hooks=hooks)
+        doc = json.dumps(r.to_json())
+        assert "s3cr3t" not in doc and "[redacted:TOKEN]" in doc, path

@@ -70,3 +70,34 @@ def test_parse_fields() -> None:
     assert parse_fields('a=1 msg="two words"') == {"a": "1", "msg": "two words"}
     assert parse_fields("plain text") is None
     assert parse_fields("[1, 2]") is None
+
+
+def test_chaos_spec_extends_the_configured_chaos_and_off_clears_it() -> None:
+    from workbench.core.runtime.limits import Chaos
+
+    base = Chaos(latency_ms={"kv_get": 5}, secret_failure_rate=0.5, seed=3)
+    c = parse_chaos_spec(["kv_fail=0.1"], base=base)
+    assert c == Chaos(latency_ms={"kv_get": 5}, kv_failure_rate=0.1,
+                      secret_failure_rate=0.5, seed=3)
+    assert parse_chaos_spec(["off", "latency:*=1"], base=base) == Chaos(
+        latency_ms={"*": 1}, seed=3)
+    with pytest.raises(ValueError, match="no host function 'kv_gte'; known: \\*, kv_delete"):
+        parse_chaos_spec(["latency:kv_gte=5"])
+    with pytest.raises(ValueError, match="latency must be 0..60000 ms"):
+        parse_chaos_spec(["latency:kv_get=-1"])
+
+
+def test_bench_counts_injected_faults(tmp_path) -> None:
+    from tests.core.runtime.handlers import edge, wdata
+    from workbench.core.http import Request
+    from workbench.core.runtime.harness import Harness
+    from workbench.core.runtime.limits import Chaos
+
+    h = Harness(edge("(drop (call $kv_get (i32.const 100) (i32.const 2) (i32.const 300) "
+                     "(i32.const 16))) (call $finish (i32.const 0))",
+                     data=wdata(100, b"k1"), imports=True),
+                chaos=Chaos(kv_failure_rate=1.0, latency_ms={"kv_get": 0.01}),
+                cache_dir=tmp_path)
+    b = h.bench(Request(), 20, "warm")
+    assert b.faults == {"fail:kv_get": 20, "latency:kv_get:0.01ms": 20}
+    assert b.to_json()["faults"] == b.faults and not b.errors

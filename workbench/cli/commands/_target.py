@@ -38,8 +38,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--hooks", type=Path, metavar="FILE", help="hooks.toml to apply first")
     parser.add_argument("--no-hooks", action="store_true", help="ignore configured hooks")
     parser.add_argument("--chaos", action="append", default=[], metavar="SPEC",
-                        help="fault injection: latency:FN=MS, kv_fail=RATE, secret_fail=RATE,"
-                             " cache_miss, seed=N (comma-separated or repeated)")
+                        help="fault injection on top of the configured [chaos]: "
+                             "latency:FN=MS (FN a host function or *), kv_fail=RATE, "
+                             "secret_fail=RATE, cache_miss, seed=N, off (comma-separated "
+                             "or repeated)")
     parser.add_argument("--timeout-ms", type=int, help="override limits.timeout_ms")
     parser.add_argument("--fuel", type=int, help="override limits.fuel")
     parser.add_argument("--cache-dir", type=Path, help="compiled-module cache folder")
@@ -73,7 +75,7 @@ def resolve(args: argparse.Namespace) -> Target:
         from workbench.core.runtime.chaos import parse_chaos_spec
 
         try:
-            chaos = parse_chaos_spec(args.chaos, chaos.seed)
+            chaos = parse_chaos_spec(args.chaos, base=chaos)
         except ValueError as e:
             raise UsageError(str(e), where="--chaos") from None
     if args.timeout_ms is not None or args.fuel is not None:

@@ -14,6 +14,8 @@ import argparse
 import sys
 import threading
 
+from rich.markup import escape
+
 from workbench.cli.commands import _target
 from workbench.cli.render import console, err_console, print_json
 from workbench.core.runtime.harness import MODES
@@ -128,6 +130,9 @@ def render(b: BenchResult, explain: bool = True) -> None:
         console.print("[dim]around guest = total − hooks − compile/cache_load − instantiate "
                       "− handler, per request: the harness's own work (write the request "
                       "via alloc, read and parse the response, build the result)[/]")
+    if b.faults:
+        shown = ", ".join(f"{k} ×{v:,}" for k, v in sorted(b.faults.items()))
+        console.print(f"[yellow]faults injected:[/] {escape(shown)}")
     if b.errors:
         errs = ", ".join(f"{k} ×{v}" for k, v in sorted(b.errors.items()))
         console.print(f"[red]errors:[/] {errs}")

@@ -68,8 +68,11 @@ def render(r: RunResult, body_limit: int = 4000) -> None:
                           f"{escape(ln.message)}")
     phases = "  ".join(f"{k} {_us(v)}" for k, v in r.timing.items())
     extra = f"  cache {r.cache}" if r.cache else ""
-    console.print(f"[dim]{r.mode} · {r.abi} · {phases} · fuel {r.fuel:,} · "
-                  f"memory {human_bytes(r.memory_bytes)}{extra}[/]")
+    if r.abi == "hook":  # the module never ran: no fuel, no memory to speak of
+        console.print(f"[dim]{r.mode} · answered by a hook, module not run · {phases}[/]")
+    else:
+        console.print(f"[dim]{r.mode} · {r.abi} · {phases} · fuel {r.fuel:,} · "
+                      f"memory {human_bytes(r.memory_bytes)}{extra}[/]")
     if r.faults:
         console.print(f"[yellow]faults injected:[/] {escape(', '.join(r.faults))}")
 

@@ -41,6 +41,7 @@ def run_bench(h: Harness, request: Request, n: int, mode: str,
     hists: dict[str, Histogram] = {}
     around_hist = Histogram()
     errors: Counter[str] = Counter()
+    faults: Counter[str] = Counter()
     last: RunResult | None = None
     fuel = 0
     # Not a sample: compile/link once (fresh, warm), fill the compiled-module cache and
@@ -64,6 +65,8 @@ def run_bench(h: Harness, request: Request, n: int, mode: str,
                 guest += v
         if r.abi != "hook" and "handler" in r.timing:
             around_hist.record(r.timing["total"] - guest)
+        for fault in r.faults:
+            faults[fault] += 1
         if r.error is not None:
             errors[r.error.kind] += 1
         else:
@@ -83,7 +86,8 @@ def run_bench(h: Harness, request: Request, n: int, mode: str,
     return BenchResult(n=done, mode=mode, phases=phases, errors=dict(errors),
                        overhead_us=overhead, reference_us=reference,
                        around_guest_us=around.p50 if around else None, fuel=fuel,
-                       cancelled=cancelled, last=last, around_guest=around)
+                       cancelled=cancelled, last=last, around_guest=around,
+                       faults=dict(faults))
 
 
 def plain_call_p50(h: Harness, request: Request, iterations: int,

@@ -35,12 +35,18 @@ class ChaosState:
         return False
 
 
-def parse_chaos_spec(specs: list[str], seed: int | None = None) -> Chaos:
-    """CLI `--chaos` items: `latency:kv_get=20`, `kv_fail=0.3`, `secret_fail=0.5`,
-    `cache_miss`, `seed=7`. Raises ValueError with the offending item."""
-    latency: dict[str, float] = {}
-    kv = secret = 0.0
-    miss = False
+def parse_chaos_spec(specs: list[str], seed: int | None = None,
+                     base: Chaos | None = None) -> Chaos:
+    """CLI `--chaos` items: `latency:kv_get=20` (`latency:*=20` for all), `kv_fail=0.3`,
+    `secret_fail=0.5`, `cache_miss`, `seed=7`, `off` (drop the configured chaos first).
+    Items override the same settings of `base` (the module/workspace config) and keep
+    the others. Raises ValueError naming the offending item."""
+    from workbench.core.runtime.host_signatures import HOST_SIGNATURES
+
+    base = base or Chaos(seed=seed)
+    latency: dict[str, float] = dict(base.latency_ms)
+    kv, secret, miss, seed = (base.kv_failure_rate, base.secret_failure_rate,
+                              base.force_cache_miss, base.seed)
     for item in specs:
         for part in item.split(","):
             part = part.strip()
@@ -49,7 +55,11 @@ def parse_chaos_spec(specs: list[str], seed: int | None = None) -> Chaos:
             key, eq, value = part.partition("=")
             try:
                 if key.startswith("latency:") and eq:
-                    latency[key.split(":", 1)[1]] = float(value)
+                    fn = key.split(":", 1)[1]
+                    if fn != "*" and fn not in HOST_SIGNATURES:
+                        raise ValueError(f"no host function {fn!r}; known: *, "
+                                         f"{', '.join(sorted(HOST_SIGNATURES))}")
+                    latency[fn] = _ms(value)
                 elif key == "kv_fail" and eq:
                     kv = _rate(value)
                 elif key == "secret_fail" and eq:
@@ -58,14 +68,25 @@ def parse_chaos_spec(specs: list[str], seed: int | None = None) -> Chaos:
                     miss = True
                 elif key == "seed" and eq:
                     seed = int(value)
+                elif key in ("off", "none") and not eq:
+                    latency, kv, secret, miss = {}, 0.0, 0.0, False
                 else:
-                    raise ValueError
-            except ValueError:
+                    raise ValueError("")
+            except ValueError as e:
+                why = f" ({e})" if str(e) and "could not convert" not in str(e) \
+                    and "invalid literal" not in str(e) else ""
                 raise ValueError(
-                    f"bad chaos item {part!r}: use latency:FN=MS, kv_fail=RATE, "
-                    "secret_fail=RATE, cache_miss, seed=N") from None
+                    f"bad chaos item {part!r}{why}: use latency:FN=MS, kv_fail=RATE (0..1), "
+                    "secret_fail=RATE, cache_miss, seed=N, off") from None
     return Chaos(latency_ms=latency, kv_failure_rate=kv, secret_failure_rate=secret,
                  force_cache_miss=miss, seed=seed)
+
+
+def _ms(value: str) -> float:
+    ms = float(value)
+    if not 0.0 <= ms <= 60_000.0:
+        raise ValueError("latency must be 0..60000 ms")
+    return ms
 
 
 def _rate(value: str) -> float:

@@ -32,7 +32,7 @@ from workbench.core.runtime.hostfns import HostState, define_host_functions
 from workbench.core.runtime.kv import KvStore
 from workbench.core.runtime.limits import Chaos, Limits
 from workbench.core.runtime.result import BenchResult, RunError, RunResult
-from workbench.core.runtime.runner import run_once
+from workbench.core.runtime.runner import redact_response, run_once
 from workbench.core.runtime.secrets import Secrets
 from workbench.core.wasm.model import FuncType
 
@@ -164,7 +164,11 @@ class Harness:
                 hook_json = outcome.to_json()
                 if outcome.response is not None:
                     timing["total"] = (time.perf_counter_ns() - t_start) / 1000
-                    return RunResult(outcome.response, timing, mode, "hook", hook=hook_json,
+                    answer = outcome.response
+                    if self.secrets:  # a hooks file may spell out a secret value
+                        answer = redact_response(self.secrets, answer)
+                        hook_json = self.secrets.redact_json(hook_json)
+                    return RunResult(answer, timing, mode, "hook", hook=hook_json,
                                      module=self.name)
                 request = outcome.request if outcome.request is not None else request
             return run_once(self, request, mode, timing, t_start, hook_json)

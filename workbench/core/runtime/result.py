@@ -163,6 +163,7 @@ class BenchResult:
     last: RunResult | None = None
     # per sample: total minus hooks, compile/cache_load, instantiate and handler
     around_guest: PhaseStats | None = None
+    faults: dict[str, int] = field(default_factory=dict)  # chaos fault -> times injected
 
     def to_json(self) -> dict[str, Any]:
         return {"n": self.n, "mode": self.mode,
@@ -172,7 +173,8 @@ class BenchResult:
                 "reference_us": _r(self.reference_us),
                 "around_guest_us": _r(self.around_guest_us),
                 "around_guest": self.around_guest.to_json() if self.around_guest else None,
-                "fuel": self.fuel, "cancelled": self.cancelled}
+                "fuel": self.fuel, "faults": dict(self.faults),
+                "cancelled": self.cancelled}
 
 
 def _b64_if_binary(body: bytes) -> str | None:

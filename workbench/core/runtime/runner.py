@@ -20,6 +20,7 @@ from workbench.core.runtime.failures import classify, instantiate_error
 from workbench.core.runtime.fastcall import FastFunc, StoreOps
 from workbench.core.runtime.hostfns import HostState
 from workbench.core.runtime.result import RunError, RunResult
+from workbench.core.runtime.secrets import Secrets
 from workbench.core.runtime.wagi import WagiIO, parse_cgi
 
 if TYPE_CHECKING:
@@ -218,12 +219,11 @@ def _result(h: Harness, request: Request, mode: str, timing: dict[str, float], t
     timing["total"] = (time.perf_counter_ns() - t_start) / 1000
     secrets = h.secrets
     if secrets:
-        if response is not None:
-            response = Response(response.status,
-                                tuple((k, secrets.redact(v)) for k, v in response.headers),
-                                secrets.redact_bytes(response.body), response.reason)
+        response = redact_response(secrets, response)
         if error is not None:
             error = RunError(error.kind, secrets.redact(error.message), error.backtrace)
+        if hook is not None:
+            hook = secrets.redact_json(hook)
     if st.dropped_logs:
         st.logs.append(st.logs[-1]._replace(
             level="warn", message=f"[workbench] {st.dropped_logs} more log lines dropped",
@@ -234,3 +234,12 @@ def _result(h: Harness, request: Request, mode: str, timing: dict[str, float], t
         st.add_log("error", f"[workbench] could not save the KV store: {e}")
     return RunResult(response, timing, mode, abi, fuel, memory, tuple(st.logs), error,
                      tuple(st.chaos.faults), hook, h.name, cache)
+
+
+def redact_response(secrets: Secrets, response: Response | None) -> Response | None:
+    """The response with every secret value replaced (headers, body, reason phrase)."""
+    if response is None or not secrets:
+        return response
+    return Response(response.status,
+                    tuple((k, secrets.redact(v)) for k, v in response.headers),
+                    secrets.redact_bytes(response.body), secrets.redact(response.reason))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from workbench.core.errors import ConfigError
 
@@ -65,3 +66,13 @@ class Secrets:
             if value in data:
                 data = data.replace(value, repl)
         return data
+
+    def redact_json(self, doc: Any) -> Any:
+        """Every string inside a JSON-like value (dicts, lists, tuples) redacted."""
+        if isinstance(doc, str):
+            return self.redact(doc)
+        if isinstance(doc, dict):
+            return {k: self.redact_json(v) for k, v in doc.items()}
+        if isinstance(doc, list | tuple):
+            return [self.redact_json(v) for v in doc]
+        return doc
