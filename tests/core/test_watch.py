@@ -176,3 +176,15 @@ def test_renaming_a_module_in_module_toml(tmp_path: Path) -> None:
     w.notice(folder / "module.toml", now=1.001)
     assert [d.module for d in w.queue.due(2.0)] == ["renamed"]
     assert events[-1].what == "config" and events[-1].module == "renamed"
+
+
+def test_sources_matching_nothing_fail_with_the_config_file_and_line(tmp_path: Path) -> None:
+    folder = _module(tmp_path)
+    (folder / "module.toml").write_text('abi = "edge"\nsources = ["src/*.wat"]\n')
+    events: list = []
+    w = Watcher([load_module(folder)], on_event=events.append)
+    w._build_and_report(w.modules[folder.resolve()], 0.0, threading.Event())
+    (failed,) = events
+    assert isinstance(failed, BuildFailed) and failed.error["kind"] == "config"
+    (diag,) = failed.diagnostics
+    assert (diag.file, diag.line) == (str(folder.resolve() / "module.toml"), 2)

@@ -36,7 +36,7 @@ from workbench.core.build_events import (
 from workbench.core.build_queue import BuildQueue
 from workbench.core.build_sources import is_ignored, matches, relative_to, source_files
 from workbench.core.diagnostics import Diagnostic
-from workbench.core.errors import WorkbenchError
+from workbench.core.errors import ConfigError, WorkbenchError
 
 if TYPE_CHECKING:
     from workbench.config import ModuleConfig
@@ -278,7 +278,10 @@ class Watcher:
         try:
             result = self._build(cfg, cancel=cancel)
         except WorkbenchError as err:  # missing toolchain, unusable sources
-            diag = Diagnostic(err.where, None, None, "error", err.message)
+            if isinstance(err, ConfigError):  # a file and a line, not a "where" text
+                diag = Diagnostic(err.file, err.line, None, "error", err.message)
+            else:
+                diag = Diagnostic(err.where, None, None, "error", err.message)
             self._emit(BuildFailed(cfg.name, (diag,), _ms_since(since), error=err.to_json()))
             return
         if result.cancelled:
