@@ -75,3 +75,27 @@ def test_json_path_does_not_import_rich(files) -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stderr.strip() == "False"
+
+
+def test_names_that_look_like_rich_markup_are_shown_verbatim(tmp_path, capsys) -> None:
+    from tests.core.test_wasm_reader import custom, leb, section, vec_name
+    from tests.wat import wat
+
+    code = wat('(module (func (export "h[x]") (result i32) i32.const 1) (func nop) (func nop)'
+               ' (memory 1) (data (i32.const 0) "abc"))')
+    names = section(1, leb(3) + leb(0) + vec_name("<[u8] as core::fmt::Debug>::fmt")
+                    + leb(1) + vec_name("[bold]evil[/bold]") + leb(2) + vec_name("x[/]y"))
+    names += section(9, leb(1) + leb(0) + vec_name("[red]seg"))
+    path = tmp_path / "m[red].wasm"
+    path.write_bytes(code + custom("name", names))
+    for extra in ([], ["--by", "function"], ["--by", "data"], ["--diff", str(path)]):
+        assert main(["inspect", str(path), *extra]) == 0
+        out = capsys.readouterr().out
+        assert "m[red].wasm" in out
+        if not extra:
+            for text in ("<[u8] as core::fmt::Debug>::fmt", "[bold]evil[/bold]", "x[/]y",
+                         "[red]seg", "h[x]"):
+                assert text in out
+    assert main(["strip", str(path), "-o", str(tmp_path / "o[red].wasm"), "--keep", "[b]"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "no custom section named [b] in" in out and "o[red].wasm" in out

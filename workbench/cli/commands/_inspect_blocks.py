@@ -12,6 +12,7 @@ from typing import Any
 
 from rich import box
 from rich.table import Table
+from rich.text import Text
 
 from workbench.cli.render import human_bytes
 from workbench.core.inspect import HEADER_BYTES, InspectReport
@@ -20,11 +21,20 @@ NUMERIC = frozenset(("start", "end", "size", "count", "%", "index", "bytes", "di
                      "new", "delta", "functions", "code", "data", "imports"))
 
 
+class PlainTable(Table):
+    """A Table whose string cells are plain text, never rich markup: names come from the
+    module (`<[u8] as Debug>::fmt`, `x[/]y`) and markup would eat them or raise."""
+
+    def add_row(self, *renderables: Any, **kwargs: Any) -> None:
+        super().add_row(*(Text(c) if isinstance(c, str) else c for c in renderables),
+                        **kwargs)
+
+
 def _table(title: str, *columns: str) -> Table:
     """The report's one table style. `min_width` keeps a long title on one line (rich
     otherwise wraps it to the width of a narrow table)."""
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
-                  min_width=len(title))
+    table = PlainTable(title=Text(title), title_justify="left", box=box.SIMPLE_HEAD,
+                       pad_edge=False, min_width=len(title))
     for col in columns:
         numeric = col in NUMERIC
         table.add_column(col, justify="right" if numeric else "left",

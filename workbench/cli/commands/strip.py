@@ -13,6 +13,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from rich.markup import escape as esc
+
 from workbench.cli.render import console, human_bytes, print_json
 from workbench.core.errors import UsageError
 from workbench.core.strip import DEFAULT_KEEP, StripPreview, gzip_sizes, strip, strip_preview
@@ -77,8 +79,8 @@ def run(args: argparse.Namespace) -> int:
     unknown = sorted(keep - set(customs)) if given else []
     if unknown and not args.json:
         have = ", ".join(dict.fromkeys(customs)) or "none"
-        console.print(f"[yellow]--keep: no custom section named {', '.join(unknown)} in "
-                      f"{args.file} (it has: {have})[/]", highlight=False)
+        console.print(f"[yellow]--keep: no custom section named {esc(', '.join(unknown))} "
+                      f"in {esc(str(args.file))} (it has: {esc(have)})[/]", highlight=False)
     try:
         out = strip(module, keep)
     except MalformedModule as err:
@@ -98,14 +100,14 @@ def run(args: argparse.Namespace) -> int:
     else:
         saved = doc["size"] - doc["new_size"]
         approx = "" if exact else "≈ "
-        console.print(f"[green]✓[/] {args.output}: [bold]{doc['new_size']:,d} B[/] "
+        console.print(f"[green]✓[/] {esc(str(args.output))}: [bold]{doc['new_size']:,d} B[/] "
                       f"({human_bytes(doc['new_size'])}), gzip -9 {approx}"
                       f"{doc['new_gzip_size']:,d} B; saved {saved:,d} B raw, {approx}"
                       f"{doc['gzip_size'] - doc['new_gzip_size']:,d} B gzip"
                       f"{' (estimated above 4 MiB)' if not exact else ''}; "
                       f"validated by wasmtime")
         if removed:
-            console.print("[dim]removed: " + ", ".join(removed) + "[/]", highlight=False)
+            console.print("[dim]removed: " + esc(", ".join(removed)) + "[/]", highlight=False)
     return 0
 
 
@@ -123,9 +125,10 @@ def _write(path: Path, data: bytes) -> None:
 def _render_preview(file: str, preview: StripPreview) -> None:
     from rich import box
     from rich.table import Table
+    from rich.text import Text
 
     title = f"Strip preview: {file}"
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
+    table = Table(title=Text(title), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
                   min_width=len(title))
     approx = "" if preview.gzip_exact else "≈ "
     for col in ("variant", "size", "saved", "gzip -9", "saved (gzip)"):
@@ -146,5 +149,6 @@ def _render_preview(file: str, preview: StripPreview) -> None:
                       "samples, within ~3%; savings are what the removed sections compress "
                       "to on their own. --exact-gzip for exact figures.[/]")
     if est is not None and est.error:
-        console.print(f"[yellow]wasm-opt: {est.error}[/]")
-    console.print("[dim]write one with: workbench strip FILE -o OUT [--keep name,producers][/]")
+        console.print(f"[yellow]wasm-opt: {esc(est.error)}[/]")
+    console.print("[dim]write one with: workbench strip FILE -o OUT "
+                  + esc("[--keep name,producers]") + "[/]")
