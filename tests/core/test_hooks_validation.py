@@ -48,6 +48,25 @@ def rule(body: str, name: str = "r1") -> str:
     (rule('action = "respond"\nbody = "a"\nfile = "b"'), "file", "not both"),
     (rule('action = "respond"\nfile = "missing.txt"'), "file", "cannot read"),
     (rule('action = "block"\nenabled = "yes"'), "enabled", "true or false"),
+    # a header a hook writes must not split the request the module receives
+    (rule('action = "set_headers"\nset = { "x-a" = "one\\r\\ntwo" }'), "set.x-a",
+     "contains a line break"),
+    (rule('action = "set_headers"\nset = { "x a" = "1" }'), "set.x a",
+     "'x a' is not a valid header name"),
+    (rule('action = "set_headers"\nremove = ["x:y"]'), "remove", "not a valid header name"),
+    (rule('action = "flag"\nheader = "x flag"'), "header", "not a valid header name"),
+    (rule('action = "flag"\nheader = "x-f"\nvalue = "a\\nb"'), "value", "line break"),
+    (rule('action = "respond"\nheaders = { "content type" = "x" }'), "headers.content type",
+     "not a valid header name"),
+    (rule('action = "redirect"\nlocation = ""'), "location", "location is empty"),
+    (rule('when = { path = "healthz" }\naction = "block"'), "when.path",
+     "does not start with '/'"),
+    (rule('when = { path_prefix = ["/a", "b"] }\naction = "block"'), "when.path_prefix",
+     "'b' does not start with '/'"),
+    (rule('when = { path_glob = "*.png" }\naction = "block"'), "when.path_glob",
+     "does not start with '/'"),
+    (rule('when = { method = "GE T" }\naction = "block"'), "when.method",
+     "is not an HTTP method"),
 ])
 def test_bad_rules_name_rule_field_and_line(text: str, field: str, fragment: str) -> None:
     good = rule('action = "log"', name="fine")
@@ -131,3 +150,12 @@ def test_hooks_file_reloads_when_a_respond_file_changes(tmp_path: Path) -> None:
     (tmp_path / "ok.txt").unlink()
     assert hf.evaluate(Request(target="/a")).response.body == b"v2 longer"  # last good
     assert hf.error is not None and hf.error.field == "file"
+
+
+def test_toml_error_has_file_line_and_unknown_key_suggests() -> None:
+    with pytest.raises(HooksError) as info:
+        parse_hooks('[[rule]]\nname = "a"\nwhen = { path = "/x"\naction = "log"\n',
+                    file="h.toml")
+    assert info.value.where == "h.toml:3" and "(column" in info.value.message
+    with pytest.raises(HooksError, match="did you mean 'path_prefix'"):
+        parse_hooks(rule('when = { path_prefx = "/a" }\naction = "block"'))

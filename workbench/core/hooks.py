@@ -13,6 +13,7 @@ rules when the new file is bad.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -150,7 +151,10 @@ def parse_hooks(text: str, *, file: str = "<hooks>", base_dir: Path | None = Non
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        raise HooksError(f"not valid TOML: {e}", file=file,
+        m = re.search(r"\(at line (\d+), column (\d+)\)", str(e))
+        where = f"{file}:{m.group(1)}" if m else file
+        msg = str(e)[:m.start()].strip() + f" (column {m.group(2)})" if m else str(e)
+        raise HooksError(f"not valid TOML: {msg}", file=where,
                          hint="see docs/hooks.md for the format") from None
     for key in doc:
         if key != "rule":

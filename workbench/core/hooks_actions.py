@@ -28,6 +28,22 @@ ACTION_KEYS: dict[str, tuple[str, ...]] = {
     "log": ("message",),
 }
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
+_TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")  # RFC 9110 field-name
+_BAD_VALUE = re.compile(r"[\x00\r\n]")
+
+
+def _header_name(site: Site, name: str, field: str) -> str:
+    if not _TOKEN.match(name):
+        site.fail(field, f"{name!r} is not a valid header name",
+                  hint="letters, digits and !#$%&'*+.^_`|~- only: no spaces or colons")
+    return name
+
+
+def _header_value(site: Site, value: str, field: str) -> str:
+    if _BAD_VALUE.search(value):
+        site.fail(field, f"{field} contains a line break or NUL: {value!r}",
+                  hint="a header value is one line (it would split the request)")
+    return value
 
 
 def fill(template: str, captures: dict[str, str]) -> str:
@@ -107,7 +123,10 @@ def compile_action(site: Site, rule: dict[str, Any], base_dir: Path,
         status = _status(site, rule, 302, (301, 302, 303, 307, 308))
         if "location" not in rule:
             site.fail("location", "redirect needs location = \"https://...\"")
-        loc = _template(site, rule["location"], "location", captures)
+        loc = _header_value(site, _template(site, rule["location"], "location", captures),
+                            "location")
+        if not loc:
+            site.fail("location", "location is empty", hint='e.g. location = "/new-path"')
         keep = site.want(rule.get("keep_query", False), bool, "keep_query", "true or false")
         return Action(kind, status=status, location=loc, keep_query=keep)
     if kind == "set_headers":
@@ -115,14 +134,18 @@ def compile_action(site: Site, rule: dict[str, Any], base_dir: Path,
         remove = rule.get("remove", [])
         if not isinstance(remove, list) or not all(isinstance(r, str) for r in remove):
             site.fail("remove", f"remove must be a list of header names, got {remove!r}")
+        for name in remove:
+            _header_name(site, name, "remove")
         if not set_ and not remove:
             site.fail("set", "set_headers needs set = { name = \"value\" } and/or remove = [..]")
         return Action(kind, headers=set_, remove=tuple(remove))
     if kind == "flag":
         if "header" not in rule:
             site.fail("header", "flag needs header = \"x-flag-...\"")
-        name = site.want(rule["header"], str, "header", "a header name")
-        value = _template(site, rule.get("value", "1"), "value", captures)
+        name = _header_name(site, site.want(rule["header"], str, "header", "a header name"),
+                            "header")
+        value = _header_value(site, _template(site, rule.get("value", "1"), "value",
+                                              captures), "value")
         return Action(kind, headers=((name, value),))
     message = _template(site, rule.get("message", ""), "message", captures)
     return Action(kind, message=message)
@@ -151,10 +174,13 @@ def _headers(site: Site, table: Any, field: str,
              captures: set[str] | None) -> tuple[tuple[str, str], ...]:
     """Header table; values may use {captures} only where `captures` is given."""
     site.want(table, dict, field, "a table of header = \"value\"")
-    if captures is None:
-        return tuple((k, site.want(v, str, f"{field}.{k}", "a string"))
-                     for k, v in table.items())
-    return tuple((k, _template(site, v, f"{field}.{k}", captures)) for k, v in table.items())
+    out = []
+    for k, v in table.items():
+        _header_name(site, k, f"{field}.{k}")
+        value = (site.want(v, str, f"{field}.{k}", "a string") if captures is None
+                 else _template(site, v, f"{field}.{k}", captures))
+        out.append((k, _header_value(site, value, f"{field}.{k}")))
+    return tuple(out)
 
 
 def _respond(site: Site, rule: dict[str, Any], base_dir: Path) -> Action:

@@ -90,23 +90,36 @@ def glob_regex(glob: str) -> str:
     return "".join(out) + "$"
 
 
+def _paths(site: Site, value: Any, field: str) -> list[str]:
+    """Path strings; each must start with '/' (a request path always does)."""
+    paths = _strings(site, value, field)
+    for p in paths:
+        if not p.startswith("/"):
+            site.fail(field, f"{field} {p!r} does not start with '/', so it never matches",
+                      hint=f"write {'/' + p!r} (paths are matched without the host)")
+    return paths
+
+
 def _compile_key(site: Site, key: str, value: Any, field: str) -> tuple[Check, str]:
     if key == "method":
         methods = frozenset(m.upper() for m in _strings(site, value, field))
+        for m in methods:
+            if not re.fullmatch(r"[A-Z]+", m):
+                site.fail(field, f"{m!r} is not an HTTP method", hint="e.g. GET, POST")
         return (lambda c: c.method in methods), f"method in {sorted(methods)}"
     if key == "host":
         return _host(site, value, field)
     if key == "path":
-        paths = frozenset(_strings(site, value, field))
+        paths = frozenset(_paths(site, value, field))
         if len(paths) == 1:
             (only,) = paths
             return (lambda c: c.path == only), f"path == {only!r}"
         return (lambda c: c.path in paths), f"path in {sorted(paths)}"
     if key == "path_prefix":
-        prefixes = tuple(_strings(site, value, field))
+        prefixes = tuple(_paths(site, value, field))
         return (lambda c: c.path.startswith(prefixes)), f"path starts with {list(prefixes)}"
     if key == "path_glob":
-        globs = _strings(site, value, field)
+        globs = _paths(site, value, field)
         rx = re.compile("|".join(f"(?:{glob_regex(g)})" for g in globs))
         return (lambda c: rx.match(c.path) is not None), f"path matches glob {globs}"
     if key == "path_regex":

@@ -7,6 +7,7 @@ good enough to put the cursor on the right line in an editor.
 
 from __future__ import annotations
 
+import difflib
 import re
 from typing import Any, NoReturn
 
@@ -60,7 +61,9 @@ class Site:
         for key in table:
             if key not in allowed:
                 where = f"{field}.{key}" if field else key
-                self.fail(where, f"unknown key {key!r} in {what}",
+                close = difflib.get_close_matches(str(key), list(allowed), n=1, cutoff=0.6)
+                self.fail(where, f"unknown key {key!r} in {what}"
+                          + (f": did you mean {close[0]!r}?" if close else ""),
                           hint="allowed: " + ", ".join(sorted(allowed)))
 
     def want(self, value: Any, types: type | tuple[type, ...], field: str,
