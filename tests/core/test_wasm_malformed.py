@@ -42,6 +42,9 @@ def _err(data: bytes) -> MalformedModule:
     (HDR + section(11, leb(1) + b"\x00\x28\x00\x0b" + leb(0)), 12, "not allowed in a constant"),
     (HDR + section(2, leb(1) + vec_name("m") + vec_name("f") + b"\x07"), 15, "import kind"),
     (HDR + section(5, leb(1) + b"\x01\x01"), 13, "past its declared size"),
+    (HDR + section(12, leb(2)) + section(11, leb(1) + b"\x00\x41\x00\x0b" + leb(1) + b"x"),
+     10, "datacount section says 2 data segments but the data section has 1"),
+    (HDR + section(12, leb(1)), 10, "data section has 0"),
 ])
 def test_malformed_names_offset_and_problem(data: bytes, offset: int, words: str) -> None:
     err = _err(data)

@@ -154,6 +154,11 @@ def _walk(mv: memoryview, fail: Callable[..., MalformedModule], progress: Progre
         raise fail(f"function section declares {defined} functions but the code section "
                    f"has {len(bodies)} bodies", code.offset if code else size,
                    "the module is inconsistent: rebuild it")
+    if st.data_count is not None and st.data_count != len(segments):
+        at = next((s for s in sections if s.id == 12), None)
+        raise fail(f"datacount section says {st.data_count} data segments but the data "
+                   f"section has {len(segments)}", at.start if at else size,
+                   "the module is inconsistent: rebuild it")
     return _assemble(mv, st, tuple(sections), bodies, segments, names, producers,
                      features, tuple(warnings))
 
