@@ -44,8 +44,21 @@ def test_thousand_failures_memory_flat(make) -> None:
     assert r.error is None and r.response.body.endswith(b"still fine")  # type: ignore[union-attr]
 
 
-def test_timeouts_do_not_disturb_next_request(make) -> None:
-    h = make(LOOP, limits=Limits(timeout_ms=2))
-    kinds = [h.run(Request(), "warm").error.kind for _ in range(30)]  # type: ignore[union-attr]
+def test_thousand_timeouts_memory_flat(make) -> None:
+    """1,000 consecutive timeouts (1 ms each, about 2 s): same health checks as above."""
+    h = make(LOOP, limits=Limits(timeout_ms=1, fuel=10**12))
+    for _ in range(50):  # warm-up
+        h.run(Request(), "warm")
+    rss0 = rss_bytes()
+    tracemalloc.start()
+    snap0 = tracemalloc.take_snapshot()
+    kinds = [h.run(Request(), "warm").error.kind  # type: ignore[union-attr]
+             for _ in range(1000)]
+    snap1 = tracemalloc.take_snapshot()
+    tracemalloc.stop()
+    py_growth = sum(s.size_diff for s in snap1.compare_to(snap0, "filename"))
     assert set(kinds) == {"timeout"}
-    assert make(ECHO).run(Request(), "warm").error is None
+    assert py_growth < 1_000_000, py_growth
+    assert rss_bytes() - rss0 < 32 * 1024 * 1024
+    r = make(ECHO).run(Request(body=b"after"), "warm")
+    assert r.error is None and r.response.body.endswith(b"after")  # type: ignore[union-attr]
