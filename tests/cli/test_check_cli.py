@@ -98,3 +98,18 @@ def test_limit_on_a_section_the_module_lacks(tmp_path: Path,
     limits = json.loads(capsys.readouterr().out)["modules"][0]["limits"]
     assert [(x["limit"], x["found"]) for x in limits] == [
         ("section:.debug_info", False), ("section:cdoe", False)]
+
+
+def test_over_budget_says_where_to_look(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.core.test_wasm_reader import custom
+
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "m.wasm"
+    path.write_bytes(wat(WAT) + custom(".debug_info", b"\x00" * 40))
+    assert main(["check", "m.wasm", "--max-bytes=10"]) == 1
+    out = " ".join(capsys.readouterr().out.split())
+    assert "workbench inspect m.wasm --by section" in out
+    assert "54 B are custom sections" in out and "workbench strip m.wasm" in out
+    assert main(["check", "m.wasm", "--max-bytes=1000"]) == 0
+    assert "where the bytes go" not in capsys.readouterr().out

@@ -78,8 +78,10 @@ def _check_file(name: str, path: Path, budget: Budget) -> dict[str, Any]:
         return {"name": name, "file": str(path), "ok": False,
                 "error": {**err.to_json(), "hint": err.hint}}
     report = check_budget(module, budget, name=name)
+    custom = sum(s.disk_size for s in module.sections if s.is_custom)
     return {"name": name, "file": str(path), "size": module.size, "ok": report.ok,
-            "budget_set": not budget.empty, "report": report, "error": None}
+            "budget_set": not budget.empty, "report": report, "error": None,
+            "custom_bytes": custom}
 
 
 def _check_module(cfg: Any, args: argparse.Namespace) -> dict[str, Any]:
@@ -164,6 +166,22 @@ def _render(r: dict[str, Any]) -> None:
             console.print(f"      [yellow]{escape(section)!r} is not a section name wasm "
                           "toolchains use: check the spelling (`workbench inspect` lists "
                           "the module's sections)[/]")
+    if not report.ok:
+        file = escape(_shown(r["file"]))
+        console.print(f"    [dim]where the bytes go: workbench inspect {file} --by section[/]",
+                      highlight=False)
+        if r.get("custom_bytes"):
+            console.print(f"    [dim]{r['custom_bytes']:,d} B are custom sections (debug info, "
+                          f"names): workbench strip {file} previews removing them[/]",
+                          highlight=False)
+
+
+def _shown(file: str) -> str:
+    """The path relative to the current folder when it is below it (shorter hints)."""
+    try:
+        return str(Path(file).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return file
 
 
 # standard section names plus common custom sections: absent is normal for these
