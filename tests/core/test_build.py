@@ -229,3 +229,16 @@ def test_libc_header_in_an_edge_build_suggests_wagi(tmp_path: Path) -> None:
     assert [(d.file, d.line) for d in result.errors] == [("main.c", 1)]
     (note,) = [d for d in result.diagnostics if d.severity == "note"]
     assert 'abi = "wagi"' in note.message
+
+
+def test_debug_c_builds_are_the_same_bytes_in_any_folder(tmp_path: Path) -> None:
+    built = []
+    for where in ("a", "b/deeper"):
+        folder = tmp_path / where / "mod"
+        folder.mkdir(parents=True)
+        cfg = load_module(_c_module(folder, C_OK, 'abi = "edge"\nprofile = "debug"\n'))
+        result = build_module(cfg)
+        assert result.ok, result.output
+        built.append(cfg.output.read_bytes())
+    assert b".debug_info" in built[0] and str(tmp_path).encode() not in built[0]
+    assert built[0] == built[1]

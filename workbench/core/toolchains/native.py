@@ -91,6 +91,9 @@ def plan_c(cfg: ModuleConfig, partial: Path) -> Plan:
         # Without -g zig links with -s (no name section either). With -g the builder
         # strips what `strip` asks for; -g does not change the generated code.
         argv.append("-g")
+    # DWARF names files relative to the module folder: no home paths inside the module,
+    # and the same sources build to the same bytes wherever the folder lives.
+    argv.append(f"-fdebug-prefix-map={cfg.root}=.")
     argv += ["-Wall", *cfg.flags, "-o", str(partial), *files]
     return Plan("c", cfg.root, partial, parse_clang, argv=tuple(argv))
 
