@@ -146,3 +146,35 @@ def test_kv_command_mistakes_and_reset_backup(mods, capsys) -> None:
     code, doc = run_json(capsys, "kv", "reset", "--json")
     assert doc["removed"] == 1 and doc["backup"].endswith("kv.json.bak")
     assert json.loads((mods / ".workbench" / "kv.json.bak").read_text())["bin"]["b64"]
+
+
+@pytest.mark.parametrize(("argv", "fragment"), [
+    (["--timeout-ms", "0"], "--timeout-ms must be at least 1, got 0"),
+    (["--fuel", "-5"], "--fuel must be at least 1, got -5"),
+    (["--path", "nopath"], "'nopath' is not a request path"),
+    (["--client-ip", "10.0.0.300"], "'10.0.0.300' is not an IP address"),
+    (["--chaos", "latency:kv_gte=5"], "no host function 'kv_gte'"),
+    (["-H", "no colon"], "bad header"),
+])
+def test_run_flag_mistakes_exit_2_with_the_flag(mods, capsys, argv, fragment) -> None:
+    assert main(["run", "echo.wasm", *argv]) == 2
+    err = capsys.readouterr().err
+    assert fragment in err and "Traceback" not in err
+
+
+def test_run_full_url_sets_host(mods, capsys) -> None:
+    code, doc = run_json(capsys, "run", "echo.wasm", "--path", "https://api.example.com/a?b=1",
+                         "--json")
+    assert code == 0 and doc["body"].startswith(
+        "GET /a?b=1 HTTP/1.1\r\nHost: api.example.com\r\n")
+
+
+@pytest.mark.parametrize(("data", "fragment"), [
+    (b"", "the file is empty"),
+    (b"hello", "not a WebAssembly module: expected the magic bytes"),
+])
+def test_run_not_a_module(mods, capsys, data: bytes, fragment: str) -> None:
+    (mods / "bad.wasm").write_bytes(data)
+    assert main(["run", "bad.wasm"]) == 2
+    err = capsys.readouterr().err
+    assert "bad.wasm @ 0x0" in err and fragment in err

@@ -78,6 +78,9 @@ def resolve(args: argparse.Namespace) -> Target:
             chaos = parse_chaos_spec(args.chaos, base=chaos)
         except ValueError as e:
             raise UsageError(str(e), where="--chaos") from None
+    for flag, value in (("--timeout-ms", args.timeout_ms), ("--fuel", args.fuel)):
+        if value is not None and value < 1:
+            raise UsageError(f"{flag} must be at least 1, got {value}", where=flag)
     if args.timeout_ms is not None or args.fuel is not None:
         limits = dataclasses.replace(
             limits, **{k: v for k, v in (("timeout_ms", args.timeout_ms),
@@ -159,7 +162,7 @@ def build_request(args: argparse.Namespace, root: Path) -> Request:
     if args.method:
         req = dataclasses.replace(req, method=args.method.upper())
     if args.path:
-        req = dataclasses.replace(req, target=args.path)
+        req = _with_target(req, args.path)
     for item in args.header:
         name, colon, value = item.partition(":")
         if not colon or not name.strip():
@@ -177,8 +180,28 @@ def build_request(args: argparse.Namespace, root: Path) -> Request:
         if not args.method and args.request is None:
             req = dataclasses.replace(req, method="POST")
     if args.client_ip:
+        from workbench.core.hooks_ctx import ip_key
+
+        if ip_key(args.client_ip) is None:
+            raise UsageError(f"{args.client_ip!r} is not an IP address", where="--client-ip",
+                             hint="e.g. --client-ip 10.1.2.3 or --client-ip fd00::7")
         req = dataclasses.replace(req, client_ip=args.client_ip)
     return req
+
+
+def _with_target(req: Request, path: str) -> Request:
+    """`--path /a?b=1`, or a full URL whose host becomes the Host header."""
+    if path.startswith(("http://", "https://")):
+        from workbench.core.hurl import _split_url
+
+        target, host = _split_url(path)
+        if host:
+            req = req.with_headers(header_set(req.headers, "Host", host))
+        return dataclasses.replace(req, target=target)
+    if not path.startswith("/"):
+        raise UsageError(f"{path!r} is not a request path", where="--path",
+                         hint=f"paths start with '/': --path {'/' + path}")
+    return dataclasses.replace(req, target=path)
 
 
 def _saved(path: Path, entry: str | None, root: Path) -> Request:
