@@ -42,6 +42,11 @@ def parse_curl(command: str, *, file: str = "<curl>", line: int = 1) -> SavedReq
         raise fail(f"cannot split the command line: {e}") from None
     if argv and argv[0] == "curl":
         argv = argv[1:]
+    elif argv and not argv[0].startswith("-") and "." not in argv[0] \
+            and "/" not in argv[0] and ":" not in argv[0]:
+        raise fail(f"not a curl command: it starts with {argv[0]!r}",
+                   hint="paste a command line that starts with curl (browser dev tools: "
+                        "Copy as cURL)")
     method: str | None = None
     headers: tuple[tuple[str, str], ...] = ()
     data: list[str] = []
@@ -134,12 +139,10 @@ def to_hurl(entries: list[SavedRequest]) -> str:
         lines += [f"{k}: {v}" for k, v in req.headers if k.lower() != "host"]
         if req.body:
             text = req.body.decode("utf-8", "replace")
-            try:
-                doc = json.loads(text)
-            except ValueError:
-                doc = None
-            if isinstance(doc, dict | list):
-                lines.append(json.dumps(doc, indent=2, ensure_ascii=False))
+            if _json_as_written(text, req.body):
+                lines.append(text)  # byte for byte: the body sent is the body imported
+            elif "{{" in text:  # would read back as a {{variable}}: keep the exact bytes
+                lines.append(f"base64,{base64.b64encode(req.body).decode()};")
             elif text.endswith("\n") and "```" not in text and req.body == text.encode():
                 lines += ["```", *text[:-1].split("\n"), "```"]
             elif "\n" not in text and "`" not in text and req.body == text.encode():
@@ -156,3 +159,14 @@ def to_hurl(entries: list[SavedRequest]) -> str:
             lines += ["[Asserts]", *asserts]
         out.append("\n".join(lines))
     return "\n\n".join(out) + "\n"
+
+
+def _json_as_written(text: str, body: bytes) -> bool:
+    """Whether a JSON body can be written as is and read back byte for byte."""
+    if not text.startswith(("{", "[")) or body != text.encode() or "\r" in text \
+            or text != text.rstrip() or "{{" in text:
+        return False
+    try:
+        return isinstance(json.loads(text), dict | list)
+    except ValueError:
+        return False
