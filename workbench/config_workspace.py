@@ -2,7 +2,9 @@
 
 A path may be a workbench.toml file, a folder holding one, a module folder, or a folder
 whose child folders are modules (so `workbench build sample_modules` and
-`workbench build my-handler` both do the obvious thing).
+`workbench build my-handler` both do the obvious thing). A module folder inside a
+workspace (a workbench.toml in a folder above it) gets that workspace's settings, as
+`run` and `replay` do: `workbench watch sample_modules/json-api-c` knows `{{host}}`.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ def load_workspace(paths: list[Path] | tuple[Path, ...] | None = None) -> Worksp
         elif path.is_file():
             raise ConfigError("expected a folder or a workbench.toml", file=str(raw))
         elif is_module_folder(path):
+            settings_ws = settings_ws or _enclosing_workspace(path)
             base = settings_ws.chaos if settings_ws else None
             modules.append(load_module(path, base_chaos=base))
         else:
@@ -56,7 +59,9 @@ def load_workspace(paths: list[Path] | tuple[Path, ...] | None = None) -> Worksp
                 raise ConfigError(
                     "no modules here: no workbench.toml, module.toml or obvious source",
                     file=str(raw), hint="add a module.toml (see docs/config.md)")
-            modules.extend(load_module(c) for c in children)
+            settings_ws = settings_ws or _enclosing_workspace(path)
+            base = settings_ws.chaos if settings_ws else None
+            modules.extend(load_module(c, base_chaos=base) for c in children)
     _check_unique(modules)
     if settings_ws is not None:
         return Workspace(root=settings_ws.root, modules=tuple(modules),
@@ -67,12 +72,21 @@ def load_workspace(paths: list[Path] | tuple[Path, ...] | None = None) -> Worksp
     return Workspace(root=root if root.is_dir() else root.parent, modules=tuple(modules))
 
 
+def _enclosing_workspace(folder: Path) -> Workspace | None:
+    """The workspace of the nearest workbench.toml above `folder` (its settings only)."""
+    for parent in folder.parents:
+        candidate = parent / WORKSPACE_FILE
+        if candidate.is_file():
+            return _load_workspace_file(candidate, with_modules=False)
+    return None
+
+
 def _module_children(folder: Path) -> list[Path]:
     return sorted(c for c in folder.iterdir()
                   if c.is_dir() and not c.name.startswith(".") and is_module_folder(c))
 
 
-def _load_workspace_file(path: Path) -> Workspace:
+def _load_workspace_file(path: Path, *, with_modules: bool = True) -> Workspace:
     doc, text = read_toml(path)
     ck = Checker(path, text)
     ck.check_keys(doc, WORKSPACE_KEYS)
@@ -92,7 +106,9 @@ def _load_workspace_file(path: Path) -> Workspace:
     settings["replay_on_build"] = True if replay is None else replay
     folders = ck.strings(doc, "modules")
     modules: list[ModuleConfig] = []
-    if folders is None:
+    if not with_modules:
+        pass  # settings only: the caller loads the module folders it was given
+    elif folders is None:
         modules = [load_module(c, base_chaos=chaos) for c in _module_children(root)]
     else:
         for entry in folders:

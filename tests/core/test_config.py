@@ -216,3 +216,16 @@ def test_workspace_globs_pick_module_folders(tmp_path: Path) -> None:
     (tmp_path / "workbench.toml").write_text('modules = ["x*"]\n')
     with pytest.raises(ConfigError, match="no module folder matches 'x\\*'"):
         load_workspace([tmp_path])
+
+
+def test_a_module_folder_inside_a_workspace_gets_its_settings(tmp_path: Path) -> None:
+    (tmp_path / "workbench.toml").write_text(
+        'debounce_ms = 80\n[variables]\nhost = "example.com"\n[chaos]\nseed = 7\n')
+    (tmp_path / "handlers" / "one").mkdir(parents=True)
+    (tmp_path / "handlers" / "one" / "h.wat").write_text("(module)")
+    (tmp_path / "handlers" / "broken").mkdir()  # not loaded: only what was asked for
+    (tmp_path / "handlers" / "broken" / "module.toml").write_text("oops")
+    ws = load_workspace([tmp_path / "handlers" / "one"])
+    assert [m.name for m in ws.modules] == ["one"]
+    assert ws.variables == {"host": "example.com"} and ws.debounce_ms == 80
+    assert ws.root == tmp_path.resolve() and ws.modules[0].chaos.seed == 7
