@@ -43,3 +43,11 @@ def test_unknown_names_found_exports() -> None:
     assert rep.name == "unknown" and not rep.ok
     assert "`main` (func)" in rep.problems[0] and "handle" in rep.problems[0]
     assert rep.to_json()["ok"] is False
+
+
+def test_misspelled_host_function_and_article() -> None:
+    rep = detect_from(EDGE, [ImportInfo("edge", "kv_gett", "func"),
+                             ImportInfo("env", "abort", "func")])
+    text = " | ".join(rep.problems)
+    assert "which an edge handler cannot have" in text
+    assert "`edge.kv_gett` (did you mean `edge.kv_get`? known:" in text

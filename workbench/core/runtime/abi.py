@@ -13,6 +13,7 @@ both agree. `problems` says what is missing or wrong in words a handler author c
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -132,7 +133,10 @@ def _edge_import_problems(imps: list[ImportInfo]) -> list[str]:
         want = HOST_SIGNATURES.get(i.name)
         if want is None:
             known = ", ".join(sorted(HOST_SIGNATURES))
-            out.append(f"imports unknown host function `edge.{i.name}` (known: {known})")
+            close = difflib.get_close_matches(i.name, list(HOST_SIGNATURES), n=1)
+            guess = f"did you mean `edge.{close[0]}`? " if close else ""
+            out.append(f"imports unknown host function `edge.{i.name}` ({guess}known: "
+                       f"{known})")
         elif i.kind != "func":
             out.append(f"import `edge.{i.name}` is a {i.kind}, expected a function {want}")
         elif i.func_type is not None and i.func_type != want:
@@ -154,5 +158,6 @@ def _foreign_imports(imps: list[ImportInfo], allowed: tuple[str, ...], what: str
     if not bad:
         return []
     shown = ", ".join(f"`{b}`" for b in bad[:5]) + (" ..." if len(bad) > 5 else "")
-    return [f"imports {shown}, which a {what} cannot have "
+    article = "an" if what[0] in "aeiou" else "a"
+    return [f"imports {shown}, which {article} {what} cannot have "
             f"(allowed import modules: {', '.join(allowed)})"]
