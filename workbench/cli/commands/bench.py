@@ -106,7 +106,10 @@ def _run_thread(fn, cancel: threading.Event) -> None:  # type: ignore[no-untyped
 def render(b: BenchResult, explain: bool = True) -> None:
     from rich.table import Table
 
-    title = (f"{b.n:,} requests · {b.mode}" + (" · cancelled" if b.cancelled else "")
+    ran_as = ""
+    if b.last is not None and b.last.abi == "wagi" and b.last.mode != b.mode:
+        ran_as = f" (WAGI: each request runs {b.last.mode}, a command cannot be reused)"
+    title = (f"{b.n:,} requests · {b.mode}{ran_as}" + (" · cancelled" if b.cancelled else "")
              + (f" · module {b.last.module}" if b.last and b.last.module else ""))
     table = Table(title=title, title_justify="left")
     table.add_column("phase (µs)")
@@ -127,9 +130,11 @@ def render(b: BenchResult, explain: bool = True) -> None:
                       f"{ratio:.2f}× ({more}; target: at most 3 µs more)")
     console.print(f"fuel per request: {b.fuel:,}")
     if explain and b.around_guest is not None:
+        work = ("the CGI environment and stdin file, parse the CGI output, build the result"
+                if b.last is not None and b.last.abi == "wagi" else
+                "write the request via alloc, read and parse the response, build the result")
         console.print("[dim]around guest = total − hooks − compile/cache_load − instantiate "
-                      "− handler, per request: the harness's own work (write the request "
-                      "via alloc, read and parse the response, build the result)[/]")
+                      f"− handler, per request: the harness's own work ({work})[/]")
     if b.faults:
         shown = ", ".join(f"{k} ×{v:,}" for k, v in sorted(b.faults.items()))
         console.print(f"[yellow]faults injected:[/] {escape(shown)}")
