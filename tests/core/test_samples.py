@@ -93,3 +93,38 @@ def test_sample_requests_replay(built_samples: dict[str, BuildResult], name: str
                 for e in report.entries if not e.passed]
     assert not failures, f"{name}: " + "\n".join(failures)
     assert len(report.entries) == len(entries)
+
+
+def test_edge_h_copies_are_identical() -> None:
+    """Each C sample carries its own edge.h (copyable alone); a fix must reach all three."""
+    copies = sorted(SAMPLES.glob("*/edge.h"))
+    assert len(copies) >= 3
+    assert len({c.read_bytes() for c in copies}) == 1, [str(c) for c in copies]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_sample_budget(built_samples: dict[str, BuildResult], name: str) -> None:
+    """Every sample is within its module.toml budget, except the one that shows a problem."""
+    from workbench.core.budget import check_budget
+    from workbench.core.wasm import parse_module
+
+    cfg = WORKSPACE.module(name)
+    result = built_samples[name]
+    assert cfg is not None and result.wasm_path is not None
+    report = check_budget(parse_module(result.wasm_path.read_bytes()), cfg.budget, name=name)
+    assert report.ok is (name != "size-problem"), [line.to_json() for line in report.lines]
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if n != "hello-wat"])
+def test_sample_functions_have_names(built_samples: dict[str, BuildResult], name: str) -> None:
+    """Release builds keep the name section, so size views name functions, not func[3]."""
+    from workbench.core.wasm import parse_module
+
+    result = built_samples[name]
+    assert result.wasm_path is not None
+    module = parse_module(result.wasm_path.read_bytes())
+    assert module.custom("name") is not None
+    names = {f.name for f in module.functions}
+    assert not any(n.startswith("func[") for n in names), sorted(names)
+    expected = {"wagi-c": "_start", "geo-ab-zig": "main.handle"}.get(name, "handle")
+    assert expected in names
