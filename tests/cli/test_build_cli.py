@@ -152,3 +152,11 @@ def test_ctrl_c_during_build_kills_the_compiler(tmp_path: Path) -> None:
         os.kill(compiler, signal.SIGKILL)
         pytest.fail("the build command outlived `workbench build`")
     assert not list((module / "build").glob(".partial-*"))
+
+
+@pytest.mark.parametrize("value, says", [("-5", "outside 0..5000"), ("x", "whole number")])
+def test_watch_rejects_a_bad_debounce(value: str, says: str,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["watch", "--debounce-ms", value])
+    assert info.value.code == 2 and says in capsys.readouterr().err

@@ -41,11 +41,22 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                         help="workspace file/folder, module folder, or folder of modules")
     parser.add_argument("--json", action="store_true", help="JSON lines, one per event")
-    parser.add_argument("--debounce-ms", type=int, help="override workbench.toml's debounce_ms")
+    parser.add_argument("--debounce-ms", type=_debounce, metavar="MS",
+                        help="override workbench.toml's debounce_ms (0..5000)")
     parser.add_argument("--no-replay", action="store_true",
                         help="do not replay saved requests after each build")
     parser.add_argument("--no-initial-build", action="store_true",
                         help="wait for the first change instead of building at start")
+
+
+def _debounce(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of ms") from None
+    if not 0 <= value <= 5000:
+        raise argparse.ArgumentTypeError(f"{value} is outside 0..5000 ms")
+    return value
 
 
 def run(args: argparse.Namespace) -> int:
