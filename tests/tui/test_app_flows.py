@@ -113,7 +113,7 @@ async def test_palette_mouse_and_table_filter(wat_module: Path) -> None:
         await wait_for(pilot, built(app), what="build")
         # command palette: "Show Hooks view"
         await pilot.press("ctrl+p")
-        await pilot.press(*"Show Hooks view")
+        await pilot.press(*"Hooks view")
         await pilot.pause(0.3)
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.query_one("#views", TabbedContent).active

@@ -188,5 +188,9 @@ class LoopMixin(AppBase):
         self.refresh_views(name)
 
     def on_unmount(self) -> None:
+        """Stop the watcher and any bench so quitting never waits for background work."""
         if self._watch_stop is not None:
             self._watch_stop.set()
+        bench_cancel = getattr(self, "_bench_cancel", None)
+        if bench_cancel is not None:
+            bench_cancel.set()
