@@ -11,6 +11,7 @@ from workbench.core.size import by_section
 from workbench.core.wasm import parse_module
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.widgets.module_list import ModuleList
+from workbench.tui.widgets.runtime_view import RuntimeView
 from workbench.tui.widgets.table import RowTable
 
 
@@ -141,3 +142,23 @@ async def test_palette_mouse_and_table_filter(wat_module: Path) -> None:
         assert sizes == sorted(sizes, reverse=True)
         await pilot.press("s")
         assert table.sort_key == "pct"
+
+
+async def test_load_a_saved_request_into_the_editor(workspace: Path) -> None:
+    app = WorkbenchApp([workspace], watch=False, auto_replay=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, built(app), what="build")
+        await pilot.press("3")
+        await pilot.pause()
+        saved = app.query_one(RuntimeView)._saved  # the options' values index this list
+        assert len(saved) == 5
+        robots = next(i for i, req in enumerate(saved) if req.target.startswith("/robots"))
+        app.query_one("#req-saved").value = robots  # as picking it from the list does
+        await pilot.pause()
+        assert app.query_one("#req-path").value == "/robots.txt?from=crawler"
+        assert "example.com" in app.query_one("#req-headers").text  # {{host}} substituted
+        await pilot.press("ctrl+r")
+        state = app.modules["hello-wat"]
+        await wait_for(pilot, lambda: state.last_run is not None, what="run")
+        assert state.last_run.response.status == 200
+        assert state.last_run.response.text.startswith("User-agent: *")
