@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -76,10 +77,15 @@ def npm_module(package: str) -> Path:
     return max(target.rglob("*.wasm"), key=lambda p: p.stat().st_size)
 
 
-def timed(cmd: list[str]) -> float:
+def timed(cmd: list[str]) -> tuple[float, float]:
+    """(wall seconds, CPU seconds user + system) of one run of `cmd`. CPU time is the
+    steadier figure on a shared, loaded machine: wall time also counts waiting for a core."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(cmd, stdout=subprocess.DEVNULL, check=True)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def bench(path: Path, runs: int) -> None:
@@ -91,19 +97,25 @@ def bench(path: Path, runs: int) -> None:
     if objdump:
         cmds["wasm-objdump -x"] = [objdump, "-x", str(path)]
     times: dict[str, list[float]] = {name: [] for name in cmds}
+    cpu: dict[str, list[float]] = {name: [] for name in cmds}
     for cmd in cmds.values():
         timed(cmd)  # warm the page cache and .pyc files
     for _ in range(runs):
         for name, cmd in cmds.items():
-            times[name].append(timed(cmd))
+            wall, used = timed(cmd)
+            times[name].append(wall)
+            cpu[name].append(used)
     print(f"{path} ({path.stat().st_size:,d} bytes), median of {runs}:")
     medians = {name: statistics.median(t) for name, t in times.items()}
+    cpus = {name: statistics.median(t) for name, t in cpu.items()}
     for name, m in medians.items():
-        print(f"  {name:36s} {m * 1000:8.1f} ms   (min {min(times[name]) * 1000:.1f})")
+        print(f"  {name:36s} {m * 1000:8.1f} ms wall (min {min(times[name]) * 1000:.1f}), "
+              f"{cpus[name] * 1000:.1f} ms CPU")
     if objdump:
-        ref = medians["wasm-objdump -x"]
+        ref, ref_cpu = medians["wasm-objdump -x"], cpus["wasm-objdump -x"]
         for name in list(cmds)[:2]:
-            print(f"  ratio {name} / wasm-objdump -x: {medians[name] / ref:.2f}")
+            print(f"  ratio {name} / wasm-objdump -x: {medians[name] / ref:.2f} wall, "
+                  f"{cpus[name] / ref_cpu:.2f} CPU")
     else:
         print("  wasm-objdump not installed (apt-get install wabt): no reference")
     _gzip_error(path)

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 import threading
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from workbench.core.errors import MalformedModule
+from workbench.core.gzip_size import EXACT_GZIP_LIMIT, GzipJob, gzip_estimate, gzip_size
 from workbench.core.inspect_component import CoreModuleSummary, summarize_all
 from workbench.core.wasm import Module, parse_module
 from workbench.core.wasm.model import (
@@ -136,34 +136,6 @@ def _jstr(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def gzip_size(data: bytes | memoryview) -> int:
-    """Bytes of `gzip -9 -n` output (10-byte header, deflate, 8-byte trailer, no name)."""
-    return len(zlib.compress(data, 9, wbits=31))
-
-
-def gzip_estimate(data: bytes | memoryview, samples: int = 96, chunk: int = 8192) -> int:
-    """gzip -9 size estimated from evenly spaced samples, each compressed at level 9 with
-    the 32 KiB before it as a preset dictionary (deflate's window), so a sample costs what
-    it costs inside the whole stream. ~0.75 MB compressed instead of the whole file:
-    within ~3% on real 2-16 MB modules (benchmarks/bench_inspect.py prints the error).
-    Level 9 on a whole repetitive 14 MB module takes ~2 s, more than the entire parse."""
-    size = len(data)
-    if size <= samples * chunk * 4:
-        return gzip_size(data)
-    view = memoryview(data)
-    step = size // samples
-    out = 0
-    for i in range(samples):
-        at = i * step + (step - chunk) // 2
-        z = zlib.compressobj(9, zlib.DEFLATED, -15, zdict=bytes(view[max(0, at - 32768):at]))
-        out += len(z.compress(view[at:at + chunk])) + len(z.flush())
-    return round(size * out / (samples * chunk)) + 18  # + gzip header and trailer
-
-
-# above this, `inspect` estimates the gzip -9 size unless asked for the exact figure
-EXACT_GZIP_LIMIT = 4 * 1024 * 1024
-
-
 def detect_abi_json(module: Module) -> dict[str, Any]:
     """The runtime layer's ABI verdict, or "unknown" when it cannot tell."""
     try:
@@ -199,34 +171,25 @@ def inspect_module(module: Module, *, file: str | None = None) -> InspectReport:
     return report_from_module(file or "<module>", module)
 
 
-class _Gzip:
-    """gzip -9 size (exact or estimated) on a worker thread; zlib releases the GIL."""
-
-    def __init__(self, data: bytes, exact: bool):
-        self.exact = exact
-        self._out: list[int] = []
-        measure = gzip_size if exact else gzip_estimate
-        self._thread = threading.Thread(target=lambda: self._out.append(measure(data)),
-                                        daemon=True)
-        self._thread.start()
-
-    def result(self) -> int:
-        self._thread.join()
-        return self._out[0]
-
-
 def inspect_json(path: str | Path, *, exact_gzip: bool | None = None,
                  extra: Callable[[Module], dict[str, Any]] | None = None,
-                 failed_extra: dict[str, Any] | None = None) -> tuple[str, bool]:
+                 failed_extra: dict[str, Any] | None = None,
+                 started: tuple[bytes, GzipJob] | None = None) -> tuple[str, bool]:
     """One file's `--json` line and whether it succeeded: `inspect_file(...).dumps()`,
     but the JSON rows are encoded while the gzip size is still being computed.
     `extra(module)` adds keys computed by other layers (DWARF `sources`, `diff`);
-    `failed_extra` are the same keys' values for a file that could not be read."""
-    data, report = _read(path)
-    if report is not None:
-        return report.dumps(extra=failed_extra), False
-    exact = len(data) <= EXACT_GZIP_LIMIT if exact_gzip is None else exact_gzip
-    gz = _Gzip(data, exact)
+    `failed_extra` are the same keys' values for a file that could not be read.
+    `started` is `(data, job)` from `gzip_size.start(path)`, when the caller read the file
+    and started its gzip job early (the CLI does, before importing this module)."""
+    if started is not None:
+        data, gz = started
+    else:
+        data, report = _read(path)
+        if report is not None:
+            return report.dumps(extra=failed_extra), False
+        exact = len(data) <= EXACT_GZIP_LIMIT if exact_gzip is None else exact_gzip
+        gz = GzipJob(data, exact)
+    exact = gz.exact
     try:
         module = parse_module(data, file=str(path))
     except MalformedModule as err:
@@ -237,7 +200,7 @@ def inspect_json(path: str | Path, *, exact_gzip: bool | None = None,
     return replace(report, gzip_size=gz.result()).dumps(rows, more), True
 
 
-def _failed(file: str, data: bytes, gz: _Gzip, err: MalformedModule) -> InspectReport:
+def _failed(file: str, data: bytes, gz: GzipJob, err: MalformedModule) -> InspectReport:
     return InspectReport(file=file, size=len(data), gzip_size=gz.result(),
                          gzip_exact=gz.exact,
                          error={"kind": err.kind, "offset": err.offset,
@@ -263,7 +226,7 @@ def inspect_bytes(data: bytes, file: str = "<bytes>", *, exact_gzip: bool | None
     `exact_gzip=None` computes gzip -9 exactly up to EXACT_GZIP_LIMIT bytes and estimates
     above it; True/False force either."""
     exact = len(data) <= EXACT_GZIP_LIMIT if exact_gzip is None else exact_gzip
-    gz = _Gzip(data, exact)
+    gz = GzipJob(data, exact)
     try:
         module = parse_module(data, file=file, cancel=cancel)
     except MalformedModule as err:

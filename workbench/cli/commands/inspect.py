@@ -12,10 +12,12 @@ import gc
 import json
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workbench.cli.commands import _inspect_size
-from workbench.core.inspect import InspectReport, inspect_file, inspect_json
+
+if TYPE_CHECKING:
+    from workbench.core.inspect import InspectReport
 
 NAME = "inspect"
 HELP = "Size breakdown, signatures and ABI of .wasm files (sections, functions, data)."
@@ -63,11 +65,20 @@ def _run(args: argparse.Namespace) -> int:
         _inspect_size.load_old(args.diff)  # a bad OLD fails before any report is printed
     failed = False
     exact = True if args.exact_gzip else None
-    for path in args.files:
-        if args.json and not args.by:
+    fast = args.json and not args.by
+    started = None
+    if fast:  # read the first file and start its gzip job before importing the reader:
+        from workbench.core import gzip_size  # zlib + threading only
+
+        started = gzip_size.start(args.files[0], exact)
+    from workbench.core.inspect import inspect_file, inspect_json
+
+    for i, path in enumerate(args.files):
+        if fast:
             line, ok = inspect_json(path, exact_gzip=exact,
                                     extra=lambda m: _inspect_size.module_json(m, args),
-                                    failed_extra=_inspect_size.failed_json(args))
+                                    failed_extra=_inspect_size.failed_json(args),
+                                    started=started if i == 0 else None)
             failed |= not ok
             sys.stdout.write(line + "\n")
             continue
