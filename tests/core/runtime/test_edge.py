@@ -176,7 +176,7 @@ def test_timeout_longer_than_the_ticker_grace_period(make) -> None:
     h = make(LOOP, limits=Limits(timeout_ms=400, fuel=5 * 10**9))  # ~9 s of looping
     r = h.run(Request(), "fresh")
     assert r.error is not None and r.error.kind == "timeout", r.error
-    assert r.timing["handler"] >= 400_000
+    assert r.timing["handler"] >= 300_000  # past the old 250 ms cut-off, then interrupted
 
 
 @pytest.mark.parametrize(("data", "fragment"), [

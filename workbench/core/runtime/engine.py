@@ -55,6 +55,7 @@ class EpochTicker:
         self._engine = eng
         self._wake = threading.Event()
         self.busy_until = time.monotonic()  # tick at least until then (+ the grace period)
+        self.sync_at = 0.0  # time of the latest touch (see _loop)
         self.awake = False
         self._thread = threading.Thread(target=self._loop, name="workbench-epoch", daemon=True)
         self._thread.start()
@@ -62,7 +63,9 @@ class EpochTicker:
     def touch(self, span_s: float = 0.0) -> None:
         """Called before each guest call with its timeout: keep ticking at least until the
         call's deadline has passed. Cheap unless the ticker is asleep."""
-        until = time.monotonic() + span_s
+        now = time.monotonic()
+        self.sync_at = now  # a deadline was just set: no catch-up for earlier time
+        until = now + span_s
         if until > self.busy_until:
             self.busy_until = until
         if not self.awake:
@@ -75,9 +78,14 @@ class EpochTicker:
             self._wake.wait()
             self._wake.clear()
             self.awake = True
-            # Ticks follow the wall clock (sleep overshoots ~10%: catch up, do not drift).
+            # Ticks follow the wall clock (sleep overshoots ~10%: catch up, do not drift),
+            # but ticks still owed for the time before the latest `touch` (the ticker not
+            # scheduled on a loaded machine) are dropped: replayed in a burst they would
+            # count time from before a call's deadline was set and end the call early.
             next_tick = time.monotonic()
             while (now := time.monotonic()) - self.busy_until < _IDLE_AFTER_S:
+                if next_tick < self.sync_at:
+                    next_tick = self.sync_at
                 while next_tick <= now:
                     eng.increment_epoch()
                     next_tick += TICK_S
