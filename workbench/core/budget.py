@@ -83,7 +83,7 @@ def check_budget(module: Module, budget: Budget, gzip_size: int | None = None, *
         lines.append(BudgetLine("max_bytes", module.size, budget.max_bytes))
     if budget.max_gzip_bytes is not None:
         if gzip_size is None:
-            from workbench.core.strip import gzip_size as compute
+            from workbench.core.gzip_size import gzip_size as compute
 
             gzip_size = compute(bytes(module.data))
         lines.append(BudgetLine("max_gzip_bytes", gzip_size, budget.max_gzip_bytes))

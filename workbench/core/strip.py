@@ -14,21 +14,16 @@ import os
 import shutil
 import subprocess
 import tempfile
-import zlib
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 from workbench.core.errors import MalformedModule, UsageError
+from workbench.core.gzip_size import EXACT_GZIP_LIMIT, gzip_estimate, gzip_size
 from workbench.core.wasm.model import Module
 
 DEFAULT_KEEP = frozenset({"name", "producers"})
-
-
-def gzip_size(data: bytes | memoryview) -> int:
-    """Bytes of `gzip -9 -n` output, the same figure `workbench inspect` reports."""
-    return len(zlib.compress(data, 9, wbits=31))
 
 
 def _module(source: bytes | memoryview | Module) -> Module:
@@ -164,8 +159,6 @@ def strip_preview(module: Module, *, original_gzip: int | None = None,
     the whole file's estimate minus the removed sections' bytes compressed on their own.
     The compressions run on threads: zlib releases the GIL, and exact level 9 on four
     copies of a 14 MB module is ~15 s of CPU."""
-    from workbench.core.inspect import EXACT_GZIP_LIMIT
-
     exact = module.size <= EXACT_GZIP_LIMIT if exact_gzip is None else exact_gzip
     customs = {s.name for s in module.sections if s.is_custom}
     not_debug = {n for n in customs if not n.startswith(".debug_")}
@@ -200,10 +193,8 @@ def strip_preview(module: Module, *, original_gzip: int | None = None,
 
 
 def _gzip_any(data: bytes | memoryview) -> int:
-    """gzip -9 size, exact up to 4 MiB and estimated above (as `workbench inspect`)."""
-    from workbench.core.inspect import gzip_estimate
-
-    return gzip_estimate(data)  # exact below its own threshold
+    """gzip -9 size, exact up to 3 MiB and estimated above (`gzip_estimate`'s own rule)."""
+    return gzip_estimate(data)
 
 
 def wasm_opt_estimate(data: bytes, *, timeout: float = 60.0) -> WasmOptEstimate | None:
