@@ -99,3 +99,9 @@ def test_names_that_look_like_rich_markup_are_shown_verbatim(tmp_path, capsys) -
     assert main(["strip", str(path), "-o", str(tmp_path / "o[red].wasm"), "--keep", "[b]"]) == 0
     out = " ".join(capsys.readouterr().out.split())
     assert "no custom section named [b] in" in out and "o[red].wasm" in out
+
+
+def test_a_folder_is_an_io_error_with_a_hint(tmp_path, capsys) -> None:
+    assert main(["inspect", "--json", str(tmp_path)]) == 1
+    err = json.loads(capsys.readouterr().out)["error"]
+    assert err["kind"] == "io" and "is a folder" in err["message"] and "build" in err["hint"]

@@ -212,6 +212,11 @@ def _read(path: str | Path) -> tuple[bytes, InspectReport | None]:
     name = str(path)
     try:
         return Path(path).read_bytes(), None
+    except IsADirectoryError:
+        return b"", InspectReport(file=name, size=0, error={
+            "kind": "io", "offset": None, "message": f"{name} is a folder, not a .wasm file",
+            "hint": "pass the built module, e.g. FOLDER/build/NAME.wasm (`workbench build "
+                    "FOLDER` prints where it writes it)"})
     except OSError as err:
         what = err.strerror or str(err)
         return b"", InspectReport(file=name, size=0, error={
