@@ -178,3 +178,15 @@ def test_run_not_a_module(mods, capsys, data: bytes, fragment: str) -> None:
     assert main(["run", "bad.wasm"]) == 2
     err = capsys.readouterr().err
     assert "bad.wasm @ 0x0" in err and fragment in err
+
+
+def test_kv_reset_recovers_an_unreadable_store(mods, capsys) -> None:
+    store = mods / ".workbench" / "kv.json"
+    store.parent.mkdir()
+    store.write_text("{broken")
+    assert main(["kv", "list"]) == 2
+    assert "workbench kv reset" in capsys.readouterr().err  # the hint it gives...
+    assert main(["kv", "reset"]) == 0  # ...works, and keeps the broken file
+    assert "was unreadable" in capsys.readouterr().out
+    assert (mods / ".workbench" / "kv.json.bak").read_text() == "{broken"
+    assert main(["kv", "list"]) == 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import os
 import sys
 from pathlib import Path
 
@@ -18,8 +19,8 @@ from rich.markup import escape
 
 from workbench.cli.commands._target import workspace_root
 from workbench.cli.render import console, print_json
-from workbench.core.errors import UsageError
-from workbench.core.runtime.kv import KvStore
+from workbench.core.errors import UsageError, WorkbenchError
+from workbench.core.runtime.kv import KV_FILE, KvStore
 
 NAME = "kv"
 HELP = "list, read, write or reset the workspace key-value store used by handlers"
@@ -46,7 +47,13 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"kv {args.action} takes {want or 'no'} "
                          f"argument{'s' if want != 1 else ''}, got {given}",
                          hint=f"workbench {usage}")
-    kv = KvStore.for_workspace(workspace_root(args.workspace))
+    root = workspace_root(args.workspace)
+    try:
+        kv = KvStore.for_workspace(root)
+    except WorkbenchError:
+        if args.action != "reset":
+            raise
+        return _reset_unreadable(root / KV_FILE, args.json)
     if args.action == "list":
         items = {k.decode("utf-8", "replace"): _show(v) for k, v in kv.items()}
         if args.json:
@@ -87,6 +94,21 @@ def _reset(kv: KvStore, as_json: bool) -> int:
     else:
         console.print(f"removed {n} keys from {kv.path}"
                       + (f" (previous contents kept in {kv.backup_path})" if n else ""))
+    return 0
+
+
+def _reset_unreadable(path: Path, as_json: bool) -> int:
+    """`kv reset` on a file that is not valid JSON: keep it as .bak, start empty."""
+    backup = path.with_name(path.name + ".bak")
+    try:
+        os.replace(path, backup)
+        KvStore(path).reset()
+    except OSError as e:
+        raise UsageError(f"cannot reset {path}: {e.strerror}") from None
+    if as_json:
+        print_json({"removed": None, "backup": str(backup)})
+    else:
+        console.print(f"{path} was unreadable: moved to {backup}; the store is now empty")
     return 0
 
 
