@@ -82,3 +82,13 @@ def test_default_keep_warns_about_nothing(wasm: Path, tmp_path: Path,
     capsys.readouterr()
     assert main(["strip", str(stripped), "-o", str(tmp_path / "t.wasm")]) == 0
     assert "no custom section" not in capsys.readouterr().out
+
+
+def test_keeping_part_of_the_dwarf_is_warned(wasm: Path, tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "o.wasm"
+    assert main(["strip", str(wasm), "-o", str(out), "--keep", ".debug_info,name"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "only some .debug_* sections are kept" in text and ".debug_abbrev" in text
+    assert main(["strip", str(wasm), "-o", str(out), "--keep", "name"]) == 0
+    assert "only some" not in capsys.readouterr().out

@@ -81,6 +81,13 @@ def run(args: argparse.Namespace) -> int:
         have = ", ".join(dict.fromkeys(customs)) or "none"
         console.print(f"[yellow]--keep: no custom section named {esc(', '.join(unknown))} "
                       f"in {esc(str(args.file))} (it has: {esc(have)})[/]", highlight=False)
+    debug = {n for n in customs if n.startswith(".debug_")}
+    if keep & debug and keep & debug != debug and not args.json:
+        console.print(f"[yellow]--keep: only some .debug_* sections are kept "
+                      f"({esc(', '.join(sorted(keep & debug)))}; dropped: "
+                      f"{esc(', '.join(sorted(debug - keep)))}): the DWARF left is unreadable "
+                      "for debuggers and `inspect --by source`; keep all of them or none[/]",
+                      highlight=False)
     try:
         out = strip(module, keep)
     except MalformedModule as err:
