@@ -46,3 +46,12 @@ def test_bad_file_exits_2(hooks_file: Path, capsys) -> None:
     assert main(["hooks", str(hooks_file)]) == 2
     err = capsys.readouterr().err
     assert "hooks.toml:3: rule 'x', field 'when.path_regex'" in err
+
+
+@pytest.mark.parametrize(("argv", "fragment"), [
+    (["--path", "healthz"], "'healthz' is not a request path"),
+    (["--path", "/x", "--client-ip", "1.2.3"], "'1.2.3' is not an IP address"),
+])
+def test_request_flag_mistakes(hooks_file: Path, capsys, argv, fragment) -> None:
+    assert main(["hooks", str(hooks_file), *argv]) == 2
+    assert fragment in capsys.readouterr().err

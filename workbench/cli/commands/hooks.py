@@ -58,6 +58,13 @@ def _requests(args: argparse.Namespace) -> list[tuple[str, Request]]:
         entries = load_requests(args.requests, _variables(args.requests))
         out += [(e.name, e.request) for e in entries]
     if args.path is not None:
+        from workbench.core.hooks_ctx import ip_key
+
+        if ip_key(args.client_ip) is None:
+            raise UsageError(f"{args.client_ip!r} is not an IP address", where="--client-ip")
+        if not args.path.startswith(("/", "http://", "https://")):
+            raise UsageError(f"{args.path!r} is not a request path", where="--path",
+                             hint=f"paths start with '/': --path {'/' + args.path}")
         req = Request(args.method.upper(), args.path, (), b"", args.client_ip)
         for item in args.header:
             name, colon, value = item.partition(":")
