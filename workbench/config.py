@@ -195,6 +195,9 @@ def _module_from(folder: Path, doc: dict[str, Any], ck: Checker, toolchain: str,
     abi = ck.string(doc, "abi", "auto", choices=ABIS) or "auto"
     default_target = "wasm32-wasi" if abi == "wagi" else "wasm32-freestanding"
     target = ck.string(doc, "target", default_target, choices=TARGETS) or default_target
+    if "exports" in doc and target == "wasm32-wasi":
+        raise ck.error("exports", "exports is not used by a wasm32-wasi (WAGI) build",
+                       hint="a WAGI module is a command: it exports _start; remove exports")
     sources = ck.strings(doc, "sources") or DEFAULT_SOURCES[toolchain]
     out_path = _output(ck, doc, folder, name)
     return ModuleConfig(

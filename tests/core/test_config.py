@@ -188,6 +188,7 @@ def test_errors_point_at_the_right_line(tmp_path: Path, toml: str, line: int) ->
     ('toolchain = "c"\ncommand = "make"', "command", 'not used by toolchain = "c"'),
     ('toolchain = "wat"\nflags = ["-O3"]', "flags", "applies to: c, zig"),
     ('toolchain = "zig"\nexports = ["handle"]', "exports", "every `export fn`"),
+    ('abi = "wagi"\nexports = ["handle"]', "exports", "exports _start"),
     ('strip = "yes"', "strip", "none, debug, all"),
 ])
 def test_settings_that_would_be_ignored_or_destructive(tmp_path: Path, toml: str, key: str,
