@@ -96,3 +96,13 @@ def test_parse_cgi_errors() -> None:
 def test_cgi_env_joins_repeated_headers() -> None:
     env = dict(cgi_env(Request(headers=(("Accept", "a"), ("accept", "b")))))
     assert env["HTTP_ACCEPT"] == "a, b" and env["SERVER_NAME"] == "localhost"
+
+
+def test_parse_cgi_content_type_rules() -> None:
+    assert parse_cgi(b"Location: /x\n\n").status == 302  # a redirect needs none
+    assert parse_cgi(b"Status: 204\n\n").status == 204  # no content, nothing to describe
+    assert parse_cgi(b"Status: 301\nLocation: /y\n\n").status == 301
+    for out in (b"Status: 200\n\nhello", b"Status: 204\n\nbody", b"Location: /x\n\nbody",
+                b"x-a: 1\n\n"):
+        with pytest.raises(HttpParseError, match="missing Content-Type"):
+            parse_cgi(out)

@@ -121,8 +121,11 @@ def parse_cgi(data: bytes) -> Response:
     location = header_get(hdrs, "location")
     if status is None:
         status = 302 if location is not None else 200
-    if header_get(hdrs, "content-type") is None and not (location and not body):
+    no_content = status in (204, 304) and not body  # no document to describe
+    if header_get(hdrs, "content-type") is None and not (location and not body) \
+            and not no_content:
         raise HttpParseError("missing Content-Type header (required for a CGI document "
-                             "response)", 0)
+                             "response; print e.g. 'Content-Type: text/plain' before the "
+                             "blank line)", 0)
     return Response(status=status, headers=hdrs, body=body,
                     reason=reason or REASONS.get(status, ""))
