@@ -183,3 +183,12 @@ def test_rust_names_demangled_and_diff_ignores_hashes(
     assert main(["inspect", str(new), "--diff", str(old)]) == 0
     out = capsys.readouterr().out
     assert "hello::handler" in out and "(added)" not in out and "(removed)" not in out
+
+
+def test_human_report_says_when_there_is_no_dwarf(files: dict[str, Path],
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["inspect", str(files["nodwarf"])]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "Code by source file: no DWARF in this module" in out
+    assert main(["inspect", str(files["dwarf4"])]) == 0
+    assert "no DWARF" not in capsys.readouterr().out

@@ -138,8 +138,11 @@ def sources_block(report: Any, args: argparse.Namespace) -> Any:
     from workbench.cli.commands._inspect_blocks import _table
 
     sources, _diff = analysis(report, args)
-    if sources is None or sources.status == "absent" or getattr(args, "by", None):
+    if sources is None or getattr(args, "by", None):
         return None
+    if sources.status == "absent":
+        return Text("Code by source file: no DWARF in this module (build with -g, e.g. "
+                    'profile = "debug", to see bytes per source file)', style="dim")
     total = sources.code_size or 1
     table = _table(f"Code by source file (DWARF): {sources.code_size:,d} B of the code "
                    "section payload", "file", "size", "%", "largest functions")
