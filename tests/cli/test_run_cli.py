@@ -190,3 +190,15 @@ def test_kv_reset_recovers_an_unreadable_store(mods, capsys) -> None:
     assert "was unreadable" in capsys.readouterr().out
     assert (mods / ".workbench" / "kv.json.bak").read_text() == "{broken"
     assert main(["kv", "list"]) == 0
+
+
+def test_kv_views_redact_secrets(mods, capsys) -> None:
+    (mods / ".workbench").mkdir()
+    (mods / ".workbench" / "secrets.toml").write_text('TOKEN = "s3cr3t-value"\n')
+    assert main(["kv", "put", "cached", "Bearer s3cr3t-value"]) == 0
+    code, doc = run_json(capsys, "kv", "list", "--json")
+    assert doc["items"] == {"cached": "Bearer [redacted:TOKEN]"}
+    code, doc = run_json(capsys, "kv", "get", "cached", "--json")
+    assert doc["value"] == "Bearer [redacted:TOKEN]"
+    assert main(["kv", "get", "cached"]) == 0
+    assert "s3cr3t" not in capsys.readouterr().out

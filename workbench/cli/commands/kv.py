@@ -4,7 +4,7 @@ The store is `<workspace>/.workbench/kv.json` (workspace = nearest folder with
 workbench.toml at or above --workspace, default the current folder). A running app or
 `bench` picks up changes made here within 0.2 s. `reset` keeps the previous file as
 `kv.json.bak`. A missing key exits 1 with a message; non-UTF-8 values are shown as
-`base64:...`.
+`base64:...`; secret values (the workspace's secrets.toml) are shown redacted.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from workbench.cli.commands._target import workspace_root
 from workbench.cli.render import console, print_json
 from workbench.core.errors import UsageError, WorkbenchError
 from workbench.core.runtime.kv import KV_FILE, KvStore
+from workbench.core.runtime.secrets import Secrets
 
 NAME = "kv"
 HELP = "list, read, write or reset the workspace key-value store used by handlers"
@@ -55,7 +56,9 @@ def run(args: argparse.Namespace) -> int:
             raise
         return _reset_unreadable(root / KV_FILE, args.json)
     if args.action == "list":
-        items = {k.decode("utf-8", "replace"): _show(v) for k, v in kv.items()}
+        secrets = Secrets.for_workspace(root)
+        items = {secrets.redact(k.decode("utf-8", "replace")): secrets.redact(_show(v))
+                 for k, v in kv.items()}
         if args.json:
             print_json({"path": str(kv.path), "items": items})
         else:
@@ -70,9 +73,11 @@ def run(args: argparse.Namespace) -> int:
     if args.action == "get":
         value = kv.get(key)
         if args.json:
-            print_json({"key": args.key, "value": None if value is None else _show(value)})
+            print_json({"key": args.key, "value": None if value is None
+                        else Secrets.for_workspace(root).redact(_show(value))})
         elif value is not None:
-            console.print(escape(_show(value)), soft_wrap=True)
+            console.print(escape(Secrets.for_workspace(root).redact(_show(value))),
+                          soft_wrap=True)
         if value is None:
             print(f"workbench: no key {args.key!r} in {kv.path}", file=sys.stderr)
         return 0 if value is not None else 1
