@@ -90,6 +90,9 @@ def test_unsupported_fixture_files(name: str, line: int, fragment: str) -> None:
     ("GET /a\nHTTP 200\n[Asserts]\nstatus ==\n", 4, "missing value after '=='"),
     ("GET /a\nHTTP 200\n[Asserts]\nbody matches # nothing\n", 4, "missing value after"),
     ("POST /a\n```\none\ntwo {{who}}\n```\n", 4, "undefined variable {{who}}"),
+    ("GET /a\nHTTP 200\n[Asserts]\ncontent-type: x\n", 4, "a header line inside [Asserts]"),
+    ("GET /a\nHTTP 200\n[Asserts]\nstatus = 200\n", 4, "did you mean '=='?"),
+    ("GET /a\nHTTP 200\n[Asserts]\nbody contains ok\n", 4, 'strings are quoted, "ok"'),
 ])
 def test_rejected_with_line(text: str, line: int, fragment: str) -> None:
     with pytest.raises(RequestFileError) as info:

@@ -116,7 +116,10 @@ class _Cursor:
             raise self.fail(f"missing value after {predicate!r}",
                             hint='write a number, "string", true, false or null'
                                  + (" or /regex/" if predicate == "matches" else ""))
-        raise self.fail(f"not supported: value {rest.split()[0]!r}",
+        word = rest.split()[0]
+        raise self.fail(f"not supported: value {word!r}"
+                        + (f": strings are quoted, \"{word}\"" if word.isidentifier()
+                           else ""),
                         hint='values are numbers, "strings", true, false, null'
                              + (" or /regex/" if predicate == "matches" else ""))
 
@@ -132,6 +135,11 @@ def parse_assert(text: str, *, file: str, line: int, implicit: bool = False) -> 
         raise cur.fail(f"not supported: query {query!r}", hint="supported queries: "
                        + ", ".join(QUERIES))
     if query not in QUERIES:
+        if query.endswith(":"):
+            name = query[:-1]
+            raise cur.fail(f"unknown query {query!r}: a header line inside [Asserts]",
+                           hint=f"expected headers go between the HTTP line and [Asserts]; "
+                                f"inside [Asserts] write header \"{name}\" == \"...\"")
         raise cur.fail(f"unknown query {query!r}", hint="supported queries: "
                        + ", ".join(QUERIES))
     arg = cur.quoted(f"{query}'s argument") if query in NEEDS_ARG else None
@@ -151,7 +159,11 @@ def parse_assert(text: str, *, file: str, line: int, implicit: bool = False) -> 
     pred = cur.word()
     pred = ALIASES.get(pred, pred)
     if pred not in PREDICATES:
-        raise cur.fail(f"not supported: predicate or filter {pred!r}",
+        close = {"=": "==", "===": "==", "!==": "!=", "<>": "!=", "=<": "<=", "=>": ">=",
+                 "contain": "contains", "startswith": "startsWith",
+                 "endswith": "endsWith", "match": "matches", "exist": "exists"}.get(pred)
+        raise cur.fail(f"not supported: predicate or filter {pred!r}"
+                       + (f": did you mean {close!r}?" if close else ""),
                        hint="supported predicates: " + ", ".join(PREDICATES)
                        + "; filters: " + ", ".join(FILTERS))
     value: Any = None
