@@ -30,9 +30,11 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true",
                         help="one JSON document per file (JSON lines); see docs/inspect-json.md")
     parser.add_argument("--top", type=_positive, default=10, metavar="N",
-                        help="rows in the largest-functions and data tables (default 10)")
+                        help="rows per table: largest functions, data segments, source "
+                        "files, --by and --diff rows; the rest is summed in one row "
+                        "(default 10)")
     parser.add_argument("--exact-gzip", action="store_true",
-                        help="compute gzip -9 exactly even above 4 MiB (slow: ~0.1 s/MB); "
+                        help="compute gzip -9 exactly even above 4 MiB (slow: 0.1-0.5 s/MB); "
                         "otherwise large files get an estimate within a few percent")
     parser.add_argument("--by", choices=VIEWS, metavar="VIEW",
                         help="only a size breakdown by " + "|".join(VIEWS)

@@ -35,7 +35,7 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--wasm-opt", action="store_true",
                         help="also estimate `wasm-opt -Oz` (only when wasm-opt is on PATH)")
     parser.add_argument("--exact-gzip", action="store_true",
-                        help="compute gzip -9 exactly even above 4 MiB (slow: ~0.3 s/MB per "
+                        help="compute gzip -9 exactly even above 4 MiB (slow: 0.1-0.5 s/MB per "
                         "variant); otherwise large files get estimates")
     parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
 
