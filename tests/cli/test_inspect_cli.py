@@ -105,3 +105,15 @@ def test_a_folder_is_an_io_error_with_a_hint(tmp_path, capsys) -> None:
     assert main(["inspect", "--json", str(tmp_path)]) == 1
     err = json.loads(capsys.readouterr().out)["error"]
     assert err["kind"] == "io" and "is a folder" in err["message"] and "build" in err["hint"]
+
+
+def test_largest_tables_sum_the_rest_in_one_row(files, capsys) -> None:
+    from workbench.core.wasm import parse_module
+
+    good = files[0]
+    module = parse_module(good.read_bytes())
+    assert main(["inspect", "--top", "1", str(good)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    top = max(module.functions, key=lambda f: f.size)
+    more = next(line for line in lines if f"… {len(module.functions) - 1} more" in line)
+    assert f"{sum(f.size for f in module.functions) - top.size:,d}" in more.split()

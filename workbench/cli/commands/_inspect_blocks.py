@@ -14,7 +14,6 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from workbench.cli.render import human_bytes
 from workbench.core.inspect import HEADER_BYTES, InspectReport
 
 NUMERIC = frozenset(("start", "end", "size", "count", "%", "index", "bytes", "disk", "old",
@@ -67,10 +66,14 @@ def functions_block(report: InspectReport, args: argparse.Namespace) -> Table | 
         return None
     top = report.top_functions(args.top)
     code = sum(f.size for f in report.functions)
-    table = _table(f"Largest functions ({len(top)} of {len(report.functions):,d}, "
-                   f"bodies total {human_bytes(code)})", "index", "name", "size", "%")
+    table = _table(f"Largest functions ({len(top)} of {len(report.functions):,d}; bodies "
+                   f"{code:,d} B; % of the file)", "index", "name", "size", "%")
     for f in top:
         table.add_row(str(f.index), f.name, f"{f.size:,d}", f"{report.percent(f.size):.1f}")
+    if len(top) < len(report.functions):
+        rest = code - sum(f.size for f in top)
+        table.add_row("", f"… {len(report.functions) - len(top):,d} more", f"{rest:,d}",
+                      f"{report.percent(rest):.1f}", style="dim")
     return table
 
 
@@ -81,11 +84,16 @@ def data_block(report: InspectReport, args: argparse.Namespace) -> Table | None:
     modes = Counter(s.mode for s in segs)
     summary = ", ".join(f"{n:,d} {mode}" for mode, n in sorted(modes.items()))
     largest = sorted(segs, key=lambda s: (-s.size, s.index))[:args.top]
-    table = _table(f"Data segments ({summary}; {human_bytes(report.data_total())} of bytes)",
+    table = _table(f"Data segments ({summary}; {report.data_total():,d} B of segment bytes; "
+                   "% of the file)",
                    "index", "name", "mode", "start", "size", "%")
     for s in largest:
         table.add_row(str(s.index), s.name or "", s.mode, f"0x{s.start:x}", f"{s.size:,d}",
                       f"{report.percent(s.size):.1f}")
+    if len(largest) < len(segs):
+        rest = report.data_total() - sum(s.size for s in largest)
+        table.add_row("", f"… {len(segs) - len(largest):,d} more", "", "", f"{rest:,d}",
+                      f"{report.percent(rest):.1f}", style="dim")
     return table
 
 
