@@ -1,5 +1,7 @@
 """`workbench build [PATH...] [--json]`: build every module once, for users and CI.
 
+Modules build side by side (one per core) and are reported in the workspace's order.
+
 Exit status 0 when every module built, 1 when any failed (compiler error, missing
 toolchain, or a module whose sources cannot be found: the other modules still build),
 2 when the workspace itself cannot be read. A failed module keeps its previous .wasm.
@@ -9,11 +11,15 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from workbench.cli.render import console, err_console, human_bytes, print_json
-from workbench.config import PROFILES, load_workspace
+from workbench.config import PROFILES, ModuleConfig, load_workspace
 from workbench.core.build import BuildResult, build_module
 from workbench.core.errors import WorkbenchError
 
@@ -33,31 +39,58 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     ws = load_workspace(args.paths or None)
+    modules = [dataclasses.replace(cfg, profile=args.profile) if args.profile else cfg
+               for cfg in ws.modules]
     docs: list[dict[str, Any]] = []
     failed = 0
-    for cfg in ws.modules:
-        if args.profile:
-            cfg = dataclasses.replace(cfg, profile=args.profile)
-        try:
-            result = build_module(cfg)
-        except WorkbenchError as err:  # missing toolchain, no sources: this module only
+    for cfg, outcome in _build_all(modules):
+        if isinstance(outcome, WorkbenchError):  # missing toolchain, no sources: this one only
             failed += 1
-            docs.append({"module": cfg.name, "ok": False, "error": err.to_json()})
+            docs.append({"module": cfg.name, "ok": False, "error": outcome.to_json()})
             if not args.json:
-                err_console.print(f"[red]✗[/] [bold]{cfg.name}[/]: {_escape(str(err))}",
+                err_console.print(f"[red]✗[/] [bold]{cfg.name}[/]: {_escape(str(outcome))}",
                                   soft_wrap=True)
             continue
-        failed += 0 if result.ok else 1
-        docs.append(result.to_json())
+        failed += 0 if outcome.ok else 1
+        docs.append(outcome.to_json())
         if not args.json:
-            _render(result, verbose=args.verbose)
+            _render(outcome, verbose=args.verbose)
     if args.json:
         print_json({"ok": failed == 0, "modules": docs})
-    elif len(ws.modules) > 1:
-        ok = len(ws.modules) - failed
+    elif len(modules) > 1:
+        ok = len(modules) - failed
         style = "green" if failed == 0 else "red"
-        console.print(f"[{style}]{ok}/{len(ws.modules)} modules built[/]")
+        console.print(f"[{style}]{ok}/{len(modules)} modules built[/]")
     return 1 if failed else 0
+
+
+def _build_all(modules: list[ModuleConfig]
+               ) -> Iterator[tuple[ModuleConfig, BuildResult | WorkbenchError]]:
+    """Build up to one module per core at once; yield results in the workspace's order.
+
+    A first build on a fresh machine is dominated by one slow module (wagi-c compiles
+    wasi-libc), so the others build beside it. Ctrl-C cancels every running build:
+    their compilers are killed before the interrupt propagates.
+    """
+    cancel = threading.Event()
+
+    def one(cfg: ModuleConfig) -> BuildResult | WorkbenchError:
+        try:
+            return build_module(cfg, cancel=cancel)
+        except WorkbenchError as err:
+            return err
+
+    workers = max(1, min(len(modules), os.cpu_count() or 1))
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="workbench-build")
+    try:
+        futures = [pool.submit(one, cfg) for cfg in modules]
+        for cfg, future in zip(modules, futures, strict=True):
+            yield cfg, future.result()
+    except BaseException:
+        cancel.set()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _render(r: BuildResult, *, verbose: bool) -> None:
