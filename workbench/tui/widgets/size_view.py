@@ -144,7 +144,9 @@ Strip: what the file would weigh without debug/custom sections, and the budget.
             for r in fview.rows:
                 rows.append((r.index, r.name, r.size, r.size / total * 100))
                 styles.append("" if r.kind == "item" else "dim")
-        self.query_one("#functions-table", RowTable).set_rows(rows, styles)
+        table = self.query_one("#functions-table", RowTable)
+        table.set_rows(rows, styles)
+        self._placeholder("#functions-filter", "functions", table)
 
     def _data(self, state: ModuleState) -> None:
         """Rows of core.size.by_data (segments plus headers = data payload)."""
@@ -155,7 +157,16 @@ Strip: what the file would weigh without debug/custom sections, and the budget.
             for r in dview.rows:
                 rows.append((r.index, r.name, r.size, r.size / total * 100))
                 styles.append("" if r.kind == "item" else "dim")
-        self.query_one("#data-table", RowTable).set_rows(rows, styles)
+        table = self.query_one("#data-table", RowTable)
+        table.set_rows(rows, styles)
+        self._placeholder("#data-filter", "data segments", table)
+
+    def _placeholder(self, input_id: str, what: str, table: RowTable) -> None:
+        """Say how many rows exist and, for huge modules, that only the first are listed."""
+        text = f"filter {table.matched:,} {what}…"
+        if table.shown < table.matched:
+            text += f" (listing the first {table.shown:,} in the current order)"
+        self.query_one(input_id, Input).placeholder = text
 
     def on_input_changed(self, event: Input.Changed) -> None:
         target = {"functions-filter": "#functions-table", "data-filter": "#data-table"}

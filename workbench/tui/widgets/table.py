@@ -49,6 +49,7 @@ class RowTable(DataTable[Any]):
         self.sort_reverse = reverse
         self.filter_text = ""
         self._rows: list[tuple[Any, ...]] = []
+        self._search: list[str] | None = None
         self._styles: list[str] = []
         self.shown = 0
         self.matched = 0
@@ -61,6 +62,7 @@ class RowTable(DataTable[Any]):
                  ) -> None:
         self._rows = list(rows)
         self._styles = list(styles) if styles is not None else [""] * len(self._rows)
+        self._search = None  # search texts: built on the first filter, then reused
         self.render_rows()
 
     def set_filter(self, text: str) -> None:
@@ -70,8 +72,11 @@ class RowTable(DataTable[Any]):
     def render_rows(self) -> None:
         pairs = list(zip(self._rows, self._styles, strict=True))
         if self.filter_text:
-            pairs = [p for p in pairs
-                     if any(self.filter_text in str(v).lower() for v in p[0] if v is not None)]
+            if self._search is None:
+                self._search = ["\t".join(str(v).lower() for v in row if v is not None)
+                                for row in self._rows]
+            needle = self.filter_text
+            pairs = [p for p, text in zip(pairs, self._search, strict=True) if needle in text]
         if self.sort_key is not None:
             idx = [c.key for c in self.columns_spec].index(self.sort_key)
             numeric = self.columns_spec[idx].numeric
