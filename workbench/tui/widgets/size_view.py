@@ -146,7 +146,7 @@ Strip: what the file would weigh without debug/custom sections, and the budget.
                 styles.append("" if r.kind == "item" else "dim")
         table = self.query_one("#functions-table", RowTable)
         table.set_rows(rows, styles)
-        self._placeholder("#functions-filter", "functions", table)
+        self._placeholder("#functions-filter", f"{styles.count(''):,} functions", table)
 
     def _data(self, state: ModuleState) -> None:
         """Rows of core.size.by_data (segments plus headers = data payload)."""
@@ -159,11 +159,11 @@ Strip: what the file would weigh without debug/custom sections, and the budget.
                 styles.append("" if r.kind == "item" else "dim")
         table = self.query_one("#data-table", RowTable)
         table.set_rows(rows, styles)
-        self._placeholder("#data-filter", "data segments", table)
+        self._placeholder("#data-filter", f"{styles.count(''):,} data segments", table)
 
     def _placeholder(self, input_id: str, what: str, table: RowTable) -> None:
         """Say how many rows exist and, for huge modules, that only the first are listed."""
-        text = f"filter {table.matched:,} {what}…"
+        text = f"filter {what}…"
         if table.shown < table.matched:
             text += f" (listing the first {table.shown:,} in the current order)"
         self.query_one(input_id, Input).placeholder = text
