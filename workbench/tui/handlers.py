@@ -67,6 +67,7 @@ class HandlerMixin(AppBase):
         state.wasm, state.wasm_path, state.module = msg.wasm, msg.wasm_path, msg.module
         state.report, state.abi, state.build_result = msg.report, msg.abi, msg.result
         state.extras, state.size = msg.extras, len(msg.wasm)
+        state.save_to_built_ms = msg.latency_ms
         state.build = "stale" if msg.stale else "ok"
         if not msg.stale:
             state.build_error, state.error = None, None

@@ -41,7 +41,10 @@ class LoopMixin(AppBase):
         note = ""
         if trigger != "startup":
             delta = state.delta
-            note = f"{name}: rebuilt, {size_text(state.size)}"
+            what = ", ".join(state.changed) if trigger == "watch" and state.changed else ""
+            took = state.save_to_built_ms if trigger == "watch" else None
+            rebuilt = f"rebuilt in {took:,.0f} ms" if took is not None else "rebuilt"
+            note = f"{name}: {what + ' saved, ' if what else ''}{rebuilt}, {size_text(state.size)}"
             if delta:
                 note += f" ({signed(delta)} B)"
                 state.flash = True
@@ -151,7 +154,7 @@ class LoopMixin(AppBase):
             self.post_message(BuildFinished(
                 name, wasm=built.wasm, wasm_path=built.wasm_path, module=built.module,
                 report=built.report, abi=built.abi, result=event.result, trigger="watch",
-                extras=extras))
+                extras=extras, latency_ms=event.latency_ms))
         elif kind == "BuildFailed":
             result = event.result
             failure: Any = None
@@ -171,6 +174,9 @@ class LoopMixin(AppBase):
         if not self.ui_alive:
             return
         what = getattr(msg.event, "what", None)
+        changed = getattr(msg.event, "changed", None)
+        if changed is not None and msg.name in self.modules:  # a watch build started
+            self.modules[msg.name].changed = tuple(changed)
         if what in ("hooks", "requests"):
             self.files_worker(msg.name)
         elif what == "config":

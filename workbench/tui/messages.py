@@ -35,7 +35,8 @@ class BuildFinished(Message):
 
     def __init__(self, name: str, *, wasm: bytes, wasm_path: Any, module: Any,
                  report: Any, abi: Any, result: Any, trigger: str,
-                 extras: dict[str, Any] | None = None, stale: bool = False) -> None:
+                 extras: dict[str, Any] | None = None, stale: bool = False,
+                 latency_ms: float | None = None) -> None:
         super().__init__()
         self.name = name
         self.wasm = wasm
@@ -47,6 +48,7 @@ class BuildFinished(Message):
         self.trigger = trigger  # "startup" | "manual" | "watch"
         self.extras = extras or {}
         self.stale = stale  # the build failed; this is the last good module
+        self.latency_ms = latency_ms  # watch builds: first file event -> built
 
 
 class BuildFailedMsg(Message):

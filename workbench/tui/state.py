@@ -49,6 +49,8 @@ class ModuleState:
     entry_results: dict[str, Any] = field(default_factory=dict)  # file:line -> EntryResult
     history: list[tuple[int, bool, float, int | None]] = field(default_factory=list)
     # ^ recent builds: (number, ok, duration ms, size), newest last
+    changed: tuple[str, ...] = ()  # files whose save started the current watch build
+    save_to_built_ms: float | None = None  # the watcher's latency for that build
     flash: bool = False  # highlight the size change in the module list for a moment
     harness: tuple[Any, Any] | None = None  # (options key, Harness) of the Runtime view
     replay_kv: Any | None = None  # the KV store replays share (kept across rebuilds)
