@@ -83,9 +83,11 @@ class DiffPane(Vertical):
         table = self.query_one("#diff-table", RowTable)
         value: Any = state.extras.get("diff") if state else None
         note = self.query_one("#diff-note", Static)
-        if state is not None and value is None and state.prev_module is None:
-            note.update(Text("No previous build yet: save a source file (or press b) and "
-                             "the diff against this build appears here.", style="dim italic"))
+        if state is not None and value is None:
+            text = ("No previous build yet: save a source file (or press b) and the diff "
+                    "against this build appears here." if state.prev_module is None else
+                    "The last rebuild produced identical bytes: nothing changed.")
+            note.update(Text(text, style="dim italic"))
             table.set_rows([])
             return
         msg = extra_note(value, "Build diff")
