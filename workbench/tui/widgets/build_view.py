@@ -59,7 +59,6 @@ good module serving, marked stale in the module list.
                              f"  {result.toolchain} ({result.profile})")
         if state.history:
             head.append(f"  build #{state.history[-1][0]} this session", style="dim")
-        head.append(f"\n{result.command}", style="dim")
         if result.size is not None:
             head.append(f"\nsize {result.size:,} B")
             if result.size_delta is not None:
@@ -76,8 +75,10 @@ good module serving, marked stale in the module list.
         self._diags = list(result.diagnostics)
         table.set_rows([(d.location(), d.severity, d.message) for d in self._diags],
                        [SEVERITY.get(d.severity, "") for d in self._diags])
-        output.update(Text(result.output or "(no compiler output)", style="" if result.output
-                           else "dim italic"))
+        log = Text(f"$ {result.command}\n", style="dim")
+        log.append(result.output or "(no compiler output)",
+                   style="" if result.output else "dim italic")
+        output.update(log)
         first_error = next((d for d in self._diags if d.severity == "error" and d.line), None)
         if first_error is not None:  # jump to the first error without a key press
             self.query_one("#build-source", Static).update(self._source(first_error))
