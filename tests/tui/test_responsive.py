@@ -17,7 +17,7 @@ from pathlib import Path
 from textual import events
 from textual.widgets import TabbedContent
 
-from tests.tui.conftest import built, wait_for
+from tests.tui.conftest import built, plain, wait_for
 from workbench.tui.app import WorkbenchApp
 
 
@@ -65,3 +65,26 @@ async def test_keys_stay_responsive_during_bench_and_bench_cancels(wat_module: P
         assert "total" in final.phases and final.phases["total"].count == final.done
         assert statistics.median(latencies) < 0.100, latencies
         assert max(latencies) < 1.0, latencies  # generous: CI machines are shared
+
+
+async def test_bench_all_modes_fills_cold_fresh_and_warm(wat_module: Path) -> None:
+    app = WorkbenchApp([wat_module], watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, built(app), what="build")
+        state = app.modules["hello-wat"]
+        await pilot.press("3")
+        app.query_one("#opt-n").value = "200"
+        app.set_focus(None)
+        await pilot.press("B")
+        await wait_for(pilot, lambda: all(m in state.bench and state.bench[m].final
+                                          for m in ("cold", "fresh", "warm")), timeout=60,
+                       what="three benches")
+        for mode in ("cold", "fresh", "warm"):
+            snap = state.bench[mode]
+            assert snap.done == 200 and not snap.cancelled
+            assert snap.phases["total"].count == 200 and snap.buckets
+        # cold pays compile/cache-load + instantiate; warm reuses one instance
+        assert "instantiate" in state.bench["cold"].phases
+        assert "instantiate" not in state.bench["warm"].phases
+        await pilot.pause()
+        assert "warm" in plain(app.query_one("#hist-label-warm"))

@@ -44,6 +44,7 @@ class WorkbenchApp(LoopMixin, RuntimeMixin, HandlerMixin, WorkerMixin, AppBase):
         Binding("m", "focus_modules", "Modules", id="modules"),
         Binding("ctrl+r", "send_request", "Send", priority=True, id="send"),
         Binding("ctrl+b", "run_bench", "Bench", priority=True, id="bench"),
+        Binding("B", "run_bench_all", "Bench all", id="bench_all"),
         Binding("ctrl+x", "cancel_bench", "Stop bench", priority=True, id="cancel_bench"),
         Binding("t", "change_theme", "Theme", show=False, id="theme"),
         *[Binding(str(i + 1), f"show_view('{vid}')", short, id=f"view_{vid}")

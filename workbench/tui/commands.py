@@ -20,6 +20,7 @@ ACTIONS: list[tuple[str, str, str]] = [
     ("Toggle auto-replay", "toggle_auto_replay", "Replay after each rebuild on/off (a)"),
     ("Send request", "send_request", "Send the Runtime view's request (ctrl+r)"),
     ("Run bench", "run_bench", "Bench the Runtime view's request (ctrl+b)"),
+    ("Bench all modes", "run_bench_all", "Bench it cold, fresh and warm in turn (B)"),
     ("Cancel bench", "cancel_bench", "Stop a running bench (ctrl+x)"),
     ("Focus module list", "focus_modules", "Move focus to the module list (m)"),
     ("Help", "help", "Help for the current view (? or F1)"),

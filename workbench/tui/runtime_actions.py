@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -47,7 +48,7 @@ class RuntimeMixin(AppBase):
         if self._bench_cancel is not None:
             self._bench_cancel.set()
         self._bench_cancel = threading.Event()
-        self.bench_worker(name, msg.request, msg.options, msg.n, self._bench_cancel)
+        self.bench_worker(name, msg.request, msg.options, msg.n, msg.modes, self._bench_cancel)
 
     def on_runtime_view_cancel_bench(self, _: RuntimeView.CancelBench) -> None:
         if not self.ui_alive:
@@ -62,9 +63,12 @@ class RuntimeMixin(AppBase):
 
     @work(thread=True, exclusive=True, group="bench", exit_on_error=False)
     def bench_worker(self, name: str, request: Request, options: RunOptions,
-                     n: int, cancel: threading.Event) -> None:
-        runtime_jobs.bench_live(self.modules[name], request, n, options, cancel,
-                                lambda snap: self._post_bench(name, snap))
+                     n: int, modes: tuple[str, ...], cancel: threading.Event) -> None:
+        for mode in modes:
+            if cancel.is_set():
+                break
+            runtime_jobs.bench_live(self.modules[name], request, n, replace(options, mode=mode),
+                                    cancel, lambda snap: self._post_bench(name, snap))
 
     def _post_bench(self, name: str, snap: runtime_jobs.BenchSnapshot) -> None:
         self.post_message(BenchProgress(name, snap))
@@ -89,9 +93,10 @@ class RuntimeMixin(AppBase):
         if state is None:
             return
         state.bench[msg.snapshot.mode] = msg.snapshot
+        state.bench_mode = msg.snapshot.mode
         if msg.name == self.selected:
             panel = self.main_screen_query("BenchPanel", BenchPanel)
-            panel.show(state.bench)
+            panel.show(state.bench, state.bench_mode)
         if msg.snapshot.final:
             word = "cancelled" if msg.snapshot.cancelled else "finished"
             self.notify(f"{msg.name}: bench {word} after {msg.snapshot.done:,} requests",
@@ -105,6 +110,10 @@ class RuntimeMixin(AppBase):
     def action_run_bench(self) -> None:
         self.action_show_view("runtime")
         self.main_screen_query("RuntimeView", RuntimeView).action_bench()
+
+    def action_run_bench_all(self) -> None:
+        self.action_show_view("runtime")
+        self.main_screen_query("RuntimeView", RuntimeView).action_bench(all_modes=True)
 
     def action_cancel_bench(self) -> None:
         if self._bench_cancel is not None and not self._bench_cancel.is_set():

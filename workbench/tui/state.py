@@ -43,7 +43,8 @@ class ModuleState:
     build_error: Any | None = None  # BuildFailed / ToolchainMissing
     last_run: Any | None = None  # RunResult
     last_request: Any | None = None  # the Request behind last_run
-    bench: dict[str, Any] = field(default_factory=dict)  # mode -> BenchResult / progress
+    bench: dict[str, Any] = field(default_factory=dict)  # mode -> live/final BenchSnapshot
+    bench_mode: str | None = None  # the mode benched last (its progress is shown)
     replay: Any | None = None
     prev_replay: Any | None = None
     entry_results: dict[str, Any] = field(default_factory=dict)  # file:line -> EntryResult

@@ -13,7 +13,9 @@ GLOBAL_KEYS = """\
   1-6  switch view (Size, Signatures, Runtime, Requests, Hooks, Build)
   m    focus the module list        b  rebuild the selected module
   r    replay saved requests        a  toggle auto-replay after builds
-  t    change theme                 ctrl+p  command palette (every action)
+  ctrl+r send the request           ctrl+b / B  bench (selected mode / all modes)
+  ctrl+x stop the bench             t  change theme
+  ctrl+p command palette (every action)
   tab  move focus                   q  quit       ?/F1  this help
 """
 

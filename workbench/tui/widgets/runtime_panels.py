@@ -13,9 +13,10 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.widgets import ProgressBar, Sparkline, Static
 
+from workbench.tui.runtime_jobs import MODES
 from workbench.tui.state import size_text
 
 PHASES = ("hooks", "cache_load", "compile", "instantiate", "handler", "total")
@@ -124,50 +125,62 @@ class LogsPanel(VerticalScroll):
         out.update(text)
 
 
-class BenchPanel(Vertical):
-    """Live p50/p90/p99/p99.9 per mode (cold, fresh, warm) and a latency histogram."""
+class BenchPanel(VerticalScroll):
+    """Live p50/p90/p99/p99.9 per mode (cold, fresh, warm), each with its histogram."""
 
     def compose(self) -> ComposeResult:
         yield ProgressBar(total=1, show_eta=False, id="bench-progress")
-        yield Static(id="bench-table")
-        yield Sparkline([], id="bench-histogram")
         yield Static(id="bench-note")
+        yield Static(id="bench-table")
+        for mode in MODES:
+            yield Static(id=f"hist-label-{mode}", classes="hist-label")
+            yield Sparkline([], id=f"hist-{mode}", classes="hist")
 
-    def show(self, benches: dict[str, Any]) -> None:
+    def show(self, benches: dict[str, Any], latest_mode: str | None = None) -> None:
         table = Table(box=None, header_style="bold", pad_edge=False)
-        for col in ("mode", "n", "p50", "p90", "p99", "p99.9", "max"):
+        for col in ("mode", "n", "p50", "p90", "p99", "p99.9", "max", "errors"):
             table.add_column(col, justify="left" if col == "mode" else "right")
-        latest = None
-        for mode in ("cold", "fresh", "warm"):
+        for mode in MODES:
             snap = benches.get(mode)
+            stats = snap.phases.get("total") if snap is not None else None
             if snap is None:
-                table.add_row(mode, "—", "", "", "", "", "")
-                continue
-            stats = snap.phases.get("total")
-            if stats is None:
-                table.add_row(mode, f"{snap.done:,}", "", "", "", "", "")
+                table.add_row(mode, "—", "", "", "", "", "", "")
+            elif stats is None:
+                table.add_row(mode, f"{snap.done:,}", "", "", "", "", "", f"{snap.errors:,}")
             else:
                 table.add_row(mode, f"{snap.done:,}", *(f"{v:,.1f}" for v in (
-                    stats.p50, stats.p90, stats.p99, stats.p999, stats.max)))
-            if latest is None or not snap.final:
-                latest = snap
+                    stats.p50, stats.p90, stats.p99, stats.p999, stats.max)),
+                    f"{snap.errors:,}")
+            self._histogram(mode, snap)
         self.query_one("#bench-table", Static).update(
             Group(Text("total time per request, µs", style="dim"), table))
+        latest = benches.get(latest_mode or "")
         note = self.query_one("#bench-note", Static)
-        bar = self.query_one("#bench-progress", ProgressBar)
         if latest is None:
-            note.update(Text("ctrl+b benches the request in the selected mode; "
-                             "ctrl+x cancels.", style="dim italic"))
+            note.update(Text("ctrl+b benches the request in the selected mode, B in all three "
+                             "modes; ctrl+x cancels.", style="dim italic"))
             return
-        bar.update(total=max(1, latest.total), progress=latest.done)
-        self.query_one("#bench-histogram", Sparkline).data = latest.buckets or [0]
+        self.query_one("#bench-progress", ProgressBar).update(
+            total=max(1, latest.total), progress=latest.done)
         state = "cancelled" if latest.cancelled else "done" if latest.final else "running"
-        lo, hi = latest.range_us
+        text = Text(f"{latest.mode}: {state}, {latest.done:,}/{latest.total:,} requests",
+                    style="dim")
         total = latest.phases.get("total")
-        extra = ""
         if latest.reference_us is not None and total is not None:
-            extra = (f"\nplain wasmtime call p50 {latest.reference_us:,.1f} µs; harness "
-                     f"overhead (total p50 − plain) {total.p50 - latest.reference_us:+,.1f} µs")
-        note.update(Text(f"histogram: total µs from {lo:,.1f} (p0.1) to {hi:,.1f} (p99)\n"
-                         f"{latest.mode}: {state}, {latest.done:,}/{latest.total:,} requests, "
-                         f"{latest.errors:,} errors{extra}", style="dim"))
+            text.append(f"\nplain wasmtime call p50 {latest.reference_us:,.1f} µs; harness "
+                        f"overhead (total p50 − plain) {total.p50 - latest.reference_us:+,.1f} µs",
+                        style="dim")
+        note.update(text)
+
+    def _histogram(self, mode: str, snap: Any | None) -> None:
+        label = self.query_one(f"#hist-label-{mode}", Static)
+        spark = self.query_one(f"#hist-{mode}", Sparkline)
+        if snap is None or not snap.buckets:
+            label.update(Text(f"{mode}: no samples yet", style="dim"))
+            spark.data = []
+            return
+        lo, hi = snap.range_us
+        label.update(Text.assemble((f"{mode}", "bold"),
+                                   (f"  histogram of total µs, {lo:,.1f} (p0.1) … "
+                                    f"{hi:,.1f} (p99)", "dim")))
+        spark.data = snap.buckets

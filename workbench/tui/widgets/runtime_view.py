@@ -30,7 +30,8 @@ Edit method, path, headers (one "Name: value" per line) and body, or load a save
 request from the list. ctrl+r sends; the response shows status, headers and the body
 (JSON pretty-printed), Timing shows each phase in µs with fuel and peak memory, Logs the
 guest's log lines. ctrl+b benches the request N times in the selected mode with live
-p50/p90/p99/p99.9 and a histogram; ctrl+x cancels. Mode: cold (compile or cache load +
+p50/p90/p99/p99.9 and a histogram; B benches cold, fresh and warm in turn; ctrl+x
+cancels. Mode: cold (compile or cache load +
 instantiate + call), fresh (new instance per request, what edge platforms do), warm
 (one reused instance). Switches: hooks (evaluate hooks.toml first), chaos (the
 configured fault injection); timeout and fuel override the module's limits.
@@ -43,11 +44,13 @@ configured fault injection); timeout and fuel override the module's limits.
             self.options = options
 
     class Bench(Message):
-        def __init__(self, request: Request, options: RunOptions, n: int) -> None:
+        def __init__(self, request: Request, options: RunOptions, n: int,
+                     modes: tuple[str, ...]) -> None:
             super().__init__()
             self.request = request
             self.options = options
             self.n = n
+            self.modes = modes
 
     class CancelBench(Message):
         pass
@@ -95,7 +98,8 @@ configured fault injection); timeout and fuel override the module's limits.
         self.query_one(ResponsePanel).show(result)
         self.query_one(TimingPanel).show(result)
         self.query_one(LogsPanel).show(result)
-        self.query_one(BenchPanel).show(state.bench if state else {})
+        self.query_one(BenchPanel).show(state.bench if state else {},
+                                        state.bench_mode if state else None)
         saved = state.extras.get("requests") if state else None
         if isinstance(saved, list) and saved is not getattr(self, "_saved_src", None):
             self._saved_src = saved
@@ -151,11 +155,14 @@ configured fault injection); timeout and fuel override the module's limits.
         self.query_one("#runtime-tabs", TabbedContent).active = "rt-response"
         self.post_message(self.Send(self.request(), self.options()))
 
-    def action_bench(self) -> None:
+    def action_bench(self, all_modes: bool = False) -> None:
+        """Bench the request in the selected mode, or in cold, fresh and warm in turn."""
         text = self.query_one("#opt-n", Input).value.strip()
         n = int(text) if text.isdigit() and int(text) > 0 else 20000
         self.query_one("#runtime-tabs", TabbedContent).active = "rt-bench"
-        self.post_message(self.Bench(self.request(), self.options(), n))
+        opts = self.options()
+        modes = MODES if all_modes else (opts.mode,)
+        self.post_message(self.Bench(self.request(), opts, n, modes))
 
     def action_cancel_bench(self) -> None:
         self.post_message(self.CancelBench())
