@@ -162,3 +162,20 @@ async def test_load_a_saved_request_into_the_editor(workspace: Path) -> None:
         await wait_for(pilot, lambda: state.last_run is not None, what="run")
         assert state.last_run.response.status == 200
         assert state.last_run.response.text.startswith("User-agent: *")
+
+
+async def test_palette_twins_of_view_keys(workspace: Path) -> None:
+    """The view-level keys (/, s, enter in Requests) have palette actions that work."""
+    app = WorkbenchApp([workspace], watch=False, auto_replay=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, built(app), what="build")
+        await app.run_action("filter_size")
+        await pilot.pause()
+        assert app.focused is not None and app.focused.id == "functions-filter"
+        table = app.query_one("#functions-table", RowTable)
+        before = table.sort_key
+        await app.run_action("sort_table")
+        assert table.sort_key != before
+        state = app.modules["hello-wat"]
+        await app.run_action("replay_one")
+        await wait_for(pilot, lambda: len(state.entry_results) == 1, what="one replay")

@@ -15,6 +15,10 @@ from workbench.tui.messages import (
     ModulesFound,
 )
 from workbench.tui.state import ModuleState
+from workbench.tui.widgets.requests_view import RequestsView
+from workbench.tui.widgets.size_view import SizeView
+from workbench.tui.widgets.table import RowTable
+from workbench.tui.widgets.view import View
 
 
 class HandlerMixin(AppBase):
@@ -129,3 +133,25 @@ class HandlerMixin(AppBase):
 
         view = self.view(self.active_view_id())
         self.push_screen(HelpScreen(view.TITLE, view.HELP))
+
+    def action_replay_one(self) -> None:
+        """Palette twin of `enter` in the Requests view."""
+        self.action_show_view("requests")
+        view = self.main_screen_query("RequestsView", RequestsView)
+        self.call_after_refresh(view.action_replay_one)  # once the view has its entries
+
+    def action_filter_size(self) -> None:
+        """Palette twin of `/` in the Size view."""
+        self.action_show_view("size")
+        self.main_screen_query("SizeView", SizeView).action_focus_filter()
+
+    def action_sort_table(self) -> None:
+        """Palette twin of `s`: sort the focused table (or the Size view's visible one)."""
+        focused = self.screen_stack[0].focused
+        if isinstance(focused, RowTable):
+            focused.action_cycle_sort()
+            return
+        for table in self.main_screen_query("#view-size", View).query(RowTable):
+            if table.display and table.is_on_screen:
+                table.action_cycle_sort()
+                return
