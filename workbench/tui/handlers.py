@@ -137,8 +137,8 @@ class HandlerMixin(AppBase):
     def action_replay_one(self) -> None:
         """Palette twin of `enter` in the Requests view."""
         self.action_show_view("requests")
-        view = self.main_screen_query("RequestsView", RequestsView)
-        self.call_after_refresh(view.action_replay_one)  # once the view has its entries
+        self.refresh_views()  # renders the (now active) Requests view with its entries
+        self.main_screen_query("RequestsView", RequestsView).action_replay_one()
 
     def action_filter_size(self) -> None:
         """Palette twin of `/` in the Size view."""
