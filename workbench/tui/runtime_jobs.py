@@ -21,6 +21,9 @@ MODES = ("cold", "fresh", "warm")
 # 1 ms every 10 ms costs ~10% throughput and keeps key handling well under 100 ms.
 YIELD_EVERY_S = 0.010
 YIELD_S = 0.001
+# Used by the chaos switch when neither module.toml nor workbench.toml configures chaos.
+CHAOS_PRESET: dict[str, Any] = {"kv_failure_rate": 0.25, "secret_failure_rate": 0.25,
+                                "latency_ms": {"kv_get": 2.0, "kv_put": 2.0}}
 
 
 @dataclass(frozen=True)
@@ -62,7 +65,13 @@ def harness_for(state: ModuleState, opts: RunOptions) -> Any:
     if opts.fuel:
         changes["fuel"] = opts.fuel
     limits = type(base)(**{**base.to_json(), **changes})
-    chaos = (getattr(state.config, "chaos", None) or chaos_cls()) if opts.chaos else chaos_cls()
+    configured = getattr(state.config, "chaos", None)
+    if not opts.chaos:
+        chaos = chaos_cls()
+    elif configured is not None and configured.active:
+        chaos = configured
+    else:  # nothing configured: a preset so the switch always shows something
+        chaos = chaos_cls(**CHAOS_PRESET)
     key = (id(state.wasm), limits, repr(chaos))
     cached = state.harness
     if cached is not None and cached[0] == key:

@@ -34,7 +34,8 @@ p50/p90/p99/p99.9 and a histogram; B benches cold, fresh and warm in turn; ctrl+
 cancels. Mode: cold (compile or cache load +
 instantiate + call), fresh (new instance per request, what edge platforms do), warm
 (one reused instance). Switches: hooks (evaluate hooks.toml first), chaos (the
-configured fault injection); timeout and fuel override the module's limits.
+configured fault injection, or when none is configured a preset: 25% of KV and secret
+calls fail, +2 ms on kv_get/kv_put); timeout and fuel override the module's limits.
 """
 
     class Send(Message):
