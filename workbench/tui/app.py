@@ -46,7 +46,7 @@ class WorkbenchApp(LoopMixin, RuntimeMixin, HandlerMixin, WorkerMixin, AppBase):
         Binding("ctrl+b", "run_bench", "Bench", priority=True, id="bench"),
         Binding("B", "run_bench_all", "Bench all", id="bench_all"),
         Binding("ctrl+x", "cancel_bench", "Stop bench", priority=True, id="cancel_bench"),
-        Binding("t", "change_theme", "Theme", show=False, id="theme"),
+        Binding("t", "change_theme", "Theme", id="theme"),
         *[Binding(str(i + 1), f"show_view('{vid}')", short, id=f"view_{vid}")
           for i, ((vid, _, _), short) in enumerate(zip(VIEWS, SHORT, strict=True))],
     ]
