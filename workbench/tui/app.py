@@ -14,6 +14,7 @@ from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.lazy import Lazy
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
 from workbench.tui import themes
@@ -58,9 +59,11 @@ class WorkbenchApp(LoopMixin, RuntimeMixin, HandlerMixin, WorkerMixin, AppBase):
                 yield ModuleList(id="modules")
                 yield Static(id="status")
             with TabbedContent(id="views"):
-                for vid, title, cls in VIEWS:
+                for n, (vid, title, cls) in enumerate(VIEWS):
                     with TabPane(title, id=f"tab-{vid}"):
-                        yield cls(id=f"view-{vid}")
+                        view = cls(id=f"view-{vid}")
+                        # hidden tabs mount after the first paint (Textual's Lazy)
+                        yield view if n == 0 else Lazy(view)
         yield Footer()
 
     def get_theme_variable_defaults(self) -> dict[str, str]:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from textual.app import App
+from textual.css.query import NoMatches
 from textual.widget import Widget
 from textual.widgets import Static, TabbedContent
 
@@ -95,8 +96,13 @@ class AppBase(App[int]):
 
     def _show_dirty(self, vid: str) -> None:
         if vid in self._dirty:
+            try:
+                view = self.view(vid)
+            except NoMatches:  # a lazily mounted tab right after startup: render it later
+                self.call_after_refresh(self._show_dirty, vid)
+                return
             self._dirty.discard(vid)
-            self.view(vid).show(self.modules.get(self.selected or ""))
+            view.show(self.modules.get(self.selected or ""))
 
     def _update_status(self) -> None:
         auto = "on" if self.auto_replay else "off"
