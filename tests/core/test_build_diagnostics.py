@@ -111,7 +111,7 @@ def test_wat() -> None:
 
 def test_assemblyscript() -> None:
     assert parse_asc(ASC) == (
-        Diagnostic("assembly/index.ts", 3, 14, "error", "Cannot find name 'q'."),)
+        Diagnostic("assembly/index.ts", 3, 14, "error", "Cannot find name 'q'. [TS2304]"),)
     assert parse_any(ASC) == parse_asc(ASC)
 
 

@@ -51,9 +51,10 @@ _LINKER = re.compile(r"^.*?\b(?:wasm-ld|ld\.lld)(?:-\d+)?: (?P<sev>error|warning
 _BARE = re.compile(r"^(?P<sev>error|warning): (?P<msg>.*)$", re.M)
 _RUSTC_HEAD = re.compile(r"^(?P<sev>error|warning)(?:\[(?P<code>[A-Z]\d+)\])?: (?P<msg>.*)$")
 _RUSTC_LOC = re.compile(r"^\s*--> (?P<file>.+?):(?P<line>\d+):(?P<col>\d+)\s*$")
-_ASC = re.compile(
-    r"^(?P<sev>ERROR|WARNING|INFO)(?: (?P<code>\w+))?: (?P<msg>.*?)\n(?:.*\n){0,8}?"
-    r"\s*└─ in (?P<file>.+?)\((?P<line>\d+),(?P<col>\d+)\)", re.M)
+_ASC_HEAD = re.compile(r"^(?P<sev>ERROR|WARNING|PEDANTIC|INFO)(?: (?P<code>[A-Z]+\d+))?: "
+                       r"(?P<msg>.*)$")
+_ASC_LOC = re.compile(r"^\s*└─ in (?P<file>.+?)\((?P<line>\d+),(?P<col>\d+)\)\s*$")
+_NODE_ERROR = re.compile(r"^(?P<name>(?:[A-Z]\w*)?Error): (?P<msg>.+)$", re.M)
 
 
 def _severity(word: str) -> str:
@@ -128,12 +129,49 @@ def parse_wat(message: str, file: str) -> tuple[Diagnostic, ...]:
 
 
 def parse_asc(output: str) -> tuple[Diagnostic, ...]:
-    """AssemblyScript's `asc` output: `ERROR TS2304: msg` ... `└─ in file(line,col)`."""
-    found = [Diagnostic(m["file"], int(m["line"]), int(m["col"]),
-                        _severity("error" if m["sev"] == "ERROR" else m["sev"]),
-                        m["msg"].strip())
-             for m in _ASC.finditer(output)]
-    return tuple(found) or parse_clang(output)
+    """AssemblyScript's `asc` (0.28) output, one diagnostic per header line:
+
+        ERROR TS2304: Cannot find name 'q'.
+           :
+         9 │ return ptr + q;
+           │              ~
+           └─ in assembly/index.ts(9,16)
+
+    The first `└─ in file(line,col)` after a header is its place; later ones (a
+    duplicate's first definition) are context. A header without one (`ERROR TS6054:
+    File 'x.ts' not found.`) has no place. The code is kept as ` [TS2304]`, as rustc's
+    are. asc crashing in node (a stack trace) gives the JavaScript error's own line.
+    """
+    found: list[Diagnostic] = []
+    head: re.Match[str] | None = None
+    located = False
+    for line in output.splitlines():
+        m = _ASC_HEAD.match(line)
+        if m is not None:
+            if head is not None and not located:
+                found.append(_asc_diagnostic(head, None))
+            head, located = m, False
+            continue
+        loc = _ASC_LOC.match(line)
+        if loc is not None and head is not None and not located:
+            found.append(_asc_diagnostic(head, loc))
+            located = True
+    if head is not None and not located:
+        found.append(_asc_diagnostic(head, None))
+    if not found:
+        crash = _NODE_ERROR.search(output)
+        if crash is not None:
+            found.append(Diagnostic(None, None, None, "error",
+                                    f"asc failed: {crash['name']}: {crash['msg'].strip()}"))
+    return _dedupe(found) or parse_clang(output)
+
+
+def _asc_diagnostic(head: re.Match[str], loc: re.Match[str] | None) -> Diagnostic:
+    sev = {"ERROR": "error", "WARNING": "warning", "PEDANTIC": "warning"}.get(head["sev"], "note")
+    msg = head["msg"].strip() + (f" [{head['code']}]" if head["code"] else "")
+    if loc is None:
+        return Diagnostic(None, None, None, sev, msg)
+    return Diagnostic(loc["file"], int(loc["line"]), int(loc["col"]), sev, msg)
 
 
 def parse_any(output: str) -> tuple[Diagnostic, ...]:

@@ -159,5 +159,19 @@ def _foreign_imports(imps: list[ImportInfo], allowed: tuple[str, ...], what: str
         return []
     shown = ", ".join(f"`{b}`" for b in bad[:5]) + (" ..." if len(bad) > 5 else "")
     article = "an" if what[0] in "aeiou" else "a"
-    return [f"imports {shown}, which {article} {what} cannot have "
-            f"(allowed import modules: {', '.join(allowed)})"]
+    problem = (f"imports {shown}, which {article} {what} cannot have "
+               f"(allowed import modules: {', '.join(allowed)})")
+    assemblyscript = [b for b in bad if b in _ASC_ENV_IMPORTS]
+    if assemblyscript:
+        one = len(assemblyscript) == 1
+        problem += (f"; {', '.join(f'`{b}`' for b in assemblyscript)} "
+                    f"{'comes' if one else 'come'} from AssemblyScript's standard library: "
+                    f"route {'it' if one else 'them'} to your own "
+                    f"{'function' if one else 'functions'} in asconfig.json, e.g. "
+                    "\"use\": [\"abort=assembly/index/onAbort\"] "
+                    "(see sample_modules/hello-assemblyscript)")
+    return [problem]
+
+
+# What asc imports from `env` unless asconfig.json's `use` points them elsewhere.
+_ASC_ENV_IMPORTS = frozenset({"env.abort", "env.trace", "env.seed"})

@@ -54,11 +54,11 @@ def _quote(arg: str) -> str:
 
 def plan_for(cfg: ModuleConfig, partial: Path) -> Plan:
     """The plan for a ModuleConfig, writing to `partial` where the tool lets us choose."""
-    from workbench.core.toolchains import external, native
+    from workbench.core.toolchains import assemblyscript, external, native
 
     makers: dict[str, Callable[[ModuleConfig, Path], Plan]] = {
         "wat": native.plan_wat, "c": native.plan_c, "zig": native.plan_zig,
-        "rust": external.plan_rust, "assemblyscript": external.plan_asc,
+        "rust": external.plan_rust, "assemblyscript": assemblyscript.plan_asc,
         "command": external.plan_command,
     }
     return makers[cfg.toolchain](cfg, partial)

@@ -1,4 +1,4 @@
-"""Rust (cargo), AssemblyScript (npx asc) and custom-command toolchains.
+"""Rust (cargo) and custom-command toolchains (AssemblyScript: `assemblyscript.py`).
 
 These use tools the user installs themselves, so each checks first and raises
 `ToolchainMissing` naming the exact install command rather than failing inside the tool.
@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from workbench.core.diagnostics import parse_any, parse_asc, parse_rustc
+from workbench.core.diagnostics import parse_any, parse_rustc
 from workbench.core.errors import ConfigError, ToolchainMissing
 from workbench.core.toolchains import Plan
 
@@ -76,24 +76,6 @@ def _package_name(path: Path) -> str:
                           hint="point workbench at the crate that builds the handler (a "
                                "workspace root has no package)")
     return name
-
-
-def plan_asc(cfg: ModuleConfig, partial: Path) -> Plan:
-    npx = shutil.which("npx")
-    if npx is None:
-        raise ToolchainMissing("node/npx is not installed", where=str(cfg.root),
-                               hint="install Node.js (https://nodejs.org), then "
-                                    "`npm install` in the module folder")
-    if not (cfg.root / "node_modules" / "assemblyscript").is_dir():
-        raise ToolchainMissing("AssemblyScript is not installed in this module",
-                               where=str(cfg.root),
-                               hint=f"cd {cfg.root} && npm install --save-dev assemblyscript")
-    entry = "assembly/index.ts"
-    argv = [npx, "--no-install", "asc", entry, "--config", "asconfig.json",
-            "--target", cfg.profile, "--outFile", str(partial), *cfg.flags]
-    if cfg.profile == "debug":
-        argv.append("--debug")
-    return Plan("assemblyscript", cfg.root, partial, parse_asc, argv=tuple(argv))
 
 
 def plan_command(cfg: ModuleConfig, partial: Path) -> Plan:
