@@ -7,7 +7,6 @@ they are values in a run result, see `workbench.core.runtime`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 
