@@ -86,3 +86,25 @@ async def test_failed_build_keeps_the_module_and_shows_diagnostics(workspace: Pa
         await pilot.pause()
         assert "(oops)" in plain(app.query_one("#build-source"))  # the error's source line
         assert any("build failed" in (n.title or "") for n in app._notifications)
+
+
+async def test_first_build_failing_shows_failed_state_not_a_crash(tmp_path: Path) -> None:
+    mod = tmp_path / "broken"
+    mod.mkdir()
+    (mod / "module.toml").write_text(
+        'name = "broken"\ntoolchain = "command"\n'
+        'command = "echo \'main.c:3:1: error: expected expression\' >&2; exit 1"\n')
+    (mod / "main.c").write_text("int x = ;\n")
+    app = WorkbenchApp([mod], watch=False, auto_replay=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, built(app), what="build attempt")
+        state = app.modules["broken"]
+        assert state.build == "failed" and state.module is None
+        assert app.module_list().get_row("broken")[0].plain == "✖"
+        await pilot.pause()
+        assert "broken" in plain(app.query_one("#size-summary"))
+        await pilot.press("6")
+        await pilot.pause()
+        assert "FAILED" in plain(app.query_one("#build-summary"))
+        await pilot.press("3", "ctrl+r")  # nothing to run: a warning, not a crash
+        assert any("not been built" in n.message for n in app._notifications)

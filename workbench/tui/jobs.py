@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from workbench.core.errors import WorkbenchError
 from workbench.tui.bridge import Unavailable, core
 from workbench.tui.state import ModuleState
 
@@ -46,7 +47,11 @@ def build(state: ModuleState, cancel: Any = None) -> Built:
     build_module = core("core.build", "build_module")
     result = build_module(state.config, cancel=cancel)
     if result.wasm_path is None:
-        result.raise_for_status()
+        try:
+            result.raise_for_status()
+        except WorkbenchError as err:
+            err.build_result = result  # type: ignore[attr-defined]  # for the Build view
+            raise
         raise Unavailable("a built module", "the build reported no output")
     wasm_path = Path(result.wasm_path)
     return inspect_bytes(wasm_path.read_bytes(), wasm_path, result)

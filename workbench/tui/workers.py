@@ -56,7 +56,8 @@ class WorkerMixin(AppBase):
         try:
             built = jobs.build(state)
         except (WorkbenchError, Unavailable) as err:
-            self.post_message(BuildFailedMsg(name, err, trigger))
+            self.post_message(BuildFailedMsg(name, err, trigger,
+                                             getattr(err, "build_result", None)))
             return
         result = built.result
         ok = bool(getattr(result, "ok", True))
