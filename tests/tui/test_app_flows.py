@@ -10,6 +10,7 @@ from tests.tui.conftest import built, copy_module, plain, wait_for
 from workbench.core.size import by_section
 from workbench.core.wasm import parse_module
 from workbench.tui.app import WorkbenchApp
+from workbench.tui.state import short_label
 from workbench.tui.widgets.module_list import ModuleList
 from workbench.tui.widgets.runtime_view import RuntimeView
 from workbench.tui.widgets.table import RowTable
@@ -35,9 +36,12 @@ async def test_select_module_and_read_section_sizes(tmp_path: Path) -> None:
         shown = {str(table.get_row_at(i)[0]): int(str(table.get_row_at(i)[1]).replace(",", ""))
                  for i in range(table.row_count)}
         module = parse_module(app.modules["two"].wasm_path.read_bytes())
-        expected = {r.name: r.size for r in by_section(module).rows}
+        expected = {short_label(r.name): r.size for r in by_section(module).rows}
+        total = shown.pop("total")
         assert shown == expected
-        assert sum(shown.values()) == module.size == app.modules["two"].size
+        assert sum(shown.values()) == total == module.size == app.modules["two"].size
+        assert "(file header)" in shown and "(section headers)" in shown
+        assert str(table.get_row_at(table.row_count - 1)[0]) == "total"
         assert app.modules["two"].size > app.modules["one"].size
 
 
@@ -130,16 +134,22 @@ async def test_palette_mouse_and_table_filter(wat_module: Path) -> None:
         await pilot.pause()
         table = app.query_one("#functions-table", RowTable)
         names = {str(table.get_row_at(i)[1]) for i in range(table.row_count)}
+        assert str(table.get_row_at(table.row_count - 1)[1]) == "total"
+        code = int(str(table.get_row_at(table.row_count - 1)[2]).replace(",", ""))
+        assert code == sum(int(str(table.get_row_at(i)[2]).replace(",", ""))
+                           for i in range(table.row_count - 1))
         assert "alloc" in names and len(names) >= 4
         filt = app.query_one("#functions-filter")
         filt.value = "allo"  # Input.Changed drives the filter, as typing does
         await pilot.pause()
-        assert [str(table.get_row_at(i)[1]) for i in range(table.row_count)] == ["alloc"]
+        assert [str(table.get_row_at(i)[1]) for i in range(table.row_count)] == [
+            "alloc", "total (filtered)"]
         filt.value = ""
         await pilot.pause()
         table.focus()
         assert table.sort_key == "size"
-        sizes = [int(str(table.get_row_at(i)[2]).replace(",", "")) for i in range(table.row_count)]
+        sizes = [int(str(table.get_row_at(i)[2]).replace(",", ""))
+                 for i in range(table.row_count - 1)]
         assert sizes == sorted(sizes, reverse=True)
         await pilot.press("s")
         assert table.sort_key == "pct"

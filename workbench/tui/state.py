@@ -87,3 +87,18 @@ def signed(n: int | None) -> str:
     if n is None:
         return ""
     return f"{n:+,d}" if n else "±0"
+
+
+# the size core's overhead rows, shortened for the table (the help text explains them)
+SHORT_LABELS = {
+    "header (magic + version)": "(file header)",
+    "section headers (id byte + size LEB)": "(section headers)",
+    "body size LEBs": "(body size LEBs)",
+    "function count LEB": "(count LEB)",
+    "segment headers (flags, memory, offset expr, size LEB)": "(segment headers)",
+    "segment count LEB": "(count LEB)",
+}
+
+
+def short_label(name: str) -> str:
+    return SHORT_LABELS.get(name, name)

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input, Static, TabbedContent, TabPane
 
-from workbench.tui.state import ModuleState, signed, size_text
+from workbench.tui.state import ModuleState, short_label, signed, size_text
 from workbench.tui.widgets.size_extras import DiffPane, SourcesPane, StripPane
 from workbench.tui.widgets.table import Column, RowTable
 from workbench.tui.widgets.view import View
@@ -51,8 +51,13 @@ class SizeView(View):
 [b]Size[/b] — where the bytes of the selected module go.
 
 Sections: every section with its payload size, share of the file and a bar coloured by
-kind (code, data, debug, custom, other). Functions / Data: sortable (s, or click a
-header; S reverses) and filterable (/ focuses the filter). Sources: DWARF attribution
+kind (code, data, debug, custom, other). The rows add up to the file size (the bold
+total): "(file header)" is the 8-byte magic + version, "(section headers)" the id byte
+and size LEB in front of each section's payload. Functions and Data likewise add up to
+their section's payload: "(body size LEBs)", "(count LEB)" and "(segment headers)"
+(flags, memory, offset expression, size LEB) are the bytes that belong to no item.
+Functions / Data: sortable (s, or click a header; S reverses) and filterable
+(/ focuses the filter). Sources: DWARF attribution
 as a tree (enter expands). Diff: this build against the previous one, growth in red.
 Strip: what the file would weigh without debug/custom sections, and the budget.
 """
@@ -67,21 +72,21 @@ Strip: what the file would weigh without debug/custom sections, and the budget.
                     Column("name", "section"), Column("size", "size", numeric=True),
                     Column("count", "count", numeric=True),
                     Column("pct", "%", fmt=pct, numeric=True), Column("bar", "", width=BAR_WIDTH),
-                ], sort="size", id="sections-table")
+                ], sort="size", totals=("size", "pct"), id="sections-table")
             with TabPane("Functions", id="size-functions"):
                 yield Input(placeholder="filter functions…", id="functions-filter")
                 yield RowTable([
                     Column("index", "#", numeric=True), Column("name", "function"),
                     Column("size", "size", numeric=True),
                     Column("pct", "% code", fmt=pct, numeric=True),
-                ], sort="size", id="functions-table")
+                ], sort="size", totals=("size", "pct"), id="functions-table")
             with TabPane("Data", id="size-data"):
                 yield Input(placeholder="filter data segments…", id="data-filter")
                 yield RowTable([
                     Column("index", "#", numeric=True), Column("name", "segment"),
                     Column("size", "size", numeric=True),
                     Column("pct", "% data", fmt=pct, numeric=True),
-                ], sort="size", id="data-table")
+                ], sort="size", totals=("size", "pct"), id="data-table")
             with TabPane("Sources", id="size-sources"):
                 yield SourcesPane()
             with TabPane("Diff", id="size-diff"):
@@ -108,9 +113,12 @@ Strip: what the file would weigh without debug/custom sections, and the budget.
         self.query_one(StripPane).show(state)
 
     def _summary(self, state: ModuleState, module: Any) -> Text:
-        t = Text.assemble((state.name, "bold"), "  ", (size_text(module.size), "bold"),
-                          f"  ({module.size:,} bytes, {len(module.sections)} sections, "
-                          f"{len(module.functions):,} functions)")
+        t = Text.assemble((state.name, "bold"), "  ", (size_text(module.size), "bold"))
+        gz = getattr(state.report, "gzip_size", None)
+        if gz is not None:
+            approx = "" if getattr(state.report, "gzip_exact", True) else "~"
+            t.append(f" · gzip {approx}{size_text(gz)}")
+        t.append(f" · {len(module.sections)} sections · {len(module.functions):,} functions")
         delta = state.delta
         if delta:
             style = f"bold {self.var('size-growth')}" if delta > 0 else \
@@ -130,7 +138,7 @@ Strip: what the file would weigh without debug/custom sections, and the budget.
                 sec = module.sections[r.index] if r.index is not None else None
                 kind = section_kind(sec) if sec is not None else "meta"
                 frac = r.size / total
-                rows.append((r.name, r.size, sec.count if sec else None, frac * 100,
+                rows.append((short_label(r.name), r.size, sec.count if sec else None, frac * 100,
                              bar(frac, self.var(f"section-{kind}"))))
                 styles.append("" if r.kind == "item" else "dim")
         self.query_one("#sections-table", RowTable).set_rows(rows, styles)
@@ -142,7 +150,7 @@ Strip: what the file would weigh without debug/custom sections, and the budget.
         if _usable(fview):
             total = max(1, fview.total)
             for r in fview.rows:
-                rows.append((r.index, r.name, r.size, r.size / total * 100))
+                rows.append((r.index, short_label(r.name), r.size, r.size / total * 100))
                 styles.append("" if r.kind == "item" else "dim")
         table = self.query_one("#functions-table", RowTable)
         table.set_rows(rows, styles)
@@ -155,7 +163,7 @@ Strip: what the file would weigh without debug/custom sections, and the budget.
         if _usable(dview):
             total = max(1, dview.total)
             for r in dview.rows:
-                rows.append((r.index, r.name, r.size, r.size / total * 100))
+                rows.append((r.index, short_label(r.name), r.size, r.size / total * 100))
                 styles.append("" if r.kind == "item" else "dim")
         table = self.query_one("#data-table", RowTable)
         table.set_rows(rows, styles)

@@ -41,7 +41,7 @@ class RowTable(DataTable[Any]):
     ]
 
     def __init__(self, columns: Sequence[Column], *, limit: int = 2000, sort: str | None = None,
-                 reverse: bool = True, **kwargs: Any) -> None:
+                 reverse: bool = True, totals: Sequence[str] = (), **kwargs: Any) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
         self.columns_spec = list(columns)
         self.limit = limit
@@ -53,6 +53,8 @@ class RowTable(DataTable[Any]):
         self._styles: list[str] = []
         self.shown = 0
         self.matched = 0
+        # numeric columns summed in a bold closing row ("N more" for rows past the limit)
+        self.totals = tuple(totals)
 
     def on_mount(self) -> None:
         for col in self.columns_spec:
@@ -88,6 +90,35 @@ class RowTable(DataTable[Any]):
                      zip(self.columns_spec, row, strict=True)]
             self.add_row(*cells, key=str(n))
         self.shown = min(len(pairs), self.limit)
+        if self.totals and pairs:
+            self._total_rows([row for row, _ in pairs])
+
+    def _total_rows(self, rows: list[tuple[Any, ...]]) -> None:
+        """`N more (X B)` for rows past the limit, then a bold `total` that adds up."""
+        keys = [c.key for c in self.columns_spec]
+        label = next((k for k in keys if k not in self.totals
+                      and not self.columns_spec[keys.index(k)].numeric), keys[0])
+
+        def summed(part: list[tuple[Any, ...]], name: str) -> list[Text | str]:
+            cells: list[Text | str] = []
+            for i, col in enumerate(self.columns_spec):
+                if col.key == label:
+                    cells.append(Text(name))
+                elif col.key in self.totals:
+                    cells.append(self._cell(col, sum(r[i] or 0 for r in part), ""))
+                else:
+                    cells.append("")
+            return cells
+
+        hidden = rows[self.limit:]
+        if hidden:
+            self.add_row(*summed(hidden, f"… {len(hidden):,} more"), key="more")
+        name = "total (filtered)" if self.filter_text else "total"
+        cells = summed(rows, name)
+        for cell in cells:
+            if isinstance(cell, Text):
+                cell.stylize("bold")
+        self.add_row(*cells, key="total")
 
     def _cell(self, col: Column, value: Any, style: str) -> Text | str:
         if col.fmt is not None:
