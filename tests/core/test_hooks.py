@@ -239,3 +239,18 @@ def test_index_never_hides_a_matching_rule() -> None:
     assert h.evaluate(req("/p/1", "post")).response.body == b"2"
     assert h.evaluate(req("/p/1", "GET")).response is None
     assert h.evaluate(req("/")).response.body == b"3"
+
+
+@pytest.mark.parametrize(("when", "description"), [
+    ('{ path_prefix = ["/index.htm", "/index.html"] }',
+     "path starts with '/index.htm' or '/index.html'"),
+    ('{ path_prefix = "/admin" }', "path starts with '/admin'"),
+    ('{ method = ["post", "GET", "PUT"] }', "method GET, POST or PUT"),
+    ('{ path = ["/a", "/b"] }', "path == '/a' or '/b'"),
+    ('{ client_ip = ["10.0.0.0/8", "fd00::/8"] }', "client_ip in 10.0.0.0/8 or fd00::/8"),
+    ('{ path_glob = ["/s/*", "/t/**"] }', "path matches glob '/s/*' or '/t/**'"),
+])
+def test_description_reads_as_words_not_python_lists(when: str, description: str) -> None:
+    rule = parse_hooks(one(when)).rules[0]
+    assert rule.description == description
+    assert "[" not in rule.description

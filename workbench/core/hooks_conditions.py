@@ -10,7 +10,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from workbench.core.hooks_ctx import Ctx, ip_key
@@ -106,7 +106,7 @@ def _compile_key(site: Site, key: str, value: Any, field: str) -> tuple[Check, s
         for m in methods:
             if not re.fullmatch(r"[A-Z]+", m):
                 site.fail(field, f"{m!r} is not an HTTP method", hint="e.g. GET, POST")
-        return (lambda c: c.method in methods), f"method in {sorted(methods)}"
+        return (lambda c: c.method in methods), f"method {_either(sorted(methods), quote=False)}"
     if key == "host":
         return _host(site, value, field)
     if key == "path":
@@ -114,14 +114,14 @@ def _compile_key(site: Site, key: str, value: Any, field: str) -> tuple[Check, s
         if len(paths) == 1:
             (only,) = paths
             return (lambda c: c.path == only), f"path == {only!r}"
-        return (lambda c: c.path in paths), f"path in {sorted(paths)}"
+        return (lambda c: c.path in paths), f"path == {_either(sorted(paths))}"
     if key == "path_prefix":
         prefixes = tuple(_paths(site, value, field))
-        return (lambda c: c.path.startswith(prefixes)), f"path starts with {list(prefixes)}"
+        return (lambda c: c.path.startswith(prefixes)), f"path starts with {_either(prefixes)}"
     if key == "path_glob":
         globs = _paths(site, value, field)
         rx = re.compile("|".join(f"(?:{glob_regex(g)})" for g in globs))
-        return (lambda c: rx.match(c.path) is not None), f"path matches glob {globs}"
+        return (lambda c: rx.match(c.path) is not None), f"path matches glob {_either(globs)}"
     if key == "path_regex":
         return _path_regex(site, value, field)
     if key in ("header", "query", "cookie"):
@@ -143,6 +143,12 @@ def _compile_key(site: Site, key: str, value: Any, field: str) -> tuple[Check, s
     return (lambda c: not inner(c)), f"not({desc})"
 
 
+def _either(items: Iterable[str], *, quote: bool = True) -> str:
+    """Alternatives as a reader says them: 'a', 'a' or 'b', 'a', 'b' or 'c'."""
+    shown = [repr(i) if quote else i for i in items]
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " or " + shown[-1]
+
+
 def _host(site: Site, value: Any, field: str) -> tuple[Check, str]:
     hosts = [h.lower() for h in _strings(site, value, field)]
     exact = frozenset(h for h in hosts if not h.startswith("*."))
@@ -153,7 +159,7 @@ def _host(site: Site, value: Any, field: str) -> tuple[Check, str]:
             h = c.load_host()
         return h in exact or (bool(suffixes) and h.endswith(suffixes))
 
-    return check, f"host in {sorted(hosts)}"
+    return check, f"host == {_either(sorted(hosts))}"
 
 
 def _path_regex(site: Site, value: Any, field: str) -> tuple[Check, str]:
@@ -273,7 +279,7 @@ def _client_ip(site: Site, value: Any, field: str) -> tuple[Check, str]:
                 return True
         return False
 
-    return check, f"client_ip in {cidrs}"
+    return check, f"client_ip in {_either(cidrs, quote=False)}"
 
 
 def bucket_of(salt: str, value: str) -> int:
