@@ -42,7 +42,7 @@ def test_components_json_keeps_the_reference_keys_and_adds_the_summary() -> None
     assert data[first["start"]:first["start"] + first["size"]] == CORE_A
     assert data[second["start"]:second["start"] + second["size"]] == CORE_B
     assert first["exports"] == [{"name": "f", "kind": "func", "type": "() -> i32"},
-                                {"name": "mem", "kind": "memory", "type": "memory 1.."}]
+                                {"name": "mem", "kind": "memory", "type": "memory 1..∞ pages"}]
     assert (first["depth"], second["depth"], second["functions"]) == (0, 1, 1)
     assert first["error"] is None
 

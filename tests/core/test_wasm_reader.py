@@ -56,7 +56,7 @@ def test_import_and_export_signatures(sigs) -> None:
     assert [(i.module, i.name, i.kind, i.type) for i in sigs.imports] == [
         ("edge", "log", "func", "(i32, i32, i32) -> ()"),
         ("edge", "now_ms", "func", "() -> i64"),
-        ("env", "memory", "memory", "memory 1..16"),
+        ("env", "memory", "memory", "memory 1..16 pages"),
     ]
     assert [(e.name, e.kind, e.type) for e in sigs.exports] == [
         ("handle", "func", "(i32, i32) -> i32"),
@@ -137,10 +137,10 @@ def test_proposals_memory64_shared_tags_gc_and_multivalue() -> None:
       (func (export "mk") (result (ref $pt)) i32.const 1 i64.const 2 struct.new $pt))
     """))
     assert m.types[0].kind == "struct" and m.types[1].kind == "array"
-    assert m.memories == ("i64 1..2", "1..4 shared")
+    assert m.memories == ("i64 1..2 pages", "1..4 pages shared")
     kinds = {e.name: e.type for e in m.exports}
     assert kinds["oops"] == "tag (i32) -> ()"
-    assert kinds["m64"] == "memory i64 1..2"
+    assert kinds["m64"] == "memory i64 1..2 pages"
     assert kinds["mk"] == "() -> (ref 0)"
 
 
@@ -155,7 +155,7 @@ def test_component_lists_core_modules_and_is_not_misread() -> None:
     assert m.sections[-1].count == 0
     assert [(c.index, c.size) for c in m.components] == [(0, len(core_a)), (1, len(core_b))]
     inner = parse_module(memoryview(comp)[m.components[1].start:][:m.components[1].size])
-    assert inner.memories == ("1..",)
+    assert inner.memories == ("1..∞ pages",)
     assert 8 + sum(s.disk_size for s in m.sections) == len(comp)
 
 

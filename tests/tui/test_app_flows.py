@@ -128,6 +128,13 @@ async def test_palette_mouse_and_table_filter(wat_module: Path) -> None:
         # mouse: click the Signatures tab
         await pilot.click("#views Tab#--content-tab-tab-signatures")
         assert app.query_one("#views", TabbedContent).active == "tab-signatures"
+        await pilot.pause()
+        # the sample has no imports: a sentence instead of an empty table
+        assert app.query_one("#no-imports").display
+        assert not app.query_one("#imports-table").display
+        exports = app.query_one("#exports-table", RowTable)
+        types = {str(exports.get_row_at(i)[2]) for i in range(exports.row_count)}
+        assert any(t.startswith("memory 1..") and t.endswith(" pages") for t in types)
         # functions table: filter narrows rows, `s` cycles the sort column
         await pilot.press("1")
         app.query_one("#size-tabs", TabbedContent).active = "size-functions"

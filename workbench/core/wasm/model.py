@@ -148,7 +148,7 @@ class Module:
     data: memoryview | bytes = b""  # the whole file, not copied
     # added by the reader (issue 2); rendered like Import.type
     tables: tuple[str, ...] = ()  # "funcref 1..", imported first
-    memories: tuple[str, ...] = ()  # "1..16", "i64 1.. shared", imported first
+    memories: tuple[str, ...] = ()  # "1..16 pages", "i64 1..∞ pages shared", imported first
     globals: tuple[str, ...] = ()  # "mut i32", imported first
     start: int | None = None  # start function index
     element_segments: int = 0

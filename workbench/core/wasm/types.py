@@ -51,7 +51,8 @@ def storagetype(buf: Buf, p: int) -> tuple[str, int]:
 
 
 def limits(buf: Buf, p: int, what: str) -> tuple[str, int]:
-    """Memory/table limits -> 'min..max' plus ' shared' / '64' markers, as a string."""
+    """Memory/table limits -> 'min..max' ('min..∞' without a maximum; memories in
+    'pages' of 64 KiB) plus ' shared' / 'i64' markers, as a string."""
     flags = buf[p]
     if flags & ~0x0F:
         raise Bad(f"{what} limits: unknown flags 0x{flags:02x}", p)
@@ -61,6 +62,10 @@ def limits(buf: Buf, p: int, what: str) -> tuple[str, int]:
     if flags & 0x01:
         hi, q = read(buf, q)
         text += str(hi)
+    else:
+        text += "∞"
+    if what == "memory":
+        text += " pages"
     if flags & 0x02:
         text += " shared"
     if flags & 0x04:

@@ -21,7 +21,8 @@ class SignaturesView(View):
     TITLE = "Signatures"
     HELP = """\
 [b]Signatures[/b] — what the module exports and imports, with WebAssembly types written
-like (i32, i32) -> i32, and the handler ABI detected from them ("edge" or "wagi").
+like (i32, i32) -> i32 and memories as min..max pages of 64 KiB (∞: no maximum), and
+the handler ABI detected from them ("edge" or "wagi").
 When the module fits no ABI, the problems say exactly what is missing or wrong.
 Tables sort with s (or a header click) and scroll with the arrow keys.
 """
@@ -34,6 +35,7 @@ Tables sort with s (or a header click) and scroll with the arrow keys.
         yield Static("Imports", classes="subtitle")
         yield RowTable([Column("module", "module"), Column("name", "name"),
                         Column("kind", "kind"), Column("type", "type")], id="imports-table")
+        yield Static(Text("no imports", style="dim italic"), id="no-imports")
 
     def show(self, state: ModuleState | None) -> None:
         module = state.module if state else None
@@ -41,7 +43,10 @@ Tables sort with s (or a header click) and scroll with the arrow keys.
         exports = [(e.name, e.kind, e.type) for e in module.exports] if module else []
         imports = [(i.module, i.name, i.kind, i.type) for i in module.imports] if module else []
         self.query_one("#exports-table", RowTable).set_rows(exports)
-        self.query_one("#imports-table", RowTable).set_rows(imports)
+        table = self.query_one("#imports-table", RowTable)
+        table.set_rows(imports)
+        table.display = bool(imports) or module is None
+        self.query_one("#no-imports", Static).display = module is not None and not imports
 
     def _abi(self, state: ModuleState | None) -> Text:
         if state is None or state.module is None:
