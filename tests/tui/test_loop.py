@@ -81,6 +81,7 @@ async def test_failed_build_keeps_the_module_and_shows_diagnostics(workspace: Pa
         assert state.module is good_module and state.size == good_size
         diag = app.query_one("#diag-table", RowTable)
         assert diag.row_count >= 1
+        assert diag.display and not app.query_one("#no-diags").display
         assert str(diag.get_row_at(0)[0]).startswith(f"hello.wat:{line_no}:")
         assert "error" in str(diag.get_row_at(0)[1])
         await pilot.pause()
@@ -108,3 +109,20 @@ async def test_first_build_failing_shows_failed_state_not_a_crash(tmp_path: Path
         assert "FAILED" in plain(app.query_one("#build-summary"))
         await pilot.press("3", "ctrl+r")  # nothing to run: a warning, not a crash
         assert any("not been built" in n.message for n in app._notifications)
+
+
+async def test_clean_rebuild_says_no_diagnostics_and_zero_delta(workspace: Path) -> None:
+    app = WorkbenchApp([workspace], auto_replay=False, watch=False, show_timings=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, built(app), what="build")
+        state = app.modules["hello-wat"]
+        builds = state.builds
+        await pilot.press("6")
+        await pilot.press("b")  # same source: same bytes, a zero size change
+        await wait_for(pilot, lambda: state.builds > builds and state.build == "ok",
+                       what="rebuild")
+        await pilot.pause()
+        assert not app.query_one("#diag-table").display
+        assert app.query_one("#no-diags").display
+        summary = plain(app.query_one("#build-summary"))
+        assert "±0 B" in summary and "+0 B" not in summary

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
-from workbench.tui.state import ModuleState
+from workbench.tui.state import ModuleState, signed
 from workbench.tui.widgets.table import Column, RowTable
 from workbench.tui.widgets.view import View
 
@@ -36,6 +36,7 @@ good module serving, marked stale in the module list.
         yield Static(id="build-summary")
         yield RowTable([Column("where", "file:line"), Column("severity", "severity"),
                         Column("message", "message")], id="diag-table")
+        yield Static(Text("no diagnostics", style="dim italic"), id="no-diags")
         with VerticalScroll(id="build-log"):
             yield Static(id="build-source")
             yield Static(id="build-output")
@@ -52,6 +53,7 @@ good module serving, marked stale in the module list.
                 str(state.build_error)
             summary.update(Text(text, style="dim italic" if state is None else "red"))
             table.set_rows([])
+            self._diags_shown(False)
             output.update("")
             return
         ok = result.ok
@@ -62,7 +64,7 @@ good module serving, marked stale in the module list.
         if result.size is not None:
             head.append(f"\nsize {result.size:,} B")
             if result.size_delta is not None:
-                head.append(f"  ({result.size_delta:+,} B)")
+                head.append(f"  ({signed(result.size_delta)} B)")
         if result.stale:
             head.append("\nstale: the previous module keeps serving", style="magenta")
         if getattr(self.app, "show_timings", True) and state.history:
@@ -75,6 +77,7 @@ good module serving, marked stale in the module list.
         self._diags = list(result.diagnostics)
         table.set_rows([(d.location(), d.severity, d.message) for d in self._diags],
                        [SEVERITY.get(d.severity, "") for d in self._diags])
+        self._diags_shown(bool(self._diags), none_note=True)
         log = Text(f"$ {result.command}\n", style="dim")
         log.append(result.output or "(no compiler output)",
                    style="" if result.output else "dim italic")
@@ -82,6 +85,11 @@ good module serving, marked stale in the module list.
         first_error = next((d for d in self._diags if d.severity == "error" and d.line), None)
         if first_error is not None:  # jump to the first error without a key press
             self.query_one("#build-source", Static).update(self._source(first_error))
+
+    def _diags_shown(self, shown: bool, none_note: bool = False) -> None:
+        """The diagnostics table when there are some, else "no diagnostics" (after a build)."""
+        self.query_one("#diag-table", RowTable).display = shown
+        self.query_one("#no-diags", Static).display = not shown and none_note
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id != "diag-table":
