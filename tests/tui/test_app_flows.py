@@ -51,6 +51,17 @@ async def test_send_request_and_read_status(wat_module: Path) -> None:
         await wait_for(pilot, built(app), what="build")
         await pilot.press("3")
         assert app.query_one("#views", TabbedContent).active == "tab-runtime"
+        # the hooks/chaos boxes are wide enough to read and say their state in words
+        view = app.query_one(RuntimeView)
+        chaos = app.query_one("#opt-chaos")
+        assert str(chaos.label) == "chaos: off" and chaos.size.width >= len("chaos: off")
+        assert str(app.query_one("#opt-hooks").label) == "hooks: on"
+        await pilot.click("#opt-chaos")
+        await pilot.pause()
+        assert str(chaos.label) == "chaos: on" and view.options().chaos
+        await pilot.click("#opt-chaos")
+        await pilot.pause()
+        assert not view.options().chaos
         app.query_one("#req-path").value = "/nope"
         await pilot.press("ctrl+r")
         state = app.modules["hello-wat"]

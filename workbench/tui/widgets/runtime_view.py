@@ -12,7 +12,15 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import Input, Label, Select, Switch, TabbedContent, TabPane, TextArea
+from textual.widgets import (
+    Checkbox,
+    Input,
+    Label,
+    Select,
+    TabbedContent,
+    TabPane,
+    TextArea,
+)
 
 from workbench.core.http import Request
 from workbench.tui.runtime_jobs import MODES, RunOptions
@@ -33,7 +41,7 @@ guest's log lines. ctrl+b benches the request N times in the selected mode with 
 p50/p90/p99/p99.9 and a histogram; B benches cold, fresh and warm in turn; ctrl+x
 cancels. Mode: cold (compile or cache load +
 instantiate + call), fresh (new instance per request, what edge platforms do), warm
-(one reused instance). Switches: hooks (evaluate hooks.toml first), chaos (the
+(one reused instance). Checkboxes: hooks (evaluate hooks.toml first), chaos (the
 configured fault injection, or when none is configured a preset: 25% of KV and secret
 calls fail, +2 ms on kv_get/kv_put); timeout and fuel override the module's limits.
 """
@@ -64,10 +72,10 @@ calls fail, +2 ms on kv_get/kv_put); timeout and fuel override the module's limi
                          id="req-mode", compact=True)
         with Horizontal(id="request-extra"):
             yield Select([], prompt="load a saved request…", id="req-saved", compact=True)
-            yield Label("hooks", classes="switch-label")
-            yield Switch(True, id="opt-hooks")
-            yield Label("chaos", classes="switch-label")
-            yield Switch(False, id="opt-chaos")
+            yield Checkbox("hooks: on", True, id="opt-hooks", compact=True,
+                           tooltip="evaluate hooks.toml before the module")
+            yield Checkbox("chaos: off", False, id="opt-chaos", compact=True,
+                           tooltip="inject the module's chaos faults")
         with Horizontal(id="request-limits"):
             yield Label("timeout", classes="field-label")
             yield Input(placeholder="ms", id="opt-timeout", type="integer", compact=True)
@@ -119,6 +127,11 @@ calls fail, +2 ms on kv_get/kv_put); timeout and fuel override the module's limi
         select = self.query_one("#req-saved", Select)
         select.set_options([(label, i) for i, (label, _) in enumerate(entries)])
 
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        """The label says the state in words (the box's colour alone is easy to miss)."""
+        name = str(event.checkbox.label).split(":")[0]
+        event.checkbox.label = f"{name}: {'on' if event.value else 'off'}"
+
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "req-saved" and isinstance(event.value, int):
             self.load_request(self._saved[event.value])
@@ -148,8 +161,8 @@ calls fail, +2 ms on kv_get/kv_put); timeout and fuel override the module's limi
             return int(text) if text.isdigit() and int(text) > 0 else None
 
         mode = self.query_one("#req-mode", Select).value
-        return RunOptions(mode=str(mode), hooks=self.query_one("#opt-hooks", Switch).value,
-                          chaos=self.query_one("#opt-chaos", Switch).value,
+        return RunOptions(mode=str(mode), hooks=self.query_one("#opt-hooks", Checkbox).value,
+                          chaos=self.query_one("#opt-chaos", Checkbox).value,
                           timeout_ms=num("#opt-timeout"), fuel=num("#opt-fuel"))
 
     def action_send(self) -> None:
