@@ -30,15 +30,18 @@ class ModuleList(DataTable[Text]):
             self.name = name
 
     def __init__(self, **kwargs: object) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)  # type: ignore[arg-type]
+        # no cell padding: the cells carry their own one-space gaps, so the list fits the
+        # 31 columns of the narrow (80-column) sidebar without a horizontal scrollbar
+        super().__init__(cursor_type="row", zebra_stripes=False, cell_padding=0,
+                         **kwargs)  # type: ignore[arg-type]
         self._names: list[str] = []
 
     def on_mount(self) -> None:
-        self.add_column("", key="state", width=1)
+        self.add_column("", key="state", width=3)
         self.add_column("module", key="name")
-        self.add_column("size", key="size")
-        self.add_column("Δ", key="delta")
-        self.add_column("replay", key="replay")
+        self.add_column(Text(" size", justify="right"), key="size")
+        self.add_column(Text(" Δ", justify="right"), key="delta")
+        self.add_column(Text(" replay"), key="replay")
 
     def set_modules(self, modules: list[ModuleState]) -> None:
         """Replace all rows (called once per workspace load)."""
@@ -57,19 +60,20 @@ class ModuleList(DataTable[Text]):
 
     def _cells(self, m: ModuleState) -> tuple[Text, ...]:
         style = STATE_STYLES.get(m.build, "")
-        icon = Text(STATE_ICONS.get(m.build, "?"), style=style)
+        icon = Text(f" {STATE_ICONS.get(m.build, '?')} ", style=style)
         name = Text(m.name, style="bold" if m.build == "failed" else "")
-        size = Text(compact_size(m.size), justify="right")
+        size = Text(" " + compact_size(m.size), justify="right")
         delta = m.delta
         dstyle = "red" if delta and delta > 0 else "green" if delta and delta < 0 else "dim"
-        dtext = Text(signed(delta), style=dstyle + (" reverse" if m.flash else ""),
-                     justify="right")
+        dtext = Text.assemble(" ", (signed(delta), dstyle + (" reverse" if m.flash else "")),
+                              justify="right")
         counts = m.replay_counts
         if counts is None:
-            replay = Text("—", style="dim")
+            replay = Text(" —", style="dim")
         else:
             ok, bad = counts
-            replay = Text.assemble((f"{ok}✓", "green"), " ", (f"{bad}✗", "red" if bad else "dim"))
+            replay = Text.assemble(" ", (f"{ok}✓", "green"), " ",
+                                   (f"{bad}✗", "red" if bad else "dim"))
         return icon, name, size, dtext, replay
 
     @property

@@ -20,6 +20,7 @@ from workbench.tui.widgets.table import Column, RowTable
 from workbench.tui.widgets.view import View
 
 BAR_WIDTH = 20
+NARROW_BAR_WIDTH = 4  # below 100 columns: the table fits the pane, no horizontal scroll
 BLOCKS = " ▏▎▍▌▋▊▉█"
 
 
@@ -128,10 +129,22 @@ Strip: what the file would weigh without debug/custom sections, and the budget.
             t.append("  stale: last build failed, showing the previous module", style="magenta")
         return t
 
+    def on_resize(self) -> None:
+        state = getattr(self, "_state", None)
+        if state is not None and state.module is not None and self._bar_width() != getattr(
+                self, "_shown_bar", None):
+            self._sections(state, state.module)
+
+    def _bar_width(self) -> int:
+        return BAR_WIDTH if self.app.size.width >= 100 else NARROW_BAR_WIDTH
+
     def _sections(self, state: ModuleState, module: Any) -> None:
         """Rows of core.size.by_section: every section plus explicit overhead rows."""
         sview: Any = state.extras.get("sections")
         rows, styles = [], []
+        self._state, self._shown_bar = state, self._bar_width()
+        table = self.query_one("#sections-table", RowTable)
+        table.columns["bar"].width = self._shown_bar  # type: ignore[index]
         if _usable(sview):
             total = max(1, sview.total)
             for r in sview.rows:
@@ -139,9 +152,9 @@ Strip: what the file would weigh without debug/custom sections, and the budget.
                 kind = section_kind(sec) if sec is not None else "meta"
                 frac = r.size / total
                 rows.append((short_label(r.name), r.size, sec.count if sec else None, frac * 100,
-                             bar(frac, self.var(f"section-{kind}"))))
+                             bar(frac, self.var(f"section-{kind}"), self._shown_bar)))
                 styles.append("" if r.kind == "item" else "dim")
-        self.query_one("#sections-table", RowTable).set_rows(rows, styles)
+        table.set_rows(rows, styles)
 
     def _functions(self, state: ModuleState) -> None:
         """Rows of core.size.by_function (bodies plus LEB overhead = code payload)."""
