@@ -101,7 +101,7 @@ async def test_first_build_failing_shows_failed_state_not_a_crash(tmp_path: Path
         await wait_for(pilot, built(app), what="build attempt")
         state = app.modules["broken"]
         assert state.build == "failed" and state.module is None
-        assert app.module_list().get_row("broken")[0].plain == "✖"
+        assert app.module_list().get_row("broken")[0].plain.strip() == "✖"
         await pilot.pause()
         assert "broken" in plain(app.query_one("#size-summary"))
         await pilot.press("6")

@@ -36,19 +36,24 @@ class WorkbenchApp(LoopMixin, RuntimeMixin, HandlerMixin, WorkerMixin, AppBase):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     TITLE = "workbench"
     COMMANDS = App.COMMANDS | {WorkbenchCommands}
+    # The footer shows the few global keys; a view's own keys (Send, Bench, Filter, Sort,
+    # Replay one) appear while focus is inside it (bindings on the view widgets). Every
+    # key works anywhere and every action is in the command palette and the help.
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit"),
         Binding("question_mark,f1", "help", "Help", key_display="?", id="help"),
         Binding("b", "build", "Build", id="build"),
         Binding("r", "replay_all", "Replay", id="replay"),
-        Binding("a", "toggle_auto_replay", "Auto-replay", id="auto_replay"),
+        Binding("a", "toggle_auto_replay", "Auto-replay", show=False, id="auto_replay"),
         Binding("m", "focus_modules", "Modules", id="modules"),
-        Binding("ctrl+r", "send_request", "Send", priority=True, id="send"),
-        Binding("ctrl+b", "run_bench", "Bench", priority=True, id="bench"),
-        Binding("B", "run_bench_all", "Bench all", id="bench_all"),
-        Binding("ctrl+x", "cancel_bench", "Stop bench", priority=True, id="cancel_bench"),
+        Binding("ctrl+r", "send_request", "Send", show=False, id="send"),
+        Binding("ctrl+b", "run_bench", "Bench", show=False, id="bench"),
+        Binding("B", "run_bench_all", "Bench all", show=False, id="bench_all"),
+        Binding("ctrl+x", "cancel_bench", "Stop bench", show=False,
+                id="cancel_bench"),
         Binding("t", "change_theme", "Theme", id="theme"),
-        *[Binding(str(i + 1), f"show_view('{vid}')", short, id=f"view_{vid}")
+        *[Binding(str(i + 1), f"show_view('{vid}')", "Views" if i == 0 else short,
+                  show=i == 0, key_display="1-6" if i == 0 else None, id=f"view_{vid}")
           for i, ((vid, _, _), short) in enumerate(zip(VIEWS, SHORT, strict=True))],
     ]
 

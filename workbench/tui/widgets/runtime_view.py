@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import (
@@ -30,6 +31,14 @@ from workbench.tui.widgets.view import View
 
 
 class RuntimeView(View):
+    # shown in the footer while focus is in this view; the app binds the same keys
+    # (hidden) so they work from anywhere
+    BINDINGS = [
+        Binding("ctrl+r", "app.send_request", "Send", priority=True),
+        Binding("ctrl+b", "app.run_bench", "Bench", priority=True),
+        Binding("B", "app.run_bench_all", "Bench all"),
+        Binding("ctrl+x", "app.cancel_bench", "Stop bench", priority=True),
+    ]
     TITLE = "Runtime"
     HELP = """\
 [b]Runtime[/b] — fire requests at the module in an in-process wasmtime.
