@@ -34,7 +34,7 @@ def render_entry(entry: Any, result: Any | None, root: Path | None = None) -> Te
         out.append("    expected: ", style="dim")
         out.append(f"{r.expected}\n", style="green")
         out.append("    actual:   ", style="dim")
-        out.append(f"{_show(r.actual)}\n", style="red")
+        out.append(f"{r.actual_text}\n", style="red")  # JSON null vs <none: why>
         if r.message:
             out.append(f"    {r.message}\n", style="dim")
     for r in passes:
@@ -64,12 +64,6 @@ def render_diff(diff: Any | None) -> Text:
         style = "green" if line.startswith("+") else "red" if line.startswith("-") else "dim"
         out.append(f"  {line.rstrip()}\n", style=style)
     return out
-
-
-def _show(value: Any) -> str:
-    from workbench.core.asserts import show
-
-    return show(value)
 
 
 def rel(file: str, root: Path | None) -> str:
