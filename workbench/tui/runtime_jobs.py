@@ -1,26 +1,25 @@
 """Runtime work for the app's workers: one harness per module build, run and bench.
 
 The harness (`core.runtime.harness.Harness`) is created lazily per (build, limits,
-chaos) and reused, so the compiled module stays hot between sends. Bench uses the
-harness's own `run` and the core `Histogram`; see `bench_live` for why it loops here.
+chaos) and reused, so the compiled module stays hot between sends. Bench is
+`Harness.bench`, the same loop and figures as `workbench bench`.
 """
 
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from workbench.tui.bridge import core
 from workbench.tui.state import ModuleState
 
 MODES = ("cold", "fresh", "warm")
-# A bench thread in a tight loop holds the GIL for most of every switch interval; sleeping
-# 1 ms every 10 ms costs ~10% throughput and keeps key handling well under 100 ms.
-YIELD_EVERY_S = 0.010
-YIELD_S = 0.001
+# A bench thread in a tight loop holds the GIL for most of every switch interval; the
+# core's cooperative pause (1 ms every 10 ms) costs ~10% throughput and keeps key handling
+# well under 100 ms.
+YIELD_EVERY_MS = 10.0
 # Used by the chaos switch when neither module.toml nor workbench.toml configures chaos.
 CHAOS_PRESET: dict[str, Any] = {"kv_failure_rate": 0.25, "secret_failure_rate": 0.25,
                                 "latency_ms": {"kv_get": 2.0, "kv_put": 2.0}}
@@ -37,21 +36,24 @@ class RunOptions:
     fuel: int | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class BenchSnapshot:
-    """Live figures while a bench runs: per-phase stats (core PhaseStats) and a histogram."""
+    """What the bench panel shows: the core's live `BenchProgress` (per-phase stats and a
+    histogram of `total` from the bench's own histograms), then the finished result's
+    reference call p50."""
 
-    mode: str
-    done: int
-    total: int
-    phases: dict[str, Any] = field(default_factory=dict)
-    buckets: list[int] = field(default_factory=list)  # `total` phase, for the sparkline
-    range_us: tuple[float, float] = (0.0, 0.0)  # what the buckets span (p0.1 .. p99)
-    errors: int = 0
-    elapsed_s: float = 0.0
-    cancelled: bool = False
+    progress: Any  # core.runtime.bench.BenchProgress
     final: bool = False
+    cancelled: bool = False
     reference_us: float | None = None  # plain wasmtime Func.__call__ p50 (edge, finished)
+
+    mode = property(lambda self: self.progress.mode)
+    done = property(lambda self: self.progress.done)
+    total = property(lambda self: self.progress.total)
+    phases = property(lambda self: self.progress.phases)
+    errors = property(lambda self: self.progress.error_count)
+    buckets = property(lambda self: list(self.progress.bins))
+    range_us = property(lambda self: self.progress.range_us)
 
 
 def harness_for(state: ModuleState, opts: RunOptions) -> Any:
@@ -98,70 +100,20 @@ def run_request(state: ModuleState, request: Any, opts: RunOptions) -> Any:
 def bench_live(state: ModuleState, request: Any, n: int, opts: RunOptions,
                cancel: threading.Event, emit: Callable[[BenchSnapshot], None],
                every_s: float = 0.1) -> BenchSnapshot:
-    """`n` requests with a live snapshot every `every_s` seconds; stops on `cancel`.
-
-    Why not `Harness.bench`: its progress callback reports only (done, total), and live
-    percentiles need the histograms while they fill. This loop uses the same pieces
-    (`Harness.run`, core `Histogram.stats`), including the warm-up call in warm mode.
-    """
-    histogram_cls = core("core.runtime.stats", "Histogram")
+    """`Harness.bench` (the loop `workbench bench` runs) with its live snapshots passed to
+    `emit` every `every_s` seconds, pausing every YIELD_EVERY_MS so keys stay responsive;
+    stops on `cancel`. The last snapshot carries the result's reference call p50."""
     harness = harness_for(state, opts)
-    hooks = hooks_for(state, opts.hooks)
-    hists: dict[str, Any] = {}
-    errors = 0
-    if opts.mode == "warm":
-        harness.run(request, "warm", hooks)
-    start = last_emit = last_yield = time.perf_counter()
-    done = 0
-    for done in range(1, n + 1):
-        if cancel.is_set():
-            done -= 1
-            break
-        result = harness.run(request, opts.mode, hooks)
-        for phase, us in result.timing.items():
-            hist = hists.get(phase)
-            if hist is None:
-                hist = hists[phase] = histogram_cls()
-            hist.record(us)
-        errors += result.error is not None
-        now = time.perf_counter()
-        if now - last_yield >= YIELD_EVERY_S:
-            time.sleep(YIELD_S)  # let the UI thread take the GIL: keys stay responsive
-            last_yield = now
-        if now - last_emit >= every_s:
-            last_emit = now
-            emit(_snapshot(opts.mode, done, n, hists, errors, now - start))
-    snap = _snapshot(opts.mode, done, n, hists, errors, time.perf_counter() - start)
-    snap.cancelled = cancel.is_set()
-    if not snap.cancelled and done and harness.abi.name == "edge":
-        # the same reference `Harness.bench` measures, so overhead reads alike in CLI and app
-        plain_call_p50 = core("core.runtime.bench", "plain_call_p50")
-        snap.reference_us = plain_call_p50(harness, request, min(max(done, 200), 2000), cancel)
-    snap.final = True
+    live: list[Any] = []
+
+    def on_live(progress: Any) -> None:
+        live[:] = [progress]
+        emit(BenchSnapshot(progress))
+
+    result = harness.bench(request, n, opts.mode, cancel=cancel,
+                           hooks=hooks_for(state, opts.hooks), live=on_live,
+                           live_every_s=every_s, yield_every_ms=YIELD_EVERY_MS)
+    snap = BenchSnapshot(live[-1], final=True, cancelled=result.cancelled,
+                         reference_us=result.reference_us)
     emit(snap)
     return snap
-
-
-def _snapshot(mode: str, done: int, n: int, hists: dict[str, Any], errors: int,
-              elapsed: float) -> BenchSnapshot:
-    phases = {k: h.stats() for k, h in hists.items()}
-    total = hists.get("total")
-    lo_hi = (total.percentile(0.1), total.percentile(99)) if total is not None and \
-        total.count else (0.0, 0.0)
-    return BenchSnapshot(mode, done, n, phases, _buckets(total), lo_hi, errors, elapsed)
-
-
-def _buckets(hist: Any, bins: int = 32) -> list[int]:
-    """Counts in `bins` equal-width bins from p0 to p99 (the tail would flatten the plot)."""
-    if hist is None or not hist.count:
-        return []
-    lo, hi = hist.percentile(0.1), hist.percentile(99)
-    if hi <= lo:
-        return [hist.count]
-    width = (hi - lo) / bins
-    out = [0] * bins
-    for key, count in hist._counts.items():
-        value = hist._value_us(key)
-        idx = min(bins - 1, max(0, int((value - lo) / width)))
-        out[idx] += count
-    return out

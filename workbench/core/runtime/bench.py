@@ -21,23 +21,54 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import wasmtime
 
 from workbench.core.http import Request
-from workbench.core.runtime.result import BenchResult, RunResult
+from workbench.core.runtime.result import BenchResult, PhaseStats, RunResult
 from workbench.core.runtime.stats import Histogram
 
 if TYPE_CHECKING:
     from workbench.core.runtime.harness import Harness
 
 REFERENCE_MAX = 2000
+YIELD_S = 0.001  # the pause of `yield_every_ms`: ~10% throughput at 10 ms, keys < 100 ms
+
+
+@dataclass(frozen=True)
+class BenchProgress:
+    """A live view of a running bench, from the same histograms its result is made of."""
+
+    mode: str
+    done: int
+    total: int  # requests asked for
+    phases: dict[str, PhaseStats]
+    errors: dict[str, int]  # error kind -> count
+    faults: dict[str, int]  # chaos fault -> times injected
+    elapsed_s: float
+    bins: tuple[int, ...] = ()  # `total` phase counts, equal-width bins over range_us
+    range_us: tuple[float, float] = (0.0, 0.0)  # p0.1 .. p99 of `total`
+
+    @property
+    def error_count(self) -> int:
+        return sum(self.errors.values())
+
+
+def snapshot(mode: str, done: int, n: int, hists: dict[str, Histogram], errors: Counter[str],
+             faults: Counter[str], elapsed_s: float, bins: int = 32) -> BenchProgress:
+    total = hists.get("total")
+    counts, span = total.bins(bins) if total is not None else ((), (0.0, 0.0))
+    return BenchProgress(mode, done, n, {k: h.stats() for k, h in hists.items()},
+                         dict(errors), dict(faults), elapsed_s, counts, span)
 
 
 def run_bench(h: Harness, request: Request, n: int, mode: str,
               progress: Callable[[int, int], None] | None,
-              cancel: threading.Event | None, hooks: Any) -> BenchResult:
+              cancel: threading.Event | None, hooks: Any,
+              live: Callable[[BenchProgress], None] | None = None, live_every_s: float = 0.1,
+              yield_every_ms: float | None = None) -> BenchResult:
     hists: dict[str, Histogram] = {}
     around_hist = Histogram()
     errors: Counter[str] = Counter()
@@ -50,6 +81,8 @@ def run_bench(h: Harness, request: Request, n: int, mode: str,
     step = max(1, n // 100)
     done = 0
     cancelled = False
+    start = last_live = last_yield = time.perf_counter()
+    yield_s = yield_every_ms / 1000 if yield_every_ms is not None else None
     for i in range(n):
         if cancel is not None and cancel.is_set():
             cancelled = True
@@ -75,6 +108,16 @@ def run_bench(h: Harness, request: Request, n: int, mode: str,
         done = i + 1
         if progress is not None and (done % step == 0 or done == n):
             progress(done, n)
+        if yield_s is not None or live is not None:
+            now = time.perf_counter()
+            if yield_s is not None and now - last_yield >= yield_s:
+                time.sleep(YIELD_S)  # cooperative pause: another thread takes the GIL
+                last_yield = now
+            if live is not None and now - last_live >= live_every_s:
+                last_live = now
+                live(snapshot(mode, done, n, hists, errors, faults, now - start))
+    if live is not None:
+        live(snapshot(mode, done, n, hists, errors, faults, time.perf_counter() - start))
     phases = {k: v.stats() for k, v in hists.items()}
     reference = None
     if not cancelled and last is not None and last.abi == "edge" and h.abi.name == "edge":

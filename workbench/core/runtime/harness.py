@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import wasmtime
 
@@ -35,6 +35,9 @@ from workbench.core.runtime.result import BenchResult, RunError, RunResult
 from workbench.core.runtime.runner import redact_response, run_once
 from workbench.core.runtime.secrets import Secrets
 from workbench.core.wasm.model import FuncType
+
+if TYPE_CHECKING:
+    from workbench.core.runtime.bench import BenchProgress
 
 MODES = ("cold", "fresh", "warm")
 _POISON = frozenset({"trap", "timeout", "fuel", "memory", "host", "exit"})
@@ -175,11 +178,18 @@ class Harness:
 
     def bench(self, request: Request, n: int, mode: str = "warm",
               progress: Callable[[int, int], None] | None = None,
-              cancel: threading.Event | None = None, hooks: Any = None) -> BenchResult:
-        """`n` requests; percentiles per phase and the harness overhead (see bench.py)."""
+              cancel: threading.Event | None = None, hooks: Any = None, *,
+              live: Callable[[BenchProgress], None] | None = None, live_every_s: float = 0.1,
+              yield_every_ms: float | None = None) -> BenchResult:
+        """`n` requests; percentiles per phase and the harness overhead (see bench.py).
+
+        `live` receives a `BenchProgress` (per-phase stats, errors, faults, a histogram of
+        `total`) every `live_every_s` seconds and once at the end of the loop;
+        `yield_every_ms` pauses 1 ms that often so a UI thread keeps the GIL moving."""
         from workbench.core.runtime.bench import run_bench
 
-        return run_bench(self, request, n, mode, progress, cancel, hooks)
+        return run_bench(self, request, n, mode, progress, cancel, hooks, live=live,
+                         live_every_s=live_every_s, yield_every_ms=yield_every_ms)
 
     def request_bytes(self, request: Request) -> bytes:
         """Request.to_http(), memoized for the last request object (bench loops)."""

@@ -58,6 +58,25 @@ class Histogram:
                 return min(self._value_us(key), self.max)
         return self.max
 
+    def buckets(self) -> list[tuple[float, int]]:
+        """(bucket midpoint in us, count) for every non-empty bucket, in value order."""
+        return [(self._value_us(k), self._counts[k]) for k in sorted(self._counts)]
+
+    def bins(self, n: int = 32, lo_p: float = 0.1, hi_p: float = 99.0
+             ) -> tuple[tuple[int, ...], tuple[float, float]]:
+        """Counts in `n` equal-width bins from percentile `lo_p` to `hi_p` (values outside
+        go to the end bins; the far tail would flatten a plot), and the (lo, hi) range."""
+        if not self.count:
+            return (), (0.0, 0.0)
+        lo, hi = self.percentile(lo_p), self.percentile(hi_p)
+        if hi <= lo:
+            return (self.count,), (lo, hi)
+        width = (hi - lo) / n
+        out = [0] * n
+        for value, count in self.buckets():
+            out[min(n - 1, max(0, int((value - lo) / width)))] += count
+        return tuple(out), (lo, hi)
+
     def merge(self, other: Histogram) -> None:
         for k, c in other._counts.items():
             self._counts[k] = self._counts.get(k, 0) + c
