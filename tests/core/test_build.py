@@ -61,6 +61,7 @@ def test_wat_error_is_parsed_and_previous_module_keeps_serving(tmp_path: Path) -
     with pytest.raises(BuildFailed) as info:
         bad.raise_for_status()
     assert "stale" in str(info.value) and info.value.diagnostics == bad.diagnostics
+    assert info.value.result is bad  # the whole BuildResult travels with the error
 
 
 def test_first_build_failing_has_nothing_in_service(tmp_path: Path) -> None:

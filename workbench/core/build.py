@@ -70,8 +70,8 @@ class BuildResult:
         what = "cancelled" if self.cancelled else (str(first) if first else "build failed")
         hint = ("the previous module keeps serving (stale)" if self.stale
                 else "nothing was built yet")
-        raise BuildFailed(what, output=self.output,
-                          diagnostics=self.diagnostics, where=self.module, hint=hint)
+        raise BuildFailed(what, output=self.output, diagnostics=self.diagnostics,
+                          where=self.module, hint=hint, result=self)
 
     def to_json(self) -> dict[str, Any]:
         return {

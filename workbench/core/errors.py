@@ -101,14 +101,16 @@ class ToolchainMissing(WorkbenchError):
 
 
 class BuildFailed(WorkbenchError):
-    """A build ran and failed. `diagnostics` are parsed compiler messages, `output` is whole."""
+    """A build ran and failed. `diagnostics` are parsed compiler messages, `output` is whole;
+    `result` is the `BuildResult` (from `BuildResult.raise_for_status`), else None."""
 
     kind = "build"
 
     def __init__(self, message: str, *, output: str = "", diagnostics: tuple = (),
-                 where: str | None = None, hint: str | None = None):
+                 where: str | None = None, hint: str | None = None, result: Any = None):
         self.output = output
         self.diagnostics = diagnostics
+        self.result = result
         super().__init__(message, where=where, hint=hint)
 
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from workbench.core.errors import WorkbenchError
 from workbench.tui.bridge import Unavailable, core
 from workbench.tui.state import ModuleState
 
@@ -47,11 +46,7 @@ def build(state: ModuleState, cancel: Any = None) -> Built:
     build_module = core("core.build", "build_module")
     result = build_module(state.config, cancel=cancel)
     if result.wasm_path is None:
-        try:
-            result.raise_for_status()
-        except WorkbenchError as err:
-            err.build_result = result  # type: ignore[attr-defined]  # for the Build view
-            raise
+        result.raise_for_status()  # BuildFailed carries the result (the Build view shows it)
         raise Unavailable("a built module", "the build reported no output")
     wasm_path = Path(result.wasm_path)
     return inspect_bytes(wasm_path.read_bytes(), wasm_path, result)

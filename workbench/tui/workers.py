@@ -13,7 +13,7 @@ from typing import Any
 from textual import work
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from workbench.core.errors import WorkbenchError
+from workbench.core.errors import BuildFailed, WorkbenchError
 from workbench.tui import jobs
 from workbench.tui.base import AppBase
 from workbench.tui.bridge import Unavailable, samples_dir
@@ -56,8 +56,8 @@ class WorkerMixin(AppBase):
         try:
             built = jobs.build(state)
         except (WorkbenchError, Unavailable) as err:
-            self.post_message(BuildFailedMsg(name, err, trigger,
-                                             getattr(err, "build_result", None)))
+            result = err.result if isinstance(err, BuildFailed) else None
+            self.post_message(BuildFailedMsg(name, err, trigger, result))
             return
         result = built.result
         ok = bool(getattr(result, "ok", True))
