@@ -62,6 +62,10 @@ class SourcesPane(Vertical):
                 child = node.add(_label(fn.name, fn.size, total), allow_expand=bool(fn.inlined))
                 for inl in fn.inlined:
                     child.add_leaf(_label(f"inlined {inl.name} ×{inl.count}", inl.size, total))
+        if files:  # the rows add up to the code section payload: say so
+            label = _label("total (code section payload)", sum(f.size for f in files), total)
+            label.stylize("bold")
+            tree.root.add_leaf(label)
 
 
 def _label(name: str, size: int, total: int) -> Text:
