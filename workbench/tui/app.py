@@ -52,6 +52,7 @@ class WorkbenchApp(LoopMixin, RuntimeMixin, HandlerMixin, WorkerMixin, AppBase):
         Binding("ctrl+x", "cancel_bench", "Stop bench", show=False,
                 id="cancel_bench"),
         Binding("t", "change_theme", "Theme", id="theme"),
+        Binding("k", "show_kv", "KV store", show=False, id="kv"),
         *[Binding(str(i + 1), f"show_view('{vid}')", "Views" if i == 0 else short,
                   show=i == 0, key_display="1-6" if i == 0 else None, id=f"view_{vid}")
           for i, ((vid, _, _), short) in enumerate(zip(VIEWS, SHORT, strict=True))],

@@ -6,6 +6,8 @@ computed and asks the views to re-render.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from workbench.tui.base import AppBase
 from workbench.tui.messages import (
     BuildFailedMsg,
@@ -29,6 +31,8 @@ class HandlerMixin(AppBase):
             return
         self.workspace = msg.workspace
         self.modules = {m.name: m for m in msg.modules}
+        for m in msg.modules:
+            m.kv_root = getattr(msg.workspace, "root", None) or m.root
         table = self.module_list()
         table.set_modules(msg.modules)
         for problem in msg.problems:
@@ -127,6 +131,22 @@ class HandlerMixin(AppBase):
         self.auto_replay = not self.auto_replay
         self._update_status()
         self.notify(f"Auto-replay after each build: {'on' if self.auto_replay else 'off'}")
+
+    def kv_root(self) -> Path | None:
+        """Where the KV store lives: the workspace root, else the selected module's."""
+        root = getattr(self.workspace, "root", None)
+        if root is None and self.selected in self.modules:
+            root = self.modules[self.selected].root
+        return root
+
+    def action_show_kv(self) -> None:
+        from workbench.tui.screens.kv import KvScreen
+
+        root = self.kv_root()
+        if root is None:
+            self.notify("No workspace or module yet.", severity="warning")
+            return
+        self.push_screen(KvScreen(root))
 
     def action_help(self) -> None:
         from workbench.tui.screens.help import HelpScreen

@@ -79,7 +79,9 @@ def harness_for(state: ModuleState, opts: RunOptions) -> Any:
     if cached is not None and cached[0] == key:
         return cached[1]
     harness_cls = core("core.runtime.harness", "Harness")
-    harness = harness_cls(state.wasm, limits=limits, chaos=chaos, name=state.name)
+    # the workspace KV store, as `workbench run` uses (and the app's KV panel shows)
+    kv = core("core.runtime.kv", "KvStore").for_workspace(state.kv_root or state.root)
+    harness = harness_cls(state.wasm, limits=limits, chaos=chaos, kv=kv, name=state.name)
     state.harness = (key, harness)
     return harness
 

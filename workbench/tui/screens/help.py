@@ -15,6 +15,7 @@ GLOBAL_KEYS = """\
   r    replay saved requests        a  toggle auto-replay after builds
   ctrl+r send the request           ctrl+b / B  bench (selected mode / all modes)
   ctrl+x stop the bench             t  change theme
+  k    the workspace KV store (list keys, reset)
   ctrl+p command palette (every action)
   tab  move focus                   q  quit       ?/F1  this help
 """
