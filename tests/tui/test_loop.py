@@ -126,3 +126,27 @@ async def test_clean_rebuild_says_no_diagnostics_and_zero_delta(workspace: Path)
         assert app.query_one("#no-diags").display
         summary = plain(app.query_one("#build-summary"))
         assert "±0 B" in summary and "+0 B" not in summary
+
+
+async def test_module_toml_edit_applies_live(workspace: Path) -> None:
+    app = WorkbenchApp([workspace], auto_replay=False, watch=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, built(app), what="first build")
+        state = app.modules["hello-wat"]
+        await wait_for(pilot, lambda: app._watch_stop is not None, what="watcher")
+        await pilot.pause(0.3)  # let watchfiles arm its inotify watches
+        assert state.config.limits.timeout_ms == 50
+        toml = workspace / "hello-wat" / "module.toml"
+        toml.write_text(toml.read_text().replace("timeout_ms = 50", "timeout_ms = 75"))
+        await wait_for(pilot, lambda: state.config.limits.timeout_ms == 75, timeout=20,
+                       what="module.toml reloaded")
+        await wait_for(pilot, lambda: any("module.toml reloaded" in n.message
+                                          for n in app._notifications), what="notification")
+        assert state.harness is None or state.harness[1].limits.timeout_ms == 75
+        assert not any("restart" in n.message for n in app._notifications)
+        # a broken edit is reported and the last good config stays
+        toml.write_text(toml.read_text().replace("timeout_ms = 75", "timeout_ms = \"soon\""))
+        await wait_for(pilot, lambda: any("not applied" in n.message
+                                          for n in app._notifications), timeout=20,
+                       what="config error")
+        assert state.config.limits.timeout_ms == 75

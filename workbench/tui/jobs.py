@@ -37,6 +37,12 @@ def discover(paths: list[Path]) -> tuple[list[ModuleState], Any, list[str]]:
     return modules, workspace, []
 
 
+def reload_config(state: ModuleState, workspace: Any) -> Any:
+    """module.toml read again (with the workspace's chaos as its base, as at startup)."""
+    load_module = core("config", "load_module")
+    return load_module(state.root, base_chaos=getattr(workspace, "chaos", None))
+
+
 def build(state: ModuleState, cancel: Any = None) -> Built:
     """Build the module with the core build, then read and inspect the module in service.
 
