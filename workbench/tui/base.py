@@ -42,6 +42,8 @@ class AppBase(App[int]):
     # implemented by the mixins (declared so each mixin can call the others)
     build_worker: Callable[..., Any]
     replay_worker: Callable[..., Any]
+    files_worker: Callable[..., Any]
+    config_worker: Callable[..., Any]
     after_build: Callable[[str, str], None]
     start_watching: Callable[[], None]
     start_discovery: Callable[[], None]

@@ -188,19 +188,6 @@ class LoopMixin(AppBase):
                 self.config_worker(msg.name)
 
     @work(thread=True, exclusive=False, group="files", exit_on_error=False)
-    def config_worker(self, name: str) -> None:
-        """module.toml changed (the watcher rebuilds with it): reload it for the views and
-        the Runtime harness, and re-read hooks and requests (their paths may have moved)."""
-        config = jobs.reload_config(self.modules[name], self.workspace)
-        self.call_from_thread(self._config_loaded, name, config)
-
-    def _config_loaded(self, name: str, config: Any) -> None:
-        state = self.modules[name]
-        state.config, state.harness = config, None  # limits/chaos may have changed
-        self.notify(f"{name}: module.toml reloaded; rebuilding with it.", timeout=4)
-        self.files_worker(name)
-
-    @work(thread=True, exclusive=False, group="files", exit_on_error=False)
     def files_worker(self, name: str) -> None:
         state = self.modules[name]
         files = jobs.module_files(state)
