@@ -51,7 +51,15 @@ def test_bad_file_exits_2(hooks_file: Path, capsys) -> None:
 @pytest.mark.parametrize(("argv", "fragment"), [
     (["--path", "healthz"], "'healthz' is not a request path"),
     (["--path", "/x", "--client-ip", "1.2.3"], "'1.2.3' is not an IP address"),
+    (["--header", "x-a:1"], "--header and --client-ip describe the request of --path"),
+    (["-X", "POST"], "--header and --client-ip describe the request of --path"),
 ])
 def test_request_flag_mistakes(hooks_file: Path, capsys, argv, fragment) -> None:
     assert main(["hooks", str(hooks_file), *argv]) == 2
     assert fragment in capsys.readouterr().err
+
+
+def test_requests_without_entries_exits_2(hooks_file: Path, tmp_path: Path, capsys) -> None:
+    (tmp_path / "none").mkdir()
+    assert main(["hooks", str(hooks_file), "--requests", str(tmp_path / "none")]) == 2
+    assert "no saved requests" in capsys.readouterr().err

@@ -52,6 +52,21 @@ def test_run_human_output(mods, capsys) -> None:
     assert "error (trap)" in out and "at deep @" in out
 
 
+@pytest.mark.parametrize(("argv", "fragment"), [
+    (["--body-limit", "-1"], "--body-limit: must be 0 or more, got -1"),
+    (["--entry", "2"], "--entry picks an entry of REQUEST, and no REQUEST was given"),
+])
+def test_run_flag_mistakes_exit_2(mods, capsys, argv, fragment) -> None:
+    assert main(["run", "echo.wasm", *argv]) == 2
+    assert fragment in capsys.readouterr().err
+
+
+def test_kv_missing_workspace_exits_2(mods, capsys) -> None:
+    assert main(["kv", "--workspace", str(mods / "nope"), "list"]) == 2
+    assert "nope: no such folder" in capsys.readouterr().err
+    assert not (mods / ".workbench").exists()
+
+
 def test_run_saved_request_entry(mods, capsys) -> None:
     (mods / "reqs.hurl").write_text("GET /first\n\nPUT /second\nx-b: 2\n```\nbody\n```\n")
     code, doc = run_json(capsys, "run", "echo.wasm", "reqs.hurl", "--entry", "2", "--json")

@@ -116,15 +116,9 @@ def _workspace_chaos(root: Path) -> Chaos | None:
 
 def _from_folder(folder: Path, base_chaos: Chaos | None
                  ) -> tuple[Path, Limits, Chaos, Path | None]:
-    try:
-        from workbench.config import load_module
-        from workbench.core.build import build_module
-    except ImportError:  # pragma: no cover - the build layer is part of the package now
-        wasms = sorted((folder / "build").glob("*.wasm"))
-        if len(wasms) != 1:
-            raise UsageError(f"{folder}: expected exactly one build/*.wasm",
-                             hint="pass the .wasm file itself") from None
-        return wasms[0], Limits(), Chaos(), None
+    from workbench.config import load_module
+    from workbench.core.build import build_module
+
     cfg = load_module(folder, base_chaos=base_chaos)
     result = build_module(cfg)
     if not result.ok and result.stale and result.wasm_path is not None:
@@ -147,16 +141,16 @@ def _hooks(args: argparse.Namespace, configured: Path | None) -> Any:
     path = args.hooks or configured
     if path is None:
         return None
-    try:
-        from workbench.core.hooks import load_hooks
-    except ImportError:
-        raise UsageError("hooks are not available in this build",
-                         hint="run with --no-hooks") from None
+    from workbench.core.hooks import load_hooks
+
     return load_hooks(path)
 
 
 def build_request(args: argparse.Namespace, root: Path) -> Request:
     req = Request()
+    if args.entry is not None and args.request is None:
+        raise UsageError("--entry picks an entry of REQUEST, and no REQUEST was given",
+                         where="--entry", hint="workbench run MODULE REQUEST.hurl --entry N")
     if args.request is not None:
         req = _saved(args.request, args.entry, root)
     if args.method:

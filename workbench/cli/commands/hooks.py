@@ -22,11 +22,11 @@ ORDER = 42
 
 def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", type=Path, metavar="FILE", help="hooks.toml")
-    parser.add_argument("--method", "-X", default="GET", help="request method (default GET)")
+    parser.add_argument("--method", "-X", help="request method (default GET)")
     parser.add_argument("--path", help="request target, e.g. /blog/x?utm=1")
     parser.add_argument("--header", "-H", action="append", default=[], metavar="K:V",
                         help="request header (repeatable)")
-    parser.add_argument("--client-ip", default="127.0.0.1", help="client IP (default local)")
+    parser.add_argument("--client-ip", help="client IP (default local)")
     parser.add_argument("--requests", type=Path, metavar="R",
                         help="evaluate every entry of a .hurl/.http file or folder")
     parser.add_argument("--json", action="store_true", help="JSON on stdout")
@@ -56,16 +56,24 @@ def _requests(args: argparse.Namespace) -> list[tuple[str, Request]]:
         from workbench.core.requests import load_requests
 
         entries = load_requests(args.requests, _variables(args.requests))
+        if not entries:
+            raise UsageError(f"{args.requests}: no saved requests", where="--requests",
+                             hint="pass a .hurl/.http file (or a folder of them) with at "
+                                  "least one request line like 'GET /path'")
         out += [(e.name, e.request) for e in entries]
+    if args.path is None and (args.header or args.client_ip or args.method):
+        raise UsageError("--method, --header and --client-ip describe the request of --path",
+                         hint="add --path /some/path")
     if args.path is not None:
         from workbench.core.hooks_ctx import ip_key
 
-        if ip_key(args.client_ip) is None:
-            raise UsageError(f"{args.client_ip!r} is not an IP address", where="--client-ip")
+        client_ip = args.client_ip or "127.0.0.1"
+        if ip_key(client_ip) is None:
+            raise UsageError(f"{client_ip!r} is not an IP address", where="--client-ip")
         if not args.path.startswith(("/", "http://", "https://")):
             raise UsageError(f"{args.path!r} is not a request path", where="--path",
                              hint=f"paths start with '/': --path {'/' + args.path}")
-        req = Request(args.method.upper(), args.path, (), b"", args.client_ip)
+        req = Request((args.method or "GET").upper(), args.path, (), b"", client_ip)
         for item in args.header:
             name, colon, value = item.partition(":")
             if not colon or not name.strip():

@@ -48,6 +48,9 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"kv {args.action} takes {want or 'no'} "
                          f"argument{'s' if want != 1 else ''}, got {given}",
                          hint=f"workbench {usage}")
+    if not args.workspace.is_dir():
+        raise UsageError(f"{args.workspace}: no such folder", where="--workspace",
+                         hint="pass the workspace folder (the one with workbench.toml)")
     root = workspace_root(args.workspace)
     try:
         kv = KvStore.for_workspace(root)

@@ -14,6 +14,7 @@ from rich.markup import escape
 
 from workbench.cli.commands import _target
 from workbench.cli.render import console, human_bytes, print_json
+from workbench.core.errors import UsageError
 from workbench.core.runtime.result import RunResult
 
 NAME = "run"
@@ -31,6 +32,9 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.body_limit < 0:
+        raise UsageError(f"must be 0 or more, got {args.body_limit}",
+                         where="--body-limit")
     target = _target.resolve(args)
     if not _target.answered_by_hooks(target):
         target.harness.check()  # typed AbiMismatch / MalformedModule before running
