@@ -138,10 +138,8 @@ def _jstr(text: str) -> str:
 
 def detect_abi_json(module: Module) -> dict[str, Any]:
     """The runtime layer's ABI verdict, or "unknown" when it cannot tell."""
-    try:
-        from workbench.core.runtime.abi import detect_abi
-    except ImportError:
-        return {"name": "unknown", "problems": ["ABI detection is not available"]}
+    from workbench.core.runtime.abi import detect_abi
+
     return detect_abi(module).to_json()
 
 

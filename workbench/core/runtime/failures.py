@@ -84,11 +84,9 @@ def _first_line(text: str) -> str:
 
 
 def function_names(wasm: bytes) -> dict[int, str]:
-    """Function index -> display name from the workbench reader, if it is available."""
-    try:
-        from workbench.core.wasm.reader import parse_module  # lazy: landed separately
-    except ImportError:
-        return {}
+    """Function index -> display name from the workbench reader ({} when it cannot parse)."""
+    from workbench.core.wasm.reader import parse_module
+
     try:
         mod = parse_module(wasm)
     except Exception:  # any reader failure only costs names in the backtrace
