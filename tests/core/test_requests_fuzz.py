@@ -39,16 +39,24 @@ def test_mangled_hurl_http_and_curl() -> None:
     http = (FIXTURES / "api.http").read_text()
     curl = "curl -X POST 'https://h.example/p?q=1' -H 'A: b' --data-raw '{\"a\": 1}' -s"
     variables = {"host": "h"}
+    outcomes = {"parsed": 0, "rejected": 0}
     for _ in range(250):
         for parse, src in ((parse_hurl, hurl), (parse_http_file, http)):
+            text = mutate(src, rng)
             try:
-                parse(mutate(src, rng), file="f", variables=variables)
-            except RequestFileError:
-                pass
+                parse(text, file="f", variables=variables)
+                outcomes["parsed"] += 1
+            except RequestFileError as err:  # names the file and a line inside it
+                assert err.file == "f" and 0 <= err.line <= text.count("\n") + 1, err
+                outcomes["rejected"] += 1
         try:
             parse_curl(mutate(curl, rng))
-        except RequestFileError:
-            pass
+            outcomes["parsed"] += 1
+        except RequestFileError as err:
+            assert err.message, err
+            outcomes["rejected"] += 1
+    # both outcomes must occur, or the mutations are not exercising the parsers
+    assert outcomes["parsed"] > 50 and outcomes["rejected"] > 50, outcomes
 
 
 def test_mangled_hooks() -> None:
@@ -56,12 +64,16 @@ def test_mangled_hooks() -> None:
     from tests.core.test_hooks_fastpath import MIXED
 
     rng = random.Random(99)
+    outcomes = {"parsed": 0, "rejected": 0}
     for _ in range(250):
         for src in (CONTRACT_EXAMPLE, MIXED):
             try:
                 parse_hooks(mutate(src, rng), file="h.toml")
-            except HooksError:
-                pass
+                outcomes["parsed"] += 1
+            except HooksError as err:
+                assert err.file.startswith("h.toml") and err.message, err
+                outcomes["rejected"] += 1
+    assert outcomes["parsed"] > 20 and outcomes["rejected"] > 200, outcomes
 
 
 def test_assertion_token_soup() -> None:
@@ -72,9 +84,13 @@ def test_assertion_token_soup() -> None:
               '"\\u{zz}"', '"\\u{', "/a(/", "/\\d+/", "1", "-2.5e3", "true", "null", "#c",
               '"unterminated', "$..a", '"$[?(@)]"', "|", "startsWith"]
     rng = random.Random(5)
+    outcomes = {"parsed": 0, "rejected": 0}
     for _ in range(2000):
         line = " ".join(rng.choice(tokens) for _ in range(rng.randint(1, 6)))
         try:
             parse_assert(line, file="f", line=1)
-        except RequestFileError:
-            pass
+            outcomes["parsed"] += 1
+        except RequestFileError as err:
+            assert (err.file, err.line) == ("f", 1), err
+            outcomes["rejected"] += 1
+    assert outcomes["parsed"] >= 1 and outcomes["rejected"] > 1000, outcomes
