@@ -121,7 +121,10 @@ def test_bench_all_modes_kept_apart(mods, capsys) -> None:
         assert set(run["total"]) >= {"p50", "p90", "p99", "p999", "max"}
     assert "cache_load" in doc["runs"]["cold"] or "compile" in doc["runs"]["cold"]
     assert "instantiate" in doc["runs"]["fresh"] and "instantiate" not in doc["runs"]["warm"]
-    assert doc["runs"]["warm"]["overhead_us"] is not None
+    warm = doc["runs"]["warm"]
+    # overhead = warm total p50 minus a bare wasmtime call of the same export (rounded apart)
+    assert warm["reference_us"] > 0
+    assert abs(warm["overhead_us"] - (warm["total"]["p50"] - warm["reference_us"])) <= 0.02
     assert doc["runs"]["fresh"]["overhead_us"] is None
 
 
