@@ -202,13 +202,10 @@ def _saved(path: Path, entry: str | None, root: Path) -> Request:
     from workbench.core.requests import load_requests
 
     variables: dict[str, Any] = {}
-    if (root / "workbench.toml").is_file():
-        try:
-            from workbench.config import load_workspace
+    if (root / "workbench.toml").is_file():  # a broken one is a ConfigError naming the line
+        from workbench.config import load_workspace
 
-            variables = dict(load_workspace([root]).variables)
-        except Exception:  # variables are a convenience; the loader names what is missing
-            variables = {}
+        variables = dict(load_workspace([root]).variables)
     entries = load_requests(path, variables)
     if not entries:
         raise UsageError(f"{path}: no request entries", hint="add a request line: GET /")
