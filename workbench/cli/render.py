@@ -27,8 +27,3 @@ def human_bytes(n: int | float) -> str:
         if abs(n) < 1024 or unit == "GiB":
             return f"{n:.1f} {unit}"
     return f"{n:.1f} GiB"
-
-
-def signed_bytes(n: int) -> str:
-    """+1234 / -56 / 0 with sign, exact bytes."""
-    return f"{n:+,d}" if n else "0"

@@ -39,11 +39,6 @@ WASM_DWARF_CONFIG = DwarfConfig(little_endian=True, machine_arch="wasm32",
                                 default_address_size=4)
 
 
-def has_dwarf(module: Module) -> bool:
-    """True when the module carries compile units (a `.debug_info` section)."""
-    return module.custom(".debug_info") is not None
-
-
 def debug_section_sizes(module: Module) -> dict[str, int]:
     """Payload size of every `.debug_*` custom section (name included, like objdump)."""
     return {s.name: s.size for s in module.sections

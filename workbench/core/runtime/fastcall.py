@@ -37,11 +37,6 @@ _mem_size.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
 _TrapPtr = ctypes.POINTER(B.wasm_trap_t)
 
 
-def context_of(store: Any) -> Any:
-    """The raw store context (a `Store` or a host call's `Caller`)."""
-    return store._context()
-
-
 class FastFunc:
     """An exported function with only i32/i64 params/results, called without `Val` boxing."""
 

@@ -199,10 +199,6 @@ class Harness:
             self._req_cache = (request, data)
         return data
 
-    def reset_warm(self) -> None:
-        with self._lock:
-            self._warm = None
-
 
 def _not_wasm(data: bytes) -> str | None:
     """Why `data` is neither a wasm binary nor WAT text, or None (wasmtime takes both)."""
