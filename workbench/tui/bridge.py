@@ -1,9 +1,9 @@
-"""One door from the TUI to `workbench.core`, for parts that may not have landed yet.
+"""One door from the TUI to `workbench.core`, and where the shipped data folders live.
 
-The app is built while the core grows around it. Every view asks for core functions
-through `core()`; a missing module or attribute raises `Unavailable`, which the views
-render as a calm "not available yet" note instead of crashing. Nothing here computes a
-figure: it only finds the function that does.
+Views and jobs ask for core functions through `core()`; a missing module or attribute (a
+broken install) raises `Unavailable`, which the views render as a note instead of a
+traceback. `Unavailable` also marks a result that is not there yet (a build with no
+output). Nothing here computes a figure: it only finds the function that does.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import workbench
 
 
 class Unavailable(Exception):
-    """A core part this view needs is not in this build of workbench (yet)."""
+    """A core part or result this view needs is not there (broken install, no build output)."""
 
     def __init__(self, what: str, reason: str = "") -> None:
         self.what = what
@@ -37,15 +37,6 @@ def core(module: str, attr: str) -> Any:
         return getattr(mod, attr)
     except AttributeError:
         raise Unavailable(f"{name}.{attr}") from None
-
-
-def has(module: str, attr: str) -> bool:
-    """True when `core(module, attr)` would succeed (used to decide what to show)."""
-    try:
-        core(module, attr)
-    except Unavailable:
-        return False
-    return True
 
 
 def samples_dir() -> Path:

@@ -62,17 +62,9 @@ def inspect_bytes(wasm: bytes, wasm_path: Path | None, result: Any = None) -> Bu
     """Parse and inspect a binary with the core reader and report builder."""
     parse_module = core("core.wasm", "parse_module")
     module = parse_module(wasm, file=str(wasm_path) if wasm_path else None)
-    report = None
-    try:
-        inspect = core("core.inspect", "inspect_module")
-        report = inspect(module, file=str(wasm_path) if wasm_path else None)
-    except Unavailable:
-        report = None
-    abi = None
-    try:
-        abi = core("core.runtime.abi", "detect_abi")(module)
-    except Unavailable:
-        abi = None
+    inspect = core("core.inspect", "inspect_module")
+    report = inspect(module, file=str(wasm_path) if wasm_path else None)
+    abi = core("core.runtime.abi", "detect_abi")(module)
     return Built(wasm=wasm, wasm_path=wasm_path, module=module, report=report, abi=abi,
                  result=result)
 

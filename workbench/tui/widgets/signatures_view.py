@@ -53,7 +53,7 @@ Tables sort with s (or a header click) and scroll with the arrow keys.
             return Text("No module loaded.", style="dim italic")
         abi: Any = state.abi
         if abi is None:
-            return Text("ABI: not available yet (workbench.core.runtime.abi)", style="dim italic")
+            return Text("ABI: not detected yet.", style="dim italic")
         ok = getattr(abi, "ok", not abi.problems)
         t = Text.assemble(("ABI  ", "bold"), (abi.name, "bold green" if ok else "bold red"))
         if getattr(abi, "wasi", False):

@@ -1,7 +1,7 @@
 """Base of the per-module views (one per tab): `show(state)` renders frozen results.
 
 Views never compute: they read `ModuleState` (filled by workers from core results) and
-lay it out. A part of the core that has not landed appears as a note, not an error.
+lay it out. A result that is not there yet (no build, no output) appears as a note.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def extra_note(value: Any, what: str) -> Text | None:
     if value is None:
         return note(f"{what}: nothing yet (build the module first).")
     if isinstance(value, Unavailable):
-        return note(f"{what}: not available yet — {value.what} has not landed in this build.")
+        return note(f"{what}: {value}.")
     if isinstance(value, Exception):
         return Text(f"{what}: {value}", style="bold red")
     return None
