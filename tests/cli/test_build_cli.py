@@ -167,3 +167,12 @@ def test_watch_rejects_a_bad_debounce(value: str, says: str,
     with pytest.raises(SystemExit) as info:
         main(["watch", "--debounce-ms", value])
     assert info.value.code == 2 and says in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["build", "check", "watch"])
+def test_workspace_without_modules_exit_2(command: str, tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "workbench.toml").write_text("modules = []\n")
+    assert main([command, str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert f"workbench.toml: no modules to {command}" in err and "hint:" in err

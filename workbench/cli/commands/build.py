@@ -21,7 +21,7 @@ from typing import Any
 from workbench.cli.render import console, err_console, human_bytes, print_json
 from workbench.config import PROFILES, ModuleConfig, load_workspace
 from workbench.core.build import BuildResult, build_module
-from workbench.core.errors import WorkbenchError
+from workbench.core.errors import UsageError, WorkbenchError
 
 NAME = "build"
 HELP = "build modules (default: ./workbench.toml, else the current folder)"
@@ -39,6 +39,10 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     ws = load_workspace(args.paths or None)
+    if not ws.modules:
+        raise UsageError(f"{ws.config_file or ws.root}: no modules to build",
+                         hint="list module folders in workbench.toml `modules = [...]`, or "
+                              "pass a module folder (see docs/config.md)")
     modules = [dataclasses.replace(cfg, profile=args.profile) if args.profile else cfg
                for cfg in ws.modules]
     docs: list[dict[str, Any]] = []

@@ -118,7 +118,12 @@ def run(args: argparse.Namespace) -> int:
     if folders:
         from workbench.config import load_workspace
 
-        for cfg in load_workspace(folders).modules:
+        ws = load_workspace(folders)
+        if not ws.modules:
+            raise UsageError(f"{ws.config_file or ws.root}: no modules to check",
+                             hint="list module folders in workbench.toml `modules = [...]`, or "
+                                  "pass a module folder (see docs/config.md)")
+        for cfg in ws.modules:
             results.append(_check_module(cfg, args))
     ok = all(r["ok"] for r in results)
     if args.json:

@@ -30,6 +30,7 @@ from workbench.core.build_events import (
     WatchEvent,
     WatchStarted,
 )
+from workbench.core.errors import UsageError
 from workbench.core.watch import Watcher
 
 NAME = "watch"
@@ -61,6 +62,10 @@ def _debounce(text: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     ws = load_workspace(args.paths or None)
+    if not ws.modules:
+        raise UsageError(f"{ws.config_file or ws.root}: no modules to watch",
+                         hint="list module folders in workbench.toml `modules = [...]`, or "
+                              "pass a module folder (see docs/config.md)")
     after_build = None
     if not args.no_replay and ws.settings.get("replay_on_build", True):
         from workbench.core.build_replay import make_replay_hook
