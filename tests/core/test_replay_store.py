@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from workbench.core.http import Response
 from workbench.core.replay_store import LastResponses, diff_records, response_record
 
@@ -40,3 +42,25 @@ def test_store_round_trip_and_corrupt_file(tmp_path: Path) -> None:
     assert LastResponses(path).get("a.hurl#GET /")["status"] == 201
     path.write_text("{not json")
     assert LastResponses(path).records == {}
+
+
+@pytest.mark.parametrize("content", [b"{not json", b"\x00asm\x01\x00\x00\x00", b'{"a": 1}'])
+def test_a_file_that_is_not_a_store_is_never_overwritten(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "module.wasm"  # e.g. `--store` given the wrong file
+    path.write_bytes(content)
+    store = LastResponses(path)
+    assert store.records == {} and store.foreign
+    store.put("a.hurl#GET /", response_record(Response(201)))
+    with pytest.raises(OSError, match="is not a last-responses file"):
+        store.save()
+    assert path.read_bytes() == content
+
+
+def test_an_empty_file_is_an_empty_store(tmp_path: Path) -> None:
+    path = tmp_path / "last.json"
+    path.write_bytes(b"")
+    store = LastResponses(path)
+    assert store.records == {} and not store.foreign
+    store.put("k", response_record(Response(204)))
+    store.save()
+    assert LastResponses(path).get("k")["status"] == 204

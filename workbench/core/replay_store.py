@@ -92,18 +92,26 @@ def diff_records(before: dict[str, Any], after: dict[str, Any]) -> ResponseDiff:
 
 
 class LastResponses:
-    """The JSON store: entry key -> response record. Missing or corrupt file = empty."""
+    """The JSON store: entry key -> response record. Missing or empty file = empty store.
+
+    A file that exists but is not such a store (a mistyped `--store`, a file of the user's)
+    reads as empty and is never overwritten: `foreign` is set and `save()` refuses.
+    """
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self.records: dict[str, dict[str, Any]] = {}
-        if path is not None and path.is_file():
+        self.foreign = False
+        if path is not None and path.exists():
             try:
-                doc = json.loads(path.read_text(encoding="utf-8"))
+                raw = path.read_bytes()
+                doc = json.loads(raw.decode("utf-8")) if raw.strip() else {"entries": {}}
             except (OSError, ValueError):
-                doc = {}
+                doc = None
             if isinstance(doc, dict) and isinstance(doc.get("entries"), dict):
                 self.records = doc["entries"]
+            else:
+                self.foreign = True
 
     def get(self, key: str) -> dict[str, Any] | None:
         return self.records.get(key)
@@ -115,6 +123,9 @@ class LastResponses:
         """Atomic write (a crash never leaves half a file behind)."""
         if self.path is None:
             return
+        if self.foreign:
+            raise OSError(f"{self.path} is not a last-responses file (left untouched; pass "
+                          f"another --store or delete it)")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps({"version": 1, "entries": self.records}, indent=1,
