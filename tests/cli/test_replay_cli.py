@@ -130,6 +130,19 @@ def test_import_curl_appends_a_replayable_entry(ws: Path, capsys) -> None:
         "GET /healthz", "GET /v?x=1"]
 
 
+@pytest.mark.parametrize(("name", "content", "fragment"), [
+    ("app.wasm", b"\x00asm\x01\x00\x00\x00", "app.wasm: entries are written in Hurl format"),
+    ("bin.hurl", b"\xff\xfe\x00garbage", "bin.hurl is not a text file: nothing appended"),
+])
+def test_import_curl_never_appends_to_a_wrong_file(ws: Path, capsys, name: str,
+                                                   content: bytes, fragment: str) -> None:
+    (ws / name).write_bytes(content)
+    assert main(["import-curl", "curl http://h/x", "-o", name]) == 2
+    err = capsys.readouterr().err
+    assert fragment in err and "Traceback" not in err
+    assert (ws / name).read_bytes() == content
+
+
 def test_import_curl_rejects_unknown_option(ws: Path, capsys) -> None:
     code = main(["import-curl", "curl --proxy p http://h/"])
     assert code == 2 and "not supported: curl option --proxy" in capsys.readouterr().err

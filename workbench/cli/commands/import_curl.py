@@ -35,8 +35,18 @@ def run(args: argparse.Namespace) -> int:
     if args.output is None:
         sys.stdout.write(text)
         return 0
+    if args.output.suffix != ".hurl":
+        raise UsageError(f"{args.output}: entries are written in Hurl format",
+                         where="--output", hint="name a .hurl file, e.g. requests/new.hurl")
     try:
         existing = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
+    except UnicodeDecodeError:
+        raise UsageError(f"{args.output} is not a text file: nothing appended",
+                         where="--output", hint="name a .hurl file") from None
+    except OSError as e:
+        raise UsageError(f"cannot read {args.output}: {e.strerror}", where="--output") \
+            from None
+    try:
         sep = "" if not existing else ("\n" if existing.endswith("\n") else "\n\n")
         args.output.parent.mkdir(parents=True, exist_ok=True)
         args.output.write_text(existing + sep + text, encoding="utf-8")
