@@ -76,6 +76,15 @@ def test_wat_validation_error_fails_the_build(tmp_path: Path) -> None:
     assert "type mismatch" in result.errors[0].message
 
 
+def test_binary_wat_source_fails_with_words_not_a_codec_error(tmp_path: Path) -> None:
+    (tmp_path / "mod.wat").write_bytes(b"(module\xce\x00)")
+    result = build_module(load_module(tmp_path))
+    assert not result.ok
+    (diag,) = result.errors
+    assert diag.message == "not UTF-8 text (invalid continuation byte at byte 7)"
+    assert "codec" not in result.output
+
+
 def _c_module(tmp_path: Path, source: str, toml: str = 'abi = "edge"\n') -> Path:
     (tmp_path / "main.c").write_text(source)
     (tmp_path / "module.toml").write_text(toml)

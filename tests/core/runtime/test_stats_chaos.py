@@ -63,6 +63,13 @@ def test_secrets_file_and_redaction(tmp_path) -> None:
     p.write_text("A = 1\n")
     with pytest.raises(ConfigError, match="strings"):
         Secrets.load(p)
+    p.write_bytes(b"\xce\x00garbage")
+    with pytest.raises(ConfigError, match="not UTF-8 text"):
+        Secrets.load(p)
+    p.unlink()
+    p.mkdir()  # a folder where the file belongs is an error, not "no secrets"
+    with pytest.raises(ConfigError, match="cannot read secrets"):
+        Secrets.load(p)
 
 
 def test_parse_fields() -> None:

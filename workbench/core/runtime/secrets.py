@@ -33,10 +33,14 @@ class Secrets:
     @classmethod
     def load(cls, path: Path) -> Secrets:
         """Secrets from a TOML file; a missing file means no secrets."""
-        if not path.is_file():
+        if not path.exists():
             return cls()
         try:
             doc = tomllib.loads(path.read_text("utf-8"))
+        except UnicodeDecodeError as e:
+            raise ConfigError(f"cannot read secrets: not UTF-8 text ({e.reason})",
+                              file=str(path),
+                              hint="a flat table of NAME = \"value\" lines") from None
         except (OSError, tomllib.TOMLDecodeError) as e:
             raise ConfigError(f"cannot read secrets: {e}", file=str(path),
                               hint="a flat table of NAME = \"value\" lines") from None

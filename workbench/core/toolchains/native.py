@@ -66,7 +66,8 @@ def plan_wat(cfg: ModuleConfig, partial: Path) -> Plan:
             text = (cfg.root / rel).read_text(encoding="utf-8")
             data = bytes(wasmtime.wat2wasm(text))
         except (wasmtime.WasmtimeError, UnicodeDecodeError, OSError) as exc:
-            message = str(exc)
+            message = (f"not UTF-8 text ({exc.reason} at byte {exc.start})"
+                       if isinstance(exc, UnicodeDecodeError) else str(exc))
             return InProcessOutcome(False, f"{rel}: {message}\n", parse_wat(message, rel))
         partial.parent.mkdir(parents=True, exist_ok=True)
         partial.write_bytes(data)
