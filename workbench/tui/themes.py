@@ -118,7 +118,7 @@ def save_theme(name: str) -> None:
     path = config_dir() / "config.toml"
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError:
+    except (OSError, UnicodeDecodeError):
         lines = []
     kept = [ln for ln in lines if not ln.strip().startswith("theme")]
     idx = next((i for i, ln in enumerate(kept) if ln.strip().startswith("[")), len(kept))
