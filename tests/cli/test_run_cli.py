@@ -198,6 +198,23 @@ def test_run_not_a_module(mods, capsys, data: bytes, fragment: str) -> None:
     assert "bad.wasm @ 0x0" in err and fragment in err
 
 
+@pytest.mark.parametrize(("make_bad", "fragment"), [
+    (lambda p: p.write_bytes(b"\xce\x00{}"), "cannot read the KV store: not UTF-8 text"),
+    (lambda p: p.mkdir(), "cannot read the KV store: Is a directory"),
+])
+def test_kv_store_that_is_binary_or_a_folder_exits_2(mods, capsys, make_bad, fragment) -> None:
+    store = mods / ".workbench" / "kv.json"
+    store.parent.mkdir()
+    make_bad(store)
+    for argv in (["kv", "list"], ["kv", "put", "a", "b"], ["run", "echo.wasm"]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert fragment in err and "workbench kv reset" in err and "Traceback" not in err
+    assert not list(store.parent.glob("*.tmp"))
+    assert main(["kv", "reset"]) == 0 and main(["kv", "put", "a", "b"]) == 0
+    assert json.loads(store.read_text()) == {"a": "b"}
+
+
 def test_kv_reset_recovers_an_unreadable_store(mods, capsys) -> None:
     store = mods / ".workbench" / "kv.json"
     store.parent.mkdir()

@@ -59,6 +59,23 @@ def test_kv_reset_and_binary_values(tmp_path) -> None:
     assert kv.reset() == 1 and KvStore(tmp_path / "kv.json").items() == []
 
 
+def test_kv_write_failure_is_a_workbench_error_and_leaves_no_tmp(tmp_path, monkeypatch) -> None:
+    import os
+
+    import pytest
+
+    from workbench.core.errors import WorkbenchError
+
+    kv = KvStore(tmp_path / "kv.json")
+
+    def refuse(src, dst):
+        raise PermissionError(13, "Permission denied")
+    monkeypatch.setattr(os, "replace", refuse)
+    with pytest.raises(WorkbenchError, match="cannot write the KV store: Permission denied"):
+        kv.put(b"k", b"v")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_chaos_kv_failure_is_unavailable_and_listed(make) -> None:
     body = "(call $out (i32.const 0) (call $kv_put (i32.const 100) (i32.const 2) (i32.const 110) (i32.const 2)))"
     out, r, _ = run_slots(make, body, 1, chaos=Chaos(kv_failure_rate=1.0, seed=1))

@@ -37,13 +37,21 @@ class KvStore:
         return cls(Path(root) / KV_FILE)
 
     def _load(self) -> None:
-        if self.path is None or not self.path.is_file():
+        if self.path is None or not self.path.exists():
             return
         try:
             stamp = self._file_stamp()
             doc = json.loads(self.path.read_text("utf-8"))
             self._stamp = stamp
-        except (OSError, ValueError) as e:
+        except UnicodeDecodeError as e:
+            raise WorkbenchError(f"cannot read the KV store: not UTF-8 text ({e.reason})",
+                                 where=str(self.path),
+                                 hint="run `workbench kv reset` (it keeps a .bak)") from None
+        except OSError as e:
+            raise WorkbenchError(f"cannot read the KV store: {e.strerror or e}",
+                                 where=str(self.path),
+                                 hint="run `workbench kv reset` (it keeps a .bak)") from None
+        except ValueError as e:
             raise WorkbenchError(f"cannot read the KV store: {e}", where=str(self.path),
                                  hint="fix the JSON or run `workbench kv reset`") from None
         if not isinstance(doc, dict):
@@ -58,8 +66,14 @@ class KvStore:
         doc = {k.decode("utf-8", "surrogateescape"): _encode(v)
                for k, v in sorted(self._data.items())}
         tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", "utf-8")
-        os.replace(tmp, self.path)
+        try:
+            tmp.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", "utf-8")
+            os.replace(tmp, self.path)
+        except OSError as e:
+            tmp.unlink(missing_ok=True)
+            raise WorkbenchError(f"cannot write the KV store: {e.strerror or e}",
+                                 where=str(self.path),
+                                 hint="check that the .workbench folder is writable") from None
         self._stamp = self._file_stamp()
 
     def _file_stamp(self) -> tuple[int, int] | None:
