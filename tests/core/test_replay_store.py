@@ -64,3 +64,17 @@ def test_an_empty_file_is_an_empty_store(tmp_path: Path) -> None:
     store.put("k", response_record(Response(204)))
     store.save()
     assert LastResponses(path).get("k")["status"] == 204
+
+
+def test_a_failed_save_leaves_no_tmp_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    def refuse(*_: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    store = LastResponses(tmp_path / "last.json")
+    store.put("k", response_record(Response(200)))
+    monkeypatch.setattr(os, "replace", refuse)
+    with pytest.raises(PermissionError):
+        store.save()
+    assert list(tmp_path.iterdir()) == []
