@@ -59,12 +59,12 @@ def run_once(h: Harness, request: Request, mode: str, timing: dict[str, float],
         else:
             module = h._module
     except MalformedModule as e:
-        return _result(h, request, mode, timing, t_start, None,
+        return _result(h, mode, timing, t_start, None,
                        RunError("malformed", str(e)), hook)
     rep = h._abi
     assert rep is not None
     if not rep.ok:
-        return _result(h, request, mode, timing, t_start, None,
+        return _result(h, mode, timing, t_start, None,
                        RunError("abi", "; ".join(rep.problems)), hook, abi=rep.name)
     if rep.name == "wagi":
         return _run_wagi(h, request, "fresh" if mode == "warm" else mode, module, timing,
@@ -75,7 +75,7 @@ def run_once(h: Harness, request: Request, mode: str, timing: dict[str, float],
         created = _instantiate_edge(h, module if mode == "cold" else None, st)
         timing["instantiate"] = (time.perf_counter_ns() - t0) / 1000
         if isinstance(created, RunError):
-            return _result(h, request, mode, timing, t_start, None, created, hook, cache=cache)
+            return _result(h, mode, timing, t_start, None, created, hook, cache=cache)
         inst = created
         if mode == "warm":
             h._warm = inst
@@ -103,7 +103,7 @@ def run_once(h: Harness, request: Request, mode: str, timing: dict[str, float],
         inst.poisoned = True
     if inst.poisoned and h._warm is inst:
         h._warm = None
-    return _result(h, request, mode, timing, t_start, response, error, hook, fuel=fuel,
+    return _result(h, mode, timing, t_start, response, error, hook, fuel=fuel,
                    memory=inst.mem.size(), cache=cache)
 
 
@@ -171,7 +171,7 @@ def _run_wagi(h: Harness, request: Request, mode: str, module: wasmtime.Module,
                         else h._linker.instantiate(store, module))  # type: ignore[union-attr]
         except (wasmtime.Trap, wasmtime.WasmtimeError) as e:
             timing["instantiate"] = (time.perf_counter_ns() - t0) / 1000
-            return _result(h, request, mode, timing, t_start, None,
+            return _result(h, mode, timing, t_start, None,
                            instantiate_error(e, limits), hook, abi="wagi", cache=cache)
         start = instance.exports(store)["_start"]
         assert isinstance(start, wasmtime.Func)
@@ -205,13 +205,13 @@ def _run_wagi(h: Harness, request: Request, mode: str, module: wasmtime.Module,
                     response = parse_cgi(bytes(io.stdout))
                 except ValueError as e:
                     error = RunError("response", f"malformed CGI output: {e}")
-        return _result(h, request, mode, timing, t_start, response, error, hook, fuel=fuel,
+        return _result(h, mode, timing, t_start, response, error, hook, fuel=fuel,
                        memory=mem_bytes, abi="wagi", cache=cache)
     finally:
         io.close()
 
 
-def _result(h: Harness, request: Request, mode: str, timing: dict[str, float], t_start: int,
+def _result(h: Harness, mode: str, timing: dict[str, float], t_start: int,
             response: Response | None, error: RunError | None, hook: dict[str, Any] | None,
             *, fuel: int = 0, memory: int = 0, abi: str = "edge",
             cache: str | None = None) -> RunResult:
