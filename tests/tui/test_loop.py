@@ -6,6 +6,7 @@ from pathlib import Path
 
 from tests.tui.conftest import built, plain, wait_for
 from workbench.tui.app import WorkbenchApp
+from workbench.tui.runtime_jobs import RunOptions, harness_for
 from workbench.tui.widgets.module_list import ModuleList
 from workbench.tui.widgets.table import RowTable
 
@@ -142,7 +143,9 @@ async def test_module_toml_edit_applies_live(workspace: Path) -> None:
                        what="module.toml reloaded")
         await wait_for(pilot, lambda: any("module.toml reloaded" in n.message
                                           for n in app._notifications), what="notification")
-        assert state.harness is None or state.harness[1].limits.timeout_ms == 75
+        # the cached harness was dropped: the next request's harness has the new limit
+        await wait_for(pilot, built(app), what="rebuild with the new module.toml")
+        assert harness_for(state, RunOptions()).limits.timeout_ms == 75
         assert not any("restart" in n.message for n in app._notifications)
         # a broken edit is reported and the last good config stays
         toml.write_text(toml.read_text().replace("timeout_ms = 75", "timeout_ms = \"soon\""))
