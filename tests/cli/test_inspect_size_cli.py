@@ -136,9 +136,10 @@ def test_size_keys_are_null_not_missing_for_unreadable_files(
     for extra in ([], ["--by", "section"]):
         assert main(["inspect", "--json", str(bad), str(tmp_path / "gone.wasm"),
                      "--diff", str(files["dwarf4"]), *extra]) == 1
-        for line in capsys.readouterr().out.splitlines():
-            doc = json.loads(line)
-            assert doc["error"] is not None
+        docs = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+        assert [(d["file"], d["error"]["kind"]) for d in docs] == [
+            (str(bad), "malformed"), (str(tmp_path / "gone.wasm"), "io")]
+        for doc in docs:
             for key in ("sources", "sources_status", "sources_warning", "diff"):
                 assert key in doc and doc[key] is None
             assert doc.get("view", "absent") in (None, "absent") and ("view" in doc) == bool(extra)
