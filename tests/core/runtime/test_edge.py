@@ -47,7 +47,7 @@ def test_fuel_is_deterministic(make) -> None:
     assert len(fuels) == 1
 
 
-def test_cold_uses_disk_cache_second_time(make, tmp_path) -> None:
+def test_cold_uses_disk_cache_second_time(make) -> None:
     wasm = edge("(i32.const 4096)", data=static_response(OK))
     assert make(wasm).run(Request(), "cold").cache == "miss"
     r = make(wasm).run(Request(), "cold")
@@ -202,7 +202,7 @@ def test_wat_text_runs_and_bad_version_message_is_clean(make) -> None:
         make(b"\0asm\x02\0\0\0").check()
 
 
-def test_malformed_module_names_the_file_path(make, tmp_path) -> None:
+def test_malformed_module_names_the_file_path(tmp_path) -> None:
     from workbench.core.runtime.harness import Harness
 
     path = tmp_path / "app.wasm"
