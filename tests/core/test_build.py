@@ -154,6 +154,7 @@ def test_command_failure_without_parsable_output_still_has_an_error(tmp_path: Pa
     (tmp_path / "module.toml").write_text('toolchain = "command"\ncommand = "exit 3"\n')
     result = build_module(load_module(tmp_path))
     assert not result.ok and len(result.errors) == 1
+    assert result.errors[0].message == "command build failed (exit status 3), with no output"
 
 
 def test_rust_without_target_says_what_to_install(tmp_path: Path,

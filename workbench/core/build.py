@@ -103,13 +103,15 @@ def build_module(cfg: ModuleConfig, *, cancel: threading.Event | None = None,
     plan = plan_for(cfg, slot.partial)
 
     def finish(ok: bool, output: str, diags: tuple[Diagnostic, ...] = (),
-               cancelled: bool = False) -> BuildResult:
+               cancelled: bool = False, returncode: int | None = None) -> BuildResult:
         if not ok:
             slot.rollback()
         slot.cleanup()
         if not ok and not cancelled and error_count(diags) == 0:
+            status = f" (exit status {returncode})" if returncode else ""
             summary = "build failed" if plan.argv is None else \
-                f"{plan.toolchain} build failed (see output)"
+                f"{plan.toolchain} build failed{status}" + (
+                    " (see output)" if output.strip() else ", with no output")
             diags = (*diags, Diagnostic(None, None, None, "error", summary))
         in_service = cfg.output if (ok or previous is not None) else None
         return BuildResult(
@@ -137,7 +139,8 @@ def build_module(cfg: ModuleConfig, *, cancel: threading.Event | None = None,
         return finish(False, outcome.output, cancelled=True)
     diags = relative_diagnostics(outcome.diagnostics, cfg.root)
     if not outcome.ok:
-        return finish(False, outcome.output, (*diags, *_hints(cfg, outcome.output)))
+        return finish(False, outcome.output, (*diags, *_hints(cfg, outcome.output)),
+                      returncode=outcome.returncode)
     produced = slot.produced(plan.produced)
     try:
         original = produced.read_bytes()
@@ -190,6 +193,7 @@ class _Outcome:
     output: str
     diagnostics: tuple[Diagnostic, ...]
     cancelled: bool = False
+    returncode: int | None = None
 
 
 def _execute(plan: Plan, cancel: threading.Event | None) -> _Outcome:
@@ -204,6 +208,7 @@ def _execute(plan: Plan, cancel: threading.Event | None) -> _Outcome:
         return _Outcome(False, "", (_os_diag(f"cannot run {plan.argv[0]}", exc),))
     if proc.cancelled:
         return _Outcome(False, proc.output, (), cancelled=True)
-    return _Outcome(proc.returncode == 0, proc.output, plan.parse(proc.output))
+    return _Outcome(proc.returncode == 0, proc.output, plan.parse(proc.output),
+                    returncode=proc.returncode)
 
 

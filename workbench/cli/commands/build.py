@@ -134,7 +134,7 @@ def covered(r: BuildResult) -> bool:
     """Do the parsed diagnostics already say what the output says? (then do not repeat it)"""
     parsed = [d for d in r.diagnostics if d.severity != "note"]
     generic = len(parsed) == 1 and parsed[0].file is None and \
-        parsed[0].message.endswith(("build failed (see output)", "build failed"))
+        "build failed" in parsed[0].message
     return bool(parsed) and not generic
 
 
