@@ -208,3 +208,25 @@ async def test_palette_twins_of_view_keys(workspace: Path) -> None:
         state = app.modules["hello-wat"]
         await app.run_action("replay_one")
         await wait_for(pilot, lambda: len(state.entry_results) == 1, what="one replay")
+
+
+async def test_runtime_inputs_that_are_not_numbers_or_headers_warn(wat_module: Path) -> None:
+    app = WorkbenchApp([wat_module], watch=False, auto_replay=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, built(app), what="build")
+        await pilot.press("3")
+        await pilot.pause()
+        view = app.query_one(RuntimeView)
+        app.query_one("#opt-timeout").value = "²"  # isdigit() but not int(): no crash
+        app.query_one("#opt-fuel").value = "-5"
+        app.query_one("#req-headers").text = "x-ok: 1\nno colon here"
+        opts, req = view.options(), view.request()
+        assert (opts.timeout_ms, opts.fuel) == (None, None)
+        assert req.headers == (("x-ok", "1"),)
+        app.query_one("#opt-timeout").value = "250"
+        assert view.options().timeout_ms == 250
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert "'²' is not a positive whole number: using the module's limit" in messages
+        assert "'-5' is not a positive whole number: using the module's limit" in messages
+        assert "header line 'no colon here' has no 'name: value'; not sent" in messages

@@ -158,6 +158,9 @@ calls fail, +2 ms on kv_get/kv_put); timeout and fuel override the module's limi
             name, sep, value = line.partition(":")
             if sep and name.strip():
                 headers.append((name.strip(), value.strip()))
+            elif line.strip():
+                self.notify(f"header line {line.strip()!r} has no 'name: value'; not sent",
+                            severity="warning", timeout=4)
         method = self.query_one("#req-method", Input).value.strip().upper() or "GET"
         target = self.query_one("#req-path", Input).value.strip() or "/"
         body = self.query_one("#req-body", TextArea).text.encode()
@@ -166,13 +169,23 @@ calls fail, +2 ms on kv_get/kv_put); timeout and fuel override the module's limi
 
     def options(self) -> RunOptions:
         def num(wid: str) -> int | None:
-            text = self.query_one(wid, Input).value.strip()
-            return int(text) if text.isdigit() and int(text) > 0 else None
+            return self._positive(wid, "the module's limit")
 
         mode = self.query_one("#req-mode", Select).value
         return RunOptions(mode=str(mode), hooks=self.query_one("#opt-hooks", Checkbox).value,
                           chaos=self.query_one("#opt-chaos", Checkbox).value,
                           timeout_ms=num("#opt-timeout"), fuel=num("#opt-fuel"))
+
+    def _positive(self, wid: str, fallback: str) -> int | None:
+        """A positive whole number typed in `wid`; None (and a warning) when it is not."""
+        text = self.query_one(wid, Input).value.strip()
+        if not text:
+            return None
+        if text.isdecimal() and int(text) > 0:  # isdecimal: int() accepts every such text
+            return int(text)
+        self.notify(f"{text!r} is not a positive whole number: using {fallback}",
+                    severity="warning", timeout=4)
+        return None
 
     def action_send(self) -> None:
         self.query_one("#runtime-tabs", TabbedContent).active = "rt-response"
@@ -180,8 +193,7 @@ calls fail, +2 ms on kv_get/kv_put); timeout and fuel override the module's limi
 
     def action_bench(self, all_modes: bool = False) -> None:
         """Bench the request in the selected mode, or in cold, fresh and warm in turn."""
-        text = self.query_one("#opt-n", Input).value.strip()
-        n = int(text) if text.isdigit() and int(text) > 0 else 20000
+        n = self._positive("#opt-n", "20000") or 20000
         self.query_one("#runtime-tabs", TabbedContent).active = "rt-bench"
         opts = self.options()
         modes = MODES if all_modes else (opts.mode,)
