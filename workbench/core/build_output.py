@@ -117,7 +117,7 @@ def _remove_abandoned(build_dir: Path) -> None:
         return
     for entry in entries:
         pid_text = entry.name[len(PARTIAL_PREFIX):].split("-", 1)[0]
-        if not pid_text.isdigit() or int(pid_text) == os.getpid():
+        if not pid_text.isdecimal() or int(pid_text) == os.getpid():
             continue
         try:
             os.kill(int(pid_text), 0)

@@ -58,9 +58,9 @@ def demangle(name: str) -> str:
 
 def _source_names(s: str, p: int) -> tuple[list[str], int]:
     parts = []
-    while p < len(s) and s[p].isdigit():
+    while p < len(s) and s[p].isdecimal():
         q = p
-        while s[q].isdigit():
+        while s[q].isdecimal():
             q += 1
         n = int(s[p:q])
         parts.append(s[q:q + n])
@@ -118,7 +118,7 @@ class _Itanium:
 
     def source(self) -> str:
         q = self.p
-        while self.s[q].isdigit():
+        while self.s[q].isdecimal():
             q += 1
         if q == self.p:
             raise _Fail
@@ -164,7 +164,7 @@ class _Itanium:
 
     def component(self, parts: list[str]) -> str:
         c = self.peek()
-        if c.isdigit():
+        if c.isdecimal():
             return self.source()
         if c == "S":
             return self.sub()
@@ -200,9 +200,9 @@ class _Itanium:
             return out
         if c == "S":
             return self.sub()
-        if c == "N" or c.isdigit():
+        if c == "N" or c.isdecimal():
             out = self.name()
-            if c.isdigit():
+            if c.isdecimal():
                 self.subs.append(out)
             return out
         raise _Fail

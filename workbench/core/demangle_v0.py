@@ -50,7 +50,7 @@ class _V0:
         self.disambiguator()
         puny = self.eat("u")
         q = self.p
-        while q < len(self.s) and self.s[q].isdigit():
+        while q < len(self.s) and self.s[q].isdecimal():
             q += 1
         n = int(self.s[self.p:q])
         if q < len(self.s) and self.s[q] == "_":

@@ -175,7 +175,7 @@ def parse_response(data: bytes) -> Response:
         offset += len(line) + 1
     clen = header_get(tuple(headers), "content-length")
     if clen is not None:
-        if not clen.isdigit() or int(clen) != len(body):
+        if not clen.isdecimal() or int(clen) != len(body):
             raise HttpParseError(
                 f"content-length {clen} but the body has {len(body)} bytes", sep + sep_len)
     return Response(status=status, headers=tuple(headers), body=body, reason=reason)

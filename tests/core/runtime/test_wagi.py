@@ -106,3 +106,13 @@ def test_parse_cgi_content_type_rules() -> None:
                 b"x-a: 1\n\n"):
         with pytest.raises(HttpParseError, match="missing Content-Type"):
             parse_cgi(out)
+
+
+def test_unicode_digits_are_not_a_status_or_a_length() -> None:
+    from workbench.core.http import HttpParseError, parse_response
+    from workbench.core.runtime.wagi import parse_cgi
+
+    with pytest.raises(HttpParseError, match="bad Status header"):
+        parse_cgi("Status: \u00b2\n\nx".encode())
+    with pytest.raises(HttpParseError, match="content-length \u00b2 but the body has 0 bytes"):
+        parse_response("HTTP/1.1 200 OK\r\ncontent-length: \u00b2\r\n\r\n".encode())

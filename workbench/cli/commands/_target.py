@@ -211,7 +211,7 @@ def _saved(path: Path, entry: str | None, root: Path) -> Request:
         raise UsageError(f"{path}: no request entries", hint="add a request line: GET /")
     if entry is None:
         return entries[0].request
-    if entry.isdigit() and 1 <= int(entry) <= len(entries):
+    if entry.isdecimal() and 1 <= int(entry) <= len(entries):
         return entries[int(entry) - 1].request
     for e in entries:
         if e.name == entry:

@@ -111,7 +111,7 @@ def parse_cgi(data: bytes) -> Response:
         value = value.strip()
         if name.lower() == "status":
             code, _, reason = value.partition(" ")
-            if not code.isdigit() or not 100 <= int(code) <= 999:
+            if not code.isdecimal() or not 100 <= int(code) <= 999:
                 raise HttpParseError(f"bad Status header {value[:40]!r}", offset)
             status = int(code)
         else:
