@@ -45,7 +45,7 @@ def load_workspace(paths: list[Path] | tuple[Path, ...] | None = None) -> Worksp
             ws = _load_workspace_file(ws_file)
             settings_ws = settings_ws or ws
             modules.extend(ws.modules)
-        elif path.is_file():
+        elif not path.is_dir():  # another file, or a device / socket / fifo
             raise ConfigError("expected a folder or a workbench.toml", file=str(raw))
         elif is_module_folder(path):
             settings_ws = settings_ws or _enclosing_workspace(path)

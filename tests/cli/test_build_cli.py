@@ -176,3 +176,10 @@ def test_workspace_without_modules_exit_2(command: str, tmp_path: Path,
     assert main([command, str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert f"workbench.toml: no modules to {command}" in err and "hint:" in err
+
+
+@pytest.mark.parametrize("command", ["build", "check", "watch"])
+def test_a_device_is_not_a_workspace(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([command, os.devnull]) == 2
+    err = capsys.readouterr().err
+    assert f"{os.devnull}: expected a folder or a workbench.toml" in err
