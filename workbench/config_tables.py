@@ -11,7 +11,7 @@ from typing import Any
 
 from workbench.config_check import Checker
 from workbench.core.budget import Budget
-from workbench.core.runtime.limits import Chaos, Limits
+from workbench.core.runtime.limits import MAX_FUEL, Chaos, Limits
 
 # Section names a budget may cap: the standard sections plus any custom section by name.
 STANDARD_SECTIONS = ("type", "import", "function", "table", "memory", "global", "export",
@@ -46,6 +46,9 @@ def parse_limits(ck: Checker, doc: dict[str, Any]) -> Limits:
         value = ck.integer(tbl, key, minimum=1, prefix="limits.")
         if value is not None:
             changes[key] = value
+    if changes.get("fuel", 0) > MAX_FUEL:
+        raise ck.error("limits.fuel", f"limits.fuel must be at most {MAX_FUEL}",
+                       hint=f"got {changes['fuel']}")
     if "memory_bytes" in changes and changes["memory_bytes"] < 65536:
         raise ck.error("limits.memory_bytes", "limits.memory_bytes is below one wasm page",
                        hint="use at least 65536 (64 KiB)")

@@ -55,6 +55,7 @@ def test_run_human_output(mods, capsys) -> None:
 @pytest.mark.parametrize(("argv", "fragment"), [
     (["--body-limit", "-1"], "--body-limit: must be 0 or more, got -1"),
     (["--entry", "2"], "--entry picks an entry of REQUEST, and no REQUEST was given"),
+    (["--fuel", str(2**64 + 5)], "--fuel must be at most 9,223,372,036,854,775,807"),
 ])
 def test_run_flag_mistakes_exit_2(mods, capsys, argv, fragment) -> None:
     assert main(["run", "echo.wasm", *argv]) == 2

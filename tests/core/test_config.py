@@ -61,6 +61,7 @@ latency_ms = { kv_get = 5 }
     ('target = "wasm64"', "target", "wasm32-freestanding"),
     ('colour = "red"', "colour", "allowed keys here: name"),
     ("[limits]\nfuel = -3", "limits.fuel", "got -3"),
+    ("[limits]\nfuel = 99999999999999999999999", "limits.fuel", "at most 9223372036854775807"),
     ("[limits]\ntimeout = 3", "limits.timeout", "timeout_ms"),
     ("[budget]\nmax_bytes = \"big\"", "budget.max_bytes", "got 'big'"),
     ("[chaos]\nkv_failure_rate = 2.0", "chaos.kv_failure_rate", "got 2.0"),

@@ -19,7 +19,7 @@ from workbench.core.errors import UsageError
 from workbench.core.http import Request, header_set
 from workbench.core.runtime.harness import MODES, Harness
 from workbench.core.runtime.kv import KvStore
-from workbench.core.runtime.limits import Chaos, Limits
+from workbench.core.runtime.limits import MAX_FUEL, Chaos, Limits
 from workbench.core.runtime.secrets import Secrets
 
 
@@ -81,6 +81,8 @@ def resolve(args: argparse.Namespace) -> Target:
     for flag, value in (("--timeout-ms", args.timeout_ms), ("--fuel", args.fuel)):
         if value is not None and value < 1:
             raise UsageError(f"{flag} must be at least 1, got {value}", where=flag)
+    if args.fuel is not None and args.fuel > MAX_FUEL:
+        raise UsageError(f"--fuel must be at most {MAX_FUEL:,}, got {args.fuel:,}", where="--fuel")
     if args.timeout_ms is not None or args.fuel is not None:
         limits = dataclasses.replace(
             limits, **{k: v for k, v in (("timeout_ms", args.timeout_ms),

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+MAX_FUEL = 2**63 - 1  # wasmtime keeps fuel in a u64; larger values would wrap around
+
 
 @dataclass(frozen=True, slots=True)
 class Limits:
