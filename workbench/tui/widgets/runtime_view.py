@@ -24,6 +24,7 @@ from textual.widgets import (
 )
 
 from workbench.core.http import Request
+from workbench.core.runtime.limits import MAX_FUEL
 from workbench.tui.runtime_jobs import MODES, RunOptions
 from workbench.tui.state import ModuleState
 from workbench.tui.widgets.runtime_panels import BenchPanel, LogsPanel, ResponsePanel, TimingPanel
@@ -181,9 +182,9 @@ calls fail, +2 ms on kv_get/kv_put); timeout and fuel override the module's limi
         text = self.query_one(wid, Input).value.strip()
         if not text:
             return None
-        if text.isdecimal() and int(text) > 0:  # isdecimal: int() accepts every such text
+        if text.isdecimal() and 0 < int(text) <= MAX_FUEL:  # int() accepts every such text
             return int(text)
-        self.notify(f"{text!r} is not a positive whole number: using {fallback}",
+        self.notify(f"{text!r} is not a whole number from 1 to {MAX_FUEL}: using {fallback}",
                     severity="warning", timeout=4)
         return None
 
