@@ -174,14 +174,18 @@ async def test_palette_mouse_and_table_filter(wat_module: Path) -> None:
 
 
 async def test_load_a_saved_request_into_the_editor(workspace: Path) -> None:
+    # a saved request using the workspace's {{host}} variable (the sample itself needs none)
+    (workspace / "hello-wat" / "requests" / "vars.hurl").write_text(
+        "GET http://{{host}}/robots.txt?from=crawler\nHTTP 200\n")
     app = WorkbenchApp([workspace], watch=False, auto_replay=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, built(app), what="build")
         await pilot.press("3")
         await pilot.pause()
         saved = app.query_one(RuntimeView)._saved  # the options' values index this list
-        assert len(saved) == 5
-        robots = next(i for i, req in enumerate(saved) if req.target.startswith("/robots"))
+        assert len(saved) == 6
+        robots = next(i for i, req in enumerate(saved)
+                      if req.target.startswith("/robots") and req.header("host"))
         app.query_one("#req-saved").value = robots  # as picking it from the list does
         await pilot.pause()
         assert app.query_one("#req-path").value == "/robots.txt?from=crawler"
