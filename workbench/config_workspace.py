@@ -72,13 +72,39 @@ def load_workspace(paths: list[Path] | tuple[Path, ...] | None = None) -> Worksp
     return Workspace(root=root if root.is_dir() else root.parent, modules=tuple(modules))
 
 
+def nearest_workspace_file(start: Path) -> Path | None:
+    """The workbench.toml in `start` or the nearest folder above it, if any."""
+    here = start.resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / WORKSPACE_FILE
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def workspace_root(start: Path) -> Path:
+    """The workspace folder of `start` (where .workbench/ lives), else the current folder."""
+    found = nearest_workspace_file(start)
+    return found.parent if found else Path.cwd()
+
+
+def workspace_settings(start: Path) -> Workspace | None:
+    """The settings (variables, chaos, ...) of `workspace_root(start)`'s workbench.toml,
+    without loading its modules; None when there is none. A broken file is a ConfigError."""
+    found = workspace_root(start) / WORKSPACE_FILE
+    return _load_workspace_file(found, with_modules=False) if found.is_file() else None
+
+
+def workspace_variables(start: Path) -> dict[str, Any]:
+    """`[variables]` for `{{name}}` in saved requests near `start` (empty outside one)."""
+    ws = workspace_settings(start)
+    return dict(ws.variables) if ws else {}
+
+
 def _enclosing_workspace(folder: Path) -> Workspace | None:
     """The workspace of the nearest workbench.toml above `folder` (its settings only)."""
-    for parent in folder.parents:
-        candidate = parent / WORKSPACE_FILE
-        if candidate.is_file():
-            return _load_workspace_file(candidate, with_modules=False)
-    return None
+    found = nearest_workspace_file(folder.resolve().parent)
+    return _load_workspace_file(found, with_modules=False) if found else None
 
 
 def _module_children(folder: Path) -> list[Path]:

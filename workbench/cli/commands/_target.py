@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from workbench.config_workspace import workspace_root, workspace_settings, workspace_variables
 from workbench.core.errors import UsageError
 from workbench.core.http import Request, header_set
 from workbench.core.runtime.harness import MODES, Harness
@@ -65,7 +66,8 @@ def resolve(args: argparse.Namespace) -> Target:
     limits, chaos, hooks_path = Limits(), Chaos(), None
     path: Path = args.module
     if path.is_dir():
-        ws_chaos = _workspace_chaos(workspace_root(path))
+        ws = workspace_settings(path)
+        ws_chaos = ws.chaos if ws else None
         wasm_path, limits, chaos, hooks_path = _from_folder(path, ws_chaos)
     elif path.is_file():
         wasm_path = path
@@ -97,23 +99,6 @@ def resolve(args: argparse.Namespace) -> Target:
 def answered_by_hooks(target: Target) -> bool:
     """Whether the hooks answer the request: the module is then never needed."""
     return target.hooks is not None and target.hooks.evaluate(target.request).response is not None
-
-
-def workspace_root(start: Path) -> Path:
-    here = start.resolve()
-    for folder in (here, *here.parents):
-        if (folder / "workbench.toml").is_file():
-            return folder
-    return Path.cwd()
-
-
-def _workspace_chaos(root: Path) -> Chaos | None:
-    """The workspace's [chaos] table, the base a module's own chaos settings extend."""
-    if not (root / "workbench.toml").is_file():
-        return None
-    from workbench.config import load_workspace
-
-    return load_workspace([root]).chaos
 
 
 def _from_folder(folder: Path, base_chaos: Chaos | None
@@ -203,12 +188,7 @@ def _with_target(req: Request, path: str) -> Request:
 def _saved(path: Path, entry: str | None, root: Path) -> Request:
     from workbench.core.requests import load_requests
 
-    variables: dict[str, Any] = {}
-    if (root / "workbench.toml").is_file():  # a broken one is a ConfigError naming the line
-        from workbench.config import load_workspace
-
-        variables = dict(load_workspace([root]).variables)
-    entries = load_requests(path, variables)
+    entries = load_requests(path, workspace_variables(root))
     if not entries:
         raise UsageError(f"{path}: no request entries", hint="add a request line: GET /")
     if entry is None:

@@ -52,10 +52,10 @@ def run(args: argparse.Namespace) -> int:
 def _requests(args: argparse.Namespace) -> list[tuple[str, Request]]:
     out: list[tuple[str, Request]] = []
     if args.requests is not None:
-        from workbench.cli.commands.replay import _variables
+        from workbench.config_workspace import workspace_variables
         from workbench.core.requests import load_requests
 
-        entries = load_requests(args.requests, _variables(args.requests))
+        entries = load_requests(args.requests, workspace_variables(args.requests))
         if not entries:
             raise UsageError(f"{args.requests}: no saved requests", where="--requests",
                              hint="pass a .hurl/.http file (or a folder of them) with at "

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from workbench.config_workspace import workspace_root, workspace_variables
 from workbench.core.errors import UsageError
 from workbench.core.replay import DEFAULT_STORE, ReplayReport, replay
 from workbench.core.requests import SavedRequest, load_requests
@@ -97,7 +98,7 @@ def _replay(job: _Job, args: argparse.Namespace) -> ReplayReport:
     # Secrets come from the workspace (read-only); the KV store is a fresh in-memory one
     # per replay, so replays are reproducible and never touch the workspace's KV data.
     kwargs: dict[str, Any] = {"cache_dir": args.cache_dir, "name": job.name,
-                              "secrets": Secrets.for_workspace(_root(job.wasm))}
+                              "secrets": Secrets.for_workspace(workspace_root(job.wasm))}
     if job.limits is not None:
         kwargs["limits"] = job.limits
     if job.chaos is not None:
@@ -136,7 +137,7 @@ def _jobs(args: argparse.Namespace) -> list[_Job]:
         if args.module is None:
             raise UsageError(f"{request_paths[0]} is not a module folder: which module?",
                              hint="pass --module path/to/module.wasm (or a module folder)")
-        variables = _variables(args.module)
+        variables = workspace_variables(args.module)
         entries: list[SavedRequest] = []
         for p in request_paths:
             found = load_requests(p, variables)
@@ -174,25 +175,8 @@ def _module_job(module: Path, entries: list[SavedRequest] | None) -> _Job:
     if built.wasm_path is None:
         raise UsageError(f"{cfg.name}: the build produced no module", where=str(module))
     if entries is None:
-        entries = load_requests(cfg.requests, _variables(module)) if cfg.requests else []
+        entries = load_requests(cfg.requests, workspace_variables(module)) if cfg.requests else []
     return _Job(cfg.name, built.wasm_path, entries, cfg.hooks, cfg.root / DEFAULT_STORE,
                 cfg.limits, cfg.chaos)
 
 
-def _root(start: Path) -> Path:
-    """The workspace: nearest folder at or above `start` with workbench.toml, else cwd."""
-    here = start.resolve()
-    for folder in (here, *here.parents):
-        if (folder / "workbench.toml").is_file():
-            return folder
-    return Path.cwd()
-
-
-def _variables(start: Path) -> dict[str, Any]:
-    """`[variables]` of the nearest workbench.toml at or above `start`."""
-    root = _root(start)
-    if not (root / "workbench.toml").is_file():
-        return {}
-    from workbench.config import load_workspace
-
-    return dict(load_workspace([root]).variables)
