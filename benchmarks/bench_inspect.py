@@ -27,14 +27,7 @@ REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "bench-data"
 sys.path.insert(0, str(REPO))
 
-
-def leb(n: int) -> bytes:
-    out = bytearray()
-    while True:
-        b, n = n & 0x7F, n >> 7
-        out.append(b | (0x80 if n else 0))
-        if not n:
-            return bytes(out)
+from workbench.core.wasm.leb import encode_u as leb  # noqa: E402
 
 
 def section(sid: int, payload: bytes) -> bytes:

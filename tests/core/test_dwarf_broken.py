@@ -6,15 +6,7 @@ import pytest
 
 from tests.cmodules import c_modules, parse
 from workbench.core.dwarf import attribute
-
-
-def _leb(n: int) -> bytes:
-    out = bytearray()
-    while True:
-        byte, n = n & 0x7F, n >> 7
-        out.append(byte | (0x80 if n else 0))
-        if not n:
-            return bytes(out)
+from workbench.core.wasm.leb import encode_u
 
 
 def replace_custom(data: bytes, name: str, content: bytes | None) -> bytes:
@@ -26,8 +18,8 @@ def replace_custom(data: bytes, name: str, content: bytes | None) -> bytes:
             if content is None:
                 continue
             encoded = name.encode()
-            payload = _leb(len(encoded)) + encoded + content
-            out += b"\x00" + _leb(len(payload)) + payload
+            payload = encode_u(len(encoded)) + encoded + content
+            out += b"\x00" + encode_u(len(payload)) + payload
         else:
             out += data[s.offset:s.end]
     return bytes(out)

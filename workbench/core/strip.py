@@ -21,6 +21,7 @@ from typing import Any
 
 from workbench.core.errors import MalformedModule, UsageError
 from workbench.core.gzip_size import EXACT_GZIP_LIMIT, gzip_estimate, gzip_size
+from workbench.core.wasm.leb import encode_u
 from workbench.core.wasm.model import Module
 
 DEFAULT_KEEP = frozenset({"name", "producers"})
@@ -39,15 +40,6 @@ def _module(source: bytes | memoryview | Module) -> Module:
     return module
 
 
-def _leb(n: int) -> bytes:
-    out = bytearray()
-    while True:
-        byte, n = n & 0x7F, n >> 7
-        out.append(byte | (0x80 if n else 0))
-        if not n:
-            return bytes(out)
-
-
 def strip_bytes(module: Module, keep: Iterable[str] = DEFAULT_KEEP) -> bytes:
     """The module without the custom sections whose names are not in `keep`.
 
@@ -61,7 +53,7 @@ def strip_bytes(module: Module, keep: Iterable[str] = DEFAULT_KEEP) -> bytes:
     parts: list[bytes | memoryview] = [data[:first]]
     for s in module.sections:
         if not s.is_custom or s.name in kept:
-            parts.append(bytes((s.id,)) + _leb(s.size))
+            parts.append(bytes((s.id,)) + encode_u(s.size))
             parts.append(data[s.start:s.end])
     return b"".join(parts)
 

@@ -1,5 +1,7 @@
 """LEB128 and name decoding over a memoryview, with the checks wabt applies.
 
+Also the one LEB128 encoder (`encode_u`), used where the project writes wasm.
+
 Decoders take `(buf, pos)` and return `(value, new_pos)`: plain functions, no cursor
 object, because the reader calls them hundreds of thousands of times on large modules.
 Problems are raised as `Bad(message, pos)` with a position relative to `buf`; the
@@ -22,6 +24,16 @@ class Bad(Exception):
         super().__init__(message)
         self.message = message
         self.pos = pos
+
+
+def encode_u(n: int) -> bytes:
+    """Unsigned LEB128 in its minimal form (as wasm-strip writes section sizes)."""
+    out = bytearray()
+    while True:
+        byte, n = n & 0x7F, n >> 7
+        out.append(byte | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
 
 
 def u32(buf: Buf, p: int) -> tuple[int, int]:
