@@ -76,8 +76,6 @@ class RuntimeMixin(AppBase):
     def on_run_finished(self, msg: RunFinished) -> None:
         if not self.ui_alive:
             return
-        if not self.ui_alive:
-            return
         state = self.modules.get(msg.name)
         if state is None:
             return
@@ -85,8 +83,6 @@ class RuntimeMixin(AppBase):
         self.refresh_views(msg.name)
 
     def on_bench_progress(self, msg: BenchProgress) -> None:
-        if not self.ui_alive:
-            return
         if not self.ui_alive:
             return
         state = self.modules.get(msg.name)
