@@ -2,8 +2,9 @@
 
 Generates C files with many functions, structs and an inlined helper, compiles them once
 with `python -m ziglang cc --target=wasm32-freestanding -g -O1` (cached in the temp
-folder, the compile takes 5-30 s), then times `workbench.core.dwarf.attribute` (median of
-5) for two sizes: about 1 MB of DWARF in total (all .debug_* sections) and about 1 MB of
+folder, the compile takes 5-30 s), then times
+`workbench.core.size.dwarf.attribute.attribute` (median of 5)
+for two sizes: about 1 MB of DWARF in total (all .debug_* sections) and about 1 MB of
 .debug_info alone. As a reference measured in the same run it times a bare pyelftools
 walk of every DIE of the same module (what attribution cost before the fast scanner;
 it is also the fallback path) and prints the ratio.
@@ -23,8 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from workbench.core.dwarf import attribute  # noqa: E402
-from workbench.core.dwarf_load import debug_section_sizes, load_dwarf  # noqa: E402
+from workbench.core.size.dwarf.attribute import attribute  # noqa: E402
+from workbench.core.size.dwarf.load import debug_section_sizes, load_dwarf  # noqa: E402
 from workbench.core.wasm import parse_module  # noqa: E402
 
 # (label, functions per file, files)

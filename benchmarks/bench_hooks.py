@@ -19,7 +19,7 @@ from time import perf_counter_ns
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from workbench.core.hooks import Hooks, parse_hooks  # noqa: E402
+from workbench.core.hooks.rules import Hooks, parse_hooks  # noqa: E402
 from workbench.core.http import Request  # noqa: E402
 
 KINDS = 10  # ten kinds of rule, repeated to reach 100

@@ -84,7 +84,7 @@ def timed(cmd: list[str]) -> tuple[float, float]:
 def bench(path: Path, runs: int) -> None:
     objdump = shutil.which("wasm-objdump")
     workbench = [sys.executable, "-m", "workbench", "inspect", "--json", str(path)]
-    direct = [sys.executable, "-c", "import sys; from workbench.core.inspect import "
+    direct = [sys.executable, "-c", "import sys; from workbench.core.size.inspect import "
               "inspect_json; sys.stdout.write(inspect_json(sys.argv[1])[0])", str(path)]
     cmds = {"workbench inspect --json": workbench, "inspect_json only (no dispatcher)": direct}
     if objdump:
@@ -115,7 +115,7 @@ def bench(path: Path, runs: int) -> None:
 
 
 def _gzip_error(path: Path) -> None:
-    from workbench.core.inspect import gzip_estimate, gzip_size
+    from workbench.core.size.inspect import gzip_estimate, gzip_size
 
     data = path.read_bytes()
     t = time.perf_counter()

@@ -22,10 +22,10 @@ import threading
 import time
 from pathlib import Path
 
-from workbench.config import load_module
-from workbench.core.build import build_module
-from workbench.core.build_events import BuildFinished, BuildStarted
-from workbench.core.watch import Watcher
+from workbench.config.module import load_module
+from workbench.core.build.builder import build_module
+from workbench.core.build.events import BuildFinished, BuildStarted
+from workbench.core.build.watch import Watcher
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_modules"
 CASES = (("hello-wat", "hello.wat", ";; edit {i}\n"), ("json-api-c", "main.c", "/* edit {i} */\n"))

@@ -2,6 +2,7 @@
 
 import sys
 
-from workbench.cli import main
+from workbench.entry import main
 
-sys.exit(main())
+if __name__ == "__main__":
+    sys.exit(main())

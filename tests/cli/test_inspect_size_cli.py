@@ -100,7 +100,7 @@ def test_diff_against_a_component_is_refused(files: dict[str, Path],
 @pytest.mark.parametrize("by", ["function", "source", "section", "data"])
 def test_by_view_shows_overhead_rows_and_a_total_that_adds_up(
         by: str, files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
-    from workbench.core.size import view
+    from workbench.core.size.breakdown import view
 
     module = parse(files["dwarf5"].read_bytes())
     v = view(module, by)
@@ -115,7 +115,7 @@ def test_by_view_shows_overhead_rows_and_a_total_that_adds_up(
 
 def test_diff_table_more_rows_carry_their_delta(files: dict[str, Path],
                                                 capsys: pytest.CaptureFixture[str]) -> None:
-    from workbench.core.diff import diff_modules
+    from workbench.core.size.diff import diff_modules
 
     old, new = (parse(files[k].read_bytes()) for k in ("dwarf4", "dwarf4_v2"))
     diff = diff_modules(old, new)
@@ -148,7 +148,7 @@ def test_size_keys_are_null_not_missing_for_unreadable_files(
 def test_estimated_gzip_is_said_in_the_human_report(
         files: dict[str, Path], capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch) -> None:
-    import workbench.core.inspect as core_inspect
+    import workbench.core.size.inspect as core_inspect
 
     monkeypatch.setattr(core_inspect, "EXACT_GZIP_LIMIT", 16)  # every file counts as large
     assert main(["inspect", str(files["dwarf4"])]) == 0

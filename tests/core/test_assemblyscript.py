@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from workbench.config import load_module
-from workbench.core.build import build_module
-from workbench.core.diagnostics import Diagnostic, parse_any, parse_asc
+from workbench.config.module import load_module
+from workbench.core.abi.detect import ImportInfo, detect_from
+from workbench.core.build.builder import build_module
+from workbench.core.build.diagnostics import Diagnostic, parse_any, parse_asc
+from workbench.core.build.toolchains import assemblyscript, plan_for
 from workbench.core.errors import ConfigError, ToolchainMissing
-from workbench.core.runtime.abi import ImportInfo, detect_from
-from workbench.core.toolchains import assemblyscript, plan_for
 
 FIXTURES = Path(__file__).parent / "fixtures" / "asc"
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_modules" / "hello-assemblyscript"
@@ -179,7 +179,7 @@ def test_no_entry_is_a_config_error_naming_entries(tmp_path: Path,
 
 
 def test_env_abort_import_points_at_asconfig_use() -> None:
-    from workbench.core.runtime.abi import ExportInfo
+    from workbench.core.abi.detect import ExportInfo
     from workbench.core.wasm.model import FuncType
 
     i32 = "i32"
@@ -214,9 +214,9 @@ def sample_copy(tmp_path: Path) -> Path:
 
 @needs_asc
 def test_sample_builds_and_replays(sample_copy: Path) -> None:
-    from workbench.core.hooks import load_hooks
-    from workbench.core.replay import replay
-    from workbench.core.requests import load_requests
+    from workbench.core.hooks.rules import load_hooks
+    from workbench.core.requests.files import load_requests
+    from workbench.core.requests.replay import replay
     from workbench.core.runtime.harness import Harness
     from workbench.core.wasm import parse_module
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from tests.wat import wat
-from workbench.core.budget import Budget, check_budget
-from workbench.core.strip import gzip_size
+from workbench.core.size.budget import Budget, check_budget
+from workbench.core.size.strip import gzip_size
 from workbench.core.wasm import parse_module
 
 MODULE = parse_module(wat('(module (func (export "f") (result i32) i32.const 42))'))

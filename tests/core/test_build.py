@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from workbench.config import load_module
-from workbench.core.build import build_module
+from workbench.config.module import load_module
+from workbench.core.build.builder import build_module
+from workbench.core.build.toolchains import external
 from workbench.core.errors import BuildFailed, ToolchainMissing
-from workbench.core.toolchains import external
 
 GOOD_WAT = """(module
   (memory (export "memory") 1)
@@ -175,7 +175,7 @@ def test_assemblyscript_without_node_modules(tmp_path: Path) -> None:
 
 
 def test_missing_ziglang_says_pip_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from workbench.core.toolchains import native
+    from workbench.core.build.toolchains import native
 
     monkeypatch.setattr(native.importlib.util, "find_spec", lambda name: None)
     with pytest.raises(ToolchainMissing) as info:

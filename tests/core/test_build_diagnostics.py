@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from workbench.core.diagnostics import (
+from workbench.core.build.diagnostics import (
     Diagnostic,
     parse_any,
     parse_asc,

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import wasmtime
 
-from workbench.config import load_module
-from workbench.core.build import build_module
-from workbench.core.build_output import PARTIAL_PREFIX, strip_custom
+from workbench.config.module import load_module
+from workbench.core.build.builder import build_module
+from workbench.core.build.output import PARTIAL_PREFIX, strip_custom
 from workbench.core.wasm import parse_module
 
 GOOD = bytes(wasmtime.wat2wasm('(module $good (func $f (export "f")))'))

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from workbench.config import load_module, load_workspace
+from workbench.config.module import load_module
+from workbench.config.workspace import load_workspace
 from workbench.core.errors import ConfigError
 
 REPO = Path(__file__).resolve().parents[2]

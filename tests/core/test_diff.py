@@ -8,8 +8,8 @@ import pytest
 
 from tests.cmodules import c_modules, parse
 from tests.wat import wat
-from workbench.core.diff import diff_modules, diff_sizes, match_key
-from workbench.core.dwarf import attribute
+from workbench.core.size.diff import diff_modules, diff_sizes, match_key
+from workbench.core.size.dwarf.attribute import attribute
 from workbench.core.wasm import parse_module
 
 

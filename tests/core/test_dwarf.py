@@ -7,9 +7,9 @@ import threading
 import pytest
 
 from tests.cmodules import c_modules, parse
-from workbench.core.dwarf import Cancelled, attribute
-from workbench.core.dwarf_result import UNATTRIBUTED
-from workbench.core.size import by_source
+from workbench.core.size.breakdown import by_source
+from workbench.core.size.dwarf.attribute import Cancelled, attribute
+from workbench.core.size.dwarf.result import UNATTRIBUTED
 
 
 @pytest.fixture(scope="session")
@@ -125,9 +125,9 @@ def test_progress_and_cancel(mods: dict[str, bytes]) -> None:
 
 @pytest.mark.parametrize("variant", ["dwarf4", "dwarf5", "partial"])
 def test_fast_scanner_agrees_with_pyelftools(mods: dict[str, bytes], variant: str) -> None:
-    from workbench.core.dwarf_load import dwarf_sections, load_dwarf
-    from workbench.core.dwarf_scan import scan
-    from workbench.core.dwarf_walk import Collected, walk
+    from workbench.core.size.dwarf.load import dwarf_sections, load_dwarf
+    from workbench.core.size.dwarf.scan import scan
+    from workbench.core.size.dwarf.walk import Collected, walk
 
     module = parse(mods[variant])
     sections = dwarf_sections(module)
@@ -141,8 +141,8 @@ def test_fast_scanner_agrees_with_pyelftools(mods: dict[str, bytes], variant: st
 
 
 def test_fallback_to_pyelftools(mods: dict[str, bytes], monkeypatch: pytest.MonkeyPatch) -> None:
-    import workbench.core.dwarf as dwarf
-    from workbench.core.dwarf_scan_forms import Unsupported
+    import workbench.core.size.dwarf.attribute as dwarf
+    from workbench.core.size.dwarf.forms import Unsupported
 
     module = parse(mods["dwarf5"])
     expected = attribute(module)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.cmodules import c_modules, parse
-from workbench.core.dwarf import attribute
+from workbench.core.size.dwarf.attribute import attribute
 from workbench.core.wasm.leb import encode_u
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tests.wat import wat
-from workbench.core.dwarf import _build
-from workbench.core.dwarf_result import merge, subtract, total
-from workbench.core.dwarf_walk import Collected, RangeRecord, UnitRecord
+from workbench.core.size.dwarf.attribute import _build
+from workbench.core.size.dwarf.result import merge, subtract, total
+from workbench.core.size.dwarf.walk import Collected, RangeRecord, UnitRecord
 from workbench.core.wasm import parse_module
 
 WAT = """(module

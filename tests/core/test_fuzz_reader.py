@@ -15,10 +15,10 @@ import pytest
 from tests.core.test_wasm_objdump import KITCHEN_SINK
 from tests.core.test_wasm_reader import SIGS, custom, leb, section, vec_name
 from tests.wat import wat
-from workbench.core.demangle import demangle
 from workbench.core.errors import MalformedModule
-from workbench.core.inspect import report_from_module
+from workbench.core.size.inspect import report_from_module
 from workbench.core.wasm import parse_module
+from workbench.core.wasm.demangle import demangle
 
 CASES = 3000
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from workbench.core.hooks import load_hooks, parse_hooks
-from workbench.core.hooks_conditions import bucket_of
+from workbench.core.hooks.conditions import bucket_of
+from workbench.core.hooks.rules import load_hooks, parse_hooks
 from workbench.core.http import Request
 
 CONTRACT_EXAMPLE = '''

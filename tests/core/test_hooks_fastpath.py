@@ -8,9 +8,9 @@ import random
 import pytest
 
 from benchmarks.bench_hooks import hundred_rules
-from workbench.core.hooks import parse_hooks
-from workbench.core.hooks_codegen import Emitter, when_expr
-from workbench.core.hooks_index import path_gate, regex_literal_prefix
+from workbench.core.hooks.codegen import Emitter, when_expr
+from workbench.core.hooks.index import path_gate, regex_literal_prefix
+from workbench.core.hooks.rules import parse_hooks
 from workbench.core.http import Request
 
 MIXED = '''

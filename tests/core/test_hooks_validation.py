@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from workbench.core.errors import HooksError
-from workbench.core.hooks import HooksFile, parse_hooks
+from workbench.core.hooks.rules import HooksFile, parse_hooks
 from workbench.core.http import Request
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from tests.core.test_wasm_reader import SIGS
 from tests.wat import wat
-from workbench.core.inspect import (
+from workbench.core.size.inspect import (
     gzip_estimate,
     gzip_size,
     inspect_bytes,

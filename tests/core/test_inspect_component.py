@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from tests.core.test_wasm_reader import custom, leb, section
 from tests.wat import wat
-from workbench.core.inspect import inspect_bytes
-from workbench.core.size import view
+from workbench.core.size.breakdown import view
+from workbench.core.size.inspect import inspect_bytes
 from workbench.core.wasm import parse_module
 
 COMPONENT_HEADER = b"\x00asm\x0d\x00\x01\x00"

@@ -10,10 +10,10 @@ import pytest
 
 from tests.core.replay_wat import TRAPPING, fixed_handler, http
 from tests.wat import wat
-from workbench.core.hooks import parse_hooks
-from workbench.core.hurl import parse_hurl
-from workbench.core.replay import replay
-from workbench.core.replay_junit import junit_xml
+from workbench.core.hooks.rules import parse_hooks
+from workbench.core.requests.hurl import parse_hurl
+from workbench.core.requests.junit import junit_xml
+from workbench.core.requests.replay import replay
 from workbench.core.runtime.harness import Harness
 
 HURL = """\
@@ -120,9 +120,9 @@ def test_cancel_stops_between_entries(entries: list) -> None:
 
 
 def test_junit_escapes_control_characters_and_keeps_one_outcome_per_case() -> None:
-    from workbench.core.asserts import Observed, evaluate
     from workbench.core.http import Response
-    from workbench.core.replay import EntryResult, ReplayReport
+    from workbench.core.requests.asserts import Observed, evaluate
+    from workbench.core.requests.replay import EntryResult, ReplayReport
 
     (entry,) = parse_hurl('# @name bell\x07\nGET /\nHTTP 200\n[Asserts]\nbody == "x"\n',
                           file="a.hurl")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from workbench.core.http import Response
-from workbench.core.replay_store import LastResponses, diff_records, response_record
+from workbench.core.requests.store import LastResponses, diff_records, response_record
 
 
 def test_no_change_is_no_diff() -> None:

@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from workbench.core.asserts import Observed, evaluate, evaluate_all
 from workbench.core.http import Response
-from workbench.core.hurl_asserts import parse_assert
-from workbench.core.jsonpath import MISSING, evaluate_jsonpath, parse_jsonpath
+from workbench.core.requests.asserts import Observed, evaluate, evaluate_all
+from workbench.core.requests.hurl_asserts import parse_assert
+from workbench.core.requests.jsonpath import MISSING, evaluate_jsonpath, parse_jsonpath
 
 DOC = {"user": {"name": "Ada", "age": 36, "roles": ["admin", "dev"], "active": True,
                 "manager": None, "score": 9.5}, "content-type": "x"}

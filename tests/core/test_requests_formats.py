@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from workbench.core.curl import parse_curl, to_hurl
 from workbench.core.errors import RequestFileError
-from workbench.core.http_file import parse_http_file
-from workbench.core.hurl import parse_hurl
-from workbench.core.requests import load_requests
+from workbench.core.requests.curl import parse_curl, to_hurl
+from workbench.core.requests.files import load_requests
+from workbench.core.requests.http_file import parse_http_file
+from workbench.core.requests.hurl import parse_hurl
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "requests"
 
@@ -95,7 +95,7 @@ def test_curl_rejects(cmd: str, fragment: str) -> None:
                                   b"two\nlines\n", b"no final newline\nx", b"\x00\xffbinary"])
 def test_hurl_round_trip(body: bytes) -> None:
     from workbench.core.http import Request
-    from workbench.core.requests import SavedRequest
+    from workbench.core.requests.model import SavedRequest
 
     req = Request("POST", "/p?q=1", (("Host", "h.example"), ("X-A", "b")), body, "10.0.0.1")
     text = to_hurl([SavedRequest("x", req, (), "<curl>", 1)])

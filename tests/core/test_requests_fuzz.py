@@ -5,11 +5,11 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from workbench.core.curl import parse_curl
 from workbench.core.errors import HooksError, RequestFileError
-from workbench.core.hooks import parse_hooks
-from workbench.core.http_file import parse_http_file
-from workbench.core.hurl import parse_hurl
+from workbench.core.hooks.rules import parse_hooks
+from workbench.core.requests.curl import parse_curl
+from workbench.core.requests.http_file import parse_http_file
+from workbench.core.requests.hurl import parse_hurl
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "requests"
 ALPHABET = ' \n\t#[]{}"`\\/:,.=*?$@-_0123456789aAzZ|<>()'
@@ -77,7 +77,7 @@ def test_mangled_hooks() -> None:
 
 
 def test_assertion_token_soup() -> None:
-    from workbench.core.hurl_asserts import parse_assert
+    from workbench.core.requests.hurl_asserts import parse_assert
 
     tokens = ["status", "header", "body", "jsonpath", "duration", "fuel", "count", "not",
               "==", "<", "matches", "exists", "contains", '"x"', '"$.a[0]"', '"\\u{41}"',

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from workbench.core.errors import RequestFileError
-from workbench.core.hurl import parse_hurl
-from workbench.core.requests import load_requests
+from workbench.core.requests.files import load_requests
+from workbench.core.requests.hurl import parse_hurl
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "requests"
 

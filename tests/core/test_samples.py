@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from workbench.config import load_module, load_workspace
-from workbench.core.build import BuildResult, build_module
+from workbench.config.module import load_module
+from workbench.config.workspace import load_workspace
+from workbench.core.build.builder import BuildResult, build_module
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "sample_modules"
@@ -67,9 +68,9 @@ def test_sample_abi(built_samples: dict[str, BuildResult], name: str) -> None:
 
 @pytest.mark.parametrize("name", NAMES)
 def test_sample_requests_replay(built_samples: dict[str, BuildResult], name: str) -> None:
-    from workbench.core.hooks import load_hooks
-    from workbench.core.replay import replay
-    from workbench.core.requests import load_requests
+    from workbench.core.hooks.rules import load_hooks
+    from workbench.core.requests.files import load_requests
+    from workbench.core.requests.replay import replay
     from workbench.core.runtime.harness import Harness
 
     cfg = WORKSPACE.module(name)
@@ -97,7 +98,7 @@ def test_edge_h_copies_are_identical() -> None:
 @pytest.mark.parametrize("name", NAMES)
 def test_sample_budget(built_samples: dict[str, BuildResult], name: str) -> None:
     """Every sample is within its module.toml budget, except the one that shows a problem."""
-    from workbench.core.budget import check_budget
+    from workbench.core.size.budget import check_budget
     from workbench.core.wasm import parse_module
 
     cfg = WORKSPACE.module(name)

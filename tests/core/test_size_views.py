@@ -6,7 +6,7 @@ import pytest
 
 from tests.cmodules import c_modules, parse
 from tests.wat import wat
-from workbench.core.size import VIEWS, by_data, by_function, by_section, view
+from workbench.core.size.breakdown import VIEWS, by_data, by_function, by_section, view
 from workbench.core.wasm import parse_module
 
 DATA_WAT = """(module

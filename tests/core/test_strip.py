@@ -11,7 +11,7 @@ import pytest
 from tests.cmodules import c_modules, parse
 from tests.wat import wat
 from workbench.core.errors import MalformedModule
-from workbench.core.strip import gzip_size, strip, strip_preview, wasm_opt_estimate
+from workbench.core.size.strip import gzip_size, strip, strip_preview, wasm_opt_estimate
 
 
 @pytest.fixture(scope="module")

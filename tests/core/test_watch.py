@@ -10,11 +10,12 @@ import queue
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from workbench.config import load_module
-from workbench.core.build_events import (
+from workbench.config.module import load_module
+from workbench.core.build.events import (
     AfterBuild,
     BuildFailed,
     BuildFinished,
@@ -22,14 +23,20 @@ from workbench.core.build_events import (
     FilesChanged,
     WatchStarted,
 )
-from workbench.core.build_sources import is_editor_junk, matches
-from workbench.core.watch import Watcher
+from workbench.core.build.sources import is_editor_junk, matches
+from workbench.core.build.watch import Watcher as CoreWatcher
+from workbench.services.loop import reload_module
 
 WAT = """(module
   (memory (export "memory") 1)
   (func (export "alloc") (param i32) (result i32) (i32.const 1024))
   (func (export "handle") (param i32 i32) (result i32) (i32.const {value})))
 """
+
+
+def Watcher(*args: Any, **kwargs: Any) -> CoreWatcher:  # noqa: N802
+    """The core Watcher with the module.toml reload the CLI and the app inject."""
+    return CoreWatcher(*args, reload=reload_module, **kwargs)
 
 
 def _module(root: Path, name: str = "m") -> Path:

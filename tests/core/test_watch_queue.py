@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from workbench.core.build_queue import BuildQueue
+from workbench.core.build.queue import BuildQueue
 
 
 def drive(queue: BuildQueue, events: list[tuple[float, str]], until: float,

@@ -7,7 +7,7 @@ from pathlib import Path
 from textual.widgets import TabbedContent
 
 from tests.tui.conftest import built, copy_module, plain, wait_for
-from workbench.core.size import by_section
+from workbench.core.size.breakdown import by_section
 from workbench.core.wasm import parse_module
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.state import short_label

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from workbench.core.asserts import Observed, evaluate
 from workbench.core.http import Response
-from workbench.core.hurl import parse_hurl
+from workbench.core.requests.asserts import Observed, evaluate
+from workbench.core.requests.hurl import parse_hurl
 from workbench.tui.widgets.replay_detail import render_entry
 
 HURL = """\

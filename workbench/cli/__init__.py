@@ -1,4 +1,4 @@
-"""Command line: `workbench [PATH...]` opens the app; `workbench <command> ...` runs headless.
+"""Command line: `workbench <command> ...` runs headless (`workbench.entry` routes here).
 
 Subcommands live one per module in `workbench/cli/commands/`; each module defines
 NAME, HELP, ORDER, `register(parser)` and `run(args) -> int`. They are discovered here,
@@ -32,23 +32,16 @@ def _commands() -> list[ModuleType]:
 def build_parser(commands: list[ModuleType]) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="workbench",
-        description="A terminal workbench for WebAssembly edge handlers. "
-        "Without a command, opens the app on PATH... (default: the bundled samples).",
+        description="A terminal workbench for WebAssembly edge handlers.",
+        epilog="Without a command, `workbench [PATH...] [--theme NAME] [--no-replay]` opens "
+        "the app on workspace or module folders (default: the workbench.toml of the current "
+        "folder, else the bundled samples). `workbench --version` prints the version.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for mod in commands:
         p = sub.add_parser(mod.NAME, help=mod.HELP, description=mod.HELP)
         mod.register(p)
         p.set_defaults(_run=mod.run)
-    return parser
-
-
-def app_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="workbench", add_help=False)
-    parser.add_argument("paths", nargs="*", help="workspace or module folders")
-    parser.add_argument("--theme", help="theme name (see themes/)")
-    parser.add_argument("--no-replay", action="store_true",
-                        help="do not replay saved requests after each rebuild")
     return parser
 
 
@@ -72,12 +65,8 @@ def main(argv: list[str] | None = None) -> int:
         if one is not None:
             args = build_parser([one]).parse_args(argv)
             return int(args._run(args) or 0)
-        if argv and argv[0] in ("-h", "--help"):
-            build_parser(_commands()).parse_args(argv)
-            return 0
-        from workbench.cli.app_launch import launch
-
-        return launch(app_parser().parse_args(argv))
+        build_parser(_commands()).parse_args(argv)  # --help, or an unknown command
+        return 2
     except WorkbenchError as err:
         print(f"workbench: {err}", file=sys.stderr)
         return 2

@@ -7,7 +7,9 @@ Header names keep their case for display; lookups are case-insensitive.
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -179,3 +181,26 @@ def parse_response(data: bytes) -> Response:
             raise HttpParseError(
                 f"content-length {clen} but the body has {len(body)} bytes", sep + sep_len)
     return Response(status=status, headers=tuple(headers), body=body, reason=reason)
+
+
+def split_url(url: str) -> tuple[str, str | None]:
+    """'https://h:8080/p?q' -> ('/p?q', 'h:8080'); '/p' -> ('/p', None)."""
+    if url.startswith(("http://", "https://")):
+        parts = urlsplit(url)
+        target = parts.path or "/"
+        if parts.query:
+            target += "?" + parts.query
+        return target, parts.netloc or None
+    if not url.startswith("/"):
+        url = "/" + url
+    return url, None
+
+
+@lru_cache(maxsize=4096)
+def ip_key(text: str) -> tuple[int, int] | None:
+    """(version, integer) of an address, or None when it is not an IP address."""
+    try:
+        addr = ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+    return addr.version, int(addr)

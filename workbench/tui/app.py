@@ -80,6 +80,8 @@ class WorkbenchApp(LoopMixin, RuntimeMixin, HandlerMixin, WorkerMixin, AppBase):
         self.query_one(ModuleList).focus()
         self.query_one("#status", Static).update("reading the workspace…")
         self.call_after_refresh(self.start_discovery)
+        if self.opened:
+            self.notify(self.opened, title="Workspace", timeout=6)
 
     def _setup_themes(self) -> None:
         loaded = themes.load_themes()
@@ -115,9 +117,9 @@ class WorkbenchApp(LoopMixin, RuntimeMixin, HandlerMixin, WorkerMixin, AppBase):
             self.refresh_views()
 
 def run_app(paths: list[str] | list[Path] | None = None, theme: str | None = None,
-            auto_replay: bool = True) -> int:
-    """Entry point used by `workbench [PATH...]`."""
+            auto_replay: bool = True, opened: str = "") -> int:
+    """Entry point used by `workbench [PATH...]` (workbench.tui.launch)."""
     app = WorkbenchApp([Path(p) for p in paths] if paths else None, theme=theme,
-                       auto_replay=auto_replay)
+                       auto_replay=auto_replay, opened=opened)
     result = app.run()
     return int(result or 0)

@@ -49,10 +49,11 @@ class AppBase(App[int]):
     start_discovery: Callable[[], None]
 
     def __init__(self, paths: list[Path] | None = None, theme: str | None = None,
-                 auto_replay: bool = True, watch: bool = True, show_timings: bool = True
-                 ) -> None:
+                 auto_replay: bool = True, watch: bool = True, show_timings: bool = True,
+                 opened: str = "") -> None:
         super().__init__()
         self.paths = paths
+        self.opened = opened  # what a path-less start opened, said once at start-up
         self.requested_theme = theme
         self.auto_replay = auto_replay
         self.watch_sources = watch

@@ -29,7 +29,7 @@ class Built:
 
 def discover(paths: list[Path]) -> tuple[list[ModuleState], Any, list[str]]:
     """Read the workspace (or module folders) into states; nothing is built here."""
-    load_workspace = core("config", "load_workspace")
+    load_workspace = core("config.workspace", "load_workspace")
     workspace = load_workspace(paths)
     variables = dict(getattr(workspace, "variables", {}) or {})
     modules = [ModuleState(name=m.name, root=m.root, config=m, variables=variables)
@@ -39,7 +39,7 @@ def discover(paths: list[Path]) -> tuple[list[ModuleState], Any, list[str]]:
 
 def reload_config(state: ModuleState, workspace: Any) -> Any:
     """module.toml read again (with the workspace's chaos as its base, as at startup)."""
-    load_module = core("config", "load_module")
+    load_module = core("config.module", "load_module")
     return load_module(state.root, base_chaos=getattr(workspace, "chaos", None))
 
 
@@ -49,7 +49,7 @@ def build(state: ModuleState, cancel: Any = None) -> Built:
     A failed build returns the last good module (BuildResult.stale) when there is one:
     the caller checks `built.result.ok`. Raises BuildFailed when nothing can be served.
     """
-    build_module = core("core.build", "build_module")
+    build_module = core("core.build.builder", "build_module")
     result = build_module(state.config, cancel=cancel)
     if result.wasm_path is None:
         result.raise_for_status()  # BuildFailed carries the result (the Build view shows it)
@@ -62,9 +62,9 @@ def inspect_bytes(wasm: bytes, wasm_path: Path | None, result: Any = None) -> Bu
     """Parse and inspect a binary with the core reader and report builder."""
     parse_module = core("core.wasm", "parse_module")
     module = parse_module(wasm, file=str(wasm_path) if wasm_path else None)
-    inspect = core("core.inspect", "inspect_module")
+    inspect = core("core.size.inspect", "inspect_module")
     report = inspect(module, file=str(wasm_path) if wasm_path else None)
-    abi = core("core.runtime.abi", "detect_abi")(module)
+    abi = core("core.abi.detect", "detect_abi")(module)
     return Built(wasm=wasm, wasm_path=wasm_path, module=module, report=report, abi=abi,
                  result=result)
 
@@ -80,12 +80,12 @@ def size_extras(built: Built, state: ModuleState) -> dict[str, Any]:
     gz = getattr(built.report, "gzip_size", None)
     for key, attr in (("sections", "by_section"), ("functions", "by_function"),
                       ("data", "by_data")):
-        out[key] = _call(lambda a=attr: core("core.size", a)(module))
-    out["sources"] = _call(lambda: core("core.dwarf", "attribute")(module))
-    out["strip"] = _call(lambda: core("core.strip", "strip_preview")(module, original_gzip=gz))
+        out[key] = _call(lambda a=attr: core("core.size.breakdown", a)(module))
+    out["sources"] = _call(lambda: core("core.size.dwarf.attribute", "attribute")(module))
+    out["strip"] = _call(lambda: core("core.size.strip", "strip_preview")(module, original_gzip=gz))
     budget = getattr(state.config, "budget", None)
     if budget is not None and not budget.empty:
-        out["budget"] = _call(lambda: core("core.budget", "check_budget")(
+        out["budget"] = _call(lambda: core("core.size.budget", "check_budget")(
             module, budget, gz, name=state.name))
     else:
         out["budget"] = "none"
@@ -93,7 +93,7 @@ def size_extras(built: Built, state: ModuleState) -> dict[str, Any]:
         old_src = state.extras.get("sources")
         new_src = out["sources"]
         both = not isinstance(old_src, Exception | None) and not isinstance(new_src, Exception)
-        out["diff"] = _call(lambda: core("core.diff", "diff_modules")(
+        out["diff"] = _call(lambda: core("core.size.diff", "diff_modules")(
             state.module, module, old_src if both else None, new_src if both else None))
     elif state.extras.get("diff") is not None:
         out["diff"] = state.extras["diff"]  # same bytes rebuilt: keep the last real diff
@@ -109,12 +109,12 @@ def module_files(state: ModuleState, variables: dict[str, Any] | None = None
     if hooks_path is None or not Path(hooks_path).is_file():
         out["hooks"] = "none"
     else:
-        out["hooks"] = _call(lambda: core("core.hooks", "load_hooks")(hooks_path))
+        out["hooks"] = _call(lambda: core("core.hooks.rules", "load_hooks")(hooks_path))
     req_path = getattr(state.config, "requests", None)
     if req_path is None or not Path(req_path).exists():
         out["requests"] = "none"
     else:
-        out["requests"] = _call(lambda: core("core.requests", "load_requests")(
+        out["requests"] = _call(lambda: core("core.requests.files", "load_requests")(
             req_path, variables or state_variables(state)))
     return out
 

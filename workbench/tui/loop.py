@@ -14,6 +14,7 @@ from typing import Any
 from textual import work
 
 from workbench.core.errors import WorkbenchError
+from workbench.services.loop import reload_module
 from workbench.tui import jobs, replay_jobs
 from workbench.tui.base import AppBase
 from workbench.tui.bridge import core
@@ -126,11 +127,11 @@ class LoopMixin(AppBase):
 
     @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
     def watch_worker(self, stop: threading.Event) -> None:
-        watcher_cls = core("core.watch", "Watcher")
+        watcher_cls = core("core.build.watch", "Watcher")
         configs = [m.config for m in self.modules.values()]
         debounce = getattr(self.workspace, "debounce_ms", None) or 75
         watcher = watcher_cls(configs, on_event=self._watch_event, debounce_ms=debounce,
-                              inspect=None, after_build=None)
+                              inspect=None, after_build=None, reload=reload_module)
         watcher.run(stop)
 
     def _watch_event(self, event: Any) -> None:

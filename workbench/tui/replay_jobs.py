@@ -22,20 +22,20 @@ def replay_module(state: ModuleState, entries: list[Any] | None = None,
     if entries is None:
         if cfg.requests is None or not cfg.requests.exists():
             return None
-        entries = core("core.requests", "load_requests")(cfg.requests, dict(state.variables))
+        entries = core("core.requests.files", "load_requests")(cfg.requests, dict(state.variables))
     if not entries:
         return None
     hooks = None
     if cfg.hooks is not None and cfg.hooks.is_file():
-        hooks = core("core.hooks", "load_hooks")(cfg.hooks)
+        hooks = core("core.hooks.rules", "load_hooks")(cfg.hooks)
     harness_cls = core("core.runtime.harness", "Harness")
     if state.replay_kv is None:
         state.replay_kv = core("core.runtime.kv", "KvStore")(None)
     kv = state.replay_kv
     harness = harness_cls(state.wasm, limits=cfg.limits, chaos=cfg.chaos, kv=kv,
                           name=state.name)
-    store = cfg.root / core("core.build_replay", "LAST_RESPONSES")
-    replay = core("core.replay", "replay")
+    store = cfg.root / core("services.loop", "LAST_RESPONSES")
+    replay = core("core.requests.replay", "replay")
     return replay(entries, harness, hooks=hooks, store=store, module=state.name,
                   cancel=cancel)
 

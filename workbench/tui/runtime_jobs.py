@@ -91,7 +91,7 @@ def hooks_for(state: ModuleState, enabled: bool) -> Any:
     path = getattr(state.config, "hooks", None)
     if not enabled or path is None or not path.is_file():
         return None
-    return core("core.hooks", "load_hooks")(path)
+    return core("core.hooks.rules", "load_hooks")(path)
 
 
 def run_request(state: ModuleState, request: Any, opts: RunOptions) -> Any:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from workbench.cli.render import human_bytes
+from workbench.core.units import human_bytes
 
 BuildState = Literal["pending", "building", "ok", "failed", "stale"]
 
@@ -27,7 +27,7 @@ class ModuleState:
     name: str
     root: Path
     kv_root: Path | None = None  # where .workbench/kv.json lives (the workspace root)
-    config: Any | None = None  # workbench.config.ModuleConfig
+    config: Any | None = None  # workbench.config.module.ModuleConfig
     variables: dict[str, Any] = field(default_factory=dict)  # workspace {{variables}}
     build: BuildState = "pending"
     wasm_path: Path | None = None
@@ -36,7 +36,7 @@ class ModuleState:
     prev_size: int | None = None
     module: Any | None = None  # workbench.core.wasm.model.Module
     prev_module: Any | None = None
-    report: Any | None = None  # workbench.core.inspect report
+    report: Any | None = None  # workbench.core.size.inspect report
     prev_report: Any | None = None
     abi: Any | None = None  # AbiReport
     extras: dict[str, Any] = field(default_factory=dict)  # sources/diff/strip/budget

@@ -16,8 +16,8 @@ from pathlib import Path
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
+from workbench.config.shipped import themes_dir
 from workbench.core.errors import ConfigError
-from workbench.tui.bridge import themes_dir
 
 DEFAULT_THEME = "workbench-dark"
 COLOR_KEYS = ("primary", "secondary", "warning", "error", "success", "accent",

@@ -13,10 +13,11 @@ from typing import Any
 from textual import work
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from workbench.config.shipped import samples_dir
 from workbench.core.errors import BuildFailed, WorkbenchError
 from workbench.tui import jobs
 from workbench.tui.base import AppBase
-from workbench.tui.bridge import Unavailable, samples_dir
+from workbench.tui.bridge import Unavailable
 from workbench.tui.messages import (
     BuildFailedMsg,
     BuildFinished,

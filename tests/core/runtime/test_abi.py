@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from workbench.core.runtime.abi import ExportInfo, ImportInfo, detect_from
+from workbench.core.abi.detect import ExportInfo, ImportInfo, detect_from
 from workbench.core.wasm.model import FuncType
 
 T = "i32"

@@ -214,7 +214,7 @@ def test_kv_store_picks_up_changes_from_another_process(make, tmp_path, monkeypa
 
 def test_secrets_redacted_from_reason_hook_answers_and_traces(make) -> None:
     from tests.core.runtime.handlers import static_response
-    from workbench.core.hooks import parse_hooks
+    from workbench.core.hooks.rules import parse_hooks
 
     secrets = Secrets({"TOKEN": "s3cr3t-value"})
     raw = b"HTTP/1.1 200 s3cr3t-value\r\nx-t: s3cr3t-value\r\n\r\nbody s3cr3t-value"

@@ -14,7 +14,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from workbench.core.inspect import HEADER_BYTES, InspectReport
+from workbench.core.size.inspect import HEADER_BYTES, InspectReport
 
 NUMERIC = frozenset(("start", "end", "size", "count", "%", "index", "bytes", "disk", "old",
                      "new", "delta", "functions", "code", "data", "imports"))
@@ -29,7 +29,7 @@ class PlainTable(Table):
                         **kwargs)
 
 
-def _table(title: str, *columns: str) -> Table:
+def make_table(title: str, *columns: str) -> Table:
     """The report's one table style. `min_width` keeps a long title on one line (rich
     otherwise wraps it to the width of a narrow table)."""
     table = PlainTable(title=Text(title), title_justify="left", box=box.SIMPLE_HEAD,
@@ -44,7 +44,7 @@ def _table(title: str, *columns: str) -> Table:
 def sections_block(report: InspectReport, args: argparse.Namespace) -> Table:
     """Every section as wasm-objdump -h counts it (payload sizes), plus the bytes outside
     payloads (file header, each section's id byte and size LEB) so the column adds up."""
-    table = _table("Sections", "name", "start", "end", "size", "count", "%")
+    table = make_table("Sections", "name", "start", "end", "size", "count", "%")
     table.add_row("(header)", "0x0", f"0x{HEADER_BYTES:x}", f"{HEADER_BYTES:,d}", "",
                   f"{report.percent(HEADER_BYTES):.1f}")
     for s in report.sections:
@@ -66,7 +66,7 @@ def functions_block(report: InspectReport, args: argparse.Namespace) -> Table | 
         return None
     top = report.top_functions(args.top)
     code = sum(f.size for f in report.functions)
-    table = _table(f"Largest functions ({len(top)} of {len(report.functions):,d}; bodies "
+    table = make_table(f"Largest functions ({len(top)} of {len(report.functions):,d}; bodies "
                    f"{code:,d} B; % of the file)", "index", "name", "size", "%")
     for f in top:
         table.add_row(str(f.index), f.name, f"{f.size:,d}", f"{report.percent(f.size):.1f}")
@@ -84,7 +84,7 @@ def data_block(report: InspectReport, args: argparse.Namespace) -> Table | None:
     modes = Counter(s.mode for s in segs)
     summary = ", ".join(f"{n:,d} {mode}" for mode, n in sorted(modes.items()))
     largest = sorted(segs, key=lambda s: (-s.size, s.index))[:args.top]
-    table = _table(f"Data segments ({summary}; {report.data_total():,d} B of segment bytes; "
+    table = make_table(f"Data segments ({summary}; {report.data_total():,d} B of segment bytes; "
                    "% of the file)",
                    "index", "name", "mode", "start", "size", "%")
     for s in largest:
@@ -100,7 +100,7 @@ def data_block(report: InspectReport, args: argparse.Namespace) -> Table | None:
 def imports_block(report: InspectReport, args: argparse.Namespace) -> Table | None:
     if not report.imports:
         return None
-    table = _table(f"Imports ({len(report.imports)})", "module", "name", "kind", "type")
+    table = make_table(f"Imports ({len(report.imports)})", "module", "name", "kind", "type")
     for i in report.imports:
         table.add_row(i.module, i.name, i.kind, i.type)
     return table
@@ -109,7 +109,7 @@ def imports_block(report: InspectReport, args: argparse.Namespace) -> Table | No
 def exports_block(report: InspectReport, args: argparse.Namespace) -> Table | None:
     if not report.exports:
         return None
-    table = _table(f"Exports ({len(report.exports)})", "name", "kind", "type")
+    table = make_table(f"Exports ({len(report.exports)})", "name", "kind", "type")
     for e in report.exports:
         table.add_row(e.name, e.kind, e.type)
     return table
@@ -119,7 +119,7 @@ def components_block(report: InspectReport, args: argparse.Namespace) -> Table |
     """A component's embedded core modules, each parsed: what the component is made of."""
     if report.kind != "component":
         return None
-    table = _table(f"Embedded core modules ({len(report.core_modules)})", "index", "in",
+    table = make_table(f"Embedded core modules ({len(report.core_modules)})", "index", "in",
                    "start", "size", "functions", "code", "data", "imports", "exports")
     for c in report.core_modules:
         where = "component" if not c.depth else f"nested component (depth {c.depth})"
@@ -134,45 +134,6 @@ def components_block(report: InspectReport, args: argparse.Namespace) -> Table |
                       f"{c.functions or 0:,d}", f"{c.code_size or 0:,d}",
                       f"{c.data_size or 0:,d}", str(len(c.imports)), names)
     return table
-
-
-def by_view(report: InspectReport, args: argparse.Namespace) -> Any:
-    """`--by VIEW`: core.size's breakdown. The largest `--top` items, one row for the
-    rest, every overhead / unattributed row, and a total that equals the container."""
-    from rich.console import Group
-    from rich.text import Text
-
-    from workbench.cli.commands._inspect_size import view_of
-
-    v = view_of(report, args)
-    if v is None:
-        return None
-    table = _table(f"By {v.by}: {v.total:,d} B of {CONTAINERS.get(v.container, v.container)}",
-                   "name", "size", "%")
-
-    def pct(n: int) -> str:
-        return f"{100.0 * n / v.total if v.total else 0.0:.1f}"
-
-    items = [r for r in v.rows if r.kind == "item"]
-    shown = items[:args.top]
-    for row in shown:
-        table.add_row(row.name, f"{row.size:,d}", pct(row.size))
-    if len(items) > len(shown):
-        rest = sum(r.size for r in items[len(shown):])
-        table.add_row(f"… {len(items) - len(shown):,d} more", f"{rest:,d}", pct(rest),
-                      style="dim")
-    for row in v.rows:
-        if row.kind != "item":
-            table.add_row(row.name, f"{row.size:,d}", pct(row.size), style="dim")
-    table.add_row("total", f"{sum(r.size for r in v.rows):,d}", pct(v.total), style="bold",
-                  end_section=False)
-    if not v.note:
-        return table
-    return Group(table, Text(v.note, style="yellow"))
-
-
-CONTAINERS = {"file": "the file", "code": "the code section payload",
-              "data": "the data section payload"}
 
 
 BLOCKS = (sections_block, functions_block, data_block, imports_block, exports_block,

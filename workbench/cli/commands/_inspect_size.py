@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING, Any
 from workbench.core.errors import MalformedModule, UsageError
 
 if TYPE_CHECKING:
-    from workbench.core.diff import ModuleDiff
-    from workbench.core.dwarf_result import SourceAttribution
-    from workbench.core.size import SizeView
+    from workbench.core.size.breakdown import SizeView
+    from workbench.core.size.diff import ModuleDiff
+    from workbench.core.size.dwarf.result import SourceAttribution
+    from workbench.core.size.inspect import InspectReport
     from workbench.core.wasm.model import Module
 
 # what `sources*` say for a module without .debug_info (no DWARF import needed)
@@ -35,7 +36,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _sources(module: Module) -> SourceAttribution:
-    from workbench.core.dwarf import attribute
+    from workbench.core.size.dwarf.attribute import attribute
 
     return attribute(module)
 
@@ -70,7 +71,7 @@ def module_analysis(module: Module,
     sources = _sources(module)
     diff = None
     if getattr(args, "diff", None) is not None:
-        from workbench.core.diff import diff_modules
+        from workbench.core.size.diff import diff_modules
 
         old, old_sources = load_old(args.diff)
         diff = diff_modules(old, module, old_sources, sources)
@@ -92,7 +93,7 @@ def analysis(report: Any,
 
 def view_of(report: Any, args: argparse.Namespace) -> SizeView | None:
     """The `--by` view of a report, reusing the cached DWARF attribution."""
-    from workbench.core.size import view
+    from workbench.core.size.breakdown import view
 
     module = getattr(report, "module", None)
     if module is None:
@@ -135,7 +136,8 @@ def sources_block(report: Any, args: argparse.Namespace) -> Any:
     from rich.console import Group
     from rich.text import Text
 
-    from workbench.cli.commands._inspect_blocks import _table
+    from workbench.cli.commands._inspect_blocks import make_table  # rich: lazily
+
 
     sources, _diff = analysis(report, args)
     if sources is None or getattr(args, "by", None):
@@ -144,7 +146,7 @@ def sources_block(report: Any, args: argparse.Namespace) -> Any:
         return Text("Code by source file: no DWARF in this module (build with -g, e.g. "
                     'profile = "debug", to see bytes per source file)', style="dim")
     total = sources.code_size or 1
-    table = _table(f"Code by source file (DWARF): {sources.code_size:,d} B of the code "
+    table = make_table(f"Code by source file (DWARF): {sources.code_size:,d} B of the code "
                    "section payload", "file", "size", "%", "largest functions")
     rows = [r for r in sources.rows() if not r.file.startswith("<")]
     for row in rows[: args.top]:
@@ -170,7 +172,8 @@ def diff_block(report: Any, args: argparse.Namespace) -> Any:
     from rich.console import Group
     from rich.text import Text
 
-    from workbench.cli.commands._inspect_blocks import _table
+    from workbench.cli.commands._inspect_blocks import make_table  # rich: lazily
+
 
     _sources_, diff = analysis(report, args)
     if diff is None:
@@ -178,7 +181,7 @@ def diff_block(report: Any, args: argparse.Namespace) -> Any:
             return Text(f"--diff: {report.file} is a component; diffs compare core modules",
                         style="yellow")
         return None
-    table = _table(f"Diff against {args.diff}: {diff.old_size:,d} → {diff.new_size:,d} B "
+    table = make_table(f"Diff against {args.diff}: {diff.old_size:,d} → {diff.new_size:,d} B "
                    f"({diff.delta:+,d})", "what", "name", "old", "new", "delta")
     kinds: list[tuple[str, Any]] = [("section", diff.sections), ("function", diff.functions)]
     if diff.sources is not None:
@@ -204,3 +207,42 @@ def diff_block(report: Any, args: argparse.Namespace) -> Any:
 
 
 SIZE_BLOCKS = (sources_block, diff_block)
+
+
+def by_view(report: InspectReport, args: argparse.Namespace) -> Any:
+    """`--by VIEW`: core.size's breakdown. The largest `--top` items, one row for the
+    rest, every overhead / unattributed row, and a total that equals the container."""
+    from rich.console import Group
+    from rich.text import Text
+
+    from workbench.cli.commands._inspect_blocks import make_table  # rich: lazily
+
+    v = view_of(report, args)
+    if v is None:
+        return None
+    table = make_table(f"By {v.by}: {v.total:,d} B of {CONTAINERS.get(v.container, v.container)}",
+                   "name", "size", "%")
+
+    def pct(n: int) -> str:
+        return f"{100.0 * n / v.total if v.total else 0.0:.1f}"
+
+    items = [r for r in v.rows if r.kind == "item"]
+    shown = items[:args.top]
+    for row in shown:
+        table.add_row(row.name, f"{row.size:,d}", pct(row.size))
+    if len(items) > len(shown):
+        rest = sum(r.size for r in items[len(shown):])
+        table.add_row(f"… {len(items) - len(shown):,d} more", f"{rest:,d}", pct(rest),
+                      style="dim")
+    for row in v.rows:
+        if row.kind != "item":
+            table.add_row(row.name, f"{row.size:,d}", pct(row.size), style="dim")
+    table.add_row("total", f"{sum(r.size for r in v.rows):,d}", pct(v.total), style="bold",
+                  end_section=False)
+    if not v.note:
+        return table
+    return Group(table, Text(v.note, style="yellow"))
+
+
+CONTAINERS = {"file": "the file", "code": "the code section payload",
+              "data": "the data section payload"}

@@ -8,8 +8,8 @@ import os
 from rich.markup import escape
 
 from workbench.cli.render import console
-from workbench.core.replay import EntryResult, ReplayReport
-from workbench.core.replay_store import ResponseDiff
+from workbench.core.requests.replay import EntryResult, ReplayReport
+from workbench.core.requests.store import ResponseDiff
 
 MAX_DIFF_LINES = 40
 

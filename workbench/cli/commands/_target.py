@@ -1,27 +1,12 @@
-"""Shared by `run` and `bench`: MODULE / REQUEST / flags -> a Harness, a Request, hooks.
-
-MODULE is a .wasm file or a module folder. A folder is built first through the build
-layer (`workbench.config.load_module` + `workbench.core.build.build_module`), which also
-supplies the module's limits, chaos and hooks file. The KV store and secrets belong to
-the workspace: the nearest folder at or above the module holding workbench.toml, else the
-current folder.
-"""
+"""The argparse side of `run` and `bench`: flags -> a `services.target.RunSpec`."""
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from workbench.config_workspace import workspace_root, workspace_settings, workspace_variables
-from workbench.core.errors import UsageError
-from workbench.core.http import Request, header_set
-from workbench.core.runtime.harness import MODES, Harness
-from workbench.core.runtime.kv import KvStore
-from workbench.core.runtime.limits import MAX_FUEL, Chaos, Limits
-from workbench.core.runtime.secrets import Secrets
+from workbench.core.runtime.harness import MODES
+from workbench.services.target import RunSpec
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -54,149 +39,9 @@ def add_mode(parser: argparse.ArgumentParser, default: str) -> None:
                         help=f"cold, fresh or warm instance (default {default})")
 
 
-@dataclass
-class Target:
-    harness: Harness
-    request: Request
-    hooks: Any
-    wasm_path: Path
-
-
-def resolve(args: argparse.Namespace) -> Target:
-    limits, chaos, hooks_path = Limits(), Chaos(), None
-    path: Path = args.module
-    if path.is_dir():
-        ws = workspace_settings(path)
-        ws_chaos = ws.chaos if ws else None
-        wasm_path, limits, chaos, hooks_path = _from_folder(path, ws_chaos)
-    elif path.is_file():
-        wasm_path = path
-    else:
-        raise UsageError(f"no such module: {path}", hint="pass a .wasm file or module folder")
-    if args.chaos:
-        from workbench.core.runtime.chaos import parse_chaos_spec
-
-        try:
-            chaos = parse_chaos_spec(args.chaos, base=chaos)
-        except ValueError as e:
-            raise UsageError(str(e), where="--chaos") from None
-    for flag, value in (("--timeout-ms", args.timeout_ms), ("--fuel", args.fuel)):
-        if value is not None and value < 1:
-            raise UsageError(f"{flag} must be at least 1, got {value}", where=flag)
-    if args.fuel is not None and args.fuel > MAX_FUEL:
-        raise UsageError(f"--fuel must be at most {MAX_FUEL:,}, got {args.fuel:,}", where="--fuel")
-    if args.timeout_ms is not None or args.fuel is not None:
-        limits = dataclasses.replace(
-            limits, **{k: v for k, v in (("timeout_ms", args.timeout_ms),
-                                         ("fuel", args.fuel)) if v is not None})
-    root = workspace_root(wasm_path)
-    harness = Harness(wasm_path, limits=limits, chaos=chaos, kv=KvStore.for_workspace(root),
-                      secrets=Secrets.for_workspace(root), cache_dir=args.cache_dir,
-                      name=path.stem if path.is_file() else path.name)
-    return Target(harness, build_request(args, root), _hooks(args, hooks_path), wasm_path)
-
-
-def answered_by_hooks(target: Target) -> bool:
-    """Whether the hooks answer the request: the module is then never needed."""
-    return target.hooks is not None and target.hooks.evaluate(target.request).response is not None
-
-
-def _from_folder(folder: Path, base_chaos: Chaos | None
-                 ) -> tuple[Path, Limits, Chaos, Path | None]:
-    from workbench.config import load_module
-    from workbench.core.build import build_module
-
-    cfg = load_module(folder, base_chaos=base_chaos)
-    result = build_module(cfg)
-    if not result.ok and result.stale and result.wasm_path is not None:
-        import sys
-
-        first = result.errors[0] if result.errors else "build failed"
-        print(f"workbench: {cfg.name}: build failed: {first}\n"
-              f"  running the last good build instead (stale): {result.wasm_path}",
-              file=sys.stderr)
-    else:
-        result.raise_for_status()
-    if result.wasm_path is None:
-        raise UsageError(f"{cfg.name}: the build produced no module", where=str(folder))
-    return result.wasm_path, cfg.limits, cfg.chaos, cfg.hooks
-
-
-def _hooks(args: argparse.Namespace, configured: Path | None) -> Any:
-    if args.no_hooks:
-        return None
-    path = args.hooks or configured
-    if path is None:
-        return None
-    from workbench.core.hooks import load_hooks
-
-    return load_hooks(path)
-
-
-def build_request(args: argparse.Namespace, root: Path) -> Request:
-    req = Request()
-    if args.entry is not None and args.request is None:
-        raise UsageError("--entry picks an entry of REQUEST, and no REQUEST was given",
-                         where="--entry", hint="workbench run MODULE REQUEST.hurl --entry N")
-    if args.request is not None:
-        req = _saved(args.request, args.entry, root)
-    if args.method:
-        req = dataclasses.replace(req, method=args.method.upper())
-    if args.path:
-        req = _with_target(req, args.path)
-    for item in args.header:
-        name, colon, value = item.partition(":")
-        if not colon or not name.strip():
-            raise UsageError(f"bad header {item!r}", where="--header", hint="use NAME:VALUE")
-        req = req.with_headers(header_set(req.headers, name.strip(), value.strip()))
-    if args.data is not None:
-        body = args.data.encode()
-        if args.data.startswith("@"):
-            try:
-                body = Path(args.data[1:]).read_bytes()
-            except OSError as e:
-                raise UsageError(f"cannot read {args.data[1:]}: {e.strerror}",
-                                 where="--data") from None
-        req = dataclasses.replace(req, body=body)
-        if not args.method and args.request is None:
-            req = dataclasses.replace(req, method="POST")
-    if args.client_ip:
-        from workbench.core.hooks_ctx import ip_key
-
-        if ip_key(args.client_ip) is None:
-            raise UsageError(f"{args.client_ip!r} is not an IP address", where="--client-ip",
-                             hint="e.g. --client-ip 10.1.2.3 or --client-ip fd00::7")
-        req = dataclasses.replace(req, client_ip=args.client_ip)
-    return req
-
-
-def _with_target(req: Request, path: str) -> Request:
-    """`--path /a?b=1`, or a full URL whose host becomes the Host header."""
-    if path.startswith(("http://", "https://")):
-        from workbench.core.hurl import _split_url
-
-        target, host = _split_url(path)
-        if host:
-            req = req.with_headers(header_set(req.headers, "Host", host))
-        return dataclasses.replace(req, target=target)
-    if not path.startswith("/"):
-        raise UsageError(f"{path!r} is not a request path", where="--path",
-                         hint=f"paths start with '/': --path {'/' + path}")
-    return dataclasses.replace(req, target=path)
-
-
-def _saved(path: Path, entry: str | None, root: Path) -> Request:
-    from workbench.core.requests import load_requests
-
-    entries = load_requests(path, workspace_variables(root))
-    if not entries:
-        raise UsageError(f"{path}: no request entries", hint="add a request line: GET /")
-    if entry is None:
-        return entries[0].request
-    if entry.isdecimal() and 1 <= int(entry) <= len(entries):
-        return entries[int(entry) - 1].request
-    for e in entries:
-        if e.name == entry:
-            return e.request
-    names = ", ".join(repr(e.name) for e in entries[:8])
-    raise UsageError(f"no entry {entry!r} in {path}", where="--entry", hint=f"one of {names}")
+def spec(args: argparse.Namespace) -> RunSpec:
+    return RunSpec(
+        module=args.module, request=args.request, entry=args.entry, method=args.method,
+        path=args.path, headers=tuple(args.header), data=args.data, client_ip=args.client_ip,
+        hooks=args.hooks, no_hooks=args.no_hooks, chaos=tuple(args.chaos),
+        timeout_ms=args.timeout_ms, fuel=args.fuel, cache_dir=args.cache_dir)

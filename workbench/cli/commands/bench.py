@@ -20,6 +20,7 @@ from workbench.cli.commands import _target
 from workbench.cli.render import console, err_console, print_json
 from workbench.core.runtime.harness import MODES
 from workbench.core.runtime.result import BenchResult, PhaseStats
+from workbench.services import target as target_svc
 
 NAME = "bench"
 HELP = "run a request N times and print latency percentiles per phase (cold/fresh/warm)"
@@ -40,8 +41,10 @@ def run(args: argparse.Namespace) -> int:
         from workbench.core.errors import UsageError
 
         raise UsageError("-n must be at least 1", where="-n")
-    target = _target.resolve(args)
-    if not _target.answered_by_hooks(target):
+    target = target_svc.resolve(_target.spec(args))
+    if target.warning:
+        err_console.print(f"workbench: {target.warning}", markup=False)
+    if not target_svc.answered_by_hooks(target):
         target.harness.check()
     modes = list(MODES) if args.mode == "all" else [args.mode]
     cancel = threading.Event()
@@ -62,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     return 1 if any(r.errors for r in results) else 0
 
 
-def _bench_one(target: _target.Target, mode: str, args: argparse.Namespace,
+def _bench_one(target: target_svc.Target, mode: str, args: argparse.Namespace,
                cancel: threading.Event) -> BenchResult:
     box: dict[str, BenchResult | BaseException] = {}
     live = sys.stderr.isatty() and not args.json

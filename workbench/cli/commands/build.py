@@ -18,10 +18,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from workbench.cli.render import console, err_console, human_bytes, print_json
-from workbench.config import PROFILES, ModuleConfig, load_workspace
-from workbench.core.build import BuildResult, build_module
+from workbench.cli.render import console, err_console, print_json
+from workbench.config.module import PROFILES, ModuleConfig
+from workbench.config.workspace import load_workspace
+from workbench.core.build.builder import BuildResult, build_module
 from workbench.core.errors import UsageError, WorkbenchError
+from workbench.core.units import human_bytes
 
 NAME = "build"
 HELP = "build modules (default: ./workbench.toml, else the current folder)"

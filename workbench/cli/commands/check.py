@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from workbench.cli.render import console, print_json
-from workbench.core.budget import Budget, BudgetReport, check_budget
 from workbench.core.errors import MalformedModule, UsageError, WorkbenchError
+from workbench.core.size.budget import Budget, BudgetReport, check_budget
 from workbench.core.wasm.model import SECTION_NAMES
 
 NAME = "check"
@@ -87,7 +87,7 @@ def _check_file(name: str, path: Path, budget: Budget) -> dict[str, Any]:
 def _check_module(cfg: Any, args: argparse.Namespace) -> dict[str, Any]:
     budget = _overrides(args, cfg.budget)
     if not args.no_build:
-        from workbench.core.build import build_module
+        from workbench.core.build.builder import build_module
 
         try:
             result = build_module(cfg)
@@ -116,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError("no such file", where=str(path), hint="pass a built .wasm file")
         results.append(_check_file(path.name, path, _overrides(args, Budget())))
     if folders:
-        from workbench.config import load_workspace
+        from workbench.config.workspace import load_workspace
 
         ws = load_workspace(folders)
         if not ws.modules:

@@ -12,7 +12,7 @@ import argparse
 from pathlib import Path
 
 from workbench.core.errors import UsageError
-from workbench.core.hooks import HookOutcome, Hooks, load_hooks
+from workbench.core.hooks.rules import HookOutcome, Hooks, load_hooks
 from workbench.core.http import Request, header_set
 
 NAME = "hooks"
@@ -52,8 +52,8 @@ def run(args: argparse.Namespace) -> int:
 def _requests(args: argparse.Namespace) -> list[tuple[str, Request]]:
     out: list[tuple[str, Request]] = []
     if args.requests is not None:
-        from workbench.config_workspace import workspace_variables
-        from workbench.core.requests import load_requests
+        from workbench.config.workspace import workspace_variables
+        from workbench.core.requests.files import load_requests
 
         entries = load_requests(args.requests, workspace_variables(args.requests))
         if not entries:
@@ -65,7 +65,7 @@ def _requests(args: argparse.Namespace) -> list[tuple[str, Request]]:
         raise UsageError("--method, --header and --client-ip describe the request of --path",
                          hint="add --path /some/path")
     if args.path is not None:
-        from workbench.core.hooks_ctx import ip_key
+        from workbench.core.http import ip_key
 
         client_ip = args.client_ip or "127.0.0.1"
         if ip_key(client_ip) is None:

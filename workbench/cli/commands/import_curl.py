@@ -10,8 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from workbench.core.curl import parse_curl, to_hurl
 from workbench.core.errors import UsageError
+from workbench.core.requests.curl import parse_curl, to_hurl
 
 NAME = "import-curl"
 HELP = "turn a curl command line into a saved request (.hurl entry)"

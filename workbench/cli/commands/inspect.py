@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from workbench.cli.commands import _inspect_size
 
 if TYPE_CHECKING:
-    from workbench.core.inspect import InspectReport
+    from workbench.core.size.inspect import InspectReport
 
 NAME = "inspect"
 HELP = "Size breakdown, signatures and ABI of .wasm files (sections, functions, data)."
@@ -70,10 +70,10 @@ def _run(args: argparse.Namespace) -> int:
     fast = args.json and not args.by
     started = None
     if fast:  # read the first file and start its gzip job before importing the reader:
-        from workbench.core import gzip_size  # zlib + threading only
+        from workbench.core.size import gzip as gzip_size  # zlib + threading only
 
         started = gzip_size.start(args.files[0], exact)
-    from workbench.core.inspect import inspect_file, inspect_json
+    from workbench.core.size.inspect import inspect_file, inspect_json
 
     for i, path in enumerate(args.files):
         if fast:
@@ -109,7 +109,7 @@ def _print_human(report: InspectReport, args: argparse.Namespace) -> None:
         console.print(_error_text(report))
         return
     if args.by:
-        from workbench.cli.commands._inspect_blocks import by_view
+        by_view = _inspect_size.by_view
 
         blocks: list[Callable[..., Any]] = [header_block, by_view, _inspect_size.diff_block]
     else:
@@ -137,7 +137,7 @@ def _error_text(report: InspectReport) -> Any:
 def header_block(report: InspectReport, args: argparse.Namespace) -> Any:
     from rich.text import Text
 
-    from workbench.cli.render import human_bytes
+    from workbench.core.units import human_bytes
 
     size, gz = report.size, report.gzip_size or 0
     approx = "" if report.gzip_exact else "≈ "

@@ -18,7 +18,7 @@ from pathlib import Path
 from rich.markup import escape
 
 from workbench.cli.render import console, print_json
-from workbench.config_workspace import workspace_root
+from workbench.config.workspace import workspace_root
 from workbench.core.errors import UsageError, WorkbenchError
 from workbench.core.runtime.kv import KV_FILE, KvStore
 from workbench.core.runtime.secrets import Secrets

@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from workbench.config_workspace import workspace_root, workspace_variables
+from workbench.config.workspace import workspace_root, workspace_variables
 from workbench.core.errors import UsageError
-from workbench.core.replay import DEFAULT_STORE, ReplayReport, replay
-from workbench.core.requests import SavedRequest, load_requests
+from workbench.core.requests.files import load_requests
+from workbench.core.requests.model import SavedRequest
+from workbench.core.requests.replay import DEFAULT_STORE, ReplayReport, replay
 
 NAME = "replay"
 HELP = "replay saved requests (.hurl/.http) against a module and check their assertions"
@@ -64,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     jobs = _jobs(args)
     reports = [_replay(job, args) for job in jobs]
     if args.junit is not None:
-        from workbench.core.replay_junit import junit_xml
+        from workbench.core.requests.junit import junit_xml
 
         try:
             args.junit.parent.mkdir(parents=True, exist_ok=True)
@@ -90,7 +91,7 @@ def _replay(job: _Job, args: argparse.Namespace) -> ReplayReport:
     hooks = None
     path = None if args.no_hooks else (args.hooks or job.hooks_path)
     if path is not None:
-        from workbench.core.hooks import load_hooks
+        from workbench.core.hooks.rules import load_hooks
 
         hooks = load_hooks(path)
     from workbench.core.runtime.secrets import Secrets
@@ -125,7 +126,7 @@ def _jobs(args: argparse.Namespace) -> list[_Job]:
         if args.module is None and path.is_dir() and _is_module(path):
             jobs.append(_module_job(path, None))
         elif args.module is None and (path / "workbench.toml").is_file():
-            from workbench.config import load_workspace
+            from workbench.config.workspace import load_workspace
 
             jobs.extend(_module_job(m.root, None) for m in load_workspace([path]).modules)
         else:
@@ -152,7 +153,7 @@ def _jobs(args: argparse.Namespace) -> list[_Job]:
 
 
 def _is_module(folder: Path) -> bool:
-    from workbench.config import is_module_folder
+    from workbench.config.module import is_module_folder
 
     return is_module_folder(folder)
 
@@ -167,8 +168,8 @@ def _module_job(module: Path, entries: list[SavedRequest] | None) -> _Job:
         return _Job(module.stem, module, entries, None, store)
     if not module.is_dir():
         raise UsageError(f"no such module: {module}", where="--module")
-    from workbench.config import load_module
-    from workbench.core.build import build_module
+    from workbench.config.module import load_module
+    from workbench.core.build.builder import build_module
 
     cfg = load_module(module)
     built = build_module(cfg).raise_for_status()

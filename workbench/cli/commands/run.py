@@ -13,9 +13,11 @@ from typing import Any
 from rich.markup import escape
 
 from workbench.cli.commands import _target
-from workbench.cli.render import console, human_bytes, print_json
+from workbench.cli.render import console, err_console, print_json
 from workbench.core.errors import UsageError
 from workbench.core.runtime.result import RunResult
+from workbench.core.units import human_bytes
+from workbench.services import target as target_svc
 
 NAME = "run"
 HELP = "send one request to a module (edge or WAGI) and show response, timing, logs"
@@ -35,8 +37,10 @@ def run(args: argparse.Namespace) -> int:
     if args.body_limit < 0:
         raise UsageError(f"must be 0 or more, got {args.body_limit}",
                          where="--body-limit")
-    target = _target.resolve(args)
-    if not _target.answered_by_hooks(target):
+    target = target_svc.resolve(_target.spec(args))
+    if target.warning:
+        err_console.print(f"workbench: {target.warning}", markup=False)
+    if not target_svc.answered_by_hooks(target):
         target.harness.check()  # typed AbiMismatch / MalformedModule before running
     result = target.harness.run(target.request, args.mode, hooks=target.hooks)
     if args.json:

@@ -15,9 +15,10 @@ from typing import Any
 
 from rich.markup import escape as esc
 
-from workbench.cli.render import console, human_bytes, print_json
+from workbench.cli.render import console, print_json
 from workbench.core.errors import UsageError
-from workbench.core.strip import DEFAULT_KEEP, StripPreview, gzip_sizes, strip, strip_preview
+from workbench.core.size.strip import DEFAULT_KEEP, StripPreview, gzip_sizes, strip, strip_preview
+from workbench.core.units import human_bytes
 
 NAME = "strip"
 HELP = "remove custom sections (or preview what that saves, raw and gzip)"

@@ -2,7 +2,7 @@
 
 Builds every module once, then rebuilds a module when its sources change and replays its
 saved requests. Human output is one line per event; `--json` prints JSON lines (one event
-each, see workbench.core.build_events). Ctrl-C stops cleanly: running compilers are
+each, see workbench.core.build.events). Ctrl-C stops cleanly: running compilers are
 killed, nothing is left behind.
 """
 
@@ -18,9 +18,9 @@ from typing import Any
 from rich.markup import escape
 
 from workbench.cli.commands.build import covered, delta_text
-from workbench.cli.render import console, human_bytes, print_json
-from workbench.config import load_workspace
-from workbench.core.build_events import (
+from workbench.cli.render import console, print_json
+from workbench.config.workspace import load_workspace
+from workbench.core.build.events import (
     AfterBuild,
     BuildCancelled,
     BuildFailed,
@@ -30,8 +30,10 @@ from workbench.core.build_events import (
     WatchEvent,
     WatchStarted,
 )
+from workbench.core.build.watch import Watcher
 from workbench.core.errors import UsageError
-from workbench.core.watch import Watcher
+from workbench.core.units import human_bytes
+from workbench.services.loop import reload_module
 
 NAME = "watch"
 HELP = "rebuild modules on save and replay their saved requests (headless)"
@@ -68,13 +70,14 @@ def run(args: argparse.Namespace) -> int:
                               "pass a module folder (see docs/config.md)")
     after_build = None
     if not args.no_replay and ws.settings.get("replay_on_build", True):
-        from workbench.core.build_replay import make_replay_hook
+        from workbench.services.loop import make_replay_hook
 
         after_build = make_replay_hook(ws.variables)
     render = print_event_json if args.json else print_event
     watcher = Watcher(ws.modules, on_event=render,
                       debounce_ms=ws.debounce_ms if args.debounce_ms is None else args.debounce_ms,
-                      after_build=after_build, initial_build=not args.no_initial_build)
+                      after_build=after_build, initial_build=not args.no_initial_build,
+                      reload=reload_module)
     stop = threading.Event()
     worker = threading.Thread(target=watcher.run, args=(stop,), name="workbench-watch")
     previous = _stop_on_sigterm()

@@ -27,7 +27,9 @@ from typing import TYPE_CHECKING, Any
 import wasmtime
 
 from workbench.core.http import Request
-from workbench.core.runtime.result import BenchResult, PhaseStats, RunResult
+from workbench.core.runtime.edge import EdgeInstance
+from workbench.core.runtime.result import BenchResult, PhaseStats, RunError, RunResult
+from workbench.core.runtime.runner import deadline_ticks
 from workbench.core.runtime.stats import Histogram
 
 if TYPE_CHECKING:
@@ -135,48 +137,40 @@ def run_bench(h: Harness, request: Request, n: int, mode: str,
 
 def plain_call_p50(h: Harness, request: Request, iterations: int,
                    cancel: threading.Event | None = None) -> float | None:
-    """p50 of wasmtime-py's public `Func.__call__` on `handle`, request written once."""
-    from workbench.core.runtime.chaos import ChaosState
-    from workbench.core.runtime.hostfns import HostState
-    from workbench.core.runtime.kv import KvStore
-    from workbench.core.runtime.limits import Chaos
-    from workbench.core.runtime.runner import _instantiate_edge
+    """p50 of wasmtime-py's public `Func.__call__` on `handle`, request written once.
 
-    # The reference calls must not touch the workspace KV store or inject faults: give
-    # the host functions a scratch copy while they run.
-    saved = h._state
-    scratch = KvStore(None)
-    for k, v in h.kv.items():
-        scratch.put(k, v)
-    h._state = HostState(scratch, h.secrets, ChaosState(Chaos()))
-    try:
-        return _plain_loop(h, request, iterations, cancel, _instantiate_edge)
-    finally:
-        h._state = saved
+    The reference calls run under the module's own limits (fuel and deadline reset before
+    every call, outside the timed interval) and against a scratch copy of the KV store
+    with no fault injection (`Harness.scratch_host_state`)."""
+    with h.scratch_host_state() as state:
+        created = h.instantiate_edge(None, state)
+        if isinstance(created, RunError):
+            return None
+        return _plain_loop(h, created, request, iterations, cancel)
 
 
-def _plain_loop(h: Harness, request: Request, iterations: int,
-                cancel: threading.Event | None, instantiate: Any) -> float | None:
-    created = instantiate(h, None, h._state)
-    if not hasattr(created, "store"):
-        return None
-    inst: Any = created
+def _plain_loop(h: Harness, inst: EdgeInstance, request: Request, iterations: int,
+                cancel: threading.Event | None) -> float | None:
     store = inst.store
     handle, alloc = inst.funcs["handle"], inst.funcs["alloc"]
     data = h.request_bytes(request)
-    store.set_fuel(2**62)
-    store.set_epoch_deadline(2**40)
+    limits = h.limits
+    ticks = deadline_ticks(limits.timeout_ms)
     hist = Histogram()
     try:
+        store.set_fuel(limits.fuel)
+        store.set_epoch_deadline(ticks)
         ptr = alloc(store, len(data))
         inst.mem.write(ptr, data)
         for _ in range(iterations):
             if cancel is not None and cancel.is_set():
                 break
+            store.set_fuel(limits.fuel)
+            store.set_epoch_deadline(ticks)
+            h.touch_ticker()
             t0 = time.perf_counter_ns()
             handle(store, ptr, len(data))
             hist.record((time.perf_counter_ns() - t0) / 1000)
     except (wasmtime.Trap, wasmtime.WasmtimeError):
-        pass
+        pass  # a trap, fuel or deadline ends the reference loop; the samples say why
     return hist.percentile(50) if hist.count else None
-

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Sequence
 
 from workbench.core.runtime.limits import Chaos
 
@@ -35,13 +36,13 @@ class ChaosState:
         return False
 
 
-def parse_chaos_spec(specs: list[str], seed: int | None = None,
+def parse_chaos_spec(specs: Sequence[str], seed: int | None = None,
                      base: Chaos | None = None) -> Chaos:
     """CLI `--chaos` items: `latency:kv_get=20` (`latency:*=20` for all), `kv_fail=0.3`,
     `secret_fail=0.5`, `cache_miss`, `seed=7`, `off` (drop the configured chaos first).
     Items override the same settings of `base` (the module/workspace config) and keep
     the others. Raises ValueError naming the offending item."""
-    from workbench.core.runtime.host_signatures import HOST_SIGNATURES
+    from workbench.core.abi.host_signatures import HOST_SIGNATURES
 
     base = base or Chaos(seed=seed)
     latency: dict[str, float] = dict(base.latency_ms)

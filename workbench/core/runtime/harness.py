@@ -12,29 +12,37 @@ Limits are reset before every call (fuel, epoch deadline); handler failures come
 
 from __future__ import annotations
 
-import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import wasmtime
 
+from workbench.core.abi.detect import AbiReport, detect_abi
 from workbench.core.errors import AbiMismatch, MalformedModule
-from workbench.core.http import Request
+from workbench.core.http import Request, Response
 from workbench.core.runtime import engine as E  # noqa: N812
-from workbench.core.runtime.abi import AbiReport, ExportInfo, ImportInfo, detect_from
 from workbench.core.runtime.chaos import ChaosState
-from workbench.core.runtime.edge import EdgeInstance
+from workbench.core.runtime.compile import compile_module, detect_compiled
+from workbench.core.runtime.edge import EdgeInstance, call_edge
 from workbench.core.runtime.failures import classify, function_names, instantiate_error
+from workbench.core.runtime.fastcall import FastFunc, StoreOps
 from workbench.core.runtime.hostfns import HostState, define_host_functions
 from workbench.core.runtime.kv import KvStore
 from workbench.core.runtime.limits import Chaos, Limits
 from workbench.core.runtime.result import BenchResult, RunError, RunResult
-from workbench.core.runtime.runner import redact_response, run_once
+from workbench.core.runtime.runner import (
+    deadline_ticks,
+    edge_wasi,
+    fuel_left,
+    redact_response,
+)
 from workbench.core.runtime.secrets import Secrets
-from workbench.core.wasm.model import FuncType
+from workbench.core.runtime.wagi import WagiIO, parse_cgi
+from workbench.core.wasm.reader import parse_module
 
 if TYPE_CHECKING:
     from workbench.core.runtime.bench import BenchProgress
@@ -71,6 +79,7 @@ class Harness:
         self._state = HostState(self.kv, self.secrets, self.chaos)
         self._module: wasmtime.Module | None = None
         self._abi: AbiReport | None = None
+        self._pre_abi: AbiReport | None = None  # from the parsed binary, before compiling
         self._linker: wasmtime.Linker | None = None
         self._pre: Any = None
         self._warm: EdgeInstance | None = None
@@ -82,30 +91,8 @@ class Harness:
 
     def _compile(self, use_cache: bool) -> tuple[wasmtime.Module, str, str, float]:
         """(module, phase name, cache outcome, microseconds)."""
-        t0 = time.perf_counter_ns()
-        if use_cache:
-            mod = E.load_cached(self.cache_dir, self.key)
-            if mod is not None:
-                return mod, "cache_load", "hit", (time.perf_counter_ns() - t0) / 1000
-        not_wasm = _not_wasm(self.wasm)
-        if not_wasm:
-            raise MalformedModule(not_wasm, 0, file=self._where,
-                                  hint="pass the built .wasm file (or a .wat text module)")
-        try:
-            mod = wasmtime.Module(self._engine, self.wasm)
-        except wasmtime.WasmtimeError as e:
-            text = str(e)
-            m = re.search(r"offset 0x([0-9a-f]+)", text)
-            lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
-            msg = re.sub(r"\s+", " ", ": ".join(ln for ln in lines if ln != "Caused by:"))
-            raise MalformedModule(msg, int(m.group(1), 16) if m else 0,
-                                  file=self._where,
-                                  hint="rebuild the module; is it a wasm32 core module?"
-                                  ) from None
-        us = (time.perf_counter_ns() - t0) / 1000
-        if use_cache:
-            E.store_cached(self.cache_dir, self.key, mod)
-        return mod, "compile", ("miss" if use_cache else "bypass"), us
+        return compile_module(self._engine, self.wasm, cache_dir=self.cache_dir, key=self.key,
+                              use_cache=use_cache, where=self._where)
 
     @property
     def _where(self) -> str:
@@ -115,15 +102,27 @@ class Harness:
         """The module for fresh/warm runs (adopting a cold run's `compiled` if first)."""
         if self._module is None:
             self._module = compiled or self._compile(not self.chaos.chaos.force_cache_miss)[0]
-            self._abi = _detect(self._module)
+            self._abi = detect_compiled(self._module)
             if self._abi.ok:
                 self._linker = self._make_linker()
                 self._pre = self._linker.instantiate_pre(self._module)
         return self._module
 
+    def precheck(self) -> AbiReport | None:
+        """The ABI decided from the parsed binary, before any compile (None for WAT text).
+
+        A 15 MB module that is no handler is refused in the time `inspect` takes to read
+        it, instead of compiling it for a minute and leaving a cache entry behind."""
+        if self._pre_abi is None and self.wasm[:4] == b"\0asm":
+            self._pre_abi = detect_abi(parse_module(self.wasm, file=self._where))
+        return self._pre_abi
+
     @property
     def abi(self) -> AbiReport:
         """The module's ABI (compiles on first use; raises MalformedModule)."""
+        early = self.precheck()
+        if early is not None and not early.ok:
+            return early
         self._ensure()
         assert self._abi is not None
         return self._abi
@@ -174,7 +173,7 @@ class Harness:
                     return RunResult(answer, timing, mode, "hook", hook=hook_json,
                                      module=self.name)
                 request = outcome.request if outcome.request is not None else request
-            return run_once(self, request, mode, timing, t_start, hook_json)
+            return self._run_once(request, mode, timing, t_start, hook_json)
 
     def bench(self, request: Request, n: int, mode: str = "warm",
               progress: Callable[[int, int], None] | None = None,
@@ -191,6 +190,210 @@ class Harness:
         return run_bench(self, request, n, mode, progress, cancel, hooks, live=live,
                          live_every_s=live_every_s, yield_every_ms=yield_every_ms)
 
+    def _run_once(self, request: Request, mode: str, timing: dict[str, float],
+                 t_start: int, hook: dict[str, Any] | None) -> RunResult:
+        try:
+            early = self.precheck()  # refuse a non-handler before compiling it
+        except MalformedModule as e:
+            return self._result(mode, timing, t_start, None, RunError("malformed", str(e)), hook)
+        if early is not None and not early.ok:
+            return self._result(mode, timing, t_start, None,
+                                RunError("abi", "; ".join(early.problems)), hook,
+                                abi=early.name)
+        st = self._state
+        st.begin()
+        self.kv.refresh()  # picks up `workbench kv put/reset` from another process (throttled)
+        cache = None
+        try:
+            if mode == "cold":
+                module, phase, cache, us = self._compile(not self.chaos.chaos.force_cache_miss)
+                timing[phase] = us
+                if cache == "bypass":
+                    st.chaos.faults.append("cache_miss:forced")
+                if self._module is None:  # first use of this harness: ABI check + linking
+                    t0 = time.perf_counter_ns()
+                    self._ensure(module)
+                    timing["link"] = (time.perf_counter_ns() - t0) / 1000
+            elif self._module is None:
+                # Once per harness, before the first fresh/warm request: compile (or load
+                # from the cache) and link. Reported as `prepare`, outside `total`: fresh and
+                # warm measure a request to an already compiled module.
+                t0 = time.perf_counter_ns()
+                module = self._ensure()
+                prep = time.perf_counter_ns() - t0
+                timing["prepare"] = prep / 1000
+                t_start += prep
+            else:
+                module = self._module
+        except MalformedModule as e:
+            return self._result(mode, timing, t_start, None,
+                           RunError("malformed", str(e)), hook)
+        rep = self._abi
+        assert rep is not None
+        if not rep.ok:
+            return self._result(mode, timing, t_start, None,
+                           RunError("abi", "; ".join(rep.problems)), hook, abi=rep.name)
+        if rep.name == "wagi":
+            return self._run_wagi(request, "fresh" if mode == "warm" else mode, module, timing,
+                             t_start, hook, cache)
+        inst: EdgeInstance | None = self._warm if mode == "warm" else None
+        if inst is None:
+            t0 = time.perf_counter_ns()
+            created = self.instantiate_edge(module if mode == "cold" else None, st)
+            timing["instantiate"] = (time.perf_counter_ns() - t0) / 1000
+            if isinstance(created, RunError):
+                return self._result(mode, timing, t_start, None, created, hook, cache=cache)
+            inst = created
+            if mode == "warm":
+                self._warm = inst
+        limits = self.limits
+        ops = inst.ops
+        error: RunError | None = None
+        response: Response | None = None
+        fuel = 0
+        try:
+            ops.set_fuel(limits.fuel)
+            ops.set_deadline(deadline_ticks(limits.timeout_ms))
+            self._ticker.touch(limits.timeout_ms / 1000)
+            t_call = time.perf_counter_ns()
+            out = call_edge(inst, self.request_bytes(request), limits.max_response_bytes)
+            timing["handler"] = out.handler_us
+            response, error = out.response, out.error
+        except (wasmtime.Trap, wasmtime.WasmtimeError) as e:
+            timing["handler"] = (time.perf_counter_ns() - t_call) / 1000
+            error = classify(e, limits, inst.mem.size(), self.names)
+            inst.poisoned = True
+        fuel = limits.fuel - fuel_left(ops)
+        if st.host_error and error is None:
+            error = RunError("host", st.host_error)
+        if error is not None and error.kind in ("host",):
+            inst.poisoned = True
+        if inst.poisoned and self._warm is inst:
+            self._warm = None
+        return self._result(mode, timing, t_start, response, error, hook, fuel=fuel,
+                       memory=inst.mem.size(), cache=cache)
+
+    def _new_store(self, wasi: wasmtime.WasiConfig | None) -> wasmtime.Store:
+        store = wasmtime.Store(self._engine)
+        store.set_limits(memory_size=self.limits.memory_bytes)
+        if wasi is not None:
+            store.set_wasi(wasi)
+        store.set_fuel(self.limits.fuel)  # a start function runs at instantiation
+        store.set_epoch_deadline(deadline_ticks(self.limits.timeout_ms))
+        return store
+
+    def instantiate_edge(self, module: wasmtime.Module | None, st: HostState
+                          ) -> EdgeInstance | RunError:
+        rep = self._abi
+        assert rep is not None and self._linker is not None
+        store = self._new_store(edge_wasi(st) if rep.wasi else None)
+        self._ticker.touch(self.limits.timeout_ms / 1000)
+        try:
+            if module is None:
+                instance = self._pre.instantiate(store)
+            else:  # cold: the freshly compiled/loaded module, linked like a platform would
+                instance = self._linker.instantiate(store, module)
+            return EdgeInstance(store, instance)
+        except (wasmtime.Trap, wasmtime.WasmtimeError) as e:
+            return instantiate_error(e, self.limits)
+
+    def _run_wagi(self, request: Request, mode: str, module: wasmtime.Module,
+                  timing: dict[str, float], t_start: int, hook: dict[str, Any] | None,
+                  cache: str | None) -> RunResult:
+        st = self._state
+        limits = self.limits
+        io = WagiIO(request, limits.max_response_bytes, lambda line: st.add_log("error", line,
+                                                                                "stderr"))
+        try:
+            t0 = time.perf_counter_ns()
+            store = self._new_store(io.configure(request, self.name))
+            self._ticker.touch(limits.timeout_ms / 1000)
+            try:
+                instance = (self._pre.instantiate(store) if mode != "cold"
+                            else self._linker.instantiate(store, module))  # type: ignore[union-attr]
+            except (wasmtime.Trap, wasmtime.WasmtimeError) as e:
+                timing["instantiate"] = (time.perf_counter_ns() - t0) / 1000
+                return self._result(mode, timing, t_start, None,
+                               instantiate_error(e, limits), hook, abi="wagi", cache=cache)
+            start = instance.exports(store)["_start"]
+            assert isinstance(start, wasmtime.Func)
+            fast = FastFunc(store, start)
+            ops = StoreOps(store)
+            memory = instance.exports(store).get("memory")
+            timing["instantiate"] = (time.perf_counter_ns() - t0) / 1000
+            ops.set_fuel(limits.fuel)
+            ops.set_deadline(deadline_ticks(limits.timeout_ms))
+            error: RunError | None = None
+            t1 = time.perf_counter_ns()
+            try:
+                fast()
+            except wasmtime.ExitTrap as e:
+                if e.code != 0:
+                    error = RunError("exit", f"the command exited with status {e.code}")
+            except (wasmtime.Trap, wasmtime.WasmtimeError) as e:
+                mem = memory.data_len(store) if isinstance(memory, wasmtime.Memory) else 0
+                error = classify(e, limits, mem, self.names)
+            timing["handler"] = (time.perf_counter_ns() - t1) / 1000
+            fuel = limits.fuel - fuel_left(ops)
+            mem_bytes = memory.data_len(store) if isinstance(memory, wasmtime.Memory) else 0
+            response = None
+            if error is None:
+                if io.overflow:
+                    error = RunError("response_too_large", f"stdout exceeded "
+                                     f"{limits.max_response_bytes:,} bytes "
+                                     "(limits.max_response_bytes)")
+                else:
+                    try:
+                        response = parse_cgi(bytes(io.stdout))
+                    except ValueError as e:
+                        error = RunError("response", f"malformed CGI output: {e}")
+            return self._result(mode, timing, t_start, response, error, hook, fuel=fuel,
+                           memory=mem_bytes, abi="wagi", cache=cache)
+        finally:
+            io.close()
+
+    def _result(self, mode: str, timing: dict[str, float], t_start: int,
+                response: Response | None, error: RunError | None, hook: dict[str, Any] | None,
+                *, fuel: int = 0, memory: int = 0, abi: str = "edge",
+                cache: str | None = None) -> RunResult:
+        st = self._state
+        timing["total"] = (time.perf_counter_ns() - t_start) / 1000
+        secrets = self.secrets
+        if secrets:
+            response = redact_response(secrets, response)
+            if error is not None:
+                error = RunError(error.kind, secrets.redact(error.message), error.backtrace)
+            if hook is not None:
+                hook = secrets.redact_json(hook)
+        if st.dropped_logs:
+            st.logs.append(st.logs[-1]._replace(
+                level="warn", message=f"[workbench] {st.dropped_logs} more log lines dropped",
+                fields=None))
+        try:
+            self.kv.flush()  # after the timings: a disk write is not the handler's latency
+        except OSError as e:
+            st.add_log("error", f"[workbench] could not save the KV store: {e}")
+        return RunResult(response, timing, mode, abi, fuel, memory, tuple(st.logs), error,
+                         tuple(st.chaos.faults), hook, self.name, cache)
+
+    @contextmanager
+    def scratch_host_state(self) -> Iterator[HostState]:
+        """Host functions see a scratch copy of the KV store and no chaos inside the block
+        (reference calls must not write the workspace store or inject faults)."""
+        saved = self._state
+        scratch = KvStore(None)
+        for k, v in self.kv.items():
+            scratch.put(k, v)
+        self._state = HostState(scratch, self.secrets, ChaosState(Chaos()))
+        try:
+            yield self._state
+        finally:
+            self._state = saved
+
+    def touch_ticker(self) -> None:
+        """Keep the epoch ticker running for one more timeout window."""
+        self._ticker.touch(self.limits.timeout_ms / 1000)
+
     def request_bytes(self, request: Request) -> bytes:
         """Request.to_http(), memoized for the last request object (bench loops)."""
         last, data = self._req_cache
@@ -198,37 +401,6 @@ class Harness:
             data = request.to_http()
             self._req_cache = (request, data)
         return data
-
-
-def _not_wasm(data: bytes) -> str | None:
-    """Why `data` is neither a wasm binary nor WAT text, or None (wasmtime takes both)."""
-    if not data:
-        return "the file is empty (0 bytes): expected a WebAssembly module"
-    if data[:4] == b"\0asm":
-        return None
-    text = data[:256].lstrip()
-    if text.startswith((b"(", b";;")):
-        return None  # WAT text: wasmtime compiles it and names the line of any mistake
-    return ("not a WebAssembly module: expected the magic bytes 00 61 73 6d (\"\\0asm\") "
-            f"at offset 0, found {data[:4].hex(' ')} ({data[:4]!r})")
-
-
-def _detect(mod: wasmtime.Module) -> AbiReport:
-    exports = [ExportInfo(e.name, _kind(e.type), _ft(e.type)) for e in mod.exports]
-    imports = [ImportInfo(i.module, i.name or "", _kind(i.type), _ft(i.type))
-               for i in mod.imports]
-    return detect_from(exports, imports)
-
-
-def _kind(t: Any) -> str:
-    return {wasmtime.FuncType: "func", wasmtime.MemoryType: "memory",
-            wasmtime.TableType: "table", wasmtime.GlobalType: "global"}.get(type(t), "other")
-
-
-def _ft(t: Any) -> FuncType | None:
-    if not isinstance(t, wasmtime.FuncType):
-        return None
-    return FuncType(tuple(str(p) for p in t.params), tuple(str(r) for r in t.results))
 
 
 __all__ = ["Harness", "MODES", "RunError", "RunResult", "BenchResult", "classify",

@@ -15,9 +15,9 @@ from typing import Any
 
 import wasmtime
 
+from workbench.core.abi.host_signatures import HOST_SIGNATURES
 from workbench.core.runtime.chaos import ChaosState
 from workbench.core.runtime.fastcall import MemView, define_host
-from workbench.core.runtime.host_signatures import HOST_SIGNATURES
 from workbench.core.runtime.kv import KvStore
 from workbench.core.runtime.result import LEVELS, LogLine, parse_fields
 from workbench.core.runtime.secrets import Secrets

@@ -10,11 +10,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from workbench.core.demangle import demangle
 from workbench.core.errors import MalformedModule
 from workbench.core.wasm import sections as S
 from workbench.core.wasm.bodies import decode_code, decode_data
 from workbench.core.wasm.component import COMPONENT_HEADER, CORE_HEADER, walk_component
+from workbench.core.wasm.demangle import demangle
 from workbench.core.wasm.leb import Bad, name, u32
 from workbench.core.wasm.model import (
     SECTION_NAMES,

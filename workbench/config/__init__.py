@@ -1,0 +1,1 @@
+"""Module and workspace configuration: module.toml, workbench.toml, their checks."""

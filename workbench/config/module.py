@@ -1,0 +1,265 @@
+"""workbench.toml (a workspace) and module.toml (one handler module).
+
+`load_module(folder)` reads one module folder; a folder without module.toml still works
+when it holds one obvious source (`*.wat`, `main.c`, `main.zig`, `Cargo.toml`,
+`asconfig.json`), so pointing the workbench at a fresh folder needs no ceremony.
+`load_workspace(paths)` turns command-line paths (workspace files, workspace folders,
+module folders, or folders of module folders) into one `Workspace`.
+The file formats are documented in docs/config.md.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from workbench.config.check import Checker, read_toml
+from workbench.config.tables import parse_budget, parse_chaos, parse_limits
+from workbench.core.errors import ConfigError
+from workbench.core.runtime.limits import Chaos, Limits
+from workbench.core.size.budget import Budget
+
+MODULE_FILE = "module.toml"
+WORKSPACE_FILE = "workbench.toml"
+TOOLCHAINS = ("wat", "c", "zig", "rust", "assemblyscript", "command")
+PROFILES = ("debug", "release")
+ABIS = ("edge", "wagi", "auto")
+STRIPS = ("none", "debug", "all")  # custom sections a build keeps: all / all but DWARF / none
+TARGETS = ("wasm32-freestanding", "wasm32-wasi")
+MODULE_KEYS = ("name", "toolchain", "sources", "command", "output", "profile", "abi", "target",
+               "flags", "exports", "strip", "hooks", "requests", "budget", "limits", "chaos")
+WORKSPACE_KEYS = ("modules", "variables", "chaos", "debounce_ms", "theme", "replay_on_build",
+                  "kv_file", "secrets_file", "settings")
+DEFAULT_DEBOUNCE_MS = 50
+
+# Source globs watched (and handed to the compiler where it takes files) per toolchain.
+DEFAULT_SOURCES: dict[str, tuple[str, ...]] = {
+    "wat": ("*.wat",),
+    "c": ("**/*.c", "**/*.h"),
+    "zig": ("**/*.zig",),
+    "rust": ("src/**/*.rs", "Cargo.toml"),
+    "assemblyscript": ("assembly/**/*.ts", "asconfig.json", "package.json"),
+    "command": ("**/*",),
+}
+# The edge ABI's exports; C needs them spelled out for wasm-ld.
+EDGE_EXPORTS = ("memory", "alloc", "handle")
+_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+@dataclass(frozen=True)
+class ModuleConfig:
+    """One module: where its sources are, how to build it, and how to run it."""
+
+    name: str
+    root: Path
+    toolchain: str
+    sources: tuple[str, ...]
+    command: str | None
+    output: Path
+    profile: str = "release"
+    abi: str = "auto"
+    target: str = "wasm32-freestanding"
+    budget: Budget = field(default_factory=Budget)
+    limits: Limits = field(default_factory=Limits)
+    chaos: Chaos = field(default_factory=Chaos)
+    hooks: Path | None = None
+    requests: Path | None = None
+    flags: tuple[str, ...] = ()  # extra compiler arguments
+    exports: tuple[str, ...] = EDGE_EXPORTS  # symbols exported by C builds (edge ABI)
+    config_file: Path | None = None  # None when inferred from the folder's contents
+    strip: str | None = None  # "none" | "debug" | "all"; None: the default, see strip_mode
+
+    @property
+    def build_dir(self) -> Path:
+        return self.root / "build"
+
+    @property
+    def strip_mode(self) -> str:
+        """What the build strips: `strip` when set, else "debug" for C/Zig release builds
+        (DWARF goes, the name section stays so size views show function names) and
+        "none" otherwise (debug builds keep DWARF; other toolchains' output is kept as is).
+        """
+        if self.strip is not None:
+            return self.strip
+        if self.toolchain in ("c", "zig") and self.profile == "release":
+            return "debug"
+        return "none"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name, "root": str(self.root), "toolchain": self.toolchain,
+            "sources": list(self.sources), "command": self.command,
+            "output": str(self.output), "profile": self.profile, "abi": self.abi,
+            "target": self.target, "budget": self.budget.to_json(),
+            "limits": self.limits.to_json(), "chaos": self.chaos.to_json(),
+            "hooks": str(self.hooks) if self.hooks else None,
+            "requests": str(self.requests) if self.requests else None,
+            "flags": list(self.flags), "exports": list(self.exports),
+            "strip": self.strip_mode,
+            "config_file": str(self.config_file) if self.config_file else None,
+        }
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """Modules opened together, plus settings shared by all of them."""
+
+    root: Path
+    modules: tuple[ModuleConfig, ...]
+    variables: dict[str, str] = field(default_factory=dict)
+    chaos: Chaos = field(default_factory=Chaos)
+    debounce_ms: int = DEFAULT_DEBOUNCE_MS
+    settings: dict[str, Any] = field(default_factory=dict)
+    config_file: Path | None = None
+
+    def module(self, name: str) -> ModuleConfig | None:
+        return next((m for m in self.modules if m.name == name), None)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"root": str(self.root), "modules": [m.to_json() for m in self.modules],
+                "variables": dict(self.variables), "chaos": self.chaos.to_json(),
+                "debounce_ms": self.debounce_ms, "settings": dict(self.settings),
+                "config_file": str(self.config_file) if self.config_file else None}
+
+
+def infer_toolchain(folder: Path) -> str | None:
+    """The toolchain a folder without module.toml obviously uses, or None if unclear
+    (no known source, or several .wat files: which one is the module?)."""
+    if (folder / "Cargo.toml").is_file():
+        return "rust"
+    if (folder / "asconfig.json").is_file():
+        return "assemblyscript"
+    if (folder / "main.zig").is_file() or (folder / "src" / "main.zig").is_file():
+        return "zig"
+    if (folder / "main.c").is_file() or (folder / "src" / "main.c").is_file():
+        return "c"
+    if len(list(folder.glob("*.wat"))) == 1:
+        return "wat"
+    return None
+
+
+def is_module_folder(folder: Path) -> bool:
+    return (folder / MODULE_FILE).is_file() or infer_toolchain(folder) is not None
+
+
+def load_module(folder: Path, *, base_chaos: Chaos | None = None) -> ModuleConfig:
+    """Read `folder/module.toml` (or infer defaults). Raises ConfigError naming file and key."""
+    folder = Path(folder).resolve()
+    path = folder / MODULE_FILE
+    if not path.is_file():
+        toolchain = infer_toolchain(folder)
+        if toolchain is None:
+            raise not_a_module(folder)
+        return _module_from(folder, {}, Checker(path, ""), toolchain, None, base_chaos)
+    doc, text = read_toml(path)
+    ck = Checker(path, text)
+    ck.check_keys(doc, MODULE_KEYS)
+    toolchain = ck.string(doc, "toolchain", choices=TOOLCHAINS)
+    if toolchain is None:  # a command says how to build; else the folder's contents do
+        toolchain = "command" if "command" in doc else infer_toolchain(folder)
+    if toolchain is None:
+        raise ck.error("toolchain", "toolchain is missing and cannot be inferred",
+                       hint="allowed: " + ", ".join(TOOLCHAINS))
+    return _module_from(folder, doc, ck, toolchain, path, base_chaos)
+
+
+def not_a_module(folder: Path) -> ConfigError:
+    """The error for a folder without module.toml whose contents do not say how to build."""
+    wats = sorted(p.name for p in folder.glob("*.wat"))
+    if len(wats) > 1:
+        return ConfigError(
+            f"{len(wats)} .wat files ({', '.join(wats[:4])}) and no module.toml: which one "
+            "is the module?", file=str(folder / MODULE_FILE),
+            hint=f'add a module.toml with sources = ["{wats[0]}"]')
+    return ConfigError(
+        "not a module folder: no module.toml and no obvious source",
+        file=str(folder / MODULE_FILE),
+        hint="add a module.toml, or one of: a single *.wat, main.c, main.zig, "
+             "Cargo.toml, asconfig.json")
+
+
+def _module_from(folder: Path, doc: dict[str, Any], ck: Checker, toolchain: str,
+                 path: Path | None, base_chaos: Chaos | None) -> ModuleConfig:
+    name = ck.string(doc, "name", folder.name) or folder.name
+    if not _NAME_RE.match(name):
+        raise ck.error("name", f"name {name!r} cannot be used as a file name",
+                       hint="letters, digits, '.', '_' and '-' only")
+    command = ck.string(doc, "command")
+    if toolchain == "command" and not command:
+        raise ck.error("command", "toolchain = \"command\" needs a command",
+                       hint='for example command = "make wasm" (it runs in the module folder)',
+                       near="toolchain")
+    _check_unused(ck, doc, toolchain)
+    abi = ck.string(doc, "abi", "auto", choices=ABIS) or "auto"
+    default_target = "wasm32-wasi" if abi == "wagi" else "wasm32-freestanding"
+    target = ck.string(doc, "target", default_target, choices=TARGETS) or default_target
+    if "exports" in doc and target == "wasm32-wasi":
+        raise ck.error("exports", "exports is not used by a wasm32-wasi (WAGI) build",
+                       hint="a WAGI module is a command: it exports _start; remove exports")
+    sources = ck.strings(doc, "sources") or DEFAULT_SOURCES[toolchain]
+    out_path = _output(ck, doc, folder, name)
+    return ModuleConfig(
+        name=name, root=folder, toolchain=toolchain, sources=sources,
+        command=command, output=out_path,
+        profile=ck.string(doc, "profile", "release", choices=PROFILES) or "release",
+        abi=abi, target=target,
+        budget=parse_budget(ck, doc), limits=parse_limits(ck, doc),
+        chaos=parse_chaos(ck, doc, base_chaos),
+        hooks=_optional_path(ck, doc, folder, "hooks", "hooks.toml", want_dir=False),
+        requests=_optional_path(ck, doc, folder, "requests", "requests", want_dir=True),
+        flags=ck.strings(doc, "flags") or (),
+        exports=ck.strings(doc, "exports") or EDGE_EXPORTS,
+        config_file=path, strip=ck.string(doc, "strip", choices=STRIPS),
+    )
+
+
+# Keys only some toolchains read: set for another one, they would be silently ignored.
+_USED_BY = {"command": ("command",), "flags": ("c", "zig", "rust", "assemblyscript"),
+            "exports": ("c",)}
+
+
+def _check_unused(ck: Checker, doc: dict[str, Any], toolchain: str) -> None:
+    for key, users in _USED_BY.items():
+        if key in doc and toolchain not in users:
+            raise ck.error(key, f"{key} is not used by toolchain = \"{toolchain}\"",
+                           hint=f"{key} applies to: {', '.join(users)}" + (
+                               " (a Zig module exports every `export fn`)"
+                               if key == "exports" else "") + "; remove it")
+
+
+def _output(ck: Checker, doc: dict[str, Any], folder: Path, name: str) -> Path:
+    """The output path: a .wasm file (a build replaces it, so never a source file)."""
+    output = ck.string(doc, "output")
+    if output is None:
+        return (folder / "build" / f"{name}.wasm").resolve()
+    path = (folder / output).resolve()
+    if path.suffix != ".wasm":
+        raise ck.error("output", f"output = {output!r} must end in .wasm",
+                       hint="a build replaces this file, so it must not be a source; "
+                            'for example output = "build/handler.wasm"')
+    if path.is_dir():
+        raise ck.error("output", f"output = {output!r} is a folder",
+                       hint='name the file, for example output = "build/handler.wasm"')
+    return path
+
+
+def _optional_path(ck: Checker, doc: dict[str, Any], folder: Path, key: str, default: str,
+                   *, want_dir: bool) -> Path | None:
+    value = ck.string(doc, key)
+    if value is None:
+        candidate = folder / default
+        return candidate if candidate.exists() else None
+    candidate = (folder / value).resolve()
+    if not candidate.exists():
+        raise ck.error(key, f"{key} = {value!r} does not exist",
+                       hint=f"a path relative to {folder}")
+    if want_dir and not candidate.is_dir() and candidate.suffix not in (".hurl", ".http"):
+        raise ck.error(key, f"{key} must be a folder or a .hurl/.http file")
+    return candidate
+
+
+__all__ = ["ModuleConfig", "Workspace", "load_module", "infer_toolchain",
+           "is_module_folder", "not_a_module", "TOOLCHAINS", "PROFILES", "ABIS", "TARGETS",
+           "STRIPS"]

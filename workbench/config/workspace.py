@@ -1,0 +1,187 @@
+"""Turning command-line paths into one `Workspace`.
+
+A path may be a workbench.toml file, a folder holding one, a module folder, or a folder
+whose child folders are modules (so `workbench build sample_modules` and
+`workbench build my-handler` both do the obvious thing). A module folder inside a
+workspace (a workbench.toml in a folder above it) gets that workspace's settings, as
+`run` and `replay` do: `workbench watch sample_modules/json-api-c` knows `{{host}}`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from workbench.config.check import Checker, read_toml
+from workbench.config.module import (
+    DEFAULT_DEBOUNCE_MS,
+    WORKSPACE_FILE,
+    WORKSPACE_KEYS,
+    ModuleConfig,
+    Workspace,
+    is_module_folder,
+    load_module,
+    not_a_module,
+)
+from workbench.config.tables import parse_chaos
+from workbench.core.errors import ConfigError
+from workbench.core.runtime.limits import Chaos
+
+
+def load_workspace(paths: list[Path] | tuple[Path, ...] | None = None) -> Workspace:
+    """Load every path into one workspace; settings come from the first workbench.toml."""
+    paths = [Path(p) for p in (paths or [Path.cwd()])]
+    modules: list[ModuleConfig] = []
+    settings_ws: Workspace | None = None
+    for raw in paths:
+        path = raw.resolve()
+        if not path.exists():
+            raise ConfigError("no such file or folder", file=str(raw),
+                              hint="pass a module folder, a workspace folder or workbench.toml")
+        if path.is_file() and path.name == "module.toml":
+            path = path.parent
+        ws_file = path if path.is_file() else path / WORKSPACE_FILE
+        if ws_file.is_file() and ws_file.suffix == ".toml":
+            ws = _load_workspace_file(ws_file)
+            settings_ws = settings_ws or ws
+            modules.extend(ws.modules)
+        elif not path.is_dir():  # another file, or a device / socket / fifo
+            raise ConfigError("expected a folder or a workbench.toml", file=str(raw))
+        elif is_module_folder(path):
+            settings_ws = settings_ws or _enclosing_workspace(path)
+            base = settings_ws.chaos if settings_ws else None
+            modules.append(load_module(path, base_chaos=base))
+        else:
+            children = _module_children(path)
+            if not children and any(path.glob("*.wat")):
+                raise not_a_module(path)  # several .wat files: says which to pick
+            if not children:
+                raise ConfigError(
+                    "no modules here: no workbench.toml, module.toml or obvious source",
+                    file=str(raw), hint="add a module.toml (see docs/config.md)")
+            settings_ws = settings_ws or _enclosing_workspace(path)
+            base = settings_ws.chaos if settings_ws else None
+            modules.extend(load_module(c, base_chaos=base) for c in children)
+    _check_unique(modules)
+    if settings_ws is not None:
+        return Workspace(root=settings_ws.root, modules=tuple(modules),
+                         variables=settings_ws.variables, chaos=settings_ws.chaos,
+                         debounce_ms=settings_ws.debounce_ms, settings=settings_ws.settings,
+                         config_file=settings_ws.config_file)
+    root = paths[0].resolve()
+    return Workspace(root=root if root.is_dir() else root.parent, modules=tuple(modules))
+
+
+def nearest_workspace_file(start: Path) -> Path | None:
+    """The workbench.toml in `start` or the nearest folder above it, if any."""
+    here = start.resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / WORKSPACE_FILE
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def workspace_root(start: Path) -> Path:
+    """The workspace folder of `start` (where .workbench/ lives), else the current folder."""
+    found = nearest_workspace_file(start)
+    return found.parent if found else Path.cwd()
+
+
+def workspace_settings(start: Path) -> Workspace | None:
+    """The settings (variables, chaos, ...) of `workspace_root(start)`'s workbench.toml,
+    without loading its modules; None when there is none. A broken file is a ConfigError."""
+    found = workspace_root(start) / WORKSPACE_FILE
+    return _load_workspace_file(found, with_modules=False) if found.is_file() else None
+
+
+def workspace_variables(start: Path) -> dict[str, Any]:
+    """`[variables]` for `{{name}}` in saved requests near `start` (empty outside one)."""
+    ws = workspace_settings(start)
+    return dict(ws.variables) if ws else {}
+
+
+def _enclosing_workspace(folder: Path) -> Workspace | None:
+    """The workspace of the nearest workbench.toml above `folder` (its settings only)."""
+    found = nearest_workspace_file(folder.resolve().parent)
+    return _load_workspace_file(found, with_modules=False) if found else None
+
+
+def _module_children(folder: Path) -> list[Path]:
+    return sorted(c for c in folder.iterdir()
+                  if c.is_dir() and not c.name.startswith(".") and is_module_folder(c))
+
+
+def _load_workspace_file(path: Path, *, with_modules: bool = True) -> Workspace:
+    doc, text = read_toml(path)
+    ck = Checker(path, text)
+    ck.check_keys(doc, WORKSPACE_KEYS)
+    root = path.parent
+    chaos = parse_chaos(ck, doc, Chaos())
+    debounce = ck.integer(doc, "debounce_ms", minimum=0)
+    if debounce is not None and debounce > 5000:
+        raise ck.error("debounce_ms", "debounce_ms above 5000 ms makes saves feel lost",
+                       hint="allowed: 0..5000 (default 50)")
+    variables = _variables(ck, doc)
+    settings: dict[str, Any] = dict(ck.table(doc, "settings"))
+    for key in ("theme", "kv_file", "secrets_file"):
+        value = ck.string(doc, key)
+        if value is not None:
+            settings[key] = value
+    replay = ck.boolean(doc, "replay_on_build")
+    settings["replay_on_build"] = True if replay is None else replay
+    folders = ck.strings(doc, "modules")
+    modules: list[ModuleConfig] = []
+    if not with_modules:
+        pass  # settings only: the caller loads the module folders it was given
+    elif folders is None:
+        modules = [load_module(c, base_chaos=chaos) for c in _module_children(root)]
+    else:
+        for entry in folders:
+            pattern = any(ch in entry for ch in "*?[")
+            matches = sorted(root.glob(entry)) if pattern else [root / entry]
+            found = [m for m in matches if m.is_dir()]
+            if pattern:  # a glob picks the module folders among what it matches
+                found = [m for m in found if not m.name.startswith(".") and is_module_folder(m)]
+                if not found:
+                    raise ck.error("modules", f"no module folder matches {entry!r}",
+                                   hint=f"paths are relative to {root}; a module folder has "
+                                        "a module.toml or one obvious source")
+            if not found:
+                raise ck.error("modules", f"module folder {entry!r} does not exist",
+                               hint=f"paths are relative to {root}")
+            for folder in found:
+                if not is_module_folder(folder):
+                    raise ck.error("modules", f"{entry!r} is not a module folder",
+                                   hint="it needs a module.toml or one obvious source")
+                modules.append(load_module(folder, base_chaos=chaos))
+    return Workspace(root=root, modules=tuple(modules), variables=variables, chaos=chaos,
+                     debounce_ms=DEFAULT_DEBOUNCE_MS if debounce is None else debounce,
+                     settings=settings, config_file=path)
+
+
+def _variables(ck: Checker, doc: dict[str, Any]) -> dict[str, str]:
+    tbl = ck.table(doc, "variables")
+    out: dict[str, str] = {}
+    for key, value in tbl.items():
+        if isinstance(value, bool):
+            out[key] = "true" if value else "false"
+        elif isinstance(value, str | int | float):
+            out[key] = str(value)
+        else:
+            raise ck.error(f"variables.{key}", f"variables.{key} must be a string or number",
+                           hint='for example host = "example.com"')
+    return out
+
+
+def _check_unique(modules: list[ModuleConfig]) -> None:
+    seen: dict[str, ModuleConfig] = {}
+    for m in modules:
+        other = seen.get(m.name)
+        if other is not None and other.root != m.root:
+            raise ConfigError(
+                f"two modules are named {m.name!r}: {other.root} and {m.root}",
+                file=str(m.config_file or m.root), key="name",
+                hint="give one of them another name in its module.toml")
+        seen[m.name] = m
+    modules[:] = list({m.root: m for m in modules}.values())

@@ -1,0 +1,1 @@
+"""Which handler contract a parsed module or component speaks (pure)."""

@@ -1,0 +1,1 @@
+"""Building modules: builder, events, queue, sources, diagnostics, watch, toolchains."""

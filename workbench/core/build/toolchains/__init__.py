@@ -1,0 +1,64 @@
+"""Toolchains: how each `module.toml` toolchain turns sources into one .wasm file.
+
+A toolchain produces a `Plan`: either a subprocess (argv, cwd, env) or an in-process
+step (WAT), the file the tool writes, and the parser for its diagnostics. The builder
+(`workbench.core.build.builder`) runs plans, so cancelling, timing and keeping the last good
+module work the same for every language. Availability checks raise `ToolchainMissing`
+with the command that installs what is missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from workbench.core.build.diagnostics import Diagnostic
+
+if TYPE_CHECKING:
+    from workbench.core.build.spec import BuildSpec
+
+
+@dataclass(frozen=True, slots=True)
+class InProcessOutcome:
+    ok: bool
+    output: str
+    diagnostics: tuple[Diagnostic, ...]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One build step. Exactly one of `argv` and `in_process` is set."""
+
+    toolchain: str
+    cwd: Path
+    produced: Path  # where the tool leaves the .wasm (moved into place on success)
+    parse: Callable[[str], tuple[Diagnostic, ...]]
+    argv: tuple[str, ...] | None = None
+    env: dict[str, str] = field(default_factory=dict)
+    in_process: Callable[[], InProcessOutcome] | None = None
+
+    def describe(self) -> str:
+        """The command as a user could paste it (for the build log)."""
+        if self.argv is None:
+            return f"({self.toolchain}: in-process)"
+        return " ".join(_quote(a) for a in self.argv)
+
+
+def _quote(arg: str) -> str:
+    import shlex
+
+    return shlex.quote(arg)
+
+
+def plan_for(cfg: BuildSpec, partial: Path) -> Plan:
+    """The plan for a BuildSpec, writing to `partial` where the tool lets us choose."""
+    from workbench.core.build.toolchains import assemblyscript, external, native
+
+    makers: dict[str, Callable[[BuildSpec, Path], Plan]] = {
+        "wat": native.plan_wat, "c": native.plan_c, "zig": native.plan_zig,
+        "rust": external.plan_rust, "assemblyscript": assemblyscript.plan_asc,
+        "command": external.plan_command,
+    }
+    return makers[cfg.toolchain](cfg, partial)

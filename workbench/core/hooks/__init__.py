@@ -1,0 +1,1 @@
+"""Scriptless hooks: declarative rules that answer requests before a module starts."""

@@ -1,0 +1,1 @@
+"""Saved requests: model, formats (Hurl, .http, curl), assertions, replay, store, JUnit."""

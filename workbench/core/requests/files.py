@@ -1,0 +1,44 @@
+"""Reading request files: one file or a folder of them, parsed by suffix."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from workbench.core.errors import RequestFileError
+from workbench.core.requests.http_file import parse_http_file
+from workbench.core.requests.hurl import parse_hurl
+from workbench.core.requests.model import SUFFIXES, SavedRequest
+
+
+def load_requests(path: str | os.PathLike[str],
+                  variables: Mapping[str, Any] | None = None) -> list[SavedRequest]:
+    """Entries of one request file, or of every request file under a folder (sorted)."""
+    p = Path(path)
+    variables = variables or {}
+    if p.is_dir():
+        out: list[SavedRequest] = []
+        for child in sorted(p.rglob("*")):
+            if child.suffix in SUFFIXES and child.is_file() and ".workbench" not in child.parts:
+                out.extend(load_requests(child, variables))
+        return out
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as e:
+        raise RequestFileError(f"cannot read request file: {e.strerror or e}", file=str(p),
+                               line=0) from None
+    except UnicodeDecodeError as e:
+        raise RequestFileError(f"request file is not UTF-8 ({e.reason})", file=str(p),
+                               line=1) from None
+    return parse_request_text(text, file=str(p), variables=variables)
+
+
+def parse_request_text(text: str, *, file: str,
+                       variables: Mapping[str, Any] | None = None) -> list[SavedRequest]:
+    """Parse by file suffix: .http/.rest as REST Client, anything else as Hurl."""
+    variables = variables or {}
+    if file.endswith((".http", ".rest")):
+        return parse_http_file(text, file=file, variables=variables)
+    return parse_hurl(text, file=file, variables=variables)

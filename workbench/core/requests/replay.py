@@ -1,0 +1,162 @@
+"""Replay saved requests against a module and check every assertion.
+
+`replay(entries, harness, ...)` runs each entry through the runtime harness (hooks first,
+when given), evaluates all of its assertions — none is skipped after a failure — and
+compares the response with the one kept from the previous replay. A failed assertion or a
+failed run (trap, timeout, bad response...) fails the entry. The report is a frozen value
+for the CLI (`workbench replay`), the TUI, JSON and JUnit XML (`replay_junit.py`).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from workbench.core.http import Request, Response
+from workbench.core.requests.asserts import AssertionResult, Observed, evaluate_all
+from workbench.core.requests.model import SavedRequest
+from workbench.core.requests.store import LastResponses, ResponseDiff, diff_records, response_record
+
+DEFAULT_STORE = Path(".workbench") / "last_responses.json"
+
+
+class RunLike(Protocol):
+    response: Response | None
+    timing: dict[str, float]
+    fuel: int
+    error: Any  # RunError | None: .kind, .message
+    hook: dict[str, Any] | None
+
+
+class HarnessLike(Protocol):
+    def run(self, request: Request, mode: str = ..., hooks: Any = ...) -> Any: ...
+
+
+@dataclass(frozen=True, slots=True)
+class EntryResult:
+    entry: SavedRequest
+    results: tuple[AssertionResult, ...]
+    status: int | None
+    duration_ms: float
+    fuel: int | None
+    error: dict[str, Any] | None  # {kind, message} when the run itself failed
+    hook_rule: str | None  # the hook rule that answered, if any
+    diff: ResponseDiff | None  # None on the first replay or when nothing changed
+    run: dict[str, Any] | None = None  # the run's to_json(), for --json consumers
+
+    @property
+    def passed(self) -> bool:
+        return self.error is None and all(r.passed for r in self.results)
+
+    @property
+    def failures(self) -> tuple[AssertionResult, ...]:
+        return tuple(r for r in self.results if not r.passed)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.entry.name, "where": self.entry.where, "passed": self.passed,
+                "status": self.status, "duration_ms": round(self.duration_ms, 3),
+                "fuel": self.fuel, "error": self.error, "hook_rule": self.hook_rule,
+                "timing": (self.run or {}).get("timing"),
+                "assertions": [r.to_json() for r in self.results],
+                "diff": self.diff.to_json() if self.diff else None,
+                "request": self.entry.request.to_json()}
+
+
+@dataclass(frozen=True, slots=True)
+class ReplayReport:
+    module: str
+    entries: tuple[EntryResult, ...]
+    elapsed_ms: float
+    cancelled: bool = False
+    warning: str | None = None  # e.g. the last responses could not be saved
+
+    @property
+    def passed(self) -> bool:
+        return not self.cancelled and all(e.passed for e in self.entries)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        assertions = [r for e in self.entries for r in e.results]
+        return {"entries": len(self.entries),
+                "entries_failed": sum(not e.passed for e in self.entries),
+                "assertions": len(assertions),
+                "assertions_failed": sum(not r.passed for r in assertions),
+                "run_errors": sum(e.error is not None for e in self.entries),
+                "changed": sum(e.diff is not None for e in self.entries)}
+
+    def to_json(self) -> dict[str, Any]:
+        return {"module": self.module, "passed": self.passed, "cancelled": self.cancelled,
+                "warning": self.warning, **self.counts, "elapsed_ms": round(self.elapsed_ms, 3),
+                "entries": [e.to_json() for e in self.entries]}
+
+
+def _key(entry: SavedRequest, store: Path | None) -> str:
+    """Entry identity in the store: its file relative to the store's module folder."""
+    file = entry.file
+    if not file.startswith("<"):  # "<curl>" and other in-memory sources stay as they are
+        base = store.parent.parent if store is not None else Path.cwd()
+        try:
+            file = os.path.relpath(Path(file).resolve(), base.resolve())
+        except ValueError:  # another drive on Windows
+            pass
+    return f"{file}#{entry.name}"
+
+
+def run_entry(entry: SavedRequest, harness: HarnessLike, *, hooks: Any = None,
+              mode: str = "fresh", last: dict[str, Any] | None = None
+              ) -> tuple[EntryResult, dict[str, Any]]:
+    """One entry: run, assert, diff against `last`. Also returns the record to store."""
+    run: RunLike = harness.run(entry.request, mode=mode, hooks=hooks)
+    timing = run.timing or {}
+    total_us = timing.get("total", sum(v for k, v in timing.items() if k != "total"))
+    duration_ms = total_us / 1000.0
+    err = run.error
+    error = {"kind": err.kind, "message": err.message} if err is not None else None
+    hook_rule = (run.hook or {}).get("rule") if run.hook else None
+    obs = Observed(run.response, duration_ms, None if hook_rule else run.fuel)
+    results = evaluate_all(entry.asserts, obs)
+    record = response_record(run.response, f"{err.kind}: {err.message}" if err else None)
+    diff = None
+    if last is not None:
+        d = diff_records(last, record)
+        diff = d if d.changed else None
+    to_json = getattr(run, "to_json", None)
+    result = EntryResult(entry, results, run.response.status if run.response else None,
+                         duration_ms, obs.fuel, error, hook_rule, diff,
+                         to_json() if callable(to_json) else None)
+    return result, record
+
+
+def replay(entries: Sequence[SavedRequest], harness: HarnessLike, *, hooks: Any = None,
+           mode: str = "fresh", store: Path | None = None, module: str = "module",
+           progress: Callable[[int, int, EntryResult], None] | None = None,
+           cancel: threading.Event | None = None, save: bool = True) -> ReplayReport:
+    """Replay every entry in order. `store` is the last-responses JSON (None: no diffs)."""
+    t0 = time.perf_counter()
+    last = LastResponses(store)
+    out: list[EntryResult] = []
+    cancelled = False
+    for i, entry in enumerate(entries):
+        if cancel is not None and cancel.is_set():
+            cancelled = True
+            break
+        key = _key(entry, store)
+        result, record = run_entry(entry, harness, hooks=hooks, mode=mode, last=last.get(key))
+        last.put(key, record)
+        out.append(result)
+        if progress is not None:
+            progress(i + 1, len(entries), result)
+    warning = None
+    if save and store is not None and out:
+        try:
+            last.save()
+        except OSError as e:  # the replay itself is still valid: report, do not fail
+            warning = (f"could not save the last responses to {store}: "
+                       f"{e.strerror or e} (the next replay cannot show what changed)")
+    return ReplayReport(module, tuple(out), (time.perf_counter() - t0) * 1000, cancelled,
+                        warning)

@@ -1,0 +1,1 @@
+"""Where the bytes go: inspect, breakdowns, diff, strip, budget, gzip, DWARF."""

@@ -1,0 +1,131 @@
+"""Size views of a parsed module: by section, function, data segment and source file.
+
+Every view is a list of rows that adds up *exactly* to its container: the file for the
+section view, the code section payload for the function and source views, the data
+section payload for the data view. Bytes that belong to no item (the 8-byte header,
+section id bytes and size LEBs, vector count LEBs, body size LEBs, segment headers) are
+explicit "overhead" rows rather than silently dropped, so a reader can always reconcile
+a view with the file (see docs/size.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from workbench.core.size.dwarf.result import SourceAttribution
+from workbench.core.wasm.model import Module
+
+RowKind = Literal["item", "overhead", "unattributed"]
+VIEWS = ("section", "function", "data", "source")
+
+
+@dataclass(frozen=True, slots=True)
+class SizeRow:
+    name: str
+    size: int
+    kind: RowKind = "item"
+    index: int | None = None  # function / segment index, section position
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "size": self.size, "kind": self.kind, "index": self.index}
+
+
+@dataclass(frozen=True)
+class SizeView:
+    """Rows of one breakdown. Invariant: sum(row.size) == total."""
+
+    by: str
+    container: str  # "file" | "code" | "data"
+    total: int
+    rows: tuple[SizeRow, ...]
+    note: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"by": self.by, "container": self.container, "total": self.total,
+                "note": self.note, "rows": [r.to_json() for r in self.rows]}
+
+
+def _items_first(items: list[SizeRow], overhead: list[SizeRow]) -> tuple[SizeRow, ...]:
+    items.sort(key=lambda r: (-r.size, r.name))
+    return tuple(items) + tuple(r for r in overhead if r.size)
+
+
+def by_section(module: Module) -> SizeView:
+    """Each section's payload, plus the header and the section headers (id + size LEB)."""
+    items = [SizeRow(s.name, s.size, "item", i) for i, s in enumerate(module.sections)]
+    headers = sum(s.disk_size - s.size for s in module.sections)
+    preamble = module.sections[0].offset if module.sections else module.size
+    overhead = [SizeRow("header (magic + version)", preamble, "overhead"),
+                SizeRow("section headers (id byte + size LEB)", headers, "overhead")]
+    return SizeView("section", "file", module.size, _items_first(items, overhead))
+
+
+def by_function(module: Module) -> SizeView:
+    """Each function body (objdump's `size=`), plus body size LEBs and the count LEB."""
+    code = module.section("code")
+    if code is None:
+        return SizeView("function", "code", 0, (), "no code section")
+    items = [SizeRow(f.name, f.size, "item", f.index) for f in module.functions]
+    lebs = sum(f.disk_size - f.size for f in module.functions)
+    count = code.size - sum(f.disk_size for f in module.functions)
+    overhead = [SizeRow("body size LEBs", lebs, "overhead"),
+                SizeRow("function count LEB", count, "overhead")]
+    return SizeView("function", "code", code.size, _items_first(items, overhead))
+
+
+def by_data(module: Module) -> SizeView:
+    """Each data segment's bytes, plus segment headers and the segment count LEB."""
+    data = module.section("data")
+    if data is None:
+        return SizeView("data", "data", 0, (), "no data section")
+    items = [SizeRow(s.name or f"segment[{s.index}]", s.size, "item", s.index)
+             for s in module.data_segments]
+    headers = sum(s.disk_size - s.size for s in module.data_segments)
+    count = data.size - sum(s.disk_size for s in module.data_segments)
+    overhead = [SizeRow("segment headers (flags, memory, offset expr, size LEB)", headers,
+                        "overhead"),
+                SizeRow("segment count LEB", count, "overhead")]
+    return SizeView("data", "data", data.size, _items_first(items, overhead))
+
+
+def by_source(module: Module, sources: SourceAttribution | None = None) -> SizeView:
+    """Code bytes per source file from DWARF, plus one explicit unattributed row.
+
+    Without DWARF this falls back to the function view (names from the name section) and
+    says so in `note`. `sources` may be passed when already computed (attribution of a
+    big module takes a while); otherwise it is computed here.
+    """
+    if sources is None:
+        from workbench.core.size.dwarf.attribute import attribute
+
+        sources = attribute(module)
+    if sources.status == "absent":
+        fallback = by_function(module)
+        return SizeView("source", "code", fallback.total, fallback.rows,
+                        "no DWARF in this module: functions from the name section instead "
+                        "(build with -g for per-file sizes)")
+    items = [SizeRow(f.file, f.size, "item") for f in sources.files]
+    rows = tuple(items)
+    if sources.unattributed:
+        rows += (SizeRow("<unattributed>", sources.unattributed, "unattributed"),)
+    return SizeView("source", "code", sources.code_size, rows, sources.warning)
+
+
+def view(module: Module, by: str, sources: SourceAttribution | None = None) -> SizeView:
+    """The view named `by` (one of VIEWS). A component has only the section view: its
+    code lives in its embedded core modules, each of which is a module of its own."""
+    if by == "section":
+        return by_section(module)
+    if by in VIEWS and module.kind == "component":
+        return SizeView(by, "code" if by != "data" else "data", 0, (),
+                        f"this is a component: it has no {by} view of its own; its "
+                        f"{len(module.components)} embedded core module(s) are listed by "
+                        "`workbench inspect` (try --by section)")
+    if by == "function":
+        return by_function(module)
+    if by == "data":
+        return by_data(module)
+    if by == "source":
+        return by_source(module, sources)
+    raise ValueError(f"unknown size view {by!r}; expected one of {', '.join(VIEWS)}")

@@ -1,0 +1,1 @@
+"""DWARF source attribution for wasm modules (elftools only here)."""
