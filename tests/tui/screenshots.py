@@ -18,8 +18,8 @@ from pathlib import Path
 from textual.pilot import Pilot
 
 from tests.tui.conftest import built, wait_for
+from workbench.config.shipped import samples_dir
 from workbench.tui.app import WorkbenchApp
-from workbench.tui.bridge import samples_dir
 
 OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 

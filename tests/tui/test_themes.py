@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from tests.tui.conftest import wait_for
+from workbench.config.shipped import themes_dir
 from workbench.core.errors import ConfigError
 from workbench.tui import themes
 from workbench.tui.app import WorkbenchApp
-from workbench.tui.bridge import themes_dir
 
 
 def test_shipped_themes_load_with_app_variables() -> None:

@@ -11,8 +11,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from workbench.tui.bridge import Unavailable, core
+from workbench.config.module import load_module
+from workbench.config.workspace import load_workspace
+from workbench.core.abi.detect import detect_abi
+from workbench.core.build.builder import build_module
+from workbench.core.hooks.rules import load_hooks
+from workbench.core.requests.files import load_requests
+from workbench.core.size import breakdown
+from workbench.core.size.budget import check_budget
+from workbench.core.size.diff import diff_modules
+from workbench.core.size.dwarf.attribute import attribute
+from workbench.core.size.inspect import inspect_module
+from workbench.core.size.strip import strip_preview
+from workbench.core.wasm import parse_module
 from workbench.tui.state import ModuleState
+from workbench.tui.unavailable import Unavailable
 
 
 @dataclass(frozen=True)
@@ -29,7 +42,6 @@ class Built:
 
 def discover(paths: list[Path]) -> tuple[list[ModuleState], Any, list[str]]:
     """Read the workspace (or module folders) into states; nothing is built here."""
-    load_workspace = core("config.workspace", "load_workspace")
     workspace = load_workspace(paths)
     variables = dict(getattr(workspace, "variables", {}) or {})
     modules = [ModuleState(name=m.name, root=m.root, config=m, variables=variables)
@@ -39,7 +51,6 @@ def discover(paths: list[Path]) -> tuple[list[ModuleState], Any, list[str]]:
 
 def reload_config(state: ModuleState, workspace: Any) -> Any:
     """module.toml read again (with the workspace's chaos as its base, as at startup)."""
-    load_module = core("config.module", "load_module")
     return load_module(state.root, base_chaos=getattr(workspace, "chaos", None))
 
 
@@ -49,7 +60,8 @@ def build(state: ModuleState, cancel: Any = None) -> Built:
     A failed build returns the last good module (BuildResult.stale) when there is one:
     the caller checks `built.result.ok`. Raises BuildFailed when nothing can be served.
     """
-    build_module = core("core.build.builder", "build_module")
+    if state.config is None:
+        raise Unavailable("the module's configuration", "module.toml could not be read")
     result = build_module(state.config, cancel=cancel)
     if result.wasm_path is None:
         result.raise_for_status()  # BuildFailed carries the result (the Build view shows it)
@@ -60,11 +72,9 @@ def build(state: ModuleState, cancel: Any = None) -> Built:
 
 def inspect_bytes(wasm: bytes, wasm_path: Path | None, result: Any = None) -> Built:
     """Parse and inspect a binary with the core reader and report builder."""
-    parse_module = core("core.wasm", "parse_module")
     module = parse_module(wasm, file=str(wasm_path) if wasm_path else None)
-    inspect = core("core.size.inspect", "inspect_module")
-    report = inspect(module, file=str(wasm_path) if wasm_path else None)
-    abi = core("core.abi.detect", "detect_abi")(module)
+    report = inspect_module(module, file=str(wasm_path) if wasm_path else None)
+    abi = detect_abi(module)
     return Built(wasm=wasm, wasm_path=wasm_path, module=module, report=report, abi=abi,
                  result=result)
 
@@ -80,12 +90,12 @@ def size_extras(built: Built, state: ModuleState) -> dict[str, Any]:
     gz = getattr(built.report, "gzip_size", None)
     for key, attr in (("sections", "by_section"), ("functions", "by_function"),
                       ("data", "by_data")):
-        out[key] = _call(lambda a=attr: core("core.size.breakdown", a)(module))
-    out["sources"] = _call(lambda: core("core.size.dwarf.attribute", "attribute")(module))
-    out["strip"] = _call(lambda: core("core.size.strip", "strip_preview")(module, original_gzip=gz))
+        out[key] = _call(lambda a=attr: getattr(breakdown, a)(module))
+    out["sources"] = _call(lambda: attribute(module))
+    out["strip"] = _call(lambda: strip_preview(module, original_gzip=gz))
     budget = getattr(state.config, "budget", None)
     if budget is not None and not budget.empty:
-        out["budget"] = _call(lambda: core("core.size.budget", "check_budget")(
+        out["budget"] = _call(lambda: check_budget(
             module, budget, gz, name=state.name))
     else:
         out["budget"] = "none"
@@ -93,7 +103,7 @@ def size_extras(built: Built, state: ModuleState) -> dict[str, Any]:
         old_src = state.extras.get("sources")
         new_src = out["sources"]
         both = not isinstance(old_src, Exception | None) and not isinstance(new_src, Exception)
-        out["diff"] = _call(lambda: core("core.size.diff", "diff_modules")(
+        out["diff"] = _call(lambda: diff_modules(
             state.module, module, old_src if both else None, new_src if both else None))
     elif state.extras.get("diff") is not None:
         out["diff"] = state.extras["diff"]  # same bytes rebuilt: keep the last real diff
@@ -109,12 +119,12 @@ def module_files(state: ModuleState, variables: dict[str, Any] | None = None
     if hooks_path is None or not Path(hooks_path).is_file():
         out["hooks"] = "none"
     else:
-        out["hooks"] = _call(lambda: core("core.hooks.rules", "load_hooks")(hooks_path))
+        out["hooks"] = _call(lambda: load_hooks(hooks_path))
     req_path = getattr(state.config, "requests", None)
     if req_path is None or not Path(req_path).exists():
         out["requests"] = "none"
     else:
-        out["requests"] = _call(lambda: core("core.requests.files", "load_requests")(
+        out["requests"] = _call(lambda: load_requests(
             req_path, variables or state_variables(state)))
     return out
 

@@ -13,11 +13,13 @@ from typing import Any
 
 from textual import work
 
+from workbench.core.build import events
+from workbench.core.build.events import WatchEvent
+from workbench.core.build.watch import Watcher
 from workbench.core.errors import WorkbenchError
 from workbench.services.loop import reload_module
 from workbench.tui import jobs, replay_jobs
 from workbench.tui.base import AppBase
-from workbench.tui.bridge import core
 from workbench.tui.messages import (
     BuildFailedMsg,
     BuildFinished,
@@ -26,7 +28,7 @@ from workbench.tui.messages import (
     ReplayFinished,
     SourceChanged,
 )
-from workbench.tui.state import signed, size_text
+from workbench.tui.state import ModuleState, signed, size_text
 from workbench.tui.widgets.requests_view import RequestsView
 
 FLASH_S = 3.0
@@ -127,49 +129,55 @@ class LoopMixin(AppBase):
 
     @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
     def watch_worker(self, stop: threading.Event) -> None:
-        watcher_cls = core("core.build.watch", "Watcher")
-        configs = [m.config for m in self.modules.values()]
+        configs = [m.config for m in self.modules.values() if m.config is not None]
         debounce = getattr(self.workspace, "debounce_ms", None) or 75
-        watcher = watcher_cls(configs, on_event=self._watch_event, debounce_ms=debounce,
-                              inspect=None, after_build=None, reload=reload_module)
+        watcher = Watcher(configs, on_event=self._watch_event, debounce_ms=debounce,
+                          inspect=None, after_build=None, reload=reload_module)
         watcher.run(stop)
 
-    def _watch_event(self, event: Any) -> None:
+    def _watch_event(self, event: WatchEvent) -> None:
         """Runs on a watcher thread: inspect here, post results to the UI thread."""
-        kind = type(event).__name__
         name: str = getattr(event, "module", "") or ""
         state = self.modules.get(name)
         if state is None:
             return
-        if kind == "BuildStarted":
-            self.post_message(SourceChanged(name, event))
-            self.post_message(BuildStarted(name))
-        elif kind == "BuildFinished":
-            try:
-                wasm_path = event.result.wasm_path
-                built = jobs.inspect_bytes(wasm_path.read_bytes(), wasm_path, event.result)
-                extras = jobs.size_extras(built, state)
-            except (WorkbenchError, OSError) as problem:
-                self.post_message(CoreProblem(str(problem), name, "inspect after build"))
-                return
-            self.post_message(BuildFinished(
-                name, wasm=built.wasm, wasm_path=built.wasm_path, module=built.module,
-                report=built.report, abi=built.abi, result=event.result, trigger="watch",
-                extras=extras, latency_ms=event.latency_ms))
-        elif kind == "BuildFailed":
-            result = event.result
-            failure: Any = None
-            if result is not None:
-                try:
-                    result.raise_for_status()
-                except WorkbenchError as raised:
-                    failure = raised
-            if failure is None:
-                failure = WorkbenchError((event.error or {}).get("message", "build failed"),
-                                         where=name)
-            self.post_message(BuildFailedMsg(name, failure, "watch", result))
-        elif kind == "FilesChanged":
-            self.post_message(SourceChanged(name, event))
+        match event:
+            case events.BuildStarted():
+                self.post_message(SourceChanged(name, event))
+                self.post_message(BuildStarted(name))
+            case events.BuildFinished():
+                self._watch_built(name, state, event)
+            case events.BuildFailed():
+                result = event.result
+                failure: Exception | None = None
+                if result is not None:
+                    try:
+                        result.raise_for_status()
+                    except WorkbenchError as raised:
+                        failure = raised
+                if failure is None:
+                    message = (event.error or {}).get("message", "build failed")
+                    failure = WorkbenchError(str(message), where=name)
+                self.post_message(BuildFailedMsg(name, failure, "watch", result))
+            case events.FilesChanged():
+                self.post_message(SourceChanged(name, event))
+            case _:
+                pass  # after-build and other events: the app runs its own replays
+
+    def _watch_built(self, name: str, state: ModuleState, event: events.BuildFinished) -> None:
+        try:
+            wasm_path = event.result.wasm_path
+            if wasm_path is None:
+                raise WorkbenchError("the build reported no output", where=name)
+            built = jobs.inspect_bytes(wasm_path.read_bytes(), wasm_path, event.result)
+            extras = jobs.size_extras(built, state)
+        except (WorkbenchError, OSError) as problem:
+            self.post_message(CoreProblem(str(problem), name, "inspect after build"))
+            return
+        self.post_message(BuildFinished(
+            name, wasm=built.wasm, wasm_path=built.wasm_path, module=built.module,
+            report=built.report, abi=built.abi, result=event.result, trigger="watch",
+            extras=extras, latency_ms=event.latency_ms))
 
     def on_source_changed(self, msg: SourceChanged) -> None:
         if not self.ui_alive:

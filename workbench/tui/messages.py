@@ -6,17 +6,30 @@ frozen result. The app updates `ModuleState` and refreshes the views on the UI t
 
 from __future__ import annotations
 
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
 from workbench.tui.state import ModuleState
 
+if TYPE_CHECKING:
+    from workbench.config.module import Workspace
+    from workbench.core.abi.detect import AbiReport
+    from workbench.core.build.builder import BuildResult
+    from workbench.core.build.events import WatchEvent
+    from workbench.core.http import Request
+    from workbench.core.requests.replay import ReplayReport
+    from workbench.core.runtime.result import RunResult
+    from workbench.core.size.inspect import InspectReport
+    from workbench.core.wasm.model import Module
+    from workbench.tui.runtime_jobs import BenchSnapshot
+
 
 class ModulesFound(Message):
     """The workspace was read: these modules exist (nothing built yet)."""
 
-    def __init__(self, modules: list[ModuleState], workspace: Any | None,
+    def __init__(self, modules: list[ModuleState], workspace: Workspace | None,
                  problems: list[str]) -> None:
         super().__init__()
         self.modules = modules
@@ -33,8 +46,9 @@ class BuildStarted(Message):
 class BuildFinished(Message):
     """A build (or a load of an existing .wasm) produced a module that was inspected."""
 
-    def __init__(self, name: str, *, wasm: bytes, wasm_path: Any, module: Any,
-                 report: Any, abi: Any, result: Any, trigger: str,
+    def __init__(self, name: str, *, wasm: bytes, wasm_path: Path | None, module: Module,
+                 report: InspectReport, abi: AbiReport, result: BuildResult | None,
+                 trigger: str,
                  extras: dict[str, Any] | None = None, stale: bool = False,
                  latency_ms: float | None = None) -> None:
         super().__init__()
@@ -54,7 +68,8 @@ class BuildFinished(Message):
 class BuildFailedMsg(Message):
     """A build failed; the last good module stays in service (marked stale)."""
 
-    def __init__(self, name: str, error: Any, trigger: str, result: Any = None) -> None:
+    def __init__(self, name: str, error: Exception, trigger: str,
+                 result: BuildResult | None = None) -> None:
         super().__init__()
         self.name = name
         self.error = error
@@ -64,7 +79,7 @@ class BuildFailedMsg(Message):
 
 
 class RunFinished(Message):
-    def __init__(self, name: str, request: Any, result: Any) -> None:
+    def __init__(self, name: str, request: Request, result: RunResult) -> None:
         super().__init__()
         self.name = name
         self.request = request
@@ -74,14 +89,14 @@ class RunFinished(Message):
 class BenchProgress(Message):
     """Live bench figures (`runtime_jobs.BenchSnapshot`); `snapshot.final` on the last one."""
 
-    def __init__(self, name: str, snapshot: Any) -> None:
+    def __init__(self, name: str, snapshot: BenchSnapshot) -> None:
         super().__init__()
         self.name = name
         self.snapshot = snapshot
 
 
 class ReplayFinished(Message):
-    def __init__(self, name: str, result: Any, trigger: str) -> None:
+    def __init__(self, name: str, result: ReplayReport | None, trigger: str) -> None:
         super().__init__()
         self.name = name
         self.result = result
@@ -91,7 +106,7 @@ class ReplayFinished(Message):
 class SourceChanged(Message):
     """The watcher saw a source change for a module (a rebuild follows)."""
 
-    def __init__(self, name: str, event: Any = None) -> None:
+    def __init__(self, name: str, event: WatchEvent | None = None) -> None:
         super().__init__()
         self.name = name
         self.event = event

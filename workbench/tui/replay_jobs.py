@@ -1,6 +1,6 @@
 """Replay work for the app's workers: the module's saved requests through `core.replay`.
 
-Wiring only, as `core.build_replay.make_replay_hook` does for `workbench watch`: load
+Wiring only, as `services.loop.make_replay_hook` does for `workbench watch`: load
 the entries and hooks, make a Harness for the module in service with its configured
 limits and chaos, and let `core.replay.replay` run, assert and diff against the last
 responses stored in the module's `.workbench/` folder.
@@ -9,33 +9,41 @@ responses stored in the module's `.workbench/` folder.
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from workbench.tui.bridge import core
+from workbench.services.loop import LAST_RESPONSES
 from workbench.tui.state import ModuleState
+
+if TYPE_CHECKING:
+    from workbench.core.requests.replay import ReplayReport
 
 
 def replay_module(state: ModuleState, entries: list[Any] | None = None,
-                  cancel: threading.Event | None = None) -> Any:
+                  cancel: threading.Event | None = None) -> ReplayReport | None:
     """Replay `entries` (default: every saved request of the module) -> ReplayReport."""
+    from workbench.core.hooks.rules import load_hooks
+    from workbench.core.requests.files import load_requests
+    from workbench.core.requests.replay import replay
+    from workbench.core.runtime.harness import Harness  # wasmtime: loaded on first use
+    from workbench.core.runtime.kv import KvStore
+
     cfg: Any = state.config
     if entries is None:
         if cfg.requests is None or not cfg.requests.exists():
             return None
-        entries = core("core.requests.files", "load_requests")(cfg.requests, dict(state.variables))
+        entries = load_requests(cfg.requests, dict(state.variables))
     if not entries:
         return None
     hooks = None
     if cfg.hooks is not None and cfg.hooks.is_file():
-        hooks = core("core.hooks.rules", "load_hooks")(cfg.hooks)
-    harness_cls = core("core.runtime.harness", "Harness")
+        hooks = load_hooks(cfg.hooks)
     if state.replay_kv is None:
-        state.replay_kv = core("core.runtime.kv", "KvStore")(None)
+        state.replay_kv = KvStore(None)
     kv = state.replay_kv
-    harness = harness_cls(state.wasm, limits=cfg.limits, chaos=cfg.chaos, kv=kv,
-                          name=state.name)
-    store = cfg.root / core("services.loop", "LAST_RESPONSES")
-    replay = core("core.requests.replay", "replay")
+    if state.wasm is None:
+        return None
+    harness = Harness(state.wasm, limits=cfg.limits, chaos=cfg.chaos, kv=kv, name=state.name)
+    store = cfg.root / LAST_RESPONSES
     return replay(entries, harness, hooks=hooks, store=store, module=state.name,
                   cancel=cancel)
 

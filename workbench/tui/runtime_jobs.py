@@ -10,10 +10,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from workbench.tui.bridge import core
 from workbench.tui.state import ModuleState
+from workbench.tui.unavailable import Unavailable
+
+if TYPE_CHECKING:
+    pass
 
 MODES = ("cold", "fresh", "warm")
 # A bench thread in a tight loop holds the GIL for most of every switch interval; the
@@ -58,9 +61,11 @@ class BenchSnapshot:
 
 def harness_for(state: ModuleState, opts: RunOptions) -> Any:
     """The module's harness for these options, created on first use (in a worker)."""
-    limits_cls = core("core.runtime.limits", "Limits")
-    chaos_cls = core("core.runtime.limits", "Chaos")
-    base = getattr(state.config, "limits", None) or limits_cls()
+    from workbench.core.runtime.harness import Harness  # wasmtime: loaded on first use
+    from workbench.core.runtime.kv import KvStore
+    from workbench.core.runtime.limits import Chaos, Limits
+
+    base = getattr(state.config, "limits", None) or Limits()
     changes = {}
     if opts.timeout_ms:
         changes["timeout_ms"] = opts.timeout_ms
@@ -69,19 +74,20 @@ def harness_for(state: ModuleState, opts: RunOptions) -> Any:
     limits = type(base)(**{**base.to_json(), **changes})
     configured = getattr(state.config, "chaos", None)
     if not opts.chaos:
-        chaos = chaos_cls()
+        chaos = Chaos()
     elif configured is not None and configured.active:
         chaos = configured
     else:  # nothing configured: a preset so the switch always shows something
-        chaos = chaos_cls(**CHAOS_PRESET)
+        chaos = Chaos(**CHAOS_PRESET)
     key = (id(state.wasm), limits, repr(chaos))
     cached = state.harness
     if cached is not None and cached[0] == key:
         return cached[1]
-    harness_cls = core("core.runtime.harness", "Harness")
     # the workspace KV store, as `workbench run` uses (and the app's KV panel shows)
-    kv = core("core.runtime.kv", "KvStore").for_workspace(state.kv_root or state.root)
-    harness = harness_cls(state.wasm, limits=limits, chaos=chaos, kv=kv, name=state.name)
+    if state.wasm is None:
+        raise Unavailable("a built module", "build it first (b)")
+    kv = KvStore.for_workspace(state.kv_root or state.root)
+    harness = Harness(state.wasm, limits=limits, chaos=chaos, kv=kv, name=state.name)
     state.harness = (key, harness)
     return harness
 
@@ -91,7 +97,9 @@ def hooks_for(state: ModuleState, enabled: bool) -> Any:
     path = getattr(state.config, "hooks", None)
     if not enabled or path is None or not path.is_file():
         return None
-    return core("core.hooks.rules", "load_hooks")(path)
+    from workbench.core.hooks.rules import load_hooks
+
+    return load_hooks(path)
 
 
 def run_request(state: ModuleState, request: Any, opts: RunOptions) -> Any:

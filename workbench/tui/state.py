@@ -9,9 +9,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from workbench.core.units import human_bytes
+
+if TYPE_CHECKING:
+    from workbench.config.module import ModuleConfig
+    from workbench.core.abi.detect import AbiReport
+    from workbench.core.build.builder import BuildResult
+    from workbench.core.http import Request
+    from workbench.core.requests.replay import EntryResult, ReplayReport
+    from workbench.core.runtime.harness import Harness
+    from workbench.core.runtime.kv import KvStore
+    from workbench.core.runtime.result import RunResult
+    from workbench.core.size.inspect import InspectReport
+    from workbench.core.wasm.model import Module
 
 BuildState = Literal["pending", "building", "ok", "failed", "stale"]
 
@@ -27,35 +39,35 @@ class ModuleState:
     name: str
     root: Path
     kv_root: Path | None = None  # where .workbench/kv.json lives (the workspace root)
-    config: Any | None = None  # workbench.config.module.ModuleConfig
+    config: ModuleConfig | None = None
     variables: dict[str, Any] = field(default_factory=dict)  # workspace {{variables}}
     build: BuildState = "pending"
     wasm_path: Path | None = None
     wasm: bytes | None = None
     size: int | None = None
     prev_size: int | None = None
-    module: Any | None = None  # workbench.core.wasm.model.Module
-    prev_module: Any | None = None
-    report: Any | None = None  # workbench.core.size.inspect report
-    prev_report: Any | None = None
-    abi: Any | None = None  # AbiReport
+    module: Module | None = None
+    prev_module: Module | None = None
+    report: InspectReport | None = None
+    prev_report: InspectReport | None = None
+    abi: AbiReport | None = None
     extras: dict[str, Any] = field(default_factory=dict)  # sources/diff/strip/budget
-    build_result: Any | None = None
-    build_error: Any | None = None  # BuildFailed / ToolchainMissing
-    last_run: Any | None = None  # RunResult
-    last_request: Any | None = None  # the Request behind last_run
+    build_result: BuildResult | None = None
+    build_error: Exception | None = None  # BuildFailed / ToolchainMissing / ConfigError
+    last_run: RunResult | None = None
+    last_request: Request | None = None  # the Request behind last_run
     bench: dict[str, Any] = field(default_factory=dict)  # mode -> live/final BenchSnapshot
     bench_mode: str | None = None  # the mode benched last (its progress is shown)
-    replay: Any | None = None
-    prev_replay: Any | None = None
-    entry_results: dict[str, Any] = field(default_factory=dict)  # file:line -> EntryResult
+    replay: ReplayReport | None = None
+    prev_replay: ReplayReport | None = None
+    entry_results: dict[str, EntryResult] = field(default_factory=dict)  # file:line -> result
     history: list[tuple[int, bool, float, int | None]] = field(default_factory=list)
     # ^ recent builds: (number, ok, duration ms, size), newest last
     changed: tuple[str, ...] = ()  # files whose save started the current watch build
     save_to_built_ms: float | None = None  # the watcher's latency for that build
     flash: bool = False  # highlight the size change in the module list for a moment
-    harness: tuple[Any, Any] | None = None  # (options key, Harness) of the Runtime view
-    replay_kv: Any | None = None  # the KV store replays share (kept across rebuilds)
+    harness: tuple[Any, Harness] | None = None  # (options key, Harness) of the Runtime view
+    replay_kv: KvStore | None = None  # the KV store replays share (kept across rebuilds)
     error: str | None = None  # last user-facing error text for this module
     builds: int = 0
 

@@ -17,7 +17,6 @@ from workbench.config.shipped import samples_dir
 from workbench.core.errors import BuildFailed, WorkbenchError
 from workbench.tui import jobs
 from workbench.tui.base import AppBase
-from workbench.tui.bridge import Unavailable
 from workbench.tui.messages import (
     BuildFailedMsg,
     BuildFinished,
@@ -25,6 +24,7 @@ from workbench.tui.messages import (
     CoreProblem,
     ModulesFound,
 )
+from workbench.tui.unavailable import Unavailable
 
 
 class WorkerMixin(AppBase):

@@ -12,8 +12,8 @@ from rich.text import Text
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from workbench.tui.bridge import Unavailable
 from workbench.tui.state import ModuleState
+from workbench.tui.unavailable import Unavailable
 
 
 class View(Vertical):
