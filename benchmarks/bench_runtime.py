@@ -20,6 +20,7 @@ sys.path.insert(0, str(REPO))
 
 from tests.core.runtime.handlers import edge  # noqa: E402
 from workbench.core.http import Request  # noqa: E402
+from workbench.core.runtime.bench import BenchOptions  # noqa: E402
 from workbench.core.runtime.harness import Harness  # noqa: E402
 from workbench.core.runtime.limits import Chaos  # noqa: E402
 from workbench.core.runtime.stats import Histogram  # noqa: E402
@@ -57,7 +58,7 @@ def warm_overhead(rounds: int, n: int) -> None:
         store.set_epoch_deadline(2**40)
         plain.append(p50_per_call(lambda: handle(store, ptr, len(data)), n))
         fast.append(p50_per_call(lambda: inst.handle.call2(ptr, len(data)), n))
-        b = h.bench(req, n, "warm")  # Harness.run per sample, its own phase timings
+        b = h.bench(req, BenchOptions(n, "warm"))  # Harness.run per sample, its own timings
         harness.append(b.phases["total"].p50)
         handler.append(b.phases["handler"].p50)
         assert b.around_guest is not None
@@ -96,9 +97,9 @@ def cold_and_fresh(wasm_path: Path | None, rounds: int) -> None:
         miss.append(r.timing)
     h = Harness(wasm, cache_dir=cache)
     n = max(200, rounds * 100)
-    cold = h.bench(req, n, "cold")  # same harness: cache load + instantiate + call
-    fresh = h.bench(req, n, "fresh")
-    warm = h.bench(req, n * 5, "warm")
+    cold = h.bench(req, BenchOptions(n, "cold"))  # same harness: cache load+instantiate+call
+    fresh = h.bench(req, BenchOptions(n, "fresh"))
+    warm = h.bench(req, BenchOptions(n * 5, "warm"))
 
     def med(samples: list[dict[str, float]], key: str) -> float:
         return statistics.median(t.get(key, 0.0) for t in samples)

@@ -120,9 +120,11 @@ def bench_live(state: ModuleState, request: Any, n: int, opts: RunOptions,
         live[:] = [progress]
         emit(BenchSnapshot(progress))
 
-    result = harness.bench(request, n, opts.mode, cancel=cancel,
-                           hooks=hooks_for(state, opts.hooks), live=on_live,
+    from workbench.core.runtime.bench import BenchOptions
+
+    options = BenchOptions(n, opts.mode, hooks=hooks_for(state, opts.hooks), live=on_live,
                            live_every_s=every_s, yield_every_ms=YIELD_EVERY_MS)
+    result = harness.bench(request, options, cancel=cancel)
     snap = BenchSnapshot(live[-1], final=True, cancelled=result.cancelled,
                          reference_us=result.reference_us)
     emit(snap)

@@ -9,7 +9,7 @@ from unittest import mock
 from tests.core.runtime.handlers import edge
 from workbench.core.http import Request
 from workbench.core.runtime import bench as bench_mod
-from workbench.core.runtime.bench import BenchProgress
+from workbench.core.runtime.bench import BenchOptions, BenchProgress
 from workbench.core.runtime.stats import Histogram
 
 ECHO = edge("(call $echo (local.get $p) (local.get $n))")
@@ -17,7 +17,8 @@ ECHO = edge("(call $echo (local.get $p) (local.get $n))")
 
 def test_live_snapshots_end_with_the_result_figures(make) -> None:
     snaps: list[BenchProgress] = []
-    b = make(ECHO).bench(Request(), 400, "fresh", live=snaps.append, live_every_s=0.0)
+    opts = BenchOptions(400, "fresh", live=snaps.append, live_every_s=0.0)
+    b = make(ECHO).bench(Request(), opts)
     assert len(snaps) >= 400  # every request (every_s=0) plus the end of the loop
     dones = [s.done for s in snaps]
     assert dones == sorted(dones) and dones[-1] == 400 and snaps[0].total == 400
@@ -37,17 +38,18 @@ def test_cancel_ends_with_a_snapshot_of_what_ran(make) -> None:
         if s.done >= 50:
             cancel.set()
 
-    b = make(ECHO).bench(Request(), 10_000, "warm", cancel=cancel, live=live, live_every_s=0.0)
+    opts = BenchOptions(10_000, "warm", live=live, live_every_s=0.0)
+    b = make(ECHO).bench(Request(), opts, cancel=cancel)
     assert b.cancelled and b.n == snaps[-1].done < 10_000
 
 
 def test_yield_every_ms_pauses_the_loop(make) -> None:
     h = make(ECHO)
     with mock.patch.object(bench_mod.time, "sleep", wraps=time.sleep) as sleep:
-        h.bench(Request(), 300, "warm")
+        h.bench(Request(), BenchOptions(300, "warm"))
         without = sleep.call_count  # (other parts of the runtime may sleep too)
         sleep.reset_mock()
-        h.bench(Request(), 300, "warm", yield_every_ms=0.0)  # pause after every request
+        h.bench(Request(), BenchOptions(300, "warm", yield_every_ms=0.0))  # pause every request
         assert sleep.call_count - without >= 299
         assert [c.args for c in sleep.call_args_list].count((bench_mod.YIELD_S,)) >= 299
 

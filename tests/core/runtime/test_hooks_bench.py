@@ -10,6 +10,7 @@ import pytest
 
 from tests.core.runtime.handlers import edge
 from workbench.core.http import Request, Response
+from workbench.core.runtime.bench import BenchOptions
 
 ECHO = edge("(call $echo (local.get $p) (local.get $n))")
 
@@ -51,7 +52,8 @@ def test_non_terminating_hook_changes_request(make) -> None:
 
 def test_bench_phases_progress_overhead(make) -> None:
     seen: list[tuple[int, int]] = []
-    b = make(ECHO).bench(Request(), 300, "warm", progress=lambda d, n: seen.append((d, n)))
+    opts = BenchOptions(300, "warm", progress=lambda d, n: seen.append((d, n)))
+    b = make(ECHO).bench(Request(), opts)
     assert b.n == 300 and b.mode == "warm" and not b.cancelled
     assert set(b.phases) == {"handler", "total"}  # warm samples have no instantiate
     t = b.phases["total"]
@@ -69,7 +71,7 @@ def test_bench_phases_progress_overhead(make) -> None:
 
 
 def test_bench_overhead_is_a_warm_figure_only(make) -> None:
-    b = make(ECHO).bench(Request(), 30, "fresh")
+    b = make(ECHO).bench(Request(), BenchOptions(30, "fresh"))
     assert b.overhead_us is None and b.reference_us is not None
     assert b.around_guest is not None and b.around_guest.count == 30
     assert b.around_guest.p50 < b.phases["total"].p50  # instantiate + handler excluded
@@ -77,21 +79,22 @@ def test_bench_overhead_is_a_warm_figure_only(make) -> None:
 
 
 def test_bench_around_guest_skips_hook_answers(make) -> None:
-    b = make(ECHO).bench(Request(), 10, "warm", hooks=FakeHooks(True))
+    b = make(ECHO).bench(Request(), BenchOptions(10, "warm", hooks=FakeHooks(True)))
     assert b.around_guest is None and b.around_guest_us is None
     assert set(b.phases) == {"hooks", "total"}
 
 
 def test_bench_fresh_has_instantiate_and_cancel(make) -> None:
     h = make(ECHO)
-    assert "instantiate" in h.bench(Request(), 20, "fresh").phases
+    assert "instantiate" in h.bench(Request(), BenchOptions(20, "fresh")).phases
     cancel = threading.Event()
-    b = h.bench(Request(), 1000, "fresh", progress=lambda d, n: cancel.set(), cancel=cancel)
+    opts = BenchOptions(1000, "fresh", progress=lambda d, n: cancel.set())
+    b = h.bench(Request(), opts, cancel=cancel)
     assert b.cancelled and b.n < 1000
 
 
 def test_bench_counts_errors(make) -> None:
-    b = make(edge("(i32.const -1)")).bench(Request(), 10, "warm")
+    b = make(edge("(i32.const -1)")).bench(Request(), BenchOptions(10, "warm"))
     assert b.errors == {"handler": 10}
 
 
@@ -106,7 +109,7 @@ def test_bench_reference_does_not_touch_the_kv_store(make) -> None:
                   "(call $finish (i32.const 0))",
                   data=wdata(100, b"k1") + wdata(110, b"abcdefghijklmnopqrstuvwxyz"),
                   imports=True), kv=kv)
-    b = h.bench(Request(), 5, "fresh")  # each fresh instance writes 0 bytes
+    b = h.bench(Request(), BenchOptions(5, "fresh"))  # each fresh instance writes 0 bytes
     assert b.reference_us is not None and not b.errors
     assert kv.get(b"k1") == b""  # the reference loop's growing values went to a scratch copy
 
@@ -135,5 +138,5 @@ def test_first_cold_run_reports_link(make) -> None:
     assert "link" in first.timing and first.cache == "miss"
     again = h.run(Request(), "cold")
     assert "link" not in again.timing and again.cache == "hit"
-    assert set(h.bench(Request(), 5, "cold").phases) == {
+    assert set(h.bench(Request(), BenchOptions(5, "cold")).phases) == {
         "cache_load", "instantiate", "handler", "total"}

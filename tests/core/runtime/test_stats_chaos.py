@@ -7,6 +7,7 @@ import random
 import pytest
 
 from workbench.core.errors import ConfigError
+from workbench.core.runtime.bench import BenchOptions
 from workbench.core.runtime.chaos import parse_chaos_spec
 from workbench.core.runtime.result import parse_fields
 from workbench.core.runtime.secrets import Secrets
@@ -105,6 +106,6 @@ def test_bench_counts_injected_faults(tmp_path) -> None:
                      data=wdata(100, b"k1"), imports=True),
                 chaos=Chaos(kv_failure_rate=1.0, latency_ms={"kv_get": 0.01}),
                 cache_dir=tmp_path)
-    b = h.bench(Request(), 20, "warm")
+    b = h.bench(Request(), BenchOptions(20, "warm"))
     assert b.faults == {"fail:kv_get": 20, "latency:kv_get:0.01ms": 20}
     assert b.to_json()["faults"] == b.faults and not b.errors

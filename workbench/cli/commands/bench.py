@@ -18,6 +18,7 @@ from rich.markup import escape
 
 from workbench.cli.commands import _target
 from workbench.cli.render import console, err_console, print_json
+from workbench.core.runtime.bench import BenchOptions
 from workbench.core.runtime.harness import MODES
 from workbench.core.runtime.result import BenchResult, PhaseStats
 from workbench.services import target as target_svc
@@ -72,9 +73,8 @@ def _bench_one(target: target_svc.Target, mode: str, args: argparse.Namespace,
 
     def work(progress) -> None:  # type: ignore[no-untyped-def]
         try:
-            box["r"] = target.harness.bench(target.request, args.n, mode,
-                                            progress=progress, cancel=cancel,
-                                            hooks=target.hooks)
+            options = BenchOptions(args.n, mode, hooks=target.hooks, progress=progress)
+            box["r"] = target.harness.bench(target.request, options, cancel=cancel)
         except BaseException as e:  # re-raised in the main thread
             box["e"] = e
 

@@ -9,10 +9,10 @@ files are never sources, whatever the globs say.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable
-from functools import lru_cache
 from pathlib import Path
+
+from workbench.core.globs import glob_regex
 
 # Folders that hold outputs or caches: a change in them is never a source change.
 IGNORED_DIRS = frozenset({"build", "target", "node_modules", "zig-cache", ".zig-cache",
@@ -26,41 +26,6 @@ def is_editor_junk(name: str) -> bool:
             or name.startswith((".#", "#", ".goutputstream-"))
             or name in ("4913", ".DS_Store")
             or name.isdigit())  # vim probes writability with numbered files
-
-
-@lru_cache(maxsize=256)
-def glob_regex(pattern: str) -> re.Pattern[str]:
-    """Translate a glob with `**` into a regex over '/'-separated relative paths."""
-    out: list[str] = []
-    i = 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-            continue
-        if pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-            continue
-        if ch == "*":
-            out.append("[^/]*")
-        elif ch == "?":
-            out.append("[^/]")
-        elif ch == "[":
-            end = pattern.find("]", i + 1)
-            if end == -1:
-                out.append(re.escape(ch))
-            else:
-                body = pattern[i + 1:end].replace("\\", "\\\\")
-                if body.startswith("!"):
-                    body = "^" + body[1:]
-                out.append(f"[{body}]")
-                i = end
-        else:
-            out.append(re.escape(ch))
-        i += 1
-    return re.compile("".join(out) + r"\Z")
 
 
 def is_ignored(rel: str) -> bool:

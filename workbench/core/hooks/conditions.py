@@ -13,6 +13,7 @@ import zlib
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from workbench.core.globs import glob_pattern
 from workbench.core.hooks.context import Ctx
 from workbench.core.hooks.site import Site
 from workbench.core.http import ip_key
@@ -77,20 +78,6 @@ def _regex(site: Site, pattern: Any, field: str) -> re.Pattern[str]:
         site.fail(field, f"bad regular expression {pattern!r}: {e}")
 
 
-def glob_regex(glob: str) -> str:
-    """`*` = any run of characters except '/', `**` = anything, `?` = one non-'/' char."""
-    out, i = ["^"], 0
-    while i < len(glob):
-        ch = glob[i]
-        if glob.startswith("**", i):
-            out.append(".*")
-            i += 2
-            continue
-        out.append("[^/]*" if ch == "*" else "[^/]" if ch == "?" else re.escape(ch))
-        i += 1
-    return "".join(out) + "$"
-
-
 def _paths(site: Site, value: Any, field: str) -> list[str]:
     """Path strings; each must start with '/' (a request path always does)."""
     paths = _strings(site, value, field)
@@ -121,7 +108,7 @@ def _compile_key(site: Site, key: str, value: Any, field: str) -> tuple[Check, s
         return (lambda c: c.path.startswith(prefixes)), f"path starts with {_either(prefixes)}"
     if key == "path_glob":
         globs = _paths(site, value, field)
-        rx = re.compile("|".join(f"(?:{glob_regex(g)})" for g in globs))
+        rx = re.compile("|".join(f"(?:{glob_pattern(g)})" for g in globs))
         return (lambda c: rx.match(c.path) is not None), f"path matches glob {_either(globs)}"
     if key == "path_regex":
         return _path_regex(site, value, field)

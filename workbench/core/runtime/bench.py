@@ -66,11 +66,28 @@ def snapshot(mode: str, done: int, n: int, hists: dict[str, Histogram], errors: 
                          dict(errors), dict(faults), elapsed_s, counts, span)
 
 
-def run_bench(h: Harness, request: Request, n: int, mode: str,
-              progress: Callable[[int, int], None] | None,
-              cancel: threading.Event | None, hooks: Any,
-              live: Callable[[BenchProgress], None] | None = None, live_every_s: float = 0.1,
-              yield_every_ms: float | None = None) -> BenchResult:
+@dataclass(frozen=True)
+class BenchOptions:
+    """What a bench run does: `n` requests in `mode`, hooks first, and how it reports.
+
+    `progress(done, n)` after each request; `live` receives a `BenchProgress` (per-phase
+    stats, errors, faults, a histogram of `total`) every `live_every_s` seconds and once
+    at the end of the loop; `yield_every_ms` pauses 1 ms that often so a UI thread keeps
+    the GIL moving."""
+
+    n: int
+    mode: str = "warm"
+    hooks: Any = None
+    progress: Callable[[int, int], None] | None = None
+    live: Callable[[BenchProgress], None] | None = None
+    live_every_s: float = 0.1
+    yield_every_ms: float | None = None
+
+
+def run_bench(h: Harness, request: Request, opts: BenchOptions,
+              cancel: threading.Event | None = None) -> BenchResult:
+    n, mode, hooks, progress = opts.n, opts.mode, opts.hooks, opts.progress
+    live, live_every_s, yield_every_ms = opts.live, opts.live_every_s, opts.yield_every_ms
     hists: dict[str, Histogram] = {}
     around_hist = Histogram()
     errors: Counter[str] = Counter()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -45,7 +45,7 @@ from workbench.core.runtime.wagi import WagiIO, parse_cgi
 from workbench.core.wasm.reader import parse_module
 
 if TYPE_CHECKING:
-    from workbench.core.runtime.bench import BenchProgress
+    from workbench.core.runtime.bench import BenchOptions
 
 MODES = ("cold", "fresh", "warm")
 _POISON = frozenset({"trap", "timeout", "fuel", "memory", "host", "exit"})
@@ -175,20 +175,12 @@ class Harness:
                 request = outcome.request if outcome.request is not None else request
             return self._run_once(request, mode, timing, t_start, hook_json)
 
-    def bench(self, request: Request, n: int, mode: str = "warm",
-              progress: Callable[[int, int], None] | None = None,
-              cancel: threading.Event | None = None, hooks: Any = None, *,
-              live: Callable[[BenchProgress], None] | None = None, live_every_s: float = 0.1,
-              yield_every_ms: float | None = None) -> BenchResult:
-        """`n` requests; percentiles per phase and the harness overhead (see bench.py).
-
-        `live` receives a `BenchProgress` (per-phase stats, errors, faults, a histogram of
-        `total`) every `live_every_s` seconds and once at the end of the loop;
-        `yield_every_ms` pauses 1 ms that often so a UI thread keeps the GIL moving."""
+    def bench(self, request: Request, options: BenchOptions,
+              cancel: threading.Event | None = None) -> BenchResult:
+        """`options.n` requests; percentiles per phase and the harness overhead (bench.py)."""
         from workbench.core.runtime.bench import run_bench
 
-        return run_bench(self, request, n, mode, progress, cancel, hooks, live=live,
-                         live_every_s=live_every_s, yield_every_ms=yield_every_ms)
+        return run_bench(self, request, options, cancel)
 
     def _run_once(self, request: Request, mode: str, timing: dict[str, float],
                  t_start: int, hook: dict[str, Any] | None) -> RunResult:
