@@ -87,11 +87,15 @@ async def test_help_for_the_focused_view(wat_module: Path) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("2")
         await pilot.press("question_mark")
-        assert app.screen.__class__.__name__ == "HelpScreen"
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "HelpScreen",
+                       what="the help screen")
         assert "Signatures" in plain(app.screen.query_one("#help-text"))
         await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ != "HelpScreen",
+                       what="help closed")
         await pilot.press("f1")
-        assert app.screen.__class__.__name__ == "HelpScreen"
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "HelpScreen",
+                       what="the help screen again")
 
 
 async def test_every_footer_action_is_in_the_palette(wat_module: Path) -> None:

@@ -48,8 +48,9 @@ async def test_theme_flag_persists_and_bad_user_theme_notifies(private_config: P
     (user_themes / "broken.toml").write_text('name = "broken"\nprimary = 7\n')
     app = WorkbenchApp([wat_module], theme="workbench-light", watch=False)
     async with app.run_test(size=(100, 30)) as pilot:
-        assert app.theme == "workbench-light"
-        assert any("broken.toml" in n.message for n in app._notifications)
+        await wait_for(pilot, lambda: app.theme == "workbench-light", what="the theme")
+        await wait_for(pilot, lambda: any("broken.toml" in n.message
+                                          for n in app._notifications), what="the notice")
         app.theme = "workbench-ember"
         await wait_for(pilot, lambda: themes.saved_theme() == "workbench-ember",
                        what="theme saved")
@@ -57,12 +58,13 @@ async def test_theme_flag_persists_and_bad_user_theme_notifies(private_config: P
     assert doc["theme"] == "workbench-ember"
     # the next start without --theme uses the saved one
     app2 = WorkbenchApp([wat_module], watch=False)
-    async with app2.run_test(size=(100, 30)):
-        assert app2.theme == "workbench-ember"
+    async with app2.run_test(size=(100, 30)) as pilot2:
+        await wait_for(pilot2, lambda: app2.theme == "workbench-ember", what="saved theme")
 
 
 async def test_unknown_theme_falls_back_with_a_notification(wat_module: Path) -> None:
     app = WorkbenchApp([wat_module], theme="no-such-theme", watch=False)
-    async with app.run_test(size=(100, 30)):
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: any("no-such-theme" in n.message
+                                          for n in app._notifications), what="the notice")
         assert app.theme == themes.DEFAULT_THEME
-        assert any("no-such-theme" in n.message for n in app._notifications)

@@ -104,6 +104,9 @@ class AppBase(App[int]):
             except NoMatches:  # a lazily mounted tab right after startup: render it later
                 self.call_after_refresh(self._show_dirty, vid)
                 return
+            if not view.is_mounted or not view.children:  # mounted, children not composed yet
+                self.call_after_refresh(self._show_dirty, vid)
+                return
             self._dirty.discard(vid)
             view.show(self.modules.get(self.selected or ""))
 
