@@ -8,7 +8,9 @@ core results kept in `ModuleState`.
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
+from typing import Any
 
 from textual import on
 from textual.app import App, ComposeResult
@@ -46,6 +48,7 @@ class WorkbenchApp(LoopMixin, RuntimeMixin, HandlerMixin, WorkerMixin, AppBase):
         Binding("r", "replay_all", "Replay", id="replay"),
         Binding("a", "toggle_auto_replay", "Auto-replay", show=False, id="auto_replay"),
         Binding("m", "focus_modules", "Modules", id="modules"),
+        Binding("escape", "leave_field", "Leave field", show=False, id="leave_field"),
         Binding("ctrl+r", "send_request", "Send", show=False, id="send"),
         Binding("ctrl+b", "run_bench", "Bench", show=False, id="bench"),
         Binding("B", "run_bench_all", "Bench all", show=False, id="bench_all"),
@@ -121,5 +124,25 @@ def run_app(paths: list[str] | list[Path] | None = None, theme: str | None = Non
     """Entry point used by `workbench [PATH...]` (workbench.tui.launch)."""
     app = WorkbenchApp([Path(p) for p in paths] if paths else None, theme=theme,
                        auto_replay=auto_replay, opened=opened)
-    result = app.run()
+    previous = _quit_on_signals(app)
+    try:
+        result = app.run()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     return int(result or 0)
+
+
+def _quit_on_signals(app: WorkbenchApp) -> dict[signal.Signals, Any]:
+    """Closing the terminal (SIGHUP) or SIGTERM quits like `q`: the watcher stops, running
+    compilers' process groups are ended and build/.partial-* files removed (on_unmount)."""
+    def handler(signum: int, frame: Any) -> None:
+        try:
+            app.call_later(app.exit)
+        except Exception:  # noqa: BLE001 - not running yet / already gone
+            raise SystemExit(128 + signum) from None
+
+    previous = {}
+    for sig in (signal.SIGHUP, signal.SIGTERM):
+        previous[sig] = signal.signal(sig, handler)
+    return previous

@@ -7,6 +7,7 @@ main screen's widgets (even while a modal such as help or the palette is on top)
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -54,6 +55,9 @@ class AppBase(App[int]):
         super().__init__()
         self.paths = paths
         self.opened = opened  # what a path-less start opened, said once at start-up
+        # Set when the app quits (q, SIGHUP, SIGTERM): running compilers are killed with
+        # their process group and their build/.partial-* folders removed.
+        self.quitting = threading.Event()
         self.requested_theme = theme
         self.auto_replay = auto_replay
         self.watch_sources = watch

@@ -27,6 +27,7 @@ ACTIONS: list[tuple[str, str, str]] = [
     ("Filter functions / data", "filter_size", "Size view: focus the filter (/)"),
     ("Sort table by next column", "sort_table", "The focused table, or the Size view's (s)"),
     ("KV store: show / reset", "show_kv", "The workspace KV store the handlers use (k)"),
+    ("Leave text field", "leave_field", "Leave the focused field: keys are commands again (esc)"),
     ("Help", "help", "Help for the current view (? or F1)"),
 ]
 VIEW_NAMES = ["size", "signatures", "runtime", "requests", "hooks", "build"]

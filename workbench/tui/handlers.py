@@ -127,6 +127,13 @@ class HandlerMixin(AppBase):
     def action_focus_modules(self) -> None:
         self.module_list().focus()
 
+    def action_leave_field(self) -> None:
+        """esc in a text field: leave it, so 1-6, b, r, ? are commands again."""
+        from textual.widgets import Input, TextArea
+
+        if isinstance(self.focused, Input | TextArea):
+            self.set_focus(None)
+
     def action_toggle_auto_replay(self) -> None:
         self.auto_replay = not self.auto_replay
         self._update_status()

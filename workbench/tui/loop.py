@@ -208,6 +208,7 @@ class LoopMixin(AppBase):
 
     def on_unmount(self) -> None:
         """Stop the watcher and any bench so quitting never waits for background work."""
+        self.quitting.set()
         if self._watch_stop is not None:
             self._watch_stop.set()
         bench_cancel = getattr(self, "_bench_cancel", None)

@@ -93,13 +93,25 @@ def harness_for(state: ModuleState, opts: RunOptions) -> Any:
 
 
 def hooks_for(state: ModuleState, enabled: bool) -> Any:
-    """The module's hooks (reloaded from disk each time: a hooks file reloads on save)."""
+    """The module's hooks, compiled once per version of the file (a save reloads them)."""
     path = getattr(state.config, "hooks", None)
     if not enabled or path is None or not path.is_file():
         return None
     from workbench.core.hooks.rules import load_hooks
 
-    return load_hooks(path)
+    st = path.stat()
+    key = (str(path), st.st_mtime_ns, st.st_size)
+    cached = _HOOKS.get(str(path))
+    if cached is not None and cached[0] == key:
+        return cached[1]  # unchanged file: keep the compiled rules (and their fast path)
+    hooks = load_hooks(path)
+    _HOOKS[str(path)] = (key, hooks)
+    return hooks
+
+
+# hooks file -> ((path, mtime_ns, size), compiled Hooks): a request must not pay for
+# reading and compiling the rules again; a save changes mtime/size and reloads them.
+_HOOKS: dict[str, tuple[tuple[str, int, int], Any]] = {}
 
 
 def run_request(state: ModuleState, request: Any, opts: RunOptions) -> Any:

@@ -82,6 +82,13 @@ class ModuleState:
         return self.size - self.prev_size
 
     @property
+    def budget_over(self) -> int | None:
+        """How many budget limits the module in service is over (None: no budget yet)."""
+        report = self.extras.get("budget")
+        over = getattr(report, "over", None)
+        return None if over is None else len(over)
+
+    @property
     def replay_counts(self) -> tuple[int, int] | None:
         """(passed, failed) saved requests, from the latest result of each entry."""
         if not self.entry_results:

@@ -55,7 +55,7 @@ class WorkerMixin(AppBase):
         state = self.modules[name]
         self.post_message(BuildStarted(name))
         try:
-            built = jobs.build(state)
+            built = jobs.build(state, cancel=self.quitting)
         except (WorkbenchError, Unavailable) as err:
             result = err.result if isinstance(err, BuildFailed) else None
             self.post_message(BuildFailedMsg(name, err, trigger, result))

@@ -155,7 +155,7 @@ def _render(r: dict[str, Any]) -> None:
     report: BudgetReport = r["report"]
     if not report.lines:
         console.print(f"[yellow]–[/] [bold]{name}[/]: {r['size']:,d} B, no budget set "
-                      "[dim](add [budget] to module.toml or pass --max-bytes)[/]")
+                      "[dim](add \\[budget] to module.toml or pass --max-bytes)[/]")
         return
     mark = "[green]✓[/]" if report.ok else "[red]✗[/]"
     verdict = "within budget" if report.ok else f"{len(report.over)} limit(s) over"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,11 @@ def run(args: argparse.Namespace) -> int:
     if module.kind != "module":
         raise UsageError("only core modules can be stripped, this is a component",
                          where=str(args.file))
+    if args.wasm_opt and shutil.which("wasm-opt") is None:
+        raise UsageError("--wasm-opt needs wasm-opt on PATH, and it is not there",
+                         where="--wasm-opt",
+                         hint="install binaryen (apt-get install binaryen, brew install "
+                              "binaryen) or drop --wasm-opt")
     if args.output is None:
         preview = strip_preview(module, wasm_opt=args.wasm_opt,
                                 exact_gzip=True if args.exact_gzip else None)
@@ -108,6 +114,9 @@ def run(args: argparse.Namespace) -> int:
     else:
         saved = doc["size"] - doc["new_size"]
         approx = "" if exact else "≈ "
+        if not removed and saved:
+            console.print(f"[yellow]nothing was stripped: the {saved:,d} B difference is "
+                          "padded LEB128 sizes re-encoded[/]")
         console.print(f"[green]✓[/] {esc(str(args.output))}: [bold]{doc['new_size']:,d} B[/] "
                       f"({human_bytes(doc['new_size'])}), gzip -9 {approx}"
                       f"{doc['new_gzip_size']:,d} B; saved {saved:,d} B raw, {approx}"
@@ -142,7 +151,14 @@ def _render_preview(file: str, preview: StripPreview) -> None:
     for col in ("variant", "size", "saved", "gzip -9", "saved (gzip)"):
         table.add_column(col, justify="left" if col == "variant" else "right")
     table.add_row("as is", f"{preview.size:,d}", "", f"{approx}{preview.gzip_size:,d}", "")
+    reencoded = []
     for o in preview.options:
+        if not o.removed:  # nothing to remove: any difference is only re-encoding
+            table.add_row(f"{o.description} (nothing to remove)", f"{o.size:,d}", "—",
+                          f"{approx}{o.gzip_size:,d}", "—", style="dim")
+            if o.size != preview.size:
+                reencoded.append(preview.size - o.size)
+            continue
         table.add_row(o.description, f"{o.size:,d}", f"{preview.size - o.size:,d}",
                       f"{approx}{o.gzip_size:,d}",
                       f"{approx}{preview.gzip_size - o.gzip_size:,d}")
@@ -152,6 +168,9 @@ def _render_preview(file: str, preview: StripPreview) -> None:
                       f"{preview.size - est.size:,d}", f"{est.gzip_size:,d}",
                       f"{approx}{preview.gzip_size - est.gzip_size:,d}")
     console.print(table)
+    if reencoded:
+        console.print(f"[dim]Rewriting the module re-encodes padded LEB128 sizes "
+                      f"({max(reencoded):,d} B); that is not what stripping removes.[/]")
     if not preview.gzip_exact:
         console.print("[dim]≈ gzip -9 estimated (file over 4 MiB): the whole file from "
                       "samples, within ~3%; savings are what the removed sections compress "

@@ -9,7 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 GLOBAL_KEYS = """\
-[b]Everywhere[/b]
+[b]Keys[/b] (while a text field has focus, letters and digits go into it: esc leaves it)
   1-6  switch view (Size, Signatures, Runtime, Requests, Hooks, Build)
   m    focus the module list        b  rebuild the selected module
   r    replay saved requests        a  toggle auto-replay after builds
@@ -18,6 +18,9 @@ GLOBAL_KEYS = """\
   k    the workspace KV store (list keys, reset)
   ctrl+p command palette (every action)
   tab  move focus                   q  quit       ?/F1  this help
+
+[b]Module list[/b]  ● built   ◐ building   ✖ failed   ◌ stale (the last good build serves)
+  ▲ built, over its size budget (Size view, Strip & budget tab)   · not built yet
 """
 
 

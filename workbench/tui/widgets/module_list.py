@@ -60,9 +60,14 @@ class ModuleList(DataTable[Text]):
 
     def _cells(self, m: ModuleState) -> tuple[Text, ...]:
         style = STATE_STYLES.get(m.build, "")
-        icon = Text(f" {STATE_ICONS.get(m.build, '?')} ", style=style)
+        glyph = STATE_ICONS.get(m.build, "?")
+        over = m.budget_over
+        if over and m.build in ("ok", "stale"):  # built, but over its size budget
+            glyph, style = "▲", "red bold"
+        icon = Text(f" {glyph} ", style=style)
         name = Text(m.name, style="bold" if m.build == "failed" else "")
-        size = Text(" " + compact_size(m.size), justify="right")
+        size = Text(" " + compact_size(m.size), justify="right",
+                    style="red bold" if over else "")
         delta = m.delta
         dstyle = "red" if delta and delta > 0 else "green" if delta and delta < 0 else "dim"
         dtext = Text.assemble(" ", (signed(delta), dstyle + (" reverse" if m.flash else "")),

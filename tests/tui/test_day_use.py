@@ -1,0 +1,71 @@
+"""A working day in the app: what is on screen can be trusted, and keys go where expected."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input, TabbedContent
+
+from tests.tui.conftest import built, plain, wait_for
+from workbench.tui.app import WorkbenchApp
+from workbench.tui.widgets.module_list import ModuleList
+
+
+def _row_text(app: WorkbenchApp, name: str) -> str:
+    table = app.query_one(ModuleList)
+    return " ".join(str(cell) for cell in table.get_row(name))
+
+
+async def test_over_budget_module_is_not_shown_green(wat_module: Path) -> None:
+    toml = wat_module / "module.toml"
+    toml.write_text(toml.read_text().replace("max_bytes = 2048", "max_bytes = 100"))
+    app = WorkbenchApp([wat_module], watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, built(app), what="the build")
+        await wait_for(pilot, lambda: app.modules["hello-wat"].budget_over is not None,
+                       what="the budget verdict")
+        await pilot.pause()
+        row = _row_text(app, "hello-wat")
+        assert "▲" in row and "●" not in row
+        assert app.modules["hello-wat"].budget_over == 1
+
+
+async def test_within_budget_module_stays_green(wat_module: Path) -> None:
+    app = WorkbenchApp([wat_module], watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, built(app), what="the build")
+        await wait_for(pilot, lambda: app.modules["hello-wat"].budget_over == 0,
+                       what="the budget verdict")
+        await pilot.pause()
+        assert "●" in _row_text(app, "hello-wat")
+
+
+async def test_escape_leaves_a_field_and_digits_switch_views(wat_module: Path) -> None:
+    app = WorkbenchApp([wat_module], watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, built(app), what="the build")
+        await pilot.press("3")
+        await wait_for(pilot, lambda: bool(app.query("#req-path")), what="the Runtime view")
+        field = app.query_one("#req-path", Input)
+        field.focus()
+        await pilot.pause()
+        await pilot.press("5")  # typed into the field: paths have digits
+        typed = field.value
+        assert "5" in typed
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.focused is not field, what="the field left")
+        await pilot.press("1")
+        tabs = app.query_one("#views", TabbedContent)
+        await wait_for(pilot, lambda: tabs.active == "tab-size", what="the Size view")
+        assert field.value == typed  # the digit went to the command, not the field
+
+
+async def test_help_says_how_keys_and_fields_interact(wat_module: Path) -> None:
+    app = WorkbenchApp([wat_module], watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "HelpScreen",
+                       what="help")
+        text = plain(app.screen.query_one("#help-text"))
+        assert "Everywhere" not in text
+        assert "esc leaves it" in text and "over its size budget" in text
