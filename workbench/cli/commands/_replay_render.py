@@ -34,7 +34,7 @@ def render_report(report: ReplayReport) -> None:
     console.print(f"[bold]replay {escape(report.module)}[/] [dim]({n} "
                   f"{'entry' if n == 1 else 'entries'}, {report.elapsed_ms:.1f} ms)[/]")
     for e in report.entries:
-        _entry(e)
+        render_entry(e)
     style = "green" if report.passed else "red"
     summary = (f"{c['entries'] - c['entries_failed']}/{c['entries']} entries passed, "
                f"{c['assertions'] - c['assertions_failed']}/{c['assertions']} assertions")
@@ -49,7 +49,7 @@ def render_report(report: ReplayReport) -> None:
         console.print(f"[yellow]warning:[/] {escape(report.warning)}")
 
 
-def _entry(e: EntryResult) -> None:
+def render_entry(e: EntryResult) -> None:
     mark = "[green]✓[/]" if e.passed else "[red]✗[/]"
     status = "—" if e.status is None else str(e.status)
     extra = f"  [magenta]hook {escape(e.hook_rule)}[/]" if e.hook_rule else ""

@@ -162,12 +162,10 @@ def _print_after_build(head: str, event: AfterBuild) -> None:
         colour = "green" if not failed else "red"
         console.print(f"{head}[{colour}]replay {escape(event.module)}: "
                       f"{total - len(failed)}/{total} passed[/]")
-        for e in failed:
-            console.print(f"    [red]✗ {escape(e.entry.name)}[/]")
-            for a in e.failures:
-                console.print(f"      {escape(str(a.to_json() if hasattr(a, 'to_json') else a))}")
-            if e.error:
-                console.print(f"      {escape(str(e.error))}")
+        from workbench.cli.commands._replay_render import render_entry
+
+        for e in failed:  # the same lines `workbench replay` prints
+            render_entry(e)
         return
     data = event.to_json()["data"]
     if isinstance(data, dict) and "message" in data:  # a WorkbenchError.to_json()
