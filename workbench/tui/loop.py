@@ -203,8 +203,32 @@ class LoopMixin(AppBase):
         self.call_from_thread(self._files_loaded, name, files)
 
     def _files_loaded(self, name: str, files: dict[str, Any]) -> None:
-        self.modules[name].extras.update(files)
+        """A saved hooks.toml or request file: results computed with the old one go.
+
+        Results of entries that are gone are dropped (no phantom ✗), a broken file clears
+        every result and the last response (they no longer describe what is on disk), and
+        with auto-replay on the module replays at once against the new files."""
+        state = self.modules[name]
+        state.extras.update(files)
+        requests, hooks = files.get("requests"), files.get("hooks")
+        if isinstance(requests, Exception) or isinstance(hooks, Exception):
+            state.entry_results = {}
+            state.replay = state.prev_replay = None
+            if isinstance(hooks, Exception):
+                state.last_run = None
+        elif isinstance(requests, list):
+            keep = {replay_jobs.entry_key(e) for e in requests}
+            if set(state.entry_results) - keep:  # entries went or moved: the old summary lies
+                state.replay = None
+            state.entry_results = {k: v for k, v in state.entry_results.items() if k in keep}
+        elif requests == "none":
+            state.entry_results = {}
+        self.module_list().update_module(state)
         self.refresh_views(name)
+        broken = isinstance(requests, Exception) or isinstance(hooks, Exception)
+        if self.auto_replay and state.wasm is not None and isinstance(requests, list) \
+                and requests and not broken:
+            self.replay_worker(name, None, "files")
 
     def on_unmount(self) -> None:
         """Stop the watcher and any bench so quitting never waits for background work."""
