@@ -100,3 +100,26 @@ async def test_a_broken_hooks_file_clears_old_results(workspace: Path) -> None:
         await pilot.pause()
         assert state().replay_counts is None and state().replay is None
         assert "—" in _row_text(app, "hello-wat")
+
+
+async def test_requests_numbers_are_never_clipped_at_80x24(workspace: Path) -> None:
+    from workbench.tui.widgets.table import RowTable
+
+    app = WorkbenchApp([workspace], watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, built(app, "hello-wat"), what="the build")
+        await wait_for(pilot, lambda: app.modules["hello-wat"].replay_counts is not None,
+                       what="a replay")
+        await pilot.press("4")
+        await wait_for(pilot, lambda: bool(app.query("#entries-table")), what="Requests")
+        table = app.query_one("#entries-table", RowTable)
+        await wait_for(pilot, lambda: table.row_count > 0, what="rows")
+        await pilot.pause()
+        visible = table.scrollable_content_region.width
+        end = 0
+        for column in table.ordered_columns:
+            end += column.get_render_width(table)
+            if str(column.key.value) in ("status", "fuel"):
+                assert end <= visible, f"{column.key.value} ends at {end} of {visible}"
+        fuel = [str(table.get_row_at(i)[2]) for i in range(table.row_count)]
+        assert any(f.replace(",", "").isdigit() for f in fuel), fuel

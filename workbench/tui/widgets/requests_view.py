@@ -49,9 +49,10 @@ if the handler failed, and what changed in the response since the previous repla
     def compose(self) -> ComposeResult:
         yield Static(id="requests-note")
         yield RowTable([
-            Column("result", "result", fmt=_result_cell), Column("name", "request"),
-            Column("where", "file:line"), Column("status", "status", numeric=True),
-            Column("fuel", "fuel", numeric=True),
+            # numbers first: they are never clipped; long text last, cut with an ellipsis
+            Column("result", "result", fmt=_result_cell),
+            Column("status", "status", numeric=True), Column("fuel", "fuel", numeric=True),
+            Column("name", "request", max_width=36), Column("where", "file:line", max_width=28),
         ], id="entries-table")
         with VerticalScroll(id="entry-detail-box"):
             yield Static(id="entry-detail")
@@ -84,9 +85,9 @@ if the handler failed, and what changed in the response since the previous repla
                 res = state.entry_results.get(entry_key(e))
                 word = None if res is None else "pass" if res.passed else \
                     "error" if res.error else "FAIL"
-                rows.append((word, e.name, f"{rel(e.file, root)}:{e.line}",
-                             None if res is None else res.status,
-                             None if res is None else res.fuel))
+                rows.append((word, None if res is None else res.status,
+                             None if res is None else res.fuel, e.name,
+                             f"{rel(e.file, root)}:{e.line}"))
             table.set_rows(rows)
             note.update(self._summary(state, len(saved)))
         self._show_detail(self._current or next(iter(self._entries), None))
@@ -117,7 +118,7 @@ if the handler failed, and what changed in the response since the previous repla
         values = table.row_values(row)
         if values is None or self._state is None:
             return None
-        where = str(values[2])
+        where = str(values[4])
         for key, e in self._entries.items():
             if f"{rel(e.file, self._state.root)}:{e.line}" == where:
                 return key

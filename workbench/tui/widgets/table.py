@@ -26,6 +26,7 @@ class Column:
     fmt: Formatter | None = None
     numeric: bool = False
     width: int | None = None
+    max_width: int | None = None  # longer text is cut with "…" (the full text is in detail)
 
 
 def int_cell(value: Any) -> Text:
@@ -127,6 +128,10 @@ class RowTable(DataTable[Any]):
             cell = int_cell(value)
         else:
             cell = Text("" if value is None else str(value))
+        if col.max_width is not None and isinstance(cell, Text) \
+                and cell.cell_len > col.max_width:
+            cell.truncate(col.max_width - 1)
+            cell.append("…")
         if style and isinstance(cell, Text):
             cell.stylize(style)
         return cell
