@@ -189,8 +189,8 @@ def _wagi(harness: Harness, name: str, abi: str, reqs: list[tuple[str, Request]]
     diffs = []
     for label, req in reqs:
         a, b = (harness.run(req, "fresh") for _ in range(2))
-        oa, ob = Outcome(a.response, a.error and a.error.message), \
-            Outcome(b.response, b.error and b.error.message)
+        oa = Outcome(a.response, a.error.message if a.error else None)
+        ob = Outcome(b.response, b.error.message if b.error else None)
         if oa.key(ignore) != ob.key(ignore):
             diffs.append(ResponseDiff(label, "second fresh run", _first_diff(oa, ob, ignore)))
     note = ("a WAGI command module runs a new instance per request: there is no warm "

@@ -79,7 +79,7 @@ class Probe:
     def globals(self, inst: EdgeInstance) -> dict[int, int]:
         out = {}
         for i in self.global_indices:
-            ext = inst.exports.get(f"{PREFIX}{i}")
-            if ext is not None:
-                out[i] = int(ext.value(inst.store))
+            read = getattr(inst.exports.get(f"{PREFIX}{i}"), "value", None)  # a Global
+            if callable(read):
+                out[i] = int(read(inst.store))
         return out

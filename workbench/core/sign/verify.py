@@ -11,12 +11,13 @@ sign, and how many signatures came from keys nobody trusts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from workbench.core.sign import sectionmap
 from workbench.core.sign.format import (
     ALG_ED25519,
+    RawSection,
     message,
     parse_signature_data,
     rolling_hashes,
@@ -60,14 +61,14 @@ def verify(data: bytes, keys: list[PublicKey] | tuple[PublicKey, ...], *,
     _, sections = split(data, file=file)
     content, embedded = content_sections(sections)
     sig_bytes = detached if detached is not None else embedded
-    base = {"detached": detached is not None, "file": file}
+    base = Verdict(False, "", detached=detached is not None, file=file)
     if sig_bytes is None:
-        return Verdict(False, "not signed: no `signature` section first in the module and "
-                       "no detached signature", **base)
+        return replace(base, reason="not signed: no `signature` section first in the module "
+                       "and no detached signature")
     try:
         data_ = parse_signature_data(sig_bytes)
     except ValueError as e:
-        return Verdict(False, f"unreadable signature data: {e}", True, **base)
+        return replace(base, signed=True, reason=f"unreadable signature data: {e}")
     computed = rolling_hashes(content)
     whole = computed[-1]
     names = [k.name for k in keys]
@@ -88,29 +89,33 @@ def verify(data: bytes, keys: list[PublicKey] | tuple[PublicKey, ...], *,
     signers = tuple(n for n in names if n in good)
     missing = tuple(n for n in names if n not in good)
     stale_t = tuple(n for n in names if n in stale and n not in good)
-    common = dict(signed=True, signers=signers, missing=missing, stale_signers=stale_t,
-                  untrusted=untrusted, **base)
+    common = replace(base, signed=True, signers=signers, missing=missing,
+                     stale_signers=stale_t, untrusted=untrusted)
     if not keys:
-        return Verdict(False, "no trusted public keys to verify with", **common)
+        return replace(common, reason="no trusted public keys to verify with")
     if signers and (not require_all or not missing):
-        return Verdict(True, "signed by " + ", ".join(signers), **common)
+        return replace(common, ok=True, reason="signed by " + ", ".join(signers))
     if signers:  # require_all, some missing
-        return Verdict(False, f"missing signature from trusted key(s): {', '.join(missing)} "
-                       f"(signed by {', '.join(signers)})", **common)
+        return replace(common, reason=f"missing signature from trusted key(s): "
+                       f"{', '.join(missing)} (signed by {', '.join(signers)})")
     if stale_t:
-        changes: tuple[SectionChange, ...] = ()
-        try:
-            signed_map = sectionmap.read(content)
-        except sectionmap.DamagedMap:
-            signed_map = None
-            changes = (SectionChange("changed", f"custom section {sectionmap.MAP_SECTION!r}"),)
-        if signed_map is not None:
-            changes = tuple(sectionmap.diff(signed_map, content))
+        changes = _changes(content)
         what = ("; ".join(str(c) for c in changes) if changes
-                else "no signed section map to say which section" if signed_map is None
+                else "no signed section map to say which section" if changes is None
                 else "every section matches the signed map: the map itself was altered")
-        return Verdict(False, f"the module changed after it was signed by "
-                       f"{', '.join(stale_t)}: {what}", changes=changes, **common)
+        return replace(common, changes=changes or (), reason=f"the module changed after it "
+                       f"was signed by {', '.join(stale_t)}: {what}")
     total = sum(len(s.signatures) for s in data_.sets)
-    return Verdict(False, f"no signature by a trusted key ({', '.join(names)}): "
-                   f"{total} signature(s), none verifies with those keys", **common)
+    return replace(common, reason=f"no signature by a trusted key ({', '.join(names)}): "
+                   f"{total} signature(s), none verifies with those keys")
+
+
+def _changes(content: list[RawSection]) -> tuple[SectionChange, ...] | None:
+    """What differs from the signed section map (None when there is no map)."""
+    try:
+        signed_map = sectionmap.read(content)
+    except sectionmap.DamagedMap:
+        return (SectionChange("changed", f"custom section {sectionmap.MAP_SECTION!r}"),)
+    if signed_map is None:
+        return None
+    return tuple(sectionmap.diff(signed_map, content))
