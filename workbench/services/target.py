@@ -114,9 +114,9 @@ def _from_folder(folder: Path, base_chaos: Chaos | None
     if result.wasm_path is None:
         raise UsageError(f"{cfg.name}: the build produced no module", where=str(folder))
     if result.ok:
-        from workbench.services.trust import sign_build_output
+        from workbench.services.trust import signing_step
 
-        sign_build_output(cfg.root, result.wasm_path)  # module.toml sign = "..."
+        signing_step(cfg.root, result.wasm_path)  # module.toml sign = "..."
     return result.wasm_path, cfg.limits, cfg.chaos, cfg.hooks, warning
 
 

@@ -90,3 +90,18 @@ def sign_file(wasm_path: Path, key_path: Path, *, detached: Path | None = None,
     elif output is not None or out.module != data:
         (output or wasm_path).write_bytes(out.module)
     return out
+
+
+def signing_step(module_root: Path, wasm_path: Path | None) -> str | None:
+    """After a successful build: sign as module.toml says; else, when the workspace
+    requires signed modules, a warning that this fresh (unsigned) output will be refused."""
+    if wasm_path is None:
+        return None
+    if sign_build_output(module_root, wasm_path) is not None:
+        return None
+    policy = trust_policy(Path(module_root))
+    if policy is not None and policy.require_signed:
+        return (f"{wasm_path} is unsigned and {policy.config_file} [trust] requires "
+                "signatures: add sign = \"path/to/key\" to module.toml, or run "
+                "`workbench sign`")
+    return None
