@@ -3,9 +3,10 @@
 Size budgets for CI, and signatures when the workspace has `[trust]` keys (a module that
 does not verify fails the check when `require_signed = true`). A PATH that is a module
 folder, a folder of modules or a workspace is built (unless `--no-build`) and checked
-against each module's `[budget]` from module.toml; a PATH that is a `.wasm` file is checked against the command-line limits.
-Command-line limits override module.toml's. Exit status 1 when any module is over
-budget, failed to build or cannot be read; 2 for a configuration mistake.
+against each module's `[budget]` from module.toml; a PATH that is a `.wasm` file is
+checked against the command-line limits. Command-line limits override module.toml's.
+Exit status 1 when any module is over budget, fails to verify, failed to build or cannot
+be read; 2 for a configuration mistake.
 """
 
 from __future__ import annotations
