@@ -67,3 +67,23 @@ def test_strip_warns_that_it_invalidates_and_can_resign(ws: Path, capsys) -> Non
     assert main(["strip", str(wasm), "-o", "out2.wasm", "--sign", "keys/ci.key"]) == 0
     assert "re-signed" in capsys.readouterr().out
     assert main(["verify", "out2.wasm", "-K", "keys/ci.pub"]) == 0
+
+
+def test_the_watch_loop_refuses_an_unsigned_build(ws: Path, capsys) -> None:
+    from workbench.config.module import load_module
+    from workbench.core.build.builder import build_module
+    from workbench.core.errors import SignatureRejected
+    from workbench.services.loop import make_replay_hook
+
+    (ws / "hello" / "requests").mkdir()
+    (ws / "hello" / "requests" / "r.hurl").write_text("GET /\nHTTP 200\n")
+    cfg = load_module(ws / "hello")
+    hook = make_replay_hook()
+    with pytest.raises(SignatureRejected) as err:
+        hook(cfg, build_module(cfg))
+    assert err.value.verdict is not None and not err.value.verdict.signed
+    (ws / "hello" / "module.toml").write_text(
+        'name = "hello"\ntoolchain = "wat"\nsign = "../keys/ci.key"\n')
+    cfg = load_module(ws / "hello")
+    event = hook(cfg, build_module(cfg))  # signed by the build step, then replayed
+    assert event is not None and event.data.passed
