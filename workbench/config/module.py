@@ -29,9 +29,11 @@ ABIS = ("edge", "wagi", "auto")
 STRIPS = ("none", "debug", "all")  # custom sections a build keeps: all / all but DWARF / none
 TARGETS = ("wasm32-freestanding", "wasm32-wasi")
 MODULE_KEYS = ("name", "toolchain", "sources", "command", "output", "profile", "abi", "target",
-               "flags", "exports", "strip", "hooks", "requests", "budget", "limits", "chaos")
+               "flags", "exports", "strip", "hooks", "requests", "budget", "limits", "chaos",
+               "sign")  # sign: workbench.config.trust
 WORKSPACE_KEYS = ("modules", "variables", "chaos", "debounce_ms", "theme", "replay_on_build",
-                  "kv_file", "secrets_file", "settings")
+                  "kv_file", "secrets_file", "settings",
+                  "trust", "purity")  # workbench.config.trust / .purity
 DEFAULT_DEBOUNCE_MS = 50
 
 # Source globs watched (and handed to the compiler where it takes files) per toolchain.

@@ -124,3 +124,20 @@ class UsageError(WorkbenchError):
     """A bad command-line argument combination or a missing file."""
 
     kind = "usage"
+
+
+class SignatureRejected(WorkbenchError):
+    """A module refused by the trust policy: unsigned, tampered, or signed by no trusted
+    key. `verdict` is the `workbench.core.sign.verify.Verdict` (its to_json is in JSON)."""
+
+    kind = "signature"
+
+    def __init__(self, message: str, *, where: str | None = None, hint: str | None = None,
+                 verdict: Any = None):
+        self.verdict = verdict
+        super().__init__(message, where=where, hint=hint)
+
+    def to_json(self) -> dict[str, Any]:
+        out = super().to_json()
+        out["verdict"] = self.verdict.to_json() if self.verdict is not None else None
+        return out

@@ -35,8 +35,13 @@ def make_replay_hook(variables: Mapping[str, str] | None = None, *, kv: Any = No
     store_kv = kv if kv is not None else KvStore(None)
 
     def after_build(cfg: ModuleConfig, result: BuildResult) -> AfterBuild | None:
+        from workbench.services.trust import enforce_signature, sign_build_output
+
+        if result.ok:
+            sign_build_output(cfg.root, result.wasm_path)  # module.toml sign = "..."
         if cfg.requests is None or result.wasm_path is None:
             return None
+        enforce_signature(result.wasm_path, cfg.root)  # raises SignatureRejected
         entries = load_requests(cfg.requests, dict(variables or {}))
         if not entries:
             return None

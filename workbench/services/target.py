@@ -81,6 +81,9 @@ def resolve(args: RunSpec) -> Target:
         limits = dataclasses.replace(
             limits, **{k: v for k, v in (("timeout_ms", args.timeout_ms),
                                          ("fuel", args.fuel)) if v is not None})
+    from workbench.services.trust import enforce_signature
+
+    enforce_signature(wasm_path, path)  # [trust] require_signed: SignatureRejected
     root = workspace_root(wasm_path)
     harness = Harness(wasm_path, limits=limits, chaos=chaos, kv=KvStore.for_workspace(root),
                       secrets=Secrets.for_workspace(root), cache_dir=args.cache_dir,
@@ -110,6 +113,10 @@ def _from_folder(folder: Path, base_chaos: Chaos | None
         result.raise_for_status()
     if result.wasm_path is None:
         raise UsageError(f"{cfg.name}: the build produced no module", where=str(folder))
+    if result.ok:
+        from workbench.services.trust import signing_step
+
+        signing_step(cfg.root, result.wasm_path)  # module.toml sign = "..."
     return result.wasm_path, cfg.limits, cfg.chaos, cfg.hooks, warning
 
 

@@ -59,8 +59,11 @@ def run(args: argparse.Namespace) -> int:
             continue
         failed += 0 if outcome.ok else 1
         docs.append(outcome.to_json())
+        note = _sign(cfg, outcome) if outcome.ok else None
         if not args.json:
             _render(outcome, verbose=args.verbose)
+            if note:
+                err_console.print(f"[yellow]{_escape(note)}[/]", soft_wrap=True)
     if args.json:
         print_json({"ok": failed == 0, "modules": docs})
     elif len(modules) > 1:
@@ -68,6 +71,16 @@ def run(args: argparse.Namespace) -> int:
         style = "green" if failed == 0 else "red"
         console.print(f"[{style}]{ok}/{len(modules)} modules built[/]")
     return 1 if failed else 0
+
+
+def _sign(cfg: ModuleConfig, result: BuildResult) -> str | None:
+    """module.toml `sign = ...` re-signs the output; a [trust] policy warns otherwise."""
+    from workbench.services.trust import signing_step
+
+    try:
+        return signing_step(cfg.root, result.wasm_path)
+    except WorkbenchError as err:
+        return f"{cfg.name}: signing failed: {err}"
 
 
 def _build_all(modules: list[ModuleConfig]

@@ -1,10 +1,12 @@
 """`workbench check [PATH...] [--max-bytes N] [--max-gzip-bytes N] [--max-section NAME=N]`.
 
-Size budgets for CI. A PATH that is a module folder, a folder of modules or a workspace
-is built (unless `--no-build`) and checked against each module's `[budget]` from
-module.toml; a PATH that is a `.wasm` file is checked against the command-line limits.
-Command-line limits override module.toml's. Exit status 1 when any module is over
-budget, failed to build or cannot be read; 2 for a configuration mistake.
+Size budgets for CI, and signatures when the workspace has `[trust]` keys (a module that
+does not verify fails the check when `require_signed = true`). A PATH that is a module
+folder, a folder of modules or a workspace is built (unless `--no-build`) and checked
+against each module's `[budget]` from module.toml; a PATH that is a `.wasm` file is
+checked against the command-line limits. Command-line limits override module.toml's.
+Exit status 1 when any module is over budget, fails to verify, failed to build or cannot
+be read; 2 for a configuration mistake.
 """
 
 from __future__ import annotations
@@ -99,6 +101,9 @@ def _check_module(cfg: Any, args: argparse.Namespace) -> dict[str, Any]:
             return {"name": cfg.name, "file": str(cfg.output), "ok": False,
                     "error": {"kind": "build", "message": first,
                               "hint": "run `workbench build -v` for the whole output"}}
+        from workbench.services.trust import signing_step
+
+        signing_step(cfg.root, result.wasm_path)  # module.toml sign = "..."
     if not Path(cfg.output).is_file():
         return {"name": cfg.name, "file": str(cfg.output), "ok": False,
                 "error": {"kind": "usage", "message": "not built yet",
@@ -125,6 +130,8 @@ def run(args: argparse.Namespace) -> int:
                                   "pass a module folder (see docs/config.md)")
         for cfg in ws.modules:
             results.append(_check_module(cfg, args))
+    for r in results:
+        _signature(r)
     ok = all(r["ok"] for r in results)
     if args.json:
         print_json({"ok": ok, "modules": [_json(r) for r in results]})
@@ -134,14 +141,44 @@ def run(args: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
+def _signature(r: dict[str, Any]) -> None:
+    """With `[trust]` keys in the workspace, verify the module too (a CI gate when
+    `require_signed = true`; a report line otherwise)."""
+    from workbench.config.trust import trust_policy
+    from workbench.services.trust import check_policy
+
+    path = Path(r["file"])
+    if r.get("error") or not path.is_file():
+        return
+    policy = trust_policy(path.resolve())
+    if policy is None or not policy.keys:
+        return
+    verdict = check_policy(path, policy)
+    r["signature"] = verdict
+    if not verdict.ok and policy.require_signed:
+        r["ok"] = False
+
+
 def _json(r: dict[str, Any]) -> dict[str, Any]:
     report: BudgetReport | None = r.get("report")
+    sig = r.get("signature")
     return {"name": r["name"], "file": r["file"], "ok": r["ok"], "size": r.get("size"),
             "budget_set": r.get("budget_set", False),
-            "limits": report.to_json()["limits"] if report else [], "error": r.get("error")}
+            "limits": report.to_json()["limits"] if report else [], "error": r.get("error"),
+            "signature": sig.to_json() if sig is not None else None}
 
 
 def _render(r: dict[str, Any]) -> None:
+    from rich.markup import escape
+
+    _render_budget(r)
+    sig = r.get("signature")
+    if sig is not None:
+        mark = "[green]✓[/]" if sig.ok else "[red]✗[/]"
+        console.print(f"    {mark} signature: {escape(sig.reason)}")
+
+
+def _render_budget(r: dict[str, Any]) -> None:
     from rich.markup import escape
 
     name = escape(r["name"])

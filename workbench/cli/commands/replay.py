@@ -104,6 +104,9 @@ def _replay(job: _Job, args: argparse.Namespace) -> ReplayReport:
         kwargs["limits"] = job.limits
     if job.chaos is not None:
         kwargs["chaos"] = job.chaos
+    from workbench.services.trust import enforce_signature
+
+    enforce_signature(job.wasm)  # [trust] require_signed: SignatureRejected
     harness = Harness(job.wasm, **kwargs)
     if not _all_answered_by_hooks(job.entries, hooks):
         harness.check()  # AbiMismatch / MalformedModule once, not once per entry
@@ -175,6 +178,9 @@ def _module_job(module: Path, entries: list[SavedRequest] | None) -> _Job:
     built = build_module(cfg).raise_for_status()
     if built.wasm_path is None:
         raise UsageError(f"{cfg.name}: the build produced no module", where=str(module))
+    from workbench.services.trust import sign_build_output
+
+    sign_build_output(cfg.root, built.wasm_path)  # module.toml sign = "..."
     if entries is None:
         entries = load_requests(cfg.requests, workspace_variables(module)) if cfg.requests else []
     return _Job(cfg.name, built.wasm_path, entries, cfg.hooks, cfg.root / DEFAULT_STORE,

@@ -39,6 +39,9 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--exact-gzip", action="store_true",
                         help="compute gzip -9 exactly even above 4 MiB (slow: 0.1-0.5 s/MB per "
                         "variant); otherwise large files get estimates")
+    parser.add_argument("--sign", type=Path, metavar="KEY",
+                        help="re-sign the stripped module with this secret key (stripping "
+                        "invalidates a signature)")
     parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
 
 
@@ -74,10 +77,14 @@ def run(args: argparse.Namespace) -> int:
     if args.output is None:
         preview = strip_preview(module, wasm_opt=args.wasm_opt,
                                 exact_gzip=True if args.exact_gzip else None)
+        signed = any(s.is_custom and s.name == "signature" for s in module.sections)
         if args.json:
-            print_json({"file": str(args.file), **preview.to_json()})
+            print_json({"file": str(args.file), **preview.to_json(), "signed": signed})
         else:
             _render_preview(str(args.file), preview)
+            if signed:
+                console.print("[yellow]this module is signed: stripping it invalidates the "
+                              "signature (strip -o OUT --sign KEY re-signs)[/]")
         return 0
     given = args.keep is not None
     keep = ({name.strip() for name in args.keep.split(",") if name.strip()} if given
@@ -101,6 +108,13 @@ def run(args: argparse.Namespace) -> int:
         raise err.with_file(str(args.file)) from None
     _write(args.output, out)
     removed = [s.name for s in module.sections if s.is_custom and s.name not in keep]
+    signed = any(s.is_custom and s.name == "signature" for s in module.sections)
+    invalidated = signed and bool(removed)
+    if args.sign is not None:
+        from workbench.services.trust import sign_file
+
+        sign_file(args.output, args.sign)
+        out = args.output.read_bytes()
     old_gz, new_gz, exact = gzip_sizes(module, keep,
                                        exact_gzip=True if args.exact_gzip else None)
     doc: dict[str, Any] = {
@@ -108,7 +122,8 @@ def run(args: argparse.Namespace) -> int:
         "gzip_size": old_gz, "new_size": len(out), "new_gzip_size": new_gz,
         "gzip_exact": exact,
         "removed": removed, "kept": sorted(keep & set(customs)), "not_found": unknown,
-        "valid": True}
+        "valid": True, "signature_invalidated": invalidated and args.sign is None,
+        "signed": args.sign is not None}
     if args.json:
         print_json(doc)
     else:
@@ -125,6 +140,13 @@ def run(args: argparse.Namespace) -> int:
                       f"validated by wasmtime")
         if removed:
             console.print("[dim]removed: " + esc(", ".join(removed)) + "[/]", highlight=False)
+        if args.sign is not None:
+            console.print(f"re-signed with {esc(str(args.sign))}", highlight=False)
+        elif invalidated:
+            console.print(f"[yellow]{esc(str(args.file))} was signed: the stripped module no "
+                          "longer verifies (its signature covered the removed sections); "
+                          "re-sign it: --sign KEY, or `workbench sign OUT --key KEY`[/]",
+                          highlight=False)
     return 0
 
 

@@ -24,7 +24,8 @@ PREVIEW = 64
 class EdgeInstance:
     """One instantiated edge module with its fast call handles, ready to serve requests."""
 
-    __slots__ = ("store", "ops", "mem", "memory", "alloc", "handle", "poisoned", "funcs")
+    __slots__ = ("store", "ops", "mem", "memory", "alloc", "handle", "poisoned", "funcs",
+                 "exports")
 
     def __init__(self, store: wasmtime.Store, instance: wasmtime.Instance):
         ex = instance.exports(store)
@@ -37,6 +38,7 @@ class EdgeInstance:
         self.memory = memory
         self.mem = MemView.of(store, memory)
         self.funcs = {"alloc": alloc, "handle": handle}  # public API objects (bench reference)
+        self.exports = ex  # every export, by name (the purity check reads globals)
         self.alloc = FastFunc(store, alloc)
         self.handle = FastFunc(store, handle)
         self.poisoned = False

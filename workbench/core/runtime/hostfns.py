@@ -45,6 +45,7 @@ class HostState:
         self.t0 = time.perf_counter()
         self.host_error: str | None = None
         self.dropped_logs = 0
+        self.now_ms: int | None = None  # a frozen clock (the purity check); None: wall clock
 
     def begin(self) -> None:
         self.logs = []
@@ -160,7 +161,7 @@ def _secret_get(st: HostState, mem: Memory, np_: int, nl: int, op: int, oc: int)
 
 
 def _now_ms(st: HostState, mem: Memory) -> int:
-    return int(time.time() * 1000)
+    return st.now_ms if st.now_ms is not None else int(time.time() * 1000)
 
 
 def _random_fill(st: HostState, mem: Memory, ptr: int, length: int) -> int:

@@ -1,0 +1,35 @@
+"""`workbench keygen NAME [--dir DIR]`: an Ed25519 key pair, NAME.key (secret) + NAME.pub.
+
+The files use the tool-conventions serialization, so wasmsign2 reads them too."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from workbench.cli.render import console, print_json
+
+NAME = "keygen"
+HELP = "create an Ed25519 key pair for signing modules (NAME.key + NAME.pub)"
+ORDER = 60
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("name", metavar="NAME", help="key name (also the file stem)")
+    parser.add_argument("--dir", type=Path, default=Path("."), help="folder for the files")
+    parser.add_argument("--force", action="store_true", help="overwrite existing files")
+    parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
+
+
+def run(args: argparse.Namespace) -> int:
+    from workbench.core.sign import keys
+
+    key = keys.generate(args.name)
+    secret, public = args.dir / f"{args.name}.key", args.dir / f"{args.name}.pub"
+    keys.write_pair(key, secret, public, force=args.force)
+    if args.json:
+        print_json({"secret": str(secret), **key.public.to_json(), "public_file": str(public)})
+    else:
+        console.print(f"secret key  {secret}  (keep it out of version control)")
+        console.print(f"public key  {public}  key id {key.public.key_id.hex()}")
+    return 0

@@ -1,0 +1,1 @@
+"""Purity: is a handler safe to reuse warm and to snapshot? (see docs/purity.md)."""

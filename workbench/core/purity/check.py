@@ -1,0 +1,228 @@
+"""`check_purity(wasm, requests)`: is this handler safe to reuse warm and to snapshot?
+
+For the edge ABI, with `requests` R1..Rn (saved requests, or a given set):
+1. each Ri on a fresh instance, twice, with the host's clock and random seed frozen at
+   two different values: responses that differ depend on those sources, not on
+   instance state (every other run uses the first values, so comparisons are exact);
+2. all of them in order on one warm instance, then in reverse order on another: a
+   response that differs from its fresh one depends on what ran before (order);
+3. on the warm instances, after each Ri, the mutable globals and linear memory are
+   compared with a fresh instance after the same Ri: what differs is state the instance
+   carries (the shadow stack is ignored; bytes equal to what an earlier request leaves on
+   a fresh instance are scratch residue, not state). Bytes are attributed to DWARF
+   variables, then name-section data segments, else the heap;
+4. R1 `growth_requests` times on a warm instance: the slope of the heap's high-water mark
+   per request (a leak grows linearly).
+A WAGI command module gets a new instance per request by construction: only step 1 and
+the imports apply. KV state is external (each request sees the same KV contents).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Sequence
+
+from workbench.core.http import Request
+from workbench.core.purity.instrument import export_globals
+from workbench.core.purity.layout import Layout, layout
+from workbench.core.purity.probe import Outcome, Probe
+from workbench.core.purity.result import Growth, PurityReport, ResponseDiff, StateChange
+from workbench.core.runtime.harness import Harness
+from workbench.core.runtime.limits import Limits
+from workbench.core.wasm.model import Module
+from workbench.core.wasm.reader import parse_module
+
+NONDETERMINISM = {"now_ms": "clock", "random_fill": "random", "kv_get": "kv", "kv_put": "kv",
+                  "kv_delete": "kv", "clock_time_get": "clock", "clock_res_get": "clock",
+                  "random_get": "random"}
+MAX_CHANGES = 12
+
+
+def sources(module: Module) -> tuple[str, ...]:
+    return tuple(f"{NONDETERMINISM[i.name]} ({i.module}.{i.name})" for i in module.imports
+                 if i.kind == "func" and i.name in NONDETERMINISM)
+
+
+def _label(req: Request, name: str | None) -> str:
+    return name or f"{req.method} {req.target}"
+
+
+def _first_diff(a: Outcome, b: Outcome, ignore: frozenset[str]) -> str:
+    if a.response is None or b.response is None:
+        return f"{a.error or a.response and a.response.status} != " \
+               f"{b.error or b.response and b.response.status}"
+    ra, rb = a.response, b.response
+    if ra.status != rb.status:
+        return f"status {ra.status} != {rb.status}"
+    ka, kb = a.key(ignore)[1], b.key(ignore)[1]
+    if ka != kb:
+        diff = sorted(set(ka) ^ set(kb))
+        return f"header {diff[0][0]}" if diff else "header order"
+    i = next((i for i, (x, y) in enumerate(zip(ra.body, rb.body, strict=False)) if x != y),
+             min(len(ra.body), len(rb.body)))
+    return f"body byte {i}: {ra.body[i:i + 16]!r} != {rb.body[i:i + 16]!r}"
+
+
+def _ranges(a: bytes, b: bytes, chunk: int = 256) -> list[tuple[int, int]]:
+    """Differing [start, end) ranges of two equal-length buffers (b may be longer)."""
+    out: list[tuple[int, int]] = []
+    n = min(len(a), len(b))
+    for base in range(0, n, chunk):
+        if a[base:base + chunk] == b[base:base + chunk]:
+            continue
+        for i in range(base, min(base + chunk, n)):
+            if a[i] != b[i]:
+                if out and out[-1][1] == i:
+                    out[-1] = (out[-1][0], i + 1)
+                else:
+                    out.append((i, i + 1))
+    if len(b) > n and any(b[n:]):
+        out.append((n, len(b)))
+    return out
+
+
+def _state(lay: Layout, label: str, fresh_mem: bytes, warm_mem: bytes,
+           fresh_g: dict[int, int], warm_g: dict[int, int],
+           residues: list[bytes]) -> list[StateChange]:
+    out = [StateChange("global", lay.globals.get(i, f"global[{i}]"), fresh=str(v),
+                       warm=str(warm_g.get(i)), request=label)
+           for i, v in fresh_g.items() if warm_g.get(i) != v]
+    for start, end in _ranges(fresh_mem, warm_mem):
+        if lay.in_stack(start, end):
+            continue
+        state = [p for p in range(start, end)
+                 if not any(p < len(r) and r[p] == warm_mem[p] for r in residues)]
+        if not state:
+            continue
+        s0, s1 = state[0], state[-1] + 1
+        for name in lay.attribute(s0, s1):
+            out.append(StateChange("memory", name, s0, len(state), request=label))
+    return out
+
+
+def _growth(probe: Probe, lay: Layout, req: Request, n: int) -> Growth:
+    inst = probe.instance()
+    sizes, marks = [], []
+    for _ in range(n):
+        probe.call(inst, req)
+        mem = probe.memory(inst)
+        sizes.append(len(mem))
+        marks.append(len(mem[lay.heap_start:].rstrip(b"\0")) + lay.heap_start)
+    xs = list(range(1, n))
+    ys = marks[1:]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    den = sum((x - mx) ** 2 for x in xs) or 1.0
+    slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / den
+    return Growth(n, tuple(sizes), tuple(marks), slope)
+
+
+def check_purity(wasm: bytes, requests: Sequence[tuple[str | None, Request]], *,
+                 name: str = "module", ignore_headers: Sequence[str] = ("date",),
+                 growth_requests: int = 24, limits: Limits | None = None,
+                 variables: list[tuple[str, int, int]] | None = None) -> PurityReport:
+    t0 = time.perf_counter()
+    module = parse_module(wasm, file=name)
+    if variables is None:
+        from workbench.core.size.dwarf.variables import variables as dwarf_vars
+
+        variables = dwarf_vars(module)
+    lay = layout(module, variables)
+    ignore = frozenset(h.lower() for h in ignore_headers)
+    nondet = sources(module)
+    idx = sorted(lay.globals)
+    harness = Harness(export_globals(bytes(wasm), module, idx), limits=limits, name=name)
+    abi = harness.check().name
+    reqs = [(_label(r, n), r) for n, r in requests]
+    if not reqs:
+        reqs = [("GET /", Request())]
+    if abi != "edge":
+        return _wagi(harness, name, abi, reqs, ignore, nondet, t0)
+    probe = Probe(harness, idx)
+    fresh: list[tuple[Outcome, bytes, dict[int, int]]] = []
+    nondet_diffs: list[ResponseDiff] = []
+    for label, req in reqs:
+        inst = probe.instance()
+        a = probe.call(inst, req)
+        fresh.append((a, probe.memory(inst), probe.globals(inst)))
+        b = probe.call(probe.instance(), req, world=1)  # another clock and seed
+        if a.key(ignore) != b.key(ignore):
+            nondet_diffs.append(ResponseDiff(label, "second fresh run", _first_diff(a, b,
+                                                                                  ignore)))
+    unstable = {d.request for d in nondet_diffs}
+    order: list[ResponseDiff] = []
+    state: list[StateChange] = []
+    for cond, seq in (("warm after the others", list(range(len(reqs)))),
+                      ("warm, reverse order", list(reversed(range(len(reqs)))))):
+        inst = probe.instance()
+        seen: list[int] = []
+        for i in seq:
+            label, req = reqs[i]
+            out = probe.call(inst, req)
+            f_out, f_mem, f_g = fresh[i]
+            if label not in unstable and out.key(ignore) != f_out.key(ignore):
+                order.append(ResponseDiff(label, cond, _first_diff(f_out, out, ignore)))
+            if seen and len(state) < 4 * MAX_CHANGES:
+                residues = [fresh[j][1] for j in seen]
+                state += _state(lay, label, f_mem, probe.memory(inst), f_g,
+                                probe.globals(inst), residues)
+            seen.append(i)
+    state = _dedupe(state)[:MAX_CHANGES]
+    growth = _growth(probe, lay, reqs[0][1], max(3, growth_requests))
+    return _report(name, abi, len(reqs), nondet, nondet_diffs, order, state, growth, (), t0)
+
+
+def _dedupe(changes: list[StateChange]) -> list[StateChange]:
+    """One change per global or symbol: the first seen, with the bytes of all its ranges
+    after that same request added up."""
+    seen: dict[tuple[str, str], StateChange] = {}
+    for c in changes:
+        first = seen.setdefault((c.kind, c.name), c)
+        if (first is not c and c.kind == "memory" and c.request == first.request
+                and c.start != first.start):
+            seen[(c.kind, c.name)] = dataclasses.replace(first, size=first.size + c.size)
+    return list(seen.values())
+
+
+def _wagi(harness: Harness, name: str, abi: str, reqs: list[tuple[str, Request]],
+          ignore: frozenset[str], nondet: tuple[str, ...], t0: float) -> PurityReport:
+    diffs = []
+    for label, req in reqs:
+        a, b = (harness.run(req, "fresh") for _ in range(2))
+        oa = Outcome(a.response, a.error.message if a.error else None)
+        ob = Outcome(b.response, b.error.message if b.error else None)
+        if oa.key(ignore) != ob.key(ignore):
+            diffs.append(ResponseDiff(label, "second fresh run", _first_diff(oa, ob, ignore)))
+    note = ("a WAGI command module runs a new instance per request: there is no warm "
+            "instance to carry state; only nondeterminism is checked",)
+    return _report(name, abi, len(reqs), nondet, diffs, [], [], None, note, t0)
+
+
+def _report(name: str, abi: str, n: int, nondet: tuple[str, ...],
+            nondet_diffs: list[ResponseDiff], order: list[ResponseDiff],
+            state: list[StateChange], growth: Growth | None, notes: tuple[str, ...],
+            t0: float) -> PurityReport:
+    problems = []
+    if state:
+        names = ", ".join(dict.fromkeys(c.name for c in state))
+        problems.append(f"state carried between requests in {names}")
+    if order:
+        problems.append(f"{len({d.request for d in order})} response(s) depend on earlier "
+                        "requests")
+    if growth is not None and growth.leaks:
+        problems.append(f"heap grows {growth.slope:,.0f} B per request (leak)")
+    if nondet_diffs:
+        problems.append(f"{len(nondet_diffs)} response(s) change between identical runs "
+                        f"({', '.join(nondet) or 'unknown source'})")
+    safe = not (state or order or (growth is not None and growth.leaks))
+    if safe and not problems and abi == "wagi":
+        verdict = "safe: a new instance per request (WAGI command), deterministic responses"
+    elif safe and not problems:
+        verdict = "safe to reuse and snapshot"
+    elif safe:
+        verdict = "safe to reuse and snapshot; note: " + "; ".join(problems)
+    else:
+        verdict = "not safe to reuse: " + "; ".join(problems)
+    return PurityReport(name, abi, n, safe, verdict, nondet, tuple(nondet_diffs),
+                        tuple(order), tuple(state), growth, notes,
+                        (time.perf_counter() - t0) * 1000)

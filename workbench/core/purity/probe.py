@@ -1,0 +1,85 @@
+"""Requests on chosen instances, with snapshots of globals and memory around them.
+
+Built only on the Harness's public API: `abi` (compiles and links), `instantiate_edge`,
+`scratch_host_state` (every request sees its own copy of the same KV contents and no
+chaos, so KV-held state cannot masquerade as instance state), `request_bytes`, `limits`,
+`touch_ticker`. One `Probe` per module copy (the instrumented bytes). The host's clock
+(`edge.now_ms`) and random source (`edge.random_fill`) are frozen per "world", so a
+second world tells whether a response depends on them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from workbench.core.http import Request, Response
+from workbench.core.purity.instrument import PREFIX
+from workbench.core.runtime.chaos import ChaosState
+from workbench.core.runtime.edge import EdgeInstance, call_edge
+from workbench.core.runtime.harness import Harness
+from workbench.core.runtime.limits import Chaos
+from workbench.core.runtime.runner import deadline_ticks
+
+
+@dataclass(frozen=True)
+class Outcome:
+    response: Response | None
+    error: str | None
+
+    def key(self, ignore: frozenset[str]) -> tuple[Any, ...]:
+        if self.response is None:
+            return ("error", self.error)
+        r = self.response
+        headers = tuple((k.lower(), v) for k, v in r.headers if k.lower() not in ignore)
+        return (r.status, headers, r.body)
+
+
+CLOCK_MS = 1_767_225_600_000  # 2026-01-01T00:00:00Z: what `now_ms` returns in world 0
+SEED = 20260101
+
+
+class Probe:
+    def __init__(self, harness: Harness, global_indices: list[int]):
+        self.h = harness
+        self.global_indices = global_indices
+        self.h.check()  # compiles, links; typed AbiMismatch for a non-handler
+
+    def instance(self) -> EdgeInstance:
+        with self.h.scratch_host_state() as st:
+            made = self.h.instantiate_edge(None, st)
+        if not isinstance(made, EdgeInstance):
+            raise RuntimeError(f"cannot instantiate: {made.message}")
+        return made
+
+    def call(self, inst: EdgeInstance, request: Request, world: int = 0) -> Outcome:
+        """One request; `world` picks the frozen clock and random seed the host shows
+        (same world, same inputs: any difference comes from the instance)."""
+        h = self.h
+        with h.scratch_host_state() as st:
+            st.chaos = ChaosState(Chaos(seed=SEED + world))
+            st.begin()
+            st.now_ms = CLOCK_MS + world * 3_600_007
+            inst.ops.set_fuel(h.limits.fuel)
+            inst.ops.set_deadline(deadline_ticks(h.limits.timeout_ms))
+            h.touch_ticker()
+            try:
+                out = call_edge(inst, h.request_bytes(request), h.limits.max_response_bytes)
+            except Exception as e:  # noqa: BLE001 - a trap is an outcome here, not a crash
+                inst.poisoned = True
+                return Outcome(None, f"{type(e).__name__}: {str(e).splitlines()[0]}")
+            if st.host_error:
+                return Outcome(None, st.host_error)
+        return Outcome(out.response, out.error.message if out.error else None)
+
+    @staticmethod
+    def memory(inst: EdgeInstance) -> bytes:
+        return inst.mem.read(0, inst.mem.size()) or b""
+
+    def globals(self, inst: EdgeInstance) -> dict[int, int]:
+        out = {}
+        for i in self.global_indices:
+            read = getattr(inst.exports.get(f"{PREFIX}{i}"), "value", None)  # a Global
+            if callable(read):
+                out[i] = int(read(inst.store))
+        return out
