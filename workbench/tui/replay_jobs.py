@@ -42,6 +42,10 @@ def replay_module(state: ModuleState, entries: list[Any] | None = None,
     kv = state.replay_kv
     if state.wasm is None:
         return None
+    if state.wasm_path is not None:  # [trust] require_signed: refuse as `workbench replay`
+        from workbench.services.trust import enforce_signature
+
+        enforce_signature(state.wasm_path, state.kv_root or state.root)
     harness = Harness(state.wasm, limits=cfg.limits, chaos=cfg.chaos, kv=kv, name=state.name)
     store = cfg.root / LAST_RESPONSES
     return replay(entries, harness, hooks=hooks, store=store, module=state.name,

@@ -86,6 +86,10 @@ def harness_for(state: ModuleState, opts: RunOptions) -> Any:
     # the workspace KV store, as `workbench run` uses (and the app's KV panel shows)
     if state.wasm is None:
         raise Unavailable("a built module", "build it first (b)")
+    if state.wasm_path is not None:  # [trust] require_signed: refuse as `workbench run` does
+        from workbench.services.trust import enforce_signature
+
+        enforce_signature(state.wasm_path, state.kv_root or state.root)
     kv = KvStore.for_workspace(state.kv_root or state.root)
     harness = Harness(state.wasm, limits=limits, chaos=chaos, kv=kv, name=state.name)
     state.harness = (key, harness)
