@@ -123,3 +123,57 @@ async def test_requests_numbers_are_never_clipped_at_80x24(workspace: Path) -> N
                 assert end <= visible, f"{column.key.value} ends at {end} of {visible}"
         fuel = [str(table.get_row_at(i)[2]) for i in range(table.row_count)]
         assert any(f.replace(",", "").isdigit() for f in fuel), fuel
+
+
+async def test_bench_note_shows_the_core_figures_not_a_made_up_overhead(
+        wat_module: Path) -> None:
+    import threading
+
+    from workbench.core.http import Request
+    from workbench.tui import runtime_jobs
+    from workbench.tui.widgets.runtime_panels import BenchPanel
+
+    app = WorkbenchApp([wat_module], watch=False, auto_replay=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, built(app), what="build")
+        state = app.modules["hello-wat"]
+        final = runtime_jobs.bench_live(state, Request("GET", "/"), 200,
+                                        runtime_jobs.RunOptions(mode="fresh"),
+                                        threading.Event(), lambda s: None, every_s=0.0)
+        assert final.around_us is not None and final.around_us >= 0
+        state.bench = {"fresh": final}
+        state.bench_mode = "fresh"
+        await pilot.press("3")
+        await wait_for(pilot, lambda: bool(app.query(BenchPanel)), what="the bench panel")
+        panel = app.query_one(BenchPanel)
+        panel.show(state.bench, "fresh")
+        await pilot.pause()
+        note = plain(app.query_one("#bench-note"))
+        assert "around the guest p50" in note
+        assert "overhead (total" not in note  # total − plain mixed instantiate into it
+
+
+async def test_timing_rows_add_up_to_the_total(wat_module: Path) -> None:
+    from workbench.core.http import Request
+    from workbench.tui import runtime_jobs
+    from workbench.tui.widgets.runtime_panels import TimingPanel
+
+    app = WorkbenchApp([wat_module], watch=False, auto_replay=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, built(app), what="build")
+        state = app.modules["hello-wat"]
+        result = runtime_jobs.run_request(state, Request("GET", "/"),
+                                          runtime_jobs.RunOptions(mode="fresh"))
+        await pilot.press("3")
+        await wait_for(pilot, lambda: bool(app.query(TimingPanel)), what="the timing panel")
+        app.query_one(TimingPanel).show(result)
+        await pilot.pause()
+        text = plain(app.query_one("#timing-body"))
+        assert "prepare (once per build" in text  # the first request's one-time work
+        rows = {}
+        for line in text.splitlines():
+            parts = line.rsplit(None, 1)
+            if len(parts) == 2 and parts[1].replace(",", "").replace(".", "").isdigit():
+                rows[parts[0]] = float(parts[1].replace(",", ""))
+        inside = sum(v for k, v in rows.items() if k != "total" and not k.startswith("prepare"))
+        assert abs(inside - rows["total"]) <= 0.2 + 0.001 * rows["total"], rows

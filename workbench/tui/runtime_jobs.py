@@ -49,6 +49,7 @@ class BenchSnapshot:
     final: bool = False
     cancelled: bool = False
     reference_us: float | None = None  # plain wasmtime Func.__call__ p50 (edge, finished)
+    around_us: float | None = None  # p50 of the harness's own work per request (finished)
 
     mode = property(lambda self: self.progress.mode)
     done = property(lambda self: self.progress.done)
@@ -142,6 +143,6 @@ def bench_live(state: ModuleState, request: Any, n: int, opts: RunOptions,
                            live_every_s=every_s, yield_every_ms=YIELD_EVERY_MS)
     result = harness.bench(request, options, cancel=cancel)
     snap = BenchSnapshot(live[-1], final=True, cancelled=result.cancelled,
-                         reference_us=result.reference_us)
+                         reference_us=result.reference_us, around_us=result.around_guest_us)
     emit(snap)
     return snap

@@ -75,6 +75,10 @@ def render(r: RunResult, body_limit: int = 4000) -> None:
             console.print(f"  [dim]{ln.t_us / 1000:8.3f}ms[/] [{st}]{ln.level:5}[/] "
                           f"{escape(ln.message)}")
     phases = "  ".join(f"{k} {_us(v)}" for k, v in r.timing.items())
+    other = r.timing.get("total", 0.0) - sum(v for k, v in r.timing.items()
+                                            if k not in ("total", "prepare"))
+    if other >= 0.05:  # the harness's own work (write the request, parse the response, KV)
+        phases += f"  (other {_us(other)})"
     extra = f"  cache {r.cache}" if r.cache else ""
     if r.abi == "hook":  # the module never ran: no fuel, no memory to speak of
         console.print(f"[dim]{r.mode} · answered by a hook, module not run · {phases}[/]")

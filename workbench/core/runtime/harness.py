@@ -156,6 +156,10 @@ class Harness:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
         with self._lock:
+            try:  # once per harness (cached), outside the request's timing
+                self.precheck()
+            except MalformedModule:
+                pass  # reported by the run below, as a `malformed` error
             t_start = time.perf_counter_ns()
             timing: dict[str, float] = {}
             hook_json = None

@@ -89,11 +89,24 @@ class TimingPanel(VerticalScroll):
         table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
         table.add_column("phase")
         table.add_column("µs", justify="right")
+        timing = result.timing
+        if "prepare" in timing:  # the first fresh/warm request after a build
+            table.add_row(Text("prepare (once per build: compile + link, not in total)",
+                               style="dim"), Text(f"{timing['prepare']:,.1f}", style="dim"))
         for phase in PHASES:
-            if phase in result.timing:
+            if phase == "total":
+                other = timing.get("total", 0.0) - sum(
+                    v for k, v in timing.items() if k not in ("total", "prepare"))
+                if "total" in timing and other >= 0.05:
+                    table.add_row(Text("other (request in, response out, KV)", style="dim"),
+                                  Text(f"{other:,.1f}", style="dim"))
+            if phase in timing:
                 style = "bold" if phase == "total" else ""
                 table.add_row(Text(phase, style=style),
-                              Text(f"{result.timing[phase]:,.1f}", style=style))
+                              Text(f"{timing[phase]:,.1f}", style=style))
+        for phase, value in timing.items():  # phases this list does not know (e.g. link)
+            if phase not in PHASES and phase != "prepare":
+                table.add_row(Text(phase, style="dim"), Text(f"{value:,.1f}", style="dim"))
         facts = Text.assemble(
             ("mode ", "dim"), result.mode, ("   abi ", "dim"), str(result.abi),
             ("   fuel ", "dim"), f"{result.fuel:,}",
@@ -165,11 +178,14 @@ class BenchPanel(VerticalScroll):
         state = "cancelled" if latest.cancelled else "done" if latest.final else "running"
         text = Text(f"{latest.mode}: {state}, {latest.done:,}/{latest.total:,} requests",
                     style="dim")
-        total = latest.phases.get("total")
-        if latest.reference_us is not None and total is not None:
-            text.append(f"\nplain wasmtime call p50 {latest.reference_us:,.1f} µs; harness "
-                        f"overhead (total p50 − plain) {total.p50 - latest.reference_us:+,.1f} µs",
-                        style="dim")
+        handler = latest.phases.get("handler")
+        if latest.reference_us is not None and handler is not None:
+            text.append(f"\nhandler p50 {handler.p50:,.1f} µs; the same call through plain "
+                        f"wasmtime p50 {latest.reference_us:,.1f} µs", style="dim")
+        if latest.around_us is not None:
+            text.append(f"\naround the guest p50 {latest.around_us:,.1f} µs (total − hooks − "
+                        "compile − instantiate − handler: the harness's own work, as "
+                        "`workbench bench` reports it)", style="dim")
         note.update(text)
 
     def _histogram(self, mode: str, snap: Any | None) -> None:
