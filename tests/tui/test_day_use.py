@@ -177,3 +177,30 @@ async def test_timing_rows_add_up_to_the_total(wat_module: Path) -> None:
                 rows[parts[0]] = float(parts[1].replace(",", ""))
         inside = sum(v for k, v in rows.items() if k != "total" and not k.startswith("prepare"))
         assert abs(inside - rows["total"]) <= 0.2 + 0.001 * rows["total"], rows
+
+
+async def test_identical_rebuild_diff_says_zero(wat_module: Path) -> None:
+    app = WorkbenchApp([wat_module], watch=False, auto_replay=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, built(app), what="build")
+        wat = wat_module / "hello.wat"
+        wat.write_text(wat.read_text().replace("Hello from WebAssembly",
+                                               "Hello from WebAssembly!!"))
+        state = app.modules["hello-wat"]
+        app.build_worker("hello-wat", "manual")
+        await wait_for(pilot, lambda: state.builds >= 2 and state.build == "ok",
+                       what="rebuild with a change")
+        await wait_for(pilot, lambda: getattr(state.extras.get("diff"), "delta", 0) != 0,
+                       what="a real diff")
+        app.build_worker("hello-wat", "manual")
+        await wait_for(pilot, lambda: state.builds >= 3 and state.build == "ok",
+                       what="identical rebuild")
+        await wait_for(pilot, lambda: state.extras.get("diff") == "identical",
+                       what="the identical marker")
+        from workbench.tui.widgets.size_extras import DiffPane
+
+        pane = app.query_one(DiffPane)
+        pane.show(state)
+        await pilot.pause()
+        text = plain(app.query_one("#diff-note"))
+        assert "±0 B" in text and "identical" in text

@@ -27,6 +27,8 @@ from workbench.core.wasm import parse_module
 from workbench.tui.state import ModuleState
 from workbench.tui.unavailable import Unavailable
 
+IDENTICAL = "identical"  # extras["diff"] after a rebuild that produced the same bytes
+
 
 @dataclass(frozen=True)
 class Built:
@@ -105,8 +107,8 @@ def size_extras(built: Built, state: ModuleState) -> dict[str, Any]:
         both = not isinstance(old_src, Exception | None) and not isinstance(new_src, Exception)
         out["diff"] = _call(lambda: diff_modules(
             state.module, module, old_src if both else None, new_src if both else None))
-    elif state.extras.get("diff") is not None:
-        out["diff"] = state.extras["diff"]  # same bytes rebuilt: keep the last real diff
+    elif state.module is not None:
+        out["diff"] = IDENTICAL  # same bytes rebuilt: the diff is ±0, not the last change
     out.update(module_files(state))
     return out
 

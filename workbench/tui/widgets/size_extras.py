@@ -87,6 +87,12 @@ class DiffPane(Vertical):
         table = self.query_one("#diff-table", RowTable)
         value: Any = state.extras.get("diff") if state else None
         note = self.query_one("#diff-note", Static)
+        if state is not None and value == "identical":
+            note.update(Text(f"previous build → this build: {state.size or 0:,} → "
+                             f"{state.size or 0:,} bytes  ±0 B\nThe last rebuild produced "
+                             "identical bytes: nothing changed.", style="dim"))
+            table.set_rows([])
+            return
         if state is not None and value is None:
             text = ("No previous build yet: save a source file (or press b) and the diff "
                     "against this build appears here." if state.prev_module is None else
