@@ -204,3 +204,44 @@ async def test_identical_rebuild_diff_says_zero(wat_module: Path) -> None:
         await pilot.pause()
         text = plain(app.query_one("#diff-note"))
         assert "±0 B" in text and "identical" in text
+
+
+async def test_a_module_toml_mistake_stays_on_screen_with_line_and_allowed_values(
+        wat_module: Path) -> None:
+    from workbench.config.module import load_module
+    from workbench.core.build.events import FilesChanged
+    from workbench.core.errors import WorkbenchError
+    from workbench.tui.messages import SourceChanged
+
+    app = WorkbenchApp([wat_module], watch=False, auto_replay=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, built(app), what="build")
+        toml = wat_module / "module.toml"
+        toml.write_text(toml.read_text().replace('abi = "edge"', 'abi = "edge"\nprofile = "fast"'))
+        try:
+            load_module(wat_module)
+        except WorkbenchError as err:
+            error = err.to_json()
+        app.post_message(SourceChanged("hello-wat", FilesChanged(
+            "hello-wat", "config", ("module.toml",), error=error)))
+        await pilot.press("6")
+        await wait_for(pilot, lambda: "not applied" in plain(app.query_one("#build-summary")),
+                       what="the Build view banner")
+        text = plain(app.query_one("#build-summary"))
+        assert "module.toml:" in text and "allowed: debug, release" in text
+
+
+async def test_deleting_the_source_does_not_leave_the_build_view_saying_ok(
+        wat_module: Path) -> None:
+    app = WorkbenchApp([wat_module], watch=False, auto_replay=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, built(app), what="build")
+        (wat_module / "hello.wat").unlink()
+        state = app.modules["hello-wat"]
+        app.build_worker("hello-wat", "manual")
+        await wait_for(pilot, lambda: state.build_error is not None, what="the failure")
+        await pilot.press("6")
+        await wait_for(pilot, lambda: "FAILED" in plain(app.query_one("#build-summary")),
+                       what="FAILED in the Build view")
+        text = plain(app.query_one("#build-summary"))
+        assert "hello.wat" in text and text.index("FAILED") < text.index("ok ")

@@ -191,8 +191,17 @@ class LoopMixin(AppBase):
         elif what == "config":
             error = getattr(msg.event, "error", None)
             if error:  # the watcher keeps the last good config: so does the app
-                self.notify(f"{msg.name}: module.toml not applied: "
-                            f"{error.get('message', error)}", severity="error", timeout=10)
+                where = error.get("where") if isinstance(error, dict) else None
+                text = (f"{where}: " if where else "") + str(
+                    error.get("message", error) if isinstance(error, dict) else error)
+                hint = error.get("hint") if isinstance(error, dict) else None
+                if hint:
+                    text += f"\n{hint}"
+                if msg.name in self.modules:
+                    self.modules[msg.name].config_error = text
+                    self.refresh_views(msg.name)
+                self.notify(f"{msg.name}: module.toml not applied: {text}",
+                            severity="error", timeout=12)
             elif msg.name in self.modules:
                 self.config_worker(msg.name)
 

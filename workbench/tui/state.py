@@ -54,6 +54,7 @@ class ModuleState:
     extras: dict[str, Any] = field(default_factory=dict)  # sources/diff/strip/budget
     build_result: BuildResult | None = None
     build_error: Exception | None = None  # BuildFailed / ToolchainMissing / ConfigError
+    config_error: str | None = None  # a saved module.toml that was not applied, and why
     last_run: RunResult | None = None
     last_request: Request | None = None  # the Request behind last_run
     bench: dict[str, Any] = field(default_factory=dict)  # mode -> live/final BenchSnapshot

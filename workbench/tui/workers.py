@@ -86,6 +86,7 @@ class WorkerMixin(AppBase):
     def _config_loaded(self, name: str, config: Any) -> None:
         state = self.modules[name]
         state.config, state.harness = config, None  # limits/chaos may have changed
+        state.config_error = None
         self.notify(f"{name}: module.toml reloaded; rebuilding with it.", timeout=4)
         self.files_worker(name)
 

@@ -57,8 +57,19 @@ good module serving, marked stale in the module list.
             output.update("")
             return
         ok = result.ok
-        head = Text.assemble(("ok" if ok else "FAILED", "bold green" if ok else "bold red"),
-                             f"  {result.toolchain} ({result.profile})")
+        head = Text()
+        if state.config_error:
+            head.append(f"module.toml not applied: {state.config_error}\n"
+                        "(the build keeps using the last good settings)\n\n", style="bold red")
+        if state.build in ("failed", "stale") and state.build_error is not None and ok:
+            # the newest attempt failed before producing a result (a deleted source, a bad
+            # setting): say so above the last good build's figures
+            head.append(f"FAILED  {state.build_error}\n", style="bold red")
+            head.append("the last good build below keeps serving\n\n", style="magenta")
+            ok = False
+        head.append_text(Text.assemble(
+            ("ok" if result.ok else "FAILED", "bold green" if result.ok else "bold red"),
+            f"  {result.toolchain} ({result.profile})"))
         if state.history:
             head.append(f"  build #{state.history[-1][0]} this session", style="dim")
         if result.size is not None:
