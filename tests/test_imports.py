@@ -60,3 +60,11 @@ def test_pure_layers_import_no_front_end(first_imports: dict[str, tuple[int, str
     leaks = {n: out for n, (_, out, _) in first_imports.items()
              if n.startswith(PURE) and out}
     assert leaks == {}
+
+
+def test_version_matches_the_package_metadata() -> None:
+    import tomllib
+    from pathlib import Path
+
+    doc = tomllib.loads((Path(workbench.__file__).parent.parent / "pyproject.toml").read_text())
+    assert workbench.__version__ == doc["project"]["version"]

@@ -23,14 +23,9 @@ def _is_command(word: str) -> bool:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "--version":
-        from importlib.metadata import PackageNotFoundError, version
+        import workbench  # the same number pyproject.toml gives the package (a test checks)
 
-        try:
-            print(f"workbench {version('workbench')}")
-        except PackageNotFoundError:
-            import workbench
-
-            print(f"workbench {workbench.__version__}")
+        print(f"workbench {workbench.__version__}")
         return 0
     if argv and (argv[0] in ("-h", "--help") or _is_command(argv[0])):
         from workbench.cli import main as cli_main

@@ -8,15 +8,20 @@ so adding a command touches no shared file.
 from __future__ import annotations
 
 import argparse
+import ast
 import importlib
 import pkgutil
 import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from types import ModuleType
 
 from workbench.core.errors import WorkbenchError
 
 
 def _commands() -> list[ModuleType]:
+    """Every command module, imported (tests; `workbench --help` reads summaries only)."""
     from workbench.cli import commands
 
     found = []
@@ -29,7 +34,38 @@ def _commands() -> list[ModuleType]:
     return sorted(found, key=lambda m: (getattr(m, "ORDER", 100), m.NAME))
 
 
-def build_parser(commands: list[ModuleType]) -> argparse.ArgumentParser:
+@dataclass(frozen=True)
+class Summary:
+    """NAME, HELP and ORDER of a command module, read from its source without importing it
+    (importing all of them pulls in wasmtime and rich: seconds, for a help text)."""
+
+    NAME: str
+    HELP: str
+    ORDER: int
+
+
+def summaries() -> list[Summary]:
+    from workbench.cli import commands
+
+    out = []
+    for folder in commands.__path__:
+        for path in sorted(Path(folder).glob("[!_]*.py")):
+            values: dict[str, object] = {}
+            for node in ast.parse(path.read_text(encoding="utf-8")).body:
+                if isinstance(node, ast.Assign) and len(node.targets) == 1 and \
+                        isinstance(node.targets[0], ast.Name) and \
+                        node.targets[0].id in ("NAME", "HELP", "ORDER"):
+                    try:
+                        values[node.targets[0].id] = ast.literal_eval(node.value)
+                    except ValueError:
+                        pass
+            if isinstance(values.get("NAME"), str):
+                out.append(Summary(str(values["NAME"]), str(values.get("HELP", "")),
+                                   int(values.get("ORDER", 100))))  # type: ignore[call-overload]
+    return sorted(out, key=lambda s: (s.ORDER, s.NAME))
+
+
+def build_parser(commands: Sequence[ModuleType | Summary]) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="workbench",
         description="A terminal workbench for WebAssembly edge handlers.",
@@ -40,8 +76,9 @@ def build_parser(commands: list[ModuleType]) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for mod in commands:
         p = sub.add_parser(mod.NAME, help=mod.HELP, description=mod.HELP)
-        mod.register(p)
-        p.set_defaults(_run=mod.run)
+        if hasattr(mod, "register"):  # a Summary has no arguments to add
+            mod.register(p)
+            p.set_defaults(_run=getattr(mod, "run"))  # noqa: B009
     return parser
 
 
@@ -65,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         if one is not None:
             args = build_parser([one]).parse_args(argv)
             return int(args._run(args) or 0)
-        build_parser(_commands()).parse_args(argv)  # --help, or an unknown command
+        build_parser(summaries()).parse_args(argv)  # --help, or an unknown command
         return 2
     except WorkbenchError as err:
         print(f"workbench: {err}", file=sys.stderr)
