@@ -245,3 +245,47 @@ async def test_deleting_the_source_does_not_leave_the_build_view_saying_ok(
                        what="FAILED in the Build view")
         text = plain(app.query_one("#build-summary"))
         assert "hello.wat" in text and text.index("FAILED") < text.index("ok ")
+
+
+async def test_editor_copy_and_save_request(wat_module: Path, monkeypatch) -> None:  # noqa: ANN001
+    import subprocess
+
+    from workbench.tui.editor import editor_command
+    from workbench.tui.widgets.build_view import BuildView
+    from workbench.tui.widgets.runtime_view import RuntimeView
+
+    assert editor_command(["code"], Path("/a.c"), 3, 7) == ["code", "-g", "/a.c:3:7"]
+    assert editor_command(["nvim"], Path("/a.c"), 3) == ["nvim", "+3", "/a.c"]
+    assert editor_command(["ed"], Path("/a.c"), 3) == ["ed", "/a.c"]
+    wat = wat_module / "hello.wat"
+    wat.write_text(wat.read_text() + "\n(oops\n")
+    ran: list[list[str]] = []
+    monkeypatch.setattr(subprocess, "run", lambda argv, **kw: ran.append(argv))
+    monkeypatch.setenv("EDITOR", "vim")
+    app = WorkbenchApp([wat_module], watch=False, auto_replay=False)
+    copied: list[str] = []
+    monkeypatch.setattr(app, "copy_to_clipboard", copied.append)
+    import contextlib
+
+    monkeypatch.setattr(app, "suspend", contextlib.nullcontext)  # headless: no terminal
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, built(app), what="build")
+        await pilot.press("6")
+        await wait_for(pilot, lambda: bool(app.query(BuildView)), what="the Build view")
+        view = app.query_one(BuildView)
+        await wait_for(pilot, lambda: bool(getattr(view, "_diags", [])), what="diagnostics")
+        view.action_open_editor()
+        await wait_for(pilot, lambda: bool(ran), what="the editor")
+        assert ran[0][0] == "vim" and ran[0][1].startswith("+") and ran[0][2].endswith(
+            "hello.wat")
+        view.action_copy_diagnostic()
+        assert copied and "hello.wat:" in copied[-1]
+        # the Runtime view: save the request being edited as a .hurl entry
+        await pilot.press("3")
+        await wait_for(pilot, lambda: bool(app.query(RuntimeView)), what="the Runtime view")
+        rv = app.query_one(RuntimeView)
+        rv.action_copy_curl()
+        assert copied[-1].startswith("curl ")
+        rv.action_save_hurl()
+        saved = wat_module / "requests" / "saved.hurl"
+        assert saved.is_file() and saved.read_text().startswith("# saved from the app\nGET ")

@@ -12,6 +12,7 @@ from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
@@ -23,11 +24,16 @@ SEVERITY = {"error": "bold red", "warning": "yellow", "note": "cyan"}
 
 
 class BuildView(View):
+    BINDINGS = [
+        Binding("e", "open_editor", "Open in $EDITOR"),
+        Binding("y", "copy_diagnostic", "Copy"),
+    ]
     TITLE = "Build"
     HELP = """\
 [b]Build[/b] — the last build of the selected module: toolchain command, duration,
 size and size change, the diagnostics parsed from the compiler output (file:line, with
-severity), and the whole output. Select a diagnostic (enter) to see its source lines.
+severity), and the whole output. Select a diagnostic (enter) to see its source lines;
+e opens it in $VISUAL / $EDITOR at its line, y copies it (file:line:col: message).
 b rebuilds now; saving a source file rebuilds on its own. A failed build keeps the last
 good module serving, marked stale in the module list.
 """
@@ -128,3 +134,59 @@ good module serving, marked stale in the module list.
         return Syntax(code, lexer=Syntax.guess_lexer(str(path), code), line_numbers=True,
                       line_range=(first, diag.line + 4), highlight_lines={diag.line},
                       theme="ansi_dark", background_color="default")
+
+    def _current_diag(self) -> Any:
+        """The highlighted diagnostic, else the first error with a line."""
+        diags = getattr(self, "_diags", [])
+        table = self.query_one("#diag-table", RowTable)
+        values = table.row_values(table.cursor_row) if table.display else None
+        if values is not None:
+            hit = next((d for d in diags if d.location() == str(values[0])), None)
+            if hit is not None:
+                return hit
+        return next((d for d in diags if d.line), None)
+
+    def _path_of(self, diag: Any) -> Path | None:
+        if diag is None or diag.file is None:
+            return None
+        path = Path(diag.file)
+        state = getattr(self, "_state", None)
+        if not path.is_absolute() and state is not None:
+            path = state.root / path
+        return path
+
+    def action_open_editor(self) -> None:
+        import subprocess
+
+        from workbench.tui.editor import editor_command, editor_from_env
+
+        diag = self._current_diag()
+        path = self._path_of(diag)
+        if path is None:
+            self.app.notify("No diagnostic with a source file to open.", severity="warning")
+            return
+        editor = editor_from_env()
+        if editor is None:
+            self.app.notify(f"Set $EDITOR (or $VISUAL) to open {path}:{diag.line}, e.g. "
+                            "export EDITOR=vim", severity="warning", timeout=8)
+            return
+        argv = editor_command(editor, path, diag.line, diag.column)
+        from textual.app import SuspendNotSupported
+
+        try:
+            with self.app.suspend():
+                subprocess.run(argv, check=False)
+        except SuspendNotSupported:
+            self.app.copy_to_clipboard(" ".join(argv))
+            self.app.notify("This terminal cannot hand over to an editor; the command was "
+                            f"copied: {' '.join(argv)}", severity="warning", timeout=8)
+        except OSError as err:
+            self.app.notify(f"could not start {argv[0]}: {err.strerror}", severity="error")
+
+    def action_copy_diagnostic(self) -> None:
+        diag = self._current_diag()
+        if diag is None:
+            self.app.notify("No diagnostic to copy.", severity="warning")
+            return
+        self.app.copy_to_clipboard(f"{diag.location()}: {diag.severity}: {diag.message}")
+        self.app.notify("Diagnostic copied.", timeout=2)

@@ -39,6 +39,9 @@ class RuntimeView(View):
         Binding("ctrl+b", "app.run_bench", "Bench", priority=True),
         Binding("B", "app.run_bench_all", "Bench all"),
         Binding("ctrl+x", "app.cancel_bench", "Stop bench", priority=True),
+        Binding("y", "copy_body", "Copy body"),
+        Binding("c", "copy_curl", "Copy as curl"),
+        Binding("ctrl+s", "save_hurl", "Save as .hurl", priority=True),
     ]
     TITLE = "Runtime"
     HELP = """\
@@ -54,6 +57,9 @@ instantiate + call), fresh (new instance per request, what edge platforms do), w
 (one reused instance). Checkboxes: hooks (evaluate hooks.toml first), chaos (the
 configured fault injection, or when none is configured a preset: 25% of KV and secret
 calls fail, +2 ms on kv_get/kv_put); timeout and fuel override the module's limits.
+Outside the fields: y copies the response body, c the request as a curl command;
+ctrl+s appends the request (with the last response's status as its expectation) to the
+module's request file (requests/saved.hurl by default), where replay picks it up.
 """
 
     class Send(Message):
@@ -202,3 +208,41 @@ calls fail, +2 ms on kv_get/kv_put); timeout and fuel override the module's limi
 
     def action_cancel_bench(self) -> None:
         self.post_message(self.CancelBench())
+
+    def _state(self) -> ModuleState | None:
+        return self.app.modules.get(self.app.selected or "")  # type: ignore[attr-defined]
+
+    def action_copy_body(self) -> None:
+        state = self._state()
+        run = state.last_run if state else None
+        if run is None or run.response is None:
+            self.app.notify("No response yet: ctrl+r sends the request.", severity="warning")
+            return
+        self.app.copy_to_clipboard(run.response.body.decode("utf-8", "replace"))
+        self.app.notify(f"Response body copied ({len(run.response.body):,} B).", timeout=2)
+
+    def action_copy_curl(self) -> None:
+        from workbench.core.requests.export import to_curl
+
+        base = getattr(self.app, "server_url", None)
+        self.app.copy_to_clipboard(to_curl(self.request(), base))
+        self.app.notify("Request copied as a curl command.", timeout=2)
+
+    def action_save_hurl(self) -> None:
+        from workbench.core.requests.export import to_hurl_entry
+        from workbench.tui.saving import append_entry, saved_requests_file
+
+        state = self._state()
+        if state is None:
+            return
+        run = state.last_run
+        status = run.response.status if run is not None and run.response is not None \
+            else None
+        text = to_hurl_entry(self.request(), status=status, comment="saved from the app")
+        try:
+            target = saved_requests_file(state.root, getattr(state.config, "requests", None))
+            path = append_entry(target, text)
+        except OSError as err:
+            self.app.notify(f"could not save: {err.strerror}", severity="error")
+            return
+        self.app.notify(f"Saved to {path}; it replays with the rest.", timeout=4)
