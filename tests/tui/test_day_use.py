@@ -289,3 +289,27 @@ async def test_editor_copy_and_save_request(wat_module: Path, monkeypatch) -> No
         rv.action_save_hurl()
         saved = wat_module / "requests" / "saved.hurl"
         assert saved.is_file() and saved.read_text().startswith("# saved from the app\nGET ")
+
+
+async def test_size_history_is_kept_across_restarts(wat_module: Path) -> None:
+    from workbench.tui.widgets.size_history import HistoryPane
+
+    app = WorkbenchApp([wat_module], watch=False, auto_replay=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, built(app), what="build")
+        wat = wat_module / "hello.wat"
+        wat.write_text(wat.read_text().replace("Hello from WebAssembly", "Hello, wasm"))
+        state = app.modules["hello-wat"]
+        app.build_worker("hello-wat", "manual")
+        await wait_for(pilot, lambda: len(state.extras.get("history") or []) == 2,
+                       what="two points")
+    app2 = WorkbenchApp([wat_module], watch=False, auto_replay=False)
+    async with app2.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, built(app2), what="build")
+        state = app2.modules["hello-wat"]
+        assert len(state.extras["history"]) == 2  # read back, not a fresh start
+        pane = app2.query_one(HistoryPane)
+        pane.show(state)
+        await pilot.pause()
+        text = plain(app2.query_one("#history-note"))
+        assert "2 builds" in text and "budget max_bytes 2,048 B" in text

@@ -21,6 +21,7 @@ from workbench.core.size import breakdown
 from workbench.core.size.budget import check_budget
 from workbench.core.size.diff import diff_modules
 from workbench.core.size.dwarf.attribute import attribute
+from workbench.core.size.history import record_build
 from workbench.core.size.inspect import inspect_module
 from workbench.core.size.strip import strip_preview
 from workbench.core.wasm import parse_module
@@ -109,6 +110,7 @@ def size_extras(built: Built, state: ModuleState) -> dict[str, Any]:
             state.module, module, old_src if both else None, new_src if both else None))
     elif state.module is not None:
         out["diff"] = IDENTICAL  # same bytes rebuilt: the diff is ±0, not the last change
+    out["history"] = record_build(state.root, len(built.wasm), gz)
     out.update(module_files(state))
     return out
 

@@ -17,6 +17,7 @@ from textual.widgets import Input, Static, TabbedContent, TabPane
 from workbench.tui.state import ModuleState, short_label, signed, size_text
 from workbench.tui.widgets.bars import BAR_WIDTH, NARROW_BAR_WIDTH, bar, pct, section_kind
 from workbench.tui.widgets.size_extras import DiffPane, SourcesPane, StripPane
+from workbench.tui.widgets.size_history import HistoryPane
 from workbench.tui.widgets.table import Column, RowTable
 from workbench.tui.widgets.view import View
 
@@ -69,6 +70,8 @@ Strip: what the file would weigh without debug/custom sections, and the budget.
                 yield DiffPane()
             with TabPane("Strip & budget", id="size-strip"):
                 yield StripPane()
+            with TabPane("History", id="size-history"):
+                yield HistoryPane()
 
     def show(self, state: ModuleState | None) -> None:
         summary = self.query_one("#size-summary", Static)
@@ -87,6 +90,7 @@ Strip: what the file would weigh without debug/custom sections, and the budget.
         self.query_one(SourcesPane).show(state)
         self.query_one(DiffPane).show(state)
         self.query_one(StripPane).show(state)
+        self.query_one(HistoryPane).show(state)
 
     def _summary(self, state: ModuleState, module: Any) -> Text:
         t = Text.assemble((state.name, "bold"), "  ", (size_text(module.size), "bold"))
