@@ -43,6 +43,7 @@ class RunSpec:
     timeout_ms: int | None = None
     fuel: int | None = None
     cache_dir: Path | None = None
+    trust: bool = False  # build a folder whose build runs its code without a trust record
 
 
 @dataclass
@@ -60,7 +61,8 @@ def resolve(args: RunSpec) -> Target:
     if path.is_dir():
         ws = workspace_settings(path)
         ws_chaos = ws.chaos if ws else None
-        wasm_path, limits, chaos, hooks_path, warning = _from_folder(path, ws_chaos)
+        wasm_path, limits, chaos, hooks_path, warning = _from_folder(path, ws_chaos,
+                                                                     args.trust)
     elif path.is_file():
         wasm_path = path
     else:
@@ -94,20 +96,13 @@ def answered_by_hooks(target: Target) -> bool:
     return target.hooks is not None and target.hooks.evaluate(target.request).response is not None
 
 
-def _from_folder(folder: Path, base_chaos: Chaos | None
+def _from_folder(folder: Path, base_chaos: Chaos | None, trust: bool = False
                  ) -> tuple[Path, Limits, Chaos, Path | None, str | None]:
     from workbench.config.module import load_module
-    from workbench.core.build.builder import build_module
+    from workbench.services.trust import build_for_run
 
     cfg = load_module(folder, base_chaos=base_chaos)
-    result = build_module(cfg)
-    warning = None
-    if not result.ok and result.stale and result.wasm_path is not None:
-        first = result.errors[0] if result.errors else "build failed"
-        warning = (f"{cfg.name}: build failed: {first}\n"
-                   f"  running the last good build instead (stale): {result.wasm_path}")
-    else:
-        result.raise_for_status()
+    result, warning = build_for_run(cfg, trust=trust)
     if result.wasm_path is None:
         raise UsageError(f"{cfg.name}: the build produced no module", where=str(folder))
     return result.wasm_path, cfg.limits, cfg.chaos, cfg.hooks, warning

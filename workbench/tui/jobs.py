@@ -49,8 +49,11 @@ def build(state: ModuleState, cancel: Any = None) -> Built:
     A failed build returns the last good module (BuildResult.stale) when there is one:
     the caller checks `built.result.ok`. Raises BuildFailed when nothing can be served.
     """
-    build_module = core("core.build.builder", "build_module")
-    result = build_module(state.config, cancel=cancel)
+    from workbench.services.trust import gated_build
+
+    # Restricted mode: a folder whose build runs its own code builds only once trusted
+    # (`workbench trust PATH`, `workbench --trust`); the result then says what did not run.
+    result = gated_build(state.config, cancel=cancel)
     if result.wasm_path is None:
         result.raise_for_status()  # BuildFailed carries the result (the Build view shows it)
         raise Unavailable("a built module", "the build reported no output")

@@ -46,6 +46,9 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--cache-dir", type=Path, help="compiled-module cache folder")
     parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
     parser.add_argument("--junit", type=Path, metavar="FILE", help="write JUnit XML here")
+    parser.add_argument("--trust", action="store_true",
+                        help="build even when the folder's build runs its own code and it "
+                             "is not trusted (CI; same as WORKBENCH_TRUST=1)")
 
 
 @dataclass
@@ -124,11 +127,12 @@ def _jobs(args: argparse.Namespace) -> list[_Job]:
         if not path.exists():
             raise UsageError(f"no such file or folder: {path}")
         if args.module is None and path.is_dir() and _is_module(path):
-            jobs.append(_module_job(path, None))
+            jobs.append(_module_job(path, None, args.trust))
         elif args.module is None and (path / "workbench.toml").is_file():
             from workbench.config.workspace import load_workspace
 
-            jobs.extend(_module_job(m.root, None) for m in load_workspace([path]).modules)
+            jobs.extend(_module_job(m.root, None, args.trust)
+                        for m in load_workspace([path]).modules)
         else:
             request_paths.append(path)
     for job in jobs:
@@ -148,7 +152,7 @@ def _jobs(args: argparse.Namespace) -> list[_Job]:
                                       "'GET /path'" + (" (files end in .hurl, .http or .rest)"
                                                        if p.is_dir() else ""))
             entries += found
-        jobs.append(_module_job(args.module, entries))
+        jobs.append(_module_job(args.module, entries, args.trust))
     return jobs
 
 
@@ -158,7 +162,7 @@ def _is_module(folder: Path) -> bool:
     return is_module_folder(folder)
 
 
-def _module_job(module: Path, entries: list[SavedRequest] | None) -> _Job:
+def _module_job(module: Path, entries: list[SavedRequest] | None, trust: bool = False) -> _Job:
     """A .wasm file, or a module folder built through the build layer."""
     if module.is_file():
         if entries is None:
@@ -169,10 +173,12 @@ def _module_job(module: Path, entries: list[SavedRequest] | None) -> _Job:
     if not module.is_dir():
         raise UsageError(f"no such module: {module}", where="--module")
     from workbench.config.module import load_module
-    from workbench.core.build.builder import build_module
+    from workbench.services.trust import build_for_run
 
     cfg = load_module(module)
-    built = build_module(cfg).raise_for_status()
+    built, warning = build_for_run(cfg, trust=trust)
+    if warning:
+        print(f"workbench: {warning}", file=sys.stderr)
     if built.wasm_path is None:
         raise UsageError(f"{cfg.name}: the build produced no module", where=str(module))
     if entries is None:
