@@ -112,10 +112,11 @@ def test_restricted_mode_runs_the_module_built_earlier(tmp_path: Path, capsys) -
     mod = _command_module(tmp_path)
     assert main(["build", "--trust", str(mod)]) == 0
     (mod / "RAN").unlink()
+    capsys.readouterr()
     code = main(["run", str(mod), "--json"])
     captured = capsys.readouterr()
     assert code == 0 and not (mod / "RAN").exists()
-    assert json.loads(captured.out)["response"]["status"] == 200
+    assert json.loads(captured.out)["status"] == 200
     assert "not trusted" in captured.err and "built earlier" in captured.err
 
 
