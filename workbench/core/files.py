@@ -109,3 +109,35 @@ def _kind(mode: int) -> str:
         if test(mode):
             return name
     return "not a file"
+
+
+def deepest_line(text: str) -> int:
+    """1-based line where bracket nesting (`[`, `{`) is deepest: where a nested-too-deep
+    TOML/JSON document (a RecursionError in its parser) goes wrong. Quotes are skipped."""
+    depth = best = 0
+    line = best_line = 1
+    quote = ""
+    escaped = False
+    for ch in text:
+        if ch == "\n":
+            line += 1
+        if quote:
+            if escaped:
+                escaped = False
+            elif ch == "\\" and quote == '"':
+                escaped = True
+            elif ch == quote or ch == "\n":
+                quote = ""
+            continue
+        if ch in "\"'":
+            quote = ch
+        elif ch in "[{":
+            depth += 1
+            if depth > best:
+                best, best_line = depth, line
+        elif ch in "]}":
+            depth -= 1
+    return best_line
+
+
+NESTING_HINT = "nested too deeply for the parser (thousands of [ or {): not a real config"

@@ -138,11 +138,13 @@ def build_request(args: RunSpec, root: Path) -> Request:
     if args.data is not None:
         body = args.data.encode()
         if args.data.startswith("@"):
-            try:
-                body = Path(args.data[1:]).read_bytes()
-            except OSError as e:
-                raise UsageError(f"cannot read {args.data[1:]}: {e.strerror}",
-                                 where="--data") from None
+            from workbench.core.files import BODY_LIMIT, FileRefused, read_limited
+
+            try:  # named on the command line: any regular file, size-capped
+                body = read_limited(args.data[1:], limit=BODY_LIMIT)
+            except FileRefused as e:
+                raise UsageError(f"cannot read {args.data[1:]}: {e.message}",
+                                 where="--data", hint=e.hint) from None
         req = dataclasses.replace(req, body=body)
         if not args.method and args.request is None:
             req = dataclasses.replace(req, method="POST")

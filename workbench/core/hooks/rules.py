@@ -21,6 +21,7 @@ from time import perf_counter_ns
 from typing import Any, NamedTuple
 
 from workbench.core.errors import HooksError
+from workbench.core.files import NESTING_HINT, FileRefused, deepest_line, read_limited
 from workbench.core.hooks.actions import Action, compile_action
 from workbench.core.hooks.codegen import Emitter, when_expr
 from workbench.core.hooks.conditions import Check, compile_when, regex_groups
@@ -150,6 +151,9 @@ def parse_hooks(text: str, *, file: str = "<hooks>", base_dir: Path | None = Non
     """Parse hooks TOML text. `base_dir` resolves respond `file = ...` paths."""
     try:
         doc = tomllib.loads(text)
+    except RecursionError:
+        raise HooksError("not valid TOML: nested too deeply",
+                         file=f"{file}:{deepest_line(text)}", hint=NESTING_HINT) from None
     except tomllib.TOMLDecodeError as e:
         m = re.search(r"\(at line (\d+), column (\d+)\)", str(e))
         where = f"{file}:{m.group(1)}" if m else file
@@ -199,9 +203,9 @@ def load_hooks(path: str | os.PathLike[str]) -> Hooks:
     """Read, validate and compile a hooks file."""
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as e:
-        raise HooksError(f"cannot read hooks file: {e.strerror or e}", file=str(p),
+        text = read_limited(p).decode("utf-8")
+    except FileRefused as e:
+        raise HooksError(f"cannot read hooks file: {e.message}", file=str(p),
                          hint="check --hooks or the module's hooks setting") from None
     except UnicodeDecodeError as e:
         raise HooksError(f"hooks file is not UTF-8 ({e.reason})", file=str(p)) from None

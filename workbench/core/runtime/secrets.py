@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.core.errors import ConfigError
+from workbench.core.files import FileRefused, read_limited
 
 SECRETS_FILE = Path(".workbench") / "secrets.toml"
 _MIN_REDACT_LEN = 3  # redacting "a" everywhere would make every view unreadable
@@ -36,7 +37,13 @@ class Secrets:
         if not path.exists():
             return cls()
         try:
-            doc = tomllib.loads(path.read_text("utf-8"))
+            doc = tomllib.loads(read_limited(path).decode("utf-8"))
+        except RecursionError:
+            raise ConfigError("cannot read secrets: nested too deeply", file=str(path),
+                              hint="a flat table of NAME = \"value\" lines") from None
+        except FileRefused as e:
+            raise ConfigError(f"cannot read secrets: {e.message}", file=str(path),
+                              hint=e.hint) from None
         except UnicodeDecodeError as e:
             raise ConfigError(f"cannot read secrets: not UTF-8 text ({e.reason})",
                               file=str(path),
