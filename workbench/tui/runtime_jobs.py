@@ -87,11 +87,13 @@ def harness_for(state: ModuleState, opts: RunOptions) -> Any:
 
 
 def hooks_for(state: ModuleState, enabled: bool) -> Any:
-    """The module's hooks (reloaded from disk each time: a hooks file reloads on save)."""
+    """The module's hooks: re-parsed only when the file changed (core.hooks.reload)."""
     path = getattr(state.config, "hooks", None)
     if not enabled or path is None or not path.is_file():
         return None
-    return core("core.hooks.rules", "load_hooks")(path)
+    from workbench.core.hooks.reload import cached_hooks
+
+    return cached_hooks(path)
 
 
 def run_request(state: ModuleState, request: Any, opts: RunOptions) -> Any:

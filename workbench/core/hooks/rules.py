@@ -27,7 +27,7 @@ from workbench.core.hooks.codegen import Emitter, when_expr
 from workbench.core.hooks.conditions import Check, compile_when, regex_groups
 from workbench.core.hooks.context import Ctx
 from workbench.core.hooks.index import RuleIndex
-from workbench.core.hooks.site import Site
+from workbench.core.hooks.site import Site, Source
 from workbench.core.http import Request, Response
 
 
@@ -170,6 +170,7 @@ def parse_hooks(text: str, *, file: str = "<hooks>", base_dir: Path | None = Non
                          field="rule")
     base = base_dir or Path(".")
     emitter = Emitter()
+    source = Source(file, text)
     rules: list[Rule] = []
     whens: list[dict[str, Any]] = []
     seen: set[str] = set()
@@ -178,7 +179,7 @@ def parse_hooks(text: str, *, file: str = "<hooks>", base_dir: Path | None = Non
             raise HooksError(f"rule #{index + 1} is not a table", file=file, field="rule",
                              hint="write each rule as a [[rule]] table")
         name = table.get("name")
-        site = Site(file, text, index, name if isinstance(name, str) else None)
+        site = Site(source, text, index, name if isinstance(name, str) else None)
         if name is None:
             site.fail("name", "rule has no name", hint='add name = "..." (shown in traces)')
         site.want(name, str, "name", "a string")
@@ -212,7 +213,7 @@ def load_hooks(path: str | os.PathLike[str]) -> Hooks:
     return parse_hooks(text, file=str(p), base_dir=p.parent)
 
 
-def _stamps(paths: tuple[Path, ...]) -> tuple[tuple[int, int], ...]:
+def stamps(paths: tuple[Path, ...]) -> tuple[tuple[int, int], ...]:
     """(mtime_ns, size) per path; (-1, -1) for one that cannot be read."""
     out = []
     for p in paths:
@@ -240,13 +241,13 @@ class HooksFile:
 
     def __post_init__(self) -> None:
         self.path = Path(self.path)
-        head = _stamps((self.path,))  # taken before reading: a save after it is not missed
+        head = stamps((self.path,))  # taken before reading: a save after it is not missed
         self.hooks = load_hooks(self.path)
-        self._stamp = head + _stamps(self.hooks.files)
+        self._stamp = head + stamps(self.hooks.files)
 
     def refresh(self) -> bool:
         """Reload if the file (or a respond body file) changed. True when new rules loaded."""
-        stamp = _stamps((self.path, *self.hooks.files))
+        stamp = stamps((self.path, *self.hooks.files))
         if stamp == self._stamp:
             return False
         try:
@@ -256,7 +257,7 @@ class HooksFile:
             self.error = e
             return False
         self.hooks = hooks
-        self._stamp = stamp[:1] + _stamps(hooks.files)
+        self._stamp = stamp[:1] + stamps(hooks.files)
         self.error = None
         return True
 
