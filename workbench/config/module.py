@@ -29,7 +29,8 @@ ABIS = ("edge", "wagi", "auto")
 STRIPS = ("none", "debug", "all")  # custom sections a build keeps: all / all but DWARF / none
 TARGETS = ("wasm32-freestanding", "wasm32-wasi")
 MODULE_KEYS = ("name", "toolchain", "sources", "command", "output", "profile", "abi", "target",
-               "flags", "exports", "strip", "hooks", "requests", "budget", "limits", "chaos")
+               "flags", "exports", "strip", "hooks", "requests", "budget", "limits", "chaos",
+               "secrets")
 WORKSPACE_KEYS = ("modules", "variables", "chaos", "debounce_ms", "theme", "replay_on_build",
                   "kv_file", "secrets_file", "settings")
 DEFAULT_DEBOUNCE_MS = 50
@@ -70,6 +71,7 @@ class ModuleConfig:
     exports: tuple[str, ...] = EDGE_EXPORTS  # symbols exported by C builds (edge ABI)
     config_file: Path | None = None  # None when inferred from the folder's contents
     strip: str | None = None  # "none" | "debug" | "all"; None: the default, see strip_mode
+    secrets: tuple[str, ...] = ()  # names from .workbench/secrets.toml this module may read
 
     @property
     def build_dir(self) -> Path:
@@ -99,6 +101,7 @@ class ModuleConfig:
             "flags": list(self.flags), "exports": list(self.exports),
             "strip": self.strip_mode,
             "config_file": str(self.config_file) if self.config_file else None,
+            "secrets": list(self.secrets),
         }
 
 
@@ -212,7 +215,21 @@ def _module_from(folder: Path, doc: dict[str, Any], ck: Checker, toolchain: str,
         flags=ck.strings(doc, "flags") or (),
         exports=ck.strings(doc, "exports") or EDGE_EXPORTS,
         config_file=path, strip=ck.string(doc, "strip", choices=STRIPS),
+        secrets=_secret_names(ck, doc),
     )
+
+
+_SECRET_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
+
+
+def _secret_names(ck: Checker, doc: dict[str, Any]) -> tuple[str, ...]:
+    """`secrets = ["API_TOKEN", ...]`: the secrets this module's handler may read."""
+    names = ck.strings(doc, "secrets") or ()
+    for name in names:
+        if not _SECRET_NAME.match(name):
+            raise ck.error("secrets", f"{name!r} is not a secret name",
+                           hint="names as in .workbench/secrets.toml, e.g. API_TOKEN")
+    return tuple(names)
 
 
 # Keys only some toolchains read: set for another one, they would be silently ignored.

@@ -57,12 +57,13 @@ class Target:
 
 def resolve(args: RunSpec) -> Target:
     limits, chaos, hooks_path, warning = Limits(), Chaos(), None, None
+    grant: tuple[str, ...] = ()  # a bare .wasm reads no secrets: grants live in module.toml
     path: Path = args.module
     if path.is_dir():
         ws = workspace_settings(path)
         ws_chaos = ws.chaos if ws else None
-        wasm_path, limits, chaos, hooks_path, warning = _from_folder(path, ws_chaos,
-                                                                     args.trust)
+        wasm_path, limits, chaos, hooks_path, warning, grant = _from_folder(
+            path, ws_chaos, args.trust)
     elif path.is_file():
         wasm_path = path
     else:
@@ -85,7 +86,8 @@ def resolve(args: RunSpec) -> Target:
                                          ("fuel", args.fuel)) if v is not None})
     root = workspace_root(wasm_path)
     harness = Harness(wasm_path, limits=limits, chaos=chaos, kv=KvStore.for_workspace(root),
-                      secrets=Secrets.for_workspace(root), cache_dir=args.cache_dir,
+                      secrets=Secrets.for_workspace(root).granted(grant),
+                      cache_dir=args.cache_dir,
                       name=path.stem if path.is_file() else path.name)
     return Target(harness, build_request(args, root), _hooks(args, hooks_path), wasm_path,
                   warning)
@@ -97,7 +99,7 @@ def answered_by_hooks(target: Target) -> bool:
 
 
 def _from_folder(folder: Path, base_chaos: Chaos | None, trust: bool = False
-                 ) -> tuple[Path, Limits, Chaos, Path | None, str | None]:
+                 ) -> tuple[Path, Limits, Chaos, Path | None, str | None, tuple[str, ...]]:
     from workbench.config.module import load_module
     from workbench.services.trust import build_for_run
 
@@ -105,7 +107,7 @@ def _from_folder(folder: Path, base_chaos: Chaos | None, trust: bool = False
     result, warning = build_for_run(cfg, trust=trust)
     if result.wasm_path is None:
         raise UsageError(f"{cfg.name}: the build produced no module", where=str(folder))
-    return result.wasm_path, cfg.limits, cfg.chaos, cfg.hooks, warning
+    return result.wasm_path, cfg.limits, cfg.chaos, cfg.hooks, warning, cfg.secrets
 
 
 def _hooks(args: RunSpec, configured: Path | None) -> Any:

@@ -32,8 +32,10 @@ def replay_module(state: ModuleState, entries: list[Any] | None = None,
     if state.replay_kv is None:
         state.replay_kv = core("core.runtime.kv", "KvStore")(None)
     kv = state.replay_kv
+    from workbench.tui.runtime_jobs import granted_secrets
+
     harness = harness_cls(state.wasm, limits=cfg.limits, chaos=cfg.chaos, kv=kv,
-                          name=state.name)
+                          name=state.name, secrets=granted_secrets(state))
     store = cfg.root / core("services.loop", "LAST_RESPONSES")
     replay = core("core.requests.replay", "replay")
     return replay(entries, harness, hooks=hooks, store=store, module=state.name,

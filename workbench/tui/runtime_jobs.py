@@ -81,9 +81,19 @@ def harness_for(state: ModuleState, opts: RunOptions) -> Any:
     harness_cls = core("core.runtime.harness", "Harness")
     # the workspace KV store, as `workbench run` uses (and the app's KV panel shows)
     kv = core("core.runtime.kv", "KvStore").for_workspace(state.kv_root or state.root)
-    harness = harness_cls(state.wasm, limits=limits, chaos=chaos, kv=kv, name=state.name)
+    harness = harness_cls(state.wasm, limits=limits, chaos=chaos, kv=kv, name=state.name,
+                          secrets=granted_secrets(state))
     state.harness = (key, harness)
     return harness
+
+
+def granted_secrets(state: ModuleState) -> Any:
+    """The workspace's secrets, of which the handler reads those module.toml grants
+    (as `workbench run` does); every one of them is redacted from what the app shows."""
+    from workbench.core.runtime.secrets import Secrets
+
+    secrets = Secrets.for_workspace(state.kv_root or state.root)
+    return secrets.granted(getattr(state.config, "secrets", ()))
 
 
 def hooks_for(state: ModuleState, enabled: bool) -> Any:

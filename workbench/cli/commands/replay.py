@@ -62,6 +62,7 @@ class _Job:
     store: Path
     limits: Any = None
     chaos: Any = None
+    secrets: tuple[str, ...] = ()  # granted by module.toml (a bare .wasm: none)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -102,7 +103,8 @@ def _replay(job: _Job, args: argparse.Namespace) -> ReplayReport:
     # Secrets come from the workspace (read-only); the KV store is a fresh in-memory one
     # per replay, so replays are reproducible and never touch the workspace's KV data.
     kwargs: dict[str, Any] = {"cache_dir": args.cache_dir, "name": job.name,
-                              "secrets": Secrets.for_workspace(workspace_root(job.wasm))}
+                              "secrets": Secrets.for_workspace(workspace_root(job.wasm))
+                              .granted(job.secrets)}
     if job.limits is not None:
         kwargs["limits"] = job.limits
     if job.chaos is not None:
@@ -184,6 +186,6 @@ def _module_job(module: Path, entries: list[SavedRequest] | None, trust: bool = 
     if entries is None:
         entries = load_requests(cfg.requests, workspace_variables(module)) if cfg.requests else []
     return _Job(cfg.name, built.wasm_path, entries, cfg.hooks, cfg.root / DEFAULT_STORE,
-                cfg.limits, cfg.chaos)
+                cfg.limits, cfg.chaos, cfg.secrets)
 
 
