@@ -180,7 +180,9 @@ def _module_job(module: Path, entries: list[SavedRequest] | None, trust: bool = 
     cfg = load_module(module)
     built, warning = build_for_run(cfg, trust=trust)
     if warning:
-        print(f"workbench: {warning}", file=sys.stderr)
+        from workbench.core.text import printable
+
+        print(f"workbench: {printable(warning)}", file=sys.stderr)
     if built.wasm_path is None:
         raise UsageError(f"{cfg.name}: the build produced no module", where=str(module))
     if entries is None:
