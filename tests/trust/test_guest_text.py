@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from workbench.cli import main
-from workbench.core.text import printable
 
 OSC52 = "\x1b]52;c;ZXZpbA==\x07"  # writes "evil" to the clipboard of many terminals
 CLEAR = "\x1b[2J\x1b[H"
@@ -50,6 +49,7 @@ def _raw_controls(text: str) -> list[str]:
 
 
 def test_printable_escapes_controls() -> None:
+    from workbench.core.text import printable
     assert printable(f"a{OSC52}b\r\n\tc\u202e") == \
         "a\\x1b]52;c;ZXZpbA==\\x07b\\r\n\tc\\u202e"
     assert printable("plain text\n") == "plain text\n"

@@ -13,10 +13,7 @@ from pathlib import Path
 import pytest
 
 from workbench.core.errors import HooksError
-from workbench.core.hooks import reload
-from workbench.core.hooks.conditions import compile_regex, glob_regex
 from workbench.core.hooks.rules import parse_hooks
-from workbench.core.hooks.site import Source
 from workbench.core.http import Request
 
 
@@ -25,6 +22,7 @@ def _one(when: str) -> str:
 
 
 def test_catastrophic_regex_runs_on_re2() -> None:
+    from workbench.core.hooks.conditions import compile_regex
     hooks = parse_hooks(_one('path_regex = "^/(a+)+$"'), file="h.toml")
     hostile = "/" + "a" * 28 + "!"  # 27 s on Python's re
     assert hooks.evaluate(Request(target=hostile)).response is None
@@ -34,6 +32,7 @@ def test_catastrophic_regex_runs_on_re2() -> None:
 
 
 def test_repeated_double_star_glob_is_linear() -> None:
+    from workbench.core.hooks.conditions import glob_regex
     glob = "/" + "**a" * 20 + "**b"
     hooks = parse_hooks(_one(f'path_glob = "{glob}"'), file="h.toml")
     assert hooks.evaluate(Request(target="/" + "a" * 60)).response is None
@@ -58,6 +57,7 @@ def test_header_matches_uses_re2_too() -> None:
 
 def test_loading_scans_the_file_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every rule's Site used to re-split and re-scan the whole text (O(n^2))."""
+    from workbench.core.hooks.site import Source
     made: list[int] = []
     real_init = Source.__init__
 
@@ -74,6 +74,7 @@ def test_loading_scans_the_file_once(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_cached_hooks_parse_only_when_the_file_changes(tmp_path: Path) -> None:
+    from workbench.core.hooks import reload
     path = tmp_path / "hooks.toml"
     path.write_text(_one('path = "/a"'))
     before = reload.parses

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
@@ -10,7 +9,6 @@ import pytest
 
 from workbench.cli import main
 from workbench.core.errors import ConfigError, HooksError, RequestFileError, WorkbenchError
-from workbench.core.files import FileRefused, read_limited
 from workbench.core.hooks.rules import load_hooks
 from workbench.core.requests.files import load_requests
 from workbench.core.runtime.secrets import Secrets
@@ -102,6 +100,7 @@ def test_run_data_from_dev_zero_is_refused(tmp_path: Path, capsys) -> None:
 
 
 def test_read_limited_caps_size_even_when_stat_says_zero(tmp_path: Path) -> None:
+    from workbench.core.files import FileRefused, read_limited
     big = tmp_path / "big"
     big.write_bytes(b"x" * 2000)
     with pytest.raises(FileRefused, match="limit"):

@@ -87,7 +87,7 @@ def test_redaction_covers_encodings() -> None:
 
 
 def test_kv_view_redacts_an_escaped_secret(tmp_path: Path, capsys) -> None:
-    mod = _workspace(tmp_path, ESCAPY, grant=True)
+    _workspace(tmp_path, ESCAPY, grant=True)
     (tmp_path / ".workbench" / "kv.json").write_text(json.dumps({"k": json.dumps(ESCAPY)}))
     assert main(["kv", "list", "--workspace", str(tmp_path)]) == 0
     out = capsys.readouterr().out

@@ -10,11 +10,8 @@ from pathlib import Path
 import pytest
 
 from workbench.cli import main
-from workbench.config.codescan import code_runs
 from workbench.config.module import load_module
-from workbench.config.trust import config_dir, trust_status
 from workbench.config.workspace import load_workspace
-from workbench.services.trust import gated_build
 
 REPO = Path(__file__).resolve().parents[2]
 GOOD_WAT = """(module (memory (export "memory") 1)
@@ -70,6 +67,7 @@ def test_run_and_replay_do_not_build_untrusted(command: str, tmp_path: Path, cap
 
 
 def test_trust_records_a_digest_and_asks_again_after_a_change(tmp_path: Path, capsys) -> None:
+    from workbench.config.trust import config_dir, trust_status
     mod = _command_module(tmp_path)
     assert main(["trust", str(mod), "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
@@ -91,6 +89,7 @@ def test_trust_records_a_digest_and_asks_again_after_a_change(tmp_path: Path, ca
 
 
 def test_a_build_script_change_asks_again(tmp_path: Path) -> None:
+    from workbench.config.trust import trust_status
     mod = _command_module(tmp_path, command="sh ./build.sh")
     (mod / "build.sh").write_text('cp prebuilt.wasm "$WORKBENCH_OUTPUT"\n')
     assert main(["trust", str(mod)]) == 0
@@ -121,6 +120,7 @@ def test_restricted_mode_runs_the_module_built_earlier(tmp_path: Path, capsys) -
 
 
 def test_gated_build_result_says_what_did_not_run(tmp_path: Path) -> None:
+    from workbench.services.trust import gated_build
     result = gated_build(load_module(_command_module(tmp_path)))
     assert result.untrusted and not result.ok and result.wasm_path is None
     assert result.to_json()["untrusted"] is True
@@ -129,6 +129,7 @@ def test_gated_build_result_says_what_did_not_run(tmp_path: Path) -> None:
 
 def test_bundled_samples_build_untrusted() -> None:
     """WAT, and C/Zig whose includes stay in the folder, run nothing of the folder's."""
+    from workbench.config.codescan import code_runs
     ws = load_workspace([REPO / "sample_modules"])
     assert {m.toolchain for m in ws.modules} >= {"wat", "c", "zig"}
     assert {m.name: code_runs(m) for m in ws.modules} == {m.name: () for m in ws.modules}
@@ -155,6 +156,8 @@ def _c_module(tmp_path: Path, source: str, **files: str) -> Path:
     '#include "local.h"\n',  # local.h itself includes the environment
 ])
 def test_c_includes_leaving_the_folder_need_trust(tmp_path: Path, source: str) -> None:
+    from workbench.config.codescan import code_runs
+    from workbench.services.trust import gated_build
     mod = _c_module(tmp_path, source, **{"local.h": '#include "/proc/self/environ"\n'})
     runs = code_runs(load_module(mod))
     assert runs, source
@@ -162,6 +165,7 @@ def test_c_includes_leaving_the_folder_need_trust(tmp_path: Path, source: str) -
 
 
 def test_c_symlinked_header_and_flags_need_trust(tmp_path: Path) -> None:
+    from workbench.config.codescan import code_runs
     mod = _c_module(tmp_path, '#include "env.h"\nint x;\n')
     os.symlink("/proc/self/environ", mod / "env.h")
     assert "outside the folder" in code_runs(load_module(mod))[0].reason
@@ -173,6 +177,7 @@ def test_c_symlinked_header_and_flags_need_trust(tmp_path: Path) -> None:
 
 
 def test_c_with_local_and_system_headers_is_safe(tmp_path: Path) -> None:
+    from workbench.config.codescan import code_runs
     mod = _c_module(tmp_path, '#include <stdint.h>\n#include "edge.h"\n// #include "/x"\n',
                     **{"edge.h": "#include <stddef.h>\n"})
     assert code_runs(load_module(mod)) == ()
@@ -181,7 +186,30 @@ def test_c_with_local_and_system_headers_is_safe(tmp_path: Path) -> None:
 @pytest.mark.parametrize("source", ['const e = @embedFile("/proc/self/environ");\n',
                                     'const c = @cImport(@cInclude("../../../etc/passwd"));\n'])
 def test_zig_reads_outside_need_trust(tmp_path: Path, source: str) -> None:
+    from workbench.config.codescan import code_runs
     mod = tmp_path / "z"
     mod.mkdir()
     (mod / "main.zig").write_text('const std = @import("std");\n' + source)
     assert code_runs(load_module(mod))
+
+
+def test_watch_builds_through_the_gate(tmp_path: Path) -> None:
+    """`workbench watch` hands the Watcher this builder (cli/commands/watch.py)."""
+    from workbench.services.trust import builder
+
+    mod = _command_module(tmp_path)
+    result = builder(False)(load_module(mod))
+    assert result.untrusted and not (mod / "RAN").exists()
+    assert builder(True)(load_module(mod)).ok and (mod / "RAN").exists()
+
+
+def test_the_app_build_worker_is_gated(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    from workbench.core.errors import BuildFailed
+    from workbench.tui.jobs import build
+
+    mod = _command_module(tmp_path)
+    with pytest.raises(BuildFailed) as exc:
+        build(SimpleNamespace(config=load_module(mod)))  # type: ignore[arg-type]
+    assert "not trusted" in str(exc.value) and not (mod / "RAN").exists()

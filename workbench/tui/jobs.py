@@ -53,7 +53,8 @@ def build(state: ModuleState, cancel: Any = None) -> Built:
 
     # Restricted mode: a folder whose build runs its own code builds only once trusted
     # (`workbench trust PATH`, `workbench --trust`); the result then says what did not run.
-    result = gated_build(state.config, cancel=cancel)
+    config: Any = state.config
+    result = gated_build(config, cancel=cancel)
     if result.wasm_path is None:
         result.raise_for_status()  # BuildFailed carries the result (the Build view shows it)
         raise Unavailable("a built module", "the build reported no output")
