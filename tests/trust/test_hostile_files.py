@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -157,3 +158,31 @@ def test_deep_json_guest_body_in_asserts_is_not_a_crash() -> None:
     body = ("[" * 100000 + "]" * 100000).encode()
     results = evaluate_all(entry.asserts, Observed(Response(200, (), body)))
     assert [r.passed for r in results] == [True, False]
+
+
+@pytest.mark.parametrize("key,value", [("requests", "/proc/self/environ"),
+                                       ("hooks", "/proc/self/environ"),
+                                       ("requests", "../../outside")])
+def test_module_toml_paths_stay_in_the_module_or_workspace(tmp_path: Path, key: str,
+                                                            value: str) -> None:
+    from workbench.config.module import load_module
+
+    (tmp_path / "outside").mkdir()
+    mod = tmp_path / "ws" / "m"
+    mod.mkdir(parents=True)
+    (mod / "h.wat").write_text("(module)")
+    (mod / "module.toml").write_text(f"{key} = {json.dumps(value)}\n")
+    with pytest.raises(ConfigError, match="outside the module's folder and workspace"):
+        load_module(mod)
+
+
+def test_module_toml_may_name_shared_workspace_requests(tmp_path: Path) -> None:
+    from workbench.config.module import load_module
+
+    (tmp_path / "workbench.toml").write_text("")
+    (tmp_path / "shared").mkdir()
+    mod = tmp_path / "m"
+    mod.mkdir()
+    (mod / "h.wat").write_text("(module)")
+    (mod / "module.toml").write_text('requests = "../shared"\n')
+    assert load_module(mod).requests == (tmp_path / "shared").resolve()

@@ -272,9 +272,26 @@ def _optional_path(ck: Checker, doc: dict[str, Any], folder: Path, key: str, def
     if not candidate.exists():
         raise ck.error(key, f"{key} = {value!r} does not exist",
                        hint=f"a path relative to {folder}")
+    allowed = _allowed_roots(folder)
+    if not any(candidate == r or r in candidate.parents for r in allowed):
+        raise ck.error(key, f"{key} = {value!r} resolves to {candidate}, outside the module's "
+                       "folder and workspace",
+                       hint="a module folder may name files inside it or its workspace "
+                            "(the folder holding workbench.toml); symlinks are followed")
+    if not (candidate.is_dir() or candidate.is_file()):
+        raise ck.error(key, f"{key} = {value!r} is not a regular file or folder",
+                       hint="FIFOs, devices and sockets are never read")
     if want_dir and not candidate.is_dir() and candidate.suffix not in (".hurl", ".http"):
         raise ck.error(key, f"{key} must be a folder or a .hurl/.http file")
     return candidate
+
+
+def _allowed_roots(folder: Path) -> tuple[Path, ...]:
+    """The module folder, and the nearest folder above it holding workbench.toml."""
+    for parent in folder.parents:
+        if (parent / WORKSPACE_FILE).is_file():
+            return (folder, parent.resolve())
+    return (folder,)
 
 
 __all__ = ["ModuleConfig", "Workspace", "load_module", "infer_toolchain",
