@@ -213,3 +213,16 @@ def test_the_app_build_worker_is_gated(tmp_path: Path) -> None:
     with pytest.raises(BuildFailed) as exc:
         build(SimpleNamespace(config=load_module(mod)))  # type: ignore[arg-type]
     assert "not trusted" in str(exc.value) and not (mod / "RAN").exists()
+
+
+def test_trust_show_and_revoke(tmp_path: Path, capsys) -> None:
+    from workbench.config.trust import trust_status
+
+    mod = _command_module(tmp_path)
+    assert main(["trust", "--show", str(mod)]) == 0
+    assert "not trusted" in capsys.readouterr().out
+    assert not trust_status(load_module(mod)).trusted  # --show records nothing
+    assert main(["trust", str(mod)]) == 0
+    assert trust_status(load_module(mod)).trusted
+    assert main(["trust", "--revoke", str(mod)]) == 0
+    assert not trust_status(load_module(mod)).trusted

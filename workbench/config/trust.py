@@ -6,7 +6,7 @@ one `[[module]]` per trusted module folder with the digest of what its build run
 (`workbench.config.codescan.digest`). When the digest changes (a new command, an edited
 build.rs or package.json), the module is untrusted again until the user trusts it again.
 
-Front ends use three pure calls:
+Front ends use three calls (the first and last are pure reads):
 - `trust_status(cfg)` -> `TrustStatus` (does it need trust, is it trusted, why, digest);
 - `trust_modules(cfgs)` records them (what `workbench trust PATH` and the app's prompt do);
 - `trusted_by_env()` is `WORKBENCH_TRUST=1` (CI), the same as `--trust`.
@@ -94,13 +94,14 @@ def trust_status(cfg: ModuleConfig, *, override: bool = False) -> TrustStatus:
 
 def trust_modules(cfgs: Iterable[ModuleConfig]) -> list[TrustStatus]:
     """Record every module that needs trust as trusted with its current digest."""
-    records = load_records()
+    records = _entries()
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     out: list[TrustStatus] = []
     for cfg in cfgs:
         runs = code_runs(cfg)
         now = digest(cfg) if runs else ""
-        if runs:
-            records[str(cfg.root)] = now
+        if runs and records.get(str(cfg.root), ("", ""))[0] != now:
+            records[str(cfg.root)] = (now, stamp)
         out.append(TrustStatus(cfg.name, cfg.root, runs, now, True, False))
     _save(records)
     return out
@@ -108,7 +109,7 @@ def trust_modules(cfgs: Iterable[ModuleConfig]) -> list[TrustStatus]:
 
 def forget(roots: Iterable[Path]) -> int:
     """Remove trust records (for `workbench trust --revoke`); how many were removed."""
-    records = load_records()
+    records = _entries()
     gone = [str(r) for r in roots if str(r) in records]
     for key in gone:
         del records[key]
@@ -118,6 +119,11 @@ def forget(roots: Iterable[Path]) -> int:
 
 def load_records() -> dict[str, str]:
     """Trusted module folder -> digest. A missing file is no trust; a broken one an error."""
+    return {path: dig for path, (dig, _) in _entries().items()}
+
+
+def _entries() -> dict[str, tuple[str, str]]:
+    """Trusted module folder -> (digest, when it was trusted)."""
     path = config_dir() / TRUST_FILE
     if not path.exists():
         return {}
@@ -127,21 +133,20 @@ def load_records() -> dict[str, str]:
         raise ConfigError(f"cannot read the trust records: {e}", file=str(path),
                           hint="delete the file to start again (every folder is then "
                                "untrusted)") from None
-    out: dict[str, str] = {}
+    out: dict[str, tuple[str, str]] = {}
     for entry in doc.get("module", []) if isinstance(doc.get("module"), list) else []:
         if isinstance(entry, dict) and isinstance(entry.get("path"), str) \
                 and isinstance(entry.get("digest"), str):
-            out[entry["path"]] = entry["digest"]
+            out[entry["path"]] = (entry["digest"], str(entry.get("trusted_at", "")))
     return out
 
 
-def _save(records: dict[str, str]) -> None:
+def _save(records: dict[str, tuple[str, str]]) -> None:
     folder = config_dir()
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     lines = ["# Folders whose builds workbench may run (workbench trust PATH).",
              "# Delete an entry to untrust it.", ""]
-    for path, dig in sorted(records.items()):
+    for path, (dig, stamp) in sorted(records.items()):
         # JSON strings are valid TOML basic strings (ensure_ascii: only \\uXXXX escapes).
         lines += ["[[module]]", f"path = {json.dumps(path)}", f"digest = {json.dumps(dig)}",
                   f"trusted_at = {json.dumps(stamp)}", ""]
