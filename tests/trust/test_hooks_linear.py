@@ -90,3 +90,20 @@ def test_cached_hooks_parse_only_when_the_file_changes(tmp_path: Path) -> None:
     second = reload.cached_hooks(path)
     assert second is not first and reload.parses == before + 2
     assert second.evaluate(Request(target="/b")).response is not None
+
+
+# The "evil regex" examples of OWASP's ReDoS page
+# (https://owasp.org/www-community/attacks/Regular_expression_Denial_of_Service_-_ReDoS),
+# each with a 40-character input that makes a backtracking engine take hours.
+OWASP_EVIL = [r"^(a+)+$", r"^([a-zA-Z]+)*$", r"^(a|aa)+$", r"^(a|a?)+$", r"^(.*a){12}$",
+              r"^([a-zA-Z0-9])(([\\-.]|[_]+)?([a-zA-Z0-9]+))*(@){1}[a-z0-9]+[.]{1}"
+              r"(([a-z]{2,3})|([a-z]{2,3}[.]{1}[a-z]{2,3}))$"]
+
+
+@pytest.mark.parametrize("pattern", OWASP_EVIL)
+def test_owasp_evil_regexes_are_harmless(pattern: str) -> None:
+    from workbench.core.hooks.conditions import compile_regex
+
+    rx = compile_regex(pattern.replace("\\\\", "\\"))
+    assert rx.search("a" * 40 + "!") is None
+    assert rx.search("a" * 40 + "@b.cd") is None or "@" in pattern

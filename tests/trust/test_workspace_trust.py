@@ -226,3 +226,13 @@ def test_trust_show_and_revoke(tmp_path: Path, capsys) -> None:
     assert trust_status(load_module(mod)).trusted
     assert main(["trust", "--revoke", str(mod)]) == 0
     assert not trust_status(load_module(mod)).trusted
+
+
+def test_the_app_watcher_and_flag_use_the_gate() -> None:
+    """The app's rebuild-on-save passes the gated builder; `workbench --trust` exists."""
+    import inspect
+
+    from workbench.tui import launch, loop
+
+    assert "build=trust_builder(False)" in inspect.getsource(loop)
+    assert launch.app_parser().parse_args(["--trust", "x"]).trust is True

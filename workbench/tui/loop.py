@@ -15,6 +15,7 @@ from textual import work
 
 from workbench.core.errors import WorkbenchError
 from workbench.services.loop import reload_module
+from workbench.services.trust import builder as trust_builder
 from workbench.tui import jobs, replay_jobs
 from workbench.tui.base import AppBase
 from workbench.tui.bridge import core
@@ -130,8 +131,10 @@ class LoopMixin(AppBase):
         watcher_cls = core("core.build.watch", "Watcher")
         configs = [m.config for m in self.modules.values()]
         debounce = getattr(self.workspace, "debounce_ms", None) or 75
+        # rebuilds on save go through the trust gate too (restricted mode, services.trust)
         watcher = watcher_cls(configs, on_event=self._watch_event, debounce_ms=debounce,
-                              inspect=None, after_build=None, reload=reload_module)
+                              inspect=None, after_build=None, reload=reload_module,
+                              build=trust_builder(False))
         watcher.run(stop)
 
     def _watch_event(self, event: Any) -> None:
