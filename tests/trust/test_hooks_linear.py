@@ -106,4 +106,3 @@ def test_owasp_evil_regexes_are_harmless(pattern: str) -> None:
 
     rx = compile_regex(pattern.replace("\\\\", "\\"))
     assert rx.search("a" * 40 + "!") is None
-    assert rx.search("a" * 40 + "@b.cd") is None or "@" in pattern
