@@ -67,7 +67,7 @@ def test_run_and_replay_do_not_build_untrusted(command: str, tmp_path: Path, cap
 
 
 def test_trust_records_a_digest_and_asks_again_after_a_change(tmp_path: Path, capsys) -> None:
-    from workbench.config.trust import config_dir, trust_status
+    from workbench.config.folder_trust import config_dir, trust_status
     mod = _command_module(tmp_path)
     assert main(["trust", str(mod), "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
@@ -89,7 +89,7 @@ def test_trust_records_a_digest_and_asks_again_after_a_change(tmp_path: Path, ca
 
 
 def test_a_build_script_change_asks_again(tmp_path: Path) -> None:
-    from workbench.config.trust import trust_status
+    from workbench.config.folder_trust import trust_status
     mod = _command_module(tmp_path, command="sh ./build.sh")
     (mod / "build.sh").write_text('cp prebuilt.wasm "$WORKBENCH_OUTPUT"\n')
     assert main(["trust", str(mod)]) == 0
@@ -120,7 +120,7 @@ def test_restricted_mode_runs_the_module_built_earlier(tmp_path: Path, capsys) -
 
 
 def test_gated_build_result_says_what_did_not_run(tmp_path: Path) -> None:
-    from workbench.services.trust import gated_build
+    from workbench.services.folder_trust import gated_build
     result = gated_build(load_module(_command_module(tmp_path)))
     assert result.untrusted and not result.ok and result.wasm_path is None
     assert result.to_json()["untrusted"] is True
@@ -157,7 +157,7 @@ def _c_module(tmp_path: Path, source: str, **files: str) -> Path:
 ])
 def test_c_includes_leaving_the_folder_need_trust(tmp_path: Path, source: str) -> None:
     from workbench.config.codescan import code_runs
-    from workbench.services.trust import gated_build
+    from workbench.services.folder_trust import gated_build
     mod = _c_module(tmp_path, source, **{"local.h": '#include "/proc/self/environ"\n'})
     runs = code_runs(load_module(mod))
     assert runs, source
@@ -195,7 +195,7 @@ def test_zig_reads_outside_need_trust(tmp_path: Path, source: str) -> None:
 
 def test_watch_builds_through_the_gate(tmp_path: Path) -> None:
     """`workbench watch` hands the Watcher this builder (cli/commands/watch.py)."""
-    from workbench.services.trust import builder
+    from workbench.services.folder_trust import builder
 
     mod = _command_module(tmp_path)
     result = builder(False)(load_module(mod))
@@ -216,7 +216,7 @@ def test_the_app_build_worker_is_gated(tmp_path: Path) -> None:
 
 
 def test_trust_show_and_revoke(tmp_path: Path, capsys) -> None:
-    from workbench.config.trust import trust_status
+    from workbench.config.folder_trust import trust_status
 
     mod = _command_module(tmp_path)
     assert main(["trust", "--show", str(mod)]) == 0

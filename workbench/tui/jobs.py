@@ -49,7 +49,7 @@ def build(state: ModuleState, cancel: Any = None) -> Built:
     A failed build returns the last good module (BuildResult.stale) when there is one:
     the caller checks `built.result.ok`. Raises BuildFailed when nothing can be served.
     """
-    from workbench.services.trust import gated_build
+    from workbench.services.folder_trust import gated_build
 
     # Restricted mode: a folder whose build runs its own code builds only once trusted
     # (`workbench trust PATH`, `workbench --trust`); the result then says what did not run.

@@ -14,8 +14,8 @@ from typing import Any
 from textual import work
 
 from workbench.core.errors import WorkbenchError
+from workbench.services.folder_trust import builder as trust_builder
 from workbench.services.loop import reload_module
-from workbench.services.trust import builder as trust_builder
 from workbench.tui import jobs, replay_jobs
 from workbench.tui.base import AppBase
 from workbench.tui.bridge import core

@@ -24,7 +24,7 @@ from workbench.config.workspace import load_workspace
 from workbench.core.build.builder import BuildResult
 from workbench.core.errors import UsageError, WorkbenchError
 from workbench.core.units import human_bytes
-from workbench.services.trust import gated_build
+from workbench.services.folder_trust import gated_build
 
 NAME = "build"
 HELP = "build modules (default: ./workbench.toml, else the current folder)"

@@ -90,7 +90,7 @@ def _check_file(name: str, path: Path, budget: Budget) -> dict[str, Any]:
 def _check_module(cfg: Any, args: argparse.Namespace) -> dict[str, Any]:
     budget = _overrides(args, cfg.budget)
     if not args.no_build:
-        from workbench.services.trust import gated_build
+        from workbench.services.folder_trust import gated_build
 
         try:
             result = gated_build(cfg, trust=args.trust)

@@ -175,7 +175,7 @@ def _module_job(module: Path, entries: list[SavedRequest] | None, trust: bool = 
     if not module.is_dir():
         raise UsageError(f"no such module: {module}", where="--module")
     from workbench.config.module import load_module
-    from workbench.services.trust import build_for_run
+    from workbench.services.folder_trust import build_for_run
 
     cfg = load_module(module)
     built, warning = build_for_run(cfg, trust=trust)

@@ -15,7 +15,7 @@ from pathlib import Path
 from rich.markup import escape
 
 from workbench.cli.render import console, print_json
-from workbench.config.trust import config_dir, forget, trust_modules, trust_status
+from workbench.config.folder_trust import config_dir, forget, trust_modules, trust_status
 from workbench.config.workspace import load_workspace
 from workbench.core.errors import UsageError
 

@@ -33,8 +33,8 @@ from workbench.core.build.events import (
 from workbench.core.build.watch import Watcher
 from workbench.core.errors import UsageError
 from workbench.core.units import human_bytes
+from workbench.services.folder_trust import builder
 from workbench.services.loop import reload_module
-from workbench.services.trust import builder
 
 NAME = "watch"
 HELP = "rebuild modules on save and replay their saved requests (headless)"

@@ -13,8 +13,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
+from workbench.config.folder_trust import TrustStatus, trust_status
 from workbench.config.module import ModuleConfig
-from workbench.config.trust import TrustStatus, trust_status
 from workbench.core.build.builder import BuildResult, build_module, size_of
 from workbench.core.build.diagnostics import Diagnostic
 
