@@ -18,3 +18,11 @@ def wasm_objdump() -> str:
     if path is None:
         pytest.skip("wasm-objdump (Debian package wabt) not installed")
     return path
+
+
+@pytest.fixture(autouse=True)
+def _private_trust_records(tmp_path_factory: pytest.TempPathFactory,
+                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Trust records go to a per-test folder, never the user's ~/.config; no blanket trust."""
+    monkeypatch.setenv("WORKBENCH_CONFIG_DIR", str(tmp_path_factory.mktemp("config")))
+    monkeypatch.delenv("WORKBENCH_TRUST", raising=False)

@@ -132,7 +132,7 @@ def test_ctrl_c_during_build_kills_the_compilers(tmp_path: Path) -> None:
         (tmp_path / name).mkdir()
         (tmp_path / name / "module.toml").write_text(
             'command = "echo $$ > compiler.pid; sleep 30"\n')
-    proc = subprocess.Popen([sys.executable, "-m", "workbench", "build", str(tmp_path)],
+    proc = subprocess.Popen([sys.executable, "-m", "workbench", "build", "--trust", str(tmp_path)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     wanted = min(2, os.cpu_count() or 1)
 

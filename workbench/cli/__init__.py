@@ -18,6 +18,7 @@ from pathlib import Path
 from types import ModuleType
 
 from workbench.core.errors import WorkbenchError
+from workbench.core.text import printable
 
 
 def _commands() -> list[ModuleType]:
@@ -105,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         build_parser(summaries()).parse_args(argv)  # --help, or an unknown command
         return 2
     except WorkbenchError as err:
-        print(f"workbench: {err}", file=sys.stderr)
+        print(f"workbench: {printable(str(err))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("workbench: interrupted", file=sys.stderr)

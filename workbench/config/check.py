@@ -14,14 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from workbench.core.errors import ConfigError
+from workbench.core.files import FileRefused, deepest_line, read_limited
 
 
 def read_toml(path: Path) -> tuple[dict[str, Any], str]:
     """Parse a TOML file; a syntax error becomes a ConfigError with the line number."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"cannot read: {exc.strerror or exc}", file=str(path)) from None
+        text = read_limited(path).decode("utf-8")
+    except FileRefused as exc:
+        raise ConfigError(exc.message, file=str(path), hint=exc.hint) from None
     except UnicodeDecodeError:
         raise ConfigError("not UTF-8 text", file=str(path)) from None
     try:
@@ -33,6 +34,9 @@ def read_toml(path: Path) -> tuple[dict[str, Any], str]:
         msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", msg)
         raise ConfigError(f"invalid TOML: {msg}", file=str(path), line=line,
                           hint="see docs/config.md for the file format") from None
+    except RecursionError:
+        raise ConfigError("invalid TOML: nested too deeply", file=str(path),
+                          line=deepest_line(text), hint="see docs/config.md") from None
 
 
 class Checker:

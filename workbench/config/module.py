@@ -30,7 +30,7 @@ STRIPS = ("none", "debug", "all")  # custom sections a build keeps: all / all bu
 TARGETS = ("wasm32-freestanding", "wasm32-wasi")
 MODULE_KEYS = ("name", "toolchain", "sources", "command", "output", "profile", "abi", "target",
                "flags", "exports", "strip", "hooks", "requests", "budget", "limits", "chaos",
-               "sign")  # sign: workbench.config.trust
+               "sign", "secrets")  # sign: workbench.config.trust (signatures)
 WORKSPACE_KEYS = ("modules", "variables", "chaos", "debounce_ms", "theme", "replay_on_build",
                   "kv_file", "secrets_file", "settings",
                   "trust", "purity")  # workbench.config.trust / .purity
@@ -72,6 +72,7 @@ class ModuleConfig:
     exports: tuple[str, ...] = EDGE_EXPORTS  # symbols exported by C builds (edge ABI)
     config_file: Path | None = None  # None when inferred from the folder's contents
     strip: str | None = None  # "none" | "debug" | "all"; None: the default, see strip_mode
+    secrets: tuple[str, ...] = ()  # names from .workbench/secrets.toml this module may read
 
     @property
     def build_dir(self) -> Path:
@@ -101,6 +102,7 @@ class ModuleConfig:
             "flags": list(self.flags), "exports": list(self.exports),
             "strip": self.strip_mode,
             "config_file": str(self.config_file) if self.config_file else None,
+            "secrets": list(self.secrets),
         }
 
 
@@ -214,7 +216,21 @@ def _module_from(folder: Path, doc: dict[str, Any], ck: Checker, toolchain: str,
         flags=ck.strings(doc, "flags") or (),
         exports=ck.strings(doc, "exports") or EDGE_EXPORTS,
         config_file=path, strip=ck.string(doc, "strip", choices=STRIPS),
+        secrets=_secret_names(ck, doc),
     )
+
+
+_SECRET_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
+
+
+def _secret_names(ck: Checker, doc: dict[str, Any]) -> tuple[str, ...]:
+    """`secrets = ["API_TOKEN", ...]`: the secrets this module's handler may read."""
+    names = ck.strings(doc, "secrets") or ()
+    for name in names:
+        if not _SECRET_NAME.match(name):
+            raise ck.error("secrets", f"{name!r} is not a secret name",
+                           hint="names as in .workbench/secrets.toml, e.g. API_TOKEN")
+    return tuple(names)
 
 
 # Keys only some toolchains read: set for another one, they would be silently ignored.
@@ -257,9 +273,26 @@ def _optional_path(ck: Checker, doc: dict[str, Any], folder: Path, key: str, def
     if not candidate.exists():
         raise ck.error(key, f"{key} = {value!r} does not exist",
                        hint=f"a path relative to {folder}")
+    allowed = _allowed_roots(folder)
+    if not any(candidate == r or r in candidate.parents for r in allowed):
+        raise ck.error(key, f"{key} = {value!r} resolves to {candidate}, outside the module's "
+                       "folder and workspace",
+                       hint="a module folder may name files inside it or its workspace "
+                            "(the folder holding workbench.toml); symlinks are followed")
+    if not (candidate.is_dir() or candidate.is_file()):
+        raise ck.error(key, f"{key} = {value!r} is not a regular file or folder",
+                       hint="FIFOs, devices and sockets are never read")
     if want_dir and not candidate.is_dir() and candidate.suffix not in (".hurl", ".http"):
         raise ck.error(key, f"{key} must be a folder or a .hurl/.http file")
     return candidate
+
+
+def _allowed_roots(folder: Path) -> tuple[Path, ...]:
+    """The module folder, and the nearest folder above it holding workbench.toml."""
+    for parent in folder.parents:
+        if (parent / WORKSPACE_FILE).is_file():
+            return (folder, parent.resolve())
+    return (folder,)
 
 
 __all__ = ["ModuleConfig", "Workspace", "load_module", "infer_toolchain",

@@ -12,7 +12,9 @@ from functools import lru_cache
 
 
 def glob_pattern(pattern: str) -> str:
-    """The regular-expression text for `pattern` (anchored with ^ and \\Z)."""
+    """The regular-expression text for `pattern`, anchored with ^ and $: valid for both
+    Python's `re` and RE2 (which has no \\Z; paths hold no newline, so $ is exact)."""
+    pattern = re.sub(r"\*{3,}", "**", pattern)  # `***` means `**`: keep the expression small
     out: list[str] = ["^"]
     i = 0
     while i < len(pattern):
@@ -22,7 +24,8 @@ def glob_pattern(pattern: str) -> str:
             i += 3
             continue
         if pattern.startswith("**", i):
-            out.append(".*")
+            if out[-1] != ".*":
+                out.append(".*")
             i += 2
             continue
         if ch == "*":
@@ -42,10 +45,10 @@ def glob_pattern(pattern: str) -> str:
         else:
             out.append(re.escape(ch))
         i += 1
-    return "".join(out) + r"\Z"
+    return "".join(out) + "$"
 
 
 @lru_cache(maxsize=256)
 def glob_regex(pattern: str) -> re.Pattern[str]:
-    """`pattern` compiled (cached)."""
-    return re.compile(glob_pattern(pattern))
+    """`pattern` compiled with Python's `re` (cached), anchored at the very end (\\Z)."""
+    return re.compile(glob_pattern(pattern)[:-1] + r"\Z")

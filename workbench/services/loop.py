@@ -26,11 +26,13 @@ LAST_RESPONSES = Path(".workbench") / "last_responses.json"
 def make_replay_hook(variables: Mapping[str, str] | None = None, *, kv: Any = None,
                      use_hooks: bool = True, keep_last: bool = True) -> AfterBuildHook:
     """An after_build hook replaying `cfg.requests`. `kv`: a shared KvStore (None: memory)."""
+    from workbench.config.workspace import workspace_root
     from workbench.core.hooks.rules import load_hooks
     from workbench.core.requests.files import load_requests
     from workbench.core.requests.replay import replay
     from workbench.core.runtime.harness import Harness
     from workbench.core.runtime.kv import KvStore
+    from workbench.core.runtime.secrets import Secrets
 
     store_kv = kv if kv is not None else KvStore(None)
 
@@ -46,8 +48,10 @@ def make_replay_hook(variables: Mapping[str, str] | None = None, *, kv: Any = No
         if not entries:
             return None
         hooks = load_hooks(cfg.hooks) if (use_hooks and cfg.hooks is not None) else None
+        root = workspace_root(cfg.root)
+        secrets = Secrets.for_workspace(root).granted(getattr(cfg, "secrets", ()))
         harness = Harness(result.wasm_path, limits=cfg.limits, chaos=cfg.chaos, kv=store_kv,
-                          name=cfg.name)
+                          name=cfg.name, secrets=secrets)
         store = cfg.root / LAST_RESPONSES if keep_last else None
         report = replay(entries, harness, hooks=hooks, store=store, module=cfg.name,
                         save=keep_last)

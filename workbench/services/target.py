@@ -43,6 +43,7 @@ class RunSpec:
     timeout_ms: int | None = None
     fuel: int | None = None
     cache_dir: Path | None = None
+    trust: bool = False  # build a folder whose build runs its code without a trust record
 
 
 @dataclass
@@ -56,11 +57,13 @@ class Target:
 
 def resolve(args: RunSpec) -> Target:
     limits, chaos, hooks_path, warning = Limits(), Chaos(), None, None
+    grant: tuple[str, ...] = ()  # a bare .wasm reads no secrets: grants live in module.toml
     path: Path = args.module
     if path.is_dir():
         ws = workspace_settings(path)
         ws_chaos = ws.chaos if ws else None
-        wasm_path, limits, chaos, hooks_path, warning = _from_folder(path, ws_chaos)
+        wasm_path, limits, chaos, hooks_path, warning, grant = _from_folder(
+            path, ws_chaos, args.trust)
     elif path.is_file():
         wasm_path = path
     else:
@@ -86,7 +89,8 @@ def resolve(args: RunSpec) -> Target:
     enforce_signature(wasm_path, path)  # [trust] require_signed: SignatureRejected
     root = workspace_root(wasm_path)
     harness = Harness(wasm_path, limits=limits, chaos=chaos, kv=KvStore.for_workspace(root),
-                      secrets=Secrets.for_workspace(root), cache_dir=args.cache_dir,
+                      secrets=Secrets.for_workspace(root).granted(grant),
+                      cache_dir=args.cache_dir,
                       name=path.stem if path.is_file() else path.name)
     return Target(harness, build_request(args, root), _hooks(args, hooks_path), wasm_path,
                   warning)
@@ -97,27 +101,20 @@ def answered_by_hooks(target: Target) -> bool:
     return target.hooks is not None and target.hooks.evaluate(target.request).response is not None
 
 
-def _from_folder(folder: Path, base_chaos: Chaos | None
-                 ) -> tuple[Path, Limits, Chaos, Path | None, str | None]:
+def _from_folder(folder: Path, base_chaos: Chaos | None, trust: bool = False
+                 ) -> tuple[Path, Limits, Chaos, Path | None, str | None, tuple[str, ...]]:
     from workbench.config.module import load_module
-    from workbench.core.build.builder import build_module
+    from workbench.services.folder_trust import build_for_run
 
     cfg = load_module(folder, base_chaos=base_chaos)
-    result = build_module(cfg)
-    warning = None
-    if not result.ok and result.stale and result.wasm_path is not None:
-        first = result.errors[0] if result.errors else "build failed"
-        warning = (f"{cfg.name}: build failed: {first}\n"
-                   f"  running the last good build instead (stale): {result.wasm_path}")
-    else:
-        result.raise_for_status()
+    result, warning = build_for_run(cfg, trust=trust)
     if result.wasm_path is None:
         raise UsageError(f"{cfg.name}: the build produced no module", where=str(folder))
     if result.ok:
         from workbench.services.trust import signing_step
 
         signing_step(cfg.root, result.wasm_path)  # module.toml sign = "..."
-    return result.wasm_path, cfg.limits, cfg.chaos, cfg.hooks, warning
+    return result.wasm_path, cfg.limits, cfg.chaos, cfg.hooks, warning, cfg.secrets
 
 
 def _hooks(args: RunSpec, configured: Path | None) -> Any:
@@ -150,11 +147,13 @@ def build_request(args: RunSpec, root: Path) -> Request:
     if args.data is not None:
         body = args.data.encode()
         if args.data.startswith("@"):
-            try:
-                body = Path(args.data[1:]).read_bytes()
-            except OSError as e:
-                raise UsageError(f"cannot read {args.data[1:]}: {e.strerror}",
-                                 where="--data") from None
+            from workbench.core.files import BODY_LIMIT, FileRefused, read_limited
+
+            try:  # named on the command line: any regular file, size-capped
+                body = read_limited(args.data[1:], limit=BODY_LIMIT)
+            except FileRefused as e:
+                raise UsageError(f"cannot read {args.data[1:]}: {e.message}",
+                                 where="--data", hint=e.hint) from None
         req = dataclasses.replace(req, body=body)
         if not args.method and args.request is None:
             req = dataclasses.replace(req, method="POST")

@@ -14,7 +14,6 @@ from typing import Any
 from workbench.config.module import load_module
 from workbench.config.workspace import load_workspace
 from workbench.core.abi.detect import detect_abi
-from workbench.core.build.builder import build_module
 from workbench.core.hooks.rules import load_hooks
 from workbench.core.requests.files import load_requests
 from workbench.core.size import breakdown
@@ -65,7 +64,11 @@ def build(state: ModuleState, cancel: Any = None) -> Built:
     """
     if state.config is None:
         raise Unavailable("the module's configuration", "module.toml could not be read")
-    result = build_module(state.config, cancel=cancel)
+    from workbench.services.folder_trust import gated_build
+
+    # Restricted mode: a folder whose build runs its own code builds only once trusted
+    # (`workbench trust PATH`, `workbench --trust`); the result then says what did not run.
+    result = gated_build(state.config, cancel=cancel)
     if result.wasm_path is None:
         result.raise_for_status()  # BuildFailed carries the result (the Build view shows it)
         raise Unavailable("a built module", "the build reported no output")

@@ -27,6 +27,9 @@ def app_parser() -> argparse.ArgumentParser:
     parser.add_argument("--theme", help="theme name (see themes/)")
     parser.add_argument("--no-replay", action="store_true",
                         help="do not replay saved requests after each rebuild")
+    parser.add_argument("--trust", action="store_true",
+                        help="build folders whose builds run their own code (commands, "
+                             "cargo, npm) without a trust record, as WORKBENCH_TRUST=1")
     return parser
 
 
@@ -54,6 +57,10 @@ def launch(args: argparse.Namespace) -> int:
         paths, opened = [Path(p) for p in args.paths], ""
     else:
         paths, opened = default_paths()
+    if getattr(args, "trust", False):
+        import os
+
+        os.environ["WORKBENCH_TRUST"] = "1"  # read by services.trust in the build workers
     from workbench.tui.app import run_app
 
     return run_app(paths=paths, theme=args.theme, auto_replay=not args.no_replay,

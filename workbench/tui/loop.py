@@ -17,6 +17,7 @@ from workbench.core.build import events
 from workbench.core.build.events import WatchEvent
 from workbench.core.build.watch import Watcher
 from workbench.core.errors import WorkbenchError
+from workbench.services.folder_trust import builder as trust_builder
 from workbench.services.loop import reload_module
 from workbench.tui import jobs, replay_jobs
 from workbench.tui.base import AppBase
@@ -131,8 +132,10 @@ class LoopMixin(AppBase):
     def watch_worker(self, stop: threading.Event) -> None:
         configs = [m.config for m in self.modules.values() if m.config is not None]
         debounce = getattr(self.workspace, "debounce_ms", None) or 75
+        # rebuilds on save go through the trust gate too (restricted mode, folder_trust)
         watcher = Watcher(configs, on_event=self._watch_event, debounce_ms=debounce,
-                          inspect=None, after_build=None, reload=reload_module)
+                          inspect=None, after_build=None, reload=reload_module,
+                          build=trust_builder(False))
         watcher.run(stop)
 
     def _watch_event(self, event: WatchEvent) -> None:

@@ -46,7 +46,10 @@ def replay_module(state: ModuleState, entries: list[Any] | None = None,
         from workbench.services.trust import enforce_signature
 
         enforce_signature(state.wasm_path, state.kv_root or state.root)
-    harness = Harness(state.wasm, limits=cfg.limits, chaos=cfg.chaos, kv=kv, name=state.name)
+    from workbench.tui.runtime_jobs import granted_secrets
+
+    harness = Harness(state.wasm, limits=cfg.limits, chaos=cfg.chaos, kv=kv, name=state.name,
+                      secrets=granted_secrets(state))
     store = cfg.root / LAST_RESPONSES
     return replay(entries, harness, hooks=hooks, store=store, module=state.name,
                   cancel=cancel)

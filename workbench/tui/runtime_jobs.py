@@ -92,31 +92,29 @@ def harness_for(state: ModuleState, opts: RunOptions) -> Any:
 
         enforce_signature(state.wasm_path, state.kv_root or state.root)
     kv = KvStore.for_workspace(state.kv_root or state.root)
-    harness = Harness(state.wasm, limits=limits, chaos=chaos, kv=kv, name=state.name)
+    harness = Harness(state.wasm, limits=limits, chaos=chaos, kv=kv, name=state.name,
+                      secrets=granted_secrets(state))
     state.harness = (key, harness)
     return harness
 
 
+def granted_secrets(state: ModuleState) -> Any:
+    """The workspace's secrets, of which the handler reads those module.toml grants
+    (as `workbench run` does); every one of them is redacted from what the app shows."""
+    from workbench.core.runtime.secrets import Secrets
+
+    secrets = Secrets.for_workspace(state.kv_root or state.root)
+    return secrets.granted(getattr(state.config, "secrets", ()))
+
+
 def hooks_for(state: ModuleState, enabled: bool) -> Any:
-    """The module's hooks, compiled once per version of the file (a save reloads them)."""
+    """The module's hooks: re-parsed only when the file changed (core.hooks.reload)."""
     path = getattr(state.config, "hooks", None)
     if not enabled or path is None or not path.is_file():
         return None
-    from workbench.core.hooks.rules import load_hooks
+    from workbench.core.hooks.reload import cached_hooks
 
-    st = path.stat()
-    key = (str(path), st.st_mtime_ns, st.st_size)
-    cached = _HOOKS.get(str(path))
-    if cached is not None and cached[0] == key:
-        return cached[1]  # unchanged file: keep the compiled rules (and their fast path)
-    hooks = load_hooks(path)
-    _HOOKS[str(path)] = (key, hooks)
-    return hooks
-
-
-# hooks file -> ((path, mtime_ns, size), compiled Hooks): a request must not pay for
-# reading and compiling the rules again; a save changes mtime/size and reloads them.
-_HOOKS: dict[str, tuple[tuple[str, int, int], Any]] = {}
+    return cached_hooks(path)
 
 
 def run_request(state: ModuleState, request: Any, opts: RunOptions) -> Any:

@@ -32,6 +32,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fuel", type=int, help="override limits.fuel")
     parser.add_argument("--cache-dir", type=Path, help="compiled-module cache folder")
     parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    parser.add_argument("--trust", action="store_true",
+                        help="build even when the folder's build runs its own code and it "
+                             "is not trusted (CI; same as WORKBENCH_TRUST=1)")
 
 
 def add_mode(parser: argparse.ArgumentParser, default: str) -> None:
@@ -44,4 +47,5 @@ def spec(args: argparse.Namespace) -> RunSpec:
         module=args.module, request=args.request, entry=args.entry, method=args.method,
         path=args.path, headers=tuple(args.header), data=args.data, client_ip=args.client_ip,
         hooks=args.hooks, no_hooks=args.no_hooks, chaos=tuple(args.chaos),
-        timeout_ms=args.timeout_ms, fuel=args.fuel, cache_dir=args.cache_dir)
+        timeout_ms=args.timeout_ms, fuel=args.fuel, cache_dir=args.cache_dir,
+        trust=args.trust)

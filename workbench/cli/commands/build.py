@@ -21,9 +21,10 @@ from typing import Any
 from workbench.cli.render import console, err_console, print_json
 from workbench.config.module import PROFILES, ModuleConfig
 from workbench.config.workspace import load_workspace
-from workbench.core.build.builder import BuildResult, build_module
+from workbench.core.build.builder import BuildResult
 from workbench.core.errors import UsageError, WorkbenchError
 from workbench.core.units import human_bytes
+from workbench.services.folder_trust import gated_build
 
 NAME = "build"
 HELP = "build modules (default: ./workbench.toml, else the current folder)"
@@ -37,6 +38,9 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="print the compiler command and its whole output")
+    parser.add_argument("--trust", action="store_true",
+                        help="build even when the folder's build runs its own code and it "
+                             "is not trusted (CI; same as WORKBENCH_TRUST=1)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -49,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
                for cfg in ws.modules]
     docs: list[dict[str, Any]] = []
     failed = 0
-    for cfg, outcome in _build_all(modules):
+    for cfg, outcome in _build_all(modules, trust=args.trust):
         if isinstance(outcome, WorkbenchError):  # missing toolchain, no sources: this one only
             failed += 1
             docs.append({"module": cfg.name, "ok": False, "error": outcome.to_json()})
@@ -83,7 +87,7 @@ def _sign(cfg: ModuleConfig, result: BuildResult) -> str | None:
         return f"{cfg.name}: signing failed: {err}"
 
 
-def _build_all(modules: list[ModuleConfig]
+def _build_all(modules: list[ModuleConfig], *, trust: bool = False
                ) -> Iterator[tuple[ModuleConfig, BuildResult | WorkbenchError]]:
     """Build up to one module per core at once; yield results in the workspace's order.
 
@@ -95,7 +99,7 @@ def _build_all(modules: list[ModuleConfig]
 
     def one(cfg: ModuleConfig) -> BuildResult | WorkbenchError:
         try:
-            return build_module(cfg, cancel=cancel)
+            return gated_build(cfg, trust=trust, cancel=cancel)
         except WorkbenchError as err:
             return err
 
@@ -125,7 +129,8 @@ def _render(r: BuildResult, *, verbose: bool) -> None:
         for d in r.diagnostics:
             console.print(f"    [yellow]{_escape(str(d))}[/]", highlight=False, soft_wrap=True)
         return
-    head = "cancelled" if r.cancelled else "build failed"
+    head = "cancelled" if r.cancelled else (
+        "not built (restricted mode)" if r.untrusted else "build failed")
     console.print(f"[red]✗[/] [bold]{r.module}[/]: {head} "
                   f"[dim]({r.toolchain}/{r.profile}, {r.duration_ms:.0f} ms)[/]")
     for d in r.diagnostics:

@@ -37,6 +37,9 @@ def register(parser: argparse.ArgumentParser) -> None:
                         "(repeatable; custom sections by name, e.g. .debug_info=0)")
     parser.add_argument("--no-build", action="store_true",
                         help="check the existing build outputs instead of building first")
+    parser.add_argument("--trust", action="store_true",
+                        help="build even when the folder's build runs its own code and it "
+                             "is not trusted (CI; same as WORKBENCH_TRUST=1)")
     parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
 
 
@@ -89,13 +92,18 @@ def _check_file(name: str, path: Path, budget: Budget) -> dict[str, Any]:
 def _check_module(cfg: Any, args: argparse.Namespace) -> dict[str, Any]:
     budget = _overrides(args, cfg.budget)
     if not args.no_build:
-        from workbench.core.build.builder import build_module
+        from workbench.services.folder_trust import gated_build
 
         try:
-            result = build_module(cfg)
+            result = gated_build(cfg, trust=args.trust)
         except WorkbenchError as err:  # ToolchainMissing: this module fails, others go on
             return {"name": cfg.name, "file": str(cfg.output), "ok": False,
                     "error": err.to_json()}
+        if result.untrusted:  # restricted mode: nothing of the folder's ran
+            return {"name": cfg.name, "file": str(cfg.output), "ok": False,
+                    "error": {"kind": "untrusted", "message": result.errors[0].message,
+                              "hint": f"workbench trust {cfg.root} (or pass --trust; "
+                                      "WORKBENCH_TRUST=1 in CI)"}}
         if not result.ok:
             first = next((str(d) for d in result.diagnostics), "build failed")
             return {"name": cfg.name, "file": str(cfg.output), "ok": False,

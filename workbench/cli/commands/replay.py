@@ -46,6 +46,9 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--cache-dir", type=Path, help="compiled-module cache folder")
     parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
     parser.add_argument("--junit", type=Path, metavar="FILE", help="write JUnit XML here")
+    parser.add_argument("--trust", action="store_true",
+                        help="build even when the folder's build runs its own code and it "
+                             "is not trusted (CI; same as WORKBENCH_TRUST=1)")
 
 
 @dataclass
@@ -59,6 +62,7 @@ class _Job:
     store: Path
     limits: Any = None
     chaos: Any = None
+    secrets: tuple[str, ...] = ()  # granted by module.toml (a bare .wasm: none)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -99,7 +103,8 @@ def _replay(job: _Job, args: argparse.Namespace) -> ReplayReport:
     # Secrets come from the workspace (read-only); the KV store is a fresh in-memory one
     # per replay, so replays are reproducible and never touch the workspace's KV data.
     kwargs: dict[str, Any] = {"cache_dir": args.cache_dir, "name": job.name,
-                              "secrets": Secrets.for_workspace(workspace_root(job.wasm))}
+                              "secrets": Secrets.for_workspace(workspace_root(job.wasm))
+                              .granted(job.secrets)}
     if job.limits is not None:
         kwargs["limits"] = job.limits
     if job.chaos is not None:
@@ -127,11 +132,12 @@ def _jobs(args: argparse.Namespace) -> list[_Job]:
         if not path.exists():
             raise UsageError(f"no such file or folder: {path}")
         if args.module is None and path.is_dir() and _is_module(path):
-            jobs.append(_module_job(path, None))
+            jobs.append(_module_job(path, None, args.trust))
         elif args.module is None and (path / "workbench.toml").is_file():
             from workbench.config.workspace import load_workspace
 
-            jobs.extend(_module_job(m.root, None) for m in load_workspace([path]).modules)
+            jobs.extend(_module_job(m.root, None, args.trust)
+                        for m in load_workspace([path]).modules)
         else:
             request_paths.append(path)
     for job in jobs:
@@ -151,7 +157,7 @@ def _jobs(args: argparse.Namespace) -> list[_Job]:
                                       "'GET /path'" + (" (files end in .hurl, .http or .rest)"
                                                        if p.is_dir() else ""))
             entries += found
-        jobs.append(_module_job(args.module, entries))
+        jobs.append(_module_job(args.module, entries, args.trust))
     return jobs
 
 
@@ -161,7 +167,7 @@ def _is_module(folder: Path) -> bool:
     return is_module_folder(folder)
 
 
-def _module_job(module: Path, entries: list[SavedRequest] | None) -> _Job:
+def _module_job(module: Path, entries: list[SavedRequest] | None, trust: bool = False) -> _Job:
     """A .wasm file, or a module folder built through the build layer."""
     if module.is_file():
         if entries is None:
@@ -172,10 +178,14 @@ def _module_job(module: Path, entries: list[SavedRequest] | None) -> _Job:
     if not module.is_dir():
         raise UsageError(f"no such module: {module}", where="--module")
     from workbench.config.module import load_module
-    from workbench.core.build.builder import build_module
+    from workbench.services.folder_trust import build_for_run
 
     cfg = load_module(module)
-    built = build_module(cfg).raise_for_status()
+    built, warning = build_for_run(cfg, trust=trust)
+    if warning:
+        from workbench.core.text import printable
+
+        print(f"workbench: {printable(warning)}", file=sys.stderr)
     if built.wasm_path is None:
         raise UsageError(f"{cfg.name}: the build produced no module", where=str(module))
     from workbench.services.trust import sign_build_output
@@ -184,6 +194,6 @@ def _module_job(module: Path, entries: list[SavedRequest] | None) -> _Job:
     if entries is None:
         entries = load_requests(cfg.requests, workspace_variables(module)) if cfg.requests else []
     return _Job(cfg.name, built.wasm_path, entries, cfg.hooks, cfg.root / DEFAULT_STORE,
-                cfg.limits, cfg.chaos)
+                cfg.limits, cfg.chaos, cfg.secrets)
 
 

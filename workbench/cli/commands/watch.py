@@ -33,6 +33,7 @@ from workbench.core.build.events import (
 from workbench.core.build.watch import Watcher
 from workbench.core.errors import UsageError
 from workbench.core.units import human_bytes
+from workbench.services.folder_trust import builder
 from workbench.services.loop import reload_module
 
 NAME = "watch"
@@ -50,6 +51,9 @@ def register(parser: argparse.ArgumentParser) -> None:
                         help="do not replay saved requests after each build")
     parser.add_argument("--no-initial-build", action="store_true",
                         help="wait for the first change instead of building at start")
+    parser.add_argument("--trust", action="store_true",
+                        help="build even when the folder's build runs its own code and it "
+                             "is not trusted (CI; same as WORKBENCH_TRUST=1)")
 
 
 def _debounce(text: str) -> int:
@@ -77,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
     watcher = Watcher(ws.modules, on_event=render,
                       debounce_ms=ws.debounce_ms if args.debounce_ms is None else args.debounce_ms,
                       after_build=after_build, initial_build=not args.no_initial_build,
-                      reload=reload_module)
+                      reload=reload_module, build=builder(args.trust))
     stop = threading.Event()
     worker = threading.Thread(target=watcher.run, args=(stop,), name="workbench-watch")
     previous = _stop_on_sigterm()

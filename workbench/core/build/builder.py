@@ -50,6 +50,7 @@ class BuildResult:
     stale: bool = False  # failed/cancelled, and an older module keeps serving
     cancelled: bool = False
     command: str = ""
+    untrusted: bool = False  # not built: the folder's code needs trust (services.trust)
 
     @property
     def size_delta(self) -> int | None:
@@ -81,10 +82,11 @@ class BuildResult:
             "size_delta": self.size_delta, "duration_ms": round(self.duration_ms, 3),
             "output": self.output, "diagnostics": [d.to_json() for d in self.diagnostics],
             "stale": self.stale, "cancelled": self.cancelled, "command": self.command,
+            "untrusted": self.untrusted,
         }
 
 
-def _size(path: Path) -> int | None:
+def size_of(path: Path) -> int | None:
     """Bytes of the module file at `path`; None when there is none (or a folder is there)."""
     try:
         st = path.stat()
@@ -97,7 +99,7 @@ def build_module(cfg: BuildSpec, *, cancel: threading.Event | None = None,
                  progress: Progress | None = None) -> BuildResult:
     """Build `cfg`; raises ToolchainMissing (or ConfigError) when it cannot start."""
     started = time.perf_counter()
-    previous = _size(cfg.output)
+    previous = size_of(cfg.output)
     slot = OutputSlot(cfg.build_dir, cfg.output,
                       direct=cfg.output if cfg.toolchain == "command" else None)
     plan = plan_for(cfg, slot.partial)
@@ -116,7 +118,7 @@ def build_module(cfg: BuildSpec, *, cancel: threading.Event | None = None,
         in_service = cfg.output if (ok or previous is not None) else None
         return BuildResult(
             module=cfg.name, toolchain=cfg.toolchain, profile=cfg.profile, ok=ok,
-            wasm_path=in_service, size=_size(cfg.output) if in_service else None,
+            wasm_path=in_service, size=size_of(cfg.output) if in_service else None,
             previous_size=previous, duration_ms=(time.perf_counter() - started) * 1000,
             output=output, diagnostics=diags, stale=not ok and previous is not None,
             cancelled=cancelled, command=plan.describe())

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from workbench.core.files import BODY_LIMIT, FileRefused, read_limited
 from workbench.core.hooks.context import Ctx
 from workbench.core.hooks.site import Site
 from workbench.core.http import Request, Response, header_remove, header_set
@@ -191,11 +192,13 @@ def _respond(site: Site, rule: dict[str, Any], base_dir: Path) -> Action:
     if "file" in rule:
         rel = site.want(rule["file"], str, "file", "a path relative to the hooks file")
         path = base_dir / rel
-        try:
-            body = path.read_bytes()
-        except OSError as e:
-            site.fail("file", f"cannot read {path}: {e.strerror or e}",
-                      hint="file is relative to the hooks file's folder")
+        try:  # confined to the hooks file's folder: a symlink to /proc/self/environ or a
+            # FIFO in a cloned folder must not end up in a response (or hang the app)
+            body = read_limited(path, inside=base_dir, limit=BODY_LIMIT)
+        except FileRefused as e:
+            site.fail("file", f"cannot read {path}: {e.message}",
+                      hint="file is a regular file inside the hooks file's folder "
+                           "(symlinks are followed)")
     else:
         body = site.want(rule.get("body", ""), str, "body", "a string").encode()
     return Action("respond", status=status, headers=headers, body=body,

@@ -21,11 +21,10 @@ both paths agree.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from workbench.core.hooks.conditions import compile_when
+from workbench.core.hooks.conditions import compile_regex, compile_when
 from workbench.core.hooks.context import Ctx
 from workbench.core.hooks.site import Site
 
@@ -83,7 +82,7 @@ def _key_expr(em: Emitter, site: Site, key: str, value: Any) -> str:
             elif isinstance(want, str):
                 parts.append(f"{src}.get({name_k}) == {em.k(want)}")
             else:  # { matches = "re" }, validated by compile_when
-                search = em.k(re.compile(want["matches"]).search)
+                search = em.k(compile_regex(want["matches"]).search)
                 parts.append(f"(v := {src}.get({name_k})) is not None "
                              f"and {search}(v) is not None")
         return " and ".join(f"({p})" for p in parts)

@@ -21,12 +21,13 @@ from time import perf_counter_ns
 from typing import Any, NamedTuple
 
 from workbench.core.errors import HooksError
+from workbench.core.files import NESTING_HINT, FileRefused, deepest_line, read_limited
 from workbench.core.hooks.actions import Action, compile_action
 from workbench.core.hooks.codegen import Emitter, when_expr
 from workbench.core.hooks.conditions import Check, compile_when, regex_groups
 from workbench.core.hooks.context import Ctx
 from workbench.core.hooks.index import RuleIndex
-from workbench.core.hooks.site import Site
+from workbench.core.hooks.site import Site, Source
 from workbench.core.http import Request, Response
 
 
@@ -150,6 +151,9 @@ def parse_hooks(text: str, *, file: str = "<hooks>", base_dir: Path | None = Non
     """Parse hooks TOML text. `base_dir` resolves respond `file = ...` paths."""
     try:
         doc = tomllib.loads(text)
+    except RecursionError:
+        raise HooksError("not valid TOML: nested too deeply",
+                         file=f"{file}:{deepest_line(text)}", hint=NESTING_HINT) from None
     except tomllib.TOMLDecodeError as e:
         m = re.search(r"\(at line (\d+), column (\d+)\)", str(e))
         where = f"{file}:{m.group(1)}" if m else file
@@ -166,6 +170,7 @@ def parse_hooks(text: str, *, file: str = "<hooks>", base_dir: Path | None = Non
                          field="rule")
     base = base_dir or Path(".")
     emitter = Emitter()
+    source = Source(file, text)
     rules: list[Rule] = []
     whens: list[dict[str, Any]] = []
     seen: set[str] = set()
@@ -174,7 +179,7 @@ def parse_hooks(text: str, *, file: str = "<hooks>", base_dir: Path | None = Non
             raise HooksError(f"rule #{index + 1} is not a table", file=file, field="rule",
                              hint="write each rule as a [[rule]] table")
         name = table.get("name")
-        site = Site(file, text, index, name if isinstance(name, str) else None)
+        site = Site(source, text, index, name if isinstance(name, str) else None)
         if name is None:
             site.fail("name", "rule has no name", hint='add name = "..." (shown in traces)')
         site.want(name, str, "name", "a string")
@@ -199,16 +204,16 @@ def load_hooks(path: str | os.PathLike[str]) -> Hooks:
     """Read, validate and compile a hooks file."""
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as e:
-        raise HooksError(f"cannot read hooks file: {e.strerror or e}", file=str(p),
+        text = read_limited(p).decode("utf-8")
+    except FileRefused as e:
+        raise HooksError(f"cannot read hooks file: {e.message}", file=str(p),
                          hint="check --hooks or the module's hooks setting") from None
     except UnicodeDecodeError as e:
         raise HooksError(f"hooks file is not UTF-8 ({e.reason})", file=str(p)) from None
     return parse_hooks(text, file=str(p), base_dir=p.parent)
 
 
-def _stamps(paths: tuple[Path, ...]) -> tuple[tuple[int, int], ...]:
+def stamps(paths: tuple[Path, ...]) -> tuple[tuple[int, int], ...]:
     """(mtime_ns, size) per path; (-1, -1) for one that cannot be read."""
     out = []
     for p in paths:
@@ -236,13 +241,13 @@ class HooksFile:
 
     def __post_init__(self) -> None:
         self.path = Path(self.path)
-        head = _stamps((self.path,))  # taken before reading: a save after it is not missed
+        head = stamps((self.path,))  # taken before reading: a save after it is not missed
         self.hooks = load_hooks(self.path)
-        self._stamp = head + _stamps(self.hooks.files)
+        self._stamp = head + stamps(self.hooks.files)
 
     def refresh(self) -> bool:
         """Reload if the file (or a respond body file) changed. True when new rules loaded."""
-        stamp = _stamps((self.path, *self.hooks.files))
+        stamp = stamps((self.path, *self.hooks.files))
         if stamp == self._stamp:
             return False
         try:
@@ -252,7 +257,7 @@ class HooksFile:
             self.error = e
             return False
         self.hooks = hooks
-        self._stamp = stamp[:1] + _stamps(hooks.files)
+        self._stamp = stamp[:1] + stamps(hooks.files)
         self.error = None
         return True
 

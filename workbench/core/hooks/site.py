@@ -3,6 +3,9 @@
 `tomllib` gives no positions for values, so lines are found by scanning the source for
 the n-th `[[rule]]` header and then the first line in that block naming the field. That is
 good enough to put the cursor on the right line in an editor.
+
+The file is split into lines and its `[[rule]]` headers found once (`Source`), so every
+rule's Site is O(1) to make: a hooks file of n rules loads in O(n), not O(n^2).
 """
 
 from __future__ import annotations
@@ -16,23 +19,32 @@ from workbench.core.errors import HooksError
 _RULE_HEADER = re.compile(r"^\s*\[\[\s*rule\s*\]\]")
 
 
+class Source:
+    """A hooks file's text split once: its lines and where each `[[rule]]` starts."""
+
+    def __init__(self, file: str, text: str) -> None:
+        self.file = file
+        self.lines = text.splitlines()
+        self.starts = [i for i, line in enumerate(self.lines) if _RULE_HEADER.match(line)]
+
+    def block(self, index: int) -> tuple[int, int]:
+        if index < len(self.starts):
+            start = self.starts[index]
+            end = self.starts[index + 1] if index + 1 < len(self.starts) else len(self.lines)
+            return start, end
+        return 0, 0
+
+
 class Site:
     """Error factory for one rule of one hooks file."""
 
-    def __init__(self, file: str, text: str, index: int, name: str | None) -> None:
-        self.file = file
-        self.lines = text.splitlines()
+    def __init__(self, file: str | Source, text: str, index: int, name: str | None) -> None:
+        source = file if isinstance(file, Source) else Source(file, text)
+        self.file = source.file
+        self.lines = source.lines
         self.index = index
         self.name = name
-        self._start, self._end = self._block()
-
-    def _block(self) -> tuple[int, int]:
-        starts = [i for i, line in enumerate(self.lines) if _RULE_HEADER.match(line)]
-        if self.index < len(starts):
-            start = starts[self.index]
-            end = starts[self.index + 1] if self.index + 1 < len(starts) else len(self.lines)
-            return start, end
-        return 0, 0
+        self._start, self._end = source.block(index)
 
     def line_of(self, field: str | None) -> int | None:
         """1-based line of `field` inside this rule's block (or of the block header)."""

@@ -167,5 +167,5 @@ def _json_as_written(text: str, body: bytes) -> bool:
         return False
     try:
         return isinstance(json.loads(text), dict | list)
-    except ValueError:
+    except (ValueError, RecursionError):
         return False

@@ -8,27 +8,32 @@ from pathlib import Path
 from typing import Any
 
 from workbench.core.errors import RequestFileError
+from workbench.core.files import FileRefused, read_limited
 from workbench.core.requests.http_file import parse_http_file
 from workbench.core.requests.hurl import parse_hurl
 from workbench.core.requests.model import SUFFIXES, SavedRequest
 
 
 def load_requests(path: str | os.PathLike[str],
-                  variables: Mapping[str, Any] | None = None) -> list[SavedRequest]:
-    """Entries of one request file, or of every request file under a folder (sorted)."""
+                  variables: Mapping[str, Any] | None = None, *,
+                  inside: Path | None = None) -> list[SavedRequest]:
+    """Entries of one request file, or of every request file under a folder (sorted).
+
+    Only regular files are read (a FIFO would hang a replay), size-capped; files found in
+    a folder must resolve inside it (a symlink to /proc/self/environ is refused)."""
     p = Path(path)
     variables = variables or {}
     if p.is_dir():
         out: list[SavedRequest] = []
         for child in sorted(p.rglob("*")):
             if child.suffix in SUFFIXES and child.is_file() and ".workbench" not in child.parts:
-                out.extend(load_requests(child, variables))
+                out.extend(load_requests(child, variables, inside=inside or p))
         return out
     try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as e:
-        raise RequestFileError(f"cannot read request file: {e.strerror or e}", file=str(p),
-                               line=0) from None
+        text = read_limited(p, inside=inside).decode("utf-8")
+    except FileRefused as e:
+        raise RequestFileError(f"cannot read request file: {e.message}", file=str(p),
+                               line=0, hint=e.hint) from None
     except UnicodeDecodeError as e:
         raise RequestFileError(f"request file is not UTF-8 ({e.reason})", file=str(p),
                                line=1) from None

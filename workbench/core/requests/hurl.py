@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import quote
 
 from workbench.core.errors import RequestFileError
+from workbench.core.files import deepest_line
 from workbench.core.http import Request, header_get, header_set, split_url
 from workbench.core.requests.hurl_asserts import parse_assert
 from workbench.core.requests.model import Assertion, SavedRequest, entry_name, substitute
@@ -231,6 +232,9 @@ class _Parser:
             except json.JSONDecodeError as e:
                 raise self.fail(f"JSON body is not valid JSON: {e.msg}",
                                 line_no + e.lineno - 1) from None
+            except RecursionError:
+                raise self.fail("JSON body is nested too deeply",
+                                line_no + deepest_line(text) - 1) from None
         return text.encode()
 
     def response(self) -> tuple[Assertion, ...]:

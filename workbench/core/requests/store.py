@@ -70,7 +70,7 @@ def _body_lines(rec: dict[str, Any]) -> list[str]:
     if rec.get("encoding") != "base64" and text.lstrip().startswith(("{", "[")):
         try:  # pretty-print JSON so a one-line body diffs field by field
             text = json.dumps(json.loads(text), indent=2, sort_keys=True, ensure_ascii=False)
-        except ValueError:
+        except (ValueError, RecursionError):
             pass
     return text.splitlines(keepends=False)
 
@@ -106,7 +106,7 @@ class LastResponses:
             try:
                 raw = path.read_bytes()
                 doc = json.loads(raw.decode("utf-8")) if raw.strip() else {"entries": {}}
-            except (OSError, ValueError):
+            except (OSError, ValueError, RecursionError):
                 doc = None
             if isinstance(doc, dict) and isinstance(doc.get("entries"), dict):
                 self.records = doc["entries"]

@@ -156,7 +156,11 @@ def _secret_get(st: HostState, mem: Memory, np_: int, nl: int, op: int, oc: int)
     name = mv.read(np_, nl) if mv else None
     if mv is None or name is None or not mv.in_bounds(op, max(oc, 0)):
         return BAD_POINTER
-    value = st.secrets.get(name.decode("utf-8", "replace"))
+    wanted = name.decode("utf-8", "replace")
+    value = st.secrets.get(wanted)
+    if value is None and st.secrets.refused(wanted):
+        st.add_log("warn", f"[workbench] secret {wanted!r} is not granted to this module: "
+                   f'add secrets = ["{wanted}"] to its module.toml', "workbench")
     return NOT_FOUND if value is None else _out(mv, value.encode(), op, oc)
 
 

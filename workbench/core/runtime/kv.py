@@ -51,6 +51,10 @@ class KvStore:
             raise WorkbenchError(f"cannot read the KV store: {e.strerror or e}",
                                  where=str(self.path),
                                  hint="run `workbench kv reset` (it keeps a .bak)") from None
+        except RecursionError:  # thousands of nested [ or {: json gives up
+            raise WorkbenchError("cannot read the KV store: nested too deeply",
+                                 where=str(self.path),
+                                 hint="fix the JSON or run `workbench kv reset`") from None
         except ValueError as e:
             raise WorkbenchError(f"cannot read the KV store: {e}", where=str(self.path),
                                  hint="fix the JSON or run `workbench kv reset`") from None

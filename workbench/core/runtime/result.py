@@ -50,7 +50,7 @@ def parse_fields(message: str) -> dict[str, Any] | None:
     if text.startswith("{"):
         try:
             doc = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):
             return None
         return doc if isinstance(doc, dict) else None
     if "=" not in text:

@@ -21,6 +21,7 @@ from workbench.core.build.diagnostics import Diagnostic, parse_clang, parse_wat
 from workbench.core.build.sources import source_files
 from workbench.core.build.toolchains import InProcessOutcome, Plan
 from workbench.core.errors import ConfigError, ToolchainMissing
+from workbench.core.files import SOURCE_LIMIT, FileRefused, read_limited
 
 if TYPE_CHECKING:
     from workbench.core.build.spec import BuildSpec
@@ -63,8 +64,13 @@ def plan_wat(cfg: BuildSpec, partial: Path) -> Plan:
 
     def compile_wat() -> InProcessOutcome:
         try:
-            text = (cfg.root / rel).read_text(encoding="utf-8")
-            data = bytes(wasmtime.wat2wasm(text))
+            # Confined: a .wat symlinked to /proc/self/environ must not print the
+            # environment in a syntax error.
+            source = read_limited(cfg.root / rel, inside=cfg.root, limit=SOURCE_LIMIT)
+            data = bytes(wasmtime.wat2wasm(source.decode("utf-8")))
+        except FileRefused as exc:
+            return InProcessOutcome(False, f"{rel}: {exc.message}\n", parse_wat(
+                exc.message, rel))
         except (wasmtime.WasmtimeError, UnicodeDecodeError, OSError) as exc:
             message = (f"not UTF-8 text ({exc.reason} at byte {exc.start})"
                        if isinstance(exc, UnicodeDecodeError) else str(exc))
