@@ -29,7 +29,8 @@ ABIS = ("edge", "wagi", "auto")
 STRIPS = ("none", "debug", "all")  # custom sections a build keeps: all / all but DWARF / none
 TARGETS = ("wasm32-freestanding", "wasm32-wasi")
 MODULE_KEYS = ("name", "toolchain", "sources", "command", "output", "profile", "abi", "target",
-               "flags", "exports", "strip", "hooks", "requests", "budget", "limits", "chaos")
+               "flags", "exports", "strip", "hooks", "requests", "budget", "limits", "chaos",
+               "route")
 WORKSPACE_KEYS = ("modules", "variables", "chaos", "debounce_ms", "theme", "replay_on_build",
                   "kv_file", "secrets_file", "settings")
 DEFAULT_DEBOUNCE_MS = 50
@@ -70,6 +71,7 @@ class ModuleConfig:
     exports: tuple[str, ...] = EDGE_EXPORTS  # symbols exported by C builds (edge ABI)
     config_file: Path | None = None  # None when inferred from the folder's contents
     strip: str | None = None  # "none" | "debug" | "all"; None: the default, see strip_mode
+    route: str | None = None  # path prefix `workbench serve` routes here (None: the default)
 
     @property
     def build_dir(self) -> Path:
@@ -99,6 +101,7 @@ class ModuleConfig:
             "flags": list(self.flags), "exports": list(self.exports),
             "strip": self.strip_mode,
             "config_file": str(self.config_file) if self.config_file else None,
+            "route": self.route,
         }
 
 
@@ -212,7 +215,20 @@ def _module_from(folder: Path, doc: dict[str, Any], ck: Checker, toolchain: str,
         flags=ck.strings(doc, "flags") or (),
         exports=ck.strings(doc, "exports") or EDGE_EXPORTS,
         config_file=path, strip=ck.string(doc, "strip", choices=STRIPS),
+        route=_route(ck, doc),
     )
+
+
+def _route(ck: Checker, doc: dict[str, Any]) -> str | None:
+    """`route = "/api"`: a path prefix for `workbench serve` (whole segments match)."""
+    route = ck.string(doc, "route")
+    if route is None:
+        return None
+    if not route.startswith("/") or any(c in route for c in "?#* \t"):
+        raise ck.error("route", f"route = {route!r} is not a path prefix",
+                       hint='start with "/" and use no query, wildcard or spaces: '
+                            'route = "/api"')
+    return route.rstrip("/") or "/"
 
 
 # Keys only some toolchains read: set for another one, they would be silently ignored.
