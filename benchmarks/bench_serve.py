@@ -113,7 +113,8 @@ def load(url: str, conns: int, duration: float) -> tuple[float, float, float, in
     """(req/s, p50 us, p99 us, non-2xx count) from wrk, else hey."""
     if shutil.which("wrk"):
         threads = 1 if conns == 1 else 2
-        out = subprocess.run(["wrk", f"-t{threads}", f"-c{conns}", f"-d{duration}s",
+        secs = max(1, round(duration))  # wrk takes whole seconds
+        out = subprocess.run(["wrk", f"-t{threads}", f"-c{conns}", f"-d{secs}s",
                               "--latency", url], capture_output=True, text=True).stdout
         rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
         p50 = _us(re.search(r"\s50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
@@ -198,8 +199,9 @@ def isolation(tmp: Path, args: argparse.Namespace) -> None:
         busy_runs = []
         for _ in range(args.rounds):
             stop = time.monotonic() + args.duration + 1
+            secs = max(1, round(args.duration)) + 1
             looping = subprocess.Popen(
-                ["wrk", "-t1", "-c4", f"-d{args.duration + 1}s", server.url + "/loop"]
+                ["wrk", "-t1", "-c4", f"-d{secs}s", server.url + "/loop"]
                 if shutil.which("wrk") else
                 ["hey", "-z", f"{args.duration + 1}s", "-c", "4", server.url + "/loop"],
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -202,7 +202,8 @@ def test_garbage_from_clients_never_stops_the_server(tmp_path: Path) -> None:
             b"POST / HTTP/1.1\r\ncontent-length: -5\r\n\r\n",
             b"POST / HTTP/1.1\r\ncontent-length: 10\r\n\r\nabc",  # then hang up
             b"GET / HTTP/1.1\r\nHost: \xc3\x28\r\nX: \xff\r\n\r\n",
-            b"GET /\xe2\x82 HTTP/1.1\r\n\r\n"]
+            b"GET /\xe2\x82 HTTP/1.1\r\n\r\n",
+            b"POST / HTTP/1.1\r\ntransfer-encoding: chunked\r\n\r\nzz\r\nxx\r\n"]
     with ServerThread(RouteTable([route("/", mod)])) as s:
         for data in junk:
             with socket.create_connection(("127.0.0.1", s.port), timeout=5) as sock:
@@ -212,8 +213,9 @@ def test_garbage_from_clients_never_stops_the_server(tmp_path: Path) -> None:
                     reply = sock.recv(65536)
                 except OSError:
                     reply = b""
-                assert reply == b"" or reply.startswith(b"HTTP/1.1 ")
+                assert reply == b"" or reply.startswith((b"HTTP/1.1 ", b"HTTP/1.0 4"))
             assert s.get("/")[2] == b"alive"
+    assert any(e.kind == "protocol_error" for e in s.events)
 
 
 @pytest.mark.parametrize("mode", ["fresh", "cold"])
@@ -237,3 +239,16 @@ def test_subscriber_errors_do_not_fail_requests(tmp_path: Path) -> None:
         assert s.get("/")[0] == 200
         s.wait_records(2)
     assert s.server.bus.subscriber_errors == 1
+
+
+def test_head_gets_headers_without_a_body(tmp_path: Path) -> None:
+    mod = served(tmp_path, "m", edge_wat("twelve bytes"))
+    with ServerThread(RouteTable([route("/", mod)])) as s:
+        c = s.conn()
+        c.request("HEAD", "/")
+        r = c.getresponse()
+        assert r.status == 200 and r.read() == b""
+        assert r.getheader("content-length") == "12"
+        c.request("GET", "/")  # the connection is still in step after a HEAD
+        assert c.getresponse().read() == b"twelve bytes"
+        c.close()

@@ -35,8 +35,8 @@ def register(parser: argparse.ArgumentParser) -> None:
                         help="instance per request: warm (reuse, default), fresh or cold")
     parser.add_argument("--workers", type=int, metavar="N",
                         help="worker threads per route (default: cores - 1, at least 1)")
-    parser.add_argument("--queue", type=int, default=64, metavar="N",
-                        help="requests waiting per route before 503 (default 64)")
+    parser.add_argument("--queue", type=int, default=256, metavar="N",
+                        help="requests waiting per route before 503 (default 256)")
     hooks = parser.add_mutually_exclusive_group()
     hooks.add_argument("--hooks", type=Path, metavar="FILE",
                        help="hooks.toml for every route, instead of the configured ones")
@@ -104,18 +104,21 @@ async def _serve(args: argparse.Namespace, loaded: Any, opts: Any, host: str, po
     try:
         await stop.wait()
     finally:
-        if reload is not None:
-            reload.stop(0.2)
-        await server.stop()
+        await server.stop()  # requests in flight finish first (up to 1 s)
+        if reload is not None:  # running compilers are killed, not orphaned
+            await asyncio.to_thread(reload.stop, 5.0)
         out.flush()
     return 0
 
 
 class _Log:
-    """Human lines or JSON lines on stdout, flushed per line (a pipe sees them at once)."""
+    """Human lines or JSON lines on stdout. Written per request, flushed at most every
+    50 ms (a pipe sees each line within that; a flush per request would cost more than
+    a no-op handler)."""
 
     def __init__(self, as_json: bool):
         self.as_json = as_json
+        self._flush_due = False
 
     def item(self, item: Any) -> None:
         from workbench.services.serve.record import ServeRecord
@@ -146,11 +149,20 @@ class _Log:
     def _write(self, line: str) -> None:
         try:
             sys.stdout.write(line + "\n")
-            sys.stdout.flush()
         except (BrokenPipeError, ValueError):
-            pass
+            return
+        if self._flush_due:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # before or after the server's loop: flush at once
+            self.flush()
+            return
+        self._flush_due = True
+        loop.call_later(0.05, self.flush)
 
     def flush(self) -> None:
+        self._flush_due = False
         try:
             sys.stdout.flush()
         except (BrokenPipeError, ValueError):

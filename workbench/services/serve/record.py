@@ -78,7 +78,8 @@ class ServeEvent:
     """Something the server did that is not a request: started, reloaded, kept a build."""
 
     time: float
-    kind: str  # listening | watching | swapped | build_failed | load_failed | stopping
+    kind: str  # listening | watching | swapped | build_failed | load_failed | stopping |
+    # protocol_error (a malformed request aiohttp refused)
     message: str
     route: str | None = None
     module: str | None = None

@@ -15,11 +15,13 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import json
+import logging
 import os
 import time
 from typing import Any
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 from multidict import CIMultiDict
 
 from workbench.core.http import REASONS, Request, Response
@@ -38,7 +40,7 @@ from workbench.services.serve.routes import Route, RouteTable
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8787
-DEFAULT_QUEUE = 64
+DEFAULT_QUEUE = 256
 _HOP_BY_HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "content-length",
                          "upgrade", "proxy-connection", "te", "trailer"})
 
@@ -100,7 +102,7 @@ class DevServer:
         if self._runner is not None:
             raise RuntimeError("the server is already running")
         self._loop = asyncio.get_running_loop()
-        server = web.Server(self._handle, access_log=None)
+        server = web.Server(self._handle, access_log=None, logger=self._protocol_logger())
         runner = web.ServerRunner(server, handle_signals=False, shutdown_timeout=self.grace_s)
         await runner.setup()
         try:
@@ -164,6 +166,14 @@ class DevServer:
         if self._loop is not None and not self._loop.is_closed():
             self._loop.call_soon_threadsafe(fn, *args)
 
+    def _protocol_logger(self) -> logging.Logger:
+        """aiohttp's own complaints (malformed requests...) become `protocol_error` events
+        instead of tracebacks on stderr."""
+        logger = logging.getLogger(f"workbench.serve.protocol.{id(self)}")
+        logger.propagate = False
+        logger.handlers[:] = [_BusHandler(self)]
+        return logger
+
     def _event(self, kind: str, message: str, route: Route | None = None) -> None:
         self.bus.publish(ServeEvent(time.time(), kind, message,
                                     route.prefix if route else None,
@@ -179,6 +189,11 @@ class DevServer:
             return await self._serve(request, ctx, t0)
         except asyncio.CancelledError:
             raise
+        except (ConnectionError, HttpProcessingError) as e:  # the client's fault, mid-body
+            ctx.error_kind, ctx.error = "client", f"{type(e).__name__}: {e}"
+            resp = _text(400, f"bad request: {ctx.error}\n")
+            resp.force_close()
+            return self._finish(ctx, t0, resp)
         except Exception as e:  # a workbench bug: answer 500, log it, keep serving
             ctx.error_kind, ctx.error = "server", f"{type(e).__name__}: {e}"
             return self._finish(ctx, t0, _text(500, "workbench server error: "
@@ -278,6 +293,21 @@ class DevServer:
             mode=served.mode if served and r is not None else None,
             logs=r.logs if r is not None else ()))
         return resp
+
+
+class _BusHandler(logging.Handler):
+    def __init__(self, server: DevServer):
+        super().__init__(logging.WARNING)
+        self.server = server
+
+    def emit(self, record: logging.LogRecord) -> None:
+        exc = record.exc_info[1] if record.exc_info else None
+        detail = f": {type(exc).__name__}: {exc}" if exc is not None else ""
+        try:
+            text = " ".join((record.getMessage() + detail).split())  # one line
+            self.server.note("protocol_error", text[:500])
+        except Exception:  # never let logging fail a connection
+            pass
 
 
 class _Ctx:
