@@ -102,6 +102,15 @@ def serve(path: Path, mode: str) -> Server:
                    "127.0.0.1:0", "--json", "--mode", mode, "--no-reload"], json_log=True)
 
 
+def cpu_s(pid: int) -> float:
+    """User + system CPU seconds of a process (and its threads), from /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _us(text: str) -> float:
     m = re.match(r"([\d.]+)(us|ms|s)", text)
     if not m:
@@ -156,6 +165,7 @@ def main() -> None:
             lambda: serve(REPO / "sample_modules" / "hello-wat", args.mode), "/"),
     }
     results: dict[tuple[str, int], list[tuple[float, float, float, int]]] = {}
+    cpu: dict[str, list[float]] = {}  # server CPU microseconds per request
     print(f"bench_serve: {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}, "
           f"mode {args.mode}, {args.rounds} rounds x {args.duration:g} s per point")
     for rnd in range(args.rounds):
@@ -164,8 +174,13 @@ def main() -> None:
             try:
                 load(server.url + path, 10, 1.0)  # warm-up: caches, instances, pools
                 for c in conns:
-                    results.setdefault((name, c), []).append(
-                        load(server.url + path, c, args.duration))
+                    before = cpu_s(server.proc.pid)
+                    r = load(server.url + path, c, args.duration)
+                    used = cpu_s(server.proc.pid) - before
+                    results.setdefault((name, c), []).append(r)
+                    if c == 10:
+                        cpu.setdefault(name, []).append(
+                            used * 1e6 / max(1.0, r[0] * round(args.duration)))
             finally:
                 server.stop()
         print(f"  round {rnd + 1} done (load {os.getloadavg()[0]:.2f})", flush=True)
@@ -183,6 +198,13 @@ def main() -> None:
             pref = statistics.median(r[2] for r in results[(ref, c)])
             print(f"{name:34} {c:>5} {rps:>9.0f} {fmt_us(p50):>10} {fmt_us(p99):>10} "
                   f"{rps / rref:>11.2f} {p99 / pref:>9.2f} {bad:>7}")
+    if cpu:
+        print("\nserver CPU per request at 10 connections (user+system, all threads; "
+              "less sensitive to other load on the machine than req/s):")
+        ref_cpu = statistics.median(cpu[ref])
+        for name, values in cpu.items():
+            v = statistics.median(values)
+            print(f"  {name:34} {v:>7.0f} us  (x{v / ref_cpu:.2f} the reference)")
     if not args.no_isolation:
         isolation(tmp, args)
 
