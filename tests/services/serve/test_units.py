@@ -93,3 +93,23 @@ def test_wagi_modules_are_served(tmp_path: Path) -> None:
     assert (status, body) == (200, b"wagi says hi")
     assert headers["content-type"] == "text/plain"
     assert rec.answered_by == "module" and rec.fuel is not None
+
+
+def test_module_toml_route_and_max_request_bytes(tmp_path: Path) -> None:
+    from workbench.config.module import load_module
+    from workbench.core.errors import ConfigError
+
+    folder = tmp_path / "m"
+    folder.mkdir()
+    (folder / "h.wat").write_text("(module)")
+    (folder / "module.toml").write_text(
+        'toolchain = "wat"\nroute = "/api/"\n[limits]\nmax_request_bytes = 10\n')
+    cfg = load_module(folder)
+    assert cfg.route == "/api" and cfg.limits.max_request_bytes == 10
+    assert cfg.to_json()["route"] == "/api"
+    (folder / "module.toml").write_text('toolchain = "wat"\nroute = "api"\n')
+    with pytest.raises(ConfigError, match="route"):
+        load_module(folder)
+    (folder / "module.toml").write_text('toolchain = "wat"\n[limits]\nmax_request_bytes = 0\n')
+    with pytest.raises(ConfigError, match="max_request_bytes"):
+        load_module(folder)
