@@ -30,7 +30,7 @@ STRIPS = ("none", "debug", "all")  # custom sections a build keeps: all / all bu
 TARGETS = ("wasm32-freestanding", "wasm32-wasi")
 MODULE_KEYS = ("name", "toolchain", "sources", "command", "output", "profile", "abi", "target",
                "flags", "exports", "strip", "hooks", "requests", "budget", "limits", "chaos",
-               "sign", "secrets")  # sign: workbench.config.trust (signatures)
+               "sign", "secrets", "route")  # sign: workbench.config.trust (signatures)
 WORKSPACE_KEYS = ("modules", "variables", "chaos", "debounce_ms", "theme", "replay_on_build",
                   "kv_file", "secrets_file", "settings",
                   "trust", "purity")  # workbench.config.trust / .purity
@@ -73,6 +73,7 @@ class ModuleConfig:
     config_file: Path | None = None  # None when inferred from the folder's contents
     strip: str | None = None  # "none" | "debug" | "all"; None: the default, see strip_mode
     secrets: tuple[str, ...] = ()  # names from .workbench/secrets.toml this module may read
+    route: str | None = None  # path prefix `workbench serve` routes here (None: the default)
 
     @property
     def build_dir(self) -> Path:
@@ -103,6 +104,7 @@ class ModuleConfig:
             "strip": self.strip_mode,
             "config_file": str(self.config_file) if self.config_file else None,
             "secrets": list(self.secrets),
+            "route": self.route,
         }
 
 
@@ -217,6 +219,7 @@ def _module_from(folder: Path, doc: dict[str, Any], ck: Checker, toolchain: str,
         exports=ck.strings(doc, "exports") or EDGE_EXPORTS,
         config_file=path, strip=ck.string(doc, "strip", choices=STRIPS),
         secrets=_secret_names(ck, doc),
+        route=_route(ck, doc),
     )
 
 
@@ -231,6 +234,18 @@ def _secret_names(ck: Checker, doc: dict[str, Any]) -> tuple[str, ...]:
             raise ck.error("secrets", f"{name!r} is not a secret name",
                            hint="names as in .workbench/secrets.toml, e.g. API_TOKEN")
     return tuple(names)
+
+
+def _route(ck: Checker, doc: dict[str, Any]) -> str | None:
+    """`route = "/api"`: a path prefix for `workbench serve` (whole segments match)."""
+    route = ck.string(doc, "route")
+    if route is None:
+        return None
+    if not route.startswith("/") or any(c in route for c in "?#* \t"):
+        raise ck.error("route", f"route = {route!r} is not a path prefix",
+                       hint='start with "/" and use no query, wildcard or spaces: '
+                            'route = "/api"')
+    return route.rstrip("/") or "/"
 
 
 # Keys only some toolchains read: set for another one, they would be silently ignored.

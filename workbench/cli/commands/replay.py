@@ -49,6 +49,12 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--trust", action="store_true",
                         help="build even when the folder's build runs its own code and it "
                              "is not trusted (CI; same as WORKBENCH_TRUST=1)")
+    parser.add_argument("--url", metavar="URL",
+                        help="send the requests to this server instead (workbench serve, "
+                             "staging): nothing is built; a workspace's modules go to their "
+                             "serve routes below URL")
+    parser.add_argument("--timeout", type=float, default=30.0, metavar="S",
+                        help="with --url: seconds to wait for each response (default 30)")
 
 
 @dataclass
@@ -66,8 +72,12 @@ class _Job:
 
 
 def run(args: argparse.Namespace) -> int:
-    jobs = _jobs(args)
-    reports = [_replay(job, args) for job in jobs]
+    if args.url is not None:
+        from workbench.cli.commands._replay_url import url_reports
+
+        reports = url_reports(args)
+    else:
+        reports = [_replay(job, args) for job in _jobs(args)]
     if args.junit is not None:
         from workbench.core.requests.junit import junit_xml
 

@@ -14,6 +14,7 @@ class Limits:
     fuel: int = 1_000_000_000  # wasm instructions (approx.) per request
     memory_bytes: int = 64 * 1024 * 1024  # linear memory cap via store limits
     max_response_bytes: int = 1024 * 1024
+    max_request_bytes: int = 1024 * 1024  # request body; `workbench serve` answers 413 above
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -1,0 +1,247 @@
+"""`workbench serve` throughput and latency against the same server library with no wasm.
+
+Starts, in the same run and on the same machine:
+- reference: aiohttp's low-level server answering a constant 3-byte response (the server
+  library `workbench serve` is built on, with nothing else);
+- `workbench serve` on a no-op edge handler (WAT: returns a constant response);
+- `workbench serve` on a sample (sample_modules/json-api-c, GET /users/2; and hello-wat);
+then drives each with wrk (or hey) at 1, 10 and 100 connections and prints req/s, p50 and
+p99, and the ratio to the reference. Rounds alternate servers; figures are medians over
+rounds. Goals (issue 11): no-op >= 0.6x the reference req/s; p99 at 100 connections
+within 2x of the reference.
+
+Isolation: a workspace with a handler looping until its 200 ms timeout on /loop and the
+no-op on /; the no-op route's p99 alone, then with the looping route kept busy.
+
+Run: python benchmarks/bench_serve.py [--duration 5] [--rounds 3] [--mode warm]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+NOOP_WAT = r'''(module (memory (export "memory") 1)
+  (data (i32.const 16) "\29\00\00\00HTTP/1.1 200 OK\0d\0acontent-length: 3\0d\0a\0d\0aok\0a")
+  (func (export "alloc") (param i32) (result i32) (i32.const 1024))
+  (func (export "handle") (param i32 i32) (result i32) (i32.const 16)))'''
+LOOP_WAT = r'''(module (memory (export "memory") 1)
+  (func (export "alloc") (param i32) (result i32) (i32.const 1024))
+  (func (export "handle") (param i32 i32) (result i32) (loop $l (br $l)) (i32.const 0)))'''
+
+REFERENCE = textwrap.dedent('''
+    import asyncio, sys
+    from aiohttp import web
+    async def handle(request):
+        return web.Response(body=b"ok\\n")
+    async def main():
+        runner = web.ServerRunner(web.Server(handle, access_log=None), handle_signals=False)
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", 0).start()
+        print("http://127.0.0.1:%d" % runner.addresses[0][1], flush=True)
+        await asyncio.Event().wait()
+    asyncio.run(main())
+''')
+
+
+def module(folder: Path, wat: str, route: str | None = None, timeout_ms: int = 1000) -> None:
+    folder.mkdir(parents=True)
+    (folder / "handler.wat").write_text(wat)
+    toml = f'name = "{folder.name}"\ntoolchain = "wat"\nsources = ["handler.wat"]\n'
+    if route:
+        toml += f'route = "{route}"\n'
+    (folder / "module.toml").write_text(toml + f"\n[limits]\ntimeout_ms = {timeout_ms}\n")
+
+
+class Server:
+    def __init__(self, cmd: list[str], json_log: bool):
+        env = {**os.environ, "PYTHONPATH": str(REPO)}
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                     text=True, env=env)
+        assert self.proc.stdout is not None
+        self.url = ""
+        for line in self.proc.stdout:
+            if not json_log and line.startswith("http://"):
+                self.url = line.strip()
+                break
+            if json_log and line.startswith("{") and '"routes"' in line:
+                self.url = json.loads(line)["url"]
+                break
+        if not self.url:
+            raise SystemExit(f"server did not start: {cmd}")
+        # Drain the request log so the pipe never fills (and count it: work it did).
+        self._drain = threading.Thread(target=lambda: [None for _ in self.proc.stdout or []],
+                                       daemon=True)
+        self._drain.start()
+
+    def stop(self) -> None:
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def serve(path: Path, mode: str) -> Server:
+    return Server([sys.executable, "-m", "workbench", "serve", str(path), "--listen",
+                   "127.0.0.1:0", "--json", "--mode", mode, "--no-reload"], json_log=True)
+
+
+def cpu_s(pid: int) -> float:
+    """User + system CPU seconds of a process (and its threads), from /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _us(text: str) -> float:
+    m = re.match(r"([\d.]+)(us|ms|s)", text)
+    if not m:
+        return float("nan")
+    return float(m.group(1)) * {"us": 1, "ms": 1000, "s": 1e6}[m.group(2)]
+
+
+def load(url: str, conns: int, duration: float) -> tuple[float, float, float, int]:
+    """(req/s, p50 us, p99 us, non-2xx count) from wrk, else hey."""
+    if shutil.which("wrk"):
+        threads = 1 if conns == 1 else 2
+        secs = max(1, round(duration))  # wrk takes whole seconds
+        out = subprocess.run(["wrk", f"-t{threads}", f"-c{conns}", f"-d{secs}s",
+                              "--latency", url], capture_output=True, text=True).stdout
+        rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+        p50 = _us(re.search(r"\s50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+        p99 = _us(re.search(r"\s99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+        bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+        return rps, p50, p99, int(bad.group(1)) if bad else 0
+    if shutil.which("hey"):
+        out = subprocess.run(["hey", "-z", f"{duration}s", "-c", str(conns), url],
+                             capture_output=True, text=True).stdout
+        rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+        p50 = float(re.search(r"50%+ in ([\d.]+)", out).group(1)) * 1e6  # type: ignore[union-attr]
+        p99 = float(re.search(r"99%+ in ([\d.]+)", out).group(1)) * 1e6  # type: ignore[union-attr]
+        return rps, p50, p99, 0
+    raise SystemExit("needs wrk (Debian package wrk) or hey")
+
+
+def fmt_us(us: float) -> str:
+    return f"{us / 1000:.2f} ms" if us >= 1000 else f"{us:.0f} us"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--duration", type=float, default=5.0)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--mode", default="warm", choices=("warm", "fresh", "cold"))
+    ap.add_argument("--conns", default="1,10,100")
+    ap.add_argument("--no-isolation", action="store_true")
+    args = ap.parse_args()
+    conns = [int(c) for c in args.conns.split(",")]
+    tmp = Path(tempfile.mkdtemp(prefix="bench-serve-"))
+    module(tmp / "noop", NOOP_WAT)
+    targets = {
+        "reference (aiohttp, no wasm)": (lambda: Server([sys.executable, "-c", REFERENCE],
+                                                        json_log=False), "/"),
+        "no-op edge handler": (lambda: serve(tmp / "noop", args.mode), "/"),
+        "sample json-api-c GET /users/2": (
+            lambda: serve(REPO / "sample_modules" / "json-api-c", args.mode), "/users/2"),
+        "sample hello-wat GET /": (
+            lambda: serve(REPO / "sample_modules" / "hello-wat", args.mode), "/"),
+    }
+    results: dict[tuple[str, int], list[tuple[float, float, float, int]]] = {}
+    cpu: dict[str, list[float]] = {}  # server CPU microseconds per request
+    print(f"bench_serve: {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}, "
+          f"mode {args.mode}, {args.rounds} rounds x {args.duration:g} s per point")
+    for rnd in range(args.rounds):
+        for name, (start, path) in targets.items():
+            server = start()
+            try:
+                load(server.url + path, 10, 1.0)  # warm-up: caches, instances, pools
+                for c in conns:
+                    before = cpu_s(server.proc.pid)
+                    r = load(server.url + path, c, args.duration)
+                    used = cpu_s(server.proc.pid) - before
+                    results.setdefault((name, c), []).append(r)
+                    if c == 10:
+                        cpu.setdefault(name, []).append(
+                            used * 1e6 / max(1.0, r[0] * round(args.duration)))
+            finally:
+                server.stop()
+        print(f"  round {rnd + 1} done (load {os.getloadavg()[0]:.2f})", flush=True)
+    ref = "reference (aiohttp, no wasm)"
+    print(f"\n{'server':34} {'conns':>5} {'req/s':>9} {'p50':>10} {'p99':>10} "
+          f"{'x ref req/s':>11} {'x ref p99':>9} {'non-2xx':>7}")
+    for name in targets:
+        for c in conns:
+            runs = results[(name, c)]
+            rps = statistics.median(r[0] for r in runs)
+            p50 = statistics.median(r[1] for r in runs)
+            p99 = statistics.median(r[2] for r in runs)
+            bad = sum(r[3] for r in runs)
+            rref = statistics.median(r[0] for r in results[(ref, c)])
+            pref = statistics.median(r[2] for r in results[(ref, c)])
+            print(f"{name:34} {c:>5} {rps:>9.0f} {fmt_us(p50):>10} {fmt_us(p99):>10} "
+                  f"{rps / rref:>11.2f} {p99 / pref:>9.2f} {bad:>7}")
+    if cpu:
+        print("\nserver CPU per request at 10 connections (user+system, all threads; "
+              "less sensitive to other load on the machine than req/s):")
+        ref_cpu = statistics.median(cpu[ref])
+        for name, values in cpu.items():
+            v = statistics.median(values)
+            print(f"  {name:34} {v:>7.0f} us  (x{v / ref_cpu:.2f} the reference)")
+    if not args.no_isolation:
+        isolation(tmp, args)
+
+
+def isolation(tmp: Path, args: argparse.Namespace) -> None:
+    ws = tmp / "ws"
+    module(ws / "site", NOOP_WAT, route="/")
+    module(ws / "loop", LOOP_WAT, route="/loop", timeout_ms=200)
+    (ws / "workbench.toml").write_text('modules = ["site", "loop"]\n')
+    server = serve(ws, args.mode)
+    try:
+        load(server.url + "/", 10, 1.0)
+        alone = [load(server.url + "/", 10, args.duration) for _ in range(args.rounds)]
+        busy_runs = []
+        for _ in range(args.rounds):
+            stop = time.monotonic() + args.duration + 1
+            secs = max(1, round(args.duration)) + 1
+            looping = subprocess.Popen(
+                ["wrk", "-t1", "-c4", f"-d{secs}s", server.url + "/loop"]
+                if shutil.which("wrk") else
+                ["hey", "-z", f"{args.duration + 1}s", "-c", "4", server.url + "/loop"],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(0.5)
+            busy_runs.append(load(server.url + "/", 10, args.duration))
+            looping.wait(max(1.0, stop - time.monotonic() + 5))
+    finally:
+        server.stop()
+    a99 = statistics.median(r[2] for r in alone)
+    b99 = statistics.median(r[2] for r in busy_runs)
+    a_rps = statistics.median(r[0] for r in alone)
+    b_rps = statistics.median(r[0] for r in busy_runs)
+    print("\nisolation: no-op route at 10 connections, alone vs beside a route looping until "
+          "its 200 ms timeout (4 connections)")
+    print(f"  alone:        {a_rps:>7.0f} req/s  p99 {fmt_us(a99)}")
+    print(f"  beside loop:  {b_rps:>7.0f} req/s  p99 {fmt_us(b99)}  "
+          f"(p99 x{b99 / a99:.2f}, req/s x{b_rps / a_rps:.2f})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,195 @@
+"""`workbench serve [PATH...] [--listen 127.0.0.1:8787]`: the handlers on a local port.
+
+HTTP/1.1 with keep-alive (aiohttp). One module is served at `/`; a workspace is routed
+by each module's `route` (longest prefix wins; the table is printed at start). Saving a
+source rebuilds and swaps the module in; a failed build keeps the last good one serving.
+Every request is logged: one line each, or JSON lines with `--json`. Ctrl+C or SIGTERM
+finishes the requests in flight (up to 1 s) and exits. See docs/serve.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+from workbench.core.errors import UsageError
+from workbench.core.runtime.harness import MODES
+
+NAME = "serve"
+HELP = "serve modules over HTTP on a local port, with live reload and a request log"
+ORDER = 35
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                        help="a .wasm file, module folder(s), or a workspace (default: .)")
+    parser.add_argument("--listen", default="127.0.0.1:8787", metavar="HOST:PORT",
+                        help="address to listen on (default 127.0.0.1:8787; port 0 picks a "
+                             "free one). Another host than loopback exposes the handlers")
+    parser.add_argument("--mode", choices=MODES, default="warm",
+                        help="instance per request: warm (reuse, default), fresh or cold")
+    parser.add_argument("--workers", type=int, metavar="N",
+                        help="worker threads per route (default: cores - 1, at least 1)")
+    parser.add_argument("--queue", type=int, default=256, metavar="N",
+                        help="requests waiting per route before 503 (default 256)")
+    hooks = parser.add_mutually_exclusive_group()
+    hooks.add_argument("--hooks", type=Path, metavar="FILE",
+                       help="hooks.toml for every route, instead of the configured ones")
+    hooks.add_argument("--no-hooks", action="store_true", help="ignore configured hooks")
+    parser.add_argument("--no-reload", action="store_true",
+                        help="do not rebuild and swap modules when their sources change")
+    parser.add_argument("--hide-errors", action="store_true",
+                        help="answer handler errors with a bare 500 (default: the typed "
+                             "error, backtrace and logs in the body, for development)")
+    parser.add_argument("--cache-dir", type=Path, help="compiled-module cache folder")
+    parser.add_argument("--json", action="store_true",
+                        help="log JSON lines (one per request or server event)")
+
+
+def parse_listen(text: str) -> tuple[str, int]:
+    host, sep, port = text.rpartition(":")
+    if not sep:
+        host, port = "127.0.0.1", text
+    host = host.strip("[]") or "127.0.0.1"
+    if not port.isdecimal() or not 0 <= int(port) <= 65535:
+        raise UsageError(f"bad port in {text!r}", where="--listen",
+                         hint="HOST:PORT, e.g. 127.0.0.1:8787 (port 0: any free port)")
+    return host, int(port)
+
+
+def run(args: argparse.Namespace) -> int:
+    from workbench.services.serve.load import ServeOptions, load_routes
+
+    host, port = parse_listen(args.listen)
+    for flag, value, low in (("--workers", args.workers, 1), ("--queue", args.queue, 0)):
+        if value is not None and value < low:
+            raise UsageError(f"{flag} must be at least {low}, got {value}", where=flag)
+    opts = ServeOptions(mode=args.mode, cache_dir=args.cache_dir, hooks=args.hooks,
+                        no_hooks=args.no_hooks)
+    loaded = load_routes(args.paths, opts)
+    out = _Log(args.json)
+    for w in loaded.warnings:
+        out.note("warning", w)
+    return asyncio.run(_serve(args, loaded, opts, host, port, out))
+
+
+async def _serve(args: argparse.Namespace, loaded: Any, opts: Any, host: str, port: int,
+                 out: _Log) -> int:
+    from workbench.services.serve.reload import LiveReload
+    from workbench.services.serve.server import DevServer
+
+    server = DevServer(loaded.table, host=host, port=port, workers=args.workers,
+                       queue=args.queue, dev_errors=not args.hide_errors)
+    server.subscribe(out.item)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await server.start()
+    except OSError as e:
+        raise UsageError(f"cannot listen on {host}:{port}: {e.strerror or e}",
+                         where="--listen", hint="another port, e.g. --listen 127.0.0.1:0"
+                         ) from None
+    out.table(server)
+    reload = None
+    if not args.no_reload:
+        reload = LiveReload(server, loaded, opts)
+        reload.start()
+    try:
+        await stop.wait()
+    finally:
+        await server.stop()  # requests in flight finish first (up to 1 s)
+        if reload is not None:  # running compilers are killed, not orphaned
+            await asyncio.to_thread(reload.stop, 5.0)
+        out.flush()
+    return 0
+
+
+class _Log:
+    """Human lines or JSON lines on stdout. Written per request, flushed at most every
+    50 ms (a pipe sees each line within that; a flush per request would cost more than
+    a no-op handler)."""
+
+    def __init__(self, as_json: bool):
+        self.as_json = as_json
+        self._flush_due = False
+
+    def item(self, item: Any) -> None:
+        from workbench.services.serve.record import ServeRecord
+
+        if self.as_json:
+            self._write(json.dumps(item.to_json(), separators=(",", ":")))
+        elif isinstance(item, ServeRecord):
+            self._write(_human(item))
+        else:
+            self._write(f"workbench serve: {item.message}")
+
+    def note(self, kind: str, message: str) -> None:
+        if self.as_json:
+            self._write(json.dumps({"event": kind, "message": message}))
+        else:
+            print(f"workbench serve: {kind}: {message}", file=sys.stderr, flush=True)
+
+    def table(self, server: Any) -> None:
+        rows = server.table.lines()
+        if self.as_json:
+            self._write(json.dumps({"event": "routes", "url": server.url, "routes": [
+                {"prefix": p, "module": m, "state": s} for p, m, s in rows]}))
+            return
+        width = max(len(p) for p, _, _ in rows)
+        lines = [f"  {server.url}{p.ljust(width)}  -> {s}" for p, _, s in rows]
+        self._write("routes (longest prefix wins):\n" + "\n".join(lines))
+
+    def _write(self, line: str) -> None:
+        try:
+            sys.stdout.write(line + "\n")
+        except (BrokenPipeError, ValueError):
+            return
+        if self._flush_due:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # before or after the server's loop: flush at once
+            self.flush()
+            return
+        self._flush_due = True
+        loop.call_later(0.05, self.flush)
+
+    def flush(self) -> None:
+        self._flush_due = False
+        try:
+            sys.stdout.flush()
+        except (BrokenPipeError, ValueError):
+            pass
+
+
+def _human(r: Any) -> str:
+    ph = r.phases
+    parts = [f"{_ms(ph.total_us)}"]
+    for label, v in (("queue", ph.queue_us), ("inst", ph.instantiate_us),
+                     ("handler", ph.handler_us)):
+        if v is not None and v >= 0.05:
+            parts.append(f"{label} {_ms(v)}")
+    who = (f"hook {r.hook_rule}" if r.answered_by == "hook" else
+           f"{r.module}#{r.build}" if r.answered_by == "module" else "server")
+    fuel = f" fuel {r.fuel:,}" if r.fuel is not None else ""
+    err = f"  {r.error_kind}: {r.error}" if r.error_kind else ""
+    clock = _clock(r.time)
+    return (f"{clock} {r.client} {r.method} {r.target} {r.status} {who} "
+            f"[{' '.join(parts)}]{fuel} in {r.bytes_in}B out {r.bytes_out}B{err}")
+
+
+def _clock(t: float) -> str:
+    import time
+
+    return time.strftime("%H:%M:%S", time.localtime(t)) + f".{int(t % 1 * 1000):03d}"
+
+
+def _ms(us: float) -> str:
+    return f"{us / 1000:.2f}ms" if us >= 1000 else f"{us:.0f}µs"

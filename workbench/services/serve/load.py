@@ -1,0 +1,128 @@
+"""PATH... -> the route table: what `workbench serve` and the app's server serve.
+
+A .wasm file is served alone at `/`. Folders go through the config layer
+(`load_workspace`) and the build layer (`build_module`), as `workbench run` does: each
+module is built once here (a failed build with an older output serves that, stale), and
+its limits, chaos and hooks file come from module.toml. The KV store and secrets are the
+workspace's (`KvStore.for_workspace`, `Secrets.for_workspace`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from workbench.config.module import ModuleConfig
+from workbench.config.workspace import load_workspace, workspace_root
+from workbench.core.build.builder import BuildResult, build_module
+from workbench.core.errors import UsageError, WorkbenchError
+from workbench.core.runtime.kv import KvStore
+from workbench.core.runtime.secrets import Secrets
+from workbench.services.serve.module import ModuleSource, ServedModule
+from workbench.services.serve.routes import Route, RouteTable, mount_for, normalize_prefix
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    mode: str = "warm"
+    cache_dir: Path | None = None
+    hooks: Path | None = None  # one hooks file for every route (instead of the configured)
+    no_hooks: bool = False
+
+
+@dataclass
+class Loaded:
+    """The table, plus what live reload needs (module configs) and what to tell the user."""
+
+    table: RouteTable
+    modules: tuple[ModuleConfig, ...]
+    kv: KvStore
+    secrets: Secrets
+    warnings: list[str]
+    debounce_ms: int | None = None
+
+
+def load_routes(paths: list[Path], opts: ServeOptions) -> Loaded:
+    """Build what needs building and make one route per module. Raises UsageError /
+    ConfigError for what cannot be served at all (no module, clashing routes)."""
+    if len(paths) == 1 and paths[0].is_file() and paths[0].suffix in (".wasm", ".wat"):
+        wasm = paths[0]
+        root = workspace_root(wasm)
+        kv, secrets = KvStore.for_workspace(root), Secrets.for_workspace(root)
+        route = Route("/", wasm.stem, ModuleSource(wasm.stem, wasm, hooks=opts.hooks))
+        _attach_hooks(route, opts.hooks, opts)
+        _load_build(route, kv, secrets, opts)
+        return Loaded(RouteTable([route]), (), kv, secrets, [])
+    for p in paths:
+        if p.is_file() and p.suffix in (".wasm", ".wat"):
+            raise UsageError(f"{p}: a module file is served alone",
+                             hint="serve one .wasm, or module folders / a workspace")
+    ws = load_workspace(paths or None)
+    if not ws.modules:
+        raise UsageError(f"{ws.config_file or ws.root}: no modules to serve",
+                         hint="pass a module folder, a .wasm file or a workspace")
+    kv, secrets = KvStore.for_workspace(ws.root), Secrets.for_workspace(ws.root)
+    routes, warnings = [], []
+    lone = len(ws.modules) == 1
+    for cfg in ws.modules:
+        where = str(cfg.config_file or cfg.root)
+        mount, strip = mount_for(cfg.route, cfg.name, lone)
+        route = Route(normalize_prefix(mount, where), cfg.name, root=cfg.root, strip=strip)
+        _attach_hooks(route, cfg.hooks, opts)
+        try:
+            result = build_module(cfg)
+        except WorkbenchError as e:  # toolchain missing, sources match nothing...
+            route.problem = f"cannot build: {e}"
+            warnings.append(f"{cfg.name}: {route.problem}")
+            routes.append(route)
+            continue
+        warning = adopt_build(route, cfg, result, kv, secrets, opts)
+        if warning:
+            warnings.append(warning)
+        routes.append(route)
+    return Loaded(RouteTable(routes), ws.modules, kv, secrets, warnings, ws.debounce_ms)
+
+
+def source_of(cfg: ModuleConfig, wasm: Path, opts: ServeOptions) -> ModuleSource:
+    return ModuleSource(cfg.name, wasm, cfg.limits, cfg.chaos,
+                        None if opts.no_hooks else (opts.hooks or cfg.hooks))
+
+
+def adopt_build(route: Route, cfg: ModuleConfig, result: BuildResult, kv: KvStore,
+                secrets: Secrets, opts: ServeOptions) -> str | None:
+    """Make the route serve `result` (or keep it without a build); returns a warning."""
+    warning = None
+    if not result.ok:
+        first = result.errors[0] if result.errors else "build failed"
+        if not (result.stale and result.wasm_path is not None):
+            route.problem = f"build failed: {first}"
+            return f"{cfg.name}: {route.problem}"
+        warning = f"{cfg.name}: build failed: {first}; serving the last good build (stale)"
+    if result.wasm_path is None:
+        route.problem = "the build produced no module"
+        return f"{cfg.name}: {route.problem}"
+    route.source = source_of(cfg, result.wasm_path, opts)
+    err = _load_build(route, kv, secrets, opts)
+    return err or warning
+
+
+def _load_build(route: Route, kv: KvStore, secrets: Secrets, opts: ServeOptions) -> str | None:
+    assert route.source is not None
+    try:
+        route.current = ServedModule(route.source, build=route.builds + 1, mode=opts.mode,
+                                     kv=kv, secrets=secrets, cache_dir=opts.cache_dir)
+    except WorkbenchError as e:  # malformed module, ABI mismatch
+        route.problem = f"cannot serve: {e}"
+        return f"{route.name}: {route.problem}"
+    route.builds += 1
+    return None
+
+
+def _attach_hooks(route: Route, configured: Path | None, opts: ServeOptions) -> None:
+    if opts.no_hooks:
+        return
+    path = opts.hooks or configured
+    if path is not None:
+        from workbench.core.hooks.rules import HooksFile
+
+        route.hooks = HooksFile(path)  # raises HooksError for a bad file: fix it first

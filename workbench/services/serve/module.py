@@ -1,0 +1,84 @@
+"""One build of one module, ready to serve: its bytes, limits and a pool of harnesses.
+
+A `ServedModule` never changes: live reload makes a new one and swaps it into the route,
+so a request keeps the build it started on. A harness runs one request at a time (it has
+one lock), so the module keeps up to one harness per worker thread, made on demand from
+the same bytes (the compiled-module cache makes the second one cheap). The KV store and
+secrets are shared: the workspace's, as `workbench run` uses them.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from workbench.core.errors import MalformedModule
+from workbench.core.http import Request
+from workbench.core.runtime.harness import MODES, Harness
+from workbench.core.runtime.kv import KvStore
+from workbench.core.runtime.limits import Chaos, Limits
+from workbench.core.runtime.result import RunResult
+from workbench.core.runtime.secrets import Secrets
+
+
+@dataclass(frozen=True)
+class ModuleSource:
+    """Where a build is and how to run it (from module.toml, or defaults for a .wasm)."""
+
+    name: str
+    wasm_path: Path
+    limits: Limits = field(default_factory=Limits)
+    chaos: Chaos = field(default_factory=Chaos)
+    hooks: Path | None = None
+
+
+class ServedModule:
+    def __init__(self, source: ModuleSource, *, build: int = 1, mode: str = "warm",
+                 kv: KvStore | None = None, secrets: Secrets | None = None,
+                 cache_dir: Path | None = None):
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
+        self.source = source
+        self.name = source.name
+        self.build = build
+        self.mode = mode
+        self.limits = source.limits
+        self.kv = kv if kv is not None else KvStore(None)
+        self.secrets = secrets if secrets is not None else Secrets()
+        self._cache_dir = cache_dir
+        try:
+            self.wasm = source.wasm_path.read_bytes()  # pinned: a rebuild cannot change it
+        except OSError as e:
+            raise MalformedModule(f"cannot read module: {e.strerror}", 0,
+                                  file=str(source.wasm_path)) from None
+        self._idle: list[Harness] = []
+        self._lock = threading.Lock()
+        first = self._new()
+        self.abi = first.check().name  # typed AbiMismatch / MalformedModule up front
+        self._idle.append(first)
+
+    @property
+    def max_request_bytes(self) -> int:
+        return self.limits.max_request_bytes
+
+    def _new(self) -> Harness:
+        h = Harness(self.wasm, limits=self.limits, chaos=self.source.chaos, kv=self.kv,
+                    secrets=self.secrets, cache_dir=self._cache_dir, name=self.name)
+        h.path = self.source.wasm_path  # error messages name the file
+        return h
+
+    def run(self, request: Request) -> RunResult:
+        """One request on an idle harness (a new one when all are busy). Thread-safe."""
+        with self._lock:
+            h = self._idle.pop() if self._idle else None
+        if h is None:
+            h = self._new()
+        try:
+            return h.run(request, self.mode)
+        finally:
+            with self._lock:
+                self._idle.append(h)
+
+    def describe(self) -> str:
+        return f"{self.name} (build {self.build}, {self.abi}, {self.mode})"

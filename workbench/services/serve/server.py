@@ -1,0 +1,371 @@
+"""`DevServer`: the aiohttp server that answers HTTP with the routed modules.
+
+Per request, on the event loop: match the route, check the body size, run the route's
+hooks (a hook answer never waits for a worker), then hand the module run to the route's
+worker pool and turn the `RunResult` into the HTTP response. Every request ends in a
+`ServeRecord` on the bus, whatever happened. Nothing a client sends reaches the loop as
+an exception: aiohttp answers malformed HTTP with 400, and anything else is a 500.
+
+Runs on any running asyncio loop: `await server.start()` from `workbench serve`'s own
+loop or from the Textual app's; no signal handlers are installed (the caller owns them).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import json
+import logging
+import os
+import time
+from typing import Any
+
+from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
+from multidict import CIMultiDict
+
+from workbench.core.http import REASONS, Request, Response
+from workbench.core.runtime.result import RunResult
+from workbench.core.runtime.runner import redact_response
+from workbench.services.serve.module import ServedModule
+from workbench.services.serve.pool import PoolFull, WorkerPool
+from workbench.services.serve.record import (
+    LogBus,
+    Phases,
+    ServeEvent,
+    ServeRecord,
+    Subscriber,
+)
+from workbench.services.serve.routes import Route, RouteTable
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8787
+DEFAULT_QUEUE = 256
+_HOP_BY_HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "content-length",
+                         "upgrade", "proxy-connection", "te", "trailer"})
+
+
+def default_workers() -> int:
+    """Workers per route: one core stays free for the event loop and the other routes."""
+    return max(1, (os.cpu_count() or 2) - 1)
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+class DevServer:
+    """Serve `table` on host:port. Start and stop it on a running loop (see docs/serve.md)."""
+
+    def __init__(self, table: RouteTable, *, host: str = DEFAULT_HOST,
+                 port: int = DEFAULT_PORT, workers: int | None = None,
+                 queue: int = DEFAULT_QUEUE, dev_errors: bool = True, grace_s: float = 1.0):
+        self.table = table
+        self.host, self.port = host, port
+        self.workers = workers or default_workers()
+        self.queue = queue
+        self.dev_errors = dev_errors
+        self.grace_s = grace_s  # how long stop() lets requests in flight finish
+        self.bus = LogBus()
+        self._pools: dict[str, WorkerPool[RunResult]] = {
+            r.prefix: WorkerPool(self.workers, queue, name=f"serve{r.prefix}")
+            for r in table.routes}
+        self._runner: web.ServerRunner | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self.bound: tuple[str, int] | None = None
+
+    # -- API for front ends -------------------------------------------------------------
+
+    @property
+    def url(self) -> str | None:
+        """http://host:port once started (the real port when 0 was asked for)."""
+        if self.bound is None:
+            return None
+        host, port = self.bound
+        return f"http://{'[' + host + ']' if ':' in host else host}:{port}"
+
+    @property
+    def running(self) -> bool:
+        return self._runner is not None
+
+    def subscribe(self, callback: Subscriber) -> Any:
+        """`callback(ServeRecord | ServeEvent)` on the loop thread; returns unsubscribe()."""
+        return self.bus.subscribe(callback)
+
+    async def start(self) -> str:
+        """Listen on the running loop; returns the URL. Raises OSError (port in use...)."""
+        if self._runner is not None:
+            raise RuntimeError("the server is already running")
+        self._loop = asyncio.get_running_loop()
+        server = web.Server(self._handle, access_log=None, logger=self._protocol_logger())
+        runner = web.ServerRunner(server, handle_signals=False, shutdown_timeout=self.grace_s)
+        await runner.setup()
+        try:
+            site = web.TCPSite(runner, self.host, self.port)
+            await site.start()
+        except BaseException:
+            await runner.cleanup()
+            raise
+        self._runner = runner
+        addr = runner.addresses[0]
+        self.bound = (str(addr[0]), int(addr[1]))
+        msg = f"listening on {self.url}"
+        if not is_loopback(self.host):
+            msg += (" (not loopback: reachable from other machines on the network; "
+                    "the handlers and their KV data are exposed)")
+        self._event("listening", msg)
+        return self.url or ""
+
+    async def stop(self) -> None:
+        """Stop accepting, let requests in flight finish (up to `grace_s`), close."""
+        runner, self._runner = self._runner, None
+        if runner is None:
+            return
+        self._event("stopping", "stopping: finishing requests in flight")
+        await runner.cleanup()
+        pools = list(self._pools.values())
+        await asyncio.to_thread(lambda: [p.close(0.2) for p in pools])
+        self.bound = None
+
+    def swap(self, route_name: str, served: ServedModule) -> None:
+        """Serve `served` for new requests of that route (loop thread). In-flight requests
+        finish on the build they started with."""
+        route = self.table.route(route_name)
+        if route is None:
+            raise KeyError(route_name)
+        old = route.current
+        route.current, route.problem = served, None
+        route.builds = max(route.builds, served.build)
+        what = "now serving" if old is None else f"swapped build {old.build} ->"
+        self._event("swapped", f"{route.name}: {what} build {served.build}", route)
+
+    def keep(self, route_name: str, problem: str, kind: str = "build_failed") -> None:
+        """A rebuild or reload failed: keep serving the last good build, and say so."""
+        route = self.table.route(route_name)
+        if route is None:
+            raise KeyError(route_name)
+        route.problem = problem
+        if route.current is not None:
+            msg = (f"{route.name}: {problem}; still serving the last good build "
+                   f"(build {route.current.build})")
+        else:
+            msg = f"{route.name}: {problem}; no good build to serve (503 until one builds)"
+        self._event(kind, msg, route)
+
+    def note(self, kind: str, message: str) -> None:
+        """Publish a server event (loop thread), e.g. "watching" from live reload."""
+        self._event(kind, message)
+
+    def call_soon(self, fn: Any, *args: Any) -> None:
+        """Run `fn(*args)` on the server's loop, from any thread (for the build watcher)."""
+        if self._loop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(fn, *args)
+
+    def _protocol_logger(self) -> logging.Logger:
+        """aiohttp's own complaints (malformed requests...) become `protocol_error` events
+        instead of tracebacks on stderr."""
+        logger = logging.getLogger(f"workbench.serve.protocol.{id(self)}")
+        logger.propagate = False
+        logger.handlers[:] = [_BusHandler(self)]
+        return logger
+
+    def _event(self, kind: str, message: str, route: Route | None = None) -> None:
+        self.bus.publish(ServeEvent(time.time(), kind, message,
+                                    route.prefix if route else None,
+                                    route.name if route else None,
+                                    route.current.build if route and route.current else None))
+
+    # -- one request ----------------------------------------------------------------------
+
+    async def _handle(self, request: web.BaseRequest) -> web.StreamResponse:
+        t0 = time.perf_counter_ns()
+        ctx = _Ctx(time.time(), request.remote or "", request.method, request.raw_path)
+        try:
+            return await self._serve(request, ctx, t0)
+        except asyncio.CancelledError:
+            raise
+        except (ConnectionError, HttpProcessingError) as e:  # the client's fault, mid-body
+            ctx.error_kind, ctx.error = "client", f"{type(e).__name__}: {e}"
+            resp = _text(400, f"bad request: {ctx.error}\n")
+            resp.force_close()
+            return self._finish(ctx, t0, resp)
+        except Exception as e:  # a workbench bug: answer 500, log it, keep serving
+            ctx.error_kind, ctx.error = "server", f"{type(e).__name__}: {e}"
+            return self._finish(ctx, t0, _text(500, "workbench server error: "
+                                                    + (ctx.error if self.dev_errors else "")))
+
+    async def _serve(self, request: web.BaseRequest, ctx: _Ctx,
+                     t0: int) -> web.StreamResponse:
+        path = ctx.target.split("?", 1)[0]
+        route = self.table.match(path)
+        if route is None:
+            known = ", ".join(r.prefix for r in sorted(self.table.routes, key=lambda r: r.prefix))
+            ctx.error_kind, ctx.error = "no_route", f"no route for {path}"
+            return self._finish(ctx, t0, _text(404, f"no route for {path} (routes: {known})\n"))
+        ctx.route = route
+        served = route.current  # this request's build, whatever a reload does meanwhile
+        if served is None:
+            ctx.error_kind, ctx.error = "no_build", f"{route.name} has no good build"
+            return self._finish(ctx, t0, _text(
+                503, f"{route.name} has no good build to serve: {route.problem}\n",
+                retry=True))
+        ctx.served = served
+        limit = served.max_request_bytes
+        body = await _read_body(request, limit)
+        if body is None:
+            ctx.error_kind = "request_too_large"
+            ctx.error = f"request body over {limit:,} bytes (limits.max_request_bytes)"
+            resp = _text(413, ctx.error + "\n")
+            resp.force_close()
+            return self._finish(ctx, t0, resp)
+        ctx.bytes_in = len(body)
+        headers = _headers(request)
+        target = route.target_for(ctx.target)
+        if target is not ctx.target:
+            headers += (("x-forwarded-prefix", route.prefix),)
+        req = Request(request.method, target, headers, body, ctx.client or "")
+        if route.hooks is not None:
+            outcome = route.hooks.evaluate(req)
+            ctx.hooks_us = outcome.elapsed_us
+            if outcome.response is not None:
+                ctx.hook_rule, ctx.answered_by = outcome.rule, "hook"
+                answer = redact_response(served.secrets, outcome.response)
+                assert answer is not None
+                return self._finish(ctx, t0, _web_response(answer))
+            ctx.hook_rule = next((t.rule for t in outcome.trace
+                                  if t.action in ("set_headers", "flag")), None)
+            req = outcome.request
+        try:
+            fut = self._pools[route.prefix].submit(lambda: served.run(req))
+        except PoolFull as e:
+            ctx.error_kind, ctx.error = "overloaded", f"{route.name}: {e}"
+            return self._finish(ctx, t0, _text(503, f"server busy: {e}\n", retry=True))
+        result, ctx.queue_us = await fut
+        ctx.answered_by = "module"
+        ctx.result = result
+        if result.error is not None or result.response is None:
+            err = result.error
+            kind, message = (err.kind, err.message) if err else ("response", "no response")
+            ctx.error_kind, ctx.error = kind, message
+            return self._finish(ctx, t0, self._error_response(served, result))
+        return self._finish(ctx, t0, _web_response(result.response))
+
+    def _error_response(self, served: ServedModule, result: RunResult) -> web.Response:
+        if not self.dev_errors:
+            return _text(500, "internal server error\n")
+        err = result.error
+        kind = err.kind if err else "response"
+        doc = {"error": {"kind": kind, "message": err.message if err else "no response",
+                         "backtrace": list(err.backtrace) if err else []},
+               "module": served.name, "build": served.build,
+               "logs": [ln.to_json() for ln in result.logs[-20:]]}
+        return web.Response(status=500, body=json.dumps(doc, indent=2).encode() + b"\n",
+                            content_type="application/json",
+                            headers={"x-workbench-error": kind})
+
+    def _finish(self, ctx: _Ctx, t0: int, resp: web.Response) -> web.Response:
+        total = (time.perf_counter_ns() - t0) / 1000
+        r, served, route = ctx.result, ctx.served, ctx.route
+        timing = r.timing if r is not None else {}
+        fuel = r.fuel if r is not None and r.abi != "hook" else None
+        if fuel is not None and self.dev_errors:
+            resp.headers["x-workbench-fuel"] = str(fuel)
+        if ctx.answered_by == "hook" and ctx.hook_rule:
+            resp.headers["x-workbench-hook"] = ctx.hook_rule
+        body = resp.body
+        self.bus.publish(ServeRecord(
+            time=ctx.time, client=ctx.client, method=ctx.method, target=ctx.target,
+            status=resp.status, answered_by=ctx.answered_by,
+            route=route.prefix if route else None, module=route.name if route else None,
+            build=served.build if served else None, hook_rule=ctx.hook_rule,
+            phases=Phases(queue_us=ctx.queue_us, hooks_us=ctx.hooks_us,
+                          instantiate_us=timing.get("instantiate"),
+                          handler_us=timing.get("handler"), run_us=timing.get("total"),
+                          total_us=total),
+            fuel=fuel, bytes_in=ctx.bytes_in,
+            bytes_out=len(body) if isinstance(body, bytes | bytearray) else 0,
+            error_kind=ctx.error_kind, error=ctx.error,
+            mode=served.mode if served and r is not None else None,
+            logs=r.logs if r is not None else ()))
+        return resp
+
+
+class _BusHandler(logging.Handler):
+    def __init__(self, server: DevServer):
+        super().__init__(logging.WARNING)
+        self.server = server
+
+    def emit(self, record: logging.LogRecord) -> None:
+        exc = record.exc_info[1] if record.exc_info else None
+        detail = f": {type(exc).__name__}: {exc}" if exc is not None else ""
+        try:
+            text = " ".join((record.getMessage() + detail).split())  # one line
+            self.server.note("protocol_error", text[:500])
+        except Exception:  # never let logging fail a connection
+            pass
+
+
+class _Ctx:
+    """What is known about one request so far (for its record)."""
+
+    __slots__ = ("time", "client", "method", "target", "route", "served", "result",
+                 "answered_by", "hook_rule", "queue_us", "hooks_us", "bytes_in",
+                 "error_kind", "error")
+
+    def __init__(self, t: float, client: str, method: str, target: str):
+        self.time, self.client, self.method, self.target = t, client, method, target
+        self.route: Route | None = None
+        self.served: ServedModule | None = None
+        self.result: RunResult | None = None
+        self.answered_by = "server"
+        self.hook_rule: str | None = None
+        self.queue_us: float | None = None
+        self.hooks_us: float | None = None
+        self.bytes_in = 0
+        self.error_kind: str | None = None
+        self.error: str | None = None
+
+
+async def _read_body(request: web.BaseRequest, limit: int) -> bytes | None:
+    """The body, or None when it is over `limit` (by content-length, or while reading)."""
+    declared = request.content_length
+    if declared is not None and declared > limit:
+        return None
+    if not request.body_exists:
+        return b""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        chunk = await request.content.read(65536)
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+
+
+def _headers(request: web.BaseRequest) -> tuple[tuple[str, str], ...]:
+    return tuple((k.decode("utf-8", "replace"), v.decode("utf-8", "replace"))
+                 for k, v in request.raw_headers)
+
+
+def _web_response(resp: Response) -> web.Response:
+    headers: CIMultiDict[str] = CIMultiDict()
+    for k, v in resp.headers:
+        if k.lower() not in _HOP_BY_HOP:
+            headers.add(k, v)
+    reason = resp.reason if resp.reason and resp.reason.isprintable() else None
+    no_body = resp.status in (204, 304) or resp.status < 200
+    return web.Response(status=resp.status, reason=reason or REASONS.get(resp.status),
+                        headers=headers, body=None if no_body else resp.body)
+
+
+def _text(status: int, text: str, retry: bool = False) -> web.Response:
+    headers = {"retry-after": "1"} if retry else None
+    return web.Response(status=status, text=text, headers=headers)
