@@ -20,9 +20,9 @@ from workbench.config.workspace import workspace_root, workspace_settings, works
 from workbench.core.errors import UsageError
 from workbench.core.http import Request, header_set, split_url
 from workbench.core.runtime.harness import Harness
-from workbench.core.runtime.kv import KvStore
 from workbench.core.runtime.limits import MAX_FUEL, Chaos, Limits
 from workbench.core.runtime.secrets import Secrets
+from workbench.services.kvstore import open_workspace_kv
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,10 @@ def resolve(args: RunSpec) -> Target:
             limits, **{k: v for k, v in (("timeout_ms", args.timeout_ms),
                                          ("fuel", args.fuel)) if v is not None})
     root = workspace_root(wasm_path)
-    harness = Harness(wasm_path, limits=limits, chaos=chaos, kv=KvStore.for_workspace(root),
+    kv = open_workspace_kv(root, limits)
+    if kv.notice:
+        warning = f"{warning}; {kv.notice}" if warning else kv.notice
+    harness = Harness(wasm_path, limits=limits, chaos=chaos, kv=kv,
                       secrets=Secrets.for_workspace(root), cache_dir=args.cache_dir,
                       name=path.stem if path.is_file() else path.name)
     return Target(harness, build_request(args, root), _hooks(args, hooks_path), wasm_path,

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from workbench.services.kvstore import open_workspace_kv
 from workbench.tui.bridge import core
 from workbench.tui.state import ModuleState
 
@@ -80,7 +81,7 @@ def harness_for(state: ModuleState, opts: RunOptions) -> Any:
         return cached[1]
     harness_cls = core("core.runtime.harness", "Harness")
     # the workspace KV store, as `workbench run` uses (and the app's KV panel shows)
-    kv = core("core.runtime.kv", "KvStore").for_workspace(state.kv_root or state.root)
+    kv = open_workspace_kv(state.kv_root or state.root, limits)
     harness = harness_cls(state.wasm, limits=limits, chaos=chaos, kv=kv, name=state.name)
     state.harness = (key, harness)
     return harness

@@ -194,8 +194,12 @@ class Harness:
         `yield_every_ms` pauses 1 ms that often so a UI thread keeps the GIL moving."""
         from workbench.core.runtime.bench import run_bench
 
-        return run_bench(self, request, n, mode, progress, cancel, hooks, live=live,
-                         live_every_s=live_every_s, yield_every_ms=yield_every_ms)
+        self._state.cancel = cancel  # a WASI sleep in flight ends when the bench is cancelled
+        try:
+            return run_bench(self, request, n, mode, progress, cancel, hooks, live=live,
+                             live_every_s=live_every_s, yield_every_ms=yield_every_ms)
+        finally:
+            self._state.cancel = None
 
     def _run_once(self, request: Request, mode: str, timing: dict[str, float],
                  t_start: int, hook: dict[str, Any] | None) -> RunResult:

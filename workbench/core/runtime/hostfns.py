@@ -9,6 +9,7 @@ and a bug in here is recorded as `host_error` (the run then reports kind "host")
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -53,6 +54,7 @@ class HostState:
         self.deadline = float("inf")
         self.timed_out = False
         self.interrupted = False
+        self.cancel: threading.Event | None = None  # set: a WASI sleep ends now
 
     def begin(self) -> None:
         self.logs = []

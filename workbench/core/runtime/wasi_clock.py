@@ -117,9 +117,15 @@ def _sleep_bounded(st: HostState, wait_ns: int) -> None:
     """Sleep `wait_ns`, or until the deadline and then raise GuestDeadline."""
     end = time.monotonic() + wait_ns / 1e9
     limit = min(end, st.deadline)
+    cancel = st.cancel
     try:
         while (left := limit - time.monotonic()) > 0:
-            time.sleep(min(left, 0.05))  # short steps: Ctrl-C lands within 50 ms
+            if cancel is not None:
+                if cancel.wait(min(left, 0.05)):
+                    st.timed_out = True
+                    raise GuestDeadline("the bench was cancelled during a WASI sleep")
+            else:
+                time.sleep(min(left, 0.05))  # short steps: Ctrl-C lands within 50 ms
     except KeyboardInterrupt:
         st.interrupted = True
         raise
