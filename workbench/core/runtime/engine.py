@@ -118,22 +118,13 @@ def cache_key(wasm: bytes) -> str:
 
 
 def load_cached(cache_dir: Path, key: str) -> wasmtime.Module | None:
-    """A compiled module from the cache, or None (missing or unloadable: recompile)."""
-    path = cache_dir / f"{key}.cwasm"
-    if not path.is_file():
-        return None
-    try:
-        return wasmtime.Module.deserialize_file(engine(), str(path))
-    except (wasmtime.WasmtimeError, OSError):
-        return None
+    """A compiled module from the authenticated cache, or None (see module_cache.py)."""
+    from workbench.core.runtime import module_cache
+
+    return module_cache.load(engine(), cache_dir, key)
 
 
 def store_cached(cache_dir: Path, key: str, module: wasmtime.Module) -> None:
-    """Write atomically (tmp + rename) so a concurrent reader never sees half a file."""
-    try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        tmp = cache_dir / f".{key}.{os.getpid()}.{threading.get_ident()}.tmp"
-        tmp.write_bytes(bytes(module.serialize()))
-        os.replace(tmp, cache_dir / f"{key}.cwasm")
-    except OSError:
-        pass  # a read-only cache only costs compile time
+    from workbench.core.runtime import module_cache
+
+    module_cache.store(cache_dir, key, module)

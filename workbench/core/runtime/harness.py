@@ -46,8 +46,8 @@ from workbench.core.runtime.runner import (
     redact_response,
 )
 from workbench.core.runtime.secrets import Secrets
-from workbench.core.runtime.wasi_clock import define_wasi_clock
 from workbench.core.runtime.wagi import WagiIO, parse_cgi
+from workbench.core.runtime.wasi_clock import define_wasi_clock
 from workbench.core.wasm.reader import parse_module
 
 if TYPE_CHECKING:
