@@ -235,3 +235,28 @@ def test_wagi_stderr_flood_is_capped(make) -> None:
     r = make(wagi(body, data=data), limits=Limits(max_log_bytes=100_000)).run(Request())
     total = sum(len(ln.message.encode()) for ln in r.logs if ln.source == "stderr")
     assert total <= 100_000 + 1000, total
+
+
+# -- no tracebacks ------------------------------------------------------------------------
+
+def test_a_5000_digit_content_length_is_a_response_error(make) -> None:
+    from tests.core.runtime.handlers import static_response
+
+    raw = b"HTTP/1.1 200 OK\r\ncontent-length: " + b"9" * 5000 + b"\r\n\r\nhi"
+    r = make(edge("(i32.const 4096)", data=static_response(raw))).run(Request())
+    assert r.error is not None and r.error.kind == "response"
+    assert "5,000 characters" in r.error.message and len(r.error.message) < 400
+    ok = b"HTTP/1.1 200 OK\r\ncontent-length: 0002\r\n\r\nhi"
+    r = make(edge("(i32.const 4096)", data=static_response(ok))).run(Request())
+    assert r.error is None and r.response.body == b"hi"  # type: ignore[union-attr]
+
+
+def test_a_5000_digit_number_in_a_hurl_assert_is_a_file_error(tmp_path) -> None:
+    import pytest
+
+    from workbench.core.errors import RequestFileError
+    from workbench.core.requests.hurl import parse_hurl
+
+    text = 'GET http://localhost/\nHTTP 200\n[Asserts]\nheader "content-length" == ' + "9" * 5000 + "\n"
+    with pytest.raises(RequestFileError, match="number too long"):
+        parse_hurl(text, file="a.hurl")
