@@ -1,0 +1,51 @@
+"""Hostile modules through the CLI in a subprocess: Ctrl-C, WASI sleeps, a clean exit."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.core.runtime.test_limits_hostile import _wagi_with_poll, sleep_body
+
+ROOT = Path(__file__).resolve().parents[2]
+SLEEP_30S = sleep_body(30_000_000_000) + """
+  (drop (call $poll (i32.const 1024) (i32.const 2048) (i32.const 1) (i32.const 3000)))
+  (call $write (i32.const 200) (i32.const 31))"""
+
+
+def workbench(*args: str, cwd: Path) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "WORKBENCH_CACHE_KEY": str(cwd / "key")}
+    return subprocess.Popen([sys.executable, "-m", "workbench", *args], cwd=cwd, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_a_30s_wasi_sleep_under_a_50ms_limit_times_out_and_exits_cleanly(tmp_path) -> None:
+    (tmp_path / "sleep.wasm").write_bytes(_wagi_with_poll(SLEEP_30S))
+    p = workbench("run", "sleep.wasm", "--timeout-ms", "50", "--json",
+                  "--cache-dir", str(tmp_path / "c"), cwd=tmp_path)
+    out, err = p.communicate(timeout=25)  # the sleep would take 30 s
+    assert p.returncode == 1, err  # a failed request, not SIGABRT (134 / -6)
+    doc = json.loads(out)
+    assert doc["error"]["kind"] == "timeout"
+    assert "panicked" not in err and "Traceback" not in err
+
+
+def test_ctrl_c_during_bench_exits_130_without_a_traceback(tmp_path) -> None:
+    """Ctrl-C during `bench` used to end in a KeyError (exit 1) or a Rust abort."""
+    (tmp_path / "sleep.wasm").write_bytes(_wagi_with_poll(SLEEP_30S))
+    cache = tmp_path / "c"
+    p = workbench("bench", "sleep.wasm", "-n", "5", "--timeout-ms", "60000",
+                  "--cache-dir", str(cache), cwd=tmp_path)
+    deadline = time.monotonic() + 20
+    while not list(cache.glob("*.cwasm")) and time.monotonic() < deadline:
+        time.sleep(0.05)  # compiled: the bench's first request is now sleeping
+    time.sleep(0.2)
+    p.send_signal(signal.SIGINT)
+    out, err = p.communicate(timeout=20)  # the guest's sleep would take 30 s more
+    assert p.returncode == 130, (out, err)
+    assert "Traceback" not in err and "KeyError" not in err and "panicked" not in err
