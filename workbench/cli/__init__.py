@@ -12,8 +12,8 @@ import importlib
 import pkgutil
 import signal
 import sys
-from typing import Any
 from types import ModuleType
+from typing import Any
 
 from workbench.core.errors import WorkbenchError
 

@@ -18,8 +18,8 @@ from textual.widgets import DataTable, Footer, Static
 
 from workbench.core.errors import WorkbenchError
 from workbench.core.runtime.kv import KvStore
-from workbench.services.kvstore import open_workspace_kv
 from workbench.core.runtime.secrets import Secrets
+from workbench.services.kvstore import open_workspace_kv
 
 VALUE_WIDTH = 60
 
