@@ -260,3 +260,15 @@ def test_a_5000_digit_number_in_a_hurl_assert_is_a_file_error(tmp_path) -> None:
     text = 'GET http://localhost/\nHTTP 200\n[Asserts]\nheader "content-length" == ' + "9" * 5000 + "\n"
     with pytest.raises(RequestFileError, match="number too long"):
         parse_hurl(text, file="a.hurl")
+
+
+def test_wagi_stderr_without_newlines_is_cut_per_line(make) -> None:
+    body = """
+      (call $write_err (i32.const 100) (i32.const 100000))
+      (call $write (i32.const 120000) (i32.const 28))"""
+    data = wdata(120000, b"Content-Type: text/plain\n\nhi")
+    cap = 1000  # wasmtime hands stderr over in 4 KiB chunks: each chunk a line, cut
+    r = make(wagi(body, data=data), limits=Limits(max_log_line_bytes=cap)).run(Request())
+    lines = [ln.message for ln in r.logs if ln.source == "stderr"]
+    assert lines and all(len(m.encode()) < cap + 100 for m in lines)
+    assert any("more bytes cut" in m for m in lines)

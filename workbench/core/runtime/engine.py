@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 import threading
 import time
 from pathlib import Path
+from typing import NoReturn
 
 import wasmtime
 
@@ -103,6 +105,22 @@ def ticker() -> EpochTicker:
         if _ticker is None:
             _ticker = EpochTicker(eng)
         return _ticker
+
+
+def exit_process(code: int) -> NoReturn:
+    """End a CLI process that ran wasmtime without Python's interpreter teardown.
+
+    wasmtime-wasi keeps tokio worker threads (they serve WASI stdout/stderr); at a normal
+    exit they race the interpreter's and the Rust runtime's teardown and often die with
+    "panic in a function that cannot unwind" printed after a complete result, sometimes
+    as SIGABRT (exit 134). Output is flushed first; every command has finished its work
+    (files closed, compilers reaped) before it returns its exit code."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
 
 
 def default_cache_dir() -> Path:

@@ -35,7 +35,7 @@ from workbench.core.runtime.failures import (
     instantiate_error,
 )
 from workbench.core.runtime.fastcall import FastFunc, StoreOps
-from workbench.core.runtime.hostfns import HostState, define_host_functions
+from workbench.core.runtime.hostfns import HostState, add_output, define_host_functions
 from workbench.core.runtime.kv import KvStore
 from workbench.core.runtime.limits import Chaos, Limits
 from workbench.core.runtime.result import BenchResult, RunError, RunResult
@@ -324,8 +324,8 @@ class Harness:
                   cache: str | None) -> RunResult:
         st = self._state
         limits = self.limits
-        io = WagiIO(request, limits.max_response_bytes, lambda line: st.add_log("error", line,
-                                                                                "stderr"))
+        io = WagiIO(request, limits.max_response_bytes,
+                    lambda data: add_output(st, data, "error", "stderr"))
         try:
             t0 = time.perf_counter_ns()
             store = self._new_store(io.configure(request, self.name))

@@ -94,6 +94,22 @@ class HostState:
         self.logs.append(LogLine(t, level, line, None if cut else parse_fields(line), source))
 
 
+def add_output(st: HostState, data: bytes, level: str, source: str) -> None:
+    """WASI stdout/stderr bytes as log lines, one per non-blank line. Each line is cut to
+    `limits.max_log_line_bytes` before it is decoded, so a 60 MiB write without a newline
+    costs one line's worth of memory, not copies of the whole chunk."""
+    cap = st.limits.max_log_line_bytes
+    view = memoryview(data)
+    start, end = 0, len(data)
+    while start < end:
+        nl = data.find(b"\n", start)
+        stop = end if nl < 0 else nl
+        line = bytes(view[start:min(stop, start + cap)]).rstrip(b"\r")
+        if line.strip():
+            st.add_log(level, line, source, total=stop - start)
+        start = stop + 1
+
+
 def define_host_functions(linker: wasmtime.Linker, get_state: Callable[[], HostState]
                           ) -> list[Any]:
     """Define every `edge.*` function on `linker`; each reads `get_state()` when called.
