@@ -107,11 +107,11 @@ def main() -> None:
             print(f"{name:48s} median {statistics.median(values):10.1f}  "
                   f"(rounds: {', '.join(f'{v:.1f}' for v in values)})")
         med = {k: statistics.median(v) for k, v in rows.items()}
-        print(f"kv_put cost: {med['warm p50 with kv_put (us)'] - med['warm p50 without (us)']:.1f}"
-              f" us per put ({med['warm p50 with kv_put (us)'] / med['warm p50 without (us)']:.2f}x)")
-        print("100k keys vs empty: "
-              f"{med['kv_put request p50, 100k keys in store (us)'] / med['kv_put request p50, empty store (us)']:.2f}x")
-
+        put, bare = med["warm p50 with kv_put (us)"], med["warm p50 without (us)"]
+        print(f"kv_put cost: {put - bare:.1f} us per put ({put / bare:.2f}x)")
+        full = med["kv_put request p50, 100k keys in store (us)"]
+        empty = med["kv_put request p50, empty store (us)"]
+        print(f"100k keys vs empty: {full / empty:.2f}x")
 
 if __name__ == "__main__":
     main()

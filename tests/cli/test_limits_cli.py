@@ -56,7 +56,8 @@ def test_a_wagi_run_exits_without_a_rust_panic(tmp_path) -> None:
     result ("panic in a function that cannot unwind", sometimes SIGABRT, exit 134)."""
     from tests.core.runtime.handlers import wagi, wdata
 
-    body = "(call $write_err (i32.const 100) (i32.const 10)) (call $write (i32.const 200) (i32.const 28))"
+    body = ("(call $write_err (i32.const 100) (i32.const 10))"
+            " (call $write (i32.const 200) (i32.const 28))")
     (tmp_path / "w.wasm").write_bytes(
         wagi(body, data=wdata(100, b"to stderr\n") + wdata(200, b"Content-Type: text/plain\n\nhi")))
     for _ in range(4):  # it happened on most runs, not all
