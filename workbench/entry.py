@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
         return cli_main(argv)  # an unknown command: argparse says so and lists them
     from workbench.tui.launch import main as tui_main
 
-    return tui_main(argv)
+    return _exit_after_wasmtime(tui_main(argv))
 
 
 def _exit_after_wasmtime(code: int) -> int:

@@ -178,7 +178,7 @@ def test_every_remaining_error_code(make, tmp_path, monkeypatch) -> None:
     out, r, _ = run_slots(make, chaos_body, 2, chaos=Chaos(kv_failure_rate=1.0))
     assert out == [-2, -2] and r.faults == ("fail:kv_get", "fail:kv_delete")
 
-    def disk_full(self, key, value, *, flush=True, limits=None):  # type: ignore[no-untyped-def]
+    def disk_full(self, key, value, **kw):  # type: ignore[no-untyped-def]
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(KvStore, "put", disk_full)

@@ -178,3 +178,34 @@ def test_cli_shows_binary_and_control_characters_safely(tmp_path: Path, monkeypa
     assert main(["kv", "put", "b", "base64:AAE="]) == 0
     assert KvStore.for_workspace(tmp_path).get(b"b") == b"\x00\x01"
     assert main(["kv", "delete", "base64:/w=="]) == 0
+
+
+def test_a_store_locked_by_another_writer_costs_a_handler_its_deadline_not_10s(make, tmp_path: Path) -> None:
+    import sqlite3
+    import time
+
+    path = tmp_path / "kv.sqlite"
+    KvStore(path).put(b"k", b"v")
+    holder = sqlite3.connect(str(path), isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another process in the middle of a long write
+    body = """
+      (call $out (i32.const 0) (call $kv_put (i32.const 100) (i32.const 2) (i32.const 110) (i32.const 2)))
+      (call $out (i32.const 1) (call $kv_get (i32.const 100) (i32.const 2) (i32.const 300) (i32.const 16)))
+      (call $finish (i32.const 2))"""
+    h = make(edge(body, data=wdata(100, b"k1") + wdata(110, b"v1"), imports=True),
+             kv=KvStore(path), limits=Limits(timeout_ms=400))
+    t0 = time.monotonic()
+    r = h.run(Request())
+    assert time.monotonic() - t0 < 5  # the busy timeout is 10 s outside a handler
+    assert slots(r.response.body) == [-2, -1]  # type: ignore[union-attr]  # UNAVAILABLE; reads go on
+    holder.execute("ROLLBACK")
+    assert slots(h.run(Request()).response.body) == [0, 2]  # type: ignore[union-attr]
+
+
+def test_snapshot_is_a_separate_copy(tmp_path: Path) -> None:
+    kv = KvStore(tmp_path / "kv.sqlite")
+    for i in range(1000):
+        kv.put(str(i).encode(), b"v")
+    copy = kv.snapshot()
+    copy.put(b"only-in-copy", b"1")
+    assert len(copy) == 1001 and len(kv) == 1000 and copy.path is None

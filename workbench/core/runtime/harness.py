@@ -403,9 +403,7 @@ class Harness:
         """Host functions see a scratch copy of the KV store and no chaos inside the block
         (reference calls must not write the workspace store or inject faults)."""
         saved = self._state
-        scratch = KvStore(None)
-        for k, v in self.kv.items():
-            scratch.put(k, v, limits=Limits(kv_max_keys=2**62, kv_max_total_bytes=2**62))
+        scratch = self.kv.snapshot()
         self._state = HostState(scratch, self.secrets, ChaosState(Chaos()), self.limits)
         try:
             yield self._state

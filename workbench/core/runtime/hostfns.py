@@ -183,7 +183,11 @@ def _kv_put(st: HostState, mem: Memory, kp: int, kl: int, vp: int, vl: int) -> i
     if key is None or value is None:
         return BAD_POINTER
     try:
-        st.kv.put(key, value, flush=False, limits=st.limits)
+        # Another writer holding the store: wait at most half the time left, so the
+        # handler still has time to handle UNAVAILABLE before its deadline.
+        left_ms = (st.deadline - time.monotonic()) * 1000 / 2
+        st.kv.put(key, value, flush=False, limits=st.limits,
+                  wait_ms=min(max(1.0, left_ms), 10_000.0))
     except KvTooLarge:
         return TOO_LARGE
     except (OSError, KvUnavailable):

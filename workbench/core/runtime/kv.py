@@ -19,7 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from workbench.core.runtime.kv_migrate import migrate_json
-from workbench.core.runtime.kv_sql import KvTooLarge, KvUnavailable, connect, unavailable
+from workbench.core.runtime.kv_sql import (
+    BUSY_TIMEOUT_MS,
+    KvTooLarge,
+    KvUnavailable,
+    connect,
+    unavailable,
+)
 from workbench.core.runtime.limits import Limits
 
 KV_FILE = Path(".workbench") / "kv.sqlite"
@@ -98,10 +104,11 @@ class KvStore:
     # -- writing ------------------------------------------------------------------------
 
     def put(self, key: bytes, value: bytes, *, flush: bool = True,
-            limits: Limits | None = None) -> None:
+            limits: Limits | None = None, wait_ms: int | None = None) -> None:
         """Set a key, committed on return. Raises KvTooLarge over a bound (nothing changed)
-        and KvUnavailable when the disk fails. `flush` is accepted for older callers: every
-        write is durable now."""
+        and KvUnavailable when the disk fails or another writer holds the store longer
+        than `wait_ms` (default BUSY_TIMEOUT_MS; a handler passes what is left of its
+        deadline). `flush` is accepted for older callers: every write is durable now."""
         lim = limits or self.limits
         key, value = bytes(key), bytes(value)
         if len(key) > lim.kv_max_key_bytes:
@@ -113,6 +120,8 @@ class KvStore:
         with self._lock:
             conn = self._conn
             try:
+                if wait_ms is not None:
+                    conn.execute(f"PRAGMA busy_timeout = {max(1, int(wait_ms))}")
                 conn.execute("BEGIN IMMEDIATE")
                 try:
                     old = conn.execute("SELECT length(value) FROM kv WHERE key = ?",
@@ -132,6 +141,19 @@ class KvStore:
                     raise
             except sqlite3.Error as e:
                 raise unavailable(e, self._where) from None
+            finally:
+                if wait_ms is not None:
+                    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+    def snapshot(self) -> KvStore:
+        """An in-memory copy (SQLite's backup API: one pass, no per-key transactions)."""
+        copy = KvStore(None, limits=self.limits)
+        with self._lock:
+            try:
+                self._conn.backup(copy._conn)
+            except sqlite3.Error as e:
+                raise unavailable(e, self._where) from None
+        return copy
 
     def delete(self, key: bytes, *, flush: bool = True) -> bool:
         with self._lock:

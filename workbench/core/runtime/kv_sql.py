@@ -63,7 +63,10 @@ def connect(path: Path | None) -> sqlite3.Connection:
         if path is not None:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
-        conn.executescript(SCHEMA)
+        ready = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
+                             "AND name IN ('kv_ins', 'kv_del', 'kv_upd')").fetchone()[0]
+        if ready != 3:  # only a new store is written to on open (a writer may hold it)
+            conn.executescript(SCHEMA)
     except sqlite3.Error as e:
         conn.close()
         raise unavailable(e, where) from None
