@@ -187,7 +187,7 @@ def _kv_put(st: HostState, mem: Memory, kp: int, kl: int, vp: int, vl: int) -> i
         # handler still has time to handle UNAVAILABLE before its deadline.
         left_ms = (st.deadline - time.monotonic()) * 1000 / 2
         st.kv.put(key, value, flush=False, limits=st.limits,
-                  wait_ms=min(max(1.0, left_ms), 10_000.0))
+                  wait_ms=int(min(max(1.0, left_ms), 10_000.0)))
     except KvTooLarge:
         return TOO_LARGE
     except (OSError, KvUnavailable):
