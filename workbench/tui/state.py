@@ -26,7 +26,7 @@ class ModuleState:
 
     name: str
     root: Path
-    kv_root: Path | None = None  # where .workbench/kv.json lives (the workspace root)
+    kv_root: Path | None = None  # where .workbench/kv.sqlite lives (the workspace root)
     config: Any | None = None  # workbench.config.module.ModuleConfig
     variables: dict[str, Any] = field(default_factory=dict)  # workspace {{variables}}
     build: BuildState = "pending"
