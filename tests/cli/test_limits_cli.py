@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.core.runtime.test_limits_hostile import _wagi_with_poll, sleep_body
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,11 +37,13 @@ def test_a_30s_wasi_sleep_under_a_50ms_limit_times_out_and_exits_cleanly(tmp_pat
     assert "panicked" not in err and "Traceback" not in err
 
 
-def test_ctrl_c_during_bench_exits_130_without_a_traceback(tmp_path) -> None:
-    """Ctrl-C during `bench` used to end in a KeyError (exit 1) or a Rust abort."""
+@pytest.mark.parametrize("command", [["bench", "-n", "5"], ["run"]])
+def test_ctrl_c_during_a_wasi_sleep_exits_130_without_a_traceback(tmp_path, command) -> None:
+    """Ctrl-C during `bench` used to end in a KeyError (exit 1) or a Rust abort; during
+    `run` a 30 s nanosleep ignored it."""
     (tmp_path / "sleep.wasm").write_bytes(_wagi_with_poll(SLEEP_30S))
     cache = tmp_path / "c"
-    p = workbench("bench", "sleep.wasm", "-n", "5", "--timeout-ms", "60000",
+    p = workbench(command[0], "sleep.wasm", *command[1:], "--timeout-ms", "60000",
                   "--cache-dir", str(cache), cwd=tmp_path)
     deadline = time.monotonic() + 20
     while not list(cache.glob("*.cwasm")) and time.monotonic() < deadline:

@@ -143,9 +143,8 @@ def show(data: bytes) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         text = None
-    if text is not None and (text.isprintable() or all(c.isprintable() or c in "\t\n"
-                                                        for c in text)) \
-            and not text.startswith("base64:"):
+    if text is not None and not text.startswith("base64:") \
+            and all(c.isprintable() or c in "\t\n" for c in text):
         return text
     return "base64:" + base64.b64encode(data).decode()
 

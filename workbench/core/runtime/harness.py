@@ -275,8 +275,6 @@ class Harness:
             error = (deadline_error(limits) if st.timed_out
                      else classify(e, limits, inst.mem.size(), self.names))
             inst.poisoned = True
-        if st.interrupted:
-            raise KeyboardInterrupt
         fuel = limits.fuel - fuel_left(ops)
         if st.host_error and error is None:
             error = RunError("host", st.host_error)
@@ -284,6 +282,8 @@ class Harness:
             inst.poisoned = True
         if inst.poisoned and self._warm is inst:
             self._warm = None
+        if st.interrupted:  # Ctrl-C inside a WASI sleep: the instance is already dropped
+            raise KeyboardInterrupt
         return self._result(mode, timing, t_start, response, error, hook, fuel=fuel,
                        memory=inst.mem.size(), cache=cache)
 
