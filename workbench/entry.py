@@ -30,14 +30,24 @@ def main(argv: list[str] | None = None) -> int:
     if argv and (argv[0] in ("-h", "--help") or _is_command(argv[0])):
         from workbench.cli import main as cli_main
 
-        return cli_main(argv)
+        return _exit_after_wasmtime(cli_main(argv))
     if argv and not argv[0].startswith("-") and not _looks_like_path(argv[0]):
         from workbench.cli import main as cli_main
 
         return cli_main(argv)  # an unknown command: argparse says so and lists them
     from workbench.tui.launch import main as tui_main
 
-    return tui_main(argv)
+    return _exit_after_wasmtime(tui_main(argv))
+
+
+def _exit_after_wasmtime(code: int) -> int:
+    """A command that ran wasmtime ends with `engine.exit_process` (see there: wasmtime's
+    WASI threads can abort a normal interpreter exit); others return as usual."""
+    if "workbench.core.runtime.engine" in sys.modules:
+        from workbench.core.runtime.engine import exit_process
+
+        exit_process(code)
+    return code
 
 
 def _looks_like_path(word: str) -> bool:

@@ -9,6 +9,7 @@ import pytest
 
 from tests.core.runtime.handlers import edge
 from workbench.cli import main
+from workbench.core.runtime.kv import KvStore
 
 ECHO = edge("(call $echo (local.get $p) (local.get $n))")
 TRAP = edge("(call $deep) (i32.const 0)", extra="(func $deep (unreachable))")
@@ -140,8 +141,8 @@ def test_bench_all_modes_kept_apart(mods, capsys) -> None:
 def test_kv_command_roundtrip(mods, capsys) -> None:
     assert main(["kv", "put", "k", "v"]) == 0
     code, doc = run_json(capsys, "kv", "list", "--json")
-    assert doc["items"] == {"k": "v"}
-    assert json.loads((mods / ".workbench" / "kv.json").read_text()) == {"k": "v"}
+    assert doc["items"] == {"k": "v"} and doc["keys"] == 1 and doc["bytes"] == 2
+    assert KvStore(mods / ".workbench" / "kv.sqlite").items() == [(b"k", b"v")]
     assert main(["kv", "reset"]) == 0
     capsys.readouterr()
     assert main(["kv", "get", "k"]) == 1
@@ -171,8 +172,9 @@ def test_kv_command_mistakes_and_reset_backup(mods, capsys) -> None:
     code, doc = run_json(capsys, "kv", "get", "bin", "--json")
     assert code == 0 and doc["value"].startswith("base64:AGFzbQ")
     code, doc = run_json(capsys, "kv", "reset", "--json")
-    assert doc["removed"] == 1 and doc["backup"].endswith("kv.json.bak")
-    assert json.loads((mods / ".workbench" / "kv.json.bak").read_text())["bin"]["b64"]
+    assert doc["removed"] == 1 and doc["backup"].endswith("kv.sqlite.bak")
+    backup = KvStore(mods / ".workbench" / "kv.sqlite.bak")
+    assert backup.get(b"bin") == (mods / "echo.wasm").read_bytes()
 
 
 @pytest.mark.parametrize(("argv", "fragment"), [
@@ -207,32 +209,31 @@ def test_run_not_a_module(mods, capsys, data: bytes, fragment: str) -> None:
     assert "bad.wasm @ 0x0" in err and fragment in err
 
 
-@pytest.mark.parametrize(("make_bad", "fragment"), [
-    (lambda p: p.write_bytes(b"\xce\x00{}"), "cannot read the KV store: not UTF-8 text"),
-    (lambda p: p.mkdir(), "cannot read the KV store: Is a directory"),
-])
-def test_kv_store_that_is_binary_or_a_folder_exits_2(mods, capsys, make_bad, fragment) -> None:
-    store = mods / ".workbench" / "kv.json"
+def test_kv_store_that_is_not_sqlite_exits_2_and_reset_recovers(mods, capsys) -> None:
+    store = mods / ".workbench" / "kv.sqlite"
     store.parent.mkdir()
-    make_bad(store)
+    store.write_bytes(b"\xce\x00{} definitely not a database" * 100)
     for argv in (["kv", "list"], ["kv", "put", "a", "b"], ["run", "echo.wasm"]):
         assert main(argv) == 2
         err = capsys.readouterr().err
-        assert fragment in err and "workbench kv reset" in err and "Traceback" not in err
-    assert not list(store.parent.glob("*.tmp"))
-    assert main(["kv", "reset"]) == 0 and main(["kv", "put", "a", "b"]) == 0
-    assert json.loads(store.read_text()) == {"a": "b"}
-
-
-def test_kv_reset_recovers_an_unreadable_store(mods, capsys) -> None:
-    store = mods / ".workbench" / "kv.json"
-    store.parent.mkdir()
-    store.write_text("{broken")
-    assert main(["kv", "list"]) == 2
-    assert "workbench kv reset" in capsys.readouterr().err  # the hint it gives...
-    assert main(["kv", "reset"]) == 0  # ...works, and keeps the broken file
+        assert "cannot read the KV store" in err and "workbench kv reset" in err
+        assert "Traceback" not in err
+    assert main(["kv", "reset"]) == 0  # the hint works, and keeps the broken file
     assert "was unreadable" in capsys.readouterr().out
-    assert (mods / ".workbench" / "kv.json.bak").read_text() == "{broken"
+    assert (store.parent / "kv.sqlite.bak").read_bytes().startswith(b"\xce\x00{}")
+    assert main(["kv", "put", "a", "b"]) == 0
+    assert KvStore(store).items() == [(b"a", b"b")]
+
+
+def test_kv_reset_on_a_broken_old_json_store_keeps_it(mods, capsys) -> None:
+    """`kv reset` on a broken kv.json used to end in a traceback."""
+    old = mods / ".workbench" / "kv.json"
+    old.parent.mkdir()
+    old.write_text("{broken")
+    assert main(["kv", "reset"]) == 0
+    out = capsys.readouterr()
+    assert "could not be read" in out.err and "Traceback" not in out.err
+    assert (old.parent / "kv.json.unreadable").read_text() == "{broken"
     assert main(["kv", "list"]) == 0
 
 

@@ -28,7 +28,7 @@ async def test_kv_panel_lists_and_resets_the_workspace_store(workspace: Path) ->
         await pilot.pause()
         assert KvStore.for_workspace(workspace).items() == []
         assert table.row_count == 0
-        assert (workspace / ".workbench" / "kv.json.bak").is_file()
+        assert (workspace / ".workbench" / "kv.sqlite.bak").is_file()
         await pilot.press("escape")
         assert not isinstance(app.screen, KvScreen)
         # the Runtime view's harness uses this same store

@@ -11,11 +11,13 @@ import argparse
 import ast
 import importlib
 import pkgutil
+import signal
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from workbench.core.errors import WorkbenchError
 from workbench.core.text import printable
@@ -98,6 +100,7 @@ def _command_named(name: str) -> ModuleType | None:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    previous = _interrupt_on_termination()
     try:
         one = _command_named(argv[0]) if argv and not argv[0].startswith("-") else None
         if one is not None:
@@ -113,3 +116,27 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _interrupt_on_termination() -> dict[int, Any]:
+    """SIGTERM and SIGHUP (a CI timeout, a closed terminal) stop a command like Ctrl-C:
+    running compilers are killed, build/.partial-* folders removed, exit 130. Python's
+    default for both ends the process at once, leaving the compiler's process group
+    running. Returns the previous handlers (main thread only; elsewhere nothing)."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous: dict[int, Any] = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        signum = getattr(signal, name, None)
+        if signum is not None and signal.getsignal(signum) is not signal.SIG_IGN:  # nohup
+            previous[signum] = signal.signal(signum, interrupt)
+    return previous

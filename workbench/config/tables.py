@@ -39,7 +39,7 @@ def parse_budget(ck: Checker, doc: dict[str, Any]) -> Budget:
 
 def parse_limits(ck: Checker, doc: dict[str, Any]) -> Limits:
     tbl = ck.table(doc, "limits")
-    keys = ("timeout_ms", "fuel", "memory_bytes", "max_response_bytes", "max_request_bytes")
+    keys = Limits.keys()
     ck.check_keys(tbl, keys, "limits.")
     changes = {}
     for key in keys:

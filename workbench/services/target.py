@@ -20,9 +20,9 @@ from workbench.config.workspace import workspace_root, workspace_settings, works
 from workbench.core.errors import UsageError
 from workbench.core.http import Request, header_set, split_url
 from workbench.core.runtime.harness import Harness
-from workbench.core.runtime.kv import KvStore
 from workbench.core.runtime.limits import MAX_FUEL, Chaos, Limits
 from workbench.core.runtime.secrets import Secrets
+from workbench.services.kvstore import open_workspace_kv
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,10 @@ def resolve(args: RunSpec) -> Target:
 
     enforce_signature(wasm_path, path)  # [trust] require_signed: SignatureRejected
     root = workspace_root(wasm_path)
-    harness = Harness(wasm_path, limits=limits, chaos=chaos, kv=KvStore.for_workspace(root),
+    kv = open_workspace_kv(root, limits)
+    if kv.notice:
+        warning = f"{warning}; {kv.notice}" if warning else kv.notice
+    harness = Harness(wasm_path, limits=limits, chaos=chaos, kv=kv,
                       secrets=Secrets.for_workspace(root).granted(grant),
                       cache_dir=args.cache_dir,
                       name=path.stem if path.is_file() else path.name)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from workbench.services.kvstore import open_workspace_kv
 from workbench.tui.state import ModuleState
 from workbench.tui.unavailable import Unavailable
 
@@ -63,7 +64,6 @@ class BenchSnapshot:
 def harness_for(state: ModuleState, opts: RunOptions) -> Any:
     """The module's harness for these options, created on first use (in a worker)."""
     from workbench.core.runtime.harness import Harness  # wasmtime: loaded on first use
-    from workbench.core.runtime.kv import KvStore
     from workbench.core.runtime.limits import Chaos, Limits
 
     base = getattr(state.config, "limits", None) or Limits()
@@ -91,7 +91,7 @@ def harness_for(state: ModuleState, opts: RunOptions) -> Any:
         from workbench.services.trust import enforce_signature
 
         enforce_signature(state.wasm_path, state.kv_root or state.root)
-    kv = KvStore.for_workspace(state.kv_root or state.root)
+    kv = open_workspace_kv(state.kv_root or state.root, limits)
     harness = Harness(state.wasm, limits=limits, chaos=chaos, kv=kv, name=state.name,
                       secrets=granted_secrets(state))
     state.harness = (key, harness)

@@ -38,7 +38,7 @@ class ModuleState:
 
     name: str
     root: Path
-    kv_root: Path | None = None  # where .workbench/kv.json lives (the workspace root)
+    kv_root: Path | None = None  # where .workbench/kv.sqlite lives (the workspace root)
     config: ModuleConfig | None = None
     variables: dict[str, Any] = field(default_factory=dict)  # workspace {{variables}}
     build: BuildState = "pending"

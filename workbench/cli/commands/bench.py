@@ -54,6 +54,9 @@ def run(args: argparse.Namespace) -> int:
         if cancel.is_set():
             break
         results.append(_bench_one(target, mode, args, cancel))
+    interrupted = cancel.is_set()  # set only by Ctrl-C (see _run_thread)
+    if not results:
+        raise KeyboardInterrupt
     if args.json:
         if args.mode == "all":
             print_json({"n": args.n, "mode": "all",
@@ -63,6 +66,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         for i, r in enumerate(results):
             render(r, explain=i == len(results) - 1)
+    if interrupted:
+        return 130  # what was measured is printed; the exit says it was cut short
     return 1 if any(r.errors for r in results) else 0
 
 
@@ -70,6 +75,7 @@ def _bench_one(target: target_svc.Target, mode: str, args: argparse.Namespace,
                cancel: threading.Event) -> BenchResult:
     box: dict[str, BenchResult | BaseException] = {}
     live = sys.stderr.isatty() and not args.json
+    done = threading.Event()
 
     def work(progress) -> None:  # type: ignore[no-untyped-def]
         try:
@@ -77,6 +83,8 @@ def _bench_one(target: target_svc.Target, mode: str, args: argparse.Namespace,
             box["r"] = target.harness.bench(target.request, options, cancel=cancel)
         except BaseException as e:  # re-raised in the main thread
             box["e"] = e
+        finally:
+            done.set()
 
     if live:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
@@ -85,25 +93,35 @@ def _bench_one(target: target_svc.Target, mode: str, args: argparse.Namespace,
                       MofNCompleteColumn(), TimeElapsedColumn(), console=err_console,
                       transient=True) as bar:
             task = bar.add_task(f"{mode} {target.harness.name}", total=args.n)
-            _run_thread(lambda: work(lambda d, n: bar.update(task, completed=d)), cancel)
+            _run_thread(lambda: work(lambda d, n: bar.update(task, completed=d)), cancel, done)
     else:
-        _run_thread(lambda: work(None), cancel)
+        _run_thread(lambda: work(None), cancel, done)
     if "e" in box:
         raise box["e"]  # type: ignore[misc]
-    result = box["r"]
-    assert isinstance(result, BenchResult)
+    result = box.get("r")
+    if not isinstance(result, BenchResult):  # pragma: no cover - the worker always sets one
+        raise KeyboardInterrupt
     return result
 
 
-def _run_thread(fn, cancel: threading.Event) -> None:  # type: ignore[no-untyped-def]
+def _run_thread(fn, cancel: threading.Event,  # type: ignore[no-untyped-def]
+                done: threading.Event) -> None:
+    """Run `fn` in a worker; Ctrl-C sets `cancel` and waits for the worker to finish.
+
+    Waits on `done` (set by the worker), not `Thread.join`: a KeyboardInterrupt landing
+    inside `join` can leave the thread marked finished while it still runs (CPython
+    < 3.13), and the process then exits with the worker inside wasmtime, which aborts
+    in the Rust runtime (exit 134). Cancelling wakes a guest sleeping in WASI at once;
+    a guest computing ends at its deadline."""
     t = threading.Thread(target=fn, name="workbench-bench", daemon=True)
     t.start()
-    try:
-        while t.is_alive():
-            t.join(0.1)
-    except KeyboardInterrupt:
-        cancel.set()
-        t.join()
+    while True:
+        try:
+            while not done.wait(0.1):
+                pass
+            return
+        except KeyboardInterrupt:
+            cancel.set()  # a second Ctrl-C only repeats this: the worker is finishing
 
 
 def render(b: BenchResult, explain: bool = True) -> None:

@@ -21,6 +21,8 @@ import threading
 from pathlib import Path
 
 PARTIAL_PREFIX = ".partial-"
+BACKUP = "previous.wasm"
+BACKUP_OF = "previous.path"
 
 
 def strip_custom(data: bytes, mode: str) -> bytes:
@@ -61,8 +63,10 @@ class OutputSlot:
         self.private.mkdir(parents=True, exist_ok=True)
         self.output.parent.mkdir(parents=True, exist_ok=True)
         if self.direct is not None and self.direct.is_file():
-            self._backup = self.private / "previous.wasm"
+            self._backup = self.private / BACKUP
             shutil.copy2(self.direct, self._backup)
+            # names the module the backup belongs to, for the next build if we are killed
+            (self.private / BACKUP_OF).write_text(str(self.direct), "utf-8")
             self._direct_before = _signature(self.direct)
 
     def produced(self, planned: Path) -> Path:
@@ -110,7 +114,9 @@ def _signature(path: Path) -> tuple[int, int] | None:
 
 
 def _remove_abandoned(build_dir: Path) -> None:
-    """Remove private folders of builds whose process died (killed mid-build)."""
+    """Remove private folders of builds whose process died (killed mid-build), putting
+    back the module a killed `command` build had backed up: that build never finished,
+    so whatever it left at the output was never accepted."""
     try:
         entries = list(build_dir.glob(f"{PARTIAL_PREFIX}*"))
     except OSError:
@@ -122,6 +128,17 @@ def _remove_abandoned(build_dir: Path) -> None:
         try:
             os.kill(int(pid_text), 0)
         except ProcessLookupError:
+            _restore_backup(entry)
             shutil.rmtree(entry, ignore_errors=True)
         except OSError:
             pass  # alive (or not ours to probe)
+
+
+def _restore_backup(private: Path) -> None:
+    backup = private / BACKUP
+    try:
+        target = Path((private / BACKUP_OF).read_text("utf-8"))
+        if backup.is_file() and target.suffix == ".wasm":  # output must end in .wasm
+            os.replace(backup, target)
+    except (OSError, UnicodeDecodeError):
+        pass

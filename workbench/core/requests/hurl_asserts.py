@@ -111,6 +111,9 @@ class _Cursor:
         if m:
             self.pos += m.end()
             text = m.group(0)
+            if len(text) > 400:  # int() refuses 4,300+ digits; no header or JSON needs 400
+                raise self.fail(f"number too long ({len(text):,} characters)",
+                                hint="compare long values as a quoted \"string\"")
             return float(text) if (m.group(1) or m.group(2)) else int(text)
         if not rest.strip() or rest.lstrip().startswith("#"):
             raise self.fail(f"missing value after {predicate!r}",

@@ -28,6 +28,7 @@ import wasmtime
 
 from workbench.core.http import Request
 from workbench.core.runtime.edge import EdgeInstance
+from workbench.core.runtime.hostfns import HostState
 from workbench.core.runtime.result import BenchResult, PhaseStats, RunError, RunResult
 from workbench.core.runtime.runner import deadline_ticks
 from workbench.core.runtime.stats import Histogram
@@ -163,11 +164,11 @@ def plain_call_p50(h: Harness, request: Request, iterations: int,
         created = h.instantiate_edge(None, state)
         if isinstance(created, RunError):
             return None
-        return _plain_loop(h, created, request, iterations, cancel)
+        return _plain_loop(h, created, request, iterations, cancel, state)
 
 
 def _plain_loop(h: Harness, inst: EdgeInstance, request: Request, iterations: int,
-                cancel: threading.Event | None) -> float | None:
+                cancel: threading.Event | None, state: HostState) -> float | None:
     store = inst.store
     handle, alloc = inst.funcs["handle"], inst.funcs["alloc"]
     data = h.request_bytes(request)
@@ -177,6 +178,7 @@ def _plain_loop(h: Harness, inst: EdgeInstance, request: Request, iterations: in
     try:
         store.set_fuel(limits.fuel)
         store.set_epoch_deadline(ticks)
+        state.arm(limits.timeout_ms)
         ptr = alloc(store, len(data))
         inst.mem.write(ptr, data)
         for _ in range(iterations):
@@ -185,6 +187,7 @@ def _plain_loop(h: Harness, inst: EdgeInstance, request: Request, iterations: in
             store.set_fuel(limits.fuel)
             store.set_epoch_deadline(ticks)
             h.touch_ticker()
+            state.arm(limits.timeout_ms)  # a WASI sleep ends at the deadline too
             t0 = time.perf_counter_ns()
             handle(store, ptr, len(data))
             hist.record((time.perf_counter_ns() - t0) / 1000)

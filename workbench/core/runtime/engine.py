@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 import threading
 import time
 from pathlib import Path
+from typing import NoReturn
 
 import wasmtime
 
@@ -105,6 +107,22 @@ def ticker() -> EpochTicker:
         return _ticker
 
 
+def exit_process(code: int) -> NoReturn:
+    """End a CLI process that ran wasmtime without Python's interpreter teardown.
+
+    wasmtime-wasi keeps tokio worker threads (they serve WASI stdout/stderr); at a normal
+    exit they race the interpreter's and the Rust runtime's teardown and often die with
+    "panic in a function that cannot unwind" printed after a complete result, sometimes
+    as SIGABRT (exit 134). Output is flushed first; every command has finished its work
+    (files closed, compilers reaped) before it returns its exit code."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
+
+
 def default_cache_dir() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache")
     return Path(base) / "workbench" / "modules"
@@ -118,22 +136,13 @@ def cache_key(wasm: bytes) -> str:
 
 
 def load_cached(cache_dir: Path, key: str) -> wasmtime.Module | None:
-    """A compiled module from the cache, or None (missing or unloadable: recompile)."""
-    path = cache_dir / f"{key}.cwasm"
-    if not path.is_file():
-        return None
-    try:
-        return wasmtime.Module.deserialize_file(engine(), str(path))
-    except (wasmtime.WasmtimeError, OSError):
-        return None
+    """A compiled module from the authenticated cache, or None (see module_cache.py)."""
+    from workbench.core.runtime import module_cache
+
+    return module_cache.load(engine(), cache_dir, key)
 
 
 def store_cached(cache_dir: Path, key: str, module: wasmtime.Module) -> None:
-    """Write atomically (tmp + rename) so a concurrent reader never sees half a file."""
-    try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        tmp = cache_dir / f".{key}.{os.getpid()}.{threading.get_ident()}.tmp"
-        tmp.write_bytes(bytes(module.serialize()))
-        os.replace(tmp, cache_dir / f"{key}.cwasm")
-    except OSError:
-        pass  # a read-only cache only costs compile time
+    from workbench.core.runtime import module_cache
+
+    module_cache.store(cache_dir, key, module)

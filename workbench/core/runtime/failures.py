@@ -48,6 +48,13 @@ def classify(exc: Exception, limits: Limits, memory_bytes: int,
     return RunError("trap", msg)
 
 
+def deadline_error(limits: Limits) -> RunError:
+    """The call reached its deadline inside a host call (a WASI sleep)."""
+    return RunError("timeout", f"handler ran longer than {limits.timeout_ms} ms "
+                               "(limits.timeout_ms): it was waiting in a WASI sleep "
+                               "(poll_oneoff) when the deadline passed")
+
+
 def instantiate_error(exc: Exception, limits: Limits) -> RunError:
     text = str(exc)
     low = text.lower()

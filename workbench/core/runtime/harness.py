@@ -28,9 +28,14 @@ from workbench.core.runtime import engine as E  # noqa: N812
 from workbench.core.runtime.chaos import ChaosState
 from workbench.core.runtime.compile import compile_module, detect_compiled
 from workbench.core.runtime.edge import EdgeInstance, call_edge
-from workbench.core.runtime.failures import classify, function_names, instantiate_error
+from workbench.core.runtime.failures import (
+    classify,
+    deadline_error,
+    function_names,
+    instantiate_error,
+)
 from workbench.core.runtime.fastcall import FastFunc, StoreOps
-from workbench.core.runtime.hostfns import HostState, define_host_functions
+from workbench.core.runtime.hostfns import HostState, add_output, define_host_functions
 from workbench.core.runtime.kv import KvStore
 from workbench.core.runtime.limits import Chaos, Limits
 from workbench.core.runtime.result import BenchResult, RunError, RunResult
@@ -42,6 +47,7 @@ from workbench.core.runtime.runner import (
 )
 from workbench.core.runtime.secrets import Secrets
 from workbench.core.runtime.wagi import WagiIO, parse_cgi
+from workbench.core.runtime.wasi_clock import define_wasi_clock
 from workbench.core.wasm.reader import parse_module
 
 if TYPE_CHECKING:
@@ -76,7 +82,7 @@ class Harness:
         self._engine = E.engine()
         self._ticker = E.ticker()
         self._lock = threading.Lock()
-        self._state = HostState(self.kv, self.secrets, self.chaos)
+        self._state = HostState(self.kv, self.secrets, self.chaos, self.limits)
         self._module: wasmtime.Module | None = None
         self._abi: AbiReport | None = None
         self._pre_abi: AbiReport | None = None  # from the parsed binary, before compiling
@@ -140,8 +146,9 @@ class Harness:
         assert self._abi is not None
         if self._abi.wasi or self._abi.name == "wagi":
             linker.define_wasi()
+            self._host_callbacks += define_wasi_clock(linker, lambda: self._state)
         if self._abi.name == "edge":
-            self._host_callbacks = define_host_functions(linker, lambda: self._state)
+            self._host_callbacks += define_host_functions(linker, lambda: self._state)
         return linker
 
     def names(self) -> dict[int, str]:
@@ -184,7 +191,11 @@ class Harness:
         """`options.n` requests; percentiles per phase and the harness overhead (bench.py)."""
         from workbench.core.runtime.bench import run_bench
 
-        return run_bench(self, request, options, cancel)
+        self._state.cancel = cancel  # a WASI sleep in flight ends when the bench is cancelled
+        try:
+            return run_bench(self, request, options, cancel)
+        finally:
+            self._state.cancel = None
 
     def _run_once(self, request: Request, mode: str, timing: dict[str, float],
                  t_start: int, hook: dict[str, Any] | None) -> RunResult:
@@ -198,7 +209,6 @@ class Harness:
                                 abi=early.name)
         st = self._state
         st.begin()
-        self.kv.refresh()  # picks up `workbench kv put/reset` from another process (throttled)
         cache = None
         try:
             if mode == "cold":
@@ -251,13 +261,15 @@ class Harness:
             ops.set_fuel(limits.fuel)
             ops.set_deadline(deadline_ticks(limits.timeout_ms))
             self._ticker.touch(limits.timeout_ms / 1000)
+            st.arm(limits.timeout_ms)
             t_call = time.perf_counter_ns()
             out = call_edge(inst, self.request_bytes(request), limits.max_response_bytes)
             timing["handler"] = out.handler_us
             response, error = out.response, out.error
         except (wasmtime.Trap, wasmtime.WasmtimeError) as e:
             timing["handler"] = (time.perf_counter_ns() - t_call) / 1000
-            error = classify(e, limits, inst.mem.size(), self.names)
+            error = (deadline_error(limits) if st.timed_out
+                     else classify(e, limits, inst.mem.size(), self.names))
             inst.poisoned = True
         fuel = limits.fuel - fuel_left(ops)
         if st.host_error and error is None:
@@ -266,16 +278,23 @@ class Harness:
             inst.poisoned = True
         if inst.poisoned and self._warm is inst:
             self._warm = None
+        if st.interrupted:  # Ctrl-C inside a WASI sleep: the instance is already dropped
+            raise KeyboardInterrupt
         return self._result(mode, timing, t_start, response, error, hook, fuel=fuel,
                        memory=inst.mem.size(), cache=cache)
 
     def _new_store(self, wasi: wasmtime.WasiConfig | None) -> wasmtime.Store:
+        lim = self.limits
         store = wasmtime.Store(self._engine)
-        store.set_limits(memory_size=self.limits.memory_bytes)
+        # Every store caps what a guest can make the host allocate outside linear memory
+        # too: table.grow, and the count of instances, tables and memories.
+        store.set_limits(memory_size=lim.memory_bytes, table_elements=lim.table_elements,
+                         instances=lim.instances, tables=lim.tables, memories=lim.memories)
         if wasi is not None:
             store.set_wasi(wasi)
-        store.set_fuel(self.limits.fuel)  # a start function runs at instantiation
-        store.set_epoch_deadline(deadline_ticks(self.limits.timeout_ms))
+        store.set_fuel(lim.fuel)  # a start function runs at instantiation
+        store.set_epoch_deadline(deadline_ticks(lim.timeout_ms))
+        self._state.arm(lim.timeout_ms)
         return store
 
     def instantiate_edge(self, module: wasmtime.Module | None, st: HostState
@@ -291,15 +310,18 @@ class Harness:
                 instance = self._linker.instantiate(store, module)
             return EdgeInstance(store, instance)
         except (wasmtime.Trap, wasmtime.WasmtimeError) as e:
-            return instantiate_error(e, self.limits)
+            if self._state.interrupted:
+                raise KeyboardInterrupt from None
+            return (deadline_error(self.limits) if self._state.timed_out
+                    else instantiate_error(e, self.limits))
 
     def _run_wagi(self, request: Request, mode: str, module: wasmtime.Module,
                   timing: dict[str, float], t_start: int, hook: dict[str, Any] | None,
                   cache: str | None) -> RunResult:
         st = self._state
         limits = self.limits
-        io = WagiIO(request, limits.max_response_bytes, lambda line: st.add_log("error", line,
-                                                                                "stderr"))
+        io = WagiIO(request, limits.max_response_bytes,
+                    lambda data: add_output(st, data, "error", "stderr"))
         try:
             t0 = time.perf_counter_ns()
             store = self._new_store(io.configure(request, self.name))
@@ -319,6 +341,7 @@ class Harness:
             timing["instantiate"] = (time.perf_counter_ns() - t0) / 1000
             ops.set_fuel(limits.fuel)
             ops.set_deadline(deadline_ticks(limits.timeout_ms))
+            st.arm(limits.timeout_ms)
             error: RunError | None = None
             t1 = time.perf_counter_ns()
             try:
@@ -328,7 +351,10 @@ class Harness:
                     error = RunError("exit", f"the command exited with status {e.code}")
             except (wasmtime.Trap, wasmtime.WasmtimeError) as e:
                 mem = memory.data_len(store) if isinstance(memory, wasmtime.Memory) else 0
-                error = classify(e, limits, mem, self.names)
+                error = (deadline_error(limits) if st.timed_out
+                         else classify(e, limits, mem, self.names))
+            if st.interrupted:
+                raise KeyboardInterrupt
             timing["handler"] = (time.perf_counter_ns() - t1) / 1000
             fuel = limits.fuel - fuel_left(ops)
             mem_bytes = memory.data_len(store) if isinstance(memory, wasmtime.Memory) else 0
@@ -365,10 +391,6 @@ class Harness:
             st.logs.append(st.logs[-1]._replace(
                 level="warn", message=f"[workbench] {st.dropped_logs} more log lines dropped",
                 fields=None))
-        try:
-            self.kv.flush()  # after the timings: a disk write is not the handler's latency
-        except OSError as e:
-            st.add_log("error", f"[workbench] could not save the KV store: {e}")
         return RunResult(response, timing, mode, abi, fuel, memory, tuple(st.logs), error,
                          tuple(st.chaos.faults), hook, self.name, cache)
 
@@ -377,10 +399,8 @@ class Harness:
         """Host functions see a scratch copy of the KV store and no chaos inside the block
         (reference calls must not write the workspace store or inject faults)."""
         saved = self._state
-        scratch = KvStore(None)
-        for k, v in self.kv.items():
-            scratch.put(k, v)
-        self._state = HostState(scratch, self.secrets, ChaosState(Chaos()))
+        scratch = self.kv.snapshot()
+        self._state = HostState(scratch, self.secrets, ChaosState(Chaos()), self.limits)
         try:
             yield self._state
         finally:

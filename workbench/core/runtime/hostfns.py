@@ -9,6 +9,7 @@ and a bug in here is recorded as `host_error` (the run then reports kind "host")
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -18,7 +19,8 @@ import wasmtime
 from workbench.core.abi.host_signatures import HOST_SIGNATURES
 from workbench.core.runtime.chaos import ChaosState
 from workbench.core.runtime.fastcall import MemView, define_host
-from workbench.core.runtime.kv import KvStore
+from workbench.core.runtime.kv import KvStore, KvTooLarge, KvUnavailable
+from workbench.core.runtime.limits import Limits
 from workbench.core.runtime.result import LEVELS, LogLine, parse_fields
 from workbench.core.runtime.secrets import Secrets
 
@@ -28,39 +30,85 @@ UNAVAILABLE = -2
 BAD_POINTER = -3
 TOO_LARGE = -4
 
-MAX_KEY = 1024
-MAX_VALUE = 1024 * 1024
 MAX_RANDOM = 65536
 Memory = Callable[[], "MemView | None"]  # the caller's memory, looked up on demand
 MAX_LOG_LINES = 1000  # per run: a chatty loop cannot eat the host's memory
 
 
-
 class HostState:
-    """What host functions see during one run."""
+    """What host functions see during one run.
 
-    def __init__(self, kv: KvStore, secrets: Secrets, chaos: ChaosState):
+    `deadline` is the monotonic time the current guest call must end by (set with the
+    epoch deadline): a host function that waits (WASI `poll_oneoff`) waits at most until
+    then and sets `timed_out`."""
+
+    def __init__(self, kv: KvStore, secrets: Secrets, chaos: ChaosState,
+                 limits: Limits | None = None):
         self.kv, self.secrets, self.chaos = kv, secrets, chaos
+        self.limits = limits or Limits()
         self.logs: list[LogLine] = []
         self.t0 = time.perf_counter()
         self.host_error: str | None = None
         self.dropped_logs = 0
         self.now_ms: int | None = None  # a frozen clock (the purity check); None: wall clock
+        self.log_bytes = 0
+        self.deadline = float("inf")
+        self.timed_out = False
+        self.interrupted = False
+        self.cancel: threading.Event | None = None  # set: a WASI sleep ends now
 
     def begin(self) -> None:
         self.logs = []
         self.t0 = time.perf_counter()
         self.host_error = None
         self.dropped_logs = 0
+        self.log_bytes = 0
+        self.timed_out = self.interrupted = False
         self.chaos.faults = []
 
-    def add_log(self, level: str, text: str, source: str = "log") -> None:
-        if len(self.logs) >= MAX_LOG_LINES:
+    def arm(self, timeout_ms: float) -> None:
+        """A guest call starts now with this wall-clock budget."""
+        self.deadline = time.monotonic() + timeout_ms / 1000
+
+    def add_log(self, level: str, text: str | bytes, source: str = "log", *,
+                total: int = 0) -> None:
+        """One log line, cut to `limits.max_log_line_bytes`; once the run's lines reach
+        `limits.max_log_bytes` (or MAX_LOG_LINES) further lines are counted, not kept.
+        `total`: the line's full length when `text` is already a prefix of it."""
+        lim = self.limits
+        if len(self.logs) >= MAX_LOG_LINES or self.log_bytes >= lim.max_log_bytes:
             self.dropped_logs += 1
             return
-        text = self.secrets.redact(text)
+        raw = text if isinstance(text, bytes) else text.encode("utf-8", "replace")
+        cap = min(lim.max_log_line_bytes, lim.max_log_bytes - self.log_bytes)
+        full = max(len(raw), total)
+        cut = full - cap if full > cap else 0
+        if cut:
+            raw = raw[:cap]
+        self.log_bytes += len(raw)
+        line = raw.decode("utf-8", "replace") if cut or isinstance(text, bytes) else text
+        assert isinstance(line, str)
+        if cut:
+            line += f" …[workbench: {cut:,} more bytes cut]"
+        line = self.secrets.redact(line)
         t = (time.perf_counter() - self.t0) * 1e6
-        self.logs.append(LogLine(t, level, text, parse_fields(text), source))
+        self.logs.append(LogLine(t, level, line, None if cut else parse_fields(line), source))
+
+
+def add_output(st: HostState, data: bytes, level: str, source: str) -> None:
+    """WASI stdout/stderr bytes as log lines, one per non-blank line. Each line is cut to
+    `limits.max_log_line_bytes` before it is decoded, so a 60 MiB write without a newline
+    costs one line's worth of memory, not copies of the whole chunk."""
+    cap = st.limits.max_log_line_bytes
+    view = memoryview(data)
+    start, end = 0, len(data)
+    while start < end:
+        nl = data.find(b"\n", start)
+        stop = end if nl < 0 else nl
+        line = bytes(view[start:min(stop, start + cap)]).rstrip(b"\r")
+        if line.strip():
+            st.add_log(level, line, source, total=stop - start)
+        start = stop + 1
 
 
 def define_host_functions(linker: wasmtime.Linker, get_state: Callable[[], HostState]
@@ -93,12 +141,14 @@ def _guard(name: str, impl: Callable[..., Any], get_state: Callable[[], HostStat
 
 def _log(st: HostState, mem: Memory, level: int, ptr: int, length: int) -> None:
     mv = mem()
-    data = mv.read(ptr, length) if mv else None
-    if data is None:
+    if mv is None or not mv.in_bounds(ptr, length):
         st.add_log("error", f"[workbench] edge.log: bad pointer {ptr}+{length}")
         return
+    # Read no more than a line may keep (+1 so the cut is still seen): a 60 MiB line
+    # costs 16 KiB, not a copy per decode/redact/parse step.
+    data = mv.read(ptr, min(length, st.limits.max_log_line_bytes)) or b""
     lvl = LEVELS[level] if 0 <= level < len(LEVELS) else "info"
-    st.add_log(lvl, data.decode("utf-8", "replace"))
+    st.add_log(lvl, data, total=length)
 
 
 def _out(mv: MemView, value: bytes, out_ptr: int, out_cap: int) -> int:
@@ -115,7 +165,10 @@ def _kv_get(st: HostState, mem: Memory, kp: int, kl: int, op: int, oc: int) -> i
     key = mv.read(kp, kl) if mv else None
     if mv is None or key is None or not mv.in_bounds(op, max(oc, 0)):
         return BAD_POINTER
-    value = st.kv.get(key)
+    try:
+        value = st.kv.get(key)
+    except KvUnavailable:
+        return UNAVAILABLE
     return NOT_FOUND if value is None else _out(mv, value, op, oc)
 
 
@@ -123,15 +176,22 @@ def _kv_put(st: HostState, mem: Memory, kp: int, kl: int, vp: int, vl: int) -> i
     if st.chaos.fail("kv_put"):
         return UNAVAILABLE
     mv = mem()
-    key = mv.read(kp, kl) if mv else None
-    value = mv.read(vp, vl) if mv else None
+    if mv is None or not (mv.in_bounds(kp, kl) and mv.in_bounds(vp, vl)):
+        return BAD_POINTER
+    if kl > st.limits.kv_max_key_bytes or vl > st.limits.kv_max_value_bytes:
+        return TOO_LARGE  # before copying up to 64 MiB out of linear memory
+    key, value = mv.read(kp, kl), mv.read(vp, vl)
     if key is None or value is None:
         return BAD_POINTER
-    if len(key) > MAX_KEY or len(value) > MAX_VALUE:
-        return TOO_LARGE
     try:
-        st.kv.put(key, value, flush=False)
-    except OSError:
+        # Another writer holding the store: wait at most half the time left, so the
+        # handler still has time to handle UNAVAILABLE before its deadline.
+        left_ms = (st.deadline - time.monotonic()) * 1000 / 2
+        st.kv.put(key, value, flush=False, limits=st.limits,
+                  wait_ms=int(min(max(1.0, left_ms), 10_000.0)))
+    except KvTooLarge:
+        return TOO_LARGE
+    except (OSError, KvUnavailable):
         return UNAVAILABLE
     return OK
 
@@ -145,7 +205,7 @@ def _kv_delete(st: HostState, mem: Memory, kp: int, kl: int) -> int:
         return BAD_POINTER
     try:
         return OK if st.kv.delete(key, flush=False) else NOT_FOUND
-    except OSError:
+    except (OSError, KvUnavailable):
         return UNAVAILABLE
 
 

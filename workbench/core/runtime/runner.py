@@ -11,7 +11,7 @@ import wasmtime
 from workbench.core.http import Response
 from workbench.core.runtime import engine as E  # noqa: N812
 from workbench.core.runtime.fastcall import StoreOps
-from workbench.core.runtime.hostfns import HostState
+from workbench.core.runtime.hostfns import HostState, add_output
 from workbench.core.runtime.secrets import Secrets
 
 if TYPE_CHECKING:
@@ -38,9 +38,7 @@ def edge_wasi(st: HostState) -> wasmtime.WasiConfig:
 
 
 def _lines(st: HostState, data: bytes, level: str, source: str) -> int:
-    for line in data.decode("utf-8", "replace").splitlines():
-        if line.strip():
-            st.add_log(level, line, source)
+    add_output(st, data, level, source)
     return len(data)
 
 

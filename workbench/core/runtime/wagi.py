@@ -45,7 +45,7 @@ def cgi_env(req: Request, name: str = "handler") -> list[tuple[str, str]]:
 class WagiIO:
     """stdin file, captured stdout (capped) and stderr for one run."""
 
-    def __init__(self, req: Request, max_stdout: int, on_stderr: Callable[[str], None]):
+    def __init__(self, req: Request, max_stdout: int, on_stderr: Callable[[bytes], None]):
         self.stdout = bytearray()
         self.overflow = False
         self._max = max_stdout
@@ -71,9 +71,7 @@ class WagiIO:
         return len(data)
 
     def _err(self, data: bytes) -> int:
-        for line in data.decode("utf-8", "replace").splitlines():
-            if line.strip():
-                self._on_stderr(line)
+        self._on_stderr(data)  # raw bytes: the receiver splits and caps the lines
         return len(data)
 
     def close(self) -> None:

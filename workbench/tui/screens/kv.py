@@ -1,4 +1,4 @@
-"""The workspace KV store (`<root>/.workbench/kv.json`): list its keys, reset it.
+"""The workspace KV store (`<root>/.workbench/kv.sqlite` or `kv_file`): list its keys, reset it.
 
 The same store `workbench kv list/reset` and `workbench run` use, and the one the Runtime
 view's requests read and write, so a counter a handler keeps can be watched and reset
@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Footer, Static
 from workbench.core.errors import WorkbenchError
 from workbench.core.runtime.kv import KvStore
 from workbench.core.runtime.secrets import Secrets
+from workbench.services.kvstore import open_workspace_kv
 
 VALUE_WIDTH = 60
 
@@ -52,7 +53,7 @@ class KvScreen(ModalScreen[None]):
         self.action_reload()
 
     def _store(self) -> KvStore:
-        return KvStore.for_workspace(self.root)
+        return open_workspace_kv(self.root)
 
     def action_reload(self) -> None:
         note = self.query_one("#kv-note", Static)
@@ -77,7 +78,7 @@ class KvScreen(ModalScreen[None]):
     def action_reset(self) -> None:
         if not self._armed:
             self._armed = True
-            self.notify("Press x again to remove every key (kv.json.bak keeps a copy).",
+            self.notify("Press x again to remove every key (kv.sqlite.bak keeps a copy).",
                         title="Reset the KV store?", severity="warning", timeout=4)
             return
         self._armed = False
