@@ -81,6 +81,15 @@ class _Builder:
         self.succ.append(set())
         return len(self.names) - 1
 
+    def extend(self, names: list[str], kind: str, sizes: list[int]) -> list[int]:
+        """Many nodes of one kind at once (100k data segments on Go modules)."""
+        first = len(self.names)
+        self.names += names
+        self.kinds += [kind] * len(names)
+        self.sizes += sizes
+        self.succ += [set() for _ in names]
+        return list(range(first, len(self.names)))
+
 
 def build_callgraph(module: Module, *, file: str | None = None,
                     cancel: threading.Event | None = None) -> CallGraph:
@@ -103,11 +112,13 @@ def build_callgraph(module: Module, *, file: str | None = None,
         node = g.add(label, "overhead" if s.id in (10, 11) else "section", s.disk_size - own)
         section_node[s.id if s.id else -1 - i] = node
         g.succ[ROOT].add(node)
-    func_node = [g.add(f"import {im.module}.{im.name}", "import", 0)
-                 for im in module.imports if im.kind == "func"]
-    func_node += [g.add(f.name, "function", f.size) for f in module.functions]
-    data_node = [g.add(d.name or f"data[{d.index}]", "data", d.size)
-                 for d in module.data_segments]
+    imports = [f"import {im.module}.{im.name}" for im in module.imports if im.kind == "func"]
+    func_node = g.extend(imports, "import", [0] * len(imports))
+    func_node += g.extend([f.name for f in module.functions], "function",
+                          [f.size for f in module.functions])
+    segs = module.data_segments
+    data_node = g.extend([d.name or f"data[{d.index}]" for d in segs], "data",
+                         [d.size for d in segs])
     nfuncs = len(func_node)
 
     def link(a: int, func: int) -> None:
@@ -162,5 +173,5 @@ def build_callgraph(module: Module, *, file: str | None = None,
             if 0 <= d < len(data_node):
                 g.succ[a].add(data_node[d])
     return CallGraph(tuple(g.names), tuple(g.kinds), tuple(g.sizes),
-                     tuple(tuple(sorted(s)) for s in g.succ), tuple(func_node),
+                     tuple([tuple(sorted(s)) if s else () for s in g.succ]), tuple(func_node),
                      tuple(data_node), module.size)

@@ -20,7 +20,8 @@ DATA_NOTE = ("data segments listed here are named by no constant address; code m
 def garbage(a: Analysis) -> GraphView:
     """Unreachable items, largest first; `unreachable` is their sum."""
     g, d = a.graph, a.dominance
-    nodes = [n for n in range(len(g)) if n != ROOT and not d.reachable(n) and g.sizes[n]]
+    idom, sizes = d.idom, g.sizes
+    nodes = [n for n in range(len(g)) if idom[n] == -1 and sizes[n]]
     nodes.sort(key=lambda n: (-g.sizes[n], g.names[n]))
     rows = tuple(GraphRow(g.names[n], g.kinds[n], g.sizes[n], g.sizes[n], 0, n)
                  for n in nodes)

@@ -21,7 +21,7 @@ from workbench.core.wasm.model import Module
 @dataclass(frozen=True, slots=True)
 class GraphRow:
     name: str
-    kind: str  # callgraph.KINDS, or "unreachable" / "header" summary rows
+    kind: str  # callgraph.KINDS, or "unreachable" / "header" / "more" summary rows
     size: int  # the item's own bytes
     retained: int  # bytes that go if it goes (== size for summary rows)
     depth: int = 0  # dominator-tree depth (0: kept only by the root)
@@ -89,13 +89,19 @@ def dominator_tree(a: Analysis, *, max_depth: int = 3, top: int | None = None) -
     for lst in kids:
         lst.sort(key=lambda n: (-d.retained[n], a.graph.names[n]))
     rows: list[GraphRow] = []
-    stack = [(n, 0) for n in reversed(kids[ROOT])]
+    top_level = kids[ROOT] if top is None else kids[ROOT][:top]
+    stack = [(n, 0) for n in reversed(top_level)]
     while stack:
         node, depth = stack.pop()
         rows.append(_row(a, node, depth))
         if depth + 1 < max_depth:
             below = kids[node] if top is None else kids[node][:top]
             stack.extend((n, depth + 1) for n in reversed(below))
+    rest = kids[ROOT][len(top_level):]
+    if rest:
+        more = sum(d.retained[n] for n in rest)
+        rows.append(GraphRow(f"… {len(rest):,d} more items kept only by <module>", "more",
+                             sum(a.graph.sizes[n] for n in rest), more))
     reachable = d.retained[ROOT]
     unreachable = a.graph.file_size - reachable
     header = a.graph.sizes[ROOT]

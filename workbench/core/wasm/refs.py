@@ -82,19 +82,24 @@ def _offset(buf: Buf, p: int) -> tuple[int | None, int]:
     return None, _expr(buf, p, BodyRefs())
 
 
-def _data(buf: Buf) -> list[tuple[int, int] | None]:
+def _data(module: Module) -> list[tuple[int, int] | None]:
+    """Each segment's header sits between the end of the previous segment's bytes (or
+    the count LEB) and its own bytes; the common `00 41 <sleb> 0b` is read inline."""
     out: list[tuple[int, int] | None] = []
-    n, p = u32(buf, 0)
-    for _ in range(n):
-        flags, p = u32(buf, p)
+    buf = module.data
+    for seg in module.data_segments:
+        p = seg.start + seg.size - seg.disk_size  # first byte of the entry
         lo: int | None = None
-        if flags != 1:
+        if buf[p] == 0 and buf[p + 1] == 0x41:
+            v, q = sleb(buf, p + 2, 32)
+            if buf[q] == O.OP_END:
+                lo = v & 0xFFFFFFFF
+        elif seg.mode == "active":
+            flags, p = u32(buf, p)
             if flags == 2:
                 _, p = u32(buf, p)
             lo, p = _offset(buf, p)
-        size, p = u32(buf, p)
-        p += size
-        out.append((lo, lo + size) if lo is not None else None)
+        out.append((lo, lo + seg.size) if lo is not None else None)
     return out
 
 
@@ -102,7 +107,6 @@ def module_refs(module: Module) -> ModuleRefs:
     """Re-read the element, global, table and data sections of a parsed module."""
     refs, elem_refs = BodyRefs(), BodyRefs()
     elements: list[int] = []
-    ranges: list[tuple[int, int] | None] = []
     for s in module.sections:
         payload = module.payload(s)
         if s.name == "element" and s.id == 9:
@@ -111,7 +115,6 @@ def module_refs(module: Module) -> ModuleRefs:
             _globals(payload, refs)
         elif s.name == "table" and s.id == 4:
             _tables(payload, refs)
-        elif s.name == "data" and s.id == 11:
-            ranges = _data(payload)
+    ranges = _data(module)
     return ModuleRefs(tuple(elements) + tuple(elem_refs.funcrefs), tuple(refs.funcrefs),
                       tuple(refs.consts), tuple(ranges))

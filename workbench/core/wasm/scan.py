@@ -29,7 +29,6 @@ _MEMARG = rb"[\x00-\x3f]" + _LEB
 _ANY = rb"[\x00-\xff]"
 _HEAP1 = rb"[\x00-\x3f\x69-\x74]"
 _SIMPLE_VALTYPE = rb"[\x69-\x74\x7b-\x7f]"
-_SHORT_BLOCKTYPES = frozenset(range(0x69, 0x75)) | frozenset(range(0x7B, 0x80)) | {0x40}
 _CALLS = (O.OP_CALL, O.OP_RETURN_CALL, O.OP_REF_FUNC)
 _STRUCTURE = (O.OP_CATCH, O.OP_DELEGATE)
 
@@ -43,14 +42,16 @@ def _alternatives(const_bytes: int) -> list[bytes]:
     single = O.SINGLE
     leb_ops = [op for op, k in single.items()
                if k == O.U32 and op not in _CALLS and op not in _STRUCTURE] + [0x42]
-    if const_bytes >= 4:
+    if const_bytes >= 5:
         leb_ops.append(0x41)
     alts = [
         _cls(op for op, k in single.items() if k == O.NONE),
+        rb"[\x20-\x22][\x00-\x7f]",  # local.get/set/tee of locals 0..127: a quarter of all
+        _cls(range(0x28, 0x3F)) + rb"[\x00-\x3f][\x00-\x7f]",  # loads/stores, short offset
         _cls(leb_ops) + _LEB,
         _cls(op for op, k in single.items() if k == O.MEMARG) + _MEMARG,
     ]
-    if 0 < const_bytes < 4:
+    if 0 < const_bytes < 5:
         alts.append(rb"\x41[\x80-\xff]{0,%d}+[\x00-\x7f]" % (const_bytes - 1))
     alts += [
         _cls(op for op, k in single.items() if k == O.U32X2) + _LEB + _LEB,
@@ -83,64 +84,94 @@ def _alternatives(const_bytes: int) -> list[bytes]:
     return alts
 
 
+_INTERESTING = (
+    rb"\x0b|[\x02-\x04][\x40\x69-\x74\x7b-\x7f]|\x05"
+    rb"|[\x10\x12\xd2][\x80-\xff]{0,3}[\x00-\x7f]|\x41[\x80-\xff]{0,3}[\x00-\x7f]"
+)
+
+
 @lru_cache(maxsize=8)
-def boring_run(const_bytes: int) -> re.Pattern[bytes]:
-    """`(?:boring instruction)*`; i32.const encodings up to `const_bytes` long are boring."""
-    return re.compile(rb"(?:" + rb"|".join(_alternatives(const_bytes)) + rb")*+")
+def token_pattern(const_bytes: int) -> re.Pattern[bytes]:
+    """`boring run (token)`: the token is the next non-boring instruction in one of its
+    common short forms, else its first byte alone (then `step` decodes it), else empty
+    at the end of the body. Every position matches, so `finditer` never skips a byte."""
+    boring = rb"(?:" + rb"|".join(_alternatives(const_bytes)) + rb")*+"
+    return re.compile(boring + rb"(" + _INTERESTING + rb"|[\x00-\xff]|\Z)")
 
 
 def const_bytes_for(segments: list[tuple[int, int]]) -> int:
-    """How long an `i32.const` encoding may be and still name no segment ([lo, hi) list)."""
+    """How long an `i32.const` encoding may be and still name no segment ([lo, hi) list):
+    an n-byte signed LEB128 holds -2**(7n-1) .. 2**(7n-1)-1."""
     if not segments:
         return 5
     lo = min(s for s, _ in segments)
     hi = max(e for _, e in segments)
-    if hi > (1 << 32) - 8192:
-        return 0
-    return 2 if lo >= 8192 else 1 if lo >= 64 else 0
+    for n in (3, 2, 1):
+        if lo >= 1 << (7 * n - 1) and hi <= (1 << 32) - (1 << (7 * n - 1)):
+            return n
+    return 0
 
 
-def scan_body(buf: Buf, start: int, end: int, refs: BodyRefs,
-              run: re.Pattern[bytes]) -> None:
-    """Decode one body like `instr.decode_body`, skipping boring runs with `run`."""
-    match = run.match
+def scan_body(buf: bytes, start: int, end: int, refs: BodyRefs,
+              tokens: re.Pattern[bytes]) -> None:
+    """Decode one body like `instr.decode_body`: boring runs in C, tokens here."""
     try:
         p = skip_locals(buf, start, end)
         stack = [O.OP_BLOCK]
-        while True:
-            p = match(buf, p, end).end()  # type: ignore[union-attr]  # `*` always matches
-            if p >= end:
+        calls, funcrefs, consts = refs.calls, refs.funcrefs, refs.consts
+        while True:  # one lazy pass of finditer, again after `step` read a longer token
+            resync = -1
+            for m in tokens.finditer(buf, p, end):
+                p, e = m.span(1)
+                n = e - p
+                if n == 0:
+                    raise Bad("function body ends before its final end", end)
+                op = buf[p]
+                if op == 0x0B:
+                    stack.pop()
+                    if not stack:
+                        if e != end:
+                            raise Bad(f"{end - e} bytes after the final end of the "
+                                      "function body", e)
+                        return
+                elif n == 2 and 2 <= op <= 4:
+                    stack.append(op)
+                elif n > 1 and (op == 0x10 or op == 0x12 or op == 0xD2 or op == 0x41):
+                    v = 0
+                    for i in range(e - 1, p, -1):
+                        v = (v << 7) | (buf[i] & 0x7F)
+                    if op == 0x41:
+                        if buf[e - 1] & 0x40:
+                            v -= 1 << (7 * (n - 1))
+                        consts.append(v)
+                    elif op == 0xD2:
+                        funcrefs.append(v)
+                    else:
+                        calls.append(v)
+                else:
+                    q = step(buf, p, stack, refs)
+                    if q > end:
+                        raise Bad("instruction runs past the end of the function body", p)
+                    if q != e:
+                        resync = q
+                        break
+            if resync < 0:
                 raise Bad("function body ends before its final end", end)
-            op = buf[p]
-            if op == O.OP_END:
-                p += 1
-                stack.pop()
-                if not stack:
-                    break
-                continue
-            if (op == O.OP_BLOCK or op == O.OP_LOOP) and buf[p + 1] in _SHORT_BLOCKTYPES:
-                stack.append(op)
-                p += 2
-                continue
-            q = p
-            p = step(buf, p, stack, refs)
-            if p > end:
-                raise Bad("instruction runs past the end of the function body", q)
+            p = resync
     except IndexError:
         raise Bad("function body runs past the end of the file", end) from None
-    if p != end:
-        raise Bad(f"{end - p} bytes after the final end of the function body", p)
 
 
 def scan_bodies(buf: Buf, bodies: Iterable[tuple[int, int]], const_bytes: int,
                 cancel: threading.Event | None = None) -> list[BodyRefs]:
     """`BodyRefs` of each (start, size) body, in order."""
-    run = boring_run(const_bytes)
+    data = buf if isinstance(buf, bytes) else bytes(buf)
+    tokens = token_pattern(const_bytes)
     out = []
     for i, (start, size) in enumerate(bodies):
         if cancel is not None and not i & 255 and cancel.is_set():
             raise InterruptedError("call graph cancelled")
         refs = BodyRefs()
-        scan_body(buf, start, start + size, refs, run)
+        scan_body(data, start, start + size, refs, tokens)
         out.append(refs)
     return out
