@@ -59,7 +59,7 @@ def compute(report: Any, args: argparse.Namespace) -> Any:
     else:
         from workbench.core.size import retained
 
-        a = retained.analyze(module, file=report.file)
+        a = retained.analyze(module, file=report.file, data_symbols=True)
         if args.by == "retained":
             result = retained.by_retained(a)
         elif args.by == "dominators":

@@ -24,13 +24,18 @@ from __future__ import annotations
 
 import bisect
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from workbench.core.errors import MalformedModule
 from workbench.core.wasm.leb import Bad
 from workbench.core.wasm.model import Module
 from workbench.core.wasm.refs import module_refs
 from workbench.core.wasm.scan import const_bytes_for, scan_bodies
+
+if TYPE_CHECKING:
+    from workbench.core.size.dwarf.variables import DataSymbol
 
 ROOT = 0
 KINDS = ("root", "section", "overhead", "import", "function", "data", "export")
@@ -92,8 +97,13 @@ class _Builder:
 
 
 def build_callgraph(module: Module, *, file: str | None = None,
+                    symbols: Sequence[DataSymbol] = (),
                     cancel: threading.Event | None = None) -> CallGraph:
-    """Decode every body and build the graph. A malformed body raises MalformedModule."""
+    """Decode every body and build the graph. A malformed body raises MalformedModule.
+
+    `symbols` (DWARF variables, `dwarf.variables.data_symbols`) split a data segment
+    into one node per variable plus the segment's remaining bytes, so `SIN_TABLE` is
+    kept (and dominated) by the functions that name its address."""
     if module.kind != "module":
         raise ValueError("a component has no call graph of its own; inspect its core modules")
     g = _Builder()
@@ -117,8 +127,12 @@ def build_callgraph(module: Module, *, file: str | None = None,
     func_node += g.extend([f.name for f in module.functions], "function",
                           [f.size for f in module.functions])
     segs = module.data_segments
+    owned = [0] * len(segs)
+    for sym in symbols:
+        owned[sym.segment] += sym.size
     data_node = g.extend([d.name or f"data[{d.index}]" for d in segs], "data",
-                         [d.size for d in segs])
+                         [d.size - owned[d.index] for d in segs])
+    sym_node = g.extend([sym.label for sym in symbols], "data", [sym.size for sym in symbols])
     nfuncs = len(func_node)
 
     def link(a: int, func: int) -> None:
@@ -133,15 +147,22 @@ def build_callgraph(module: Module, *, file: str | None = None,
     if module.start is not None and 8 in section_node:
         link(section_node[8], module.start)
     refs = module_refs(module)
-    spans = sorted((r[0], r[1], k) for k, r in enumerate(refs.data_ranges)
+    spans = sorted((r[0], r[1], data_node[k]) for k, r in enumerate(refs.data_ranges)
                    if r is not None and r[1] > r[0])
     starts = [s[0] for s in spans]
+    fine = sorted((sym.address, sym.address + sym.size, node)
+                  for sym, node in zip(symbols, sym_node, strict=True))
+    fine_starts = [s[0] for s in fine]
 
     def hit(a: int, value: int) -> None:
         value &= 0xFFFFFFFF
+        j = bisect.bisect_right(fine_starts, value) - 1
+        if j >= 0 and value < fine[j][1]:
+            g.succ[a].add(fine[j][2])
+            return
         j = bisect.bisect_right(starts, value) - 1
         if j >= 0 and value < spans[j][1]:
-            g.succ[a].add(data_node[spans[j][2]])
+            g.succ[a].add(spans[j][2])
 
     for f in refs.element_funcs:
         link(section_node.get(9, ROOT), f)

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workbench.core.size.callgraph import ROOT, CallGraph, build_callgraph
 from workbench.core.size.dominators import Dominance, dominators
 from workbench.core.wasm.model import Module
+
+if TYPE_CHECKING:
+    from workbench.core.size.dwarf.variables import DataSymbol
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,9 +60,16 @@ class Analysis:
     dominance: Dominance
 
 
-def analyze(module: Module, *, file: str | None = None,
+def analyze(module: Module, *, file: str | None = None, data_symbols: bool = False,
             cancel: threading.Event | None = None) -> Analysis:
-    graph = build_callgraph(module, file=file, cancel=cancel)
+    """Graph + dominance. `data_symbols`: split data segments by DWARF variables (costs
+    a walk of `.debug_info`; a no-op without it)."""
+    symbols: tuple[DataSymbol, ...] = ()
+    if data_symbols and module.custom(".debug_info") is not None:
+        from workbench.core.size.dwarf.variables import data_symbols as find
+
+        symbols = find(module)
+    graph = build_callgraph(module, file=file, symbols=symbols, cancel=cancel)
     return Analysis(graph, dominators(graph))
 
 
