@@ -24,7 +24,9 @@ from workbench.core.wasm import opcodes as O
 from workbench.core.wasm.instr import BodyRefs, skip_locals, step
 from workbench.core.wasm.leb import Bad, Buf
 
-_LEB = rb"[\x80-\xff]{0,3}+[\x00-\x7f]"  # LEB128 of at most 4 bytes: valid as u32, s32, s64, u64
+# LEB128 valid as u32, s32, s64 and u64 alike: up to 4 bytes, or 5 with a final byte < 8
+# (wasm-ld pads relocated indices to 5 bytes)
+_LEB = rb"(?:[\x80-\xff]{0,3}[\x00-\x7f]|[\x80-\xff]{4}[\x00-\x07])"
 _MEMARG = rb"[\x00-\x3f]" + _LEB
 _ANY = rb"[\x00-\xff]"
 _HEAP1 = rb"[\x00-\x3f\x69-\x74]"
@@ -86,7 +88,8 @@ def _alternatives(const_bytes: int) -> list[bytes]:
 
 _INTERESTING = (
     rb"\x0b|[\x02-\x04][\x40\x69-\x74\x7b-\x7f]|\x05"
-    rb"|[\x10\x12\xd2][\x80-\xff]{0,3}[\x00-\x7f]|\x41[\x80-\xff]{0,3}[\x00-\x7f]"
+    rb"|[\x10\x12\xd2](?:[\x80-\xff]{0,3}[\x00-\x7f]|[\x80-\xff]{4}[\x00-\x0f])"
+    rb"|\x41(?:[\x80-\xff]{0,3}[\x00-\x7f]|[\x80-\xff]{4}[\x00-\x07\x78-\x7f])"
 )
 
 
