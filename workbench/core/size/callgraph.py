@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import bisect
 import threading
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -77,13 +78,12 @@ class _Builder:
         self.names: list[str] = []
         self.kinds: list[str] = []
         self.sizes: list[int] = []
-        self.succ: list[set[int]] = []
+        self.succ: defaultdict[int, set[int]] = defaultdict(set)  # only nodes with edges
 
     def add(self, name: str, kind: str, size: int) -> int:
         self.names.append(name)
         self.kinds.append(kind)
         self.sizes.append(size)
-        self.succ.append(set())
         return len(self.names) - 1
 
     def extend(self, names: list[str], kind: str, sizes: list[int]) -> list[int]:
@@ -92,8 +92,12 @@ class _Builder:
         self.names += names
         self.kinds += [kind] * len(names)
         self.sizes += sizes
-        self.succ += [set() for _ in names]
         return list(range(first, len(self.names)))
+
+    def successors(self) -> tuple[tuple[int, ...], ...]:
+        succ = self.succ
+        return tuple([tuple(sorted(succ[i])) if i in succ else ()
+                      for i in range(len(self.names))])
 
 
 def build_callgraph(module: Module, *, file: str | None = None,
@@ -194,5 +198,5 @@ def build_callgraph(module: Module, *, file: str | None = None,
             if 0 <= d < len(data_node):
                 g.succ[a].add(data_node[d])
     return CallGraph(tuple(g.names), tuple(g.kinds), tuple(g.sizes),
-                     tuple([tuple(sorted(s)) if s else () for s in g.succ]), tuple(func_node),
+                     g.successors(), tuple(func_node),
                      tuple(data_node), module.size)
