@@ -157,6 +157,8 @@ def build_callgraph(module: Module, *, file: str | None = None,
     fine = sorted((sym.address, sym.address + sym.size, node)
                   for sym, node in zip(symbols, sym_node, strict=True))
     fine_starts = [s[0] for s in fine]
+    lowest = spans[0][0] if spans else 0
+    highest = max((s[1] for s in spans), default=0)
 
     def hit(a: int, value: int) -> None:
         value &= 0xFFFFFFFF
@@ -192,8 +194,9 @@ def build_callgraph(module: Module, *, file: str | None = None,
             link(a, f)
         for f in body.funcrefs:
             link(a, f)
-        for v in body.consts:
-            hit(a, v)
+        for v in set(body.consts):
+            if lowest <= v & 0xFFFFFFFF < highest:
+                hit(a, v)
         for d in body.datas:
             if 0 <= d < len(data_node):
                 g.succ[a].add(data_node[d])

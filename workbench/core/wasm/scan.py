@@ -140,9 +140,13 @@ def scan_body(buf: bytes, start: int, end: int, refs: BodyRefs,
                 elif n == 2 and 2 <= op <= 4:
                     stack.append(op)
                 elif n > 1 and (op == 0x10 or op == 0x12 or op == 0xD2 or op == 0x41):
-                    v = 0
-                    for i in range(e - 1, p, -1):
-                        v = (v << 7) | (buf[i] & 0x7F)
+                    if n == 5:  # the common address form: i32.const of 4 LEB bytes
+                        v = ((buf[p + 1] & 0x7F) | (buf[p + 2] & 0x7F) << 7
+                             | (buf[p + 3] & 0x7F) << 14 | buf[p + 4] << 21)
+                    else:
+                        v = 0
+                        for i in range(e - 1, p, -1):
+                            v = (v << 7) | (buf[i] & 0x7F)
                     if op == 0x41:
                         if buf[e - 1] & 0x40:
                             v -= 1 << (7 * (n - 1))
