@@ -8,9 +8,11 @@ else (a padded sub-opcode, a wide alignment, `br_table`, `block`, `end`, `call`,
 simply ends the run and is decoded by `step`, so the scanner accepts and rejects exactly
 what the reference does. `tests/core/test_callgraph.py` checks that on real modules.
 
-`i32.const` values can be data addresses. When the module's data segments all sit at
-or above 64 (or 8192) and below 2**32 - 8192, one-byte (or two-byte) `i32.const`
-encodings cannot name a segment and stay boring; longer ones go to `step`.
+`i32.const` values can be data addresses. An n-byte signed LEB128 holds values below
+2**(7n-1); when every data segment lies above that (and below 2**32 minus it), such
+encodings cannot name a segment and stay boring (`const_bytes_for`); longer ones are
+tokens decoded here. Tokens are read with `finditer` (lazy), so after `step` decodes a
+longer instruction than its one-byte token the scan simply resumes after it.
 """
 
 from __future__ import annotations
