@@ -14,7 +14,8 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from workbench.cli.commands import _inspect_size
+from workbench.cli.commands import _inspect_graph, _inspect_size
+from workbench.core.errors import MalformedModule
 
 if TYPE_CHECKING:
     from workbench.core.size.inspect import InspectReport
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 NAME = "inspect"
 HELP = "Size breakdown, signatures and ABI of .wasm files (sections, functions, data)."
 ORDER = 10
-VIEWS = ("section", "function", "data", "source")
+VIEWS = ("section", "function", "data", "source", *_inspect_graph.GRAPH_VIEWS)
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -38,8 +39,11 @@ def register(parser: argparse.ArgumentParser) -> None:
                         "otherwise large files get an estimate within a few percent")
     parser.add_argument("--by", choices=VIEWS, metavar="VIEW",
                         help="only a size breakdown by " + "|".join(VIEWS)
-                        + ", rows adding up exactly to the file / code / data payload")
+                        + ", rows adding up exactly to the file / code / data payload; "
+                        "retained|dominators|paths|garbage decode every function body into "
+                        "a call graph (docs/size.md)")
     _inspect_size.add_arguments(parser)
+    _inspect_graph.add_arguments(parser)
 
 
 def _positive(text: str) -> int:
@@ -63,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    _inspect_graph.check(args)
     if getattr(args, "diff", None) is not None:
         _inspect_size.load_old(args.diff)  # a bad OLD fails before any report is printed
     failed = False
@@ -88,7 +93,14 @@ def _run(args: argparse.Namespace) -> int:
         failed |= not report.ok
         if args.json:
             doc = report.to_json()
-            if report.module is not None:
+            if report.module is not None and args.by in _inspect_graph.GRAPH_VIEWS:
+                doc.update(_inspect_size.failed_json(args))
+                try:
+                    doc["view"] = _inspect_graph.to_json(_inspect_graph.compute(report, args))
+                except MalformedModule as err:
+                    doc["view"], doc["error"] = None, _inspect_graph.error_json(err)
+                    failed = True
+            elif report.module is not None:
                 view = _inspect_size.view_of(report, args)
                 doc["view"] = view.to_json() if view is not None else None
                 doc.update(_inspect_size.size_json(report, args))
@@ -97,17 +109,26 @@ def _run(args: argparse.Namespace) -> int:
             sys.stdout.write(json.dumps(doc, separators=(",", ":"), ensure_ascii=False))
             sys.stdout.write("\n")
         else:
-            _print_human(report, args)
+            failed |= not _print_human(report, args)
     sys.stdout.flush()
     return 1 if failed else 0
 
 
-def _print_human(report: InspectReport, args: argparse.Namespace) -> None:
+def _print_human(report: InspectReport, args: argparse.Namespace) -> bool:
+    """Print the report; False when a graph view found a malformed function body."""
     from workbench.cli.render import console
 
     if report.error is not None:
         console.print(_error_text(report))
-        return
+        return True
+    if args.by in _inspect_graph.GRAPH_VIEWS:
+        console.print(header_block(report, args))
+        console.print(_inspect_graph.block(report, args))
+        try:
+            _inspect_graph.compute(report, args)
+        except MalformedModule:
+            return False
+        return True
     if args.by:
         by_view = _inspect_size.by_view
 
@@ -120,6 +141,7 @@ def _print_human(report: InspectReport, args: argparse.Namespace) -> None:
         renderable = block(report, args)
         if renderable is not None:
             console.print(renderable)
+    return True
 
 
 def _error_text(report: InspectReport) -> Any:

@@ -11,10 +11,13 @@ a view with the file (see docs/size.md).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from workbench.core.size.dwarf.result import SourceAttribution
 from workbench.core.wasm.model import Module
+
+if TYPE_CHECKING:  # the DWARF reader (pyelftools) loads only when a view needs it
+    from workbench.core.size.dwarf.variables import DataSymbol
 
 RowKind = Literal["item", "overhead", "unattributed"]
 VIEWS = ("section", "function", "data", "source")
@@ -74,13 +77,28 @@ def by_function(module: Module) -> SizeView:
     return SizeView("function", "code", code.size, _items_first(items, overhead))
 
 
-def by_data(module: Module) -> SizeView:
-    """Each data segment's bytes, plus segment headers and the segment count LEB."""
+def by_data(module: Module, symbols: tuple[DataSymbol, ...] | None = None) -> SizeView:
+    """Each data segment's bytes, plus segment headers and the segment count LEB.
+
+    With `symbols` (DWARF variables, `dwarf.variables.data_symbols`), a segment's bytes
+    split into one row per variable (`SIN_TABLE (sin_table.h:3)`) and one row for the
+    bytes no variable covers; still adding up to the data section payload."""
     data = module.section("data")
     if data is None:
         return SizeView("data", "data", 0, (), "no data section")
-    items = [SizeRow(s.name or f"segment[{s.index}]", s.size, "item", s.index)
-             for s in module.data_segments]
+    owned: dict[int, int] = {}
+    items = []
+    for sym in symbols or ():
+        items.append(SizeRow(sym.label, sym.size, "item", sym.segment))
+        owned[sym.segment] = owned.get(sym.segment, 0) + sym.size
+    for seg in module.data_segments:
+        name = seg.name or f"segment[{seg.index}]"
+        if seg.index in owned:
+            if seg.size - owned[seg.index]:
+                items.append(SizeRow(f"{name}: bytes no variable covers",
+                                     seg.size - owned[seg.index], "unattributed", seg.index))
+        else:
+            items.append(SizeRow(name, seg.size, "item", seg.index))
     headers = sum(s.disk_size - s.size for s in module.data_segments)
     count = data.size - sum(s.disk_size for s in module.data_segments)
     overhead = [SizeRow("segment headers (flags, memory, offset expr, size LEB)", headers,
@@ -125,7 +143,12 @@ def view(module: Module, by: str, sources: SourceAttribution | None = None) -> S
     if by == "function":
         return by_function(module)
     if by == "data":
-        return by_data(module)
+        symbols = None
+        if module.custom(".debug_info") is not None:
+            from workbench.core.size.dwarf.variables import data_symbols
+
+            symbols = data_symbols(module)
+        return by_data(module, symbols)
     if by == "source":
         return by_source(module, sources)
     raise ValueError(f"unknown size view {by!r}; expected one of {', '.join(VIEWS)}")

@@ -50,6 +50,8 @@ def decode_data(buf: Buf, base: int) -> list[DataSegment]:
         q = p
         flags = buf[p]
         p += 1
+        if flags >= 0x80:  # a padded LEB128 (valid, if unusual)
+            flags, p = u32(buf, q)
         if flags == 1:
             mode = "passive"
         else:

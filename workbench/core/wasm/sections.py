@@ -15,6 +15,8 @@ from workbench.core.wasm.model import FuncType
 from workbench.core.wasm.types import (
     globaltype,
     limits,
+    mutability,
+    reftype,
     skip_const_expr,
     storagetype,
     tabletype,
@@ -71,11 +73,11 @@ def _subtype(buf: Buf, p: int) -> tuple[FuncType, int]:
         n, p = count(buf, p, "struct field", 2)
         for _ in range(n):
             _, p = storagetype(buf, p)
-            p += 1  # mutability
+            p = mutability(buf, p, "struct field")
         return FuncType((), (), kind="struct"), p
     if form == 0x5E:
         _, p = storagetype(buf, p)
-        return FuncType((), (), kind="array"), p + 1
+        return FuncType((), (), kind="array"), mutability(buf, p, "array element")
     raise Bad(f"unknown type form 0x{form:02x}", p - 1)
 
 
@@ -116,7 +118,7 @@ def decode_import(st: State, buf: Buf) -> int:
             info, p = globaltype(buf, p)
             st.globals.append(info)
         elif kind == 4:
-            p += 1  # attribute (0 = exception)
+            p = _tag_attribute(buf, p)
             info, p = u32(buf, p)
             st.tags.append(info)
         else:
@@ -197,7 +199,7 @@ def decode_datacount(st: State, buf: Buf) -> int:
 def decode_tag(st: State, buf: Buf) -> int:
     n, p = count(buf, 0, "tag", 2)
     for _ in range(n):
-        t, p = u32(buf, p + 1)
+        t, p = u32(buf, _tag_attribute(buf, p))
         st.tags.append(t)
     _done(buf, p)
     return n
@@ -215,7 +217,9 @@ def decode_element(st: State, buf: Buf) -> int:
             p = skip_const_expr(buf, p)
         if flags & 3:  # elemkind (byte) or reftype
             if flags & 4:
-                _, p = valtype(buf, p)
+                _, p = reftype(buf, p)
+            elif buf[p] != 0x00:
+                raise Bad(f"malformed element kind 0x{buf[p]:02x} (only 0x00, funcref)", p)
             else:
                 p += 1
         m, p = count(buf, p, "element")
@@ -228,6 +232,12 @@ def decode_element(st: State, buf: Buf) -> int:
     st.elements = n
     _done(buf, p)
     return n
+
+
+def _tag_attribute(buf: Buf, p: int) -> int:
+    if buf[p] != 0:
+        raise Bad(f"malformed tag attribute 0x{buf[p]:02x} (only 0x00, exception)", p)
+    return p + 1
 
 
 def _done(buf: Buf, p: int) -> None:

@@ -20,6 +20,7 @@ HEAPTYPES = {
     0x6A: "array", 0x69: "exn", 0x74: "noexn", 0x73: "nofunc", 0x72: "noextern", 0x71: "none",
 }
 PACKED = {0x78: "i8", 0x77: "i16"}
+NUMTYPES = frozenset((0x7F, 0x7E, 0x7D, 0x7C, 0x7B))
 
 
 def heaptype(buf: Buf, p: int) -> tuple[str, int]:
@@ -43,6 +44,22 @@ def valtype(buf: Buf, p: int) -> tuple[str, int]:
     raise Bad(f"unknown value type 0x{x:02x}", p)
 
 
+def reftype(buf: Buf, p: int) -> tuple[str, int]:
+    """A reference type where the binary format requires one (tables, element segments):
+    a number or vector type there is malformed, not merely invalid."""
+    x = buf[p]
+    if x in (0x63, 0x64) or (x in VALTYPES and x not in NUMTYPES):
+        return valtype(buf, p)
+    raise Bad(f"malformed reference type 0x{x:02x}", p)
+
+
+def mutability(buf: Buf, p: int, what: str) -> int:
+    mut = buf[p]
+    if mut > 1:
+        raise Bad(f"{what} mutability must be 0 or 1, not {mut}", p)
+    return p + 1
+
+
 def storagetype(buf: Buf, p: int) -> tuple[str, int]:
     x = buf[p]
     if x in PACKED:
@@ -56,7 +73,7 @@ def limits(buf: Buf, p: int, what: str) -> tuple[str, int]:
     flags = buf[p]
     if flags & ~0x0F:
         raise Bad(f"{what} limits: unknown flags 0x{flags:02x}", p)
-    read = u64 if flags & 0x04 else u32
+    read = u64  # Wasm 3.0 encodes both bounds as u64 (validation limits i32 ranges)
     lo, q = read(buf, p + 1)
     text = f"{lo}.."
     if flags & 0x01:
@@ -77,17 +94,14 @@ def limits(buf: Buf, p: int, what: str) -> tuple[str, int]:
 
 
 def tabletype(buf: Buf, p: int) -> tuple[str, int]:
-    ref, q = valtype(buf, p)
+    ref, q = reftype(buf, p)
     lim, q = limits(buf, q, "table")
     return f"{ref} {lim}", q
 
 
 def globaltype(buf: Buf, p: int) -> tuple[str, int]:
     t, q = valtype(buf, p)
-    mut = buf[q]
-    if mut > 1:
-        raise Bad(f"global mutability must be 0 or 1, not {mut}", q)
-    return ("mut " if mut else "") + t, q + 1
+    return ("mut " if buf[q] else "") + t, mutability(buf, q, "global")
 
 
 # one-immediate opcodes allowed in constant expressions (extended-const included)

@@ -38,7 +38,7 @@ from workbench.core.size.dwarf.walk import (
     Progress,
     RangeRecord,
     UnitRecord,
-    _file_table,
+    file_table,
 )
 
 _U32 = struct.Struct("<I").unpack_from
@@ -174,7 +174,7 @@ class Scanner:
         producer = self.text(unit, *top[AT_PRODUCER]) if AT_PRODUCER in top else None
         unit.name = name
         if AT_STMT in top and self.di is not None:
-            unit.files, unit.first_file = _file_table(self.di, self.di.get_CU_at(unit.offset),
+            unit.files, unit.first_file = file_table(self.di, self.di.get_CU_at(unit.offset),
                                                       comp_dir)
         else:
             unit.files = []

@@ -67,7 +67,7 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _file_table(di: DWARFInfo, cu: Any, comp_dir: str | None) -> tuple[list[str], int]:
+def file_table(di: DWARFInfo, cu: Any, comp_dir: str | None) -> tuple[list[str], int]:
     """File names of a unit's line program header, and the index of the first one.
 
     DWARF 5 numbers files from 0 (entry 0 is the primary source file), DWARF 4 from 1.
@@ -111,7 +111,7 @@ class _Walker:
             attrs = top.attributes
             cu_name = _text(attrs["DW_AT_name"].value) if "DW_AT_name" in attrs else "<unknown>"
             comp_dir = _text(attrs["DW_AT_comp_dir"].value) if "DW_AT_comp_dir" in attrs else None
-            table, first = _file_table(self.di, cu, comp_dir)
+            table, first = file_table(self.di, cu, comp_dir)
             self.files[key] = (table, first, cu_name)
         return self.files[key]
 
