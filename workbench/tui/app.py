@@ -25,13 +25,14 @@ from workbench.tui.commands import WorkbenchCommands
 from workbench.tui.handlers import HandlerMixin
 from workbench.tui.loop import LoopMixin
 from workbench.tui.runtime_actions import RuntimeMixin
+from workbench.tui.serving import Served, ServeMixin
 from workbench.tui.widgets.module_list import ModuleList
 from workbench.tui.workers import WorkerMixin
 
-SHORT = ["Size", "Sigs", "Run", "Reqs", "Hooks", "Build"]
+SHORT = ["Size", "Sigs", "Run", "Reqs", "Hooks", "Build", "Served"]
 
 
-class WorkbenchApp(LoopMixin, RuntimeMixin, HandlerMixin, WorkerMixin, AppBase):
+class WorkbenchApp(ServeMixin, LoopMixin, RuntimeMixin, HandlerMixin, WorkerMixin, AppBase):
     """The whole loop on one screen: save, see the size change, the replay, the latency."""
 
     CSS_PATH = "app.tcss"
@@ -56,8 +57,9 @@ class WorkbenchApp(LoopMixin, RuntimeMixin, HandlerMixin, WorkerMixin, AppBase):
                 id="cancel_bench"),
         Binding("t", "change_theme", "Theme", id="theme"),
         Binding("k", "show_kv", "KV store", show=False, id="kv"),
+        Binding("l", "toggle_serve", "Serve", id="serve"),
         *[Binding(str(i + 1), f"show_view('{vid}')", "Views" if i == 0 else short,
-                  show=i == 0, key_display="1-6" if i == 0 else None, id=f"view_{vid}")
+                  show=i == 0, key_display="1-7" if i == 0 else None, id=f"view_{vid}")
           for i, ((vid, _, _), short) in enumerate(zip(VIEWS, SHORT, strict=True))],
     ]
 
@@ -77,6 +79,28 @@ class WorkbenchApp(LoopMixin, RuntimeMixin, HandlerMixin, WorkerMixin, AppBase):
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return dict(themes.APP_VARIABLES)
+
+    async def action_quit(self) -> None:
+        """Quit; a running dev server first finishes requests in flight (up to 1 s)."""
+        if self.dev_server is not None:
+            await self._stop_server()
+        self.exit()
+
+    def on_served(self, msg: Served) -> None:
+        self.served_log.append(msg.item)
+        kind = getattr(msg.item, "kind", None)
+        if kind in ("build_failed", "load_failed", "swapped"):
+            self.notify(str(getattr(msg.item, "message", "")), title="Dev server",
+                        severity="warning" if kind != "swapped" else "information",
+                        timeout=5)
+        if not self._served_pending:  # re-render the log at most 4 times a second
+            self._served_pending = True
+            self.set_timer(0.25, self._render_served)
+
+    def _render_served(self) -> None:
+        self._served_pending = False
+        if self.active_view_id() == "served":
+            self.view("served").show(None)
 
     def on_mount(self) -> None:
         self._setup_themes()
@@ -117,6 +141,7 @@ class WorkbenchApp(LoopMixin, RuntimeMixin, HandlerMixin, WorkerMixin, AppBase):
         if event.name != self.selected:
             self.selected = event.name
             self.sub_title = event.name
+            self._update_title()
             self.refresh_views()
 
 def run_app(paths: list[str] | list[Path] | None = None, theme: str | None = None,

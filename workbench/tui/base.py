@@ -8,6 +8,7 @@ main screen's widgets (even while a modal such as help or the palette is on top)
 from __future__ import annotations
 
 import threading
+from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -23,6 +24,7 @@ from workbench.tui.widgets.hooks_view import HooksView
 from workbench.tui.widgets.module_list import ModuleList
 from workbench.tui.widgets.requests_view import RequestsView
 from workbench.tui.widgets.runtime_view import RuntimeView
+from workbench.tui.widgets.served_view import ServedView
 from workbench.tui.widgets.signatures_view import SignaturesView
 from workbench.tui.widgets.size_view import SizeView
 from workbench.tui.widgets.view import View
@@ -33,6 +35,7 @@ VIEWS: list[tuple[str, str, type[View]]] = [
     ("size", "Size", SizeView), ("signatures", "Signatures", SignaturesView),
     ("runtime", "Runtime", RuntimeView), ("requests", "Requests", RequestsView),
     ("hooks", "Hooks", HooksView), ("build", "Build", BuildView),
+    ("served", "Served", ServedView),
 ]
 
 
@@ -42,6 +45,7 @@ class AppBase(App[int]):
 
     # implemented by the mixins (declared so each mixin can call the others)
     build_worker: Callable[..., Any]
+    serve_adopt: Callable[..., Any]
     replay_worker: Callable[..., Any]
     files_worker: Callable[..., Any]
     config_worker: Callable[..., Any]
@@ -69,6 +73,8 @@ class AppBase(App[int]):
         self._theme_ready = False
         self.theme_problems: list[str] = []
         self.empty_reason: str | None = None  # why there are no modules, for the views
+        self.served_log: deque[Any] = deque(maxlen=2000)  # dev server records and events
+        self._served_pending = False
 
     # ----- views -------------------------------------------------------------------
     @property

@@ -10,7 +10,8 @@ from textual.widgets import Static
 
 GLOBAL_KEYS = """\
 [b]Keys[/b] (while a text field has focus, letters and digits go into it: esc leaves it)
-  1-6  switch view (Size, Signatures, Runtime, Requests, Hooks, Build)
+  1-7  switch view (Size, Signatures, Runtime, Requests, Hooks, Build, Served)
+  l    start/stop the dev server (its URL in the title; the Served view logs requests)
   m    focus the module list        b  rebuild the selected module
   r    replay saved requests        a  toggle auto-replay after builds
   ctrl+r send the request           ctrl+b / B  bench (selected mode / all modes)

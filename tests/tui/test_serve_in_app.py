@@ -1,0 +1,44 @@
+"""The dev server inside the app: l starts it on the app's loop, real HTTP reaches the
+handler, every request lands in the Served view, and l stops it again."""
+
+from __future__ import annotations
+
+import asyncio
+import urllib.request
+from pathlib import Path
+
+from tests.tui.conftest import built, plain, wait_for
+from workbench.tui.app import WorkbenchApp
+
+
+def _get(url: str) -> tuple[int, bytes]:
+    with urllib.request.urlopen(url, timeout=10) as resp:  # noqa: S310 - loopback
+        return resp.status, resp.read()
+
+
+async def test_toggle_serve_answers_real_requests_and_logs_them(wat_module: Path) -> None:
+    app = WorkbenchApp([wat_module], watch=False, auto_replay=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, built(app), what="build")
+        await pilot.press("l")
+        await wait_for(pilot, lambda: app.server_url is not None, timeout=60,
+                       what="the server to listen")
+        assert app.server_url and app.server_url.startswith("http://127.0.0.1:")
+        assert "serving http://127.0.0.1:" in app.sub_title
+        status, body = await asyncio.to_thread(_get, app.server_url + "/")
+        assert status == 200 and b"Hello from WebAssembly" in body
+        status, body = await asyncio.to_thread(_get, app.server_url + "/healthz")
+        assert status == 200 and body == b"ok"  # the route's hooks answer first
+        await wait_for(pilot, lambda: sum(hasattr(r, "status") for r in app.served_log) >= 2,
+                       what="two log records")
+        await pilot.press("7")
+        await wait_for(pilot, lambda: "requests logged" in plain(app.query_one("#served-note")),
+                       what="the Served view")
+        table = app.query_one("#served-table")
+        await wait_for(pilot, lambda: table.row_count >= 2, what="rows")  # type: ignore[attr-defined]
+        by = {str(table.get_row_at(i)[7]): str(table.get_row_at(i)[6])  # type: ignore[attr-defined]
+              for i in range(table.row_count)}  # type: ignore[attr-defined]
+        assert by["/healthz"].startswith("hook") and by["/"].startswith("hello-wat")
+        await pilot.press("l")
+        await wait_for(pilot, lambda: app.dev_server is None and app.server_url is None,
+                       what="the server to stop")

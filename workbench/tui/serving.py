@@ -1,0 +1,127 @@
+"""The dev server inside the app (`l` toggles it): `services.serve`, on Textual's loop.
+
+Starting builds what needs building and loads the routes in a thread worker, then the
+server listens on the app's own asyncio loop (aiohttp installs no signal handlers, so
+Ctrl+C and q stay the app's). Every served request is posted as a `Served` message for
+the Served view; each successful build of the app's watcher is swapped in for new
+requests, a failed one keeps the last good build serving (the log says so). Quitting
+the app stops the server: requests in flight get up to 1 s.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+from textual.message import Message
+
+from workbench.tui.base import AppBase
+
+if TYPE_CHECKING:
+    from workbench.services.serve.load import Loaded
+    from workbench.services.serve.record import ServeEvent, ServeRecord
+    from workbench.services.serve.server import DevServer
+
+DEFAULT_PORT = 8787
+
+
+class Served(Message):
+    """One served request or server event, for the Served view."""
+
+    def __init__(self, item: ServeRecord | ServeEvent) -> None:
+        super().__init__()
+        self.item = item
+
+
+class ServeMixin(AppBase):
+    dev_server: DevServer | None = None
+    server_url: str | None = None
+    _serve_loaded: Loaded | None = None
+    _serve_unsubscribe: Any = None
+    _serve_builds: dict[str, int]
+
+    def action_toggle_serve(self) -> None:
+        if self.dev_server is not None:
+            self.run_worker(self._stop_server(), exclusive=True, group="serve-stop")
+            return
+        if not self.modules:
+            self.notify("No modules to serve.", severity="warning")
+            return
+        self.notify("Starting the dev server…", timeout=3)
+        self.serve_load_worker()
+
+    @work(thread=True, exclusive=True, group="serve", exit_on_error=False)
+    def serve_load_worker(self) -> None:
+        from workbench.services.serve.load import ServeOptions, load_routes
+
+        paths = list(self.paths or [])
+        if not paths:
+            paths = sorted({m.root for m in self.modules.values()})
+        loaded = load_routes([Path(p) for p in paths], ServeOptions(mode="warm"))
+        self.call_from_thread(self._serve_loaded_now, loaded)
+
+    def _serve_loaded_now(self, loaded: Loaded) -> None:
+        self.run_worker(self._start_server(loaded), exclusive=True, group="serve-start")
+
+    async def _start_server(self, loaded: Loaded) -> None:
+        from workbench.services.serve.server import DevServer
+
+        server = DevServer(loaded.table, port=DEFAULT_PORT)
+        try:
+            url = await server.start()
+        except OSError:  # 8787 taken (another workbench, wrangler...): any free port
+            server = DevServer(loaded.table, port=0)
+            url = await server.start()
+        self.dev_server, self.server_url, self._serve_loaded = server, url, loaded
+        self._serve_builds = {}
+        def post(item: ServeRecord | ServeEvent) -> None:
+            self.post_message(Served(item))
+
+        self._serve_unsubscribe = server.subscribe(post)
+        for warning in loaded.warnings:
+            self.notify(warning, title="Serve", severity="warning", timeout=8)
+        routes = ", ".join(f"{prefix} → {module}" for prefix, module, _ in server.table.lines())
+        self.notify(f"Serving on {url}\n{routes}", title="Dev server", timeout=8)
+        self._update_title()
+
+    async def _stop_server(self) -> None:
+        server, self.dev_server = self.dev_server, None
+        if self._serve_unsubscribe is not None:
+            self._serve_unsubscribe()
+            self._serve_unsubscribe = None
+        self.server_url = None
+        self._update_title()
+        if server is not None:
+            await server.stop()
+            self.notify("Dev server stopped.", timeout=3)
+
+    def _update_title(self) -> None:
+        base = self.selected or ""
+        self.sub_title = f"{base}  ·  serving {self.server_url}" if self.server_url else base
+
+    def serve_adopt(self, name: str, result: Any) -> None:
+        """After a build in the app: swap it into the server (failed: keep the last one)."""
+        if self.dev_server is None or self._serve_loaded is None:
+            return
+        if result is None or not getattr(result, "ok", False):
+            self.dev_server.call_soon(self.dev_server.keep, name,
+                                      "build failed: still serving the last good build")
+            return
+        self.serve_swap_worker(name, result)
+
+    @work(thread=True, exclusive=False, group="serve-swap", exit_on_error=False)
+    def serve_swap_worker(self, name: str, result: Any) -> None:
+        from workbench.services.serve.load import ServeOptions, source_of
+        from workbench.services.serve.module import ServedModule
+
+        server, loaded = self.dev_server, self._serve_loaded
+        cfg = next((c for c in (loaded.modules if loaded else ()) if c.name == name), None)
+        if server is None or loaded is None or cfg is None or result.wasm_path is None:
+            return
+        n = self._serve_builds.get(name, 1) + 1
+        self._serve_builds[name] = n
+        opts = ServeOptions(mode="warm")
+        served = ServedModule(source_of(cfg, result.wasm_path, opts), build=n,
+                              mode=opts.mode, kv=loaded.kv, secrets=loaded.secrets)
+        server.call_soon(server.swap, name, served)
