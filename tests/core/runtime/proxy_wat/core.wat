@@ -24,6 +24,7 @@
   ;; Answer 200 "hi\n"; log "said hi path=<path>" on stdout.
   (func $hi (param $req i32) (param $out i32)
     (local $resp i32) (local $body i32) (local $stream i32) (local $so i32)
+    (global.set $heap (i32.const 4096))  ;; one request at a time: reuse the heap
     (call $path (local.get $req) (i32.const 64))  ;; option<string>: tag@64, ptr@68, len@72
     (call $drop_req (local.get $req))
     (local.set $resp (call $resp_new (call $fields_new)))

@@ -132,6 +132,8 @@
     )
     (func $hi (;14;) (type 3) (param $req i32) (param $out i32)
       (local $resp i32) (local $body i32) (local $stream i32) (local $so i32)
+      i32.const 4096
+      global.set $heap
       local.get $req
       i32.const 64
       call $path

@@ -339,8 +339,17 @@ class _Entry:
         self.lower: Lower | None = None
 
 
-_ENTRIES: list[_Entry] = []  # index = the callback's env value; entries live forever
+_ENTRIES: list[_Entry | None] = []  # index = the callback's env value
+_FREE: list[int] = []  # slots whose linker wasmtime has dropped (see _release)
 _entries_lock = threading.Lock()
+
+
+@ctypes.CFUNCTYPE(None, ctypes.c_void_p)
+def _release(env: Any) -> None:
+    """wasmtime's finalizer: the function's last user (linker, instance) is gone."""
+    with _entries_lock:
+        _ENTRIES[env or 0] = None
+        _FREE.append(env or 0)
 
 
 def _error_ptr(msg: str) -> int:
@@ -352,6 +361,7 @@ def _error_ptr(msg: str) -> int:
 def _callback(env: Any, ctx: Any, ty: Any, args: Any, nargs: int, results: Any,
               nresults: int) -> int:
     entry = _ENTRIES[env or 0]
+    assert entry is not None  # wasmtime finalizes a function only after its last call
     t0 = time.perf_counter_ns()
     try:
         if entry.lifts is None:
@@ -379,11 +389,15 @@ def _callback(env: Any, ctx: Any, ty: Any, args: Any, nargs: int, results: Any,
 def define_func(li: wc.LinkerInstance, name: str, fn: HostFn, label: str) -> None:
     """Define `name` on `li`; `fn(*args)` gets and returns Python values (see above)."""
     with _entries_lock:
-        _ENTRIES.append(_Entry(fn, label))
-        idx = len(_ENTRIES) - 1
+        if _FREE:
+            idx = _FREE.pop()
+            _ENTRIES[idx] = _Entry(fn, label)
+        else:
+            _ENTRIES.append(_Entry(fn, label))
+            idx = len(_ENTRIES) - 1
     raw = name.encode()
     err = B.wasmtime_component_linker_instance_add_func(
-        li.ptr(), ctypes.create_string_buffer(raw), len(raw), _callback, idx, _no_finalize)
+        li.ptr(), ctypes.create_string_buffer(raw), len(raw), _callback, idx, _release)
     if err:
         raise wasmtime.WasmtimeError._from_ptr(err)
 
