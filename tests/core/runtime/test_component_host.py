@@ -90,7 +90,8 @@ def test_request_and_response_conversion(state) -> None:
     req = incoming(Request("PURGE", "/a?b=1", (("Host", "ex.test"), ("X", "é")), b"body"))
     assert req.method == ("other", "PURGE") and req.path == "/a?b=1"
     assert req.authority == "ex.test" and req.headers.get("x") == ["é".encode()]
-    assert incoming(Request("get", "/")).method == ("get", None)
+    bare = incoming(Request("get", "/"))
+    assert bare.method == ("get", None) and bare.authority == "localhost"  # no Host header
     out = OutgoingResponse(Fields([("content-type", b"text/plain")]))
     out.set_status(404)
     tag, body = out.take_body()

@@ -14,8 +14,10 @@ def incoming(req: Request) -> IncomingRequest:
     low = req.method.lower()
     method: Any = (low, None) if low in METHODS else ("other", req.method)
     headers = [(k, v.encode("utf-8")) for k, v in req.headers]
-    return IncomingRequest(method, req.target or "/", ("HTTP", None), req.host or None,
-                           headers, req.body)
+    # authority: the Host header, else "localhost" (as WAGI's SERVER_NAME): guests build
+    # the request URL from it, and StarlingMonkey (componentize-js) traps without one.
+    return IncomingRequest(method, req.target or "/", ("HTTP", None),
+                           req.host or "localhost", headers, req.body)
 
 
 def response(out: OutgoingResponse) -> Response:
