@@ -1,5 +1,7 @@
 """wasi:http/proxy component figures: compile (Winch vs Cranelift), compiled-cache load,
-cold / fresh / warm request p50s, for the componentize-py sample and a text component.
+cold / fresh / warm request p50s, for the componentize-py sample and a text component;
+and one host call (string -> list<u8>) through wasmtime-py's public
+`LinkerInstance.add_func` (types rebuilt per call) vs `capi.define_func` (cached).
 
 Run: python benchmarks/bench_component.py [--wasm app.wasm] [--rounds 5] [--n 300]
      [--compile-rounds 1]
@@ -22,8 +24,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+import wasmtime  # noqa: E402
+import wasmtime.component as wc  # noqa: E402
+
 from tests.core.runtime.components import HI, proxy  # noqa: E402
 from workbench.core.http import Request  # noqa: E402
+from workbench.core.runtime.component import capi  # noqa: E402
 from workbench.core.runtime.component import engine as CE  # noqa: E402,N812
 from workbench.core.runtime.harness import Harness  # noqa: E402
 from workbench.core.runtime.stats import Histogram  # noqa: E402
@@ -79,6 +85,57 @@ def requests(name: str, wasm: bytes, rounds: int, n: int) -> None:
         print(f"  {label:32s} {statistics.median(vals):8.3f} ms")
 
 
+HOST_CALLS = """
+(component
+  (import "host" (instance $h (export "tick" (func (param "s" string) (result (list u8))))))
+  (core module $mem (memory (export "memory") 1)
+    (func (export "realloc") (param i32 i32 i32 i32) (result i32) (i32.const 1024)))
+  (core instance $mi (instantiate $mem))
+  (alias core export $mi "memory" (core memory $memory))
+  (alias core export $mi "realloc" (core func $realloc))
+  (core func $tick (canon lower (func $h "tick") (memory $memory) (realloc $realloc)))
+  (core module $m
+    (import "h" "tick" (func $tick (param i32 i32 i32)))
+    (import "h" "memory" (memory 1))
+    (func (export "run") (param $n i32)
+      (loop $l
+        (call $tick (i32.const 0) (i32.const 5) (i32.const 64))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br_if $l (local.get $n)))))
+  (core instance $i (instantiate $m (with "h" (instance
+    (export "tick" (func $tick)) (export "memory" (memory $memory))))))
+  (func (export "run") (param "n" u32) (canon lift (core func $i "run"))))
+"""
+
+
+def host_call_us(public: bool, calls: int) -> float:
+    """Microseconds per host call: the guest calls `tick("hello")` `calls` times."""
+    eng = CE.engine()
+    comp = wc.Component(eng, wasmtime.wat2wasm(HOST_CALLS))
+    linker = wc.Linker(eng)
+    with linker.root() as root, root.add_instance("host") as inst:
+        if public:
+            inst.add_func("tick", lambda store, s: b"hello")
+        else:
+            capi.define_func(inst, "tick", lambda s: b"hello", "host#tick")
+    store = wasmtime.Store(eng)
+    store.set_fuel(2**60)
+    store.set_epoch_deadline(2**40)
+    run = capi.ExportFunc(store, linker.instantiate(store, comp).get_func(store, "run"))
+    t0 = time.perf_counter()
+    run(store, calls)
+    run.post_return(store)
+    return (time.perf_counter() - t0) / calls * 1e6
+
+
+def host_calls(rounds: int) -> None:
+    public = statistics.median(host_call_us(True, 300) for _ in range(rounds))
+    cached = statistics.median(host_call_us(False, 300) for _ in range(rounds))
+    print(f"\none host call (string -> list<u8>), median of {rounds} rounds of 300 calls:")
+    print(f"  wasmtime-py add_func {public:7.1f} us   capi.define_func {cached:7.1f} us   "
+          f"({public / cached:.1f}x)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--wasm", type=Path)
@@ -86,6 +143,7 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=300)
     ap.add_argument("--compile-rounds", type=int, default=1)
     args = ap.parse_args()
+    host_calls(args.rounds)
     requests("text component (hi)", proxy(HI), args.rounds, args.n * 10)
     wasm = args.wasm.read_bytes() if args.wasm else build_sample()
     if wasm is None:
