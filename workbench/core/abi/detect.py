@@ -21,7 +21,7 @@ from typing import Any, Literal
 from workbench.core.wasm.model import FuncType
 from workbench.core.wasm.model import Module as WasmModule
 
-AbiName = Literal["edge", "wagi", "unknown"]
+AbiName = Literal["edge", "wagi", "wasi-http", "unknown"]
 
 EDGE_IMPORT_MODULE = "edge"
 WASI_MODULE = "wasi_snapshot_preview1"

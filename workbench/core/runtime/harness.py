@@ -27,6 +27,7 @@ from workbench.core.http import Request, Response
 from workbench.core.runtime import engine as E  # noqa: N812
 from workbench.core.runtime.chaos import ChaosState
 from workbench.core.runtime.compile import compile_module, detect_compiled
+from workbench.core.runtime.component.detect import is_component
 from workbench.core.runtime.edge import EdgeInstance, call_edge
 from workbench.core.runtime.failures import (
     classify,
@@ -52,6 +53,8 @@ from workbench.core.wasm.reader import parse_module
 
 if TYPE_CHECKING:
     from workbench.core.runtime.bench import BenchOptions
+    from workbench.core.runtime.component.outbound import Outbound
+    from workbench.core.runtime.component.runtime import ComponentRuntime
 
 MODES = ("cold", "fresh", "warm")
 _POISON = frozenset({"trap", "timeout", "fuel", "memory", "host", "exit"})
@@ -61,7 +64,7 @@ class Harness:
     def __init__(self, wasm: bytes | Path, *, limits: Limits | None = None,
                  chaos: Chaos | None = None, kv: KvStore | None = None,
                  secrets: Secrets | None = None, cache_dir: Path | None = None,
-                 name: str | None = None):
+                 name: str | None = None, outbound: Outbound | None = None):
         self.path: Path | None = None
         if isinstance(wasm, Path | str):
             path = self.path = Path(wasm)
@@ -92,6 +95,11 @@ class Harness:
         self._names: dict[int, str] | None = None
         self._req_cache: tuple[Request | None, bytes] = (None, b"")
         self._host_callbacks: list[Any] = []  # raw ctypes callbacks the linker points to
+        # A wasi:http/proxy component runs on its own runtime (runtime/component/);
+        # `outbound` stubs answer its outgoing HTTP requests (never the network).
+        self.is_component = is_component(self.wasm)
+        self.outbound = outbound
+        self._component: ComponentRuntime | None = None
 
     # -- compile, cache, detect -------------------------------------------------------
 
@@ -119,13 +127,18 @@ class Harness:
 
         A 15 MB module that is no handler is refused in the time `inspect` takes to read
         it, instead of compiling it for a minute and leaving a cache entry behind."""
-        if self._pre_abi is None and self.wasm[:4] == b"\0asm":
+        if self._pre_abi is None and self.wasm[:4] == b"\0asm" and not self.is_component:
             self._pre_abi = detect_abi(parse_module(self.wasm, file=self._where))
         return self._pre_abi
 
     @property
     def abi(self) -> AbiReport:
         """The module's ABI (compiles on first use; raises MalformedModule)."""
+        if self.is_component:
+            if self._abi is None:
+                self._abi = self.component_runtime().report(
+                    not self.chaos.chaos.force_cache_miss)
+            return self._abi
         early = self.precheck()
         if early is not None and not early.ok:
             return early
@@ -138,8 +151,20 @@ class Harness:
         rep = self.abi
         if not rep.ok:
             raise AbiMismatch("; ".join(rep.problems), where=self._where,
-                              hint="see docs/handler-abi.md for the edge and WAGI ABIs")
+                              hint="see docs/handler-abi.md for the edge and WAGI ABIs "
+                                   "and wasi:http/proxy components")
         return rep
+
+    def component_runtime(self) -> ComponentRuntime:
+        """The runtime of a component (created on first use; `is_component` only)."""
+        if self._component is None:
+            from workbench.core.runtime.component.runtime import ComponentRuntime
+
+            self._component = ComponentRuntime(
+                self.wasm, self.limits, lambda level, text, source:
+                self._state.add_log(level, text, source), cache_dir=self.cache_dir,
+                outbound=self.outbound, where=self._where)
+        return self._component
 
     def _make_linker(self) -> wasmtime.Linker:
         linker = wasmtime.Linker(self._engine)
@@ -199,6 +224,8 @@ class Harness:
 
     def _run_once(self, request: Request, mode: str, timing: dict[str, float],
                  t_start: int, hook: dict[str, Any] | None) -> RunResult:
+        if self.is_component:
+            return self._run_component(request, mode, timing, t_start, hook)
         try:
             early = self.precheck()  # refuse a non-handler before compiling it
         except MalformedModule as e:
@@ -282,6 +309,26 @@ class Harness:
             raise KeyboardInterrupt
         return self._result(mode, timing, t_start, response, error, hook, fuel=fuel,
                        memory=inst.mem.size(), cache=cache)
+
+    def _run_component(self, request: Request, mode: str, timing: dict[str, float],
+                       t_start: int, hook: dict[str, Any] | None) -> RunResult:
+        """A wasi:http/proxy component: same modes, limits, logs and result as a module;
+        `prepare` (load + link before a first fresh/warm request) stays outside `total`."""
+        self._state.begin()
+        self.kv.refresh()
+        try:
+            run = self.component_runtime().run(request, mode,
+                                               not self.chaos.chaos.force_cache_miss)
+        except (MalformedModule, AbiMismatch) as e:
+            kind = "malformed" if isinstance(e, MalformedModule) else "abi"
+            return self._result(mode, timing, t_start, None, RunError(kind, str(e)), hook,
+                                abi="wasi-http" if kind == "malformed" else "unknown")
+        timing.update(run.timing)
+        t_start += int(run.timing.get("prepare", 0.0) * 1000)
+        if run.cache == "bypass":
+            self._state.chaos.faults.append("cache_miss:forced")
+        return self._result(mode, timing, t_start, run.response, run.error, hook,
+                            fuel=run.fuel, abi="wasi-http", cache=run.cache)
 
     def _new_store(self, wasi: wasmtime.WasiConfig | None) -> wasmtime.Store:
         lim = self.limits
