@@ -313,3 +313,32 @@ async def test_size_history_is_kept_across_restarts(wat_module: Path) -> None:
         await pilot.pause()
         text = plain(app2.query_one("#history-note"))
         assert "2 builds" in text and "budget max_bytes 2,048 B" in text
+
+
+async def test_opening_a_folder_asks_before_its_build_code_runs(tmp_path: Path) -> None:
+    import shutil
+
+    mod = tmp_path / "cmd"
+    mod.mkdir()
+    shutil.copy(Path(__file__).parents[2] / "sample_modules" / "hello-wat" / "hello.wat",
+                mod / "hello.wat")
+    marker = tmp_path / "ran"
+    (mod / "build.sh").write_text(
+        f"#!/bin/sh\ntouch {marker}\nmkdir -p build\n"
+        f"{shutil.which('python3') or 'python3'} -c \"import wasmtime,sys; "
+        "open('build/cmd.wasm','wb').write(wasmtime.wat2wasm(open('hello.wat').read()))\"\n")
+    (mod / "build.sh").chmod(0o755)
+    (mod / "module.toml").write_text('name = "cmd"\ntoolchain = "command"\n'
+                                     'command = "./build.sh"\noutput = "build/cmd.wasm"\n'
+                                     'sources = ["hello.wat"]\n')
+    app = WorkbenchApp([mod], watch=False, auto_replay=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "TrustScreen",
+                       what="the trust prompt")
+        assert "build.sh" in plain(app.screen.query_one("#trust-text")) or \
+            "command" in plain(app.screen.query_one("#trust-text"))
+        assert not marker.exists()  # nothing ran before the answer
+        await pilot.press("t")
+        await wait_for(pilot, marker.exists, timeout=60, what="the trusted build to run")
+        await wait_for(pilot, lambda: app.modules["cmd"].build == "ok", timeout=60,
+                       what="the build")

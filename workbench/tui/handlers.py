@@ -52,6 +52,42 @@ class HandlerMixin(AppBase):
         for name in self.modules:
             self.build_worker(name, "startup")
         self.start_watching()
+        self._ask_trust()
+
+    def _ask_trust(self) -> None:
+        """Modules whose build runs the folder's own code: ask before it runs (restricted
+        mode until then: the startup builds above were refused by the trust gate)."""
+        from workbench.config.folder_trust import trust_status
+
+        pending = []
+        for state in self.modules.values():
+            if state.config is None:
+                continue
+            try:
+                status = trust_status(state.config)
+            except Exception:  # noqa: BLE001 - an unreadable file: the build says why
+                continue
+            if not status.may_build:
+                pending.append(status)
+        if not pending:
+            return
+        from workbench.tui.screens.trust import TrustScreen
+
+        def answered(trusted: bool | None) -> None:
+            if not trusted:
+                self.notify("Restricted mode: " + ", ".join(s.module for s in pending)
+                            + " not built (their build runs folder code). Trust later with "
+                            "`workbench trust PATH`.", severity="warning", timeout=10)
+                return
+            from workbench.config.folder_trust import trust_modules
+
+            names = {s.module for s in pending}
+            trust_modules([m.config for m in self.modules.values()
+                           if m.name in names and m.config is not None])
+            for name in names:
+                self.build_worker(name, "manual")
+
+        self.push_screen(TrustScreen(pending), answered)
 
     def on_build_started(self, msg: BuildStarted) -> None:
         if not self.ui_alive:
