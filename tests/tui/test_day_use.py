@@ -342,3 +342,22 @@ async def test_opening_a_folder_asks_before_its_build_code_runs(tmp_path: Path) 
         await wait_for(pilot, marker.exists, timeout=60, what="the trusted build to run")
         await wait_for(pilot, lambda: app.modules["cmd"].build == "ok", timeout=60,
                        what="the build")
+
+
+async def test_purity_check_and_signature_state_in_the_app(wat_module: Path) -> None:
+    app = WorkbenchApp([wat_module], watch=False, auto_replay=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, built(app), what="build")
+        state = app.modules["hello-wat"]
+        await pilot.press("2")
+        await wait_for(pilot, lambda: "not signed" in plain(app.query_one("#abi")),
+                       what="the signature line")
+        await pilot.press("4")
+        await wait_for(pilot, lambda: bool(app.query("#purity-note")), what="Requests")
+        app.query_one("#entries-table").focus()
+        await pilot.press("p")
+        await wait_for(pilot, lambda: hasattr(state.extras.get("purity"), "verdict"),
+                       timeout=60, what="the purity report")
+        await pilot.pause()
+        text = plain(app.query_one("#purity-note"))
+        assert "safe to reuse" in text and "hello-wat" in text

@@ -30,10 +30,10 @@ def purity_of(module: Path, requests: Path | None = None, *,
     name = module.stem
     if module.is_dir():
         from workbench.config.module import load_module
-        from workbench.core.build.builder import build_module
+        from workbench.services.folder_trust import gated_build
 
         cfg = load_module(module)
-        built = build_module(cfg).raise_for_status()
+        built = gated_build(cfg).raise_for_status()  # a folder's own build code: trusted only
         if built.wasm_path is None:
             raise UsageError(f"{cfg.name}: the build produced no module", where=str(module))
         sign_build_output(cfg.root, built.wasm_path)

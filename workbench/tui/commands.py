@@ -23,6 +23,7 @@ ACTIONS: list[tuple[str, str, str]] = [
     ("Bench all modes", "run_bench_all", "Bench it cold, fresh and warm in turn (B)"),
     ("Cancel bench", "cancel_bench", "Stop a running bench (ctrl+x)"),
     ("Focus module list", "focus_modules", "Move focus to the module list (m)"),
+    ("Purity check", "purity", "Requests view: safe to reuse and snapshot? (p)"),
     ("Dev server: start / stop", "toggle_serve", "Serve the workspace on a local port (l)"),
     ("Replay highlighted request", "replay_one", "Requests view: replay one entry (enter)"),
     ("Filter functions / data", "filter_size", "Size view: focus the filter (/)"),

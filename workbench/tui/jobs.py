@@ -114,8 +114,25 @@ def size_extras(built: Built, state: ModuleState) -> dict[str, Any]:
     elif state.module is not None:
         out["diff"] = IDENTICAL  # same bytes rebuilt: the diff is ±0, not the last change
     out["history"] = record_build(state.root, len(built.wasm), gz)
+    out["signature"] = _call(lambda: signature_state(built))
     out.update(module_files(state))
     return out
+
+
+def signature_state(built: Built) -> str:
+    """One line for the Signatures view: verified against the workspace's [trust] keys,
+    refused (and why), or whether the module carries a signature section at all."""
+    from workbench.services.trust import check_policy, trust_policy
+
+    signed = any(s.name == "signature" for s in built.module.sections if s.is_custom)
+    policy = trust_policy(built.wasm_path) if built.wasm_path is not None else None
+    if policy is None or not policy.keys:
+        return ("signed (no [trust] keys in workbench.toml to verify it against)" if signed
+                else "not signed (workbench sign MODULE --key KEY)")
+    assert built.wasm_path is not None
+    verdict = check_policy(built.wasm_path, policy)
+    required = " — required by [trust]" if policy.require_signed else ""
+    return str(verdict).replace("\n", "; ") + required
 
 
 def module_files(state: ModuleState, variables: dict[str, Any] | None = None

@@ -121,6 +121,41 @@ class LoopMixin(AppBase):
         self.notify(text, title="Replay failed" if failed else "Replay ok",
                     severity="error" if failed else "information", timeout=6)
 
+    # ----- purity -----------------------------------------------------------------------
+    def action_purity(self) -> None:
+        """The purity check of the selected module on its saved requests (services.purity)."""
+        state = self.modules.get(self.selected or "")
+        if state is None or state.wasm_path is None:
+            self.notify("Build the module first: the check runs the built module.",
+                        severity="warning")
+            return
+        state.extras["purity"] = "running"
+        self.refresh_views(state.name)
+        self.purity_worker(state.name)
+
+    @work(thread=True, exclusive=True, group="purity", exit_on_error=False)
+    def purity_worker(self, name: str) -> None:
+        from workbench.core.errors import WorkbenchError
+        from workbench.services.purity import purity_of
+
+        state = self.modules[name]
+        try:
+            report: Any = purity_of(state.wasm_path, getattr(state.config, "requests", None))  # type: ignore[arg-type]
+        except WorkbenchError as err:
+            report = err
+        self.call_from_thread(self._purity_done, name, report)
+
+    def _purity_done(self, name: str, report: Any) -> None:
+        state = self.modules.get(name)
+        if state is None:
+            return
+        state.extras["purity"] = report
+        self.refresh_views(name)
+        verdict = getattr(report, "verdict", None)
+        if verdict:
+            self.notify(f"{name}: {verdict}", title="Purity",
+                        severity="information" if report.safe else "warning", timeout=6)
+
     # ----- watch -----------------------------------------------------------------------
     def start_watching(self) -> None:
         if not self.watch_sources or not self.modules:

@@ -48,25 +48,14 @@ def run(args: argparse.Namespace) -> int:
     return 0 if report.safe else 1
 
 
+STYLES = {"ok": "green", "bad": "red", "warn": "yellow", "note": "dim"}
+
+
 def render(r: PurityReport) -> None:
-    mark = "[green]✓[/]" if r.safe else "[red]✗[/]"
-    console.print(f"{mark} [bold]{escape(r.module)}[/] ({r.abi}, {r.requests} request(s)): "
-                  f"{escape(r.verdict)}")
-    if r.nondeterminism:
-        console.print(f"  [dim]imports nondeterminism: {escape(', '.join(r.nondeterminism))}[/]")
-    for d in r.order_dependent:
-        console.print(f"  [yellow]order[/] {escape(d.request)} ({d.condition}): "
-                      f"{escape(d.detail)}")
-    for d in r.nondeterministic_responses:
-        console.print(f"  [yellow]nondeterministic[/] {escape(d.request)}: {escape(d.detail)}")
-    for s in r.state:
-        console.print(f"  [red]state[/] {escape(str(s))}")
-    g = r.growth
-    if g is not None:
-        style = "red" if g.leaks else "dim"
-        console.print(f"  [{style}]growth: heap high-water {g.high_water[0]:,} -> "
-                      f"{g.high_water[-1]:,} B over {g.requests} warm requests "
-                      f"({g.slope:,.1f} B/request); memory {g.memory_bytes[-1]:,} B[/]")
-    for n in r.notes:
-        console.print(f"  [dim]{escape(n)}[/]")
-    console.print(f"  [dim]{r.elapsed_ms:,.0f} ms[/]")
+    """`PurityReport.lines()`, the same lines the app's Requests view shows."""
+    for n, (kind, text) in enumerate(r.lines()):
+        if n == 0:
+            mark = "[green]✓[/]" if r.safe else "[red]✗[/]"
+            console.print(f"{mark} [bold]{escape(text)}[/]")
+        else:
+            console.print(f"  [{STYLES[kind]}]{escape(text)}[/]")

@@ -72,6 +72,27 @@ class PurityReport:
     notes: tuple[str, ...] = field(default_factory=tuple)
     elapsed_ms: float = 0.0
 
+    def lines(self) -> list[tuple[str, str]]:
+        """(kind, text) lines both front ends print: kind is ok | bad | warn | note."""
+        out = [("ok" if self.safe else "bad",
+                f"{self.module} ({self.abi}, {self.requests} request(s)): {self.verdict}")]
+        if self.nondeterminism:
+            out.append(("note", "imports nondeterminism: " + ", ".join(self.nondeterminism)))
+        out += [("warn", f"order {d.request} ({d.condition}): {d.detail}")
+                for d in self.order_dependent]
+        out += [("warn", f"nondeterministic {d.request}: {d.detail}")
+                for d in self.nondeterministic_responses]
+        out += [("bad", f"state {s}") for s in self.state]
+        g = self.growth
+        if g is not None:
+            out.append(("bad" if g.leaks else "note",
+                        f"growth: heap high-water {g.high_water[0]:,} -> {g.high_water[-1]:,} B "
+                        f"over {g.requests} warm requests ({g.slope:,.1f} B/request); "
+                        f"memory {g.memory_bytes[-1]:,} B"))
+        out += [("note", n) for n in self.notes]
+        out.append(("note", f"{self.elapsed_ms:,.0f} ms"))
+        return out
+
     def to_json(self) -> dict[str, Any]:
         return {"module": self.module, "abi": self.abi, "requests": self.requests,
                 "safe": self.safe, "verdict": self.verdict,

@@ -37,9 +37,13 @@ auto-replay on (a) every rebuild replays them too. The panel below shows each as
 with what was expected and what came back (failures first, with file:line), a run error
 if the handler failed, and what changed in the response since the previous replay
 (status, headers, body diff) — i.e. what your last edit changed.
+p runs the purity check on these requests (as `workbench purity`): each on a fresh and on
+a reused instance in two orders, globals and memory compared; the verdict says whether
+the handler is safe to reuse and snapshot, or which global, symbol or heap leaks.
 """
 
-    BINDINGS = [Binding("enter", "replay_one", "Replay one")]
+    BINDINGS = [Binding("enter", "replay_one", "Replay one"),
+                Binding("p", "app.purity", "Purity check")]
 
     class ReplayOne(Message):
         def __init__(self, entry: Any) -> None:
@@ -48,6 +52,7 @@ if the handler failed, and what changed in the response since the previous repla
 
     def compose(self) -> ComposeResult:
         yield Static(id="requests-note")
+        yield Static(id="purity-note")
         yield RowTable([
             # numbers first: they are never clipped; long text last, cut with an ellipsis
             Column("result", "result", fmt=_result_cell),
@@ -91,6 +96,27 @@ if the handler failed, and what changed in the response since the previous repla
             table.set_rows(rows)
             note.update(self._summary(state, len(saved)))
         self._show_detail(self._current or next(iter(self._entries), None))
+        self._purity(state)
+
+    def _purity(self, state: ModuleState | None) -> None:
+        out = self.query_one("#purity-note", Static)
+        report: Any = state.extras.get("purity") if state else None
+        if report is None:
+            out.update(Text("p: purity check — are responses the same on a fresh and a "
+                            "reused instance, does state leak between requests?",
+                            style="dim italic"))
+            return
+        if report == "running":
+            out.update(Text("purity check running…", style="yellow"))
+            return
+        if isinstance(report, Exception):
+            out.update(Text(f"purity check: {report}", style="bold red"))
+            return
+        styles = {"ok": "bold green", "bad": "bold red", "warn": "yellow", "note": "dim"}
+        text = Text()
+        for n, (kind, line) in enumerate(report.lines()):
+            text.append(("" if n == 0 else "\n  ") + line, style=styles.get(kind, ""))
+        out.update(text)
 
     def _summary(self, state: ModuleState, count: int) -> Text:
         counts = state.replay_counts

@@ -64,4 +64,10 @@ Tables sort with s (or a header click) and scroll with the arrow keys.
             t.append(f"\n  ✖ {problem}", style="red")
         if ok and not abi.problems:
             t.append("\n  ✓ fits the ABI: ready to run", style="green")
+        sig = state.extras.get("signature")
+        if isinstance(sig, str):
+            bad = sig.startswith("REFUSED")
+            t.append("\nSignature  ", style="bold")
+            t.append(sig, style="bold red" if bad else "green" if sig.startswith("verified")
+                     else "dim")
         return t
