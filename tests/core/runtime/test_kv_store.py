@@ -15,6 +15,7 @@ import pytest
 
 from tests.core.runtime.handlers import edge, slots, wdata
 from workbench.core.http import Request
+from workbench.core.runtime.bench import BenchOptions
 from workbench.core.runtime.kv import KvStore, KvTooLarge
 from workbench.core.runtime.limits import Limits
 
@@ -82,7 +83,7 @@ def test_kv_put_during_a_bench_is_kept(make, tmp_path: Path) -> None:
 
     t = threading.Thread(target=cli_puts)
     t.start()
-    b = h.bench(Request(), 300, "warm")
+    b = h.bench(Request(), BenchOptions(300, "warm"))
     t.join()
     assert b.errors == {} and done.is_set()
     kv = KvStore(path)

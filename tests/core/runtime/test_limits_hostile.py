@@ -12,6 +12,7 @@ import time
 from tests.core.runtime.handlers import edge, slots, wagi, wdata
 from tests.wat import wat
 from workbench.core.http import Request
+from workbench.core.runtime.bench import BenchOptions
 from workbench.core.runtime.limits import Limits
 
 TABLE_GROW = """
@@ -57,7 +58,7 @@ def test_memory_count_limit(make) -> None:
 
 def test_bench_with_a_table_growing_handler_stays_bounded(make) -> None:
     h = make(grow_table(0x7FFFFFF0))
-    b = h.bench(Request(), 20, "warm")
+    b = h.bench(Request(), BenchOptions(20, "warm"))
     assert b.n == 20 and b.errors == {}
     assert slots(b.last.response.body) == [-1, 1]  # type: ignore[union-attr]
     assert b.reference_us is not None  # the reference calls ran under the limits too
@@ -67,7 +68,7 @@ def test_bench_of_a_looping_handler_returns(make) -> None:
     """`bench loop.wasm -n 10 --timeout-ms 50`: every sample and the reference calls end."""
     h = make(edge("(loop $l (br $l)) (i32.const 0)"), limits=Limits(timeout_ms=50, fuel=10**15))
     t0 = time.monotonic()
-    b = h.bench(Request(), 10, "warm")
+    b = h.bench(Request(), BenchOptions(10, "warm"))
     assert b.errors == {"timeout": 10}
     assert time.monotonic() - t0 < 30  # 11 runs + 200 reference calls, each ended at 50 ms
 

@@ -24,7 +24,7 @@ def migrate_json(conn: sqlite3.Connection, legacy: Path) -> str | None:
         if not isinstance(doc, dict):
             raise ValueError("not a JSON object")
         rows = [(k.encode("utf-8", "surrogateescape"), _decode(v)) for k, v in doc.items()]
-    except (OSError, ValueError) as e:
+    except (OSError, ValueError, RecursionError) as e:
         dest = legacy.with_name(legacy.name + ".unreadable")
         os.replace(legacy, dest)
         return (f"the old KV file {legacy} could not be read ({e}); it was kept as {dest} "
