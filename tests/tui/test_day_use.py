@@ -361,3 +361,37 @@ async def test_purity_check_and_signature_state_in_the_app(wat_module: Path) -> 
         await pilot.pause()
         text = plain(app.query_one("#purity-note"))
         assert "safe to reuse" in text and "hello-wat" in text
+
+
+async def test_a_long_build_shows_progress_with_elapsed_time(tmp_path: Path,
+                                                             monkeypatch) -> None:  # noqa: ANN001
+    import shutil
+
+    monkeypatch.setenv("WORKBENCH_TRUST", "1")
+    mod = tmp_path / "slow"
+    mod.mkdir()
+    shutil.copy(Path(__file__).parents[2] / "sample_modules" / "hello-wat" / "hello.wat",
+                mod / "hello.wat")
+    (mod / "build.sh").write_text(
+        "#!/bin/sh\nsleep 3\nmkdir -p build\n"
+        f"{shutil.which('python3') or 'python3'} -c \"import wasmtime; "
+        "open('build/slow.wasm','wb').write(wasmtime.wat2wasm(open('hello.wat').read()))\"\n")
+    (mod / "build.sh").chmod(0o755)
+    (mod / "module.toml").write_text('name = "slow"\ntoolchain = "command"\n'
+                                     'command = "./build.sh"\noutput = "build/slow.wasm"\n'
+                                     'sources = ["hello.wat"]\n')
+    app = WorkbenchApp([mod], watch=False, auto_replay=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: "building slow" in plain(app.query_one("#status")),
+                       what="the building status")
+        await pilot.press("6")
+
+        def seconds() -> float:
+            text = plain(app.query_one("#build-summary"))
+            if "building…" not in text:
+                return -1.0
+            return float(text.split("building…")[1].split("s")[0].replace(",", ""))
+
+        await wait_for(pilot, lambda: seconds() >= 1.0, what="the elapsed time to tick")
+        await wait_for(pilot, lambda: app.modules["slow"].build == "ok", timeout=60,
+                       what="the build")

@@ -80,6 +80,19 @@ class WorkbenchApp(ServeMixin, LoopMixin, RuntimeMixin, HandlerMixin, WorkerMixi
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return dict(themes.APP_VARIABLES)
 
+    def _tick_progress(self) -> None:
+        """Twice a second while something builds: the elapsed time in the status line
+        (and the Build view's summary, which says how long this build has run)."""
+        if any(m.build == "building" for m in self.modules.values()):
+            self._update_status()
+            state = self.modules.get(self.selected or "")
+            if state is not None and state.build == "building" \
+                    and self.active_view_id() == "build":
+                self.view("build").show(state)
+        elif getattr(self, "_was_building", False):
+            self._update_status()
+        self._was_building = any(m.build == "building" for m in self.modules.values())
+
     async def action_quit(self) -> None:
         """Quit; a running dev server first finishes requests in flight (up to 1 s)."""
         if self.dev_server is not None:
@@ -107,6 +120,7 @@ class WorkbenchApp(ServeMixin, LoopMixin, RuntimeMixin, HandlerMixin, WorkerMixi
         self.query_one(ModuleList).focus()
         self.query_one("#status", Static).update("reading the workspace…")
         self.call_after_refresh(self.start_discovery)
+        self.set_interval(0.5, self._tick_progress)
         if self.opened:
             self.notify(self.opened, title="Workspace", timeout=6)
 

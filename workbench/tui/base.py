@@ -8,6 +8,7 @@ main screen's widgets (even while a modal such as help or the palette is on top)
 from __future__ import annotations
 
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from pathlib import Path
@@ -124,6 +125,13 @@ class AppBase(App[int]):
         auto = "on" if self.auto_replay else "off"
         count = len(self.modules)
         text = f"{count} module{'s' if count != 1 else ''} · auto-replay {auto}"
+        now = time.monotonic()
+        busy = [(m.name, now - m.build_started) for m in self.modules.values()
+                if m.build == "building" and m.build_started is not None]
+        if busy:  # every long job shows that it runs, and for how long (first ticks: 0.5 s)
+            name, secs = max(busy, key=lambda b: b[1])
+            more = f" +{len(busy) - 1}" if len(busy) > 1 else ""
+            text = f"◐ building {name}{more}… {secs:,.1f} s"
         if self.ui_alive:
             self.main_screen_query("#status", Static).update(text)
 

@@ -6,6 +6,7 @@ computed and asks the views to re-render.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from workbench.tui.base import AppBase
@@ -96,6 +97,8 @@ class HandlerMixin(AppBase):
         if state is None:
             return
         state.build = "building"
+        state.build_started = time.monotonic()
+        self._update_status()
         self.module_list().update_module(state)
         self.refresh_views(msg.name)
 

@@ -42,6 +42,7 @@ class ModuleState:
     config: ModuleConfig | None = None
     variables: dict[str, Any] = field(default_factory=dict)  # workspace {{variables}}
     build: BuildState = "pending"
+    build_started: float | None = None  # time.monotonic() when the running build began
     wasm_path: Path | None = None
     wasm: bytes | None = None
     size: int | None = None

@@ -54,6 +54,18 @@ good module serving, marked stale in the module list.
         table = self.query_one("#diag-table", RowTable)
         output = self.query_one("#build-output", Static)
         self.query_one("#build-source", Static).update("")
+        if state is not None and state.build == "building" and state.build_started:
+            import time
+
+            secs = time.monotonic() - state.build_started
+            note = ("  (the first wasm32-wasi build compiles wasi-libc: 1-2 min once)"
+                    if secs > 10 else "")
+            building = Text(f"◐ building… {secs:,.1f} s{note}\n", style="yellow")
+            if result is None:
+                summary.update(building)
+                return
+        else:
+            building = Text()
         if state is None or result is None:
             text = "No build yet." if state is None or state.build_error is None else \
                 str(state.build_error)
@@ -90,7 +102,7 @@ good module serving, marked stale in the module list.
                 head.append(f"#{n} {'ok' if ok_ else 'failed'} {ms:,.0f} ms"
                             + (f" {size:,} B" if size else "") + "  ",
                             style="" if ok_ else "red")
-        summary.update(head)
+        summary.update(building + head if state.build == "building" else head)
         self._diags = list(result.diagnostics)
         table.set_rows([(d.location(), d.severity, d.message) for d in self._diags],
                        [SEVERITY.get(d.severity, "") for d in self._diags])
