@@ -16,7 +16,7 @@ from textual.widget import Widget
 from tests.tui.conftest import built, copy_module, wait_for
 from workbench.tui.app import WorkbenchApp
 
-MAY_SCROLL_AT_80 = {"rules-table", "entries-table"}
+MAY_SCROLL_AT_80 = {"rules-table", "entries-table", "served-table"}
 
 
 def overflowing(app: WorkbenchApp) -> list[Widget]:
@@ -32,7 +32,7 @@ async def test_no_view_overflows_by_a_cell(tmp_path: Path, size: tuple[int, int]
                        watch=False, auto_replay=False)
     async with app.run_test(size=size) as pilot:
         await wait_for(pilot, built(app, "hello-wat", "size-problem"), what="builds")
-        for key in "123456":
+        for key in "1234567":
             await pilot.press(key)
             await pilot.pause()
             allowed = MAY_SCROLL_AT_80 if size[0] < 100 else set()

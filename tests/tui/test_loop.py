@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.tui.conftest import built, plain, wait_for
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.runtime_jobs import RunOptions, harness_for
@@ -90,7 +92,9 @@ async def test_failed_build_keeps_the_module_and_shows_diagnostics(workspace: Pa
         assert any("build failed" in (n.title or "") for n in app._notifications)
 
 
-async def test_first_build_failing_shows_failed_state_not_a_crash(tmp_path: Path) -> None:
+async def test_first_build_failing_shows_failed_state_not_a_crash(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WORKBENCH_TRUST", "1")  # a command build: trusted, as CI would
     mod = tmp_path / "broken"
     mod.mkdir()
     (mod / "module.toml").write_text(

@@ -55,7 +55,7 @@ class WorkbenchApp(ServeMixin, LoopMixin, RuntimeMixin, HandlerMixin, WorkerMixi
         Binding("B", "run_bench_all", "Bench all", show=False, id="bench_all"),
         Binding("ctrl+x", "cancel_bench", "Stop bench", show=False,
                 id="cancel_bench"),
-        Binding("t", "change_theme", "Theme", id="theme"),
+        Binding("t", "change_theme", "Theme", show=False, id="theme"),
         Binding("k", "show_kv", "KV store", show=False, id="kv"),
         Binding("l", "toggle_serve", "Serve", id="serve"),
         *[Binding(str(i + 1), f"show_view('{vid}')", "Views" if i == 0 else short,

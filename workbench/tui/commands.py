@@ -32,7 +32,7 @@ ACTIONS: list[tuple[str, str, str]] = [
     ("Leave text field", "leave_field", "Leave the focused field: keys are commands again (esc)"),
     ("Help", "help", "Help for the current view (? or F1)"),
 ]
-VIEW_NAMES = ["size", "signatures", "runtime", "requests", "hooks", "build"]
+VIEW_NAMES = ["size", "signatures", "runtime", "requests", "hooks", "build", "served"]
 
 
 class WorkbenchCommands(Provider):
