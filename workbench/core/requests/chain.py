@@ -151,7 +151,8 @@ class Chain:
         err = run.error
         error = {"kind": err.kind, "message": err.message} if err is not None else None
         hook = getattr(run, "hook", None)
-        obs = Observed(run.response, total_ms, None if hook else getattr(run, "fuel", None),
+        rule = (hook or {}).get("rule") if hook else None
+        obs = Observed(run.response, total_ms, None if rule else getattr(run, "fuel", None),
                        scope, current.url, tuple(redirects))
         captured, cap_error = self._capture(entry, obs)
         if cap_error and error is None:

@@ -12,6 +12,7 @@ file of the same replay, see `captured`), or a Hurl function (newUuid, newDate).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -93,6 +94,17 @@ class _Parser:
                                 hint=f"define it in workbench.toml [variables], with [Options] "
                                      f"variable:, or capture it in an earlier entry "
                                      f"(known: {known})")
+
+    def bind(self, value: Any) -> Any:
+        """A template whose names are all workspace variables, rendered now (a lone
+        placeholder keeps its variable's type); others stay for the replay."""
+        if not isinstance(value, Template) or any(n in self.late or n not in self.vars
+                                                  for n in value.names):
+            return value
+        parts = value.parts
+        if len(parts) == 1 and isinstance(parts[0], Expr):
+            return self.vars[parts[0].name]
+        return value.render(self.vars)
 
     def check(self, *templates: Any) -> None:
         for t in templates:
@@ -368,8 +380,9 @@ class _Parser:
             kv = self.key_value() if not seen else None
             if kv is not None:
                 name, value = kv
-                out.append(Assertion("header", name.render({}) if name.static else name, "==",
-                                     value.render({}) if value.static else value, False,
+                value_b = value.render(self.vars) if isinstance(self.bind(value), str) \
+                    else value
+                out.append(Assertion("header", self.bind(name), "==", value_b, False,
                                      self.file, self.i + 1, self.cur.split(" #")[0].strip(),
                                      implicit=True))
                 self.i += 1
@@ -389,7 +402,8 @@ class _Parser:
             return Assertion("bytes", "file", "==", body.template, False, self.file, line,
                              "expected body", implicit=True)
         assert body.template is not None
-        value: Any = body.template.render({}) if body.template.static else body.template
+        bound = self.bind(body.template)
+        value: Any = bound if isinstance(bound, str) else body.template
         arg = "json" if body.kind == "json" else None
         if body.kind == "graphql":
             raise self.fail("a ```graphql block is a request body, not an expected body", line)
@@ -411,6 +425,9 @@ class _Parser:
                 break  # the expected body
             a = parse_assert(text, file=self.file, line=line, multiline=self.multiline_value)
             self.check(a.arg, a.value, *(x for f in a.filters for x in f.args))
+            a = replace(a, arg=self.bind(a.arg), value=self.bind(a.value),
+                        filters=tuple(replace(f, args=tuple(self.bind(x) for x in f.args))
+                                      for f in a.filters))
             if a.query == "variable" and isinstance(a.arg, str):
                 self.check_names([Expr(a.arg, self.file, line)])
             out.append(a)

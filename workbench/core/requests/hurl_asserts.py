@@ -204,7 +204,9 @@ def parse_assert(text: str, *, file: str, line: int, implicit: bool = False,
         negate = True
         word = cur.word(_WORD)
     if word is None:
-        raise cur.fail(f"expected a predicate, got {cur.rest[:20]!r}", hint=_SHAPE)
+        word = cur.word(re.compile(r"\S+")) or ""
+        if not word:
+            raise cur.fail("expected a predicate", hint=_SHAPE)
     pred = ALIASES.get(word, word)
     if pred not in PREDICATES:
         close = {"=": "==", "contain": "contains", "startswith": "startsWith",
@@ -215,6 +217,12 @@ def parse_assert(text: str, *, file: str, line: int, implicit: bool = False,
                        hint="predicates: " + ", ".join(PREDICATES))
     value: Any = None
     if pred in VALUE_PREDICATES:
+        save = cur.pos
+        if cur.at_lt():
+            raise cur.fail(f"missing value after {word!r}",
+                           hint='write a number, "string", true, false or null'
+                                + (" or /regex/" if pred == "matches" else ""))
+        cur.pos = save
         cur.need_sp(word)
         value = _value(cur, pred, multiline)
         if pred in ("<", "<=", ">", ">=") and not isinstance(value, int | float | str

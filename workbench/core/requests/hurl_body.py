@@ -246,8 +246,10 @@ def _content(cur: Cursor, end: int, *, escape: bool, novariable: bool) -> Templa
             if buf:
                 parts.append("".join(buf))
                 buf = []
-            cur.line = cur.line + 0  # line numbers: placeholders report the body's first line
+            line0 = cur.line
+            cur.line = line0 + cur.text.count("\n", 0, cur.pos)  # the placeholder's own line
             parts.append(cur.placeholder())
+            cur.line = line0
         else:
             buf.append(ch)
             cur.pos += 1
