@@ -185,7 +185,7 @@ def _test(a: Assertion, actual: Any, want: Any) -> tuple[bool, str]:  # noqa: C9
             fn = {"contains": lambda x, y: y in x, "startsWith": lambda x, y: x.startswith(y),
                   "endsWith": lambda x, y: x.endswith(y)}[pred]
             return fn(actual, want), ""
-        return False, f"{pred} needs a string (or bytes) value, got {_kind(actual)}"
+        return False, f"{pred} needs a string, got {_kind(actual)}"
     if not isinstance(actual, str):  # matches
         return False, f"matches needs a string, got {_kind(actual)}"
     pattern = want[1] if isinstance(want, tuple) else want
