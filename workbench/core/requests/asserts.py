@@ -238,6 +238,12 @@ def _why_missing(a: Assertion, obs: Observed) -> str:
 
 def _expected_of(a: Assertion, obs: Observed) -> Any:
     want = expected_value(a, obs)
+    if isinstance(want, tuple) and len(want) == 2 and want[0] == "file":
+        from pathlib import Path
+
+        from workbench.core.requests.hurl_body import read_file_body
+        name = want[1].render(obs.variables)
+        return read_file_body(name, Path(a.file).resolve().parent, a.line)
     if a.query == "body" and a.arg == "json" and isinstance(want, str):
         return json.loads(want)
     if a.query == "bytes" and a.arg == "file" and isinstance(want, str):

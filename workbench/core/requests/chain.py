@@ -36,7 +36,7 @@ class Attempt:
     results: tuple[AssertionResult, ...]
     captured: dict[str, Any]
     error: dict[str, Any] | None
-    redirects: tuple[str, ...]
+    redirects: tuple[dict[str, Any], ...]
     duration_ms: float
 
     @property
@@ -115,7 +115,7 @@ class Chain:
         opts = entry.options
         follow = bool(opts.get("location", scope, entry.file)) if opts else False
         max_redirs = opts.get("max_redirs", scope, entry.file) if opts else 50
-        redirects: list[str] = []
+        redirects: list[dict[str, Any]] = []
         total_ms = 0.0
         current = request
         while True:
@@ -138,7 +138,7 @@ class Chain:
                                f"not supported: redirect to another host ({nxt}): requests "
                                f"are answered in-process by this module"}, tuple(redirects),
                                total_ms)
-            redirects.append(nxt)
+            redirects.append({"location": nxt, "status": resp.status})
             target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
             method, body, headers = current.method, current.body, current.headers
             if resp.status == 303 or (resp.status in (301, 302) and method == "POST"):

@@ -30,7 +30,7 @@ SIGNATURES: dict[str, tuple[str, ...]] = {
     "base64UrlSafeDecode": (), "base64UrlSafeEncode": (), "urlEncode": (), "urlDecode": (),
     "htmlEscape": (), "htmlUnescape": (), "jsonpath": ("str",), "xpath": ("str",),
     "daysAfterNow": (), "daysBeforeNow": (), "utf8Decode": (), "utf8Encode": (),
-    "location": (), "dateFormat": ("str",), "toUnix": (),
+    "location": (), "dateFormat": ("str",), "toUnix": (), "urlQueryParam": ("str",),
 }
 
 
@@ -105,6 +105,17 @@ def apply_one(f: Filter, v: Any, variables: dict[str, Any]) -> Any:  # noqa: C90
         if not m:
             return MISSING
         return m.group(1) if m.re.groups else m.group(0)
+    if n == "location":
+        if not isinstance(v, dict) or "location" not in v:
+            raise _bad(f, v)
+        return v["location"]
+    if n == "urlQueryParam":
+        if not isinstance(v, str):
+            raise _bad(f, v)
+        from urllib.parse import parse_qs, urlsplit
+
+        found = parse_qs(urlsplit(v).query, keep_blank_values=True).get(arg[0])
+        return found[0] if found else MISSING
     if n in ("split", "replace", "replaceRegex", "urlEncode", "urlDecode", "htmlEscape",
              "htmlUnescape", "toDate", "base64Decode", "base64UrlSafeDecode", "utf8Encode",
              "jsonpath", "xpath"):
@@ -168,10 +179,10 @@ def apply_one(f: Filter, v: Any, variables: dict[str, Any]) -> Any:  # noqa: C90
             return v.hex()
         enc = base64.b64encode(v) if n == "base64Encode" else base64.urlsafe_b64encode(v)
         return enc.decode()
-    if n in ("format", "daysAfterNow", "daysBeforeNow"):
+    if n in ("format", "dateFormat", "daysAfterNow", "daysBeforeNow"):
         if not isinstance(v, datetime):
             raise _bad(f, v)
-        if n == "format":
+        if n in ("format", "dateFormat"):
             return v.strftime(arg[0])
         days = (v - datetime.now(UTC)).days
         return days if n == "daysAfterNow" else -days

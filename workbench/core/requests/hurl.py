@@ -237,6 +237,13 @@ class _Parser:
         cur = self.cursor()
         key = cur.key_string()
         cur.skip_sp()
+        if key is not None and cur.peek() == ";":  # `X-Custom;`: a header with no value
+            save = cur.pos
+            cur.pos += 1
+            if cur.at_lt():
+                self.check(key)
+                return key, Template(())
+            cur.pos = save
         if key is None or cur.peek() != ":":
             return None
         cur.pos += 1
@@ -292,11 +299,14 @@ class _Parser:
         while True:
             self.skip_lt()
             if not self.more() or self.section() is not None or not re.match(
-                    r"[a-z][a-z0-9.-]*[ \t]*:", self.cur):
+                    r"[A-Za-z][A-Za-z0-9._-]*[ \t]*:", self.cur):
                 return out
             name, value = parse_option(self.lines[self.i], self.file, self.i + 1)
             self.check(value, value[1] if isinstance(value, tuple) else None)
             if name == "variable":
+                if value[0] in FUNCTIONS:
+                    raise self.fail(f"variable {value[0]!r} is a Hurl function name",
+                                    hint="choose another name")
                 self.late.add(value[0])
             out.append((name, value, self.i + 1))
             self.i += 1
@@ -428,8 +438,6 @@ class _Parser:
             a = replace(a, arg=self.bind(a.arg), value=self.bind(a.value),
                         filters=tuple(replace(f, args=tuple(self.bind(x) for x in f.args))
                                       for f in a.filters))
-            if a.query == "variable" and isinstance(a.arg, str):
-                self.check_names([Expr(a.arg, self.file, line)])
             out.append(a)
             self.i += 1
         return out
@@ -451,6 +459,7 @@ class _Parser:
         for text, line in self.section_lines():
             c = parse_capture(text, file=self.file, line=line)
             self.check(c.arg, *(x for f in c.filters for x in f.args))
+            self.late.add(c.name)  # usable by the next captures and this entry's asserts
             out.append(c)
             self.i += 1
         return out

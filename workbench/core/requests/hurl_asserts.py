@@ -166,8 +166,12 @@ def _value(cur: Cursor, pred: str, multiline: Any) -> Any:
     if rest.startswith(("hex,", "base64,")):
         return _encoded(cur, "hex," if rest.startswith("hex,") else "base64,")
     if rest.startswith("file,"):
-        raise cur.fail("not supported: file, value in a predicate",
-                       hint="compare with sha256 == hex,...; instead")
+        cur.pos += 5
+        name = cur.filename()
+        if cur.peek() != ";":
+            raise cur.fail("unterminated file, value: expected ';'")
+        cur.pos += 1
+        return ("file", name)
     if rest.startswith("{{"):
         return Template((cur.placeholder(),))
     for word, val in (("true", True), ("false", False), ("null", None)):

@@ -96,7 +96,7 @@ def variable_value(text: str) -> Any:
 def parse_option(text: str, file: str, line: int) -> tuple[str, Any]:
     """One option line -> (name, value); value is converted, or a Template when templated."""
     cur = Cursor(text, file, line)
-    m = cur.word(re.compile(r"[a-z][a-z0-9.-]*"))
+    m = cur.word(re.compile(r"[A-Za-z][A-Za-z0-9._-]*"))
     cur.skip_sp()
     if m is None or cur.peek() != ":":
         raise cur.fail(f"expected an option 'name: value', got {text.strip()[:40]!r}")
@@ -112,6 +112,10 @@ def parse_option(text: str, file: str, line: int) -> tuple[str, Any]:
         return m, (name_m, variable_value(value.render({})) if value.static else value)
     value = cur.value_string()
     if m in ("header", "user"):
+        return m, value
+    if m == "verbosity":
+        if value.static and value.render({}) not in ("brief", "verbose", "debug"):
+            raise cur.fail("option verbosity: expected brief, verbose or debug")
         return m, value
     if not value.static:
         return m, value

@@ -41,6 +41,10 @@ def parse_jsonpath(path: str) -> tuple[Step, ...]:
     i = 1
     while i < len(path):
         m = _DESCENT.match(path, i)
+        if path.startswith("..[", i):
+            steps.append(("..self",))
+            i += 2
+            continue
         if m:
             steps.append(("..", m.group(1)))
         elif (m := _KEY.match(path, i)) is not None:
@@ -62,7 +66,7 @@ def parse_jsonpath(path: str) -> tuple[Step, ...]:
             value = json.loads(m.group(3).replace("'", '"')) if m.group(3) else None
             steps.append(("?", keys, m.group(2), value))
         else:
-            raise JsonPathError(f"not supported in JSONPath: {path[i:i + 16]!r} (supported: "
+            raise JsonPathError(f"not supported: JSONPath {path[i:i + 16]!r} (supported: "
                                 f".key ['key'] [n] [*] .* [a:b] [n,m] ..key [?(@.k op v)])")
         i = m.end()
     return tuple(steps)
@@ -124,6 +128,9 @@ def _step(nodes: list[Any], step: Step) -> list[Any]:
             out.extend(_children(node))
         elif step[0] == "..":
             out.extend(_descend(node, step[1]))
+        elif step[0] == "..self":
+            out.append(node)
+            out.extend(_descend(node, "*"))
         elif step[0] == "slice" and isinstance(node, list):
             out.extend(node[step[1]:step[2]])
         elif step[0] == "union" and isinstance(node, list):

@@ -34,7 +34,7 @@ class Observed:
     fuel: int | None = None
     variables: Mapping[str, Any] = field(default_factory=dict)
     url: str | None = None
-    redirects: tuple[str, ...] = ()
+    redirects: tuple[dict[str, Any], ...] = ()
 
 
 _COOKIE_ATTR = re.compile(r"^([^\[]+)(?:\[([A-Za-z-]+)\])?$")
@@ -64,6 +64,13 @@ def _cookie(resp: Response, spec: str) -> Any:
     want = attr.lower()
     if want in ("secure", "httponly"):
         return MISSING if want not in found else True
+    if want == "expires" and want in found:
+        from email.utils import parsedate_to_datetime
+
+        try:
+            return parsedate_to_datetime(str(found[want]).replace("-", " "))
+        except (TypeError, ValueError):
+            return found[want]
     if want == "max-age" and want in found:
         try:
             return int(found[want])

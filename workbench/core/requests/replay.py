@@ -53,7 +53,7 @@ class EntryResult:
     captured: dict[str, Any] | None = None  # [Captures] values (redacted ones hidden)
     skipped: bool = False  # [Options] skip: true
     attempts: int = 1  # tries, with [Options] retry
-    redirects: tuple[str, ...] = ()  # followed with [Options] location: true
+    redirects: tuple[dict[str, Any], ...] = ()  # followed with [Options] location: true
     chain: Chain | None = None  # for redaction of captured secrets
 
     @property
