@@ -4,6 +4,8 @@
  *   GET  /users/{id}         one user, 404 when unknown, 400 when id is not a number
  *   GET  /users/{id}/greeting?lang=fr|de|en
  *   POST /users              {"name": "..."} -> 201 + location; 422 without a name
+ *   POST /login              {"name": "Ada Lovelace"} -> {"token": "..."}; 401 if unknown
+ *   GET  /me                 the user of `Authorization: Bearer <token>`; 401 without one
  *   anything else            404; a known path with the wrong method is a 405 whose
  *                            `allow` header lists the methods it takes
  *
@@ -113,6 +115,33 @@ static int create_user(const request_t *r) {
     return respond(201, "application/json", &headers, body.p, body.len);
 }
 
+/* A demo token: "demo-" + the user id. Real handlers verify a signature instead. */
+static int login(const request_t *r) {
+    slice_t name = json_name(r->body);
+    for (int i = 0; i < USER_COUNT; i++) {
+        if (!eq_str(name.p, name.len, USERS[i].name)) continue;
+        buf_t b = buf_new(48);
+        buf_str(&b, "{\"token\":\"demo-");
+        buf_int(&b, USERS[i].id);
+        buf_str(&b, "\"}");
+        return respond_json(200, &b);
+    }
+    return json_error(401, "unknown user");
+}
+
+static int me(const request_t *r) {
+    slice_t auth = req_header(r, "authorization");
+    const char *prefix = "Bearer demo-";
+    int n = str_len(prefix);
+    const user_t *user = 0;
+    if (auth.len > n && memcmp(auth.p, prefix, n) == 0)
+        user = find_user(parse_uint((slice_t){ auth.p + n, auth.len - n }));
+    if (!user) return json_error(401, "a valid bearer token is required");
+    buf_t b = buf_new(128);
+    user_json(&b, user);
+    return respond_json(200, &b);
+}
+
 /* 405, with the `allow` header HTTP requires on it. */
 static int wrong_method(const char *allow) {
     buf_t headers = buf_new(32), body = buf_new(48);
@@ -149,6 +178,14 @@ int handle(const char *req, int len) {
         if (!is_get) return wrong_method("GET");
         if ((early = lookup(params[0], &user))) return early;
         return greeting(&r, user);
+    }
+    if (route(r.path, "/login", params) == 0) {
+        if (!eq_str(r.method.p, r.method.len, "POST")) return wrong_method("POST");
+        return login(&r);
+    }
+    if (route(r.path, "/me", params) == 0) {
+        if (!is_get) return wrong_method("GET");
+        return me(&r);
     }
     log_info("no route matched");
     return json_error(404, "no such route");
