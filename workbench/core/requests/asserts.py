@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from workbench.core.errors import WorkbenchError
 from workbench.core.requests.filters import FilterError, apply
 from workbench.core.requests.jsonpath import MISSING
 from workbench.core.requests.model import Assertion
@@ -243,20 +244,23 @@ def _expected_of(a: Assertion, obs: Observed) -> Any:
 
         from workbench.core.requests.hurl_body import read_file_body
         name = want[1].render(obs.variables)
-        return read_file_body(name, Path(a.file).resolve().parent, a.line)
+        return read_file_body(name, Path(a.file).resolve().parent, a.file, a.line)
     if a.query == "body" and a.arg == "json" and isinstance(want, str):
         return json.loads(want)
     if a.query == "bytes" and a.arg == "file" and isinstance(want, str):
         from workbench.core.requests.hurl_body import read_file_body
         from pathlib import Path
 
-        return read_file_body(want, Path(a.file).resolve().parent, a.line)
+        return read_file_body(want, Path(a.file).resolve().parent, a.file, a.line)
     return want
 
 
 def evaluate(a: Assertion, obs: Observed) -> AssertionResult:
-    actual, why = _actual(a, obs)
-    want = _expected_of(a, obs)
+    try:
+        actual, why = _actual(a, obs)
+        want = _expected_of(a, obs)
+    except WorkbenchError as e:  # a value that cannot be rendered, a missing file...
+        return AssertionResult(a, False, None, f"{a.text}: {e.message}", False, e.message)
     holds, reason = _test(a, actual, want)
     if a.negate:
         holds = not holds if (not reason or a.predicate == "exists") else False

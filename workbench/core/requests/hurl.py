@@ -209,7 +209,7 @@ class _Parser:
                          next((v for k, v, _ in options if k == "user"), None),
                          self.client_ip(directives), self.file, start,
                          tuple(self.vars.items()))
-        request = spec.render(_Preview(self.vars, self.late | set(FUNCTIONS)))
+        request = spec.render(_Preview(self.vars, self.late | set(FUNCTIONS)), preview=True)
         named = directives.get("name")
         name = named[0] if named else entry_name(method, request.target, start, self.names)
         return SavedRequest(name, request, asserts, self.file, start, captures, spec, opts)

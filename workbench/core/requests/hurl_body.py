@@ -45,13 +45,14 @@ class Body:
         return {"json": "application/json", "xml": "application/xml",
                 "graphql": "application/json"}.get(self.kind)
 
-    def render(self, variables: Mapping[str, Any], base: Path | None) -> bytes:
+    def render(self, variables: Mapping[str, Any], base: Path | None, file: str = "",
+               preview: bool = False) -> bytes:
         if self.kind == "bytes":
             return self.data or b""
         assert self.template is not None
         text = self.template.render(variables)
         if self.kind == "file":
-            return read_file_body(text, base, self.line)
+            return read_file_body(text, base, file, self.line, preview=preview)
         if self.kind == "graphql":
             doc: dict[str, Any] = {"query": text}
             if self.variables is not None:
@@ -60,14 +61,19 @@ class Body:
         return text.encode()
 
 
-def read_file_body(name: str, base: Path | None, line: int) -> bytes:
+def read_file_body(name: str, base: Path | None, file: str, line: int, *,
+                   preview: bool = False) -> bytes:
+    """A `file,name;` body, relative to the .hurl file's folder. Read when the request is
+    sent; the load-time preview shows `file,name;` when the file is not there (yet)."""
     where = base if base is not None else Path.cwd()
     path = (where / name).resolve()
     try:
         return path.read_bytes()
     except OSError as e:
+        if preview:
+            return f"file,{name};".encode()
         raise RequestFileError(f"cannot read body file {name!r}: {e.strerror or e}",
-                               file=str(base or ""), line=line,
+                               file=file, line=line,
                                hint="file, paths are relative to the .hurl file's folder") \
             from None
 

@@ -52,11 +52,16 @@ class EntrySpec:
     line: int
     variables: tuple[tuple[str, Any], ...] = ()  # the workspace variables it was loaded with
 
-    def render(self, variables: Mapping[str, Any]) -> Request:
+    def render(self, variables: Mapping[str, Any], *, preview: bool = False) -> Request:
+        """The request as sent; `preview` (load time) tolerates body files not there yet."""
         url = self.url.render(variables)
         if url.startswith("{{"):  # load-time preview of a URL bound at replay time
             return Request(self.method, url, (), b"", self.client_ip)
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except ValueError as e:
+            raise RequestFileError(f"invalid URL {url!r}: {e}", file=self.file,
+                                   line=self.line) from None
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise RequestFileError(f"invalid URL {url!r}: it must start with http:// or "
                                    f"https:// and name a host", file=self.file, line=self.line,
@@ -95,30 +100,30 @@ class EntrySpec:
                                for k, v in self.cookies)
             old = header_get(headers, "cookie")
             headers = header_set(headers, "Cookie", f"{old}; {cookie}" if old else cookie)
-        body, implicit = self._body(variables)
+        body, implicit = self._body(variables, preview)
         if implicit and header_get(headers, "content-type") is None:
             headers += (("Content-Type", implicit),)
         return Request(self.method, target, headers, body, self.client_ip, parts.scheme)
 
-    def _body(self, variables: Mapping[str, Any]) -> tuple[bytes, str | None]:
+    def _body(self, variables: Mapping[str, Any], preview: bool) -> tuple[bytes, str | None]:
         base = None if self.file.startswith("<") else Path(self.file).resolve().parent
         if self.form is not None:
             text = "&".join(f"{_form(k.render(variables))}={_form(v.render(variables))}"
                             for k, v in self.form)
             return text.encode(), "application/x-www-form-urlencoded"
         if self.multipart is not None:
-            return self._multipart(variables, base)
+            return self._multipart(variables, base, preview)
         if self.body is None:
             return b"", None
-        return self.body.render(variables, base), self.body.content_type
+        return self.body.render(variables, base, self.file, preview), self.body.content_type
 
-    def _multipart(self, variables: Mapping[str, Any], base: Path | None
+    def _multipart(self, variables: Mapping[str, Any], base: Path | None, preview: bool
                    ) -> tuple[bytes, str]:
         chunks: list[tuple[bytes, bytes]] = []
         for part in self.multipart or ():
             if isinstance(part, FilePart):
                 fname = part.filename.render(variables)
-                data = read_file_body(fname, base, self.line)
+                data = read_file_body(fname, base, self.file, self.line, preview=preview)
                 ctype = part.content_type or mimetypes.guess_type(fname)[0] \
                     or "application/octet-stream"
                 head = (f'Content-Disposition: form-data; name="{part.name.render(variables)}"; '
