@@ -170,7 +170,7 @@ class Chain:
                 value = run_query(c.query, c.arg, obs)
                 if value is not MISSING:
                     value = apply(c.filters, value, dict(obs.variables))
-            except (QueryError, FilterError) as e:
+            except (QueryError, FilterError, WorkbenchError) as e:
                 return out, {"kind": "capture", "message": f"{c.where}: capture {c.name}: {e}"}
             if value is MISSING:
                 return out, {"kind": "capture", "message":
