@@ -100,7 +100,8 @@ def test_variables_everywhere() -> None:
 
 
 def test_http_versions_and_wildcard_status() -> None:
-    entries = parse_hurl("GET http://h/a\nHTTP/2 404\nGET http://h/b\nHTTP *\nGET http://h/c\n", file="x.hurl")
+    entries = parse_hurl("GET http://h/a\nHTTP/2 404\nGET http://h/b\nHTTP *\nGET http://h/c\n",
+                         file="x.hurl")
     assert [[a.value for a in e.asserts] for e in entries] == [["2", 404], [], []]
 
 
@@ -111,7 +112,8 @@ def test_directive_after_response_applies_to_next_entry() -> None:
 
 
 def test_expected_body_after_asserts_and_header_alias() -> None:
-    text = 'GET http://h/a\nHTTP 200\nx-a: 1\n[Asserts]\nstatus equals 200\nheader "x" includes "y"\n' \
+    text = 'GET http://h/a\nHTTP 200\nx-a: 1\n[Asserts]\nstatus equals 200\n' \
+           'header "x" includes "y"\n' \
            '```\nhello\n```\n'
     (e,) = parse_hurl(text, file="x.hurl")
     assert [(a.query, a.predicate, a.value) for a in e.asserts] == [

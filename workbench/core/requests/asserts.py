@@ -248,8 +248,9 @@ def _expected_of(a: Assertion, obs: Observed) -> Any:
     if a.query == "body" and a.arg == "json" and isinstance(want, str):
         return json.loads(want)
     if a.query == "bytes" and a.arg == "file" and isinstance(want, str):
-        from workbench.core.requests.hurl_body import read_file_body
         from pathlib import Path
+
+        from workbench.core.requests.hurl_body import read_file_body
 
         return read_file_body(want, Path(a.file).resolve().parent, a.file, a.line)
     return want

@@ -12,12 +12,11 @@ file of the same replay, see `captured`), or a Hurl function (newUuid, newDate).
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from workbench.core.errors import RequestFileError
-from workbench.core.requests import hurl_features
 from workbench.core.requests.hurl_asserts import parse_assert, parse_capture
 from workbench.core.requests.hurl_body import Body, read_body
 from workbench.core.requests.hurl_entry import EntrySpec, FilePart, Pair
@@ -63,6 +62,7 @@ class _Parser:
         self.i = 0
         self.names: set[str] = set()
         self.directives: dict[str, tuple[str, int]] = {}
+        self.deferred: list[Template] | None = None
 
     def fail(self, message: str, line: int | None = None, hint: str | None = None
              ) -> RequestFileError:
@@ -109,7 +109,10 @@ class _Parser:
     def check(self, *templates: Any) -> None:
         for t in templates:
             if isinstance(t, Template):
-                self.check_names(p for p in t.parts if isinstance(p, Expr))
+                if self.deferred is not None:  # the request part: [Options] may define it
+                    self.deferred.append(t)
+                else:
+                    self.check_names(p for p in t.parts if isinstance(p, Expr))
 
     def parse(self) -> list[SavedRequest]:
         out: list[SavedRequest] = []
@@ -146,6 +149,7 @@ class _Parser:
 
     def entry(self) -> SavedRequest:
         directives, self.directives = self.directives, {}
+        self.deferred = []
         method, url, start = self.request_line()
         self.i += 1
         headers: list[Pair] = []
@@ -185,6 +189,8 @@ class _Parser:
                 continue
             body, self.i = read_body(self.lines, self.i, self.file)
             self.check(body.template, body.variables)
+        deferred, self.deferred = self.deferred, None
+        self.check(*deferred)
         if body is not None and ("Form" in sections or "Multipart" in sections):
             raise self.fail("a body and [FormParams]/[MultipartFormData] together", body.line)
         directives.update(self.directives)

@@ -14,7 +14,6 @@ import binascii
 import re
 from typing import Any
 
-from workbench.core.errors import RequestFileError
 from workbench.core.requests import hurl_features
 from workbench.core.requests.filters import SIGNATURES, Filter
 from workbench.core.requests.hurl_text import Cursor
@@ -37,7 +36,8 @@ TYPE_PREDICATES = ("exists", "isEmpty", "isInteger", "isFloat", "isBoolean", "is
 PREDICATES = VALUE_PREDICATES + TYPE_PREDICATES
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_-]*|==|!=|<=|>=|<|>")
 _NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?(?![\w.])")
-_SHAPE = 'write: query [filters] [not] predicate [value], e.g. header "content-type" contains "json"'
+_SHAPE = ('write: query [filters] [not] predicate [value], e.g. header "content-type" '
+          'contains "json"')
 
 
 def _query(cur: Cursor) -> tuple[str, Any]:

@@ -198,17 +198,18 @@ def _multiline(lines: list[str], i: int, file: str) -> tuple[Body, int]:
         return Body("text", line_no, template=t), i + 1
     cur = Cursor(head, file, line_no)
     m = re.compile(r"[A-Za-z0-9_-]+").match(head)
-    lang, attrs = None, []
-    words = []
+    lang: str | None = None
+    attrs: list[str] = []
+    words: list[str] = []
     if m:
         words.append(m.group(0))
         cur.pos = m.end()
         while cur.peek() == ",":
             cur.pos += 1
-            w = re.compile(r"[A-Za-z0-9_-]*").match(head, cur.pos)
-            assert w is not None
-            words.append(w.group(0))
-            cur.pos = w.end()
+            wm = re.compile(r"[A-Za-z0-9_-]*").match(head, cur.pos)
+            assert wm is not None
+            words.append(wm.group(0))
+            cur.pos = wm.end()
     for n, w in enumerate(words):
         if n == 0 and w in LANGS:
             lang = w
