@@ -51,7 +51,7 @@ def test_folder_loads_all_request_files(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("text,line,fragment", [
     ("GET http://h/a\nHTTP 200\n[Asserts]\nstatus == 200\njsonpath \"$.a[?(@.b =~ 1)]\" "
-     "exists\n", 5, "not supported in JSONPath"),
+     "exists\n", 5, "not supported: JSONPath"),
     ("GET http://h/a\nHTTP 200\n[Asserts]\nbody | count == 1\n", 4, "unknown predicate '|'"),
     ("GET http://h/a\nHTTP 200\n[Asserts]\nstatus == 2OO\n", 4, "invalid predicate value"),
     ("GET http://h/a\nHTTP 200\n[Asserts]\nheader X == 1\n", 4, "must be a \"quoted string\""),
@@ -142,3 +142,47 @@ def test_lowercase_method_hint() -> None:
 def test_body_line_starting_with_http_inside_fences_is_fine() -> None:
     (entry,) = parse_hurl("POST http://h/a\n```\nHTTP is fun\n```\nHTTP 200\n", file="t.hurl")
     assert entry.request.body == b"HTTP is fun\n" and entry.asserts[0].value == 200
+
+
+@pytest.mark.parametrize("name,line,fragment", [
+    ("unsupported_certificate.hurl", 4, "not supported: query 'certificate'"),
+    ("unsupported_ip.hurl", 5, "not supported: query 'ip'"),
+    ("unsupported_proxy.hurl", 3, "not supported: option 'proxy'"),
+    ("unsupported_compressed.hurl", 3, "not supported: option 'compressed'"),
+])
+def test_unsupported_fixture_files(name: str, line: int, fragment: str) -> None:
+    with pytest.raises(RequestFileError) as info:
+        load_requests(FIXTURES / name)
+    err = info.value
+    assert (err.line, err.file) == (line, str(FIXTURES / name))
+    assert fragment in err.message
+    assert f"{name}:{line}" in str(err)
+
+
+@pytest.mark.parametrize("text,fragment", [
+    ("GET http://h/a\n[Query]\na: b\n[Query]\nc: d\n", "duplicate section [Query]"),
+    ("GET http://h/a\nHTTP 200\n[Asserts]\nstatus == 200\n[Asserts]\nstatus == 200\n",
+     "duplicate section [Asserts]"),
+    ("POST http://h/a\nbase64,SGVsbG8=\n", "unterminated base64, body"),
+    ("POST http://h/a\n<a><b></b>\n", "unterminated XML body"),
+    ("POST http://h/a\n```rust\nfn x\n```\n", "unknown multi-line string type"),
+    ("GET http://h/{{}}\n", "empty placeholder {{}}"),
+    ('POST http://h/a\n{"a": "\\ud800"}\n', "lone surrogate"),
+    ("POST http://h/a\n" + "[" * 130 + "]" * 130 + "\n", "nested deeper than 128"),
+    ("GET http://h/a\nHTTP/11 200\n", "bad response line"),
+    ("GET h/a\n", "Hurl needs http:// or https://"),
+])
+def test_false_accepts_of_the_issue_are_rejected(text: str, fragment: str) -> None:
+    with pytest.raises(RequestFileError) as info:
+        parse_hurl(text, file="t.hurl")
+    assert fragment in info.value.message and info.value.line >= 1
+
+
+@pytest.mark.parametrize("text", [
+    "\ufeffGET http://h/a\nHTTP 200\n",
+    "GET http://h/a\nHTTP/* 200\n",
+    "GET http://h/a\n{{k}}: v\nHTTP 200\n",
+    "POST http://h/a\n```Hello```\nHTTP 200\n",
+])
+def test_false_rejects_of_the_issue_are_accepted(text: str) -> None:
+    assert len(parse_hurl(text, file="t.hurl", variables={"k": "X-K"})) == 1
