@@ -20,7 +20,7 @@ from workbench.core.errors import RequestFileError
 from workbench.core.requests.hurl_asserts import parse_assert, parse_capture
 from workbench.core.requests.hurl_body import Body, read_body
 from workbench.core.requests.hurl_entry import EntrySpec, FilePart, Pair
-from workbench.core.requests.hurl_options import EntryOptions, parse_option
+from workbench.core.requests.hurl_options import EntryOptions, parse_option, variable_value
 from workbench.core.requests.hurl_text import Cursor
 from workbench.core.requests.model import Assertion, Capture, SavedRequest, entry_name
 from workbench.core.requests.template import FUNCTIONS, Expr, Template
@@ -103,7 +103,9 @@ class _Parser:
             return value
         parts = value.parts
         if len(parts) == 1 and isinstance(parts[0], Expr):
-            return self.vars[parts[0].name]
+            value = self.vars[parts[0].name]
+            # workspace variables are typed as Hurl types --variable values: "1" is 1
+            return variable_value(value) if isinstance(value, str) else value
         return value.render(self.vars)
 
     def check(self, *templates: Any) -> None:
