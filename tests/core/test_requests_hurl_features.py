@@ -21,7 +21,8 @@ def test_docs_feature_table_is_generated_from_the_parser_table() -> None:
     assert BEGIN in text and END in text
     body = text.split(BEGIN, 1)[1].split(END, 1)[0]
     assert body == hurl_features.markdown(), (
-        "docs/requests.md drifted: paste `python3 -m workbench.core.requests.hurl_features`")
+        "docs/requests.md drifted: run "
+        "`python3 -m workbench.core.requests.hurl_features --write docs/requests.md`")
 
 
 def _unsupported(kind: str) -> list[str]:

@@ -111,7 +111,7 @@ def parse_option(text: str, file: str, line: int) -> tuple[str, Any]:
         value = cur.value_string()
         return m, (name_m, variable_value(value.render({})) if value.static else value)
     value = cur.value_string()
-    if m in ("header", "user"):
+    if m in ("header", "user", "output"):
         return m, value
     if m == "verbosity":
         if value.static and value.render({}) not in ("brief", "verbose", "debug"):

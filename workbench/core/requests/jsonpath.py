@@ -9,6 +9,7 @@ when the file is loaded, with the part that is not supported.
 from __future__ import annotations
 
 import json
+import operator
 import re
 from typing import Any
 
@@ -21,9 +22,13 @@ _WILD = re.compile(r"\.\*|\[\s*\*\s*\]")
 _SLICE = re.compile(r"\[\s*(-?\d*)\s*:\s*(-?\d*)\s*\]")
 _UNION = re.compile(r"\[\s*(-?\d+(?:\s*,\s*-?\d+)+)\s*\]")
 _DESCENT = re.compile(r"\.\.([A-Za-z_$@][\w$@-]*|\*)")
-_FILTER = re.compile(r"\[\?\(\s*@((?:\.[A-Za-z_$@][\w$@-]*)+)\s*(?:(==|!=|<=|>=|<|>)\s*"
-                     r"('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|-?\d+(?:\.\d+)?|true|false|null)"
-                     r")?\s*\)\]")
+_FILTER = re.compile(r"\[\?(\(?)\s*@((?:\.[A-Za-z_$@][\w$@-]*)*)\s*(?:(==|!=|<=|>=|<|>)\s*"
+                     r"('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|"
+                     r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null))?\s*(\)?)\]")
+
+
+_OPS = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
+        ">": operator.gt, ">=": operator.ge}
 
 
 class JsonPathError(ValueError):
@@ -61,15 +66,25 @@ def parse_jsonpath(path: str) -> tuple[Step, ...]:
                           int(m.group(2)) if m.group(2) else None))
         elif (m := _UNION.match(path, i)) is not None:
             steps.append(("union", *(int(x) for x in m.group(1).split(","))))
-        elif (m := _FILTER.match(path, i)) is not None:
-            keys = tuple(m.group(1)[1:].split("."))
-            value = json.loads(m.group(3).replace("'", '"')) if m.group(3) else None
-            steps.append(("?", keys, m.group(2), value))
+        elif (m := _FILTER.match(path, i)) is not None and bool(m.group(1)) == bool(m.group(5)):
+            keys = tuple(m.group(2)[1:].split(".")) if m.group(2) else ()
+            steps.append(("?", keys, m.group(3), _literal(m.group(4)) if m.group(4) else None))
         else:
             raise JsonPathError(f"not supported: JSONPath {path[i:i + 16]!r} (supported: "
                                 f".key ['key'] [n] [*] .* [a:b] [n,m] ..key [?(@.k op v)])")
         i = m.end()
     return tuple(steps)
+
+
+def _literal(text: str) -> Any:
+    """A filter literal: JSON, or a 'single-quoted' string (JSONPath, RFC 9535)."""
+    if text.startswith("'"):
+        inner = text[1:-1].replace("\\'", "'").replace('"', '\\"')
+        text = f'"{inner}"'
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise JsonPathError(f"not supported: JSONPath literal {text}") from None
 
 
 def definite(steps: tuple[Step, ...]) -> bool:
@@ -109,8 +124,7 @@ def _test(node: Any, keys: tuple[str, ...], op: str | None, value: Any) -> bool:
     if isinstance(cur, bool) != isinstance(value, bool):
         return op == "!="
     try:
-        return {"==": cur == value, "!=": cur != value, "<": cur < value,
-                "<=": cur <= value, ">": cur > value, ">=": cur >= value}[op]
+        return bool(_OPS[op](cur, value))
     except TypeError:
         return False
 
