@@ -122,8 +122,8 @@ def test_import_curl_appends_a_replayable_entry(ws: Path, capsys) -> None:
                  "-o", "new.hurl", "--status", "200"])
     assert code == 0
     text = (ws / "new.hurl").read_text()
-    assert text == ("GET http://localhost/healthz\nHTTP 200\n\nGET http://api.local/v?x=1\nAccept: */*\n"
-                    "HTTP 200\n")
+    assert text == ("GET http://localhost/healthz\nHTTP 200\n\n"
+                    "GET http://api.local/v?x=1\nAccept: */*\nHTTP 200\n")
     code, doc = replay_json(capsys, "new.hurl", "--module", "v1.wasm", "--hooks",
                             "hooks.toml")
     assert code == 0 and [e["name"] for e in doc["reports"][0]["entries"]] == [

@@ -76,7 +76,8 @@ def test_entry_that_looks_like_a_digit_is_a_name(mods, capsys) -> None:
 
 
 def test_run_saved_request_entry(mods, capsys) -> None:
-    (mods / "reqs.hurl").write_text("GET http://localhost/first\n\nPUT http://localhost/second\nx-b: 2\n```\nbody\n```\n")
+    (mods / "reqs.hurl").write_text("GET http://localhost/first\n\n"
+                                    "PUT http://localhost/second\nx-b: 2\n```\nbody\n```\n")
     code, doc = run_json(capsys, "run", "echo.wasm", "reqs.hurl", "--entry", "2", "--json")
     assert code == 0 and doc["body"].startswith("PUT /second HTTP/1.1")
 
