@@ -5,12 +5,14 @@
 The corpus folder holds `ok/` (files Hurl accepts: its integration tests_ok and other
 public files) and `error_parser/` (files Hurl's parser rejects). The corpus itself is not
 part of the repository. Figures: crashes (a Python exception other than a typed
-RequestFileError), rejections without file:line, `ok/` files parsed vs rejected
-"not supported" vs rejected otherwise, and `error_parser/` files wrongly accepted.
+RequestFileError) while parsing or while replaying against a stub handler, rejections
+without file:line, `ok/` files parsed (and replayed without a crash) vs rejected "not
+supported" vs rejected otherwise, and `error_parser/` files wrongly accepted.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sys
@@ -18,12 +20,43 @@ from collections import Counter
 from pathlib import Path
 
 from workbench.core.errors import RequestFileError
+from workbench.core.http import Request, Response
 from workbench.core.requests.hurl import parse_hurl
+from workbench.core.requests.replay import replay
 
 
 def _variables(text: str) -> dict[str, str]:
     """Every {{name}} of the file defined (corpus files get them from --variable flags)."""
     return {m: "x" for m in re.findall(r"\{\{\s*([A-Za-z][\w-]*)\s*\}\}", text)}
+
+
+class _Run:
+    def __init__(self, response: Response) -> None:
+        self.response, self.timing, self.fuel, self.error, self.hook = \
+            response, {"total": 100.0}, 1, None, None
+
+
+class _EchoHarness:
+    """Answers every request with a JSON/HTML-ish body and a cookie: exercises queries,
+    filters and predicates at replay time (outcomes are not checked, crashes are)."""
+
+    def run(self, request: Request, mode: str = "fresh", hooks: object = None) -> _Run:
+        body = json.dumps({"method": request.method, "target": request.target, "n": 1,
+                           "list": [1, 2], "s": "a, b"}).encode()
+        return _Run(Response(200, (("Content-Type", "application/json"),
+                                   ("Set-Cookie", "a=b; Path=/; Max-Age=5")), body))
+
+
+def replay_crashes(path: Path, text: str) -> str:
+    """'' when replaying the parsed file raised nothing untyped, else the exception."""
+    try:
+        entries = parse_hurl(text, file=str(path), variables=_variables(text))
+        replay(entries, _EchoHarness())
+    except RequestFileError:
+        return ""
+    except Exception as e:  # noqa: BLE001 - a crash is what this script counts
+        return f"{type(e).__name__}: {e}"
+    return ""
 
 
 def classify(path: Path) -> tuple[str, str]:
@@ -39,7 +72,8 @@ def classify(path: Path) -> tuple[str, str]:
         return (kind if where_ok else "no-line"), e.message
     except Exception as e:  # noqa: BLE001 - a crash is what this script counts
         return "crash", f"{type(e).__name__}: {e}"
-    return "parsed", ""
+    crash = replay_crashes(path, text)
+    return ("replay-crash", crash) if crash else ("parsed", "")
 
 
 def main() -> int:

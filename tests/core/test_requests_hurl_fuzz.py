@@ -5,10 +5,14 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from workbench.core.errors import RequestFileError
-from workbench.core.requests.hurl import parse_hurl
+import json
 
-from .test_requests_hurl_differential import CASES
+from workbench.core.errors import RequestFileError
+from workbench.core.http import Response
+from workbench.core.requests.hurl import parse_hurl
+from workbench.core.requests.replay import replay
+
+from .test_requests_hurl_differential import CASES, FakeHarness
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = [p.read_text() for p in sorted((ROOT / "sample_modules").glob("*/requests/*.hurl"))]
@@ -21,6 +25,10 @@ SEEDS += ['GET http://h/a\nHTTP 200\n[Captures]\nt: jsonpath "$.a" nth 0 redact\
 TOKENS = ["{{", "}}", "```", "`", "#", "\\", "\\u{", "\"", "[Asserts]", "[Captures]",
           "[Options]", "HTTP ", "HTTP/1.1 200", "base64,", "hex,", "file,", ";", ":", "\n",
           "[", "]", "{", "}", "/", " == ", " not ", "jsonpath ", "<a>", "\ufeff", "\r"]
+
+
+STUB = Response(200, (("Content-Type", "application/json"), ("Set-Cookie", "a=b; Path=/")),
+                json.dumps({"a": [1, "x"], "p": "<p>x</p>"}).encode())
 
 
 def mutate(text: str, rng: random.Random) -> str:
@@ -51,7 +59,7 @@ def test_mutated_hurl_files_raise_only_typed_errors_with_a_line() -> None:
         text = mutate(rng.choice(SEEDS), rng)
         variables = {"host": "h", "x": "1", "name": "n"}
         try:
-            parse_hurl(text, file="m.hurl", variables=variables)
+            entries = parse_hurl(text, file="m.hurl", variables=variables)
         except RequestFileError as e:
             outcomes["rejected"] += 1
             assert e.where is not None and e.where.startswith("m.hurl:"), (n, text, e)
@@ -59,6 +67,9 @@ def test_mutated_hurl_files_raise_only_typed_errors_with_a_line() -> None:
             assert 1 <= line <= text.count("\n") + 2, (n, text, e)
         else:
             outcomes["parsed"] += 1
+            runnable = [e for e in entries if e.options is None]  # no delays in a unit test
+            report = replay(runnable, FakeHarness(lambda r: STUB))  # evaluation never raises
+            assert len(report.entries) == len(runnable)
     assert outcomes["parsed"] > 100 and outcomes["rejected"] > 1000, outcomes
 
 
