@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
-
-import json
 
 from workbench.core.errors import RequestFileError
 from workbench.core.http import Response
