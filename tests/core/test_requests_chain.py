@@ -89,6 +89,7 @@ def test_retry_gives_up_and_reports_the_last_attempt() -> None:
     harness = FakeHarness(lambda r: Response(200, (), b""))
     report = replay(parse_hurl(text, file="t.hurl"), harness)
     assert len(harness.sent) == 3 and not report.passed
+    assert report.entries[0].attempts == 3
 
 
 def test_location_follows_same_host_redirects_only() -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -38,6 +38,7 @@ class Attempt:
     error: dict[str, Any] | None
     redirects: tuple[dict[str, Any], ...]
     duration_ms: float
+    tries: int = 1  # sends, counting [Options] retries
 
     @property
     def passed(self) -> bool:
@@ -96,6 +97,7 @@ class Chain:
         elif delay:
             threading.Event().wait(delay / 1000)
         attempt = self._once(entry, send)
+        sent = 1
         while not attempt.passed and tries > 0:
             tries -= 1
             if cancel is not None and cancel.wait(interval / 1000):
@@ -103,8 +105,9 @@ class Chain:
             if cancel is None and interval:
                 threading.Event().wait(interval / 1000)
             attempt = self._once(entry, send)
+            sent += 1
         self.variables.update(attempt.captured)
-        return attempt
+        return replace(attempt, tries=sent)
 
     def _once(self, entry: SavedRequest, send: Callable[[Request], Any]) -> Attempt:
         scope = self.scope(entry)

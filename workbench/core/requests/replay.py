@@ -163,7 +163,7 @@ def run_entry(entry: SavedRequest, harness: HarnessLike, *, hooks: Any = None,
         result = EntryResult(entry, at.results, response.status if response else None,
                              at.duration_ms, fuel, error, hook_rule, diff,
                              to_json() if callable(to_json) else None, at.request, hidden,
-                             False, 1, at.redirects, chain)
+                             False, at.tries, at.redirects, chain)
         out.append((result, record))
     return out
 
