@@ -26,6 +26,8 @@ QUERY_ARG = {"header": "quoted", "cookie": "quoted", "xpath": "quoted", "jsonpat
 QUERIES = ("status", "version", "url", "ip", "header", "cookie", "body", "bytes", "xpath",
            "jsonpath", "regex", "variable", "duration", "sha256", "md5", "redirects",
            "certificate", "fuel")
+COOKIE_ATTRIBUTES = ("Value", "Expires", "Max-Age", "Domain", "Path", "Secure", "HttpOnly",
+                     "SameSite")
 ALIASES = {"equals": "==", "notEquals": "!=", "greaterThan": ">",
            "greaterThanOrEquals": ">=", "lessThan": "<", "lessThanOrEquals": "<="}
 VALUE_PREDICATES = ("==", "!=", "<", "<=", ">", ">=", "contains", "startsWith", "endsWith",
@@ -69,6 +71,12 @@ def _query(cur: Cursor) -> tuple[str, Any]:
         _check_xpath(cur, arg)
     if word == "regex" and isinstance(arg, str):
         _compile(cur, arg)
+    if word == "cookie" and isinstance(arg, str):
+        m = re.fullmatch(r"[^\[\]]+(?:\[([^\]]*)\])?", arg)
+        if not m or (m.group(1) is not None and m.group(1) not in COOKIE_ATTRIBUTES):
+            raise cur.fail(f"invalid cookie query {arg!r}",
+                           hint="write cookie \"name\" or cookie \"name[Attribute]\" with "
+                                + ", ".join(COOKIE_ATTRIBUTES))
     return word, arg
 
 

@@ -100,8 +100,10 @@ class Cursor:
         if not _NAME.fullmatch(inner):
             first = inner.split()[0]
             if _NAME.fullmatch(first):
-                raise self.fail(f"not supported: filters inside a placeholder ({{{{{inner}}}}})",
-                                hint="capture the value already filtered instead")
+                raise self.fail(f"not supported: expressions in a placeholder ({{{{{inner}}}}}: "
+                                f"filters or function arguments)",
+                                hint="capture the value already filtered, or use a plain "
+                                     "{{name}}")
             raise self.fail(f"invalid variable name {inner!r} in {{{{...}}}}",
                             hint="names start with a letter: letters, digits, _ and -")
         self.pos = end + 2
