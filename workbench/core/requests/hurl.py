@@ -13,27 +13,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 from typing import Any
 
 from workbench.core.errors import RequestFileError
-from workbench.core.requests.hurl_asserts import parse_assert, parse_capture
 from workbench.core.requests.hurl_body import Body, read_body
 from workbench.core.requests.hurl_entry import EntrySpec, FilePart, Pair
 from workbench.core.requests.hurl_options import EntryOptions, parse_option, variable_value
+from workbench.core.requests.hurl_response import RESPONSE_SECTIONS, VERSION, ResponseReader
 from workbench.core.requests.hurl_text import Cursor
 from workbench.core.requests.model import Assertion, Capture, SavedRequest, entry_name
 from workbench.core.requests.template import FUNCTIONS, Expr, Template
 
 METHOD = re.compile(r"[A-Z]+(?=[ \t])")
-VERSION = re.compile(r"HTTP(/1\.0|/1\.1|/2|/3|/\*)?(?=[ \t])")
 SECTION = re.compile(r"\[([A-Za-z]+)\]")
 DIRECTIVE = re.compile(r"^#\s*@([\w-]+)\s+(.*?)\s*$")
 REQUEST_SECTIONS = {"QueryStringParams": "Query", "Query": "Query", "FormParams": "Form",
                     "Form": "Form", "MultipartFormData": "Multipart",
                     "Multipart": "Multipart", "Cookies": "Cookies", "BasicAuth": "BasicAuth",
                     "Options": "Options"}
-RESPONSE_SECTIONS = {"Captures": "Captures", "Asserts": "Asserts"}
 
 
 def parse_hurl(text: str, *, file: str, variables: Mapping[str, Any] | None = None,
@@ -41,7 +38,7 @@ def parse_hurl(text: str, *, file: str, variables: Mapping[str, Any] | None = No
     """Every entry of a Hurl file, in order. `captured` (in/out): names captured by the
     files before this one in the same replay; this file's captures are added to it."""
     known = captured if captured is not None else set()
-    return _Parser(text, file, dict(variables or {}), known).parse()
+    return HurlParser(text, file, dict(variables or {}), known).parse()
 
 
 class _Preview(dict[str, Any]):
@@ -54,7 +51,7 @@ class _Preview(dict[str, Any]):
                 self[name] = "{{" + name + "}}"
 
 
-class _Parser:
+class HurlParser:
     def __init__(self, text: str, file: str, variables: dict[str, Any], known: set[str]):
         text = text.removeprefix("\ufeff")
         self.lines = [ln.removesuffix("\r") for ln in text.split("\n")]
@@ -201,7 +198,7 @@ class _Parser:
         asserts: tuple[Assertion, ...] = ()
         captures: tuple[Capture, ...] = ()
         if self.more() and VERSION.match(self.cur):
-            asserts, captures = self.response()
+            asserts, captures = ResponseReader(self).read()
         elif self.more() and self.cur.startswith("HTTP"):
             raise self.bad_response_line()
         for c in captures:
@@ -354,121 +351,3 @@ class _Parser:
                          hint="write 'HTTP 200', 'HTTP/1.1 200', 'HTTP/2 200' or 'HTTP *': a "
                               "3-digit status and no reason phrase (a body line starting "
                               "with HTTP goes inside ``` fences)")
-
-    def response(self) -> tuple[tuple[Assertion, ...], tuple[Capture, ...]]:
-        cur = self.cursor()
-        line = self.i + 1
-        version = cur.word(VERSION)
-        assert version is not None
-        cur.need_sp(version)
-        status = cur.word(re.compile(r"\d{3}(?!\S)|\*(?!\S)"))
-        if status is None or not cur.at_lt():
-            raise self.bad_response_line()
-        out: list[Assertion] = []
-        if version not in ("HTTP", "HTTP/*"):
-            out.append(Assertion("version", None, "==", version[5:], False, self.file, line,
-                                 self.cur.split("#")[0].strip(), implicit=True))
-        if status != "*":
-            out.append(Assertion("status", None, "==", int(status), False, self.file, line,
-                                 self.cur.split("#")[0].strip(), implicit=True))
-        self.i += 1
-        captures: list[Capture] = []
-        seen: set[str] = set()
-        body_seen = False
-        while True:
-            self.skip_lt()
-            if not self.more() or self.is_request_line():
-                break
-            if body_seen:
-                raise self.fail("unexpected line after the expected body",
-                                hint="expected a new request line")
-            sec = self.section()
-            if sec is not None:
-                if sec not in RESPONSE_SECTIONS:
-                    self.section_error(sec, request=False)
-                if sec in seen:
-                    raise self.fail(f"duplicate section [{sec}]")
-                seen.add(sec)
-                self.i += 1
-                if sec == "Asserts":
-                    out.extend(self.asserts())
-                else:
-                    captures.extend(self.captures())
-                continue
-            kv = self.key_value() if not seen else None
-            if kv is not None:
-                name, value = kv
-                value_b = value.render(self.vars) if isinstance(self.bind(value), str) \
-                    else value
-                out.append(Assertion("header", self.bind(name), "==", value_b, False,
-                                     self.file, self.i + 1, self.cur.split(" #")[0].strip(),
-                                     implicit=True))
-                self.i += 1
-                continue
-            body, self.i = read_body(self.lines, self.i, self.file)
-            self.check(body.template, body.variables)
-            out.append(self.body_assert(body))
-            body_seen = True
-        return tuple(out), tuple(captures)
-
-    def body_assert(self, body: Body) -> Assertion:
-        line = body.line
-        if body.kind == "bytes":
-            return Assertion("bytes", None, "==", body.data, False, self.file, line,
-                             "expected body", implicit=True)
-        if body.kind == "file":
-            return Assertion("bytes", "file", "==", body.template, False, self.file, line,
-                             "expected body", implicit=True)
-        assert body.template is not None
-        bound = self.bind(body.template)
-        value: Any = bound if isinstance(bound, str) else body.template
-        arg = "json" if body.kind == "json" else None
-        if body.kind == "graphql":
-            raise self.fail("a ```graphql block is a request body, not an expected body", line)
-        return Assertion("body", arg, "==", value, False, self.file, line, "expected body",
-                         implicit=True)
-
-    def section_lines(self) -> Iterable[tuple[str, int]]:
-        while True:
-            self.skip_lt()
-            if not self.more() or self.is_request_line() or self.section() is not None:
-                return
-            yield self.lines[self.i], self.i + 1
-
-    def asserts(self) -> list[Assertion]:
-        out: list[Assertion] = []
-        for text, line in self.section_lines():
-            if re.match(r"[ \t]*(```|\{|`|<|base64,|hex,|file,|\[|\"|-?\d)", text) and not \
-                    re.match(r"[ \t]*[a-z]+[ \t]", text):
-                break  # the expected body
-            a = parse_assert(text, file=self.file, line=line, multiline=self.multiline_value)
-            self.check(a.arg, a.value, *(x for f in a.filters for x in f.args))
-            a = replace(a, arg=self.bind(a.arg), value=self.bind(a.value),
-                        filters=tuple(replace(f, args=tuple(self.bind(x) for x in f.args))
-                                      for f in a.filters))
-            out.append(a)
-            self.i += 1
-        return out
-
-    def multiline_value(self, cur: Cursor) -> Any:
-        """A ``` value inside an assertion: read the following lines as its content."""
-        lines = [cur.rest] + self.lines[self.i + 1:]
-        body, used = read_body(lines, 0, self.file)
-        if used > 1:
-            self.i += used - 1
-        cur.pos = len(cur.text)
-        if body.kind == "bytes":
-            return body.data
-        assert body.template is not None
-        return body.template.render({}) if body.template.static else body.template
-
-    def captures(self) -> list[Capture]:
-        out: list[Capture] = []
-        for text, line in self.section_lines():
-            c = parse_capture(text, file=self.file, line=line)
-            self.check(c.arg, *(x for f in c.filters for x in f.args))
-            self.late.add(c.name)  # usable by the next captures and this entry's asserts
-            out.append(c)
-            self.i += 1
-        return out
-
