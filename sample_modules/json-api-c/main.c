@@ -4,6 +4,9 @@
  *   GET  /users/{id}         one user, 404 when unknown, 400 when id is not a number
  *   GET  /users/{id}/greeting?lang=fr|de|en
  *   POST /users              {"name": "..."} -> 201 + location; 422 without a name
+ *   POST /login              {"name": "Ada Lovelace"} -> {"token": "..."}; 401 if unknown
+ *   GET  /me                 the user of `Authorization: Bearer <token>`; 401 without one
+ *                            (demo tokens: "demo-<id>"; a real handler checks a signature)
  *   anything else            404; a known path with the wrong method is a 405 whose
  *                            `allow` header lists the methods it takes
  *
@@ -113,6 +116,20 @@ static int create_user(const request_t *r) {
     return respond(201, "application/json", &headers, body.p, body.len);
 }
 
+/* A demo token: "demo-" + the user id. Real handlers verify a signature instead. */
+static int login(const request_t *r) {
+    slice_t name = json_name(r->body);
+    for (int i = 0; i < USER_COUNT; i++) {
+        if (!eq_str(name.p, name.len, USERS[i].name)) continue;
+        buf_t b = buf_new(48);
+        buf_str(&b, "{\"token\":\"demo-");
+        buf_int(&b, USERS[i].id);
+        buf_str(&b, "\"}");
+        return respond_json(200, &b);
+    }
+    return json_error(401, "unknown user");
+}
+
 /* 405, with the `allow` header HTTP requires on it. */
 static int wrong_method(const char *allow) {
     buf_t headers = buf_new(32), body = buf_new(48);
@@ -138,8 +155,16 @@ int handle(const char *req, int len) {
         if (eq_str(r.method.p, r.method.len, "POST")) return create_user(&r);
         return wrong_method("GET, POST");
     }
+    if (route(r.path, "/me", params) == 0) {  /* the user of "Bearer demo-<id>" */
+        slice_t auth = req_header(&r, "authorization");
+        if (auth.len <= 12 || memcmp(auth.p, "Bearer demo-", 12) != 0)
+            return json_error(401, "a valid bearer token is required");
+        params[0] = (slice_t){ auth.p + 12, auth.len - 12 };
+        goto one_user;
+    }
     if (route(r.path, "/users/{id}", params) == 1) {
         if (!is_get) return wrong_method("GET");
+    one_user:
         if ((early = lookup(params[0], &user))) return early;
         buf_t b = buf_new(128);
         user_json(&b, user);
@@ -150,6 +175,7 @@ int handle(const char *req, int len) {
         if ((early = lookup(params[0], &user))) return early;
         return greeting(&r, user);
     }
+    if (route(r.path, "/login", params) == 0) return login(&r);
     log_info("no route matched");
     return json_error(404, "no such route");
 }

@@ -33,7 +33,7 @@ def test_evaluate_request_json(hooks_file: Path, capsys) -> None:
 
 def test_evaluate_saved_requests(hooks_file: Path, capsys) -> None:
     (hooks_file.parent / "r.hurl").write_text(
-        "GET /healthz\n# @client-ip 8.8.8.8\nGET /admin/x\nGET /other\n")
+        "GET http://localhost/healthz\n# @client-ip 8.8.8.8\nGET http://localhost/admin/x\nGET http://localhost/other\n")
     assert main(["hooks", str(hooks_file), "--requests", "r.hurl"]) == 0
     out = capsys.readouterr().out
     assert "GET /healthz: answered 200 by health" in out

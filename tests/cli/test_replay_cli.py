@@ -14,12 +14,12 @@ from workbench.cli import main
 
 V1 = http(200, '{"v": 1}', content_type="application/json")
 V2 = http(200, '{"v": 2}', content_type="application/json")
-HURL = """GET /v
+HURL = """GET http://localhost/v
 HTTP 200
 [Asserts]
 jsonpath "$.v" == 1
 
-GET /healthz
+GET http://localhost/healthz
 HTTP 200
 [Asserts]
 body == "ok"
@@ -100,14 +100,14 @@ def test_module_folder_uses_its_requests_and_hooks(ws: Path, capsys) -> None:
 @pytest.mark.parametrize("argv,fragment", [
     (["api.hurl"], "which module?"),
     (["nope.hurl", "--module", "v1.wasm"], "no such file"),
-    (["bad.hurl", "--module", "v1.wasm"], "bad.hurl:2: not supported: [Captures] section"),
+    (["bad.hurl", "--module", "v1.wasm"], "bad.hurl:3: not supported: option 'proxy'"),
     (["api.hurl", "--module", "v1.wasm", "--hooks", "badhooks.toml"], "rule 'x'"),
     (["empty.hurl", "--module", "v1.wasm"], "empty.hurl: no saved requests"),
     (["api.hurl", "--module", "noabi.wasm", "--no-hooks"],
      "noabi.wasm: expected an edge handler (exports `memory`"),
 ])
 def test_user_mistakes_exit_2_without_traceback(ws: Path, capsys, argv, fragment) -> None:
-    (ws / "bad.hurl").write_text("GET /x\n[Captures]\nt: body\n")
+    (ws / "bad.hurl").write_text("GET http://localhost/x\n[Options]\nproxy: http://p\n")
     (ws / "empty.hurl").write_text("# nothing yet\n")
     (ws / "noabi.wasm").write_bytes(wat('(module (func (export "main")))'))
     (ws / "badhooks.toml").write_text('[[rule]]\nname = "x"\naction = "explode"\n')
@@ -117,13 +117,13 @@ def test_user_mistakes_exit_2_without_traceback(ws: Path, capsys, argv, fragment
 
 
 def test_import_curl_appends_a_replayable_entry(ws: Path, capsys) -> None:
-    (ws / "new.hurl").write_text("GET /healthz\nHTTP 200\n")
+    (ws / "new.hurl").write_text("GET http://localhost/healthz\nHTTP 200\n")
     code = main(["import-curl", "curl -s 'http://api.local/v?x=1' -H 'Accept: */*'",
                  "-o", "new.hurl", "--status", "200"])
     assert code == 0
     text = (ws / "new.hurl").read_text()
-    assert text == ("GET /healthz\nHTTP 200\n\nGET http://api.local/v?x=1\nAccept: */*\n"
-                    "HTTP 200\n")
+    assert text == ("GET http://localhost/healthz\nHTTP 200\n\n"
+                    "GET http://api.local/v?x=1\nAccept: */*\nHTTP 200\n")
     code, doc = replay_json(capsys, "new.hurl", "--module", "v1.wasm", "--hooks",
                             "hooks.toml")
     assert code == 0 and [e["name"] for e in doc["reports"][0]["entries"]] == [
@@ -158,7 +158,7 @@ def test_workspace_folder_replays_every_module(ws: Path, capsys) -> None:
   (data (i32.const 1024) "{_escape(blob)}")
   (func (export "alloc") (param i32) (result i32) (i32.const 8192))
   (func (export "handle") (param i32 i32) (result i32) (i32.const 1024)))""")
-        (mod / "requests" / "v.hurl").write_text("GET /v\nHTTP 200\n[Asserts]\n"
+        (mod / "requests" / "v.hurl").write_text("GET http://localhost/v\nHTTP 200\n[Asserts]\n"
                                                   'jsonpath "$.v" == {{want}}\n')
     (ws / "space" / "workbench.toml").write_text("[variables]\nwant = 1\n")
     code, doc = replay_json(capsys, "space", "--no-save")

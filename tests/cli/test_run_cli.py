@@ -70,14 +70,15 @@ def test_kv_missing_workspace_exits_2(mods, capsys) -> None:
 
 
 def test_entry_that_looks_like_a_digit_is_a_name(mods, capsys) -> None:
-    (mods / "reqs.hurl").write_text("GET /first\n")
+    (mods / "reqs.hurl").write_text("GET http://localhost/first\n")
     assert main(["run", "echo.wasm", "reqs.hurl", "--entry", "\u00b2"]) == 2  # '²'.isdigit()
     err = capsys.readouterr().err
     assert "no entry '\u00b2' in reqs.hurl" in err and "Traceback" not in err
 
 
 def test_run_saved_request_entry(mods, capsys) -> None:
-    (mods / "reqs.hurl").write_text("GET /first\n\nPUT /second\nx-b: 2\n```\nbody\n```\n")
+    (mods / "reqs.hurl").write_text("GET http://localhost/first\n\n"
+                                    "PUT http://localhost/second\nx-b: 2\n```\nbody\n```\n")
     code, doc = run_json(capsys, "run", "echo.wasm", "reqs.hurl", "--entry", "2", "--json")
     assert code == 0 and doc["body"].startswith("PUT /second HTTP/1.1")
 

@@ -124,7 +124,7 @@ def test_junit_escapes_control_characters_and_keeps_one_outcome_per_case() -> No
     from workbench.core.requests.asserts import Observed, evaluate
     from workbench.core.requests.replay import EntryResult, ReplayReport
 
-    (entry,) = parse_hurl('# @name bell\x07\nGET /\nHTTP 200\n[Asserts]\nbody == "x"\n',
+    (entry,) = parse_hurl('# @name bell\x07\nGET http://h/\nHTTP 200\n[Asserts]\nbody == "x"\n',
                           file="a.hurl")
     obs = Observed(Response(200, (), b"ab\x01\x1bc\x00"), 1.0, 5)
     results = tuple(evaluate(a, obs) for a in entry.asserts)

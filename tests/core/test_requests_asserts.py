@@ -97,8 +97,8 @@ def test_report_says_why_nothing_was_found_and_keeps_json_null() -> None:
         'header "y" == "1"': (False, None, "<none: no header 'y' in the response>",
                               "no header 'y' in the response"),
         'jsonpath "$.n" count == 1': (False, None,
-                                      "<none: count needs a list, an object or a string>",
-                                      "count needs a list, an object or a string"),
+                                      "<none: invalid filter input: count cannot take a integer>",
+                                      "invalid filter input: count cannot take a integer"),
     }
     for text, (found, actual, shown, missing) in cases.items():
         res = evaluate(parse_assert(text, file="f", line=1), obs)

@@ -104,9 +104,9 @@ def test_hurl_round_trip(body: bytes) -> None:
 
 
 def test_round_trip_keeps_asserts() -> None:
-    src = 'GET /a\nHTTP 200\n[Asserts]\nbody contains "x"\n'
+    src = 'GET http://h/a\nHTTP 200\n[Asserts]\nbody contains "x"\n'
     text = to_hurl(parse_hurl(src, file="a.hurl"))
-    assert text == 'GET /a\nHTTP 200\n[Asserts]\nbody contains "x"\n'
+    assert text == 'GET http://h/a\nHTTP 200\n[Asserts]\nbody contains "x"\n'
 
 
 def test_curl_import_round_trip_end_to_end() -> None:

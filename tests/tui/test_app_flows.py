@@ -189,7 +189,7 @@ async def test_load_a_saved_request_into_the_editor(workspace: Path) -> None:
         saved = app.query_one(RuntimeView)._saved  # the options' values index this list
         assert len(saved) == 6
         robots = next(i for i, req in enumerate(saved)
-                      if req.target.startswith("/robots") and req.header("host"))
+                      if req.target.startswith("/robots") and req.header("host") == "example.com")
         app.query_one("#req-saved").value = robots  # as picking it from the list does
         await pilot.pause()
         assert app.query_one("#req-path").value == "/robots.txt?from=crawler"

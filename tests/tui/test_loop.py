@@ -16,9 +16,9 @@ from workbench.tui.widgets.table import RowTable
 async def test_replay_shows_the_failing_assertion(workspace: Path) -> None:
     hurl = workspace / "hello-wat" / "requests" / "hello.hurl"
     text = hurl.read_text()
-    assert "GET /nope\nHTTP 404" in text
-    hurl.write_text(text.replace("GET /nope\nHTTP 404",
-                                 "GET /nope\nHTTP 200"))
+    assert "GET http://localhost/nope\nHTTP 404" in text
+    hurl.write_text(text.replace("GET http://localhost/nope\nHTTP 404",
+                                 "GET http://localhost/nope\nHTTP 200"))
     app = WorkbenchApp([workspace], auto_replay=False, watch=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, built(app), what="build")

@@ -54,6 +54,12 @@ class Request:
     headers: Headers = ()
     body: bytes = b""
     client_ip: str = "127.0.0.1"
+    scheme: str = "http"  # of the URL it was written with (http or https); last: positional-safe
+
+    @property
+    def url(self) -> str:
+        """The absolute URL when the request has a Host, else the target."""
+        return f"{self.scheme}://{self.host}{self.target}" if self.host else self.target
 
     @property
     def path(self) -> str:
@@ -102,7 +108,8 @@ class Request:
     def to_json(self) -> dict[str, Any]:
         return {"method": self.method, "target": self.target,
                 "headers": [list(h) for h in self.headers],
-                "body": self.body.decode("utf-8", "replace"), "client_ip": self.client_ip}
+                "body": self.body.decode("utf-8", "replace"), "client_ip": self.client_ip,
+                "scheme": self.scheme}
 
 
 @dataclass(frozen=True, slots=True)

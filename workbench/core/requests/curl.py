@@ -111,6 +111,7 @@ def parse_curl(command: str, *, file: str = "<curl>", line: int = 1) -> SavedReq
     if url is None:
         raise fail("no URL in the curl command")
     target, host = split_url(url)
+    scheme = "https" if url.startswith("https://") else "http"
     body = "&".join(data).encode()
     if as_get and data:
         target += ("&" if "?" in target else "?") + "&".join(data)
@@ -120,8 +121,8 @@ def parse_curl(command: str, *, file: str = "<curl>", line: int = 1) -> SavedReq
     if host and header_get(headers, "host") is None:
         headers = (("Host", host),) + headers
     method = method or ("HEAD" if head else "POST" if body else "GET")
-    return SavedRequest(f"{method} {target}", Request(method, target, headers, body), (),
-                        file, line)
+    return SavedRequest(f"{method} {target}",
+                        Request(method, target, headers, body, scheme=scheme), (), file, line)
 
 
 def to_hurl(entries: list[SavedRequest]) -> str:
@@ -133,12 +134,14 @@ def to_hurl(entries: list[SavedRequest]) -> str:
         if req.client_ip != "127.0.0.1":
             lines.append(f"# @client-ip {req.client_ip}")
         host = header_get(req.headers, "host")
-        url = f"http://{host}{req.target}" if host else req.target
+        # Hurl needs an absolute URL; the scheme is kept (http when there was none)
+        url = f"{req.scheme}://{host or 'localhost'}{req.target}"
         lines.append(f"{req.method} {url}")
         lines += [f"{k}: {v}" for k, v in req.headers if k.lower() != "host"]
         if req.body:
             text = req.body.decode("utf-8", "replace")
-            if _json_as_written(text, req.body):
+            typed = header_get(req.headers, "content-type") is not None
+            if typed and _json_as_written(text, req.body):
                 lines.append(text)  # byte for byte: the body sent is the body imported
             elif "{{" in text:  # would read back as a {{variable}}: keep the exact bytes
                 lines.append(f"base64,{base64.b64encode(req.body).decode()};")

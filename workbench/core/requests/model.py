@@ -39,28 +39,61 @@ class Assertion:
     file: str
     line: int
     text: str
-    filter: str | None = None
+    filter: str | None = None  # the filters as written ("count", "nth 0 | toInt"...)
     implicit: bool = False
+    filters: tuple[Any, ...] = ()  # parsed filters (workbench.core.requests.filters.Filter)
 
     @property
     def where(self) -> str:
         return f"{self.file}:{self.line}"
 
     def to_json(self) -> dict[str, Any]:
-        return {"query": self.query, "arg": self.arg, "filter": self.filter,
-                "predicate": self.predicate, "negate": self.negate, "value": self.value,
+        return {"query": self.query, "arg": show_arg(self.arg), "filter": self.filter,
+                "predicate": self.predicate, "negate": self.negate,
+                "value": show_arg(self.value),
                 "text": self.text, "where": self.where, "implicit": self.implicit}
 
 
 @dataclass(frozen=True, slots=True)
+class Capture:
+    """`name: query [filters] [redact]` of a [Captures] section at file:line."""
+
+    name: str
+    query: str
+    arg: Any
+    filters: tuple[Any, ...]
+    redact: bool
+    file: str
+    line: int
+    text: str
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "text": self.text, "where": self.where,
+                "redact": self.redact}
+
+
+@dataclass(frozen=True, slots=True)
 class SavedRequest:
-    """One request entry with its expectations. `name` is unique within its file."""
+    """One request entry with its expectations. `name` is unique within its file.
+
+    `request` is the request as loaded (placeholders bound only at replay time, such as
+    captured values, are shown as `{{name}}`); `spec`, when set, renders the request
+    again with the replay's variables (a `workbench.core.requests.hurl_entry.EntrySpec`).
+    `options` are the entry's [Options] (an `EntryOptions`), `captures` its [Captures].
+    """
 
     name: str
     request: Request
     asserts: tuple[Assertion, ...]
     file: str
     line: int
+    captures: tuple[Capture, ...] = ()
+    spec: Any = None
+    options: Any = None
 
     @property
     def where(self) -> str:
@@ -72,8 +105,11 @@ class SavedRequest:
         return f"{self.file}#{self.name}"
 
     def to_json(self) -> dict[str, Any]:
-        return {"name": self.name, "where": self.where, "request": self.request.to_json(),
-                "asserts": [a.to_json() for a in self.asserts]}
+        out = {"name": self.name, "where": self.where, "request": self.request.to_json(),
+               "asserts": [a.to_json() for a in self.asserts]}
+        if self.captures:
+            out["captures"] = [c.to_json() for c in self.captures]
+        return out
 
 
 def substitute(text: str, variables: Mapping[str, Any], file: str, line: int) -> str:
@@ -104,3 +140,14 @@ def entry_name(method: str, target: str, line: int, taken: set[str]) -> str:
         name = f"{name} (line {line})"
     taken.add(name)
     return name
+
+
+def show_arg(value: Any) -> Any:
+    """A parsed value for JSON: templates as their `{{name}}` text, bytes as hex."""
+    if isinstance(value, bytes):
+        return "hex," + value.hex() + ";"
+    if isinstance(value, tuple) and len(value) == 2 and value[0] == "regex":
+        return f"/{value[1]}/"
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from workbench.core.http import Request, Response
-from workbench.core.requests.asserts import AssertionResult, Observed, evaluate_all
+from workbench.core.requests.asserts import AssertionResult
+from workbench.core.requests.chain import Chain
 from workbench.core.requests.model import SavedRequest
 from workbench.core.requests.store import LastResponses, ResponseDiff, diff_records, response_record
 
@@ -48,23 +49,36 @@ class EntryResult:
     hook_rule: str | None  # the hook rule that answered, if any
     diff: ResponseDiff | None  # None on the first replay or when nothing changed
     run: dict[str, Any] | None = None  # the run's to_json(), for --json consumers
+    request: Request | None = None  # as sent (placeholders rendered); None: entry.request
+    captured: dict[str, Any] | None = None  # [Captures] values (redacted ones hidden)
+    skipped: bool = False  # [Options] skip: true
+    attempts: int = 1  # tries, with [Options] retry
+    redirects: tuple[dict[str, Any], ...] = ()  # followed with [Options] location: true
+    chain: Chain | None = None  # for redaction of captured secrets
 
     @property
     def passed(self) -> bool:
         return self.error is None and all(r.passed for r in self.results)
 
     @property
+    def sent(self) -> Request:
+        return self.request if self.request is not None else self.entry.request
+
+    @property
     def failures(self) -> tuple[AssertionResult, ...]:
         return tuple(r for r in self.results if not r.passed)
 
     def to_json(self) -> dict[str, Any]:
-        return {"name": self.entry.name, "where": self.entry.where, "passed": self.passed,
-                "status": self.status, "duration_ms": round(self.duration_ms, 3),
-                "fuel": self.fuel, "error": self.error, "hook_rule": self.hook_rule,
-                "timing": (self.run or {}).get("timing"),
-                "assertions": [r.to_json() for r in self.results],
-                "diff": self.diff.to_json() if self.diff else None,
-                "request": self.entry.request.to_json()}
+        out = {"name": self.entry.name, "where": self.entry.where, "passed": self.passed,
+               "status": self.status, "duration_ms": round(self.duration_ms, 3),
+               "fuel": self.fuel, "error": self.error, "hook_rule": self.hook_rule,
+               "timing": (self.run or {}).get("timing"),
+               "assertions": [r.to_json() for r in self.results],
+               "diff": self.diff.to_json() if self.diff else None,
+               "request": self.sent.to_json(), "skipped": self.skipped,
+               "attempts": self.attempts, "redirects": list(self.redirects),
+               "captured": {k: _jsonable(v) for k, v in (self.captured or {}).items()}}
+        return self.chain.redact(out) if self.chain is not None else out
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,29 +121,51 @@ def _key(entry: SavedRequest, store: Path | None) -> str:
     return f"{file}#{entry.name}"
 
 
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, bytes):
+        return "hex," + v.hex() + ";"
+    if isinstance(v, str | int | float | bool | list | dict) or v is None:
+        return v
+    return str(v)
+
+
 def run_entry(entry: SavedRequest, harness: HarnessLike, *, hooks: Any = None,
-              mode: str = "fresh", last: dict[str, Any] | None = None
-              ) -> tuple[EntryResult, dict[str, Any]]:
-    """One entry: run, assert, diff against `last`. Also returns the record to store."""
-    run: RunLike = harness.run(entry.request, mode=mode, hooks=hooks)
-    timing = run.timing or {}
-    total_us = timing.get("total", sum(v for k, v in timing.items() if k != "total"))
-    duration_ms = total_us / 1000.0
-    err = run.error
-    error = {"kind": err.kind, "message": err.message} if err is not None else None
-    hook_rule = (run.hook or {}).get("rule") if run.hook else None
-    obs = Observed(run.response, duration_ms, None if hook_rule else run.fuel)
-    results = evaluate_all(entry.asserts, obs)
-    record = response_record(run.response, f"{err.kind}: {err.message}" if err else None)
-    diff = None
-    if last is not None:
-        d = diff_records(last, record)
-        diff = d if d.changed else None
-    to_json = getattr(run, "to_json", None)
-    result = EntryResult(entry, results, run.response.status if run.response else None,
-                         duration_ms, obs.fuel, error, hook_rule, diff,
-                         to_json() if callable(to_json) else None)
-    return result, record
+              mode: str = "fresh", last: dict[str, Any] | None = None,
+              chain: Chain | None = None, cancel: threading.Event | None = None
+              ) -> list[tuple[EntryResult, dict[str, Any]]]:
+    """One entry (each repetition of it): run, capture, assert, diff against `last`.
+    Also returns the record to store. `chain` carries captures between entries."""
+    chain = chain if chain is not None else Chain()
+    attempts = chain.run(entry, lambda req: harness.run(req, mode=mode, hooks=hooks), cancel)
+    if attempts is None:
+        skipped = EntryResult(entry, (), None, 0.0, None, None, None, None, skipped=True,
+                              attempts=0, chain=chain)
+        return [(skipped, {})]
+    out: list[tuple[EntryResult, dict[str, Any]]] = []
+    for at in attempts:
+        run: RunLike | None = at.run
+        err = run.error if run is not None else None
+        error = at.error
+        response = run.response if run is not None else None
+        hook_rule = (run.hook or {}).get("rule") if run is not None and run.hook else None
+        fuel = None if (hook_rule or run is None) else run.fuel
+        record = response_record(response, f"{error['kind']}: {error['message']}"
+                                 if error else None)
+        if err is not None and error is None:
+            error = {"kind": err.kind, "message": err.message}
+        diff = None
+        if last is not None and run is not None:
+            d = diff_records(last, record)
+            diff = d if d.changed else None
+        to_json = getattr(run, "to_json", None)
+        hidden = {k: ("[redacted]" if v is not None and str(v) in chain.secrets else v)
+                  for k, v in at.captured.items()}
+        result = EntryResult(entry, at.results, response.status if response else None,
+                             at.duration_ms, fuel, error, hook_rule, diff,
+                             to_json() if callable(to_json) else None, at.request, hidden,
+                             False, at.tries, at.redirects, chain)
+        out.append((result, record))
+    return out
 
 
 def replay(entries: Sequence[SavedRequest], harness: HarnessLike, *, hooks: Any = None,
@@ -141,16 +177,19 @@ def replay(entries: Sequence[SavedRequest], harness: HarnessLike, *, hooks: Any 
     last = LastResponses(store)
     out: list[EntryResult] = []
     cancelled = False
+    chain = Chain()
     for i, entry in enumerate(entries):
         if cancel is not None and cancel.is_set():
             cancelled = True
             break
         key = _key(entry, store)
-        result, record = run_entry(entry, harness, hooks=hooks, mode=mode, last=last.get(key))
-        last.put(key, record)
-        out.append(result)
-        if progress is not None:
-            progress(i + 1, len(entries), result)
+        for result, record in run_entry(entry, harness, hooks=hooks, mode=mode,
+                                        last=last.get(key), chain=chain, cancel=cancel):
+            if record:
+                last.put(key, record)
+            out.append(result)
+            if progress is not None:
+                progress(i + 1, len(entries), result)
     warning = None
     if save and store is not None and out:
         try:
