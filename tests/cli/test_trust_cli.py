@@ -116,3 +116,20 @@ def test_trust_config_mistakes_are_config_errors(ws: Path, capsys) -> None:
 def test_keygen_refuses_to_overwrite(ws: Path, capsys) -> None:
     assert main(["keygen", "release", "--dir", "keys"]) == 2
     assert "refusing to overwrite" in capsys.readouterr().err
+
+
+def test_serve_refuses_an_unsigned_module_and_serves_a_signed_one(ws: Path, capsys) -> None:
+    from workbench.core.errors import SignatureRejected
+    from workbench.services.serve.load import ServeOptions, load_routes
+    from workbench.services.serve.module import ModuleSource, ServedModule
+
+    _policy(ws)
+    source = ModuleSource("echo", ws / "echo.wasm")
+    with pytest.raises(SignatureRejected, match="not signed"):
+        ServedModule(source)
+    loaded = load_routes([ws / "echo.wasm"], ServeOptions())
+    route = loaded.table.routes[0]
+    assert route.current is None and "not signed" in (route.problem or "")
+    assert main(["sign", "echo.wasm", "--key", "keys/release.key"]) == 0
+    capsys.readouterr()
+    assert ServedModule(source).abi == "edge"

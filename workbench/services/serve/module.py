@@ -47,6 +47,11 @@ class ServedModule:
         self.kv = kv if kv is not None else KvStore(None)
         self.secrets = secrets if secrets is not None else Secrets()
         self._cache_dir = cache_dir
+        from workbench.services.trust import enforce_signature
+
+        # [trust] require_signed: an unsigned or tampered build is not served (typed
+        # SignatureRejected: the route keeps its last good build, the log says why)
+        enforce_signature(source.wasm_path)
         try:
             self.wasm = source.wasm_path.read_bytes()  # pinned: a rebuild cannot change it
         except OSError as e:
