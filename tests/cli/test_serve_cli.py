@@ -166,7 +166,7 @@ def test_replay_url_against_the_server_and_a_dead_port(tmp_path: Path) -> None:
     mod = write_module(tmp_path / "m", edge_wat("hello"))
     (mod / "requests").mkdir()
     (mod / "requests" / "a.hurl").write_text(
-        "GET /x\nHTTP 200\n[Asserts]\nbody == \"hello\"\nfuel < 1000000\n")
+        "GET http://localhost/x\nHTTP 200\n[Asserts]\nbody == \"hello\"\nfuel < 1000000\n")
     with Serve(str(mod)) as s:
         out = subprocess.run([sys.executable, "-m", "workbench", "replay", str(mod), "--url",
                               s.url, "--json"], capture_output=True, text=True, env=_env(),

@@ -76,7 +76,7 @@ def test_the_watch_loop_refuses_an_unsigned_build(ws: Path, capsys) -> None:
     from workbench.services.loop import make_replay_hook
 
     (ws / "hello" / "requests").mkdir()
-    (ws / "hello" / "requests" / "r.hurl").write_text("GET /\nHTTP 200\n")
+    (ws / "hello" / "requests" / "r.hurl").write_text("GET http://localhost/\nHTTP 200\n")
     cfg = load_module(ws / "hello")
     hook = make_replay_hook()
     with pytest.raises(SignatureRejected) as err:

@@ -12,7 +12,7 @@ from workbench.cli import main
 from workbench.core.sign.format import split
 
 ECHO = edge("(call $echo (local.get $p) (local.get $n))")
-HURL = "GET /x\nHTTP 200\n"
+HURL = "GET http://localhost/x\nHTTP 200\n"
 
 
 @pytest.fixture

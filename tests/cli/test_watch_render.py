@@ -20,7 +20,7 @@ def test_failed_assertions_are_words_not_dicts(tmp_path: Path,
     shutil.copytree(SAMPLES / "hello-wat", folder,
                     ignore=shutil.ignore_patterns("build", ".workbench"))
     (folder / "requests" / "hello.hurl").write_text(
-        "GET /\nHTTP 200\n[Asserts]\nbody contains \"Goodbye\"\n")
+        "GET http://localhost/\nHTTP 200\n[Asserts]\nbody contains \"Goodbye\"\n")
     cfg = load_module(folder)
     result = build_module(cfg)
     assert result.ok

@@ -19,7 +19,7 @@ REPO = Path(__file__).resolve().parents[2]
 def test_serve_answers_replays_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     mod = write_module(tmp_path / "m", edge_wat("from the script"))
     (mod / "requests").mkdir()
-    (mod / "requests" / "a.hurl").write_text('GET /\nHTTP 200\n[Asserts]\n'
+    (mod / "requests" / "a.hurl").write_text('GET http://localhost/\nHTTP 200\n[Asserts]\n'
                                              'body == "from the script"\n')
     env = {**os.environ, "PYTHONPATH": str(REPO)}  # this checkout, whatever is installed
     proc = subprocess.Popen([str(SCRIPT), "serve", str(mod), "--listen", "127.0.0.1:0",

@@ -73,14 +73,14 @@ async def test_help_says_how_keys_and_fields_interact(wat_module: Path) -> None:
 
 async def test_deleting_a_failing_request_leaves_no_phantom_result(workspace: Path) -> None:
     hurl = workspace / "hello-wat" / "requests" / "hello.hurl"
-    hurl.write_text("GET /\nHTTP 200\n\nGET /\nHTTP 418\n")  # the second one fails
+    hurl.write_text("GET http://localhost/\nHTTP 200\n\nGET http://localhost/\nHTTP 418\n")  # the second one fails
     app = WorkbenchApp([workspace], watch=False)
     async with app.run_test(size=(120, 40)) as pilot:
         state = lambda: app.modules["hello-wat"]  # noqa: E731
         await wait_for(pilot, built(app, "hello-wat"), what="the build")
         await wait_for(pilot, lambda: state().replay_counts == (1, 1), what="1✓ 1✗")
         assert "1✗" in _row_text(app, "hello-wat")
-        hurl.write_text("GET /\nHTTP 200\n")
+        hurl.write_text("GET http://localhost/\nHTTP 200\n")
         app.files_worker("hello-wat")
         await wait_for(pilot, lambda: state().replay_counts == (1, 0), what="1✓ 0✗")
         await pilot.pause()

@@ -131,7 +131,7 @@ class AppBase(App[int]):
         if busy:  # every long job shows that it runs, and for how long (first ticks: 0.5 s)
             name, secs = max(busy, key=lambda b: b[1])
             more = f" +{len(busy) - 1}" if len(busy) > 1 else ""
-            text = f"◐ building {name}{more}… {secs:,.1f} s"
+            text = f"◐ building {name}{more}…" + (f" {secs:,.1f} s" if self.show_timings else "")
         if self.ui_alive:
             self.main_screen_query("#status", Static).update(text)
 

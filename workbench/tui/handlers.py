@@ -120,6 +120,7 @@ class HandlerMixin(AppBase):
             state.build_error, state.error = None, None
         state.builds += 1
         self._record_build(state, msg.result)
+        self._update_status()  # the "building…" line ends with the build
         self.module_list().update_module(state)
         self.refresh_views(msg.name)
         if not msg.stale:
@@ -140,6 +141,7 @@ class HandlerMixin(AppBase):
             if not msg.stale_seen:
                 self._record_build(state, msg.result)
         state.error = str(msg.error).splitlines()[0] if str(msg.error) else "build failed"
+        self._update_status()
         self.module_list().update_module(state)
         self.refresh_views(msg.name)
         self.notify(str(msg.error), title=f"{msg.name}: build failed", severity="error",

@@ -153,8 +153,8 @@ def apply_one(f: Filter, v: Any, variables: dict[str, Any]) -> Any:  # noqa: C90
         if n == "jsonpath":
             try:
                 doc = json.loads(v)
-            except ValueError:
-                raise FilterError("jsonpath: the value is not JSON") from None
+            except (ValueError, RecursionError):
+                raise FilterError("jsonpath: the value is not JSON (or too deep)") from None
             try:
                 return query_jsonpath(doc, arg[0])
             except JsonPathError as e:

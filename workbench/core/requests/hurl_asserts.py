@@ -190,6 +190,9 @@ def _value(cur: Cursor, pred: str, multiline: Any) -> Any:
     if m:
         cur.pos += m.end()
         text = m.group(0)
+        if len(text) > 400:  # int() refuses 4,300+ digits; no response value is that long
+            raise cur.fail(f"number too long ({len(text):,} digits)",
+                           hint="compare with a shorter number or a string")
         return float(text) if (m.group(1) or m.group(2)) else int(text)
     if not rest.strip() or rest.lstrip().startswith("#"):
         raise cur.fail(f"missing value after {pred!r}",

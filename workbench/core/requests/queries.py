@@ -134,6 +134,8 @@ def run_query(query: str, arg: Any, obs: Observed) -> Any:  # noqa: C901
             doc = json.loads(body_text(resp))
         except ValueError:
             raise QueryError("the body is not JSON") from None
+        except RecursionError:  # a guest body nested thousands deep
+            raise QueryError("the body is JSON nested too deeply to query") from None
         return query_jsonpath(doc, str(arg))
     if query == "xpath":
         from workbench.core.requests.xpath import XPathError, eval_xpath
