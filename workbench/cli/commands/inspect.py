@@ -176,8 +176,15 @@ def header_block(report: InspectReport, args: argparse.Namespace) -> Any:
     style = "green" if abi.get("name") not in (None, "unknown") and not problems else "yellow"
     text.append("\nABI: ")
     text.append(str(abi.get("name", "unknown")), style=f"bold {style}")
+    platform = abi.get("platform")
+    said = f"{platform['name']}: {platform['note']}" if platform else None
     for problem in problems:
-        text.append(f"\n  - {problem}", style=style)
+        if problem != said:  # the platform line below says it
+            text.append(f"\n  - {problem}", style=style)
+    if platform:
+        text.append("\nplatform: ")
+        text.append(platform["name"], style="bold " + ("green" if platform["runs"] else "cyan"))
+        text.append(f" — {platform['note']}", style="dim")
     if report.module_name:
         text.append(f"\nmodule name: {report.module_name}")
     for field, values in report.producers.items():
