@@ -1,11 +1,11 @@
 """Inline WAT for every platform `detect_platform` names, and where real modules live.
 
 Real third-party modules are not committed: tests using them skip when the file is not
-under $WORKBENCH_PLATFORM_SAMPLES (default /work/scratch/platforms). How to get them:
-`npm pack @fastly/js-compute` (package/fastly.wasm), `npm pack @resvg/resvg-wasm`
-(package/index_bg.wasm -> resvg_bg.wasm), `npm pack esbuild-wasm` (package/esbuild.wasm),
-`sample_modules/hello-wasi-http-py/build.sh` (-> py.wasm) and a spin-sdk 5 build
-(spin5/app.wasm: `componentize-py -w spin:up/http-trigger@4.1.0 componentize app`).
+under $WORKBENCH_PLATFORM_SAMPLES (default /work/scratch/platforms).
+`tests/core/platforms/fetch_samples.sh` downloads and builds them: `@fastly/js-compute`'s
+fastly.wasm, `@resvg/resvg-wasm`'s wasm-bindgen output, `esbuild-wasm` (Go js/wasm), a
+componentize-py wasi:http 0.2 component (py.wasm), a spin-sdk 5 wasi:http 0.3 one
+(spin5/app.wasm) and a componentize-js wasi:http 0.2 one (cjs/app.wasm).
 """
 
 from __future__ import annotations

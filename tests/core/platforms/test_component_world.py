@@ -63,14 +63,16 @@ def _sources(tmp_path: Path) -> list[Path]:
         p = tmp_path / f"{name}.wasm"
         p.write_bytes(wasmtime.wat2wasm(wat))
         paths.append(p)
-    paths += [p for p in (SAMPLES / "py.wasm", SAMPLES / "spin5" / "app.wasm") if p.exists()]
+    real = (SAMPLES / "py.wasm", SAMPLES / "spin5" / "app.wasm", SAMPLES / "cjs" / "app.wasm")
+    paths += [p for p in real if p.exists()]
     return paths
 
 
 @pytest.mark.skipif(WASM_TOOLS is None, reason="wasm-tools not installed")
 def test_world_matches_wasm_tools_component_wit(tmp_path: Path) -> None:
     checked = 0
-    for path in _sources(tmp_path):
+    paths = _sources(tmp_path)
+    for path in paths:
         expected = oracle_world(path)
         assert expected is not None
         world = decode_world(path.read_bytes())
@@ -82,7 +84,7 @@ def test_world_matches_wasm_tools_component_wit(tmp_path: Path) -> None:
         for name, funcs in expected["imports"].items():
             assert got["imports"][name] == funcs, (path, name)
         checked += 1
-    assert checked >= 4
+    assert checked == len(paths) >= 4
 
 
 def test_inspect_report_of_a_component_adds_up(tmp_path: Path) -> None:

@@ -74,6 +74,7 @@ REAL = [  # file under SAMPLES, platform id, a phrase of the note
     ("esbuild.wasm", "go-js", "wasm_exec.js"),
     ("py.wasm", "wasi-http-0.2", "in process"),
     ("spin5/app.wasm", "wasi-http-0.3", "Spin 4"),
+    ("cjs/app.wasm", "wasi-http-0.2", "in process"),
 ]
 
 
