@@ -98,3 +98,21 @@ def test_inspect_report_of_a_component_adds_up(tmp_path: Path) -> None:
     for core in report.core_modules:
         assert sum(v for _, v in core.breakdown) == core.size
         assert dict(core.breakdown)["code"] >= (core.code_size or 0)
+
+
+def test_corrupted_components_never_raise() -> None:
+    """2,000 seeded single-byte and truncation damages: a World (maybe partial), always."""
+    import random
+
+    data = proxy(HANDLE)
+    rng = random.Random(17)
+    partial = 0
+    for _ in range(2000):
+        damaged = bytearray(data)
+        if rng.random() < 0.2:
+            damaged = damaged[:rng.randrange(9, len(data))]
+        else:
+            damaged[rng.randrange(8, len(data))] = rng.randrange(256)
+        world = decode_world(bytes(damaged))
+        partial += world.partial is not None
+    assert partial > 0  # the damage is noticed, not silently ignored every time

@@ -31,6 +31,7 @@ from workbench.core.wasm.leb import Bad, Buf, name, u32
 _CANON_ONE_U32 = frozenset((0x02, 0x03, 0x04, 0x07, 0x0E, 0x13, 0x14, 0x15, 0x1A, 0x1B))
 _CANON_NONE = frozenset((0x05, 0x08, 0x0D, 0x1E, 0x1F, 0x22, 0x23, 0x24, 0x25))
 _OPTS_WITH_INDEX = frozenset((0x03, 0x04, 0x05, 0x07))
+MAX_NESTING = 16
 
 
 @dataclass(frozen=True)
@@ -100,31 +101,37 @@ def decode_world(data: Buf) -> World:
     return World(tuple(comp.imports), tuple(comp.exports), partial)
 
 
-def _walk(buf: Buf, comp: _Component) -> str | None:
+def _walk(buf: Buf, comp: _Component, base: int = 0) -> str | None:
+    """Read every section into `comp`; the first problem met, or None."""
     p = 8
     while p < len(buf):
-        sid = buf[p]
-        size, q = u32(buf, p + 1)
-        payload = buf[q:q + size]
+        sid, q = buf[p], p + 1
         try:
-            _section(sid, payload, comp, q)
+            size, q = u32(buf, p + 1)
+            if q + size > len(buf):
+                return f"section {sid} runs past the end (@ 0x{base + p:x})"
+            problem = _section(sid, buf[q:q + size], comp, base + q)
         except Unsupported as e:
-            return f"{e.message} (@ 0x{q + e.pos:x})"
-        except (Bad, IndexError) as e:
-            where = q + e.pos if isinstance(e, Bad) else q
+            return f"{e.message} (@ 0x{base + q + e.pos:x})"
+        except (Bad, IndexError, RecursionError) as e:
+            where = base + q + (e.pos if isinstance(e, Bad) else 0)
             return f"cannot decode section {sid} (@ 0x{where:x})"
+        if problem is not None:
+            return problem
         p = q + size
     return None
 
 
-def _section(sid: int, buf: Buf, comp: _Component, base: int) -> None:
+def _section(sid: int, buf: Buf, comp: _Component, base: int) -> str | None:
     if sid == 4:  # nested component: its exports become a component entry
+        if len(comp.sc.chain) > MAX_NESTING:
+            raise Unsupported(f"components nested deeper than {MAX_NESTING}", 0)
         inner = _Component(comp.sc.inner())
-        _walk(buf, inner)
+        problem = _walk(buf, inner, base)
         comp.components.append(inner.export_info)
-        return
+        return problem
     if sid not in (5, 6, 7, 8, 10, 11):
-        return
+        return None
     n, p = u32(buf, 0)
     for _ in range(n):
         if sid == 7:
@@ -142,7 +149,8 @@ def _section(sid: int, buf: Buf, comp: _Component, base: int) -> None:
         elif sid == 8:
             p = _canon(buf, p, comp)
             if comp.funcs_lost:
-                return
+                return None
+    return None
 
 
 def _import(buf: Buf, p: int, comp: _Component) -> int:
