@@ -60,3 +60,23 @@ def test_human_report_shows_platform_and_world(files, capsys, monkeypatch) -> No
     assert "platform: Fastly Compute" in out
     assert "Viceroy" in out
     assert "by part" in out
+
+
+def test_core_option_inspects_an_embedded_module(files, capsys) -> None:
+    path = files["wasi-http-0.2"]
+    assert main(["inspect", "--json", "--core", "0", str(path)]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["file"] == f"{path}#core0" and doc["kind"] == "module"
+    assert 8 + sum(s["disk_size"] for s in doc["sections"]) == doc["size"] == 1300
+    assert doc["platform"]["id"] == "component-core"
+    assert doc["abi"]["name"] == "unknown"
+    assert {f["name"] for f in doc["functions"]} >= {"cabi_realloc"}
+
+
+def test_core_option_out_of_range_is_a_typed_error(files, capsys) -> None:
+    assert main(["inspect", "--core", "9", str(files["wasi-http-0.2"])]) == 1
+    out = capsys.readouterr().out
+    assert "embeds 3 core modules (0..2)" in out and "Traceback" not in out
+    assert main(["inspect", "--json", "--core", "0", str(files["edge"])]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["error"]["kind"] == "usage" and "not a component" in doc["error"]["message"]

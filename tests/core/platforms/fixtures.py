@@ -61,3 +61,8 @@ COMPONENTS: dict[str, str] = {
         (import "example:kv/store@1.0.0" (instance $i (type $kv)))
         (export "example:kv/store@1.0.0" (instance $i)))''',
 }
+
+CORE["component-core"] = '''(module
+    (import "wasi:http/types@0.2.0" "[constructor]fields" (func (result i32)))
+    (memory (export "memory") 1)
+    (func (export "wasi:http/incoming-handler@0.2.0#handle") (param i32 i32)))'''

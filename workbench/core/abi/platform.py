@@ -17,12 +17,12 @@ from workbench.core.wasm.model import Module as WasmModule
 PlatformId = Literal[
     "edge", "wagi", "wasi-command", "wasi-reactor", "wasi-http-0.2", "wasi-http-0.3",
     "wasi-cli-component", "component", "fastly-compute", "extism", "proxy-wasm",
-    "wasm-bindgen", "go-js", "wizer", "unknown"]
+    "wasm-bindgen", "go-js", "wizer", "component-core", "unknown"]
 
 WASI_P1 = "wasi_snapshot_preview1"
 # Platforms with their own host: the edge/WAGI checks would only mislabel them.
 FOREIGN_PLATFORMS = frozenset(("fastly-compute", "extism", "proxy-wasm", "wasm-bindgen",
-                               "go-js", "wizer"))
+                               "go-js", "wizer", "component-core"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,13 +125,21 @@ def core_platform(imports: list[tuple[str, str]], exports: list[str]) -> Platfor
             "go-js", "Go js/wasm program (GOOS=js)", False,
             "needs Go's wasm_exec.js in Node or a browser; build with GOOS=wasip1 to get a "
             "WASI command the workbench runs as WAGI", ("import gojs",))
-    wizer = sorted(e for e in exp if e in ("wizer.initialize", "wizer-initialize"))
-    if wizer:
+    wit = [f"{m}.{n}" for m, n in imports if ":" in m and "/" in m]
+    wit += [e for e in exports if "#" in e and ":" in e]
+    if wit:
+        return PlatformReport(
+            "component-core", "core module of a component (canonical ABI)", False,
+            "imports or exports WIT interface functions by their canonical-ABI names: it runs "
+            "inside its component (`wasm-tools component new`); inspect or run that instead",
+            tuple(wit[:4]))
+    inits = sorted(e for e in exp if e in ("wizer.initialize", "wizer-initialize"))
+    if inits:
         return PlatformReport(
             "wizer", "pre-initialisation input (Wizer)", False,
             "an engine module waiting for `wizer` to run its initializer and snapshot the "
             "result; inspect or run the pre-initialised output instead",
-            tuple(f"export {e}" for e in wizer))
+            tuple(f"export {e}" for e in inits))
     if "handle" in exp or "alloc" in exp:
         return PlatformReport("edge", "edge handler", True,
                               "the workbench's own ABI: runs here (docs/handler-abi.md)",

@@ -249,3 +249,28 @@ def inspect_file(path: str | Path, *, exact_gzip: bool | None = None,
     if failed is not None:
         return failed
     return inspect_bytes(data, str(path), exact_gzip=exact_gzip, cancel=cancel)
+
+
+def inspect_core(path: str | Path, index: int, *, exact_gzip: bool | None = None
+                 ) -> InspectReport:
+    """The `index`th core module embedded in the component at `path`, inspected like a
+    file of its own (`FILE#coreN`): its sections, functions, data and names add up to the
+    embedded module's size. A core module or a missing index gives an error report."""
+    data, failed = _read(path)
+    if failed is not None:
+        return failed
+    file = f"{path}#core{index}"
+    try:
+        outer = parse_module(data, file=str(path))
+    except MalformedModule as err:
+        return _failed(str(path), data, GzipJob(data, False), err)
+    refs = outer.components
+    if outer.kind != "component" or index >= len(refs):
+        what = ("is a core module, not a component" if outer.kind != "component"
+                else f"embeds {len(refs)} core modules (0..{len(refs) - 1})")
+        return InspectReport(file=file, size=0, error={
+            "kind": "usage", "offset": None, "message": f"{path} {what}",
+            "hint": "`workbench inspect FILE` lists a component's embedded core modules"})
+    ref = refs[index]
+    return inspect_bytes(bytes(data[ref.start:ref.start + ref.size]), file,
+                         exact_gzip=exact_gzip)

@@ -154,9 +154,9 @@ def defvaltype(buf: Buf, p: int, sc: Scopes) -> tuple[str, int]:
         ref = sc.get(idx).ref
         return (ref if tag == 0x69 else f"borrow<{ref}>"), p
     if tag in (0x66, 0x65):
-        t, p = _opt_valtype(buf, p, sc)
+        elem, p = _opt_valtype(buf, p, sc)
         kw = "stream" if tag == 0x66 else "future"
-        return (f"{kw}<{t}>" if t else kw), p
+        return (f"{kw}<{elem}>" if elem else kw), p
     raise Unsupported(f"unknown component value type 0x{tag:02x}", p - 1)
 
 

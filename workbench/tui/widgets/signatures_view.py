@@ -44,8 +44,10 @@ Tables sort with s (or a header click) and scroll with the arrow keys.
     def show(self, state: ModuleState | None) -> None:
         module = state.module if state else None
         self.query_one("#abi", Static).update(self._abi(state))
-        exports = [(e.name, e.kind, e.type) for e in module.exports] if module else []
-        imports = [(i.module, i.name, i.kind, i.type) for i in module.imports] if module else []
+        exports: list[tuple[str, str, str]] = [
+            (e.name, e.kind, e.type) for e in module.exports] if module else []
+        imports: list[tuple[str, str, str, str]] = [
+            (i.module, i.name, i.kind, i.type) for i in module.imports] if module else []
         if module is not None and module.kind == "component":
             exports, imports = world_rows(decode_world(module.data))
         self.query_one("#exports-table", RowTable).set_rows(exports)
