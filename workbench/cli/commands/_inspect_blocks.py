@@ -17,7 +17,8 @@ from rich.text import Text
 from workbench.core.size.inspect import HEADER_BYTES, InspectReport
 
 NUMERIC = frozenset(("start", "end", "size", "count", "%", "index", "bytes", "disk", "old",
-                     "new", "delta", "functions", "code", "data", "imports"))
+                     "new", "delta", "functions", "code", "data", "imports", "names",
+                     "other custom", "header + other sections"))
 
 
 class PlainTable(Table):
@@ -136,5 +137,46 @@ def components_block(report: InspectReport, args: argparse.Namespace) -> Table |
     return table
 
 
+def core_bytes_block(report: InspectReport, args: argparse.Namespace) -> Table | None:
+    """Each embedded core module's bytes by part; every row adds up to the module size."""
+    cores = [c for c in report.core_modules if c.breakdown]
+    if not cores:
+        return None
+    parts = [k for k, _ in cores[0].breakdown]
+    table = make_table("Embedded core modules by part (bytes on disk; each row adds up to "
+                       "its size)", "index", *parts, "size")
+    for c in cores:
+        table.add_row(str(c.index), *(f"{v:,d}" for _, v in c.breakdown), f"{c.size:,d}")
+    return table
+
+
+def _count(n: int) -> str:
+    return "" if not n else f"{n} function" + ("" if n == 1 else "s")
+
+
+def world_block(report: InspectReport, args: argparse.Namespace) -> Table | None:
+    """A component's world as `wasm-tools component wit` names it, with each function."""
+    world = report.world
+    if world is None:
+        return None
+    table = make_table(f"World ({len(world.imports)} imports, {len(world.exports)} exports; "
+                       "functions of exports, first N of imports by --top)",
+                       "dir", "name", "function", "type")
+    for direction, items in (("export", world.exports), ("import", world.imports)):
+        for item in items:
+            table.add_row(direction, item.name, "" if item.kind == "instance" else item.kind,
+                          _count(len(item.functions)))
+            shown = item.functions if direction == "export" else item.functions[:args.top]
+            for fname, sig in shown:
+                table.add_row("", "", fname, sig or "?", style="dim" if direction == "import"
+                              else "")
+            if len(shown) < len(item.functions):
+                table.add_row("", "", f"… {len(item.functions) - len(shown)} more", "",
+                              style="dim")
+    if world.partial:
+        table.add_row("", "partial", world.partial, "", style="yellow")
+    return table
+
+
 BLOCKS = (sections_block, functions_block, data_block, imports_block, exports_block,
-          components_block)
+          world_block, components_block, core_bytes_block)

@@ -42,8 +42,18 @@ def register(parser: argparse.ArgumentParser) -> None:
                         + ", rows adding up exactly to the file / code / data payload; "
                         "retained|dominators|paths|garbage decode every function body into "
                         "a call graph (docs/size.md)")
+    parser.add_argument("--core", type=_index, metavar="N",
+                        help="inspect the Nth core module embedded in each component (index "
+                        "as listed under 'Embedded core modules'), with every view")
     _inspect_size.add_arguments(parser)
     _inspect_graph.add_arguments(parser)
+
+
+def _index(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a core module index (0, 1, ...), got "
+                                         f"{text!r}")
+    return int(text)
 
 
 def _positive(text: str) -> int:
@@ -72,13 +82,14 @@ def _run(args: argparse.Namespace) -> int:
         _inspect_size.load_old(args.diff)  # a bad OLD fails before any report is printed
     failed = False
     exact = True if args.exact_gzip else None
-    fast = args.json and not args.by
+    core = getattr(args, "core", None)
+    fast = args.json and not args.by and core is None
     started = None
     if fast:  # read the first file and start its gzip job before importing the reader:
         from workbench.core.size import gzip as gzip_size  # zlib + threading only
 
         started = gzip_size.start(args.files[0], exact)
-    from workbench.core.size.inspect import inspect_file, inspect_json
+    from workbench.core.size.inspect import inspect_core, inspect_file, inspect_json
 
     for i, path in enumerate(args.files):
         if fast:
@@ -89,8 +100,14 @@ def _run(args: argparse.Namespace) -> int:
             failed |= not ok
             sys.stdout.write(line + "\n")
             continue
-        report = inspect_file(path, exact_gzip=exact)
+        report = (inspect_file(path, exact_gzip=exact) if core is None
+                  else inspect_core(path, core, exact_gzip=exact))
         failed |= not report.ok
+        if args.json and not args.by:  # --core: the fast path's document, unhurried
+            more = (_inspect_size.module_json(report.module, args)
+                    if report.module is not None else _inspect_size.failed_json(args))
+            sys.stdout.write(report.dumps(extra=more) + "\n")
+            continue
         if args.json:
             doc = report.to_json()
             if report.module is not None and args.by in _inspect_graph.GRAPH_VIEWS:
@@ -176,8 +193,15 @@ def header_block(report: InspectReport, args: argparse.Namespace) -> Any:
     style = "green" if abi.get("name") not in (None, "unknown") and not problems else "yellow"
     text.append("\nABI: ")
     text.append(str(abi.get("name", "unknown")), style=f"bold {style}")
+    platform = abi.get("platform")
+    said = f"{platform['name']}: {platform['note']}" if platform else None
     for problem in problems:
-        text.append(f"\n  - {problem}", style=style)
+        if problem != said:  # the platform line below says it
+            text.append(f"\n  - {problem}", style=style)
+    if platform:
+        text.append("\nplatform: ")
+        text.append(platform["name"], style="bold " + ("green" if platform["runs"] else "cyan"))
+        text.append(f" — {platform['note']}", style="dim")
     if report.module_name:
         text.append(f"\nmodule name: {report.module_name}")
     for field, values in report.producers.items():

@@ -18,6 +18,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from workbench.core.abi.platform import (
+    FOREIGN_PLATFORMS,
+    PlatformReport,
+    component_platform,
+    core_platform,
+)
 from workbench.core.wasm.model import FuncType
 from workbench.core.wasm.model import Module as WasmModule
 
@@ -56,6 +62,7 @@ class AbiReport:
     name: AbiName
     problems: tuple[str, ...] = ()
     wasi: bool = False  # imports wasi_snapshot_preview1
+    platform: PlatformReport | None = None  # what the file is (core/abi/platform.py)
 
     @property
     def ok(self) -> bool:
@@ -68,15 +75,23 @@ class AbiReport:
         return f"{self.name}: " + "; ".join(self.problems)
 
     def to_json(self) -> dict[str, Any]:
-        return {"name": self.name, "ok": self.ok, "problems": list(self.problems),
-                "wasi": self.wasi}
+        doc: dict[str, Any] = {"name": self.name, "ok": self.ok,
+                               "problems": list(self.problems), "wasi": self.wasi}
+        if self.platform is not None:
+            doc["platform"] = self.platform.to_json()
+        return doc
 
 
 def detect_abi(module: WasmModule) -> AbiReport:
     """ABI of a module parsed by `workbench.core.wasm.parse_module`."""
     if module.kind == "component":
-        return AbiReport("unknown", ("this is a component, not a core module: "
-                                     "components are not supported as handlers yet",))
+        from workbench.core.wasm.component_world import decode_world
+
+        world = decode_world(module.data)
+        platform = component_platform(tuple(e.name for e in world.exports))
+        if platform.id == "wasi-http-0.2":
+            return AbiReport("wasi-http", (), False, platform)
+        return AbiReport("unknown", (f"{platform.name}: {platform.note}",), False, platform)
     exports = [ExportInfo(e.name, e.kind, e.func_type) for e in module.exports]
     imports = [ImportInfo(i.module, i.name, i.kind, i.func_type) for i in module.imports]
     return detect_from(exports, imports)
@@ -87,16 +102,19 @@ def detect_from(exports: Iterable[ExportInfo], imports: Iterable[ImportInfo]) ->
     exp = {e.name: e for e in exports}
     imps = list(imports)
     wasi = any(i.module == WASI_MODULE for i in imps)
+    platform = core_platform([(i.module, i.name) for i in imps], list(exp))
+    if platform.id in FOREIGN_PLATFORMS:  # never "a WAGI command with odd imports"
+        return AbiReport("unknown", (f"{platform.name}: {platform.note}",), wasi, platform)
     if "handle" in exp or "alloc" in exp:
         problems = _edge_problems(exp, imps)
-        return AbiReport("edge", tuple(problems), wasi)
+        return AbiReport("edge", tuple(problems), wasi, platform)
     if "_start" in exp:
-        return AbiReport("wagi", tuple(_wagi_problems(exp, imps)), wasi)
+        return AbiReport("wagi", tuple(_wagi_problems(exp, imps)), wasi, platform)
     found = ", ".join(f"`{n}` ({e.kind})" for n, e in exp.items()) or "nothing"
     return AbiReport("unknown", (
         "expected an edge handler (exports `memory`, `alloc: (i32) -> i32`, "
         "`handle: (i32, i32) -> i32`) or a WASI command for WAGI (exports `_start`); "
-        f"found exports: {found}",), wasi)
+        f"found exports: {found}",), wasi, platform)
 
 
 def _check_func(exp: dict[str, ExportInfo], name: str, want: FuncType) -> str | None:

@@ -30,13 +30,28 @@ class CoreModuleSummary:
     imports: tuple[Import, ...] = ()
     exports: tuple[Export, ...] = ()
     error: dict[str, Any] | None = None  # {kind, offset (absolute), message}
+    # (label, bytes on disk) adding up exactly to `size`: code, data, names, other custom
+    # sections, everything else (header, types, imports, exports, ... and section heads)
+    breakdown: tuple[tuple[str, int], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {"index": self.index, "start": self.start, "size": self.size,
                 "depth": self.depth, "functions": self.functions,
                 "code_size": self.code_size, "data_size": self.data_size,
                 "imports": [i.to_json() for i in self.imports],
-                "exports": [e.to_json() for e in self.exports], "error": self.error}
+                "exports": [e.to_json() for e in self.exports], "error": self.error,
+                "breakdown": [{"part": k, "bytes": v} for k, v in self.breakdown]}
+
+
+def breakdown(module: Module) -> tuple[tuple[str, int], ...]:
+    """Where a core module's bytes go, on-disk sizes adding up to `module.size`."""
+    code = sum(s.disk_size for s in module.sections if s.id == 10)
+    data = sum(s.disk_size for s in module.sections if s.id == 11)
+    names = sum(s.disk_size for s in module.sections if s.id == 0 and s.name == "name")
+    custom = sum(s.disk_size for s in module.sections if s.id == 0) - names
+    rest = module.size - code - data - names - custom
+    return (("code", code), ("data", data), ("names", names), ("other custom", custom),
+            ("header + other sections", rest))
 
 
 def _payload(module: Module, name: str) -> int:
@@ -58,7 +73,8 @@ def summarize(ref: CoreModuleRef, data: memoryview | bytes) -> CoreModuleSummary
                    "message": f"core module {ref.index}: {err.message}"})
     return CoreModuleSummary(
         base.index, base.start, base.size, base.depth, len(core.functions),
-        _payload(core, "code"), _payload(core, "data"), core.imports, core.exports)
+        _payload(core, "code"), _payload(core, "data"), core.imports, core.exports,
+        breakdown=breakdown(core))
 
 
 def summarize_all(module: Module) -> tuple[CoreModuleSummary, ...]:

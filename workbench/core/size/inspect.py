@@ -18,6 +18,7 @@ from workbench.core.errors import MalformedModule
 from workbench.core.size.component import CoreModuleSummary, summarize_all
 from workbench.core.size.gzip import EXACT_GZIP_LIMIT, GzipJob, gzip_estimate, gzip_size
 from workbench.core.wasm import Module, parse_module
+from workbench.core.wasm.component_world import World, decode_world
 from workbench.core.wasm.model import (
     CoreModuleRef,
     DataSegment,
@@ -48,6 +49,7 @@ class InspectReport:
     gzip_size: int | None = None
     gzip_exact: bool = True  # False: gzip_size is `gzip_estimate`'s figure
     abi: dict[str, Any] | None = None
+    world: World | None = None  # components: imported/exported interfaces
     module_name: str | None = None
     producers: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     target_features: tuple[str, ...] = ()
@@ -121,6 +123,8 @@ class InspectReport:
             "gzip_size": self.gzip_size,
             "gzip_exact": self.gzip_exact,
             "abi": self.abi,
+            "platform": (self.abi or {}).get("platform"),
+            "world": self.world.to_json() if self.world is not None else None,
             "module_name": self.module_name,
             "producers": {k: [list(v) for v in vals] for k, vals in self.producers.items()},
             "target_features": list(self.target_features),
@@ -159,6 +163,7 @@ def report_from_module(file: str, module: Module, *, gz: int | None = None,
         exports=module.exports, components=module.components, core_modules=cores,
         gzip_size=gz, gzip_exact=gz_exact,
         abi=abi if abi is not None else detect_abi_json(module),
+        world=decode_world(module.data) if module.kind == "component" else None,
         module_name=module.module_name, producers=module.producers,
         target_features=module.target_features, warnings=warnings, module=module,
     )
@@ -244,3 +249,28 @@ def inspect_file(path: str | Path, *, exact_gzip: bool | None = None,
     if failed is not None:
         return failed
     return inspect_bytes(data, str(path), exact_gzip=exact_gzip, cancel=cancel)
+
+
+def inspect_core(path: str | Path, index: int, *, exact_gzip: bool | None = None
+                 ) -> InspectReport:
+    """The `index`th core module embedded in the component at `path`, inspected like a
+    file of its own (`FILE#coreN`): its sections, functions, data and names add up to the
+    embedded module's size. A core module or a missing index gives an error report."""
+    data, failed = _read(path)
+    if failed is not None:
+        return failed
+    file = f"{path}#core{index}"
+    try:
+        outer = parse_module(data, file=str(path))
+    except MalformedModule as err:
+        return _failed(str(path), data, GzipJob(data, False), err)
+    refs = outer.components
+    if outer.kind != "component" or index >= len(refs):
+        what = ("is a core module, not a component" if outer.kind != "component"
+                else f"embeds {len(refs)} core modules (0..{len(refs) - 1})")
+        return InspectReport(file=file, size=0, error={
+            "kind": "usage", "offset": None, "message": f"{path} {what}",
+            "hint": "`workbench inspect FILE` lists a component's embedded core modules"})
+    ref = refs[index]
+    return inspect_bytes(bytes(data[ref.start:ref.start + ref.size]), file,
+                         exact_gzip=exact_gzip)
