@@ -73,7 +73,8 @@ async def test_help_says_how_keys_and_fields_interact(wat_module: Path) -> None:
 
 async def test_deleting_a_failing_request_leaves_no_phantom_result(workspace: Path) -> None:
     hurl = workspace / "hello-wat" / "requests" / "hello.hurl"
-    hurl.write_text("GET http://localhost/\nHTTP 200\n\nGET http://localhost/\nHTTP 418\n")  # the second one fails
+    # the second entry fails
+    hurl.write_text("GET http://localhost/\nHTTP 200\n\nGET http://localhost/\nHTTP 418\n")
     app = WorkbenchApp([workspace], watch=False)
     async with app.run_test(size=(120, 40)) as pilot:
         state = lambda: app.modules["hello-wat"]  # noqa: E731
