@@ -453,9 +453,9 @@ class Harness:
         finally:
             self._state = saved
 
-    def touch_ticker(self) -> None:
+    def touch_ticker(self, timeout_ms: float | None = None) -> None:
         """Keep the epoch ticker running for one more timeout window."""
-        self._ticker.touch(self.limits.timeout_ms / 1000)
+        self._ticker.touch((timeout_ms or self.limits.timeout_ms) / 1000)
 
     def request_bytes(self, request: Request) -> bytes:
         """Request.to_http(), memoized for the last request object (bench loops)."""
