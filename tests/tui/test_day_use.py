@@ -396,3 +396,25 @@ async def test_a_long_build_shows_progress_with_elapsed_time(tmp_path: Path,
         await wait_for(pilot, lambda: seconds() >= 1.0, what="the elapsed time to tick")
         await wait_for(pilot, lambda: app.modules["slow"].build == "ok", timeout=60,
                        what="the build")
+
+
+async def test_guest_escape_sequences_never_reach_the_terminal(wat_module: Path) -> None:
+    from workbench.core.http import Response
+    from workbench.core.runtime.result import LogLine, RunError, RunResult
+    from workbench.tui.widgets.runtime_panels import LogsPanel, ResponsePanel
+
+    osc52 = "\x1b]52;c;aGFja2Vk\x07"
+    r = RunResult(Response(200, (("x-evil", osc52),), f"hi {osc52} \x1b[2J".encode()),
+                  {"total": 1.0}, "fresh", "edge",
+                  logs=(LogLine(0.0, "info", f"log {osc52}", None, "log"),),
+                  error=RunError("handler", f"boom {osc52}"))
+    app = WorkbenchApp([wat_module], watch=False, auto_replay=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("3")
+        await wait_for(pilot, lambda: bool(app.query(LogsPanel)), what="the Runtime view")
+        app.query_one(ResponsePanel).show(r)
+        app.query_one(LogsPanel).show(r)
+        await pilot.pause()
+        for wid in ("#response-body", "#logs-body"):
+            shown = plain(app.query_one(wid))
+            assert "\x1b" not in shown and "\\x1b]52" in shown, (wid, shown)

@@ -7,6 +7,8 @@ from typing import Any
 
 from rich.text import Text
 
+from workbench.core.text import printable
+
 
 def render_entry(entry: Any, result: Any | None, root: Path | None = None) -> Text:
     """One saved request and its last replay; paths shown relative to the module root."""
@@ -34,7 +36,7 @@ def render_entry(entry: Any, result: Any | None, root: Path | None = None) -> Te
         out.append("    expected: ", style="dim")
         out.append(f"{r.expected}\n", style="green")
         out.append("    actual:   ", style="dim")
-        out.append(f"{r.actual_text}\n", style="red")  # JSON null vs <none: why>
+        out.append(f"{printable(r.actual_text)}\n", style="red")  # JSON null vs <none: why>
         if r.message:
             out.append(f"    {r.message}\n", style="dim")
     for r in passes:
@@ -55,14 +57,14 @@ def render_diff(diff: Any | None) -> Text:
     if diff.error:
         out.append(f"  error {diff.error[0]} → {diff.error[1]}\n", style="yellow")
     for name, value in diff.headers_added:
-        out.append(f"  + {name}: {value}\n", style="green")
+        out.append(f"  + {name}: {printable(value)}\n", style="green")
     for name, value in diff.headers_removed:
-        out.append(f"  - {name}: {value}\n", style="red")
+        out.append(f"  - {name}: {printable(value)}\n", style="red")
     for name, before, after in diff.headers_changed:
-        out.append(f"  ~ {name}: {before} → {after}\n", style="yellow")
+        out.append(f"  ~ {name}: {printable(before)} → {printable(after)}\n", style="yellow")
     for line in diff.body_diff:
         style = "green" if line.startswith("+") else "red" if line.startswith("-") else "dim"
-        out.append(f"  {line.rstrip()}\n", style=style)
+        out.append(f"  {printable(line.rstrip())}\n", style=style)
     return out
 
 

@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import ProgressBar, Sparkline, Static
 
+from workbench.core.text import printable  # guest text: no escape sequences reach the tty
 from workbench.tui.runtime_jobs import MODES
 from workbench.tui.state import size_text
 
@@ -42,7 +43,7 @@ def body_renderable(body: bytes, content_type: str | None) -> RenderableType:
                           word_wrap=True)
         except ValueError:
             pass
-    return Text(text)
+    return Text(printable(text))
 
 
 class ResponsePanel(VerticalScroll):
@@ -57,21 +58,22 @@ class ResponsePanel(VerticalScroll):
             return
         parts: list[RenderableType] = []
         if result.error is not None:
-            err = Text.assemble((f"{result.error.kind}: ", "bold red"), result.error.message)
+            err = Text.assemble((f"{result.error.kind}: ", "bold red"),
+                                printable(result.error.message))
             for frame in result.error.backtrace:
                 err.append(f"\n  at {frame}", style="dim")
             parts.append(err)
         resp = result.response
         if resp is not None:
             line = Text.assemble((f"HTTP {resp.status}", status_style(resp.status)),
-                                 f"  {resp.to_json().get('reason') or ''}",
+                                 f"  {printable(resp.to_json().get('reason') or '')}",
                                  (f"   via {result.abi}",
                                   "dim"))
             parts.append(line)
             heads = Text()
             for k, v in resp.headers:
-                heads.append(f"{k}", style="bold")
-                heads.append(f": {v}\n")
+                heads.append(printable(k), style="bold")
+                heads.append(f": {printable(v)}\n")
             parts.append(heads)
             parts.append(body_renderable(resp.body, resp.header("content-type")))
         body.update(Group(*parts))
@@ -134,7 +136,7 @@ class LogsPanel(VerticalScroll):
         for line in result.logs:
             text.append(f"{line.t_us:>9.1f}µs ", style="dim")
             text.append(f"{line.level:<5} ", style=LEVEL_STYLES.get(line.level, ""))
-            text.append(f"{line.message}\n")
+            text.append(f"{printable(line.message)}\n")
         out.update(text)
 
 

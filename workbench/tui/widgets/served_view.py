@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Input, Static
 
+from workbench.core.text import printable
 from workbench.tui.state import ModuleState
 from workbench.tui.widgets.table import Column, RowTable
 from workbench.tui.widgets.view import View
@@ -139,8 +140,8 @@ def _detail(r: Any) -> Text:
     t.append(f"\nfuel {r.fuel if r.fuel is not None else '—'}  ·  in {r.bytes_in:,} B  ·  "
              f"out {r.bytes_out:,} B")
     if r.error_kind:
-        t.append(f"\n{r.error_kind}: {r.error}", style="bold red")
+        t.append(f"\n{r.error_kind}: {printable(r.error or '')}", style="bold red")
     for line in r.logs:
-        t.append(f"\n  {line.level:5} {line.message}",
+        t.append(f"\n  {line.level:5} {printable(line.message)}",
                  style="red" if line.level == "error" else "")
     return t
