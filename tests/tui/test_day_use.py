@@ -418,3 +418,21 @@ async def test_guest_escape_sequences_never_reach_the_terminal(wat_module: Path)
         for wid in ("#response-body", "#logs-body"):
             shown = plain(app.query_one(wid))
             assert "\x1b" not in shown and "\\x1b]52" in shown, (wid, shown)
+
+
+async def test_an_unsigned_module_under_require_signed_is_marked_in_the_list(
+        workspace: Path) -> None:
+    from workbench.cli import main
+
+    assert main(["keygen", "ci", "--dir", str(workspace / "keys")]) == 0
+    toml = workspace / "workbench.toml"
+    toml.write_text(toml.read_text().replace(
+        "debounce_ms = 50\n", 'debounce_ms = 50\n\n[trust]\nkeys = ["keys/ci.pub"]\n'
+        "require_signed = true\n", 1))
+    app = WorkbenchApp([workspace], watch=False, auto_replay=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, built(app), what="build")
+        await wait_for(pilot, lambda: "⊘" in _row_text(app, "hello-wat"), what="the mark")
+        await pilot.press("2")
+        await wait_for(pilot, lambda: "REFUSED" in plain(app.query_one("#abi")),
+                       what="the Signatures verdict")

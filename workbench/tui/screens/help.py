@@ -22,6 +22,7 @@ GLOBAL_KEYS = """\
 
 [b]Module list[/b]  ● built   ◐ building   ✖ failed   ◌ stale (the last good build serves)
   ▲ built, over its size budget (Size view, Strip & budget tab)   · not built yet
+  ⊘ refused by the workspace's [trust] signature policy (Signatures view says why)
 """
 
 

@@ -64,6 +64,9 @@ class ModuleList(DataTable[Text]):
         over = m.budget_over
         if over and m.build in ("ok", "stale"):  # built, but over its size budget
             glyph, style = "▲", "red bold"
+        sig = m.extras.get("signature")
+        if isinstance(sig, str) and sig.startswith("REFUSED"):  # [trust] refuses to run it
+            glyph, style = "⊘", "red bold"
         icon = Text(f" {glyph} ", style=style)
         name = Text(m.name, style="bold" if m.build == "failed" else "")
         size = Text(" " + compact_size(m.size), justify="right",
