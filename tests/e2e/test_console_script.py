@@ -132,3 +132,23 @@ def test_watch_starts_builds_and_stops_on_sigterm(ws: Path) -> None:
         _, err = proc.communicate(timeout=30)
     assert "Traceback" not in err
     assert proc.returncode in (0, 130, -signal.SIGTERM)
+
+
+def test_purity_keygen_sign_verify_trust(ws: Path, tmp_path: Path) -> None:
+    pure = docs(wb("purity", str(ws / "hello-wat"), "--json"))[0]
+    assert pure["safe"] is True and pure["module"] == "hello-wat"
+    keys = tmp_path / "keys"
+    wb("keygen", "ci", "--dir", str(keys))
+    wasm = ws / "hello-wat" / "build" / "hello-wat.wasm"
+    signed = tmp_path / "signed.wasm"
+    signed.write_bytes(wasm.read_bytes())
+    wb("sign", str(signed), "--key", str(keys / "ci.key"))
+    verdict = docs(wb("verify", str(signed), "-K", str(keys / "ci.pub"), "--json"))[0]
+    assert verdict["ok"] is True
+    tampered = bytearray(signed.read_bytes())
+    tampered[-1] ^= 0xFF
+    signed.write_bytes(bytes(tampered))
+    bad = wb("verify", str(signed), "-K", str(keys / "ci.pub"), ok=(1, 2))
+    assert "changed" in bad.stdout + bad.stderr or "REFUSED" in bad.stdout + bad.stderr
+    shown = docs(wb("trust", str(ws), "--show", "--json"))[0]
+    assert "hello-wat" in json.dumps(shown)
