@@ -62,13 +62,8 @@ def _query(cur: Cursor) -> tuple[str, Any]:
             arg = ("regex", _regex(cur))
         else:
             arg = _static(cur.quoted(f"{word}'s argument"))
-    if word == "jsonpath" and isinstance(arg, str):
-        try:
-            parse_jsonpath(arg)
-        except JsonPathError as e:
-            raise cur.fail(str(e)) from None
-    if word == "xpath" and isinstance(arg, str):
-        _check_xpath(cur, arg)
+    if isinstance(arg, str):
+        _check_expression(cur, word, arg)
     if word == "regex" and isinstance(arg, str):
         _compile(cur, arg)
     if word == "cookie" and isinstance(arg, str):
@@ -80,12 +75,19 @@ def _query(cur: Cursor) -> tuple[str, Any]:
     return word, arg
 
 
-def _check_xpath(cur: Cursor, expr: str) -> None:
-    from workbench.core.requests.xpath import check_xpath
+def _check_expression(cur: Cursor, name: str, expr: str) -> None:
+    """A jsonpath or xpath argument (query or filter) must parse, at its file:line."""
+    if name == "jsonpath":
+        try:
+            parse_jsonpath(expr)
+        except JsonPathError as e:
+            raise cur.fail(str(e)) from None
+    elif name == "xpath":
+        from workbench.core.requests.xpath import check_xpath
 
-    why = check_xpath(expr)
-    if why:
-        raise cur.fail(f"invalid XPath expression {expr!r}: {why}")
+        why = check_xpath(expr)
+        if why:
+            raise cur.fail(f"invalid XPath expression {expr!r}: {why}")
 
 
 def _compile(cur: Cursor, pattern: str) -> None:
@@ -130,13 +132,8 @@ def _filters(cur: Cursor) -> tuple[Filter, ...]:
                 args.append(("regex", _regex(cur)))
             else:
                 value = _static(cur.quoted(f"{name}'s argument"))
-                if name == "jsonpath" and isinstance(value, str):
-                    try:
-                        parse_jsonpath(value)
-                    except JsonPathError as e:
-                        raise cur.fail(str(e)) from None
-                if name == "xpath" and isinstance(value, str):
-                    _check_xpath(cur, value)
+                if isinstance(value, str):
+                    _check_expression(cur, name, value)
                 if kind == "re" and isinstance(value, str) and name != "replace":
                     _compile(cur, value)
                 args.append(value)
