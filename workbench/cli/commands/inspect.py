@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from workbench.core.size.inspect import InspectReport
 
 NAME = "inspect"
-HELP = "Size breakdown, signatures and ABI of .wasm files (sections, functions, data)."
+HELP = "size breakdown, platform and signatures of .wasm files (sections, functions, data, why)"
 ORDER = 10
 VIEWS = ("section", "function", "data", "source", *_inspect_graph.GRAPH_VIEWS)
 

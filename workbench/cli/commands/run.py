@@ -20,7 +20,7 @@ from workbench.core.units import human_bytes
 from workbench.services import target as target_svc
 
 NAME = "run"
-HELP = "send one request to a module (edge or WAGI) and show response, timing, logs"
+HELP = "send one request to a module (edge, WAGI, wasi:http) and show response, timing, logs"
 ORDER = 30
 
 _LEVEL_STYLE = {"debug": "dim", "info": "cyan", "warn": "yellow", "error": "red"}
