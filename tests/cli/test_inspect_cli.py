@@ -101,10 +101,24 @@ def test_names_that_look_like_rich_markup_are_shown_verbatim(tmp_path, capsys) -
     assert "no custom section named [b] in" in out and "o[red].wasm" in out
 
 
-def test_a_folder_is_an_io_error_with_a_hint(tmp_path, capsys) -> None:
-    assert main(["inspect", "--json", str(tmp_path)]) == 1
-    err = json.loads(capsys.readouterr().out)["error"]
-    assert err["kind"] == "io" and "is a folder" in err["message"] and "build" in err["hint"]
+def test_a_folder_without_modules_is_a_usage_error(tmp_path, capsys) -> None:
+    assert main(["inspect", "--json", str(tmp_path)]) == 2
+    assert "no modules here" in capsys.readouterr().err
+
+
+def test_a_module_folder_stands_for_its_build_output(tmp_path, capsys) -> None:
+    mod = tmp_path / "edge"
+    mod.mkdir()
+    (mod / "module.toml").write_text('toolchain = "wat"\n')
+    (mod / "edge.wat").write_text("(module)\n")
+    assert main(["inspect", "--json", str(mod)]) == 2  # not built yet: say so, and how
+    err = capsys.readouterr().err
+    assert "has not been built yet" in err and f"workbench build {mod}" in " ".join(err.split())
+    (mod / "build").mkdir()
+    (mod / "build" / "edge.wasm").write_bytes(EDGE)
+    assert main(["inspect", "--json", str(mod)]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["file"].endswith("edge.wasm") and doc["size"] == len(EDGE)
 
 
 def test_largest_tables_sum_the_rest_in_one_row(files, capsys) -> None:

@@ -12,10 +12,11 @@ import gc
 import json
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from workbench.cli.commands import _inspect_graph, _inspect_size
-from workbench.core.errors import MalformedModule
+from workbench.core.errors import MalformedModule, UsageError
 
 if TYPE_CHECKING:
     from workbench.core.size.inspect import InspectReport
@@ -27,7 +28,9 @@ VIEWS = ("section", "function", "data", "source", *_inspect_graph.GRAPH_VIEWS)
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", nargs="+", metavar="FILE", help=".wasm files to inspect")
+    parser.add_argument("files", nargs="+", metavar="FILE",
+                        help=".wasm files to inspect; a module or workspace folder stands for "
+                        "the modules it builds (their last build output)")
     parser.add_argument("--json", action="store_true",
                         help="one JSON document per file (JSON lines); see docs/inspect-json.md")
     parser.add_argument("--top", type=_positive, default=10, metavar="N",
@@ -78,6 +81,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     _inspect_graph.check(args)
+    args.files = _expand(args.files)
     if getattr(args, "diff", None) is not None:
         _inspect_size.load_old(args.diff)  # a bad OLD fails before any report is printed
     failed = False
@@ -129,6 +133,25 @@ def _run(args: argparse.Namespace) -> int:
             failed |= not _print_human(report, args)
     sys.stdout.flush()
     return 1 if failed else 0
+
+
+def _expand(files: list[str]) -> list[str]:
+    """Folders become their modules' build outputs; a module never built is a usage error."""
+    out: list[str] = []
+    for name in files:
+        if not Path(name).is_dir():
+            out.append(name)
+            continue
+        from workbench.config.workspace import load_workspace
+
+        for cfg in load_workspace([Path(name)]).modules:
+            if not cfg.output.is_file():
+                raise UsageError(f"{cfg.name} has not been built yet: {cfg.output} is missing",
+                                 where=str(cfg.root),
+                                 hint=f"run `workbench build {cfg.root}` first, or pass a "
+                                 ".wasm file")
+            out.append(str(cfg.output))
+    return out
 
 
 def _print_human(report: InspectReport, args: argparse.Namespace) -> bool:
