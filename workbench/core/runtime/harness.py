@@ -126,8 +126,10 @@ class Harness:
         """The ABI decided from the parsed binary, before any compile (None for WAT text).
 
         A 15 MB module that is no handler is refused in the time `inspect` takes to read
-        it, instead of compiling it for a minute and leaving a cache entry behind."""
-        if self._pre_abi is None and self.wasm[:4] == b"\0asm" and not self.is_component:
+        it, instead of compiling it for a minute and leaving a cache entry behind. A
+        component that is not a wasi:http/proxy 0.2 handler (a WASI 0.3 handler, a
+        command, another world) is refused the same way, with its platform named."""
+        if self._pre_abi is None and self.wasm[:4] == b"\0asm":
             self._pre_abi = detect_abi(parse_module(self.wasm, file=self._where))
         return self._pre_abi
 
@@ -135,6 +137,9 @@ class Harness:
     def abi(self) -> AbiReport:
         """The module's ABI (compiles on first use; raises MalformedModule)."""
         if self.is_component:
+            early = self.precheck()
+            if early is not None and not early.ok:
+                return early
             if self._abi is None:
                 self._abi = self.component_runtime().report(
                     not self.chaos.chaos.force_cache_miss)
@@ -314,6 +319,15 @@ class Harness:
                        t_start: int, hook: dict[str, Any] | None) -> RunResult:
         """A wasi:http/proxy component: same modes, limits, logs and result as a module;
         `prepare` (load + link before a first fresh/warm request) stays outside `total`."""
+        try:
+            early = self.precheck()  # refuse a non-wasi:http component before compiling it
+        except MalformedModule as e:
+            return self._result(mode, timing, t_start, None, RunError("malformed", str(e)),
+                                hook, abi="unknown")
+        if early is not None and not early.ok:
+            return self._result(mode, timing, t_start, None,
+                                RunError("abi", "; ".join(early.problems)), hook,
+                                abi=early.name)
         self._state.begin()
         self.kv.refresh()
         try:
