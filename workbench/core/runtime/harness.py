@@ -36,6 +36,7 @@ from workbench.core.runtime.failures import (
     instantiate_error,
 )
 from workbench.core.runtime.fastcall import FastFunc, StoreOps
+from workbench.core.runtime.host_config import HostConfig
 from workbench.core.runtime.hostfns import HostState, add_output, define_host_functions
 from workbench.core.runtime.kv import KvStore
 from workbench.core.runtime.limits import Chaos, Limits
@@ -55,6 +56,7 @@ if TYPE_CHECKING:
     from workbench.core.runtime.bench import BenchOptions
     from workbench.core.runtime.component.outbound import Outbound
     from workbench.core.runtime.component.runtime import ComponentRuntime
+    from workbench.core.runtime.extism.runtime import ExtismRuntime
 
 MODES = ("cold", "fresh", "warm")
 _POISON = frozenset({"trap", "timeout", "fuel", "memory", "host", "exit"})
@@ -64,7 +66,8 @@ class Harness:
     def __init__(self, wasm: bytes | Path, *, limits: Limits | None = None,
                  chaos: Chaos | None = None, kv: KvStore | None = None,
                  secrets: Secrets | None = None, cache_dir: Path | None = None,
-                 name: str | None = None, outbound: Outbound | None = None):
+                 name: str | None = None, outbound: Outbound | None = None,
+                 host: HostConfig | None = None):
         self.path: Path | None = None
         if isinstance(wasm, Path | str):
             path = self.path = Path(wasm)
@@ -97,9 +100,13 @@ class Harness:
         self._host_callbacks: list[Any] = []  # raw ctypes callbacks the linker points to
         # A wasi:http/proxy component runs on its own runtime (runtime/component/);
         # `outbound` stubs answer its outgoing HTTP requests (never the network).
+        # `host` carries module.toml's outbound stubs and Extism export (host_config.py);
+        # an explicit `outbound` wins over host.outbound.
         self.is_component = is_component(self.wasm)
-        self.outbound = outbound
+        self.host = host or HostConfig()
+        self.outbound = outbound if outbound is not None else self.host.outbound
         self._component: ComponentRuntime | None = None
+        self._extism: ExtismRuntime | None = None  # an Extism plugin's runtime
 
     # -- compile, cache, detect -------------------------------------------------------
 
@@ -117,7 +124,7 @@ class Harness:
         if self._module is None:
             self._module = compiled or self._compile(not self.chaos.chaos.force_cache_miss)[0]
             self._abi = detect_compiled(self._module)
-            if self._abi.ok:
+            if self._abi.ok and self._abi.name != "extism":  # Extism links its own
                 self._linker = self._make_linker()
                 self._pre = self._linker.instantiate_pre(self._module)
         return self._module
@@ -145,7 +152,7 @@ class Harness:
                     not self.chaos.chaos.force_cache_miss)
             return self._abi
         early = self.precheck()
-        if early is not None and not early.ok:
+        if early is not None and (not early.ok or early.name == "extism"):
             return early
         self._ensure()
         assert self._abi is not None
@@ -158,6 +165,8 @@ class Harness:
             raise AbiMismatch("; ".join(rep.problems), where=self._where,
                               hint="see docs/handler-abi.md for the edge and WAGI ABIs "
                                    "and wasi:http/proxy components")
+        if rep.name == "extism":
+            self.extism_runtime().check()  # ExtismMissing names the extra to install
         return rep
 
     def component_runtime(self) -> ComponentRuntime:
@@ -170,6 +179,18 @@ class Harness:
                 self._state.add_log(level, text, source), cache_dir=self.cache_dir,
                 outbound=self.outbound, where=self._where)
         return self._component
+
+    def extism_runtime(self) -> ExtismRuntime:
+        """The runtime of an Extism plugin (created on first use; needs no SDK yet)."""
+        if self._extism is None:
+            from workbench.core.runtime.extism.runtime import ExtismRuntime
+            wasm = self.wasm if self.wasm[:4] == b"\0asm" else bytes(
+                wasmtime.wat2wasm(self.wasm.decode("utf-8", "replace")))
+            self._extism = ExtismRuntime(
+                wasm, self.limits, lambda level, text, source:
+                self._state.add_log(level, text, source),
+                function=self.host.extism_function, where=self._where)
+        return self._extism
 
     def _make_linker(self) -> wasmtime.Linker:
         linker = wasmtime.Linker(self._engine)
@@ -239,6 +260,8 @@ class Harness:
             return self._result(mode, timing, t_start, None,
                                 RunError("abi", "; ".join(early.problems)), hook,
                                 abi=early.name)
+        if early is not None and early.name == "extism":
+            return self._run_extism(request, mode, timing, t_start, hook)
         st = self._state
         st.begin()
         cache = None
@@ -271,6 +294,10 @@ class Harness:
         if not rep.ok:
             return self._result(mode, timing, t_start, None,
                            RunError("abi", "; ".join(rep.problems)), hook, abi=rep.name)
+        if rep.name == "extism":  # WAT text: known only once compiled
+            for phase in ("compile", "cache_load", "link", "prepare"):  # wasmtime's, not
+                timing.pop(phase, None)                               # the plugin's
+            return self._run_extism(request, mode, timing, t_start, hook)
         if rep.name == "wagi":
             return self._run_wagi(request, "fresh" if mode == "warm" else mode, module, timing,
                              t_start, hook, cache)
@@ -343,6 +370,22 @@ class Harness:
             self._state.chaos.faults.append("cache_miss:forced")
         return self._result(mode, timing, t_start, run.response, run.error, hook,
                             fuel=run.fuel, abi="wasi-http", cache=run.cache)
+
+    def _run_extism(self, request: Request, mode: str, timing: dict[str, float],
+                    t_start: int, hook: dict[str, Any] | None) -> RunResult:
+        """An Extism plugin through the SDK: body in, output out (extism/runtime.py)."""
+        from workbench.core.runtime.extism.sdk import ExtismMissing
+        self._state.begin()
+        try:
+            out = self.extism_runtime().run(request, mode)
+        except ExtismMissing as e:
+            return self._result(mode, timing, t_start, None,
+                                RunError("unavailable", f"{e.message}; {e.hint}"), hook,
+                                abi="extism")
+        timing.update(out.timing)
+        t_start += int(out.timing.get("prepare", 0.0) * 1000)
+        return self._result(mode, timing, t_start, out.response, out.error, hook,
+                            fuel=out.fuel, abi="extism", cache=out.cache)
 
     def _new_store(self, wasi: wasmtime.WasiConfig | None) -> wasmtime.Store:
         lim = self.limits

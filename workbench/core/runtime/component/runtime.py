@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import wasmtime
@@ -21,7 +20,7 @@ import wasmtime.component as wc
 
 from workbench.core.abi.detect import AbiReport
 from workbench.core.errors import AbiMismatch, MalformedModule
-from workbench.core.http import Request, Response
+from workbench.core.http import Request
 from workbench.core.runtime.component import engine as CE  # noqa: N812
 from workbench.core.runtime.component.failures import cause
 from workbench.core.runtime.component.linker import build_linker
@@ -30,19 +29,12 @@ from workbench.core.runtime.component.proxy import ProxyInstance, handler_export
 from workbench.core.runtime.component.state import ComponentState, LogFn
 from workbench.core.runtime.limits import Limits
 from workbench.core.runtime.result import RunError
+from workbench.core.runtime.run_outcome import RunOutcome
 
 MODES = ("cold", "fresh", "warm")
 
 
-@dataclass(frozen=True, slots=True)
-class ComponentRun:
-    """One request's outcome, before the harness wraps it in a `RunResult`."""
-
-    response: Response | None
-    error: RunError | None
-    timing: dict[str, float]
-    fuel: int = 0
-    cache: str | None = None
+ComponentRun = RunOutcome  # one request's outcome (run_outcome.py)
 
 
 class ComponentRuntime:
