@@ -125,7 +125,8 @@ def test_outbound_stub_patterns() -> None:
     assert out.answer(req) == ("ok", (201, [("x", b"1")], b"ok"))
     req.scheme, req.authority = ("HTTP", None), "down.test"
     assert out.answer(req) == ("err", ("connection-refused", None))
-    assert out.calls == ["https://api.test/v1/users?id=3", "http://down.test/v1/users?id=3"]
+    assert list(out.calls) == ["https://api.test/v1/users?id=3",
+                              "http://down.test/v1/users?id=3"]
 
 
 def test_component_detection_and_core_modules_unchanged(make) -> None:
