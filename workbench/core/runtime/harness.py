@@ -177,7 +177,7 @@ class Harness:
             self._component = ComponentRuntime(
                 self.wasm, self.limits, lambda level, text, source:
                 self._state.add_log(level, text, source), cache_dir=self.cache_dir,
-                outbound=self.outbound, where=self._where)
+                outbound=self.outbound, where=self._where, host_state=lambda: self._state)
         return self._component
 
     def extism_runtime(self) -> ExtismRuntime:
@@ -356,6 +356,7 @@ class Harness:
                                 RunError("abi", "; ".join(early.problems)), hook,
                                 abi=early.name)
         self._state.begin()
+        self._state.arm(self.limits.timeout_ms)  # KV writes wait at most half of it
         self.kv.refresh()
         try:
             run = self.component_runtime().run(request, mode,

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import wasmtime
 import wasmtime.component as wc
@@ -40,8 +42,10 @@ ComponentRun = RunOutcome  # one request's outcome (run_outcome.py)
 class ComponentRuntime:
     def __init__(self, wasm: bytes, limits: Limits, log: LogFn, *,
                  cache_dir: Path | None, outbound: Outbound | None = None,
-                 strategy: str | None = None, where: str = "component"):
+                 strategy: str | None = None, where: str = "component",
+                 host_state: Callable[[], Any] | None = None):
         self.where = where
+        self.host_state = host_state  # the harness's HostState: KV, secrets, chaos
         self.wasm = wasm if wasm[:4] == b"\0asm" else self._from_text(wasm)
         self.limits, self.log = limits, log
         self.cache_dir = cache_dir
@@ -56,7 +60,8 @@ class ComponentRuntime:
         self.warm: ProxyInstance | None = None
 
     def _state(self) -> ComponentState:
-        return ComponentState(self.log, self.outbound, self.limits.max_response_bytes)
+        return ComponentState(self.log, self.outbound, self.limits.max_response_bytes,
+                              self.host_state)
 
     def _from_text(self, text: bytes) -> bytes:
         try:
