@@ -37,7 +37,7 @@ def test_foreign_component_is_refused_before_compiling(make, tmp_path: Path, exp
     r = h.run(Request("GET", "/"), mode)
     assert r.error is not None and r.error.kind == "abi"
     assert r.error.message.startswith(platform)
-    assert h._component is None  # no component runtime, so nothing was compiled
+    assert not h.component_loaded  # no component runtime, so nothing was compiled
     assert not (tmp_path / "cache").exists() or not any((tmp_path / "cache").iterdir())
     with pytest.raises(AbiMismatch, match=platform.split(":")[0]):
         h.check()
