@@ -34,7 +34,8 @@ class ExtismRuntime:
         self.function, self.where = function, where
         self.ext: ModuleType | None = None
         self.compiled: Any = None
-        self.warm: Any = None
+        self.warm: Any = None  # (plugin, its id as text) reused by warm runs
+        self.exported: bool | None = None  # the function exists (same for every instance)
 
     def _sdk(self) -> ModuleType:
         if self.ext is None:
@@ -79,16 +80,20 @@ class ExtismRuntime:
                     self.prepare()
                     timing["prepare"] = (time.perf_counter_ns() - t0) / 1000
                 compiled = self.compiled
-            plugin = self.warm if mode == "warm" else None
-            if plugin is None:
+            pair = self.warm if mode == "warm" else None
+            if pair is None:
                 t0 = time.perf_counter_ns()
-                plugin = ext.Plugin(compiled)
+                created = ext.Plugin(compiled)
+                pair = (created, str(created.id))
                 timing["instantiate"] = (time.perf_counter_ns() - t0) / 1000
                 if mode == "warm":
-                    self.warm = plugin
+                    self.warm = pair
         except ext.Error as e:
             return RunOutcome(None, RunError("instantiate", str(e)), timing, cache=cache)
-        if not plugin.function_exists(self.function):
+        plugin, plugin_id = pair
+        if self.exported is None:
+            self.exported = bool(plugin.function_exists(self.function))
+        if not self.exported:
             return RunOutcome(None, RunError("abi", self._missing()), timing, cache=cache)
         error: RunError | None = None
         body = b""
@@ -100,10 +105,10 @@ class ExtismRuntime:
             if error.backtrace:
                 error = RunError(error.kind, error.message, self._named(error.backtrace))
         timing["handler"] = (time.perf_counter_ns() - t0) / 1000
-        for level, text in sdk.LogTap.get(ext).drain(str(plugin.id)):
+        for level, text in sdk.LogTap.get(ext).drain(plugin_id):
             self.log(level, text, "log")
         if error is not None:
-            if error.kind in _POISON and self.warm is plugin:
+            if error.kind in _POISON and self.warm is pair:
                 self.warm = None
             return RunOutcome(None, error, timing, cache=cache)
         if len(body) > self.limits.max_response_bytes:
