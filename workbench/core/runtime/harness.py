@@ -8,6 +8,12 @@
 
 Limits are reset before every call (fuel, epoch deadline); handler failures come back as
 `RunResult.error`, never as exceptions. One run at a time per harness (a lock).
+
+The harness is the facade every front end calls (run, bench, check, precheck): it runs
+hooks, refuses a non-handler from the parsed binary, compiles, links and runs edge
+modules itself, and hands the other ABIs to their runners (wagi_runner.WagiRunner,
+component/runner.ComponentRunner, extism/runner.ExtismRunner), which see it through
+run_outcome.RunContext and return the same RunResult.
 """
 
 from __future__ import annotations
@@ -60,7 +66,6 @@ if TYPE_CHECKING:
     from workbench.core.runtime.extism.runtime import ExtismRuntime
 
 MODES = ("cold", "fresh", "warm")
-_POISON = frozenset({"trap", "timeout", "fuel", "memory", "host", "exit"})
 
 
 class Harness:
