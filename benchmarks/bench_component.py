@@ -3,8 +3,12 @@ cold / fresh / warm request p50s, for the componentize-py sample and a text comp
 and one host call (string -> list<u8>) through wasmtime-py's public
 `LinkerInstance.add_func` (types rebuilt per call) vs `capi.define_func` (cached).
 
+Also an Extism plugin (the AssemblyScript-PDK `greet` fixture) through the harness in
+each mode, against the SDK's own `Plugin.call` on a warm plugin measured in the same run
+(skipped without the `extism` extra).
+
 Run: python benchmarks/bench_component.py [--wasm app.wasm] [--rounds 5] [--n 300]
-     [--compile-rounds 1]
+     [--compile-rounds 1] [--skip-sample]
 Without --wasm the componentize-py sample is built first (needs componentize-py and
 spin-sdk); without those only the text component is measured. Every figure is a median
 over rounds of p50s (the machine is shared and noisy: read ratios, not absolutes).
@@ -136,16 +140,60 @@ def host_calls(rounds: int) -> None:
           f"({public / cached:.1f}x)")
 
 
+def extism_figures(rounds: int, n: int) -> None:
+    import importlib.util
+
+    if importlib.util.find_spec("extism") is None:
+        print("\n(Extism skipped: pip install 'workbench[extism]')")
+        return
+    import extism
+
+    from workbench.core.runtime.host_config import HostConfig
+
+    wasm = (REPO / "tests" / "fixtures" / "extism" / "greet.wasm").read_bytes()
+    req = Request("POST", "/", body=b"Ada")
+    rows: dict[str, list[float]] = {}
+    for _ in range(rounds):
+        h = Harness(wasm, name="greet", host=HostConfig(extism_function="greet"))
+        h.check()
+        for label, mode, count in [("cold request (compiles)", "cold", max(3, n // 30)),
+                                   ("fresh request", "fresh", max(5, n // 10)),
+                                   ("warm request", "warm", n)]:
+            rows.setdefault(label, []).append(p50(h, req, mode, count) / 1000)
+        plugin = extism.Plugin(wasm, wasi=True, functions=[])
+        hist = Histogram()
+        for _ in range(n):
+            t0 = time.perf_counter_ns()
+            plugin.call("greet", b"Ada")
+            hist.record((time.perf_counter_ns() - t0) / 1000)
+        rows.setdefault("reference: SDK Plugin.call, warm", []).append(
+            hist.percentile(50) / 1000)
+    print(f"\nExtism plugin greet ({len(wasm) / 1e3:.1f} kB, extism "
+          f"{extism.extism_version()}): median of {rounds} rounds of p50s")
+    for label, vals in rows.items():
+        print(f"  {label:34s} {statistics.median(vals):8.3f} ms")
+    warm = statistics.median(rows["warm request"])
+    ref = statistics.median(rows["reference: SDK Plugin.call, warm"])
+    print(f"  harness warm / SDK call: {warm / ref:.2f}x")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--wasm", type=Path)
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--n", type=int, default=300)
     ap.add_argument("--compile-rounds", type=int, default=1)
+    ap.add_argument("--skip-sample", action="store_true",
+                    help="text component and Extism only")
     args = ap.parse_args()
+    import os
+
+    print("load average at start: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     host_calls(args.rounds)
+    extism_figures(args.rounds, args.n)
     requests("text component (hi)", proxy(HI), args.rounds, args.n * 10)
-    wasm = args.wasm.read_bytes() if args.wasm else build_sample()
+    wasm = None if args.skip_sample else (
+        args.wasm.read_bytes() if args.wasm else build_sample())
     if wasm is None:
         print("\n(componentize-py sample skipped: pass --wasm or install componentize-py "
               "and spin-sdk)")
@@ -156,6 +204,7 @@ def main() -> None:
     cranelift = compile_s(wasm, "cranelift", args.compile_rounds)
     print(f"  winch {winch:6.2f} s   cranelift {cranelift:6.2f} s   "
           f"({cranelift / winch:.1f}x)")
+    print("load average at end: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
 
 
 if __name__ == "__main__":

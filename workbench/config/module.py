@@ -16,8 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from workbench.config.check import Checker, read_toml
+from workbench.config.host import parse_host
 from workbench.config.tables import parse_budget, parse_chaos, parse_limits
 from workbench.core.errors import ConfigError
+from workbench.core.runtime.host_config import HostConfig
 from workbench.core.runtime.limits import Chaos, Limits
 from workbench.core.size.budget import Budget
 
@@ -30,7 +32,8 @@ STRIPS = ("none", "debug", "all")  # custom sections a build keeps: all / all bu
 TARGETS = ("wasm32-freestanding", "wasm32-wasi")
 MODULE_KEYS = ("name", "toolchain", "sources", "command", "output", "profile", "abi", "target",
                "flags", "exports", "strip", "hooks", "requests", "budget", "limits", "chaos",
-               "sign", "secrets", "route")  # sign: workbench.config.trust (signatures)
+               "sign", "secrets", "route",  # sign: workbench.config.trust (signatures)
+               "outbound", "extism")  # workbench.config.host
 WORKSPACE_KEYS = ("modules", "variables", "chaos", "debounce_ms", "theme", "replay_on_build",
                   "kv_file", "secrets_file", "settings",
                   "trust", "purity")  # workbench.config.trust / .purity
@@ -74,6 +77,7 @@ class ModuleConfig:
     strip: str | None = None  # "none" | "debug" | "all"; None: the default, see strip_mode
     secrets: tuple[str, ...] = ()  # names from .workbench/secrets.toml this module may read
     route: str | None = None  # path prefix `workbench serve` routes here (None: the default)
+    host: HostConfig = field(default_factory=HostConfig)  # [[outbound]] stubs, [extism]
 
     @property
     def build_dir(self) -> Path:
@@ -105,6 +109,7 @@ class ModuleConfig:
             "config_file": str(self.config_file) if self.config_file else None,
             "secrets": list(self.secrets),
             "route": self.route,
+            "host": self.host.to_json(),
         }
 
 
@@ -220,6 +225,7 @@ def _module_from(folder: Path, doc: dict[str, Any], ck: Checker, toolchain: str,
         config_file=path, strip=ck.string(doc, "strip", choices=STRIPS),
         secrets=_secret_names(ck, doc),
         route=_route(ck, doc),
+        host=parse_host(ck, doc, folder),
     )
 
 

@@ -51,7 +51,7 @@ def make_replay_hook(variables: Mapping[str, str] | None = None, *, kv: Any = No
         root = workspace_root(cfg.root)
         secrets = Secrets.for_workspace(root).granted(getattr(cfg, "secrets", ()))
         harness = Harness(result.wasm_path, limits=cfg.limits, chaos=cfg.chaos, kv=store_kv,
-                          name=cfg.name, secrets=secrets)
+                          name=cfg.name, secrets=secrets, host=cfg.host)
         store = cfg.root / LAST_RESPONSES if keep_last else None
         report = replay(entries, harness, hooks=hooks, store=store, module=cfg.name,
                         save=keep_last)

@@ -20,6 +20,7 @@ from workbench.config.workspace import workspace_root, workspace_settings, works
 from workbench.core.errors import UsageError
 from workbench.core.http import Request, header_set, split_url
 from workbench.core.runtime.harness import Harness
+from workbench.core.runtime.host_config import HostConfig
 from workbench.core.runtime.limits import MAX_FUEL, Chaos, Limits
 from workbench.core.runtime.secrets import Secrets
 from workbench.services.kvstore import open_workspace_kv
@@ -57,12 +58,13 @@ class Target:
 
 def resolve(args: RunSpec) -> Target:
     limits, chaos, hooks_path, warning = Limits(), Chaos(), None, None
+    host = HostConfig()  # [[outbound]] stubs and [extism] live in module.toml
     grant: tuple[str, ...] = ()  # a bare .wasm reads no secrets: grants live in module.toml
     path: Path = args.module
     if path.is_dir():
         ws = workspace_settings(path)
         ws_chaos = ws.chaos if ws else None
-        wasm_path, limits, chaos, hooks_path, warning, grant = _from_folder(
+        wasm_path, limits, chaos, hooks_path, warning, grant, host = _from_folder(
             path, ws_chaos, args.trust)
     elif path.is_file():
         wasm_path = path
@@ -93,7 +95,7 @@ def resolve(args: RunSpec) -> Target:
         warning = f"{warning}; {kv.notice}" if warning else kv.notice
     harness = Harness(wasm_path, limits=limits, chaos=chaos, kv=kv,
                       secrets=Secrets.for_workspace(root).granted(grant),
-                      cache_dir=args.cache_dir,
+                      cache_dir=args.cache_dir, host=host,
                       name=path.stem if path.is_file() else path.name)
     return Target(harness, build_request(args, root), _hooks(args, hooks_path), wasm_path,
                   warning)
@@ -105,7 +107,8 @@ def answered_by_hooks(target: Target) -> bool:
 
 
 def _from_folder(folder: Path, base_chaos: Chaos | None, trust: bool = False
-                 ) -> tuple[Path, Limits, Chaos, Path | None, str | None, tuple[str, ...]]:
+                 ) -> tuple[Path, Limits, Chaos, Path | None, str | None, tuple[str, ...],
+                            HostConfig]:
     from workbench.config.module import load_module
     from workbench.services.folder_trust import build_for_run
 
@@ -117,7 +120,8 @@ def _from_folder(folder: Path, base_chaos: Chaos | None, trust: bool = False
         from workbench.services.trust import signing_step
 
         signing_step(cfg.root, result.wasm_path)  # module.toml sign = "..."
-    return result.wasm_path, cfg.limits, cfg.chaos, cfg.hooks, warning, cfg.secrets
+    return (result.wasm_path, cfg.limits, cfg.chaos, cfg.hooks, warning, cfg.secrets,
+            cfg.host)
 
 
 def _hooks(args: RunSpec, configured: Path | None) -> Any:

@@ -49,7 +49,7 @@ def replay_module(state: ModuleState, entries: list[Any] | None = None,
     from workbench.tui.runtime_jobs import granted_secrets
 
     harness = Harness(state.wasm, limits=cfg.limits, chaos=cfg.chaos, kv=kv, name=state.name,
-                      secrets=granted_secrets(state))
+                      secrets=granted_secrets(state), host=cfg.host)
     store = cfg.root / LAST_RESPONSES
     return replay(entries, harness, hooks=hooks, store=store, module=state.name,
                   cancel=cancel)

@@ -93,7 +93,7 @@ def harness_for(state: ModuleState, opts: RunOptions) -> Any:
         enforce_signature(state.wasm_path, state.kv_root or state.root)
     kv = open_workspace_kv(state.kv_root or state.root, limits)
     harness = Harness(state.wasm, limits=limits, chaos=chaos, kv=kv, name=state.name,
-                      secrets=granted_secrets(state))
+                      secrets=granted_secrets(state), host=getattr(state.config, "host", None))
     state.harness = (key, harness)
     return harness
 

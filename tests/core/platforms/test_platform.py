@@ -33,7 +33,14 @@ def test_component_platform(expected: str) -> None:
 
 def test_runnable_platforms_say_so() -> None:
     runs = {k for k, wat in CORE.items() if detect_platform(_module(wat)).runs}
-    assert runs == {"edge", "wagi"}
+    assert runs == {"edge", "wagi", "extism"}
+
+
+def test_extism_plugin_has_its_own_abi() -> None:
+    abi = detect_abi(_module(CORE["extism"]))
+    assert abi.name == "extism" and abi.ok
+    assert abi.platform is not None and abi.platform.id == "extism"
+    assert "workbench[extism]" in abi.platform.note
 
 
 def test_other_component_world_names_its_exports() -> None:

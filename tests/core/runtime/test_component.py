@@ -125,7 +125,8 @@ def test_outbound_stub_patterns() -> None:
     assert out.answer(req) == ("ok", (201, [("x", b"1")], b"ok"))
     req.scheme, req.authority = ("HTTP", None), "down.test"
     assert out.answer(req) == ("err", ("connection-refused", None))
-    assert out.calls == ["https://api.test/v1/users?id=3", "http://down.test/v1/users?id=3"]
+    assert list(out.calls) == ["https://api.test/v1/users?id=3",
+                              "http://down.test/v1/users?id=3"]
 
 
 def test_component_detection_and_core_modules_unchanged(make) -> None:
@@ -138,3 +139,13 @@ def test_component_detection_and_core_modules_unchanged(make) -> None:
     ok = edge("(i32.const 4096)", data=static_response(b"HTTP/1.1 200 OK\r\n\r\nok"))
     assert make(ok).run(REQ, "warm").abi == "edge"
     assert make(wagi("")).run(REQ, "fresh").abi == "wagi"
+
+
+def test_memory_and_table_limits_apply_to_components(make) -> None:
+    r = make(proxy(HI), limits=Limits(memory_bytes=1000)).run(REQ, "fresh")
+    assert r.error is not None and r.error.kind == "memory"
+    assert "limits.memory_bytes" in r.error.message
+    r = make(proxy(HI), limits=Limits(table_elements=1)).run(REQ, "warm")
+    assert r.error is not None and r.error.kind == "instantiate"
+    assert "table" in r.error.message
+    assert make(proxy(HI), limits=Limits(memory_bytes=65536)).run(REQ, "fresh").error is None

@@ -83,3 +83,20 @@ def test_1100_warm_requests_on_one_instance(built) -> None:
         assert h.run(Request("GET", "/"), "warm").error is None
     assert rt.warm is warm
     assert len(warm.state.objects) <= before + 2
+
+
+def test_module_toml_stubs_answer_replay(built) -> None:
+    """The sample's module.toml [[outbound]] stub reaches the harness; its saved requests
+    (hello.hurl, /fetch included) all pass on replay."""
+    from workbench.config.module import load_module
+    from workbench.core.requests.files import load_requests
+    from workbench.core.requests.replay import replay
+
+    cfg = load_module(SAMPLE)
+    assert [s.pattern for s in cfg.host.outbound.stubs] == ["https://example.com/*"]
+    h = harness(built, host=cfg.host, limits=cfg.limits)
+    assert cfg.requests is not None
+    report = replay(load_requests(cfg.requests), h, mode="warm", save=False)
+    assert len(report.entries) == 4
+    assert report.passed, [(e.entry.request.path, e.error, e.results) for e in report.entries]
+    assert list(cfg.host.outbound.calls)[-1] == "https://example.com/"

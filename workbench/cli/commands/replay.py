@@ -69,6 +69,7 @@ class _Job:
     limits: Any = None
     chaos: Any = None
     secrets: tuple[str, ...] = ()  # granted by module.toml (a bare .wasm: none)
+    host: Any = None  # HostConfig: [[outbound]] stubs and [extism] from module.toml
 
 
 def run(args: argparse.Namespace) -> int:
@@ -119,6 +120,8 @@ def _replay(job: _Job, args: argparse.Namespace) -> ReplayReport:
         kwargs["limits"] = job.limits
     if job.chaos is not None:
         kwargs["chaos"] = job.chaos
+    if job.host is not None:
+        kwargs["host"] = job.host
     from workbench.services.trust import enforce_signature
 
     enforce_signature(job.wasm)  # [trust] require_signed: SignatureRejected
@@ -204,6 +207,6 @@ def _module_job(module: Path, entries: list[SavedRequest] | None, trust: bool = 
     if entries is None:
         entries = load_requests(cfg.requests, workspace_variables(module)) if cfg.requests else []
     return _Job(cfg.name, built.wasm_path, entries, cfg.hooks, cfg.root / DEFAULT_STORE,
-                cfg.limits, cfg.chaos, cfg.secrets)
+                cfg.limits, cfg.chaos, cfg.secrets, cfg.host)
 
 

@@ -27,7 +27,7 @@ from workbench.core.abi.platform import (
 from workbench.core.wasm.model import FuncType
 from workbench.core.wasm.model import Module as WasmModule
 
-AbiName = Literal["edge", "wagi", "wasi-http", "unknown"]
+AbiName = Literal["edge", "wagi", "wasi-http", "extism", "unknown"]
 
 EDGE_IMPORT_MODULE = "edge"
 WASI_MODULE = "wasi_snapshot_preview1"
@@ -103,6 +103,8 @@ def detect_from(exports: Iterable[ExportInfo], imports: Iterable[ImportInfo]) ->
     imps = list(imports)
     wasi = any(i.module == WASI_MODULE for i in imps)
     platform = core_platform([(i.module, i.name) for i in imps], list(exp))
+    if platform.id == "extism":  # runs through the Extism SDK (core/runtime/extism/)
+        return AbiReport("extism", (), wasi, platform)
     if platform.id in FOREIGN_PLATFORMS:  # never "a WAGI command with odd imports"
         return AbiReport("unknown", (f"{platform.name}: {platform.note}",), wasi, platform)
     if "handle" in exp or "alloc" in exp:

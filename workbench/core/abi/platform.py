@@ -21,8 +21,9 @@ PlatformId = Literal[
 
 WASI_P1 = "wasi_snapshot_preview1"
 # Platforms with their own host: the edge/WAGI checks would only mislabel them.
-FOREIGN_PLATFORMS = frozenset(("fastly-compute", "extism", "proxy-wasm", "wasm-bindgen",
-                               "go-js", "wizer", "component-core"))
+# (Extism plugins have their own host too, but the workbench runs them: ABI "extism".)
+FOREIGN_PLATFORMS = frozenset(("fastly-compute", "proxy-wasm", "wasm-bindgen", "go-js",
+                               "wizer", "component-core"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +32,7 @@ class PlatformReport:
 
     id: PlatformId
     name: str
-    runs: bool  # the workbench can run it (edge, WAGI, wasi:http/proxy 0.2)
+    runs: bool  # the workbench can run it (edge, WAGI, wasi:http/proxy 0.2, Extism)
     note: str  # one or two sentences: how it runs here, or why not and what would
     evidence: tuple[str, ...] = ()  # the imports/exports the decision rests on
 
@@ -101,9 +102,11 @@ def core_platform(imports: list[tuple[str, str]], exports: list[str]) -> Platfor
     if any(m.startswith("extism:host") for m in mods) or any(
             m == "env" and n.startswith("extism_") for m, n in imports):
         return PlatformReport(
-            "extism", "Extism plugin", False,
-            "runs in an Extism host SDK or `extism call PLUGIN FUNC`; the workbench does not "
-            "provide the extism:host/env kernel", ("import extism:host/env",))
+            "extism", "Extism plugin", True,
+            "runs here through the Extism Python SDK (the optional extra "
+            "`workbench[extism]`): the request body is the input of the configured export "
+            "([extism] function, default `handle`), its output the response body; also runs "
+            "in any Extism host or `extism call`", ("import extism:host/env",))
     proxy = sorted(e for e in exp if e.startswith("proxy_abi_version_"))
     if proxy or "proxy_on_request_headers" in exp:
         return PlatformReport(

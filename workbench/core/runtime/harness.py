@@ -8,6 +8,12 @@
 
 Limits are reset before every call (fuel, epoch deadline); handler failures come back as
 `RunResult.error`, never as exceptions. One run at a time per harness (a lock).
+
+The harness is the facade every front end calls (run, bench, check, precheck): it runs
+hooks, refuses a non-handler from the parsed binary, compiles, links and runs edge
+modules itself, and hands the other ABIs to their runners (wagi_runner.WagiRunner,
+component/runner.ComponentRunner, extism/runner.ExtismRunner), which see it through
+run_outcome.RunContext and return the same RunResult.
 """
 
 from __future__ import annotations
@@ -35,8 +41,8 @@ from workbench.core.runtime.failures import (
     function_names,
     instantiate_error,
 )
-from workbench.core.runtime.fastcall import FastFunc, StoreOps
-from workbench.core.runtime.hostfns import HostState, add_output, define_host_functions
+from workbench.core.runtime.host_config import HostConfig
+from workbench.core.runtime.hostfns import HostState, define_host_functions
 from workbench.core.runtime.kv import KvStore
 from workbench.core.runtime.limits import Chaos, Limits
 from workbench.core.runtime.result import BenchResult, RunError, RunResult
@@ -47,24 +53,27 @@ from workbench.core.runtime.runner import (
     redact_response,
 )
 from workbench.core.runtime.secrets import Secrets
-from workbench.core.runtime.wagi import WagiIO, parse_cgi
+from workbench.core.runtime.wagi_runner import WagiRunner
 from workbench.core.runtime.wasi_clock import define_wasi_clock
 from workbench.core.wasm.reader import parse_module
 
 if TYPE_CHECKING:
     from workbench.core.runtime.bench import BenchOptions
     from workbench.core.runtime.component.outbound import Outbound
+    from workbench.core.runtime.component.runner import ComponentRunner
     from workbench.core.runtime.component.runtime import ComponentRuntime
+    from workbench.core.runtime.extism.runner import ExtismRunner
+    from workbench.core.runtime.extism.runtime import ExtismRuntime
 
 MODES = ("cold", "fresh", "warm")
-_POISON = frozenset({"trap", "timeout", "fuel", "memory", "host", "exit"})
 
 
 class Harness:
     def __init__(self, wasm: bytes | Path, *, limits: Limits | None = None,
                  chaos: Chaos | None = None, kv: KvStore | None = None,
                  secrets: Secrets | None = None, cache_dir: Path | None = None,
-                 name: str | None = None, outbound: Outbound | None = None):
+                 name: str | None = None, outbound: Outbound | None = None,
+                 host: HostConfig | None = None):
         self.path: Path | None = None
         if isinstance(wasm, Path | str):
             path = self.path = Path(wasm)
@@ -97,9 +106,16 @@ class Harness:
         self._host_callbacks: list[Any] = []  # raw ctypes callbacks the linker points to
         # A wasi:http/proxy component runs on its own runtime (runtime/component/);
         # `outbound` stubs answer its outgoing HTTP requests (never the network).
+        # `host` carries module.toml's outbound stubs and Extism export (host_config.py);
+        # an explicit `outbound` wins over host.outbound.
         self.is_component = is_component(self.wasm)
-        self.outbound = outbound
-        self._component: ComponentRuntime | None = None
+        self.host = host or HostConfig()
+        self.outbound = outbound if outbound is not None else self.host.outbound
+        # Runners of the other ABIs (created on first use; WAGI's once linked): the
+        # harness compiles, links and runs edge modules itself and is their facade.
+        self._components: ComponentRunner | None = None
+        self._extism: ExtismRunner | None = None
+        self._wagi: WagiRunner | None = None
 
     # -- compile, cache, detect -------------------------------------------------------
 
@@ -117,7 +133,7 @@ class Harness:
         if self._module is None:
             self._module = compiled or self._compile(not self.chaos.chaos.force_cache_miss)[0]
             self._abi = detect_compiled(self._module)
-            if self._abi.ok:
+            if self._abi.ok and self._abi.name != "extism":  # Extism links its own
                 self._linker = self._make_linker()
                 self._pre = self._linker.instantiate_pre(self._module)
         return self._module
@@ -126,8 +142,10 @@ class Harness:
         """The ABI decided from the parsed binary, before any compile (None for WAT text).
 
         A 15 MB module that is no handler is refused in the time `inspect` takes to read
-        it, instead of compiling it for a minute and leaving a cache entry behind."""
-        if self._pre_abi is None and self.wasm[:4] == b"\0asm" and not self.is_component:
+        it, instead of compiling it for a minute and leaving a cache entry behind. A
+        component that is not a wasi:http/proxy 0.2 handler (a WASI 0.3 handler, a
+        command, another world) is refused the same way, with its platform named."""
+        if self._pre_abi is None and self.wasm[:4] == b"\0asm":
             self._pre_abi = detect_abi(parse_module(self.wasm, file=self._where))
         return self._pre_abi
 
@@ -135,12 +153,15 @@ class Harness:
     def abi(self) -> AbiReport:
         """The module's ABI (compiles on first use; raises MalformedModule)."""
         if self.is_component:
+            early = self.precheck()
+            if early is not None and not early.ok:
+                return early
             if self._abi is None:
-                self._abi = self.component_runtime().report(
+                self._abi = self._component_runner().report(
                     not self.chaos.chaos.force_cache_miss)
             return self._abi
         early = self.precheck()
-        if early is not None and not early.ok:
+        if early is not None and (not early.ok or early.name == "extism"):
             return early
         self._ensure()
         assert self._abi is not None
@@ -153,18 +174,38 @@ class Harness:
             raise AbiMismatch("; ".join(rep.problems), where=self._where,
                               hint="see docs/handler-abi.md for the edge and WAGI ABIs "
                                    "and wasi:http/proxy components")
+        if rep.name == "extism":
+            self.extism_runtime().check()  # ExtismMissing names the extra to install
         return rep
 
     def component_runtime(self) -> ComponentRuntime:
         """The runtime of a component (created on first use; `is_component` only)."""
-        if self._component is None:
-            from workbench.core.runtime.component.runtime import ComponentRuntime
+        return self._component_runner().runtime
 
-            self._component = ComponentRuntime(
-                self.wasm, self.limits, lambda level, text, source:
-                self._state.add_log(level, text, source), cache_dir=self.cache_dir,
-                outbound=self.outbound, where=self._where)
-        return self._component
+    @property
+    def component_loaded(self) -> bool:
+        """Whether this component's runtime exists (it compiles on first use)."""
+        return self._components is not None and self._components.loaded
+
+    def extism_runtime(self) -> ExtismRuntime:
+        """The runtime of an Extism plugin (created on first use; needs no SDK yet)."""
+        return self._extism_runner().runtime
+
+    def _component_runner(self) -> ComponentRunner:
+        if self._components is None:  # lazily: `path` may be set after construction
+            from workbench.core.runtime.component.runner import ComponentRunner
+
+            self._components = ComponentRunner(self, self.wasm, cache_dir=self.cache_dir,
+                                               outbound=self.outbound, where=self._where)
+        return self._components
+
+    def _extism_runner(self) -> ExtismRunner:
+        if self._extism is None:
+            from workbench.core.runtime.extism.runner import ExtismRunner
+
+            self._extism = ExtismRunner(self, self.wasm, function=self.host.extism_function,
+                                        where=self._where)
+        return self._extism
 
     def _make_linker(self) -> wasmtime.Linker:
         linker = wasmtime.Linker(self._engine)
@@ -224,16 +265,20 @@ class Harness:
 
     def _run_once(self, request: Request, mode: str, timing: dict[str, float],
                  t_start: int, hook: dict[str, Any] | None) -> RunResult:
-        if self.is_component:
-            return self._run_component(request, mode, timing, t_start, hook)
         try:
             early = self.precheck()  # refuse a non-handler before compiling it
         except MalformedModule as e:
-            return self._result(mode, timing, t_start, None, RunError("malformed", str(e)), hook)
+            return self.finish(mode, timing, t_start, None, RunError("malformed", str(e)),
+                               hook, abi="unknown" if self.is_component else "edge")
         if early is not None and not early.ok:
-            return self._result(mode, timing, t_start, None,
-                                RunError("abi", "; ".join(early.problems)), hook,
-                                abi=early.name)
+            return self.finish(mode, timing, t_start, None,
+                               RunError("abi", "; ".join(early.problems)), hook,
+                               abi=early.name)
+        if self.is_component:
+            return self._component_runner().run(request, mode, timing, t_start, hook,
+                                                not self.chaos.chaos.force_cache_miss)
+        if early is not None and early.name == "extism":
+            return self._extism_runner().run(request, mode, timing, t_start, hook)
         st = self._state
         st.begin()
         cache = None
@@ -259,23 +304,30 @@ class Harness:
             else:
                 module = self._module
         except MalformedModule as e:
-            return self._result(mode, timing, t_start, None,
+            return self.finish(mode, timing, t_start, None,
                            RunError("malformed", str(e)), hook)
         rep = self._abi
         assert rep is not None
         if not rep.ok:
-            return self._result(mode, timing, t_start, None,
+            return self.finish(mode, timing, t_start, None,
                            RunError("abi", "; ".join(rep.problems)), hook, abi=rep.name)
+        if rep.name == "extism":  # WAT text: known only once compiled
+            for phase in ("compile", "cache_load", "link", "prepare"):  # wasmtime's, not
+                timing.pop(phase, None)                               # the plugin's
+            return self._extism_runner().run(request, mode, timing, t_start, hook)
         if rep.name == "wagi":
-            return self._run_wagi(request, "fresh" if mode == "warm" else mode, module, timing,
-                             t_start, hook, cache)
+            if self._wagi is None:
+                self._wagi = WagiRunner(self)
+            assert self._linker is not None
+            return self._wagi.run(request, "fresh" if mode == "warm" else mode, module,
+                                  self._pre, self._linker, timing, t_start, hook, cache)
         inst: EdgeInstance | None = self._warm if mode == "warm" else None
         if inst is None:
             t0 = time.perf_counter_ns()
             created = self.instantiate_edge(module if mode == "cold" else None, st)
             timing["instantiate"] = (time.perf_counter_ns() - t0) / 1000
             if isinstance(created, RunError):
-                return self._result(mode, timing, t_start, None, created, hook, cache=cache)
+                return self.finish(mode, timing, t_start, None, created, hook, cache=cache)
             inst = created
             if mode == "warm":
                 self._warm = inst
@@ -307,30 +359,10 @@ class Harness:
             self._warm = None
         if st.interrupted:  # Ctrl-C inside a WASI sleep: the instance is already dropped
             raise KeyboardInterrupt
-        return self._result(mode, timing, t_start, response, error, hook, fuel=fuel,
+        return self.finish(mode, timing, t_start, response, error, hook, fuel=fuel,
                        memory=inst.mem.size(), cache=cache)
 
-    def _run_component(self, request: Request, mode: str, timing: dict[str, float],
-                       t_start: int, hook: dict[str, Any] | None) -> RunResult:
-        """A wasi:http/proxy component: same modes, limits, logs and result as a module;
-        `prepare` (load + link before a first fresh/warm request) stays outside `total`."""
-        self._state.begin()
-        self.kv.refresh()
-        try:
-            run = self.component_runtime().run(request, mode,
-                                               not self.chaos.chaos.force_cache_miss)
-        except (MalformedModule, AbiMismatch) as e:
-            kind = "malformed" if isinstance(e, MalformedModule) else "abi"
-            return self._result(mode, timing, t_start, None, RunError(kind, str(e)), hook,
-                                abi="wasi-http" if kind == "malformed" else "unknown")
-        timing.update(run.timing)
-        t_start += int(run.timing.get("prepare", 0.0) * 1000)
-        if run.cache == "bypass":
-            self._state.chaos.faults.append("cache_miss:forced")
-        return self._result(mode, timing, t_start, run.response, run.error, hook,
-                            fuel=run.fuel, abi="wasi-http", cache=run.cache)
-
-    def _new_store(self, wasi: wasmtime.WasiConfig | None) -> wasmtime.Store:
+    def new_store(self, wasi: wasmtime.WasiConfig | None) -> wasmtime.Store:
         lim = self.limits
         store = wasmtime.Store(self._engine)
         # Every store caps what a guest can make the host allocate outside linear memory
@@ -348,7 +380,7 @@ class Harness:
                           ) -> EdgeInstance | RunError:
         rep = self._abi
         assert rep is not None and self._linker is not None
-        store = self._new_store(edge_wasi(st) if rep.wasi else None)
+        store = self.new_store(edge_wasi(st) if rep.wasi else None)
         self._ticker.touch(self.limits.timeout_ms / 1000)
         try:
             if module is None:
@@ -362,69 +394,17 @@ class Harness:
             return (deadline_error(self.limits) if self._state.timed_out
                     else instantiate_error(e, self.limits))
 
-    def _run_wagi(self, request: Request, mode: str, module: wasmtime.Module,
-                  timing: dict[str, float], t_start: int, hook: dict[str, Any] | None,
-                  cache: str | None) -> RunResult:
-        st = self._state
-        limits = self.limits
-        io = WagiIO(request, limits.max_response_bytes,
-                    lambda data: add_output(st, data, "error", "stderr"))
-        try:
-            t0 = time.perf_counter_ns()
-            store = self._new_store(io.configure(request, self.name))
-            self._ticker.touch(limits.timeout_ms / 1000)
-            try:
-                instance = (self._pre.instantiate(store) if mode != "cold"
-                            else self._linker.instantiate(store, module))  # type: ignore[union-attr]
-            except (wasmtime.Trap, wasmtime.WasmtimeError) as e:
-                timing["instantiate"] = (time.perf_counter_ns() - t0) / 1000
-                return self._result(mode, timing, t_start, None,
-                               instantiate_error(e, limits), hook, abi="wagi", cache=cache)
-            start = instance.exports(store)["_start"]
-            assert isinstance(start, wasmtime.Func)
-            fast = FastFunc(store, start)
-            ops = StoreOps(store)
-            memory = instance.exports(store).get("memory")
-            timing["instantiate"] = (time.perf_counter_ns() - t0) / 1000
-            ops.set_fuel(limits.fuel)
-            ops.set_deadline(deadline_ticks(limits.timeout_ms))
-            st.arm(limits.timeout_ms)
-            error: RunError | None = None
-            t1 = time.perf_counter_ns()
-            try:
-                fast()
-            except wasmtime.ExitTrap as e:
-                if e.code != 0:
-                    error = RunError("exit", f"the command exited with status {e.code}")
-            except (wasmtime.Trap, wasmtime.WasmtimeError) as e:
-                mem = memory.data_len(store) if isinstance(memory, wasmtime.Memory) else 0
-                error = (deadline_error(limits) if st.timed_out
-                         else classify(e, limits, mem, self.names))
-            if st.interrupted:
-                raise KeyboardInterrupt
-            timing["handler"] = (time.perf_counter_ns() - t1) / 1000
-            fuel = limits.fuel - fuel_left(ops)
-            mem_bytes = memory.data_len(store) if isinstance(memory, wasmtime.Memory) else 0
-            response = None
-            if error is None:
-                if io.overflow:
-                    error = RunError("response_too_large", f"stdout exceeded "
-                                     f"{limits.max_response_bytes:,} bytes "
-                                     "(limits.max_response_bytes)")
-                else:
-                    try:
-                        response = parse_cgi(bytes(io.stdout))
-                    except ValueError as e:
-                        error = RunError("response", f"malformed CGI output: {e}")
-            return self._result(mode, timing, t_start, response, error, hook, fuel=fuel,
-                           memory=mem_bytes, abi="wagi", cache=cache)
-        finally:
-            io.close()
+    @property
+    def host_state(self) -> HostState:
+        """What host functions see now (a bench swaps in a scratch copy)."""
+        return self._state
 
-    def _result(self, mode: str, timing: dict[str, float], t_start: int,
-                response: Response | None, error: RunError | None, hook: dict[str, Any] | None,
-                *, fuel: int = 0, memory: int = 0, abi: str = "edge",
-                cache: str | None = None) -> RunResult:
+    def finish(self, mode: str, timing: dict[str, float], t_start: int,
+               response: Response | None, error: RunError | None,
+               hook: dict[str, Any] | None, *, fuel: int = 0, memory: int = 0,
+               abi: str = "edge", cache: str | None = None) -> RunResult:
+        """The RunResult of one request: `total` since `t_start`, secrets redacted from the
+        response, error and hooks part, a line counting dropped log lines."""
         st = self._state
         timing["total"] = (time.perf_counter_ns() - t_start) / 1000
         secrets = self.secrets

@@ -85,7 +85,7 @@ def load_routes(paths: list[Path], opts: ServeOptions) -> Loaded:
 
 def source_of(cfg: ModuleConfig, wasm: Path, opts: ServeOptions) -> ModuleSource:
     return ModuleSource(cfg.name, wasm, cfg.limits, cfg.chaos,
-                        None if opts.no_hooks else (opts.hooks or cfg.hooks))
+                        None if opts.no_hooks else (opts.hooks or cfg.hooks), cfg.host)
 
 
 def adopt_build(route: Route, cfg: ModuleConfig, result: BuildResult, kv: KvStore,

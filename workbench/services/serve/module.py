@@ -16,6 +16,7 @@ from pathlib import Path
 from workbench.core.errors import MalformedModule
 from workbench.core.http import Request
 from workbench.core.runtime.harness import MODES, Harness
+from workbench.core.runtime.host_config import HostConfig
 from workbench.core.runtime.kv import KvStore
 from workbench.core.runtime.limits import Chaos, Limits
 from workbench.core.runtime.result import RunResult
@@ -31,6 +32,7 @@ class ModuleSource:
     limits: Limits = field(default_factory=Limits)
     chaos: Chaos = field(default_factory=Chaos)
     hooks: Path | None = None
+    host: HostConfig = field(default_factory=HostConfig)  # [[outbound]] stubs, [extism]
 
 
 class ServedModule:
@@ -69,7 +71,8 @@ class ServedModule:
 
     def _new(self) -> Harness:
         h = Harness(self.wasm, limits=self.limits, chaos=self.source.chaos, kv=self.kv,
-                    secrets=self.secrets, cache_dir=self._cache_dir, name=self.name)
+                    secrets=self.secrets, cache_dir=self._cache_dir, name=self.name,
+                    host=self.source.host)
         h.path = self.source.wasm_path  # error messages name the file
         return h
 

@@ -14,12 +14,12 @@ from typing import Any
 import wasmtime
 import wasmtime.component as wc
 
-from workbench.core.runtime.component import http, wasi
+from workbench.core.runtime.component import http, kv, wasi
 from workbench.core.runtime.component.capi import define_func, define_resource
 from workbench.core.runtime.component.state import Unavailable
 
-IMPLS: dict[str, dict[str, Any]] = {**wasi.WASI, **http.HTTP}
-RESOURCES: dict[tuple[str, str], int] = {**wasi.RESOURCES, **http.RESOURCES}
+IMPLS: dict[str, dict[str, Any]] = {**wasi.WASI, **http.HTTP, **kv.KV}
+RESOURCES: dict[tuple[str, str], int] = {**wasi.RESOURCES, **http.RESOURCES, **kv.RESOURCES}
 _OTHER_RESOURCE = 1000  # unknown resources: a fresh type each (only traps use them)
 
 

@@ -9,10 +9,21 @@ A `Stub` matches the request URL (`https://host/path?query`) with an fnmatch pat
 from __future__ import annotations
 
 import fnmatch
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
 DENIED = ("HTTP-request-denied", None)
+# The wasi:http 0.2 `error-code` cases without a payload: what a stub's `error` may name.
+ERROR_CODES = (
+    "DNS-timeout", "destination-not-found", "destination-unavailable",
+    "destination-IP-prohibited", "destination-IP-unroutable", "connection-refused",
+    "connection-terminated", "connection-timeout", "connection-read-timeout",
+    "connection-write-timeout", "connection-limit-reached", "TLS-protocol-error",
+    "TLS-certificate-error", "HTTP-request-denied", "HTTP-request-length-required",
+    "HTTP-request-method-invalid", "HTTP-request-URI-invalid", "HTTP-request-URI-too-long",
+    "HTTP-response-incomplete", "HTTP-response-timeout", "HTTP-upgrade-failed",
+    "HTTP-protocol-error", "loop-detected", "configuration-error")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +43,10 @@ class Stub:
 @dataclass(frozen=True, slots=True)
 class Outbound:
     stubs: tuple[Stub, ...] = ()
-    calls: list[str] = field(default_factory=list, compare=False)  # URLs seen (tests)
+    # The last URLs asked for (tests, the served log); bounded: one Outbound serves a module
+    # for as long as `workbench serve` runs.
+    calls: deque[str] = field(default_factory=lambda: deque(maxlen=256), compare=False,
+                                repr=False)
 
     def answer(self, req: Any) -> Any:
         """("ok", (status, headers, body)) or ("err", error-code) for an OutgoingRequest."""

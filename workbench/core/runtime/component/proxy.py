@@ -56,7 +56,11 @@ class ProxyInstance:
         self.state, self.limits, self.ticker = state, limits, ticker
         self.poisoned = False
         store = self.store = wasmtime.Store(engine)
-        store.set_limits(memory_size=limits.memory_bytes)
+        # memory_bytes caps each linear memory, table_elements each table (as for core
+        # modules); the counts of instances, tables and memories stay unlimited: a
+        # component is many core instances by design (componentize-py: 14 modules).
+        store.set_limits(memory_size=limits.memory_bytes,
+                         table_elements=limits.table_elements)
         store.set_fuel(limits.fuel)
         store.set_epoch_deadline(deadline_ticks(limits.timeout_ms))
         ticker.touch(limits.timeout_ms / 1000)

@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import wasmtime
 import wasmtime.component as wc
 
 from workbench.core.abi.detect import AbiReport
 from workbench.core.errors import AbiMismatch, MalformedModule
-from workbench.core.http import Request, Response
+from workbench.core.http import Request
 from workbench.core.runtime.component import engine as CE  # noqa: N812
 from workbench.core.runtime.component.failures import cause
 from workbench.core.runtime.component.linker import build_linker
@@ -30,26 +31,21 @@ from workbench.core.runtime.component.proxy import ProxyInstance, handler_export
 from workbench.core.runtime.component.state import ComponentState, LogFn
 from workbench.core.runtime.limits import Limits
 from workbench.core.runtime.result import RunError
+from workbench.core.runtime.run_outcome import RunOutcome
 
 MODES = ("cold", "fresh", "warm")
 
 
-@dataclass(frozen=True, slots=True)
-class ComponentRun:
-    """One request's outcome, before the harness wraps it in a `RunResult`."""
-
-    response: Response | None
-    error: RunError | None
-    timing: dict[str, float]
-    fuel: int = 0
-    cache: str | None = None
+ComponentRun = RunOutcome  # one request's outcome (run_outcome.py)
 
 
 class ComponentRuntime:
     def __init__(self, wasm: bytes, limits: Limits, log: LogFn, *,
                  cache_dir: Path | None, outbound: Outbound | None = None,
-                 strategy: str | None = None, where: str = "component"):
+                 strategy: str | None = None, where: str = "component",
+                 host_state: Callable[[], Any] | None = None):
         self.where = where
+        self.host_state = host_state  # the harness's HostState: KV, secrets, chaos
         self.wasm = wasm if wasm[:4] == b"\0asm" else self._from_text(wasm)
         self.limits, self.log = limits, log
         self.cache_dir = cache_dir
@@ -64,7 +60,8 @@ class ComponentRuntime:
         self.warm: ProxyInstance | None = None
 
     def _state(self) -> ComponentState:
-        return ComponentState(self.log, self.outbound, self.limits.max_response_bytes)
+        return ComponentState(self.log, self.outbound, self.limits.max_response_bytes,
+                              self.host_state)
 
     def _from_text(self, text: bytes) -> bytes:
         try:

@@ -33,9 +33,14 @@ class HostTimeout(Exception):
 
 
 class ComponentState(Session):
-    def __init__(self, log: LogFn, outbound: Any, max_body: int):
+    def __init__(self, log: LogFn, outbound: Any, max_body: int,
+                 host: Callable[[], Any] | None = None):
         super().__init__()
         self.log = log
+        # The harness's HostState (KV store, granted secrets, chaos, limits, deadline) for
+        # the key-value and config interfaces (kv.py); a getter, so a bench's scratch
+        # state is seen while it is in place.
+        self.host = host
         self.outbound = outbound  # outbound.Stubs: answers wasi:http/outgoing-handler
         self.max_body = max_body
         self.deadline = float("inf")  # time.monotonic() value; blocking calls stop there
