@@ -66,3 +66,23 @@ def plan_for(cfg: BuildSpec, partial: Path) -> Plan:
         "command": external.plan_command,
     }
     return makers[cfg.toolchain](cfg, partial)
+
+
+def check_available(cfg: BuildSpec) -> None:
+    """Raise ToolchainMissing (with the install hint) when `cfg`'s toolchain is absent.
+
+    What a build would check first, without planning one: a workspace's
+    `optional_modules` are listed only when this passes.
+    """
+    if cfg.toolchain == "rust":
+        from workbench.core.build.toolchains import rust
+
+        rust.find_rust(cfg.target, cfg.root)
+    elif cfg.toolchain in ("c", "zig"):
+        from workbench.core.build.toolchains import native  # (imports wasmtime)
+
+        native.zig_command()
+    elif cfg.toolchain == "assemblyscript":
+        from workbench.core.build.toolchains import assemblyscript
+
+        assemblyscript.check_installed(cfg.root)

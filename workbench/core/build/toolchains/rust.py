@@ -20,9 +20,10 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import time
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
 
 DEBIAN_PACKAGES = "rustc cargo libstd-rust-dev-wasm32"
 PROBE_TIMEOUT_S = 30.0  # a rustup proxy may first sync a toolchain
+SYSTEM_RUSTC = ("/usr/bin/rustc",)  # Debian/Ubuntu's, when PATH puts rustup's first
 
 
 @dataclass(frozen=True)
@@ -63,37 +65,42 @@ def triples(target: str) -> tuple[str, ...]:
     return ("wasm32-unknown-unknown",)
 
 
-def candidates(environ: dict[str, str] | None = None) -> tuple[str, ...]:
+def candidates(environ: Mapping[str, str] | None = None) -> tuple[str, ...]:
     """Existing rustc executables to try, in order, without duplicates."""
     env = os.environ if environ is None else environ
     found: list[str] = []
+    home = Path(env.get("HOME") or "~").expanduser()
     listed = [env.get("RUSTC") or None, shutil.which("rustc", path=env.get("PATH")),
-              "/usr/bin/rustc", str(Path(env.get("HOME") or "~").expanduser()
-                                    / ".cargo" / "bin" / "rustc")]
+              *SYSTEM_RUSTC, str(home / ".cargo" / "bin" / "rustc")]
     for path in listed:
         if path and os.access(path, os.X_OK) and not os.path.isdir(path) and path not in found:
             found.append(path)
     return tuple(found)
 
 
-def _run(argv: list[str], cwd: Path) -> str | None:
-    """stdout of argv, or None when it cannot run or fails."""
+def _run(argv: list[str]) -> str | None:
+    """stdout of argv, or None when it cannot run or fails.
+
+    Run in the root folder, never the module's: a rustup proxy obeys the
+    `rust-toolchain.toml` of its working folder, which may name any program (and a
+    workspace load must not run a folder's code; the trust-gated build does obey it).
+    """
     try:
-        proc = subprocess.run(argv, cwd=cwd, capture_output=True, text=True,
+        proc = subprocess.run(argv, cwd=os.path.abspath(os.sep), capture_output=True, text=True,
                               timeout=PROBE_TIMEOUT_S, check=False)
     except (OSError, subprocess.TimeoutExpired):
         return None
     return proc.stdout.strip() if proc.returncode == 0 else None
 
 
-def probe(rustc: str, wanted: tuple[str, ...], cwd: Path) -> tuple[str, str, str] | str:
+def probe(rustc: str, wanted: tuple[str, ...]) -> tuple[str, str, str] | str:
     """(version, triple, libdir) when `rustc` has one of `wanted`'s std; else why not."""
-    version = _run([rustc, "--version"], cwd)
+    version = _run([rustc, "--version"])
     if version is None:
         return "`rustc --version` failed"
     short = " ".join(version.split()[:2])
     for triple in wanted:
-        libdir = _run([rustc, "--print", "target-libdir", "--target", triple], cwd)
+        libdir = _run([rustc, "--print", "target-libdir", "--target", triple])
         if libdir and any(Path(libdir).glob("libcore-*.rlib")):
             return short, triple, libdir
     return f"{short} has no {' or '.join(wanted)} standard library"
@@ -108,22 +115,42 @@ def _cargo_for(rustc: str) -> str | None:
 
 def install_hint(target: str) -> str:
     triple = triples(target)[0]
-    return (f"with rustup: `rustup target add {triple}`; on Debian/Ubuntu: "
-            f"`apt install {DEBIAN_PACKAGES}`"
+    return (f"with rustup (https://rustup.rs): `rustup target add {triple}`; "
+            f"on Debian/Ubuntu: `apt install {DEBIAN_PACKAGES}`"
             + (" (its rustc names the target wasm32-wasi)" if target == "wasm32-wasi" else ""))
 
 
+_FOUND: dict[tuple[Any, ...], RustToolchain] = {}
+_MISSING: dict[tuple[Any, ...], tuple[float, ToolchainMissing]] = {}
+MISSING_TTL_S = 10.0  # a failed search is repeated after this (installing is seen soon)
+
+
 def find_rust(target: str, cwd: Path) -> RustToolchain:
-    """The first candidate rustc with `target`'s std (cached while it stays found)."""
-    return _find(triples(target), candidates(), cwd.resolve(), target)
+    """The first candidate rustc with `target`'s std. Found: cached for the process (a
+    workspace load and every build ask); missing: cached for MISSING_TTL_S."""
+    key = (triples(target), candidates())
+    found = _FOUND.get(key)
+    if found is not None:
+        return found
+    now = time.monotonic()
+    missed = _MISSING.get(key)
+    if missed is not None and now - missed[0] < MISSING_TTL_S:
+        err = missed[1]
+        raise ToolchainMissing(err.message, where=str(cwd), hint=err.hint)
+    try:
+        found = search(key[0], key[1], target)
+    except ToolchainMissing as exc:
+        _MISSING[key] = (now, exc)
+        raise ToolchainMissing(exc.message, where=str(cwd), hint=exc.hint) from None
+    _FOUND[key] = found
+    return found
 
 
-@lru_cache(maxsize=16)
-def _find(wanted: tuple[str, ...], rustcs: tuple[str, ...], cwd: Path,
-          target: str) -> RustToolchain:
+def search(wanted: tuple[str, ...], rustcs: tuple[str, ...], target: str) -> RustToolchain:
+    """Probe `rustcs` in order (uncached)."""
     skipped: list[str] = []
     for rustc in rustcs:
-        found = probe(rustc, wanted, cwd)
+        found = probe(rustc, wanted)
         if isinstance(found, str):
             skipped.append(f"{rustc}: {found}")
             continue
@@ -132,10 +159,9 @@ def _find(wanted: tuple[str, ...], rustcs: tuple[str, ...], cwd: Path,
             skipped.append(f"{rustc}: no cargo beside it or on PATH")
             continue
         return RustToolchain(rustc, cargo, *found, skipped=tuple(skipped))
-    # Raising keeps failures out of the cache: installing the target is seen at once.
     tried = "; ".join(skipped) if skipped else "no rustc on PATH, in /usr/bin or ~/.cargo/bin"
     raise ToolchainMissing(f"no Rust compiler here can build {wanted[0]} ({tried})",
-                           where=str(cwd), hint=install_hint(target))
+                           hint=install_hint(target))
 
 
 def plan_rust(cfg: BuildSpec, partial: Path) -> Plan:
