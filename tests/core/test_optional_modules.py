@@ -63,6 +63,12 @@ def test_without_a_modules_list_the_left_out_child_is_dropped(tmp_path: Path,
     assert [g.name for g in ws.left_out] == ["rusty"]
 
 
+def test_named_in_modules_too_it_is_listed(tmp_path: Path, no_rust: None) -> None:
+    ws = load_workspace([_workspace(tmp_path, 'modules = ["wat", "rusty"]\n'
+                                              'optional_modules = ["rusty"]\n')])
+    assert [m.name for m in ws.modules] == ["wat", "rusty"] and ws.left_out == ()
+
+
 def test_a_wrong_entry_is_a_config_error_at_its_key(tmp_path: Path, has_rust: None) -> None:
     root = _workspace(tmp_path, 'modules = ["wat"]\noptional_modules = ["nope"]\n')
     with pytest.raises(ConfigError) as info:

@@ -164,10 +164,13 @@ def _load_workspace_file(path: Path, *, with_modules: bool = True) -> Workspace:
                 modules.append(load_module(folder, base_chaos=chaos))
     if with_modules and optional:
         listed, left_out = load_optional(ck, optional, root, chaos)
-        modules.extend(m for m in listed if m.root not in {k.root for k in modules})
+        have = {m.root for m in modules}
+        modules.extend(m for m in listed if m.root not in have)
         if folders is None:  # every child folder was taken: drop the ones left out
             gone = {k.root for k in left_out}
             modules = [m for m in modules if m.root not in gone]
+        else:  # named in `modules` too: listed (its build says what is missing)
+            left_out = [k for k in left_out if k.root not in have]
     return Workspace(root=root, modules=tuple(modules), variables=variables, chaos=chaos,
                      debounce_ms=DEFAULT_DEBOUNCE_MS if debounce is None else debounce,
                      settings=settings, config_file=path, left_out=tuple(left_out))
