@@ -10,7 +10,7 @@ import pytest
 
 from workbench.config.module import load_module
 from workbench.core.build.builder import build_module
-from workbench.core.build.toolchains import external
+from workbench.core.build.toolchains import rust
 from workbench.core.errors import BuildFailed, ToolchainMissing
 
 GOOD_WAT = """(module
@@ -160,11 +160,12 @@ def test_command_failure_without_parsable_output_still_has_an_error(tmp_path: Pa
 def test_rust_without_target_says_what_to_install(tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "Cargo.toml").write_text('[package]\nname = "h"\n')
-    monkeypatch.setattr(external, "rust_targets", lambda: frozenset())
-    monkeypatch.setattr(external.shutil, "which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(rust, "candidates", lambda: ())  # (tests/core/test_rust_toolchain.py)
     with pytest.raises(ToolchainMissing) as info:
         build_module(load_module(tmp_path))
-    assert info.value.hint == "rustup target add wasm32-unknown-unknown"
+    assert info.value.hint == ("with rustup (https://rustup.rs): `rustup target add "
+                               "wasm32-unknown-unknown`; on Debian/Ubuntu: "
+                               "`apt install rustc cargo libstd-rust-dev-wasm32`")
 
 
 def test_assemblyscript_without_node_modules(tmp_path: Path) -> None:
@@ -222,13 +223,13 @@ def test_rust_messages_say_what_to_do(tmp_path: Path, monkeypatch: pytest.Monkey
     from workbench.core.errors import ConfigError
 
     (tmp_path / "Cargo.toml").write_text('[workspace]\nmembers = []\n')
-    monkeypatch.setattr(external.shutil, "which", lambda name: None)
+    monkeypatch.setattr(rust, "candidates", lambda: ())
     with pytest.raises(ToolchainMissing) as missing:
         build_module(load_module(tmp_path))
-    assert "https://rustup.rs" in (missing.value.hint or "")
     assert "rustup target add wasm32-unknown-unknown" in (missing.value.hint or "")
-    monkeypatch.setattr(external.shutil, "which", lambda name: f"/usr/bin/{name}")
-    monkeypatch.setattr(external, "rust_targets", lambda: frozenset({"wasm32-unknown-unknown"}))
+    found = rust.RustToolchain("/usr/bin/rustc", "/usr/bin/cargo", "rustc 1.63.0",
+                               "wasm32-unknown-unknown", "/usr/lib/rustlib")
+    monkeypatch.setattr(rust, "find_rust", lambda target, cwd: found)
     with pytest.raises(ConfigError) as workspace_root:
         build_module(load_module(tmp_path))
     assert workspace_root.value.key == "package.name"

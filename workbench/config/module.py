@@ -35,7 +35,7 @@ MODULE_KEYS = ("name", "toolchain", "sources", "command", "output", "profile", "
                "sign", "secrets", "route",  # sign: workbench.config.trust (signatures)
                "outbound", "extism")  # workbench.config.host
 WORKSPACE_KEYS = ("modules", "variables", "chaos", "debounce_ms", "theme", "replay_on_build",
-                  "kv_file", "secrets_file", "settings",
+                  "kv_file", "secrets_file", "settings", "optional_modules",
                   "trust", "purity")  # workbench.config.trust / .purity
 DEFAULT_DEBOUNCE_MS = 50
 
@@ -124,6 +124,7 @@ class Workspace:
     debounce_ms: int = DEFAULT_DEBOUNCE_MS
     settings: dict[str, Any] = field(default_factory=dict)
     config_file: Path | None = None
+    left_out: tuple[LeftOut, ...] = ()  # optional_modules whose toolchain is missing
 
     def module(self, name: str) -> ModuleConfig | None:
         return next((m for m in self.modules if m.name == name), None)
@@ -132,7 +133,22 @@ class Workspace:
         return {"root": str(self.root), "modules": [m.to_json() for m in self.modules],
                 "variables": dict(self.variables), "chaos": self.chaos.to_json(),
                 "debounce_ms": self.debounce_ms, "settings": dict(self.settings),
-                "config_file": str(self.config_file) if self.config_file else None}
+                "config_file": str(self.config_file) if self.config_file else None,
+                "left_out": [m.to_json() for m in self.left_out]}
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """A workspace's optional module that is not opened: its toolchain is not installed."""
+
+    name: str
+    root: Path
+    reason: str
+    hint: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "root": str(self.root), "reason": self.reason,
+                "hint": self.hint}
 
 
 def infer_toolchain(folder: Path) -> str | None:

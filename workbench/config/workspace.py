@@ -17,12 +17,15 @@ from workbench.config.module import (
     DEFAULT_DEBOUNCE_MS,
     WORKSPACE_FILE,
     WORKSPACE_KEYS,
+    LeftOut,
     ModuleConfig,
     Workspace,
     is_module_folder,
     load_module,
     not_a_module,
 )
+from workbench.config.optional import KEY as OPTIONAL_KEY
+from workbench.config.optional import load_optional
 from workbench.config.tables import parse_chaos
 from workbench.core.errors import ConfigError
 from workbench.core.runtime.limits import Chaos
@@ -32,6 +35,7 @@ def load_workspace(paths: list[Path] | tuple[Path, ...] | None = None) -> Worksp
     """Load every path into one workspace; settings come from the first workbench.toml."""
     paths = [Path(p) for p in (paths or [Path.cwd()])]
     modules: list[ModuleConfig] = []
+    left_out: list[LeftOut] = []
     settings_ws: Workspace | None = None
     for raw in paths:
         path = raw.resolve()
@@ -45,6 +49,7 @@ def load_workspace(paths: list[Path] | tuple[Path, ...] | None = None) -> Worksp
             ws = _load_workspace_file(ws_file)
             settings_ws = settings_ws or ws
             modules.extend(ws.modules)
+            left_out.extend(ws.left_out)
         elif not path.is_dir():  # another file, or a device / socket / fifo
             raise ConfigError("expected a folder or a workbench.toml", file=str(raw))
         elif is_module_folder(path):
@@ -67,7 +72,7 @@ def load_workspace(paths: list[Path] | tuple[Path, ...] | None = None) -> Worksp
         return Workspace(root=settings_ws.root, modules=tuple(modules),
                          variables=settings_ws.variables, chaos=settings_ws.chaos,
                          debounce_ms=settings_ws.debounce_ms, settings=settings_ws.settings,
-                         config_file=settings_ws.config_file)
+                         config_file=settings_ws.config_file, left_out=tuple(left_out))
     root = paths[0].resolve()
     return Workspace(root=root if root.is_dir() else root.parent, modules=tuple(modules))
 
@@ -131,7 +136,9 @@ def _load_workspace_file(path: Path, *, with_modules: bool = True) -> Workspace:
     replay = ck.boolean(doc, "replay_on_build")
     settings["replay_on_build"] = True if replay is None else replay
     folders = ck.strings(doc, "modules")
+    optional = ck.strings(doc, OPTIONAL_KEY) or ()
     modules: list[ModuleConfig] = []
+    left_out: list[LeftOut] = []
     if not with_modules:
         pass  # settings only: the caller loads the module folders it was given
     elif folders is None:
@@ -155,9 +162,18 @@ def _load_workspace_file(path: Path, *, with_modules: bool = True) -> Workspace:
                     raise ck.error("modules", f"{entry!r} is not a module folder",
                                    hint="it needs a module.toml or one obvious source")
                 modules.append(load_module(folder, base_chaos=chaos))
+    if with_modules and optional:
+        listed, left_out = load_optional(ck, optional, root, chaos)
+        have = {m.root for m in modules}
+        modules.extend(m for m in listed if m.root not in have)
+        if folders is None:  # every child folder was taken: drop the ones left out
+            gone = {k.root for k in left_out}
+            modules = [m for m in modules if m.root not in gone]
+        else:  # named in `modules` too: listed (its build says what is missing)
+            left_out = [k for k in left_out if k.root not in have]
     return Workspace(root=root, modules=tuple(modules), variables=variables, chaos=chaos,
                      debounce_ms=DEFAULT_DEBOUNCE_MS if debounce is None else debounce,
-                     settings=settings, config_file=path)
+                     settings=settings, config_file=path, left_out=tuple(left_out))
 
 
 def _variables(ck: Checker, doc: dict[str, Any]) -> dict[str, str]:

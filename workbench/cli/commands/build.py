@@ -69,8 +69,14 @@ def run(args: argparse.Namespace) -> int:
             if note:
                 err_console.print(f"[yellow]{_escape(note)}[/]", soft_wrap=True)
     if args.json:
-        print_json({"ok": failed == 0, "modules": docs})
-    elif len(modules) > 1:
+        print_json({"ok": failed == 0, "modules": docs,
+                    "left_out": [m.to_json() for m in ws.left_out]})
+        return 1 if failed else 0
+    for gone in ws.left_out:  # optional_modules whose toolchain is not installed
+        console.print(f"[dim]- {gone.name}: left out: {_escape(gone.reason)}"
+                      + (f"\n    to include it: {_escape(gone.hint)}" if gone.hint else "")
+                      + "[/]", soft_wrap=True)
+    if len(modules) > 1:
         ok = len(modules) - failed
         style = "green" if failed == 0 else "red"
         console.print(f"[{style}]{ok}/{len(modules)} modules built[/]")

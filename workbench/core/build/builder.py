@@ -109,6 +109,7 @@ def build_module(cfg: BuildSpec, *, cancel: threading.Event | None = None,
         if not ok:
             slot.rollback()
         slot.cleanup()
+        diags = (*(Diagnostic(None, None, None, "note", n) for n in plan.notes), *diags)
         if not ok and not cancelled and error_count(diags) == 0:
             status = f" (exit status {returncode})" if returncode else ""
             summary = "build failed" if plan.argv is None else \

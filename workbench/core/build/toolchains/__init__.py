@@ -38,12 +38,16 @@ class Plan:
     argv: tuple[str, ...] | None = None
     env: dict[str, str] = field(default_factory=dict)
     in_process: Callable[[], InProcessOutcome] | None = None
+    shown_env: tuple[str, ...] = ()  # `env` names `describe` spells out (RUSTC=...)
+    notes: tuple[str, ...] = ()  # said beside every build (which compiler was chosen)
 
     def describe(self) -> str:
         """The command as a user could paste it (for the build log)."""
         if self.argv is None:
             return f"({self.toolchain}: in-process)"
-        return " ".join(_quote(a) for a in self.argv)
+        env = [f"{name}={_quote(self.env[name])}" for name in self.shown_env
+               if name in self.env]
+        return " ".join([*env, *(_quote(a) for a in self.argv)])
 
 
 def _quote(arg: str) -> str:
@@ -54,11 +58,31 @@ def _quote(arg: str) -> str:
 
 def plan_for(cfg: BuildSpec, partial: Path) -> Plan:
     """The plan for a BuildSpec, writing to `partial` where the tool lets us choose."""
-    from workbench.core.build.toolchains import assemblyscript, external, native
+    from workbench.core.build.toolchains import assemblyscript, external, native, rust
 
     makers: dict[str, Callable[[BuildSpec, Path], Plan]] = {
         "wat": native.plan_wat, "c": native.plan_c, "zig": native.plan_zig,
-        "rust": external.plan_rust, "assemblyscript": assemblyscript.plan_asc,
+        "rust": rust.plan_rust, "assemblyscript": assemblyscript.plan_asc,
         "command": external.plan_command,
     }
     return makers[cfg.toolchain](cfg, partial)
+
+
+def check_available(cfg: BuildSpec) -> None:
+    """Raise ToolchainMissing (with the install hint) when `cfg`'s toolchain is absent.
+
+    What a build would check first, without planning one: a workspace's
+    `optional_modules` are listed only when this passes.
+    """
+    if cfg.toolchain == "rust":
+        from workbench.core.build.toolchains import rust
+
+        rust.find_rust(cfg.target, cfg.root)
+    elif cfg.toolchain in ("c", "zig"):
+        from workbench.core.build.toolchains import native  # (imports wasmtime)
+
+        native.zig_command()
+    elif cfg.toolchain == "assemblyscript":
+        from workbench.core.build.toolchains import assemblyscript
+
+        assemblyscript.check_installed(cfg.root)

@@ -113,20 +113,26 @@ def asc_arguments(cfg: BuildSpec, asconfig: dict[str, Any], has_config: bool,
     return args
 
 
-def plan_asc(cfg: BuildSpec, partial: Path) -> Plan:
+def check_installed(root: Path) -> tuple[str, Path]:
+    """(node, asc.js) for a module folder, or ToolchainMissing saying what to install."""
     node = shutil.which("node")
     if node is None:
         raise ToolchainMissing(
             "node is not installed: the AssemblyScript compiler runs on Node.js",
-            where=str(cfg.root),
+            where=str(root),
             hint=f"install Node.js 20 or newer (https://nodejs.org), then run `npm install` "
-                 f"in {shown(cfg.root)}")
-    asc = find_asc(cfg.root)
+                 f"in {shown(root)}")
+    asc = find_asc(root)
     if asc is None:
         raise ToolchainMissing(
             f"the AssemblyScript compiler is not installed: no {ASC_JS.as_posix()} in "
-            f"{shown(cfg.root)} or above",
-            where=str(cfg.root), hint=missing_hint(cfg.root))
+            f"{shown(root)} or above",
+            where=str(root), hint=missing_hint(root))
+    return node, asc
+
+
+def plan_asc(cfg: BuildSpec, partial: Path) -> Plan:
+    node, asc = check_installed(cfg.root)
     config_path = cfg.root / "asconfig.json"
     asconfig = read_asconfig(config_path)
     argv = [node, os.fspath(asc), *asc_arguments(cfg, asconfig, config_path.is_file(), partial)]
