@@ -179,9 +179,11 @@ def apply_one(f: Filter, v: Any, variables: dict[str, Any]) -> Any:  # noqa: C90
             return v.hex()
         enc = base64.b64encode(v) if n == "base64Encode" else base64.urlsafe_b64encode(v)
         return enc.decode()
-    if n in ("format", "dateFormat", "daysAfterNow", "daysBeforeNow"):
+    if n in ("format", "dateFormat", "daysAfterNow", "daysBeforeNow", "toUnix"):
         if not isinstance(v, datetime):
             raise _bad(f, v)
+        if n == "toUnix":  # seconds since the epoch, as an integer
+            return int((v if v.tzinfo else v.replace(tzinfo=UTC)).timestamp())
         if n in ("format", "dateFormat"):
             return v.strftime(arg[0])
         days = (v - datetime.now(UTC)).days

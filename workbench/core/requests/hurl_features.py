@@ -103,7 +103,7 @@ FEATURES: tuple[Feature, ...] = (
     Feature("filter", "last", _S), Feature("filter", "utf8Decode", _S),
     Feature("filter", "utf8Encode", _S), Feature("filter", "urlQueryParam", _S),
     Feature("filter", "location", _S),
-    Feature("filter", "dateFormat", _S), Feature("filter", "toUnix", _X),
+    Feature("filter", "dateFormat", _S), Feature("filter", "toUnix", _S),
     Feature("predicate", "==, !=, <, <=, >, >= and equals/notEquals/greaterThan... words", _S),
     Feature("predicate", "contains, startsWith, endsWith, matches, includes, exists", _S),
     Feature("predicate", "isEmpty, isInteger, isFloat, isBoolean, isString, isCollection, "

@@ -1,0 +1,43 @@
+"""Date filters (toDate, toUnix, format) and the {{newUuid}} / {{newDate}} functions."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from workbench.core.http import Request, Response
+from workbench.core.requests.hurl import parse_hurl
+from workbench.core.requests.replay import replay
+
+from .test_requests_hurl_differential import FakeHarness
+
+
+def dated(req: Request) -> Response:
+    return Response(200, (("Content-Type", "application/json"),),
+                    b'{"when": "2024-03-01T12:30:00Z", "day": "2024-03-01"}')
+
+
+def test_to_date_to_unix_and_format() -> None:
+    text = ('GET http://h/\nHTTP 200\n[Asserts]\n'
+            'jsonpath "$.when" toDate "%Y-%m-%dT%H:%M:%SZ" toUnix == 1709296200\n'
+            'jsonpath "$.day" toDate "%Y-%m-%d" format "%a, %d %b %Y" == "Fri, 01 Mar 2024"\n'
+            'jsonpath "$.day" toDate "%Y-%m-%d" toUnix > 1700000000\n'
+            'jsonpath "$.when" toUnix == 1\n')
+    report = replay(parse_hurl(text, file="d.hurl"), FakeHarness(dated))
+    results = report.entries[0].results
+    assert [r.passed for r in results] == [True, True, True, True, False]
+    assert "toUnix" in results[-1].message  # a string is no date: Hurl's "invalid input"
+
+
+def test_new_uuid_and_new_date_are_fresh_per_send() -> None:
+    text = ("POST http://h/a\nX-Id: {{newUuid}}\nX-At: {{newDate}}\nHTTP 200\n\n"
+            "POST http://h/a\nX-Id: {{newUuid}}\nHTTP 200\n")
+    harness = FakeHarness(dated)
+    replay(parse_hurl(text, file="u.hurl"), harness)
+    first, second = (r.header("x-id") for r in harness.sent)
+    uuid4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+    assert first and second and uuid4.match(first) and uuid4.match(second) and first != second
+    at = harness.sent[0].header("x-at") or ""
+    assert at.endswith("Z")
+    sent = datetime.fromisoformat(at.replace("Z", "+00:00"))
+    assert abs((datetime.now(UTC) - sent).total_seconds()) < 3600
