@@ -41,3 +41,12 @@ def test_new_uuid_and_new_date_are_fresh_per_send() -> None:
     assert at.endswith("Z")
     sent = datetime.fromisoformat(at.replace("Z", "+00:00"))
     assert abs((datetime.now(UTC) - sent).total_seconds()) < 3600
+
+
+def test_jsonpath_made_invalid_by_a_captured_value_fails_the_assert() -> None:
+    """Corpus find (sporestudio/web-server): `$.errors[{{index}}]` with a JSON capture."""
+    text = ('GET http://h/\nHTTP 200\n[Captures]\nindex: body\n\n'
+            'GET http://h/\nHTTP 200\n[Asserts]\njsonpath "$.errors[{{index}}].id" == "e"\n')
+    report = replay(parse_hurl(text, file="j.hurl"), FakeHarness(dated))
+    result = report.entries[1].results[-1]
+    assert not result.passed and "JSONPath" in result.message
