@@ -165,8 +165,9 @@ def classify(path: Path) -> tuple[str, str]:
 
 
 def _feature(why: str) -> str:
-    m = re.match(r"not supported: ([^(]*?)(?: \(|:|$)", why)
-    return m.group(1).strip() if m else why[:60]
+    text = why.removeprefix("not supported: ")
+    text = re.sub(r" \([^()]*\.hurl:\d+\)$", "", text)  # the file:line
+    return text.split(" (supported", 1)[0].split(": ", 1)[0][:70]
 
 
 def main() -> int:

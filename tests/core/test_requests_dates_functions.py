@@ -50,3 +50,14 @@ def test_jsonpath_made_invalid_by_a_captured_value_fails_the_assert() -> None:
     report = replay(parse_hurl(text, file="j.hurl"), FakeHarness(dated))
     result = report.entries[1].results[-1]
     assert not result.passed and "JSONPath" in result.message
+
+
+def test_unicode_keys_and_dot_bracket_jsonpath() -> None:
+    """Corpus finds: `contraseña: x` in [FormParams] (nachoperna/RATAC) and `$.[0].a`
+    (Financial-Times/bertha) are valid Hurl."""
+    text = ("POST http://h/login\n[FormParams]\ncontraseña: pw\nHTTP 200\n\n"
+            "GET http://h/\nHTTP 200\n[Asserts]\njsonpath \"$.[0]\" not exists\n")
+    entries = parse_hurl(text, file="k.hurl")
+    assert entries[0].request.body == b"contrase%C3%B1a=pw"
+    report = replay(entries, FakeHarness(dated))
+    assert report.entries[1].passed
