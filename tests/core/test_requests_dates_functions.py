@@ -61,3 +61,15 @@ def test_unicode_keys_and_dot_bracket_jsonpath() -> None:
     assert entries[0].request.body == b"contrase%C3%B1a=pw"
     report = replay(entries, FakeHarness(dated))
     assert report.entries[1].passed
+
+
+def test_cookie_storage_comments_are_rejected_not_skipped() -> None:
+    """Corpus find (Hurl's cookie_storage.hurl): Hurl acts on these comments."""
+    import pytest
+
+    from workbench.core.errors import RequestFileError
+
+    text = "# @cookie_storage_clear\nGET http://h/\nHTTP 200\n"
+    with pytest.raises(RequestFileError) as info:
+        parse_hurl(text, file="c.hurl")
+    assert info.value.line == 1 and info.value.message.startswith("not supported")

@@ -33,6 +33,8 @@ FEATURES: tuple[Feature, ...] = (
             "the version is checked (in-process responses are HTTP/1.1)"),
     Feature("syntax", "headers, comments, escapes (\\#, \\u{..}), {{placeholders}}", _S),
     Feature("syntax", "leading byte order mark", _S),
+    Feature("syntax", "# @cookie_storage_set / @cookie_storage_clear comments", _X,
+            "Hurl's experimental cookie-store commands"),
     Feature("section", "QueryStringParams", _S, "alias Query"),
     Feature("section", "FormParams", _S, "alias Form; application/x-www-form-urlencoded"),
     Feature("section", "MultipartFormData", _S, "alias Multipart; file, parts read from disk"),
