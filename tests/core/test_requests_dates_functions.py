@@ -73,3 +73,20 @@ def test_cookie_storage_comments_are_rejected_not_skipped() -> None:
     with pytest.raises(RequestFileError) as info:
         parse_hurl(text, file="c.hurl")
     assert info.value.line == 1 and info.value.message.startswith("not supported")
+
+
+def test_charset_decode_and_bad_option_values_fail_only_their_entry() -> None:
+    """Corpus finds (Hurl's tests_failed): `charsetDecode` is Hurl 7's `decode`; an
+    [Options] value made invalid by a variable fails its entry, the replay goes on."""
+    latin = ('GET http://h/\nHTTP 200\n[Asserts]\nbytes charsetDecode "latin1" == "café"\n\n'
+             'GET http://h/\n[Options]\nvariable: n=10\nlocation: {{n}}\nHTTP 200\n\n'
+             'GET http://h/\nHTTP 200\n')
+
+    def body(req: Request) -> Response:
+        return Response(200, (), "café".encode("latin1"))
+
+    report = replay(parse_hurl(latin, file="l.hurl"), FakeHarness(body))
+    first, bad, last = report.entries
+    assert first.passed
+    assert not bad.passed and bad.error and "location" in bad.error["message"]
+    assert last.passed

@@ -122,8 +122,11 @@ class Chain:
         except WorkbenchError as e:
             return self._failed(entry, e)
         opts = entry.options
-        follow = bool(opts.get("location", scope, entry.file)) if opts else False
-        max_redirs = opts.get("max_redirs", scope, entry.file) if opts else 50
+        try:  # option values rendered from variables are checked only now
+            follow = bool(opts.get("location", scope, entry.file)) if opts else False
+            max_redirs = opts.get("max_redirs", scope, entry.file) if opts else 50
+        except WorkbenchError as e:
+            return self._failed(entry, e)
         redirects: list[dict[str, Any]] = []
         total_ms = 0.0
         jar = self.jar(entry)

@@ -25,7 +25,8 @@ from workbench.core.requests.template import Template, resolve
 SIGNATURES: dict[str, tuple[str, ...]] = {
     "count": (), "first": (), "last": (), "nth": ("int",), "regex": ("re",),
     "split": ("str",), "replace": ("re", "str"), "replaceRegex": ("re", "str"),
-    "decode": ("str",), "format": ("str",), "toDate": ("str",), "toInt": (), "toFloat": (),
+    "decode": ("str",), "charsetDecode": ("str",), "format": ("str",), "toDate": ("str",),
+    "toInt": (), "toFloat": (),
     "toString": (), "toHex": (), "base64Decode": (), "base64Encode": (),
     "base64UrlSafeDecode": (), "base64UrlSafeEncode": (), "urlEncode": (), "urlDecode": (),
     "htmlEscape": (), "htmlUnescape": (), "jsonpath": ("str",), "xpath": ("str",),
@@ -161,13 +162,13 @@ def apply_one(f: Filter, v: Any, variables: dict[str, Any]) -> Any:  # noqa: C90
                 raise FilterError(str(e)) from None
         from workbench.core.requests.xpath import eval_xpath  # xpath
         return eval_xpath(v.encode(), arg[0], html_mode=True)
-    if n == "decode":
+    if n in ("decode", "charsetDecode"):  # charsetDecode: Hurl 7's name for decode
         if not isinstance(v, bytes):
             raise _bad(f, v)
         try:
             return v.decode(arg[0])
         except (LookupError, UnicodeDecodeError) as e:
-            raise FilterError(f"decode: cannot decode as {arg[0]!r}: {e}") from None
+            raise FilterError(f"{n}: cannot decode as {arg[0]!r}: {e}") from None
     if n == "utf8Decode":
         if not isinstance(v, bytes):
             raise _bad(f, v)
