@@ -102,6 +102,27 @@ def section_items(lines: list[str]) -> Counter[str]:
     return out
 
 
+_HEADER = re.compile(r"^[ \t]*(?:[\w.\-@$!%&'*+^|~]|\\.|\{\{[^}]*\}\})+[ \t]*(?::|;[ \t]*$)")
+
+
+def header_lines(lines: list[str]) -> int:
+    """Request header lines: after a request line, up to a section, a response line or
+    the first line that is not `name: value` / `name;` (the body)."""
+    n, inside = 0, False
+    for line in lines:
+        stripped = line.strip()
+        if _REQUEST.match(line):
+            inside = True
+            continue
+        if not inside or not stripped or stripped.startswith("#"):
+            continue
+        if _SECTION.match(line) or stripped.startswith("HTTP") or not _HEADER.match(line):
+            inside = False
+            continue
+        n += 1
+    return n
+
+
 def silent_drops(text: str, entries: list[SavedRequest]) -> list[str]:
     """What the source says that the parsed entries do not hold."""
     lines = text.removeprefix("\ufeff").split("\n")
@@ -128,6 +149,9 @@ def silent_drops(text: str, entries: list[SavedRequest]) -> list[str]:
     for name in ("Asserts", "Captures", "Query", "Form", "Cookies"):
         if seen[name] != kept[name]:
             found.append(f"[{name}]: {seen[name]} lines, {kept[name]} kept")
+    headers = sum(len(e.spec.headers) for e in entries if e.spec is not None)
+    if header_lines(lines) != headers:
+        found.append(f"{header_lines(lines)} request header lines, {headers} headers kept")
     requests = sum(1 for ln in lines if _REQUEST.match(ln))
     if requests > len(entries):
         found.append(f"{requests} request lines, {len(entries)} entries kept")
@@ -179,15 +203,20 @@ def main() -> int:
     verbose = "--verbose" in sys.argv
     ok = sorted((root / "ok").rglob("*.hurl"))
     bad = sorted((root / "error_parser").rglob("*.hurl"))
-    repos = {"__".join(f.name.split("__")[:2]) if f.name.count("__") >= 2 else
-             "Orange-OpenSource__hurl" for f in (*ok, *bad)}
-    print(f"corpus {root}: {len(ok) + len(bad)} files from {len(repos)} repositories "
-          f"({len(ok)} valid, {len(bad)} Hurl parse errors)")
+    owners = ["__".join(f.name.split("__")[:2]) if f.name.count("__") >= 2 else
+              "Orange-OpenSource__hurl" for f in (*ok, *bad)]
+    hurls = owners.count("Orange-OpenSource__hurl")
+    print(f"corpus {root}: {len(ok) + len(bad)} files from {len(set(owners))} repositories "
+          f"({len(ok)} valid, {len(bad)} Hurl parse errors; {hurls} are Hurl's own tests, "
+          f"{len(owners) - hurls} third-party)")
     counts: Counter[str] = Counter()
     unsupported: Counter[str] = Counter()
+    third: Counter[str] = Counter()  # outcomes of the third-party valid files
     for f in ok:
         kind, why = classify(f)
         counts[kind] += 1
+        if f.name.count("__") >= 2 and not f.name.startswith("Orange-OpenSource__hurl__"):
+            third[kind] += 1
         if kind == "not-supported":
             unsupported[_feature(why)] += 1
         if kind != "runs" and (verbose or kind in ("crash", "silent-drop", "no-line",
@@ -209,7 +238,9 @@ def main() -> int:
           f"silent drops {counts['silent-drop']}, false accepts {wrong}/{len(bad)}")
     print(f"valid files: runs {runs}, not supported {counts['not-supported']}, "
           f"rejected otherwise {counts['rejected']}, not UTF-8 {counts['not-utf8']}")
-    print(f"valid files that run: {100 * runs / (len(ok) or 1):.1f}%")
+    print(f"valid files that run: {100 * runs / (len(ok) or 1):.1f}% "
+          f"(third-party only: {third['runs']}/{sum(third.values())}, "
+          f"{100 * third['runs'] / (sum(third.values()) or 1):.1f}%)")
     for feature, n in unsupported.most_common():
         print(f"  not supported: {feature}: {n}")
     return 0
