@@ -59,3 +59,16 @@ def test_domain_path_and_secure_rules() -> None:
     assert jar.apply(api, now=2e9).header("cookie") == "k=v"  # h expired in 2015
     assert jar.apply(Request("GET", "/", (("Host", "example.org"),), b"", "127.0.0.1"),
                      now=0).header("cookie") is None
+
+
+def test_malformed_set_cookie_values_never_crash_or_inject() -> None:
+    req = Request("GET", "/", (("Host", "h"),), b"", "127.0.0.1")
+    odd = ["", "=", "novalue", "a=b; Max-Age=x", "a=b; Expires=not a date",
+           "a=b; Expires=Wed, 99 Foo 99999 99:99:99 GMT", "a=b; Domain=", "a=b; Path=rel",
+           "a=b\r\nX-Evil: 1", "a\x00=b", "a=b; Max-Age=999999999999999999999",
+           ";;;", "a=b; Domain=..h"]
+    jar = CookieJar()
+    jar.store(req, tuple(("Set-Cookie", v) for v in odd), now=0)
+    sent = jar.apply(req, now=0).header("cookie") or ""
+    assert "\r" not in sent and "\n" not in sent and "\x00" not in sent
+    assert "a=b" in sent  # the well-formed ones are kept

@@ -64,9 +64,10 @@ def parse_set_cookie(value: str, request: Request, now: float) -> StoredCookie |
     """One `Set-Cookie` value as stored for `request`; None when it is to be ignored."""
     first, _, rest = value.partition(";")
     name, eq, val = first.partition("=")
-    name = name.strip()
-    if not eq or not name:
-        return None
+    name, val = name.strip(), val.strip()
+    if not eq or not name or any(ord(c) < 32 or c in ";," for c in name) \
+            or any(ord(c) < 32 or c == ";" for c in val):
+        return None  # not a cookie a client would keep (and never a header injection)
     host = _host(request)
     domain, host_only, path, secure = host, True, _default_path(request.path), False
     expires: float | None = None
@@ -93,7 +94,7 @@ def parse_set_cookie(value: str, request: Request, now: float) -> StoredCookie |
                 expires = parsedate_to_datetime(attr.replace("-", " ")).timestamp()
             except (TypeError, ValueError, IndexError, OverflowError):
                 pass
-    return StoredCookie(name, val.strip(), domain, host_only, path, secure,
+    return StoredCookie(name, val, domain, host_only, path, secure,
                         max_age if max_age is not None else expires)
 
 
