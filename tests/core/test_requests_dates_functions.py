@@ -90,3 +90,17 @@ def test_charset_decode_and_bad_option_values_fail_only_their_entry() -> None:
     assert first.passed
     assert not bad.passed and bad.error and "location" in bad.error["message"]
     assert last.passed
+
+
+def test_base64_url_safe_encode_has_no_padding() -> None:
+    """Checked against Hurl's filter tests: base64UrlSafeEncode is URL_SAFE_NO_PAD."""
+    text = ('GET http://h/\nHTTP 200\n[Asserts]\n'
+            'jsonpath "$.f" base64Decode base64UrlSafeEncode == "0YjQtdC70LvRiw"\n'
+            'jsonpath "$.f" base64Decode base64Encode == "0YjQtdC70LvRiw=="\n'
+            'jsonpath "$.g" base64UrlSafeDecode base64UrlSafeEncode == "PDw_Pz8-Pg"\n')
+
+    def body(req: Request) -> Response:
+        return Response(200, (), b'{"f": "0YjQtdC70LvRiw==", "g": "PDw_Pz8-Pg"}')
+
+    report = replay(parse_hurl(text, file="b.hurl"), FakeHarness(body))
+    assert [r.passed for r in report.entries[0].results] == [True, True, True, True]

@@ -178,8 +178,9 @@ def apply_one(f: Filter, v: Any, variables: dict[str, Any]) -> Any:  # noqa: C90
             raise _bad(f, v)
         if n == "toHex":
             return v.hex()
-        enc = base64.b64encode(v) if n == "base64Encode" else base64.urlsafe_b64encode(v)
-        return enc.decode()
+        if n == "base64Encode":
+            return base64.b64encode(v).decode()
+        return base64.urlsafe_b64encode(v).decode().rstrip("=")  # Hurl: URL_SAFE_NO_PAD
     if n in ("format", "dateFormat", "daysAfterNow", "daysBeforeNow", "toUnix"):
         if not isinstance(v, datetime):
             raise _bad(f, v)
