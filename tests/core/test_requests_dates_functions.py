@@ -104,3 +104,16 @@ def test_base64_url_safe_encode_has_no_padding() -> None:
 
     report = replay(parse_hurl(text, file="b.hurl"), FakeHarness(body))
     assert [r.passed for r in report.entries[0].results] == [True, True, True, True]
+
+
+def test_empty_xpath_node_set_does_not_exist() -> None:
+    """Found replaying Hurl's assert_xpath test against its own body: Hurl's `exists` is
+    false for an empty node-set (an empty JSONPath list still exists, as in Hurl)."""
+    text = ('GET http://h/\nHTTP 200\n[Asserts]\nxpath "//toto" not exists\n'
+            'xpath "//data" exists\njsonpath "$.none" not exists\n')
+
+    def xml(req: Request) -> Response:
+        return Response(200, (("Content-Type", "application/xml"),), b"<data>x</data>")
+
+    report = replay(parse_hurl(text, file="x.hurl"), FakeHarness(xml))
+    assert [r.passed for r in report.entries[0].results][1:3] == [True, True]
