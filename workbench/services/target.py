@@ -193,12 +193,14 @@ def _saved(path: Path, entry: str | None, root: Path) -> Request:
     entries = load_requests(path, workspace_variables(root))
     if not entries:
         raise UsageError(f"{path}: no request entries", hint="add a request line: GET /")
+    from workbench.core.requests.standalone import standalone_request
+
     if entry is None:
-        return entries[0].request
+        return standalone_request(entries, 0)
     if entry.isdecimal() and 1 <= int(entry) <= len(entries):
-        return entries[int(entry) - 1].request
-    for e in entries:
+        return standalone_request(entries, int(entry) - 1)
+    for i, e in enumerate(entries):
         if e.name == entry:
-            return e.request
+            return standalone_request(entries, i)
     names = ", ".join(repr(e.name) for e in entries[:8])
     raise UsageError(f"no entry {entry!r} in {path}", where="--entry", hint=f"one of {names}")

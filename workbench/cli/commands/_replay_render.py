@@ -4,6 +4,7 @@ file:line, expected and actual, then what changed since the last replay."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 from rich.markup import escape
 
@@ -55,34 +56,40 @@ def render_entry(e: EntryResult) -> None:
     extra = f"  [magenta]hook {escape(e.hook_rule)}[/]" if e.hook_rule else ""
     console.print(f" {mark} {escape(e.entry.name)}  [dim]{escape(_short(e.entry.where))}[/]  "
                   f"{status}  [dim]{e.duration_ms:.2f} ms[/]{extra}")
+    def show(text: str) -> str:  # captured `redact` values hidden, as in --json
+        return escape(e.redacted(text))
+
     if e.error is not None:
         console.print(f"     [red]run failed ({escape(e.error['kind'])}):[/] "
-                      f"{escape(e.error['message'])}")
+                      f"{show(e.error['message'])}")
     for r in e.failures:
         where = escape(_short(r.assertion.where))
-        console.print(f"     [red]{where}[/]  {escape(r.assertion.text)}")
-        note = f" [dim]({escape(r.note)})[/]" if r.note else ""
-        console.print(f"        expected {escape(r.expected)}, got {escape(r.actual_text)}"
+        console.print(f"     [red]{where}[/]  {show(r.assertion.text)}")
+        note = f" [dim]({show(r.note)})[/]" if r.note else ""
+        console.print(f"        expected {show(r.expected)}, got {show(r.actual_text)}"
                       f"{note}")
     if e.diff is not None:
-        _diff(e.diff)
+        _diff(e.diff, e.redacted)
 
 
-def _diff(d: ResponseDiff) -> None:
+def _diff(d: ResponseDiff, hide: Callable[[str], str] = str) -> None:
+    def esc(text: str) -> str:
+        return escape(hide(text))
+
     console.print("     [yellow]changed since the last replay:[/]")
     if d.status:
         console.print(f"       status {d.status[0]} → {d.status[1]}")
     if d.error:
-        console.print(f"       error {escape(str(d.error[0]))} → {escape(str(d.error[1]))}")
+        console.print(f"       error {esc(str(d.error[0]))} → {esc(str(d.error[1]))}")
     for k, v in d.headers_added:
-        console.print(f"       [green]+ {escape(k)}: {escape(v)}[/]")
+        console.print(f"       [green]+ {esc(k)}: {esc(v)}[/]")
     for k, v in d.headers_removed:
-        console.print(f"       [red]- {escape(k)}: {escape(v)}[/]")
+        console.print(f"       [red]- {esc(k)}: {esc(v)}[/]")
     for k, a, b in d.headers_changed:
-        console.print(f"       ~ {escape(k)}: {escape(a)} → {escape(b)}")
+        console.print(f"       ~ {esc(k)}: {esc(a)} → {esc(b)}")
     lines = d.body_diff[2:] if len(d.body_diff) > 2 else d.body_diff  # drop ---/+++ headers
     for line in lines[:MAX_DIFF_LINES]:
         style = "green" if line.startswith("+") else "red" if line.startswith("-") else "dim"
-        console.print(f"       [{style}]{escape(line)}[/]")
+        console.print(f"       [{style}]{esc(line)}[/]")
     if len(lines) > MAX_DIFF_LINES:
         console.print(f"       [dim]… {len(lines) - MAX_DIFF_LINES} more diff lines[/]")

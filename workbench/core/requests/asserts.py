@@ -152,11 +152,16 @@ TYPE_TESTS = {
 }
 
 
+def _xpath_value(a: Assertion) -> bool:
+    """Whether the asserted value is what an `xpath` query or filter returned."""
+    return a.filters[-1].name == "xpath" if a.filters else a.query == "xpath"
+
+
 def _test(a: Assertion, actual: Any, want: Any) -> tuple[bool, str]:  # noqa: C901
     """(holds, reason when it cannot hold because of types)."""
     pred = a.predicate
-    if pred == "exists":
-        return actual is not MISSING, ""
+    if pred == "exists":  # as Hurl: an empty XPath node-set does not exist
+        return actual is not MISSING and not (actual == [] and _xpath_value(a)), ""
     if actual is MISSING:
         return False, "nothing found"
     if pred in TYPE_TESTS:

@@ -5,7 +5,8 @@ in name order): values captured by `[Captures]` and `[Options] variable:` defini
 `Chain.run(entry, send)` renders the entry with them, sends it (following same-host
 redirects when `location: true`), captures, evaluates the assertions, and retries or
 repeats as the options say. Captured values marked `redact` are kept in `secrets` so
-reports can hide them like secrets.toml values.
+reports can hide them like secrets.toml values. Each file has its cookie store
+(`cookiejar.CookieJar`): Set-Cookie of every response kept, Cookie sent on later requests.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from workbench.core.errors import WorkbenchError
-from workbench.core.http import Request, header_remove, header_set
+from workbench.core.http import Request, header_get, header_remove, header_set
 from workbench.core.requests.asserts import AssertionResult, evaluate_all
+from workbench.core.requests.cookiejar import CookieJar
 from workbench.core.requests.filters import FilterError, apply
 from workbench.core.requests.jsonpath import MISSING
 from workbench.core.requests.model import SavedRequest
@@ -49,6 +51,10 @@ class Attempt:
 class Chain:
     variables: dict[str, Any] = field(default_factory=dict)
     secrets: dict[str, str] = field(default_factory=dict)  # value -> capture name
+    jars: dict[str, CookieJar] = field(default_factory=dict)  # file -> its cookie store
+
+    def jar(self, entry: SavedRequest) -> CookieJar:
+        return self.jars.setdefault(entry.file, CookieJar())
 
     def scope(self, entry: SavedRequest) -> dict[str, Any]:
         base = dict(entry.spec.variables) if entry.spec is not None else {}
@@ -116,13 +122,19 @@ class Chain:
         except WorkbenchError as e:
             return self._failed(entry, e)
         opts = entry.options
-        follow = bool(opts.get("location", scope, entry.file)) if opts else False
-        max_redirs = opts.get("max_redirs", scope, entry.file) if opts else 50
+        try:  # option values rendered from variables are checked only now
+            follow = bool(opts.get("location", scope, entry.file)) if opts else False
+            max_redirs = opts.get("max_redirs", scope, entry.file) if opts else 50
+        except WorkbenchError as e:
+            return self._failed(entry, e)
         redirects: list[dict[str, Any]] = []
         total_ms = 0.0
-        current = request
+        jar = self.jar(entry)
+        current = jar.apply(request)
         while True:
             run = send(current)
+            if run.response is not None:
+                jar.store(current, run.response.headers)
             timing = run.timing or {}
             total_ms += timing.get("total", sum(v for k, v in timing.items()
                                                if k != "total")) / 1000.0
@@ -148,9 +160,14 @@ class Chain:
                 method, body = "GET", b""
                 headers = header_remove(header_remove(headers, "content-type"),
                                         "content-length")
-            current = Request(method, target, header_set(headers, "Host", current.host)
-                              if current.host else headers, body, current.client_ip,
-                              parts.scheme or current.scheme)
+            headers = header_remove(headers, "cookie")  # the jar's cookies for the new path
+            own = header_get(request.headers, "cookie")
+            if own:
+                headers = header_set(headers, "Cookie", own)
+            current = jar.apply(Request(method, target, header_set(headers, "Host",
+                                                                   current.host)
+                                        if current.host else headers, body, current.client_ip,
+                                        parts.scheme or current.scheme))
         err = run.error
         error = {"kind": err.kind, "message": err.message} if err is not None else None
         hook = getattr(run, "hook", None)

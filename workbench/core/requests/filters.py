@@ -25,7 +25,8 @@ from workbench.core.requests.template import Template, resolve
 SIGNATURES: dict[str, tuple[str, ...]] = {
     "count": (), "first": (), "last": (), "nth": ("int",), "regex": ("re",),
     "split": ("str",), "replace": ("re", "str"), "replaceRegex": ("re", "str"),
-    "decode": ("str",), "format": ("str",), "toDate": ("str",), "toInt": (), "toFloat": (),
+    "decode": ("str",), "charsetDecode": ("str",), "format": ("str",), "toDate": ("str",),
+    "toInt": (), "toFloat": (),
     "toString": (), "toHex": (), "base64Decode": (), "base64Encode": (),
     "base64UrlSafeDecode": (), "base64UrlSafeEncode": (), "urlEncode": (), "urlDecode": (),
     "htmlEscape": (), "htmlUnescape": (), "jsonpath": ("str",), "xpath": ("str",),
@@ -161,13 +162,13 @@ def apply_one(f: Filter, v: Any, variables: dict[str, Any]) -> Any:  # noqa: C90
                 raise FilterError(str(e)) from None
         from workbench.core.requests.xpath import eval_xpath  # xpath
         return eval_xpath(v.encode(), arg[0], html_mode=True)
-    if n == "decode":
+    if n in ("decode", "charsetDecode"):  # charsetDecode: Hurl 7's name for decode
         if not isinstance(v, bytes):
             raise _bad(f, v)
         try:
             return v.decode(arg[0])
         except (LookupError, UnicodeDecodeError) as e:
-            raise FilterError(f"decode: cannot decode as {arg[0]!r}: {e}") from None
+            raise FilterError(f"{n}: cannot decode as {arg[0]!r}: {e}") from None
     if n == "utf8Decode":
         if not isinstance(v, bytes):
             raise _bad(f, v)
@@ -177,11 +178,14 @@ def apply_one(f: Filter, v: Any, variables: dict[str, Any]) -> Any:  # noqa: C90
             raise _bad(f, v)
         if n == "toHex":
             return v.hex()
-        enc = base64.b64encode(v) if n == "base64Encode" else base64.urlsafe_b64encode(v)
-        return enc.decode()
-    if n in ("format", "dateFormat", "daysAfterNow", "daysBeforeNow"):
+        if n == "base64Encode":
+            return base64.b64encode(v).decode()
+        return base64.urlsafe_b64encode(v).decode().rstrip("=")  # Hurl: URL_SAFE_NO_PAD
+    if n in ("format", "dateFormat", "daysAfterNow", "daysBeforeNow", "toUnix"):
         if not isinstance(v, datetime):
             raise _bad(f, v)
+        if n == "toUnix":  # seconds since the epoch, as an integer
+            return int((v if v.tzinfo else v.replace(tzinfo=UTC)).timestamp())
         if n in ("format", "dateFormat"):
             return v.strftime(arg[0])
         days = (v - datetime.now(UTC)).days

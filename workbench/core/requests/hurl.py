@@ -18,6 +18,7 @@ from typing import Any
 from workbench.core.errors import RequestFileError
 from workbench.core.requests.hurl_body import Body, read_body
 from workbench.core.requests.hurl_entry import EntrySpec, FilePart, Pair
+from workbench.core.requests.hurl_features import check
 from workbench.core.requests.hurl_options import EntryOptions, parse_option, variable_value
 from workbench.core.requests.hurl_response import RESPONSE_SECTIONS, VERSION, ResponseReader
 from workbench.core.requests.hurl_text import Cursor
@@ -27,6 +28,7 @@ from workbench.core.requests.template import FUNCTIONS, Expr, Template
 METHOD = re.compile(r"[A-Z]+(?=[ \t])")
 SECTION = re.compile(r"\[([A-Za-z]+)\]")
 DIRECTIVE = re.compile(r"^#\s*@([\w-]+)\s+(.*?)\s*$")
+COOKIE_STORAGE = re.compile(r"^#\s*@cookie_storage_(set|clear)\b")
 REQUEST_SECTIONS = {"QueryStringParams": "Query", "Query": "Query", "FormParams": "Form",
                     "Form": "Form", "MultipartFormData": "Multipart",
                     "Multipart": "Multipart", "Cookies": "Cookies", "BasicAuth": "BasicAuth",
@@ -78,6 +80,9 @@ class HurlParser:
 
     def skip_lt(self) -> None:
         while self.more() and (not self.cur.strip() or self.cur.startswith("#")):
+            if COOKIE_STORAGE.match(self.cur):  # Hurl reads these comments: no silent skip
+                check("syntax", "# @cookie_storage_set / @cookie_storage_clear comments",
+                      self.file, self.i + 1)
             m = DIRECTIVE.match(self.cur)
             if m:
                 self.directives[m.group(1)] = (m.group(2), self.i + 1)

@@ -14,7 +14,7 @@ from workbench.core.errors import RequestFileError
 from workbench.core.requests.template import Expr, Template
 
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
-_KEY_CHARS = re.compile(r"[A-Za-z0-9_.\[\]@$-]+")
+_KEY_CHARS = re.compile(r"[\w.\[\]@$-]+")  # Hurl: char::is_alphanumeric, Unicode
 _SIMPLE = {"\\": "\\", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 # which escapes each string kind decodes (besides \u{...})
 VALUE_ESCAPES = {**_SIMPLE, "#": "#"}

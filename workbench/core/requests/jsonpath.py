@@ -50,6 +50,9 @@ def parse_jsonpath(path: str) -> tuple[Step, ...]:
             steps.append(("..self",))
             i += 2
             continue
+        if path.startswith(".[", i):  # `$.[0]`, `$.['k']`: the dot is optional
+            i += 1
+            continue
         if m:
             steps.append(("..", m.group(1)))
         elif (m := _KEY.match(path, i)) is not None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from workbench.core.http import Response
-from workbench.core.requests.jsonpath import MISSING, query_jsonpath
+from workbench.core.requests.jsonpath import MISSING, JsonPathError, query_jsonpath
 from workbench.core.requests.template import Template, resolve
 
 
@@ -136,7 +136,10 @@ def run_query(query: str, arg: Any, obs: Observed) -> Any:  # noqa: C901
             raise QueryError("the body is not JSON") from None
         except RecursionError:  # a guest body nested thousands deep
             raise QueryError("the body is JSON nested too deeply to query") from None
-        return query_jsonpath(doc, str(arg))
+        try:
+            return query_jsonpath(doc, str(arg))
+        except JsonPathError as e:  # a path made invalid by a value rendered into it
+            raise QueryError(str(e)) from None
     if query == "xpath":
         from workbench.core.requests.xpath import XPathError, eval_xpath
 

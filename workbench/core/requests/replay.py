@@ -64,6 +64,10 @@ class EntryResult:
     def sent(self) -> Request:
         return self.request if self.request is not None else self.entry.request
 
+    def redacted(self, text: str) -> str:
+        """`text` with captured `redact` values hidden, for plain-text reports."""
+        return self.chain.redact(text) if self.chain is not None else text
+
     @property
     def failures(self) -> tuple[AssertionResult, ...]:
         return tuple(r for r in self.results if not r.passed)
