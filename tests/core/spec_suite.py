@@ -186,15 +186,18 @@ def _from_json(doc: dict, workdir: Path) -> Iterator[Command]:
 
 
 def binary_commands(text: str) -> Iterator[Command]:
-    """`(module binary ...)` and `(assert_malformed (module binary ...) "msg")` commands."""
+    """`(module binary ...)` commands, bare or inside an assertion (`assert_malformed`,
+    `assert_invalid`, ...), with the assertion's expected message."""
     for line, form in _forms(text):
         data = _binary(form)
         if data is not None:
             yield Command("module", line, data)
-        elif isinstance(form, list) and form and form[0] == "assert_malformed":
+        elif isinstance(form, list) and len(form) > 1 and form[0] in (
+                "assert_malformed", "assert_invalid", *VALID_KINDS):
             data = _binary(form[1])
             if data is not None:
-                yield Command("assert_malformed", line, data, form[2].decode())
+                text = form[2].decode() if len(form) > 2 and isinstance(form[2], bytes) else ""
+                yield Command(form[0], line, data, text)
 
 
 def _binary(form: object) -> bytes | None:

@@ -47,7 +47,8 @@ def _err(data: bytes) -> MalformedModule:
      10, "datacount section says 2 data segments but the data section has 1"),
     (HDR + section(12, leb(1)), 10, "data section has 0"),
     (HDR + section(5, leb(1) + b"\x02\x00"), 11, "shared needs a maximum"),
-    (HDR + section(4, leb(1) + b"\x70\x03\x00\x01"), 12, "shared is for memories"),
+    (HDR + section(4, leb(1) + b"\x70\x03\x00\x01"), 12, "are for memories"),
+    (HDR + section(4, leb(1) + b"\x70\x08\x00\x10"), 12, "are for memories"),
 ])
 def test_malformed_names_offset_and_problem(data: bytes, offset: int, words: str) -> None:
     err = _err(data)

@@ -48,8 +48,8 @@ KNOWN = {
 @pytest.mark.skipif(not SCRIPTS, reason="no spec .wast scripts (tests/data/spec/README.md)")
 def test_spec_scripts(tmp_path: Path) -> None:
     total = Tally()
-    for wast in SCRIPTS:
-        work = tmp_path / wast.stem
+    for i, wast in enumerate(SCRIPTS):
+        work = tmp_path / f"{i}-{wast.stem}"
         work.mkdir()
         cmds = commands(wast, work)
         found = check(wast, cmds, KNOWN)
