@@ -7,23 +7,16 @@ included, once the call graph decodes them).
 
 `CASES` below is written here (padded LEB128 encodings the spec allows, and the
 malformations it lists for the gaps issue 16 names: data-segment flags, u64 limits,
-reference types, mutability, element kind, tag attribute). The spec's own files are not
-committed: point $WORKBENCH_SPEC_WAST at a folder of them (e.g. binary.wast,
-binary-leb128.wast from WebAssembly/spec test/core) and `test_spec_wast_files` runs
-them through the same harness.
+reference types, mutability, element kind, tag attribute) and those the spec's
+binary.wast showed afterwards (data count section required; shared limits). The spec's
+own scripts run in test_wasm_spec_suite.py (not committed: tests/data/spec/README.md).
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-import pytest
-import wasmtime
-
-from workbench.core.errors import MalformedModule
-from workbench.core.size.callgraph import build_callgraph
-from workbench.core.wasm import parse_module
+from tests.core.spec_suite import binary_commands, check, validates
 
 H = r'"\00asm" "\01\00\00\00"'
 F = r'"\01\04\01\60\00\00" "\03\02\01\00"'  # one type () -> (), one function of it
@@ -56,6 +49,18 @@ CASES = rf"""
 (assert_malformed (module binary {H} "\01\04\01\60\00\00" "\0d\03\01\01\00") "malformed tag")
 (assert_malformed (module binary {H} "\01\04\01\60\00\00" "\02\07\01\01m\01t\04\01\00")
   "malformed tag")
+(module binary {H} "\05\04\01" "\03\01\02")
+(module binary {H} "\01\04\01\60\00\00" "\02\0e\01" "\01m" "\00\7f\02" "\01a\00\00" "\01b\00\00")
+(module binary {H} "\01\04\01\60\00\00" "\02\0c\01" "\01m" "\00\7e\00\00\02" "\01a" "\01b")
+(module binary {H} "\01\05\01\60\00\01\7e" "\03\02\01\00"
+  "\0a\0b\01\09\00\42\01\42\02\fc\15\1a\0b")
+(assert_malformed (module binary {H} "\05\03\01" "\02\00") "shared memory without a maximum")
+(assert_malformed (module binary {H} "\04\05\01" "\70\03\00\01") "shared table")
+(assert_malformed (module binary {H} {F} "\05\03\01\00\00" "\0a\07\01\05\00\fc\09\00\0b"
+  "\0b\03\01\01\00") "data count section required")
+(assert_malformed (module binary {H} {F} "\05\03\01\00\00" "\0a\0e\01"
+  "\0c\00\41\00\41\00\41\00\fc\08\00\00\0b" "\0b\03\01\01\00")
+  "data count section required")
 (assert_malformed (module binary {H} {F} "\0a\05\01" "\03\00\05\0b")
   "else outside if")
 (assert_malformed (module binary {H} {F} "\0a\05\01" "\03\00\ff\0b")
@@ -71,138 +76,30 @@ CASES = rf"""
 """
 
 
-_ESCAPES = {"n": b"\n", "t": b"\t", "r": b"\r", "\\": b"\\", "'": b"'", '"': b'"'}
-
-
-def _string(text: str, i: int) -> tuple[bytes, int]:
-    """A .wast string literal starting after its opening quote -> (bytes, next index)."""
-    out = bytearray()
-    while text[i] != '"':
-        if text[i] != "\\":
-            out += text[i].encode()
-            i += 1
-        elif text[i + 1] in _ESCAPES:
-            out += _ESCAPES[text[i + 1]]
-            i += 2
-        elif text[i + 1] == "u":
-            close = text.index("}", i)
-            out += chr(int(text[i + 3:close], 16)).encode()
-            i = close + 1
-        else:
-            out.append(int(text[i + 1:i + 3], 16))
-            i += 3
-    return bytes(out), i + 1
-
-
-def _forms(text: str) -> list[list]:
-    """The top-level s-expressions of a .wast script (strings as bytes, atoms as str)."""
-    stack: list[list] = [[]]
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == "(" and text.startswith("(;", i):
-            i = text.index(";)", i) + 2
-        elif c == ";" and text.startswith(";;", i):
-            i = text.find("\n", i) % (n + 1) + 1 if "\n" in text[i:] else n
-        elif c == "(":
-            stack.append([])
-            i += 1
-        elif c == ")":
-            done = stack.pop()
-            stack[-1].append(done)
-            i += 1
-        elif c == '"':
-            value, i = _string(text, i + 1)
-            stack[-1].append(value)
-        elif c.isspace():
-            i += 1
-        else:
-            j = i
-            while j < n and not text[j].isspace() and text[j] not in '()"':
-                j += 1
-            stack[-1].append(text[i:j])
-            i = j
-    return stack[0]
-
-
-def _binary(form: object) -> bytes | None:
-    """The bytes of `(module [$id] binary "..." ...)`, else None."""
-    if not isinstance(form, list) or not form or form[0] != "module":
-        return None
-    rest = form[1:]
-    if rest and isinstance(rest[0], str) and rest[0].startswith("$"):
-        rest = rest[1:]
-    if not rest or rest[0] != "binary":
-        return None
-    return b"".join(x for x in rest[1:] if isinstance(x, bytes))
-
-
-def _commands(text: str) -> list[tuple[str, bytes, str]]:
-    """("module" | "assert_malformed", bytes, expected message) per binary command.
-    (The Debian wabt's wast2json stops on Wasm 3.0 encodings such as u64 limits, so the
-    script's binary modules are read here; text-format modules are not the reader's.)"""
-    out = []
-    for form in _forms(text):
-        data = _binary(form)
-        if data is not None:
-            out.append(("module", data, ""))
-        elif isinstance(form, list) and form and form[0] == "assert_malformed":
-            data = _binary(form[1])
-            if data is not None:
-                out.append(("assert_malformed", data, form[2].decode()))
-    return out
-
-
-def _validates(data: bytes) -> bool:
-    config = wasmtime.Config()
-    for feature in ("wasm_gc", "wasm_function_references", "wasm_exceptions",
-                    "wasm_memory64", "wasm_multi_memory", "wasm_tail_call"):
-        if hasattr(config, feature):
-            setattr(config, feature, True)
-    try:
-        wasmtime.Module.validate(wasmtime.Engine(config), data)
-    except Exception:
-        return False
-    return True
-
-
-def _run(text: str) -> tuple[int, int]:
-    read = rejected = 0
-    for kind, data, message in _commands(text):
-        if kind == "module":
-            if not _validates(data):
-                continue
-            module = parse_module(data)
-            if module.kind == "module":
-                build_callgraph(module)
-            read += 1
-        else:
-            with pytest.raises(MalformedModule) as info:
-                module = parse_module(data)
-                if module.kind == "module":
-                    build_callgraph(module)
-            assert 0 <= info.value.offset <= len(data), (data.hex(), message)
-            rejected += 1
-    return read, rejected
-
-
 def test_curated_cases() -> None:
-    assert _run(CASES) == (12, 16)
+    found = check(Path("CASES"), list(binary_commands(CASES)), {})
+    assert not found.problems, found.problems
+    assert (found.valid_read, found.malformed_rejected, found.superseded) == (16, 20, 0)
+    assert found.malformed_in_bodies == 7
 
 
 def test_wasmtime_agrees_with_the_curated_cases() -> None:
     """An independent reader: what the cases call malformed wasmtime rejects too, and it
     accepts every module case (the u64-padded limits too)."""
-    for kind, data, message in _commands(CASES):
-        assert _validates(data) is (kind == "module"), (data.hex(), message)
+    for cmd in binary_commands(CASES):
+        assert validates(cmd.data) is (cmd.kind == "module"), (cmd.data.hex(), cmd.text)
 
 
-SPEC = os.environ.get("WORKBENCH_SPEC_WAST")
+def test_compact_imports_are_each_an_import() -> None:
+    """The compact-import-section encodings (wasmtime accepts them): one module name for a
+    vector of (name, type), or one module name and type for a vector of names."""
+    from workbench.core.wasm import parse_module
 
-
-@pytest.mark.skipif(not SPEC, reason="set WORKBENCH_SPEC_WAST to a folder of spec .wast")
-def test_spec_wast_files() -> None:
-    files = sorted(Path(SPEC or ".").glob("**/*.wast"))
-    assert files
-    for wast in files:
-        _run(wast.read_text())
+    cmds = [c for c in binary_commands(CASES) if b"\x01m\x00\x7e" in c.data
+            or b"\x01m\x00\x7f" in c.data]
+    assert len(cmds) == 2
+    for cmd in cmds:
+        m = parse_module(cmd.data)
+        assert [(i.module, i.name, i.kind) for i in m.imports] == [
+            ("m", "a", "func"), ("m", "b", "func")]
+        assert m.imported_functions == 2

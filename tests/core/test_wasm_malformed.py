@@ -6,6 +6,7 @@ import pytest
 
 from tests.core.test_wasm_reader import SIGS, custom, leb, section, vec_name
 from workbench.core.errors import MalformedModule
+from workbench.core.size.callgraph import build_callgraph
 from workbench.core.wasm import parse_module
 
 HDR = b"\x00asm\x01\x00\x00\x00"
@@ -45,6 +46,9 @@ def _err(data: bytes) -> MalformedModule:
     (HDR + section(12, leb(2)) + section(11, leb(1) + b"\x00\x41\x00\x0b" + leb(1) + b"x"),
      10, "datacount section says 2 data segments but the data section has 1"),
     (HDR + section(12, leb(1)), 10, "data section has 0"),
+    (HDR + section(5, leb(1) + b"\x02\x00"), 11, "shared needs a maximum"),
+    (HDR + section(4, leb(1) + b"\x70\x03\x00\x01"), 12, "are for memories"),
+    (HDR + section(4, leb(1) + b"\x70\x08\x00\x10"), 12, "are for memories"),
 ])
 def test_malformed_names_offset_and_problem(data: bytes, offset: int, words: str) -> None:
     err = _err(data)
@@ -89,3 +93,19 @@ def test_not_a_wasm_binary_says_what_it_is(data: bytes, words: str, hint: str) -
     err = _err(data)
     assert words in err.message and err.offset == 0
     assert err.hint is not None and hint in err.hint
+
+
+def test_data_segment_instructions_need_a_datacount_section() -> None:
+    """memory.init / data.drop without a datacount section: the body decoder names the
+    instruction's offset (the spec's "data count section required")."""
+    body = b"\x00" + b"\xfc\x09\x00" + b"\x0b"  # no locals; data.drop 0; end
+    code = section(10, leb(1) + leb(len(body)) + body)
+    data = section(11, leb(1) + b"\x01" + leb(0))
+    mod = HDR + FUNC_TYPE + section(3, leb(1) + leb(0)) + code
+    at = len(mod) - len(body) + 1
+    with pytest.raises(MalformedModule) as info:
+        build_callgraph(parse_module(mod + data))
+    assert info.value.offset == at
+    assert "no datacount section" in info.value.message
+    with_count = HDR + FUNC_TYPE + section(3, leb(1) + leb(0)) + section(12, leb(1))
+    assert build_callgraph(parse_module(with_count + code + data)).file_size

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from workbench.core.errors import MalformedModule
+from workbench.core.wasm.instr import require_data_count
 from workbench.core.wasm.leb import Bad
 from workbench.core.wasm.model import Module
 from workbench.core.wasm.refs import module_refs
@@ -181,6 +182,7 @@ def build_callgraph(module: Module, *, file: str | None = None,
     try:
         decoded = scan_bodies(module.data, bodies, const_bytes_for([(a, b) for a, b, _ in spans]),
                               cancel)
+        require_data_count(decoded, module.data_count)
     except Bad as e:
         at = next((f for f in module.functions if f.start <= e.pos <= f.start + f.size), None)
         who = f" in function {at.name} (#{at.index})" if at is not None else ""

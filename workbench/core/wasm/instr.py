@@ -32,6 +32,18 @@ class BodyRefs:
     funcrefs: list[int] = field(default_factory=list)
     consts: list[int] = field(default_factory=list)
     datas: list[int] = field(default_factory=list)
+    data_at: int = -1  # offset of the first instruction naming a data segment
+
+
+def require_data_count(bodies: list[BodyRefs], data_count: int | None) -> None:
+    """The binary format's module rule: an instruction naming a data segment (memory.init,
+    data.drop, array.new_data, array.init_data) needs a datacount section."""
+    if data_count is None:
+        for refs in bodies:
+            if refs.datas:
+                raise Bad("an instruction names a data segment but the module has no "
+                          "datacount section (required by memory.init, data.drop, "
+                          "array.new_data and array.init_data)", refs.data_at)
 
 
 def skip_locals(buf: Buf, p: int, end: int) -> int:
@@ -149,9 +161,13 @@ def _prefixed(buf: Buf, op: int, p: int, refs: BodyRefs) -> int:
     if op == 0xFC and sub in O.DATA_FC:
         v, _ = u32(buf, q)
         refs.datas.append(v)
+        if refs.data_at < 0:
+            refs.data_at = p
     elif op == 0xFB and sub in O.DATA_FB:
         v, _ = u32(buf, u32(buf, q)[1])
         refs.datas.append(v)
+        if refs.data_at < 0:
+            refs.data_at = p
     return _immediates(buf, -1, kind, q, refs)
 
 

@@ -3,9 +3,9 @@
 Covers the 3.0 core (reference types, typed function references, GC, exceptions with
 `try_table` and the legacy `try`/`catch`/`delegate`, SIMD and relaxed SIMD, tail calls,
 memory64, multi-memory) plus the threads proposal's atomics, which real toolchains
-(Emscripten pthreads) emit. The table drives both the reference decoder (`instr.py`) and
-the regular expression of the fast scanner (`scan.py`), so the two cannot disagree on
-what an opcode takes.
+(Emscripten pthreads) emit, and wide arithmetic (0xFC 19-22), which wasmtime accepts.
+The table drives both the reference decoder (`instr.py`) and the regular expression of
+the fast scanner (`scan.py`), so the two cannot disagree on what an opcode takes.
 """
 
 from __future__ import annotations
@@ -60,6 +60,7 @@ SINGLE[0xD0] = HEAP
 PREFIX_FC: dict[int, int] = {i: NONE for i in range(8)}
 PREFIX_FC.update({8: U32X2, 9: U32, 10: U32X2, 11: U32, 12: U32X2, 13: U32, 14: U32X2,
                   15: U32, 16: U32, 17: U32})
+PREFIX_FC.update({19: NONE, 20: NONE, 21: NONE, 22: NONE})  # wide arithmetic (wasmtime has it)
 
 # 0xFD: SIMD and relaxed SIMD
 _SIMD_GAPS = frozenset((0x9A, 0xA2, 0xA5, 0xA6, 0xAF, 0xB0, 0xB2, 0xB3, 0xB4, 0xBB, 0xC2,

@@ -97,35 +97,57 @@ def decode_type(st: State, buf: Buf) -> int:
 
 
 def decode_import(st: State, buf: Buf) -> int:
-    n, p = count(buf, 0, "import", 4)
+    """Imports, including the compact-import-section encodings wasmtime accepts: after an
+    empty field name, 0x7F groups `vec(name externtype)` under one module name and 0x7E
+    one externtype with `vec(name)`. The count is of entries, not of imports."""
+    n, p = count(buf, 0, "import", 3)
     for _ in range(n):
         mod, p = name(buf, p)
         nm, p = name(buf, p)
         kind = buf[p]
-        p += 1
-        info: object
-        if kind == 0:
-            info, p = u32(buf, p)
-            st.func_types.append(info)
-            st.imported_funcs += 1
-        elif kind == 1:
-            info, p = tabletype(buf, p)
-            st.tables.append(info)
-        elif kind == 2:
-            info, p = limits(buf, p, "memory")
-            st.memories.append(info)
-        elif kind == 3:
-            info, p = globaltype(buf, p)
-            st.globals.append(info)
-        elif kind == 4:
-            p = _tag_attribute(buf, p)
-            info, p = u32(buf, p)
-            st.tags.append(info)
+        if nm or kind not in (0x7E, 0x7F):
+            p = _import(st, buf, p, mod, nm)
+        elif kind == 0x7F:
+            m, p = count(buf, p + 1, "compact import", 2)
+            for _ in range(m):
+                nm, p = name(buf, p)
+                p = _import(st, buf, p, mod, nm)
         else:
-            raise Bad(f"unknown import kind 0x{kind:02x} for {mod}.{nm}", p - 1)
-        st.imports.append((mod, nm, kind, info))
+            q = p + 1
+            m, p = count(buf, _import(State(), buf, q, mod, ""), "compact import", 1)
+            for _ in range(m):
+                nm, p = name(buf, p)
+                _import(st, buf, q, mod, nm)
     _done(buf, p)
     return n
+
+
+def _import(st: State, buf: Buf, p: int, mod: str, nm: str) -> int:
+    """One import's kind byte and type at `p`; record it in `st`; return the end."""
+    kind = buf[p]
+    p += 1
+    info: object
+    if kind == 0:
+        info, p = u32(buf, p)
+        st.func_types.append(info)
+        st.imported_funcs += 1
+    elif kind == 1:
+        info, p = tabletype(buf, p)
+        st.tables.append(info)
+    elif kind == 2:
+        info, p = limits(buf, p, "memory")
+        st.memories.append(info)
+    elif kind == 3:
+        info, p = globaltype(buf, p)
+        st.globals.append(info)
+    elif kind == 4:
+        p = _tag_attribute(buf, p)
+        info, p = u32(buf, p)
+        st.tags.append(info)
+    else:
+        raise Bad(f"unknown import kind 0x{kind:02x} for {mod}.{nm}", p - 1)
+    st.imports.append((mod, nm, kind, info))
+    return p
 
 
 def decode_function(st: State, buf: Buf) -> int:

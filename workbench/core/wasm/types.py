@@ -73,6 +73,12 @@ def limits(buf: Buf, p: int, what: str) -> tuple[str, int]:
     flags = buf[p]
     if flags & ~0x0F:
         raise Bad(f"{what} limits: unknown flags 0x{flags:02x}", p)
+    if what != "memory" and flags & 0x0A:
+        # threads and custom-page-sizes: shared (0x02) and a page size (0x08) are memories'
+        raise Bad(f"{what} limits: malformed flags 0x{flags:02x} (shared and page sizes "
+                  "are for memories)", p)
+    if flags & 0x02 and not flags & 0x01:
+        raise Bad(f"{what} limits: malformed flags 0x{flags:02x} (shared needs a maximum)", p)
     read = u64  # Wasm 3.0 encodes both bounds as u64 (validation limits i32 ranges)
     lo, q = read(buf, p + 1)
     text = f"{lo}.."
