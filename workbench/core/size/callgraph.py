@@ -33,7 +33,7 @@ from workbench.core.errors import MalformedModule
 from workbench.core.wasm.leb import Bad
 from workbench.core.wasm.model import Module
 from workbench.core.wasm.refs import module_refs
-from workbench.core.wasm.scan import const_bytes_for, scan_bodies
+from workbench.core.wasm.edges import body_edges
 
 if TYPE_CHECKING:
     from workbench.core.size.dwarf.variables import DataSymbol
@@ -102,12 +102,14 @@ class _Builder:
 
 def build_callgraph(module: Module, *, file: str | None = None,
                     symbols: Sequence[DataSymbol] = (),
-                    cancel: threading.Event | None = None) -> CallGraph:
+                    cancel: threading.Event | None = None,
+                    kernels: str | None = None) -> CallGraph:
     """Decode every body and build the graph. A malformed body raises MalformedModule.
 
     `symbols` (DWARF variables, `dwarf.variables.data_symbols`) split a data segment
     into one node per variable plus the segment's remaining bytes, so `SIN_TABLE` is
-    kept (and dominated) by the functions that name its address."""
+    kept (and dominated) by the functions that name its address. `kernels`: compiled
+    or Python body scanner (`wasm.native.choice`)."""
     if module.kind != "module":
         raise ValueError("a component has no call graph of its own; inspect its core modules")
     g = _Builder()
@@ -179,8 +181,8 @@ def build_callgraph(module: Module, *, file: str | None = None,
         hit(gnode, v)
     bodies = [(f.start, f.size) for f in module.functions]
     try:
-        decoded = scan_bodies(module.data, bodies, const_bytes_for([(a, b) for a, b, _ in spans]),
-                              cancel)
+        decoded = body_edges(module.data, bodies, lowest, highest, kernels=kernels,
+                             cancel=cancel)
     except Bad as e:
         at = next((f for f in module.functions if f.start <= e.pos <= f.start + f.size), None)
         who = f" in function {at.name} (#{at.index})" if at is not None else ""
@@ -190,15 +192,12 @@ def build_callgraph(module: Module, *, file: str | None = None,
     imported = module.imported_functions
     for i, body in enumerate(decoded):
         a = func_node[imported + i]
-        for f in body.calls:
+        for f in body.funcs:
             link(a, f)
-        for f in body.funcrefs:
-            link(a, f)
-        for v in set(body.consts):
-            if lowest <= v & 0xFFFFFFFF < highest:
-                hit(a, v)
+        for v in body.consts:
+            hit(a, v)
         for d in body.datas:
-            if 0 <= d < len(data_node):
+            if d < len(data_node):
                 g.succ[a].add(data_node[d])
     return CallGraph(tuple(g.names), tuple(g.kinds), tuple(g.sizes),
                      g.successors(), tuple(func_node),

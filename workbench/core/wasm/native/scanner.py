@@ -1,0 +1,95 @@
+"""Host of the compiled body scanner (`scanner.c` in `kernels.wasm`).
+
+The code bytes, the (start, size) of each body and the opcode tables go into the
+instance's linear memory; `scan` fills an output area with each body's sorted,
+deduplicated call targets, in-range `i32.const` values and data indices, and stops when
+the area is full (the host drains it and calls again) or at a body it does not accept
+(the host decodes that body with the reference decoder, `instr.decode_body`, which
+raises the exact error, or yields the body's references if the scanner was merely
+stricter).
+"""
+
+from __future__ import annotations
+
+import threading
+from array import array
+from collections.abc import Sequence
+
+from workbench.core.wasm import opcodes as O
+from workbench.core.wasm.edges import BodyEdges, from_refs
+from workbench.core.wasm.instr import decode_body
+from workbench.core.wasm.leb import Buf
+from workbench.core.wasm.native.kernel import Arena
+
+PFX_N = 512  # sub-opcodes per prefix table (scanner.c)
+DATA_FLAG, UNKNOWN = 0x80, 0xFF
+OUT_WORDS = 1 << 20
+
+
+def tables() -> bytes:
+    """256 single-byte kinds, then PFX_N kinds per prefix (FC, FD, FB, FE), from opcodes.py."""
+    t = bytearray([UNKNOWN]) * (256 + 4 * PFX_N)
+    for op, kind in O.SINGLE.items():
+        t[op] = kind
+    prefixed = ((O.PREFIX_FC, O.DATA_FC), (O.PREFIX_FD, frozenset()),
+                (O.PREFIX_FB, O.DATA_FB), (O.PREFIX_FE, frozenset()))
+    for i, (table, data) in enumerate(prefixed):
+        for sub, kind in table.items():
+            t[256 + i * PFX_N + sub] = kind | (DATA_FLAG if sub in data else 0)
+    return bytes(t)
+
+
+def _bytes(data: Buf) -> bytes:
+    """The file as `bytes`, without a copy when `data` is a view of a whole bytes object."""
+    if isinstance(data, memoryview) and isinstance(data.obj, bytes) \
+            and data.nbytes == len(data.obj):
+        return data.obj
+    return bytes(data)
+
+
+def scan(data: Buf, bodies: Sequence[tuple[int, int]], lo: int, hi: int,
+         cancel: threading.Event | None = None) -> list[BodyEdges]:
+    """`BodyEdges` of each (start, size) body of `data` (the file), in order; consts
+    kept in [lo, hi). A malformed body raises `leb.Bad` from the reference decoder."""
+    if not bodies:
+        return []
+    src = _bytes(data)
+    first = bodies[0][0]
+    last = max(s + n for s, n in bodies)
+    biggest = max(n for _, n in bodies)
+    cap = biggest // 2 + 2  # each recorded instruction takes >= 2 bytes
+    out_words = max(OUT_WORDS, 3 * cap + 3)  # any one body fits an empty output area
+    rel = array("I", [v for s, n in bodies for v in (s - first, n)]).tobytes()
+    t = tables()
+    mem = Arena()
+    at_tables, at_bodies, at_result = mem.reserve(len(t)), mem.reserve(len(rel)), mem.reserve(8)
+    at_scratch, at_stack = mem.reserve(12 * cap), mem.reserve(biggest + 1)
+    at_out, at_code = mem.reserve(4 * out_words), mem.reserve(last - first)
+    mem.commit()
+    mem.put(at_tables, t)
+    mem.put(at_bodies, rel)
+    mem.put(at_code, src, first, last)
+    run = mem.func("scan")
+    out: list[BodyEdges] = []
+    i, n = 0, len(bodies)
+    while i < n:
+        if cancel is not None and cancel.is_set():
+            raise InterruptedError("call graph cancelled")
+        status = run(at_code, at_bodies, n, i, at_tables, lo, hi, at_scratch, cap, at_stack,
+                     at_out, out_words, at_result)
+        stop, written = array("I", mem.get(at_result, 8))
+        words = array("I", mem.get(at_out, 4 * written)).tolist()
+        k = 0
+        for _ in range(i, stop):
+            nf, nc, nd = words[k], words[k + 1], words[k + 2]
+            a = k + 3
+            b = a + nf
+            c = b + nc
+            k = c + nd
+            out.append(BodyEdges(tuple(words[a:b]), tuple(words[b:c]), tuple(words[c:k])))
+        i = stop
+        if status == 2:  # not accepted: the reference raises, or decodes it
+            start, size = bodies[i]
+            out.append(from_refs(decode_body(src, start, start + size), lo, hi))
+            i += 1
+    return out
