@@ -152,7 +152,7 @@ def build_callgraph(module: Module, *, file: str | None = None,
             link(node, e.index)
     if module.start is not None and 8 in section_node:
         link(section_node[8], module.start)
-    refs = module_refs(module)
+    refs = module_refs(module, kernels=kernels)
     spans = sorted((r[0], r[1], data_node[k]) for k, r in enumerate(refs.data_ranges)
                    if r is not None and r[1] > r[0])
     starts = [s[0] for s in spans]
@@ -162,15 +162,29 @@ def build_callgraph(module: Module, *, file: str | None = None,
     lowest = spans[0][0] if spans else 0
     highest = max((s[1] for s in spans), default=0)
 
-    def hit(a: int, value: int) -> None:
+    memo: dict[int, int] = {}
+
+    def data_target(value: int) -> int:
+        """The node whose bytes hold address `value` (a DWARF symbol before its
+        segment), or -1; memoized: bodies name the same addresses again and again."""
         value &= 0xFFFFFFFF
-        j = bisect.bisect_right(fine_starts, value) - 1
-        if j >= 0 and value < fine[j][1]:
-            g.succ[a].add(fine[j][2])
-            return
-        j = bisect.bisect_right(starts, value) - 1
-        if j >= 0 and value < spans[j][1]:
-            g.succ[a].add(spans[j][2])
+        node = memo.get(value)
+        if node is None:
+            node = -1
+            j = bisect.bisect_right(fine_starts, value) - 1
+            if j >= 0 and value < fine[j][1]:
+                node = fine[j][2]
+            else:
+                j = bisect.bisect_right(starts, value) - 1
+                if j >= 0 and value < spans[j][1]:
+                    node = spans[j][2]
+            memo[value] = node
+        return node
+
+    def hit(a: int, value: int) -> None:
+        node = data_target(value)
+        if node >= 0:
+            g.succ[a].add(node)
 
     for f in refs.element_funcs:
         link(section_node.get(9, ROOT), f)
@@ -189,16 +203,16 @@ def build_callgraph(module: Module, *, file: str | None = None,
         raise MalformedModule(f"code section{who}: {e.message}", e.pos, file=file,
                               hint="the module is damaged or uses an unknown instruction"
                               ) from None
-    imported = module.imported_functions
+    imported, ndata = module.imported_functions, len(data_node)
+    first = func_node[0] if func_node else 0  # function nodes are consecutive
     for i, body in enumerate(decoded):
-        a = func_node[imported + i]
-        for f in body.funcs:
-            link(a, f)
-        for v in body.consts:
-            hit(a, v)
-        for d in body.datas:
-            if d < len(data_node):
-                g.succ[a].add(data_node[d])
+        targets = [first + f for f in body.funcs if f < nfuncs]
+        if body.consts:
+            targets += [n for n in map(data_target, body.consts) if n >= 0]
+        if body.datas:
+            targets += [data_node[d] for d in body.datas if d < ndata]
+        if targets:
+            g.succ[func_node[imported + i]].update(targets)
     return CallGraph(tuple(g.names), tuple(g.kinds), tuple(g.sizes),
                      g.successors(), tuple(func_node),
                      tuple(data_node), module.size)

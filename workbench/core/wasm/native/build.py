@@ -1,4 +1,4 @@
-"""Rebuild `kernels.wasm` from `scanner.c` and `dominance.c` with zig's clang (the `ziglang` package).
+"""Rebuild `kernels.wasm` from its C sources with zig's clang (the `ziglang` package).
 
     python3 -m workbench.core.wasm.native.build [--check]
 
@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SOURCES = [HERE / "scanner.c", HERE / "dominance.c"]
+SOURCES = [HERE / "scanner.c", HERE / "dominance.c", HERE / "segments.c"]
 BINARY = HERE / "kernels.wasm"
 FLAGS = ["--target=wasm32-freestanding", "-O2", "-g0", "-nostdlib", "-Wall", "-Wextra",
          "-Werror", "-Wl,--no-entry", "-Wl,--export=__heap_base", "-Wl,--strip-all",

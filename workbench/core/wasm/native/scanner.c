@@ -48,7 +48,7 @@ typedef long long i64;
 #define DATA_FLAG 0x80
 #define UNKNOWN 0xFF
 
-#define ABI_VERSION 2
+#define ABI_VERSION 3
 
 static const u8 *rd_u32(const u8 *p, const u8 *e, u32 *out) {
     u32 r = 0;
