@@ -30,10 +30,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from workbench.core.errors import MalformedModule
+from workbench.core.wasm.edges import body_edges
 from workbench.core.wasm.leb import Bad
 from workbench.core.wasm.model import Module
 from workbench.core.wasm.refs import module_refs
-from workbench.core.wasm.edges import body_edges
 
 if TYPE_CHECKING:
     from workbench.core.size.dwarf.variables import DataSymbol

@@ -63,7 +63,8 @@ class Analysis:
 def analyze(module: Module, *, file: str | None = None, data_symbols: bool = False,
             cancel: threading.Event | None = None, kernels: str | None = None) -> Analysis:
     """Graph + dominance. `data_symbols`: split data segments by DWARF variables (costs
-    a walk of `.debug_info`; a no-op without it). `kernels`: compiled or Python (`wasm.native.choice`), for both steps."""
+    a walk of `.debug_info`; a no-op without it). `kernels`: compiled or Python
+    (`wasm.native.choice`), for the graph and the dominators alike."""
     symbols: tuple[DataSymbol, ...] = ()
     if data_symbols and module.custom(".debug_info") is not None:
         from workbench.core.size.dwarf.variables import data_symbols as find

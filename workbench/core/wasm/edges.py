@@ -1,13 +1,11 @@
 """What the call graph needs from each function body, and which scanner produces it.
 
-`BodyEdges` is one body's references in canonical form: sorted, without duplicates,
-`call` / `return_call` / `ref.func` targets merged (they are the same edge), and only
-the `i32.const` values (as u32) that fall in `[lo, hi)`, the span of the data segments
-(the only ones that can name one).
+Each body's references come back as `targets.BodyEdges` (canonical: sorted, no
+duplicates, only the `i32.const` values that can name a data segment).
 
 Two scanners give identical results (tests check it on real modules):
-- `native`: `native/scanner.c` compiled to WebAssembly (`native/kernels.wasm`), run in wasmtime; near native
-  speed, the default;
+- `native`: `native/scanner.c` compiled to WebAssembly (`native/kernels.wasm`), run
+  in wasmtime at near native speed; the default;
 - `python`: the regular-expression scanner (`scan.py`) over the reference decoder
   (`instr.py`); used where the compiled scanner cannot run, and selectable for tests
   (`kernels="python"`, or `WORKBENCH_KERNELS=python` in the environment).
@@ -19,25 +17,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from typing import NamedTuple
 
-from workbench.core.wasm.instr import BodyRefs
 from workbench.core.wasm.leb import Buf
 from workbench.core.wasm.native import choice
-
-
-class BodyEdges(NamedTuple):
-    funcs: tuple[int, ...]  # function indices: calls, tail calls, ref.func
-    consts: tuple[int, ...]  # i32.const values (u32) in [lo, hi)
-    datas: tuple[int, ...]  # data segment indices named by bulk-memory / GC instructions
-
-
-def from_refs(refs: BodyRefs, lo: int, hi: int) -> BodyEdges:
-    """The canonical form of the reference decoder's `BodyRefs`."""
-    consts = {v & 0xFFFFFFFF for v in refs.consts}
-    return BodyEdges(tuple(sorted(set(refs.calls) | set(refs.funcrefs))),
-                     tuple(sorted(v for v in consts if lo <= v < hi)),
-                     tuple(sorted(set(refs.datas))))
+from workbench.core.wasm.targets import BodyEdges, from_refs
 
 
 def python_edges(data: Buf, bodies: Sequence[tuple[int, int]], lo: int, hi: int,

@@ -10,7 +10,7 @@
  *
  * Per accepted body it writes [nfuncs, nconsts, ndatas, funcs..., consts..., datas...],
  * each list sorted and without duplicates: funcs = call / return_call / ref.func
- * targets, consts = i32.const values (as u32) in [lo, hi), datas = data segment indices
+ * targets, consts = i32.const values (as u32) in [lo, last], datas = data segment indices
  * named by memory.init, data.drop, array.new_data, array.init_data.
  *
  * Rebuild: python3 -m workbench.core.wasm.native.build (needs the `ziglang` package).
@@ -148,7 +148,7 @@ static const u8 *skip(const u8 *p, const u8 *e, u32 k) {
 typedef struct {
     u32 *funcs, *consts, *datas;
     u32 nf, nc, nd, cap;
-    u32 lo, hi;
+    u32 lo, last;
     u8 *stack;
 } Body;
 
@@ -166,7 +166,7 @@ static inline __attribute__((always_inline)) const u8 *immediates(const u8 *p, c
         return p;
     case I32:
         p = rd_sleb(p, e, 32, &s);
-        if (p && (u32)s >= b->lo && (u32)s < b->hi) PUSH(consts, nc, (u32)s);
+        if (p && (u32)s >= b->lo && (u32)s <= b->last) PUSH(consts, nc, (u32)s);
         return p;
     case MEMARG: return memarg(p, e);
     case U32X2:
@@ -327,11 +327,11 @@ __attribute__((export_name("abi_version"))) u32 abi_version(void) { return ABI_V
  * result[1]: words written to `out`. Returns 0 done, 1 out full, 2 body not accepted. */
 __attribute__((export_name("scan")))
 u32 scan(const u8 *code, const u32 *bodies, u32 nbodies, u32 first, const u8 *tables,
-         u32 lo, u32 hi, u32 *scratch, u32 cap, u8 *stack, u32 *out, u32 out_cap,
+         u32 lo, u32 last, u32 *scratch, u32 cap, u8 *stack, u32 *out, u32 out_cap,
          u32 *result) {
     Body b;
     b.funcs = scratch; b.consts = scratch + cap; b.datas = scratch + 2 * cap;
-    b.cap = cap; b.lo = lo; b.hi = hi; b.stack = stack;
+    b.cap = cap; b.lo = lo; b.last = last; b.stack = stack;
     u32 w = 0, i = first, status = 0;
     for (; i < nbodies; i++) {
         const u8 *p = code + bodies[2 * i];

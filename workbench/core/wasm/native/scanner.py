@@ -16,10 +16,10 @@ from array import array
 from collections.abc import Sequence
 
 from workbench.core.wasm import opcodes as O
-from workbench.core.wasm.edges import BodyEdges, from_refs
 from workbench.core.wasm.instr import decode_body
 from workbench.core.wasm.leb import Buf
 from workbench.core.wasm.native.kernel import Arena
+from workbench.core.wasm.targets import BodyEdges, from_refs
 
 PFX_N = 512  # sub-opcodes per prefix table (scanner.c)
 DATA_FLAG, UNKNOWN = 0x80, 0xFF
@@ -31,8 +31,9 @@ def tables() -> bytes:
     t = bytearray([UNKNOWN]) * (256 + 4 * PFX_N)
     for op, kind in O.SINGLE.items():
         t[op] = kind
-    prefixed = ((O.PREFIX_FC, O.DATA_FC), (O.PREFIX_FD, frozenset()),
-                (O.PREFIX_FB, O.DATA_FB), (O.PREFIX_FE, frozenset()))
+    none: frozenset[int] = frozenset()
+    prefixed = ((O.PREFIX_FC, O.DATA_FC), (O.PREFIX_FD, none), (O.PREFIX_FB, O.DATA_FB),
+                (O.PREFIX_FE, none))
     for i, (table, data) in enumerate(prefixed):
         for sub, kind in table.items():
             t[256 + i * PFX_N + sub] = kind | (DATA_FLAG if sub in data else 0)
@@ -70,13 +71,15 @@ def scan(data: Buf, bodies: Sequence[tuple[int, int]], lo: int, hi: int,
     mem.put(at_bodies, rel)
     mem.put(at_code, src, first, last)
     run = mem.func("scan")
+    # the kernel keeps consts in [first_const, last_const] (u32: hi may be 2**32)
+    first_const, last_const = (lo, min(hi - 1, 0xFFFFFFFF)) if hi > lo else (1, 0)
     out: list[BodyEdges] = []
     i, n = 0, len(bodies)
     while i < n:
         if cancel is not None and cancel.is_set():
             raise InterruptedError("call graph cancelled")
-        status = run(at_code, at_bodies, n, i, at_tables, lo, hi, at_scratch, cap, at_stack,
-                     at_out, out_words, at_result)
+        status = run(at_code, at_bodies, n, i, at_tables, first_const, last_const,
+                     at_scratch, cap, at_stack, at_out, out_words, at_result)
         stop, written = array("I", mem.get(at_result, 8))
         words = array("I", mem.get(at_out, 4 * written)).tolist()
         k = 0
