@@ -1,12 +1,16 @@
 """Call graph + dominators vs `inspect` alone, in one process, median of N interleaved runs.
 
-    python benchmarks/bench_callgraph.py X.wasm [Y.wasm ...] [--runs 5]
+    python benchmarks/bench_callgraph.py X.wasm [Y.wasm ...] [--runs 5] [--kernels K]
 
 For each module: `inspect` = `inspect_bytes` (parse + report + gzip, what `workbench
-inspect` computes); `graph` = `analyze(module)` (decode every body, build the graph, CHK
-dominators, retained sizes) on the already parsed module; `views` = every graph view
-built from that analysis. Runs are interleaved so machine noise hits all alike; the
-ratio graph/inspect is the acceptance figure (target <= 2 on a 14-18 MB module).
+inspect` computes); `graph` = `build_callgraph(module)` (decode every body, build the
+graph) on the already parsed module; `dominators` = CHK dominators and retained sizes
+on it; `views` = every graph view built from that analysis. Runs are interleaved so
+machine noise hits all alike; the ratio (graph + dominators) / inspect is the acceptance
+figure (target <= 2 on a 14-18 MB module). `--kernels native|python|auto` picks the
+compiled kernels or the pure-Python fallback (`workbench.core.wasm.native.choice`);
+`--kernels both` times the two side by side. The load average is printed: on a shared
+machine, compare ratios from one run, not seconds across runs.
 Real modules: `npm pack esbuild-wasm` (Go, 14 MB), `@swc/wasm` (Rust, 18 MB), `sql.js`
 (Emscripten) into a scratch folder, never into the repository.
 """
@@ -14,6 +18,7 @@ Real modules: `npm pack esbuild-wasm` (Go, 14 MB), `@swc/wasm` (Rust, 18 MB), `s
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -21,11 +26,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from workbench.core.size.callgraph import build_callgraph  # noqa: E402
 from workbench.core.size.crates import by_crate  # noqa: E402
+from workbench.core.size.dominators import dominators  # noqa: E402
 from workbench.core.size.garbage import garbage  # noqa: E402
 from workbench.core.size.inspect import inspect_bytes  # noqa: E402
 from workbench.core.size.monos import monomorphizations  # noqa: E402
-from workbench.core.size.retained import analyze, by_retained, dominator_tree  # noqa: E402
+from workbench.core.size.retained import Analysis, by_retained, dominator_tree  # noqa: E402
 from workbench.core.wasm import parse_module  # noqa: E402
 
 
@@ -33,18 +40,28 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("modules", nargs="+", type=Path)
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--kernels", default="auto", choices=("auto", "native", "python", "both"))
     args = ap.parse_args()
+    kinds = ["native", "python"] if args.kernels == "both" else [args.kernels]
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     for path in args.modules:
         data = path.read_bytes()
         module = parse_module(data)
-        times: dict[str, list[float]] = {"inspect": [], "graph": [], "views": []}
+        times: dict[str, list[float]] = {"inspect": []}
+        for k in kinds:
+            times |= {f"graph/{k}": [], f"dominators/{k}": []}
+        times["views"] = []
         for _ in range(args.runs):
             t = time.perf_counter()
             inspect_bytes(data, str(path))
             times["inspect"].append(time.perf_counter() - t)
-            t = time.perf_counter()
-            a = analyze(module)
-            times["graph"].append(time.perf_counter() - t)
+            for k in kinds:
+                t = time.perf_counter()
+                g = build_callgraph(module, kernels=k)
+                times[f"graph/{k}"].append(time.perf_counter() - t)
+                t = time.perf_counter()
+                a = Analysis(g, dominators(g, kernels=k))
+                times[f"dominators/{k}"].append(time.perf_counter() - t)
             t = time.perf_counter()
             by_retained(a), dominator_tree(a), garbage(a)
             monomorphizations(module), by_crate(module)
@@ -53,9 +70,12 @@ def main() -> None:
         print(f"{path.name}: {len(data) / 1e6:.1f} MB, {len(module.functions):,d} functions, "
               f"{len(module.data_segments):,d} data segments, {len(a.graph):,d} nodes")
         for k, v in med.items():
-            print(f"  {k:8s} median {v:.3f} s")
-        print(f"  ratio graph/inspect {med['graph'] / med['inspect']:.2f}  "
-              f"(graph+views)/inspect {(med['graph'] + med['views']) / med['inspect']:.2f}")
+            print(f"  {k:18s} median {v:.3f} s  ({v / med['inspect']:.2f}x inspect)")
+        for k in kinds:
+            both = med[f"graph/{k}"] + med[f"dominators/{k}"]
+            print(f"  ratio (graph+dominators)/inspect [{k}] {both / med['inspect']:.2f}  "
+                  f"(+views) {(both + med['views']) / med['inspect']:.2f}")
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

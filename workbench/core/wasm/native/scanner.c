@@ -69,7 +69,7 @@ static const u8 *rd_u32(const u8 *p, const u8 *e, u32 *out) {
     return 0;
 }
 
-static const u8 *skip_u64(const u8 *p, const u8 *e) {
+static inline const u8 *skip_u64(const u8 *p, const u8 *e) {
     for (int i = 0; i < 10; i++) {
         if (p >= e) return 0;
         u8 x = *p++;
@@ -233,16 +233,22 @@ static int body(const u8 *p, const u8 *e, const u8 *tables, Body *b) {
         u8 kind = tables[op];
         /* fast paths for the commonest shapes; everything else below */
         if (kind == NONE) continue;
-        if (p < e && *p < 0x80) {
-            if (kind == MEMARG && *p < 0x40 && p + 1 < e && p[1] < 0x80) {
-                p += 2;  /* load/store: one-byte flags and offset */
-                continue;
-            }
-            if (kind == U32 && op != 0x10 && op != 0x12 && op != 0xD2 && op != 0x07
-                && op != 0x18) {
-                p++;  /* local.get/set/tee, global.get/set, br, br_if... of index < 128 */
-                continue;
-            }
+        if (kind == U32 && op != 0x10 && op != 0x12 && op != 0xD2 && op != 0x07
+            && op != 0x18) {
+            /* local.get/set/tee, global.get/set, br, br_if...: a value nobody keeps */
+            if (p < e && *p < 0x80) { p++; continue; }
+            if (p + 1 < e && p[1] < 0x80) { p += 2; continue; }
+        } else if (kind == MEMARG && p < e && *p < 0x40) {
+            /* load/store with one-byte flags (memory 0): the offset is a u64 LEB */
+            const u8 *q = skip_u64(p + 1, e);
+            if (!q) return 0;
+            p = q;
+            continue;
+        } else if (kind == I32 && p < e && *p < 0x80) {
+            u32 v = *p & 0x40 ? (u32)*p | 0xFFFFFF80u : *p;  /* one-byte i32.const */
+            p++;
+            if (v >= b->lo && v <= b->last) PUSH(consts, nc, v);
+            continue;
         }
         if (op == 0xFC || op == 0xFD || op == 0xFB || op == 0xFE) {
             p = rd_u32(p, e, &sub);

@@ -14,6 +14,9 @@ from __future__ import annotations
 import threading
 from array import array
 from collections.abc import Sequence
+from functools import cache
+from itertools import chain
+from operator import itemgetter
 
 from workbench.core.wasm import opcodes as O
 from workbench.core.wasm.instr import decode_body
@@ -26,6 +29,7 @@ DATA_FLAG, UNKNOWN = 0x80, 0xFF
 OUT_WORDS = 1 << 20
 
 
+@cache
 def tables() -> bytes:
     """256 single-byte kinds, then PFX_N kinds per prefix (FC, FD, FB, FE), from opcodes.py."""
     t = bytearray([UNKNOWN]) * (256 + 4 * PFX_N)
@@ -56,29 +60,31 @@ def scan(data: Buf, bodies: Sequence[tuple[int, int]], lo: int, hi: int,
         return []
     src = _bytes(data)
     first = bodies[0][0]
-    last = max(s + n for s, n in bodies)
-    biggest = max(n for _, n in bodies)
+    last = max(map(sum, bodies))
+    biggest = max(map(itemgetter(1), bodies))
     cap = biggest // 2 + 2  # each recorded instruction takes >= 2 bytes
     out_words = max(OUT_WORDS, 3 * cap + 3)  # any one body fits an empty output area
-    rel = array("I", [v for s, n in bodies for v in (s - first, n)]).tobytes()
+    pairs = array("I", chain.from_iterable(bodies)).tobytes()  # absolute (start, size)
     t = tables()
     mem = Arena()
-    at_tables, at_bodies, at_result = mem.reserve(len(t)), mem.reserve(len(rel)), mem.reserve(8)
+    at_tables, at_bodies, at_result = mem.reserve(len(t)), mem.reserve(len(pairs)), mem.reserve(8)
     at_scratch, at_stack = mem.reserve(12 * cap), mem.reserve(biggest + 1)
     at_out, at_code = mem.reserve(4 * out_words), mem.reserve(last - first)
     mem.commit()
     mem.put(at_tables, t)
-    mem.put(at_bodies, rel)
+    mem.put(at_bodies, pairs)
     mem.put(at_code, src, first, last)
     run = mem.func("scan")
+    code_base = (at_code - first) & 0xFFFFFFFF  # code_base + start == at_code + (start - first)
     # the kernel keeps consts in [first_const, last_const] (u32: hi may be 2**32)
     first_const, last_const = (lo, min(hi - 1, 0xFFFFFFFF)) if hi > lo else (1, 0)
     out: list[BodyEdges] = []
+    append, new = out.append, tuple.__new__  # NamedTuple's own __new__ is Python code
     i, n = 0, len(bodies)
     while i < n:
         if cancel is not None and cancel.is_set():
             raise InterruptedError("call graph cancelled")
-        status = run(at_code, at_bodies, n, i, at_tables, first_const, last_const,
+        status = run(code_base, at_bodies, n, i, at_tables, first_const, last_const,
                      at_scratch, cap, at_stack, at_out, out_words, at_result)
         stop, written = array("I", mem.get(at_result, 8))
         words = array("I", mem.get(at_out, 4 * written)).tolist()
@@ -89,7 +95,7 @@ def scan(data: Buf, bodies: Sequence[tuple[int, int]], lo: int, hi: int,
             b = a + nf
             c = b + nc
             k = c + nd
-            out.append(BodyEdges(tuple(words[a:b]), tuple(words[b:c]), tuple(words[c:k])))
+            append(new(BodyEdges, (tuple(words[a:b]), tuple(words[b:c]), tuple(words[c:k]))))
         i = stop
         if status == 2:  # not accepted: the reference raises, or decodes it
             start, size = bodies[i]
