@@ -231,9 +231,12 @@ def _outcome(data: bytes, kernels: str) -> object:
 
 
 @pytest.mark.parametrize("seed", range(4))
-def test_mutated_bodies_fail_alike(seed: int) -> None:
+def test_mutated_bodies_fail_alike(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """Flip, insert and delete bytes inside bodies (sizes fixed up): the compiled scanner
-    either gives the reference's references or lets the reference raise its error."""
+    either gives the reference's references or lets the reference raise its error.
+    Odd seeds scan in two parallel halves (as modules above SPLIT_BYTES are)."""
+    if seed % 2:
+        monkeypatch.setattr(scanner, "SPLIT_BYTES", 0)
     base = wat(EVERY_FAMILY)
     module = parse_module(base)
     rng = random.Random(seed)
@@ -257,6 +260,22 @@ def test_mutated_bodies_fail_alike(seed: int) -> None:
         assert native == python, data.hex()
         rejected += isinstance(native, tuple)
     assert rejected > 30  # the mutations do reach the error paths
+
+
+def test_split_scan_reports_the_first_malformed_body(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bad bodies in both halves: the error is the first body's, as the reference's."""
+    monkeypatch.setattr(scanner, "SPLIT_BYTES", 0)
+    base = wat(EVERY_FAMILY)
+    module = parse_module(base)
+    funcs, code = module.functions, next(s for s in module.sections if s.id == 10)
+    data = _splice(base, code, funcs, 1, b"\x00\xff\x0b")
+    spliced = parse_module(data)
+    code = next(s for s in spliced.sections if s.id == 10)
+    data = _splice(data, code, spliced.functions, len(funcs) - 1, b"\x00\x05\x0b")
+    native, python = _outcome(data, "native"), _outcome(data, "python")
+    assert native == python
+    assert isinstance(native, tuple) and "unknown opcode 0xff" in native[0]
+    assert _edges(base, "native") == _edges(base, "python")  # and a valid one, split
 
 
 def _splice(base: bytes, code, funcs, k: int, body: bytes) -> bytes:

@@ -13,20 +13,22 @@ from __future__ import annotations
 
 import threading
 from array import array
+from bisect import bisect_left
 from collections.abc import Sequence
 from functools import cache
-from itertools import chain
+from itertools import accumulate, chain
 from operator import itemgetter
 
 from workbench.core.wasm import opcodes as O
 from workbench.core.wasm.instr import decode_body
-from workbench.core.wasm.leb import Buf
+from workbench.core.wasm.leb import Bad, Buf
 from workbench.core.wasm.native.kernel import Arena
 from workbench.core.wasm.targets import BodyEdges, from_refs
 
 PFX_N = 512  # sub-opcodes per prefix table (scanner.c)
 DATA_FLAG, UNKNOWN = 0x80, 0xFF
 OUT_WORDS = 1 << 20
+SPLIT_BYTES = 4 << 20  # code above this is scanned as two halves in parallel
 
 
 @cache
@@ -55,10 +57,44 @@ def _bytes(data: Buf) -> bytes:
 def scan(data: Buf, bodies: Sequence[tuple[int, int]], lo: int, hi: int,
          cancel: threading.Event | None = None) -> list[BodyEdges]:
     """`BodyEdges` of each (start, size) body of `data` (the file), in order; consts
-    kept in [lo, hi). A malformed body raises `leb.Bad` from the reference decoder."""
+    kept in [lo, hi). A malformed body raises `leb.Bad` from the reference decoder (the
+    first one in the file, as the reference would).
+
+    Above SPLIT_BYTES of code the bodies are cut in two halves scanned at once, the
+    first on a worker thread: ctypes releases the GIL during the kernel call, so on two
+    cores the halves run in parallel (as `inspect` runs gzip beside the parse)."""
     if not bodies:
         return []
     src = _bytes(data)
+    sizes = list(accumulate(map(itemgetter(1), bodies)))
+    if len(bodies) < 2 or sizes[-1] < SPLIT_BYTES:
+        return _scan(src, bodies, lo, hi, cancel)
+    half = bisect_left(sizes, sizes[-1] // 2) + 1
+    result: list[list[BodyEdges] | BaseException] = []
+
+    def first_half() -> None:
+        try:
+            result.append(_scan(src, bodies[:half], lo, hi, cancel))
+        except BaseException as e:  # re-raised on the calling thread
+            result.append(e)
+
+    worker = threading.Thread(target=first_half, name="body-scan", daemon=True)
+    worker.start()
+    try:
+        second: list[BodyEdges] | BaseException = _scan(src, bodies[half:], lo, hi, cancel)
+    except (Bad, InterruptedError) as e:
+        second = e
+    worker.join()
+    (head,) = result
+    if isinstance(head, BaseException):
+        raise head
+    if isinstance(second, BaseException):
+        raise second
+    return head + second
+
+
+def _scan(src: bytes, bodies: Sequence[tuple[int, int]], lo: int, hi: int,
+          cancel: threading.Event | None) -> list[BodyEdges]:
     first = bodies[0][0]
     last = max(map(sum, bodies))
     biggest = max(map(itemgetter(1), bodies))
