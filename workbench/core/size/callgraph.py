@@ -162,24 +162,17 @@ def build_callgraph(module: Module, *, file: str | None = None,
     lowest = spans[0][0] if spans else 0
     highest = max((s[1] for s in spans), default=0)
 
-    memo: dict[int, int] = {}
-
     def data_target(value: int) -> int:
         """The node whose bytes hold address `value` (a DWARF symbol before its
-        segment), or -1; memoized: bodies name the same addresses again and again."""
+        segment), or -1."""
         value &= 0xFFFFFFFF
-        node = memo.get(value)
-        if node is None:
-            node = -1
-            j = bisect.bisect_right(fine_starts, value) - 1
-            if j >= 0 and value < fine[j][1]:
-                node = fine[j][2]
-            else:
-                j = bisect.bisect_right(starts, value) - 1
-                if j >= 0 and value < spans[j][1]:
-                    node = spans[j][2]
-            memo[value] = node
-        return node
+        j = bisect.bisect_right(fine_starts, value) - 1
+        if j >= 0 and value < fine[j][1]:
+            return fine[j][2]
+        j = bisect.bisect_right(starts, value) - 1
+        if j >= 0 and value < spans[j][1]:
+            return spans[j][2]
+        return -1
 
     def hit(a: int, value: int) -> None:
         node = data_target(value)
@@ -205,12 +198,20 @@ def build_callgraph(module: Module, *, file: str | None = None,
                               ) from None
     imported, ndata = module.imported_functions, len(data_node)
     first = func_node[0] if func_node else 0  # function nodes are consecutive
-    for i, body in enumerate(decoded):
-        targets = [first + f for f in body.funcs if f < nfuncs]
-        if body.consts:
-            targets += [n for n in map(data_target, body.consts) if n >= 0]
-        if body.datas:
-            targets += [data_node[d] for d in body.datas if d < ndata]
+    # each distinct address once (bodies name the same ones again and again); data
+    # nodes are never ROOT (0), so `filter(None, ...)` drops the misses
+    node_of = {v: n for v in set().union(*[b.consts for b in decoded])
+               if (n := data_target(v)) >= 0}
+    get = node_of.get
+    for i, (funcs, consts, datas) in enumerate(decoded):
+        if funcs and funcs[-1] < nfuncs:  # sorted: all in range
+            targets = list(map(first.__add__, funcs))
+        else:
+            targets = [first + f for f in funcs if f < nfuncs]
+        if consts:
+            targets += filter(None, map(get, consts))
+        if datas:
+            targets += [data_node[d] for d in datas if d < ndata]
         if targets:
             g.succ[func_node[imported + i]].update(targets)
     return CallGraph(tuple(g.names), tuple(g.kinds), tuple(g.sizes),
