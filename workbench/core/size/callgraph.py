@@ -25,8 +25,9 @@ from __future__ import annotations
 import bisect
 import threading
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from workbench.core.errors import MalformedModule
@@ -95,9 +96,35 @@ class _Builder:
         return list(range(first, len(self.names)))
 
     def successors(self) -> tuple[tuple[int, ...], ...]:
-        succ = self.succ
-        return tuple([tuple(sorted(succ[i])) if i in succ else ()
-                      for i in range(len(self.names))])
+        out: list[tuple[int, ...]] = [()] * len(self.names)
+        for i, targets in zip(self.succ, map(tuple, map(sorted, self.succ.values())),
+                              strict=True):
+            out[i] = targets
+        return tuple(out)
+
+
+Span = tuple[int, int, int]  # [start, end) address range, node
+
+
+def _overlap(spans: list[Span]) -> bool:
+    """Sorted spans of which one starts before the previous ends (then `one` decides,
+    as it always has: the span starting last at or below the address)."""
+    return any(b[0] < a[1] for a, b in zip(spans, spans[1:], strict=False))
+
+
+def _addresses(values: set[int], spans: list[Span], fine: list[Span],
+               one: Callable[[int], int]) -> dict[int, int]:
+    """{address: node} for the `values` (u32) that fall in a segment or symbol span.
+    Few spans (Rust, C): each span picks its values out of the sorted list, without a
+    Python step per value; many (Go's 100k segments): `one` per value."""
+    if len(spans) + len(fine) > len(values) or _overlap(spans) or _overlap(fine):
+        return {v: n for v in values if (n := one(v)) >= 0}
+    ordered = sorted(values)
+    out: dict[int, int] = {}
+    for lo, hi, node in spans + fine:  # fine last: a symbol wins over its segment
+        out.update(dict.fromkeys(ordered[bisect.bisect_left(ordered, lo):
+                                         bisect.bisect_left(ordered, hi)], node))
+    return out
 
 
 def build_callgraph(module: Module, *, file: str | None = None,
@@ -117,10 +144,10 @@ def build_callgraph(module: Module, *, file: str | None = None,
     section_node: dict[int, int] = {}
     for i, s in enumerate(module.sections):
         if s.id == 10:
-            own = sum(f.size for f in module.functions)
+            own = sum(map(attrgetter("size"), module.functions))
             label = "code section (header, count, body size LEBs)"
         elif s.id == 11:
-            own = sum(d.size for d in module.data_segments)
+            own = sum(map(attrgetter("size"), module.data_segments))
             label = "data section (header, count, segment headers)"
         else:
             own = 0
@@ -200,9 +227,8 @@ def build_callgraph(module: Module, *, file: str | None = None,
     first = func_node[0] if func_node else 0  # function nodes are consecutive
     # each distinct address once (bodies name the same ones again and again); data
     # nodes are never ROOT (0), so `filter(None, ...)` drops the misses
-    node_of = {v: n for v in set().union(*[b.consts for b in decoded])
-               if (n := data_target(v)) >= 0}
-    get = node_of.get
+    get = _addresses(set().union(*[b.consts for b in decoded]), spans, fine,
+                     data_target).get
     for i, (funcs, consts, datas) in enumerate(decoded):
         if funcs and funcs[-1] < nfuncs:  # sorted: all in range
             targets = list(map(first.__add__, funcs))

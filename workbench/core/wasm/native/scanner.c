@@ -8,8 +8,8 @@
  * (malformed, or a scratch area too small) is reported by index and the host decodes
  * that body with the reference decoder, which raises the exact error and offset.
  *
- * Per accepted body it writes [nfuncs, nconsts, ndatas, funcs..., consts..., datas...],
- * each list sorted and without duplicates: funcs = call / return_call / ref.func
+ * Per accepted body i it writes heads[3i..3i+2] = nfuncs, nconsts, ndatas and appends
+ * funcs..., consts..., datas... to `out`, each list sorted and without duplicates: funcs = call / return_call / ref.func
  * targets, consts = i32.const values (as u32) in [lo, last], datas = data segment indices
  * named by memory.init, data.drop, array.new_data, array.init_data.
  *
@@ -48,7 +48,7 @@ typedef long long i64;
 #define DATA_FLAG 0x80
 #define UNKNOWN 0xFF
 
-#define ABI_VERSION 3
+#define ABI_VERSION 4
 
 static const u8 *rd_u32(const u8 *p, const u8 *e, u32 *out) {
     u32 r = 0;
@@ -333,8 +333,8 @@ __attribute__((export_name("abi_version"))) u32 abi_version(void) { return ABI_V
  * result[1]: words written to `out`. Returns 0 done, 1 out full, 2 body not accepted. */
 __attribute__((export_name("scan")))
 u32 scan(const u8 *code, const u32 *bodies, u32 nbodies, u32 first, const u8 *tables,
-         u32 lo, u32 last, u32 *scratch, u32 cap, u8 *stack, u32 *out, u32 out_cap,
-         u32 *result) {
+         u32 lo, u32 last, u32 *scratch, u32 cap, u8 *stack, u32 *heads, u32 *out,
+         u32 out_cap, u32 *result) {
     Body b;
     b.funcs = scratch; b.consts = scratch + cap; b.datas = scratch + 2 * cap;
     b.cap = cap; b.lo = lo; b.last = last; b.stack = stack;
@@ -345,8 +345,8 @@ u32 scan(const u8 *code, const u32 *bodies, u32 nbodies, u32 first, const u8 *ta
         if (!body(p, p + bodies[2 * i + 1], tables, &b)) { status = 2; break; }
         u32 nf = sort_unique(b.funcs, b.nf), nc = sort_unique(b.consts, b.nc);
         u32 nd = sort_unique(b.datas, b.nd);
-        if (3 + nf + nc + nd > out_cap - w) { status = 1; break; }
-        out[w++] = nf; out[w++] = nc; out[w++] = nd;
+        if (nf + nc + nd > out_cap - w) { status = 1; break; }
+        heads[3 * i] = nf; heads[3 * i + 1] = nc; heads[3 * i + 2] = nd;
         for (u32 j = 0; j < nf; j++) out[w++] = b.funcs[j];
         for (u32 j = 0; j < nc; j++) out[w++] = b.consts[j];
         for (u32 j = 0; j < nd; j++) out[w++] = b.datas[j];

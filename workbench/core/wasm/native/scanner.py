@@ -16,7 +16,7 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Sequence
 from functools import cache
-from itertools import accumulate, chain
+from itertools import accumulate, chain, repeat
 from operator import itemgetter
 
 from workbench.core.wasm import opcodes as O
@@ -99,13 +99,15 @@ def _scan(src: bytes, bodies: Sequence[tuple[int, int]], lo: int, hi: int,
     last = max(map(sum, bodies))
     biggest = max(map(itemgetter(1), bodies))
     cap = biggest // 2 + 2  # each recorded instruction takes >= 2 bytes
-    out_words = max(OUT_WORDS, 3 * cap + 3)  # any one body fits an empty output area
+    out_words = max(OUT_WORDS, 3 * cap)  # any one body fits an empty output area
     pairs = array("I", chain.from_iterable(bodies)).tobytes()  # absolute (start, size)
     t = tables()
+    n = len(bodies)
     mem = Arena()
     at_tables, at_bodies, at_result = mem.reserve(len(t)), mem.reserve(len(pairs)), mem.reserve(8)
     at_scratch, at_stack = mem.reserve(12 * cap), mem.reserve(biggest + 1)
-    at_out, at_code = mem.reserve(4 * out_words), mem.reserve(last - first)
+    at_heads, at_out = mem.reserve(12 * n), mem.reserve(4 * out_words)
+    at_code = mem.reserve(last - first)
     mem.commit()
     mem.put(at_tables, t)
     mem.put(at_bodies, pairs)
@@ -115,23 +117,19 @@ def _scan(src: bytes, bodies: Sequence[tuple[int, int]], lo: int, hi: int,
     # the kernel keeps consts in [first_const, last_const] (u32: hi may be 2**32)
     first_const, last_const = (lo, min(hi - 1, 0xFFFFFFFF)) if hi > lo else (1, 0)
     out: list[BodyEdges] = []
-    append, new = out.append, tuple.__new__  # NamedTuple's own __new__ is Python code
-    i, n = 0, len(bodies)
+    i = 0
     while i < n:
         if cancel is not None and cancel.is_set():
             raise InterruptedError("call graph cancelled")
         status = run(code_base, at_bodies, n, i, at_tables, first_const, last_const,
-                     at_scratch, cap, at_stack, at_out, out_words, at_result)
+                     at_scratch, cap, at_stack, at_heads, at_out, out_words, at_result)
         stop, written = array("I", mem.get(at_result, 8))
         words = array("I", mem.get(at_out, 4 * written)).tolist()
-        k = 0
-        for _ in range(i, stop):
-            nf, nc, nd = words[k], words[k + 1], words[k + 2]
-            a = k + 3
-            b = a + nf
-            c = b + nc
-            k = c + nd
-            append(new(BodyEdges, (tuple(words[a:b]), tuple(words[b:c]), tuple(words[c:k]))))
+        lens = array("I", mem.get(at_heads + 12 * i, 12 * (stop - i)))
+        # lists i..stop-1 lie back to back in `words`: cut them without a Python loop
+        bounds = list(accumulate(lens, initial=0))
+        lists = map(tuple, map(words.__getitem__, map(slice, bounds, bounds[1:])))
+        out += map(tuple.__new__, repeat(BodyEdges), zip(lists, lists, lists, strict=True))
         i = stop
         if status == 2:  # not accepted: the reference raises, or decodes it
             start, size = bodies[i]
