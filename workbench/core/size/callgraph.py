@@ -80,6 +80,7 @@ class _Builder:
         self.kinds: list[str] = []
         self.sizes: list[int] = []
         self.succ: defaultdict[int, set[int]] = defaultdict(set)  # only nodes with edges
+        self.fixed: dict[int, tuple[int, ...]] = {}  # sorted edges of function nodes
 
     def add(self, name: str, kind: str, size: int) -> int:
         self.names.append(name)
@@ -99,6 +100,8 @@ class _Builder:
         out: list[tuple[int, ...]] = [()] * len(self.names)
         for i, targets in zip(self.succ, map(tuple, map(sorted, self.succ.values())),
                               strict=True):
+            out[i] = targets
+        for i, targets in self.fixed.items():
             out[i] = targets
         return tuple(out)
 
@@ -206,8 +209,8 @@ def build_callgraph(module: Module, *, file: str | None = None,
         if node >= 0:
             g.succ[a].add(node)
 
-    for f in refs.element_funcs:
-        link(section_node.get(9, ROOT), f)
+    g.succ[section_node.get(9, ROOT)].update(
+        [func_node[f] for f in refs.element_funcs if 0 <= f < nfuncs])
     gnode = section_node.get(6, ROOT)
     for f in refs.global_funcs:
         link(gnode, f)
@@ -229,17 +232,19 @@ def build_callgraph(module: Module, *, file: str | None = None,
     # nodes are never ROOT (0), so `filter(None, ...)` drops the misses
     get = _addresses(set().union(*[b.consts for b in decoded]), spans, fine,
                      data_target).get
+    fixed = g.fixed  # a function's edges all come from its body: no set needed
     for i, (funcs, consts, datas) in enumerate(decoded):
+        if not funcs and not consts and not datas:
+            continue
         if funcs and funcs[-1] < nfuncs:  # sorted: all in range
-            targets = list(map(first.__add__, funcs))
+            targets = tuple(map(first.__add__, funcs))
         else:
-            targets = [first + f for f in funcs if f < nfuncs]
-        if consts:
-            targets += filter(None, map(get, consts))
-        if datas:
-            targets += [data_node[d] for d in datas if d < ndata]
-        if targets:
-            g.succ[func_node[imported + i]].update(targets)
+            targets = tuple([first + f for f in funcs if f < nfuncs])
+        if consts or datas:  # data nodes follow function nodes, maybe repeated
+            more = set(filter(None, map(get, consts)))
+            more.update([data_node[d] for d in datas if d < ndata])
+            targets += tuple(sorted(more))
+        fixed[func_node[imported + i]] = targets
     return CallGraph(tuple(g.names), tuple(g.kinds), tuple(g.sizes),
                      g.successors(), tuple(func_node),
                      tuple(data_node), module.size)
