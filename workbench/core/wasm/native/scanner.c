@@ -150,7 +150,22 @@ typedef struct {
     u32 nf, nc, nd, cap;
     u32 lo, last;
     u8 *stack;
+    u8 cls[256];  /* fast-path class of each single-byte opcode (classes()) */
 } Body;
+
+enum { C_SLOW, C_NONE, C_END, C_LEB, C_MEM, C_I32 };
+
+/* which fast path an opcode may take: only shapes whose every short encoding the
+ * reference accepts and that need nothing recorded but a const */
+static void classes(const u8 *tables, u8 *cls) {
+    for (int op = 0; op < 256; op++) {
+        u8 k = tables[op];
+        int recorded = op == 0x10 || op == 0x12 || op == 0xD2 || op == 0x07 || op == 0x18;
+        cls[op] = k == NONE ? C_NONE : op == 0x0B ? C_END
+                : ((k == U32 && !recorded) || k == I64) ? C_LEB
+                : k == MEMARG ? C_MEM : k == I32 ? C_I32 : C_SLOW;
+    }
+}
 
 #define PUSH(list, n, v) do { if (b->n >= b->cap) return 0; b->list[b->n++] = (v); } while (0)
 
@@ -231,24 +246,34 @@ static int body(const u8 *p, const u8 *e, const u8 *tables, Body *b) {
         if (p >= e) return 0;
         int op = *p++;
         u8 kind = tables[op];
-        /* fast paths for the commonest shapes; everything else below */
-        if (kind == NONE) continue;
-        if (kind == U32 && op != 0x10 && op != 0x12 && op != 0xD2 && op != 0x07
-            && op != 0x18) {
-            /* local.get/set/tee, global.get/set, br, br_if...: a value nobody keeps */
+        /* fast paths for the commonest shapes (one jump on the opcode's class); anything
+         * they do not take falls through to the general decoder below */
+        switch (b->cls[op]) {
+        case C_NONE: continue;
+        case C_END:
+            depth--;
+            continue;
+        case C_LEB:  /* local.get/set/tee, global.get/set, br, br_if, i64.const... */
             if (p < e && *p < 0x80) { p++; continue; }
             if (p + 1 < e && p[1] < 0x80) { p += 2; continue; }
-        } else if (kind == MEMARG && p < e && *p < 0x40) {
-            /* load/store with one-byte flags (memory 0): the offset is a u64 LEB */
-            const u8 *q = skip_u64(p + 1, e);
-            if (!q) return 0;
-            p = q;
-            continue;
-        } else if (kind == I32 && p < e && *p < 0x80) {
-            u32 v = *p & 0x40 ? (u32)*p | 0xFFFFFF80u : *p;  /* one-byte i32.const */
-            p++;
-            if (v >= b->lo && v <= b->last) PUSH(consts, nc, v);
-            continue;
+            break;
+        case C_MEM:  /* load/store with one-byte flags (memory 0), then a u64 offset */
+            if (p + 1 < e && *p < 0x40 && p[1] < 0x80) { p += 2; continue; }
+            if (p < e && *p < 0x40) {
+                const u8 *q = skip_u64(p + 1, e);
+                if (!q) return 0;
+                p = q;
+                continue;
+            }
+            break;
+        case C_I32:
+            if (p < e && *p < 0x80) {  /* one-byte i32.const */
+                u32 c = *p & 0x40 ? (u32)*p | 0xFFFFFF80u : *p;
+                p++;
+                if (c >= b->lo && c <= b->last) PUSH(consts, nc, c);
+                continue;
+            }
+            break;
         }
         if (op == 0xFC || op == 0xFD || op == 0xFB || op == 0xFE) {
             p = rd_u32(p, e, &sub);
@@ -338,6 +363,7 @@ u32 scan(const u8 *code, const u32 *bodies, u32 nbodies, u32 first, const u8 *ta
     Body b;
     b.funcs = scratch; b.consts = scratch + cap; b.datas = scratch + 2 * cap;
     b.cap = cap; b.lo = lo; b.last = last; b.stack = stack;
+    classes(tables, b.cls);
     u32 w = 0, i = first, status = 0;
     for (; i < nbodies; i++) {
         const u8 *p = code + bodies[2 * i];
