@@ -367,3 +367,26 @@ def test_environment_selects_python(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WORKBENCH_KERNELS", "fast")
     with pytest.raises(ValueError, match="unknown kernels"):
         _edges(wat(EVERY_FAMILY), "")
+
+
+def test_a_trapping_kernel_falls_back_under_auto(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A kernel that traps (a bug, say an out-of-bounds read) is not the user's problem:
+    `auto` gives the Python result, `native` reports it as NativeUnavailable."""
+    data = wat(EVERY_FAMILY)
+    expected = _edges(data, "python")
+
+    def trap(*args: object) -> None:
+        raise kernel.NativeUnavailable("compiled kernel scan failed: wasm trap")
+
+    monkeypatch.setattr(scanner, "scan", trap)
+    assert _edges(data, "auto") == expected
+    with pytest.raises(kernel.NativeUnavailable):
+        _edges(data, "native")
+
+
+def test_a_trap_becomes_native_unavailable() -> None:
+    arena = kernel.Arena()
+    arena.commit()
+    run = arena.func("data_offsets")
+    with pytest.raises(kernel.NativeUnavailable, match="data_offsets"):
+        run(0xFFFFFFF0, 64, 0, 1, 0, 0)  # reads far outside linear memory

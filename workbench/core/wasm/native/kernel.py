@@ -20,7 +20,8 @@ ABI_VERSION = 4  # scanner.c's ABI_VERSION: bump both when an export's signature
 
 
 class NativeUnavailable(RuntimeError):
-    """The compiled kernels cannot run here (file missing, wasmtime refused it)."""
+    """The compiled kernels cannot run here (file missing, wasmtime refused it, a call
+    trapped): under `auto` the Python code runs instead."""
 
 
 @lru_cache(maxsize=1)
@@ -61,7 +62,10 @@ class Arena:
     def commit(self) -> None:
         have = self.memory.data_len(self.store)
         if self.top > have:
-            self.memory.grow(self.store, (self.top - have + 0xFFFF) // 0x10000)
+            try:
+                self.memory.grow(self.store, (self.top - have + 0xFFFF) // 0x10000)
+            except wasmtime.WasmtimeError as e:  # past 4 GiB of linear memory
+                raise NativeUnavailable(f"compiled kernels: {e}") from e
         self.addr = ctypes.addressof(self.memory.data_ptr(self.store).contents)
 
     def put(self, at: int, data: bytes, start: int = 0, stop: int | None = None) -> None:
@@ -79,7 +83,10 @@ class Arena:
         store = self.store
 
         def call(*args: int) -> int:
-            result = f(store, *args)
+            try:
+                result = f(store, *args)
+            except (wasmtime.Trap, wasmtime.WasmtimeError) as e:  # a kernel bug, not input
+                raise NativeUnavailable(f"compiled kernel {name} failed: {e}") from e
             return result if isinstance(result, int) else 0  # a void export: None
 
         return call
