@@ -184,11 +184,12 @@ def _module_with_body(body: bytes) -> bytes:
     (b"\x00\x28\x80\x01\x00\x0b", "memop flags"),
     (b"\x00\x10\x80\x80\x80\x80\x10\x0b", "overflow"),
 ])
-def test_malformed_bodies_raise_with_offset(body: bytes, fragment: str) -> None:
+@pytest.mark.parametrize("kernels", ["native", "python"])
+def test_malformed_bodies_raise_with_offset(body: bytes, fragment: str, kernels: str) -> None:
     data = _module_with_body(body)
     module = parse_module(data)  # lazy: the reader itself never decodes bodies
     with pytest.raises(MalformedModule) as info:
-        build_callgraph(module)
+        build_callgraph(module, kernels=kernels)
     assert fragment in info.value.message
     start = module.functions[0].start
     assert start <= info.value.offset <= start + len(body)

@@ -25,16 +25,17 @@ from __future__ import annotations
 import bisect
 import threading
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from workbench.core.errors import MalformedModule
-from workbench.core.wasm.instr import require_data_count
+from workbench.core.wasm.edges import body_edges
+from workbench.core.wasm.instr import decode_body, require_data_count
 from workbench.core.wasm.leb import Bad
 from workbench.core.wasm.model import Module
 from workbench.core.wasm.refs import module_refs
-from workbench.core.wasm.scan import const_bytes_for, scan_bodies
 
 if TYPE_CHECKING:
     from workbench.core.size.dwarf.variables import DataSymbol
@@ -80,6 +81,7 @@ class _Builder:
         self.kinds: list[str] = []
         self.sizes: list[int] = []
         self.succ: defaultdict[int, set[int]] = defaultdict(set)  # only nodes with edges
+        self.fixed: dict[int, tuple[int, ...]] = {}  # sorted edges of function nodes
 
     def add(self, name: str, kind: str, size: int) -> int:
         self.names.append(name)
@@ -96,19 +98,49 @@ class _Builder:
         return list(range(first, len(self.names)))
 
     def successors(self) -> tuple[tuple[int, ...], ...]:
-        succ = self.succ
-        return tuple([tuple(sorted(succ[i])) if i in succ else ()
-                      for i in range(len(self.names))])
+        out: list[tuple[int, ...]] = [()] * len(self.names)
+        for i, targets in zip(self.succ, map(tuple, map(sorted, self.succ.values())),
+                              strict=True):
+            out[i] = targets
+        for i, targets in self.fixed.items():
+            out[i] = targets
+        return tuple(out)
+
+
+Span = tuple[int, int, int]  # [start, end) address range, node
+
+
+def _overlap(spans: list[Span]) -> bool:
+    """Sorted spans of which one starts before the previous ends (then `one` decides,
+    as it always has: the span starting last at or below the address)."""
+    return any(b[0] < a[1] for a, b in zip(spans, spans[1:], strict=False))
+
+
+def _addresses(values: set[int], spans: list[Span], fine: list[Span],
+               one: Callable[[int], int]) -> dict[int, int]:
+    """{address: node} for the `values` (u32) that fall in a segment or symbol span.
+    Few spans (Rust, C): each span picks its values out of the sorted list, without a
+    Python step per value; many (Go's 100k segments): `one` per value."""
+    if len(spans) + len(fine) > len(values) or _overlap(spans) or _overlap(fine):
+        return {v: n for v in values if (n := one(v)) >= 0}
+    ordered = sorted(values)
+    out: dict[int, int] = {}
+    for lo, hi, node in spans + fine:  # fine last: a symbol wins over its segment
+        out.update(dict.fromkeys(ordered[bisect.bisect_left(ordered, lo):
+                                         bisect.bisect_left(ordered, hi)], node))
+    return out
 
 
 def build_callgraph(module: Module, *, file: str | None = None,
                     symbols: Sequence[DataSymbol] = (),
-                    cancel: threading.Event | None = None) -> CallGraph:
+                    cancel: threading.Event | None = None,
+                    kernels: str | None = None) -> CallGraph:
     """Decode every body and build the graph. A malformed body raises MalformedModule.
 
     `symbols` (DWARF variables, `dwarf.variables.data_symbols`) split a data segment
     into one node per variable plus the segment's remaining bytes, so `SIN_TABLE` is
-    kept (and dominated) by the functions that name its address."""
+    kept (and dominated) by the functions that name its address. `kernels`: compiled
+    or Python body scanner (`wasm.native.choice`)."""
     if module.kind != "module":
         raise ValueError("a component has no call graph of its own; inspect its core modules")
     g = _Builder()
@@ -116,10 +148,10 @@ def build_callgraph(module: Module, *, file: str | None = None,
     section_node: dict[int, int] = {}
     for i, s in enumerate(module.sections):
         if s.id == 10:
-            own = sum(f.size for f in module.functions)
+            own = sum(map(attrgetter("size"), module.functions))
             label = "code section (header, count, body size LEBs)"
         elif s.id == 11:
-            own = sum(d.size for d in module.data_segments)
+            own = sum(map(attrgetter("size"), module.data_segments))
             label = "data section (header, count, segment headers)"
         else:
             own = 0
@@ -151,7 +183,7 @@ def build_callgraph(module: Module, *, file: str | None = None,
             link(node, e.index)
     if module.start is not None and 8 in section_node:
         link(section_node[8], module.start)
-    refs = module_refs(module)
+    refs = module_refs(module, kernels=kernels)
     spans = sorted((r[0], r[1], data_node[k]) for k, r in enumerate(refs.data_ranges)
                    if r is not None and r[1] > r[0])
     starts = [s[0] for s in spans]
@@ -161,18 +193,25 @@ def build_callgraph(module: Module, *, file: str | None = None,
     lowest = spans[0][0] if spans else 0
     highest = max((s[1] for s in spans), default=0)
 
-    def hit(a: int, value: int) -> None:
+    def data_target(value: int) -> int:
+        """The node whose bytes hold address `value` (a DWARF symbol before its
+        segment), or -1."""
         value &= 0xFFFFFFFF
         j = bisect.bisect_right(fine_starts, value) - 1
         if j >= 0 and value < fine[j][1]:
-            g.succ[a].add(fine[j][2])
-            return
+            return fine[j][2]
         j = bisect.bisect_right(starts, value) - 1
         if j >= 0 and value < spans[j][1]:
-            g.succ[a].add(spans[j][2])
+            return spans[j][2]
+        return -1
 
-    for f in refs.element_funcs:
-        link(section_node.get(9, ROOT), f)
+    def hit(a: int, value: int) -> None:
+        node = data_target(value)
+        if node >= 0:
+            g.succ[a].add(node)
+
+    g.succ[section_node.get(9, ROOT)].update(
+        [func_node[f] for f in refs.element_funcs if 0 <= f < nfuncs])
     gnode = section_node.get(6, ROOT)
     for f in refs.global_funcs:
         link(gnode, f)
@@ -180,28 +219,38 @@ def build_callgraph(module: Module, *, file: str | None = None,
         hit(gnode, v)
     bodies = [(f.start, f.size) for f in module.functions]
     try:
-        decoded = scan_bodies(module.data, bodies, const_bytes_for([(a, b) for a, b, _ in spans]),
-                              cancel)
-        require_data_count(decoded, module.data_count)
+        decoded = body_edges(module.data, bodies, lowest, highest, kernels=kernels,
+                             cancel=cancel)
+        if module.data_count is None:  # the reference decoder names the offending offset
+            named = [b for b, e in zip(bodies, decoded, strict=True) if e.datas]
+            if named:
+                start, size = named[0]
+                require_data_count([decode_body(module.data, start, start + size)], None)
     except Bad as e:
         at = next((f for f in module.functions if f.start <= e.pos <= f.start + f.size), None)
         who = f" in function {at.name} (#{at.index})" if at is not None else ""
         raise MalformedModule(f"code section{who}: {e.message}", e.pos, file=file,
                               hint="the module is damaged or uses an unknown instruction"
                               ) from None
-    imported = module.imported_functions
-    for i, body in enumerate(decoded):
-        a = func_node[imported + i]
-        for f in body.calls:
-            link(a, f)
-        for f in body.funcrefs:
-            link(a, f)
-        for v in set(body.consts):
-            if lowest <= v & 0xFFFFFFFF < highest:
-                hit(a, v)
-        for d in body.datas:
-            if 0 <= d < len(data_node):
-                g.succ[a].add(data_node[d])
+    imported, ndata = module.imported_functions, len(data_node)
+    first = func_node[0] if func_node else 0  # function nodes are consecutive
+    # each distinct address once (bodies name the same ones again and again); data
+    # nodes are never ROOT (0), so `filter(None, ...)` drops the misses
+    get = _addresses(set().union(*[b.consts for b in decoded]), spans, fine,
+                     data_target).get
+    fixed = g.fixed  # a function's edges all come from its body: no set needed
+    for i, (funcs, consts, datas) in enumerate(decoded):
+        if not funcs and not consts and not datas:
+            continue
+        if funcs and funcs[-1] < nfuncs:  # sorted: all in range
+            targets = tuple(map(first.__add__, funcs))
+        else:
+            targets = tuple([first + f for f in funcs if f < nfuncs])
+        if consts or datas:  # data nodes follow function nodes, maybe repeated
+            more = set(filter(None, map(get, consts)))
+            more.update([data_node[d] for d in datas if d < ndata])
+            targets += tuple(sorted(more))
+        fixed[func_node[imported + i]] = targets
     return CallGraph(tuple(g.names), tuple(g.kinds), tuple(g.sizes),
                      g.successors(), tuple(func_node),
                      tuple(data_node), module.size)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from workbench.core.size.callgraph import ROOT, CallGraph
+from workbench.core.wasm.native import choice
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,20 @@ def reverse_postorder(succ: tuple[tuple[int, ...], ...], root: int = ROOT) -> li
     return post
 
 
-def dominators(graph: CallGraph) -> Dominance:
+def dominators(graph: CallGraph, *, kernels: str | None = None) -> Dominance:
+    """The dominance of `graph` from ROOT: compiled (`wasm/native/dominance.c`) or this
+    module's Python (`kernels`, see `wasm.native.choice`); both give identical results."""
+
+    def native() -> Dominance:
+        from workbench.core.wasm.native.dominance import dominance
+
+        order, idom, retained = dominance(graph.succ, graph.sizes)
+        return Dominance(tuple(idom), tuple(retained), tuple(order))
+
+    return choice.run(kernels, native, lambda: python_dominators(graph))
+
+
+def python_dominators(graph: CallGraph) -> Dominance:
     n = len(graph)
     order = reverse_postorder(graph.succ)
     rpo = [-1] * n

@@ -61,16 +61,18 @@ class Analysis:
 
 
 def analyze(module: Module, *, file: str | None = None, data_symbols: bool = False,
-            cancel: threading.Event | None = None) -> Analysis:
+            cancel: threading.Event | None = None, kernels: str | None = None) -> Analysis:
     """Graph + dominance. `data_symbols`: split data segments by DWARF variables (costs
-    a walk of `.debug_info`; a no-op without it)."""
+    a walk of `.debug_info`; a no-op without it). `kernels`: compiled or Python
+    (`wasm.native.choice`), for the graph and the dominators alike."""
     symbols: tuple[DataSymbol, ...] = ()
     if data_symbols and module.custom(".debug_info") is not None:
         from workbench.core.size.dwarf.variables import data_symbols as find
 
         symbols = find(module)
-    graph = build_callgraph(module, file=file, symbols=symbols, cancel=cancel)
-    return Analysis(graph, dominators(graph))
+    graph = build_callgraph(module, file=file, symbols=symbols, cancel=cancel,
+                            kernels=kernels)
+    return Analysis(graph, dominators(graph, kernels=kernels))
 
 
 def _row(a: Analysis, node: int, depth: int = 0) -> GraphRow:

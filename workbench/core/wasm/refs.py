@@ -15,6 +15,7 @@ from workbench.core.wasm import opcodes as O
 from workbench.core.wasm.instr import BodyRefs, step
 from workbench.core.wasm.leb import Buf, sleb, u32
 from workbench.core.wasm.model import Module
+from workbench.core.wasm.native import choice
 from workbench.core.wasm.types import globaltype, tabletype, valtype
 
 
@@ -91,38 +92,56 @@ def _bytes(module: Module) -> bytes:
     return bytes(data)
 
 
-def _data(module: Module) -> list[tuple[int, int] | None]:
-    """Each segment's header sits between the end of the previous segment's bytes (or
-    the count LEB) and its own bytes; the common `00 41 <sleb> 0b` is read inline."""
-    out: list[tuple[int, int] | None] = []
+def _entry(buf: bytes, p: int, mode: str) -> int | None:
+    """The offset of the data segment entry at `p`: None if passive or not constant."""
+    if buf[p] == 0 and buf[p + 1] == 0x41:  # the reader checked this LEB already
+        q, v, shift = p + 2, 0, 0
+        while True:
+            b = buf[q]
+            v |= (b & 0x7F) << shift
+            q += 1
+            shift += 7
+            if b < 0x80:
+                break
+        if b & 0x40:
+            v -= 1 << shift
+        return v & 0xFFFFFFFF if buf[q] == O.OP_END else None
+    if mode != "active":
+        return None
+    flags, p = u32(buf, p)
+    if flags == 2:
+        _, p = u32(buf, p)
+    return _offset(buf, p)[0]
+
+
+def _data(module: Module, kernels: str | None) -> list[tuple[int, int] | None]:
+    """Each segment's entry starts `disk_size - size` bytes before its own bytes; the
+    common `00 41 <sleb> 0b` is read by the compiled kernel (`native/segments.c`), else
+    by `_entry`, which reads every other form."""
     buf = _bytes(module)
-    for _index, start, size, disk_size, mode, _name in module.data_segments:
-        p = start + size - disk_size  # first byte of the entry
-        lo: int | None = None
-        if buf[p] == 0 and buf[p + 1] == 0x41:  # the reader checked this LEB already
-            q, v, shift = p + 2, 0, 0
-            while True:
-                b = buf[q]
-                v |= (b & 0x7F) << shift
-                q += 1
-                shift += 7
-                if b < 0x80:
-                    break
-            if b & 0x40:
-                v -= 1 << shift
-            if buf[q] == O.OP_END:
-                lo = v & 0xFFFFFFFF
-        elif mode == "active":
-            flags, p = u32(buf, p)
-            if flags == 2:
-                _, p = u32(buf, p)
-            lo, p = _offset(buf, p)
-        out.append((lo, lo + size) if lo is not None else None)
+    segs = module.data_segments
+    entries = [start + size - disk for _i, start, size, disk, _m, _n in segs]
+
+    def native() -> tuple[list[int], bytes]:
+        from workbench.core.wasm.native.segments import data_offsets
+
+        return data_offsets(buf, entries, segs[-1].start + segs[-1].size)
+
+    if len(segs) >= 256:  # below that, an instance costs more than it saves
+        values, status = choice.run(kernels, native, lambda: ([], b""))
+    else:
+        values, status = [], b""
+    out: list[tuple[int, int] | None] = []
+    append = out.append
+    for i, (_index, _start, size, _disk, mode, _name) in enumerate(segs):
+        lo = values[i] if status and status[i] == 1 else _entry(buf, entries[i], mode)
+        append((lo, lo + size) if lo is not None else None)
     return out
 
 
-def module_refs(module: Module) -> ModuleRefs:
-    """Re-read the element, global, table and data sections of a parsed module."""
+def module_refs(module: Module, *, kernels: str | None = None) -> ModuleRefs:
+    """Re-read the element, global, table and data sections of a parsed module
+    (`kernels`: compiled or Python data offsets, `native.choice`)."""
     refs, elem_refs = BodyRefs(), BodyRefs()
     elements: list[int] = []
     for s in module.sections:
@@ -133,6 +152,6 @@ def module_refs(module: Module) -> ModuleRefs:
             _globals(payload, refs)
         elif s.name == "table" and s.id == 4:
             _tables(payload, refs)
-    ranges = _data(module)
+    ranges = _data(module, kernels)
     return ModuleRefs(tuple(elements) + tuple(elem_refs.funcrefs), tuple(refs.funcrefs),
                       tuple(refs.consts), tuple(ranges))
