@@ -151,6 +151,8 @@ def main() -> None:
     ap.add_argument("--mode", default="warm", choices=("warm", "fresh", "cold"))
     ap.add_argument("--conns", default="1,10,100")
     ap.add_argument("--no-isolation", action="store_true")
+    ap.add_argument("--no-samples", action="store_true",
+                    help="only the reference and the no-op handler")
     args = ap.parse_args()
     conns = [int(c) for c in args.conns.split(",")]
     tmp = Path(tempfile.mkdtemp(prefix="bench-serve-"))
@@ -164,6 +166,8 @@ def main() -> None:
         "sample hello-wat GET /": (
             lambda: serve(REPO / "sample_modules" / "hello-wat", args.mode), "/"),
     }
+    if args.no_samples:
+        targets = {k: v for k, v in targets.items() if not k.startswith("sample")}
     results: dict[tuple[str, int], list[tuple[float, float, float, int]]] = {}
     cpu: dict[str, list[float]] = {}  # server CPU microseconds per request
     print(f"bench_serve: {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}, "
