@@ -70,6 +70,7 @@ class ServeRecord:
     request_body: bytes = b""
     response_headers: Headers = ()  # as sent (Content-Length/Date/Server aside)
     response_body: bytes = b""
+    handler_target: str | None = None  # what the handler saw, when not `target` (a mount)
     secrets: Secrets | None = field(default=None, repr=False, compare=False)
 
     @property

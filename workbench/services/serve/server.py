@@ -230,6 +230,7 @@ class DevServer:
         target = route.target_for(ctx.target)
         if target is not ctx.target:
             headers += (("x-forwarded-prefix", route.prefix),)
+            ctx.handler_target = target
         req = Request(request.method, target, headers, body, ctx.client)
         if route.hooks is not None:
             outcome = route.hooks.evaluate(req)
@@ -296,6 +297,7 @@ class DevServer:
             mode=served.mode if served and r is not None else None,
             logs=r.logs if r is not None else (),
             request_headers=ctx.headers, request_body=ctx.body,
+            handler_target=ctx.handler_target,
             response_headers=tuple(resp.headers.items()), response_body=body,
             secrets=served.secrets if served is not None else None))
         return resp
@@ -321,7 +323,7 @@ class _Ctx:
 
     __slots__ = ("time", "client", "method", "target", "route", "served", "result",
                  "answered_by", "hook_rule", "queue_us", "hooks_us", "bytes_in",
-                 "error_kind", "error", "headers", "body")
+                 "error_kind", "error", "headers", "body", "handler_target")
 
     def __init__(self, t: float, client: str, method: str, target: str):
         self.time, self.client, self.method, self.target = t, client, method, target
@@ -337,6 +339,7 @@ class _Ctx:
         self.error: str | None = None
         self.headers: tuple[tuple[str, str], ...] = ()
         self.body = b""
+        self.handler_target: str | None = None
 
 
 async def _read_body(request: web.BaseRequest, limit: int) -> bytes | None:
