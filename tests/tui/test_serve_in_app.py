@@ -82,3 +82,47 @@ async def test_toggle_serve_answers_real_requests_and_logs_them(wat_module: Path
         await pilot.press("l")
         await wait_for(pilot, lambda: app.dev_server is None and app.server_url is None,
                        what="the server to stop")
+
+
+async def test_quitting_finishes_the_request_in_flight(tmp_path: Path) -> None:
+    """q with a request in flight: the client gets its whole answer, then the app exits
+    and no worker thread of the server is left."""
+    import threading
+    import time
+
+    from tests.e2e.test_serve_stop import BODY, SLOW_WAT
+    from tests.services.serve.helpers import write_module
+    from workbench.core.runtime.kv import KvStore
+
+    mod = write_module(tmp_path / "slow", SLOW_WAT, limits="timeout_ms = 10000")
+    app = WorkbenchApp([mod], watch=False, auto_replay=False)
+    answer: dict[str, object] = {}
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, built(app), what="build")
+        await pilot.press("l")
+        await wait_for(pilot, lambda: app.server_url is not None, timeout=60,
+                       what="the server to listen")
+        url = app.server_url
+
+        def request() -> None:
+            try:
+                answer["status"], answer["body"] = _get(f"{url}/slow")
+            except OSError as e:
+                answer["error"] = repr(e)
+
+        client = threading.Thread(target=request)
+        client.start()
+        kv = KvStore.for_workspace(mod)
+
+        def started() -> bool:
+            kv.refresh(force=True)
+            return kv.get(b"started") == b"1"
+
+        await wait_for(pilot, started, timeout=60, what="the handler to start")
+        await pilot.press("q")
+        deadline = time.monotonic() + 30
+        while client.is_alive() and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+    assert answer == {"status": 200, "body": BODY.encode()}, answer
+    assert app.dev_server is None
+    assert not [t.name for t in threading.enumerate() if t.name.startswith("serve/")]
