@@ -84,6 +84,8 @@ class ServeRecord:
         red = self.redacted
         return {"time": round(self.time, 6), "client": self.client, "method": self.method,
                 "target": red(self.target), "status": self.status,
+                "handler_target": None if self.handler_target is None else
+                red(self.handler_target),
                 "answered_by": self.answered_by, "route": self.route, "module": self.module,
                 "build": self.build, "hook_rule": self.hook_rule, "mode": self.mode,
                 "phases": self.phases.to_json(), "fuel": self.fuel,
