@@ -98,7 +98,7 @@ Saving a source file rebuilds it and the server swaps the new build in.
     def _record_at(self, row: int) -> Any:
         values = self.query_one("#served-table", RowTable).row_values(row)
         try:
-            return self._records[int(str(values[-1])) - 1] if values else None
+            return self._records[int(str(values[-1]).replace(",", "")) - 1] if values else None
         except (ValueError, IndexError):  # the "total" row, or a stale cursor
             return None
 
