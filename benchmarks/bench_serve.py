@@ -44,6 +44,24 @@ LOOP_WAT = r'''(module (memory (export "memory") 1)
   (func (export "alloc") (param i32) (result i32) (i32.const 1024))
   (func (export "handle") (param i32 i32) (result i32) (loop $l (br $l)) (i32.const 0)))'''
 
+_SLOW_BODY = "finished"
+_SLOW_RESP = (f"HTTP/1.1 200 OK\r\ncontent-length: {len(_SLOW_BODY)}\r\n\r\n"
+              f"{_SLOW_BODY}").encode()
+_SLOW_DATA = "".join(f"\\{b:02x}" for b in len(_SLOW_RESP).to_bytes(4, "little") + _SLOW_RESP)
+# sleeps 600 ms in WASI poll_oneoff (one relative monotonic-clock subscription), answers
+SLOW_WAT = f"""(module
+  (import "wasi_snapshot_preview1" "poll_oneoff"
+    (func $poll (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 4096) "{_SLOW_DATA}")
+  (func (export "alloc") (param i32) (result i32) (i32.const 8192))
+  (func (export "handle") (param i32 i32) (result i32)
+    (i64.store (i32.const 1024) (i64.const 7))
+    (i32.store (i32.const 1040) (i32.const 1))
+    (i64.store (i32.const 1048) (i64.const 600000000))
+    (drop (call $poll (i32.const 1024) (i32.const 2048) (i32.const 1) (i32.const 3000)))
+    (i32.const 4096)))"""
+
 REFERENCE = textwrap.dedent('''
     import asyncio, sys
     from aiohttp import web
@@ -151,6 +169,10 @@ def main() -> None:
     ap.add_argument("--mode", default="warm", choices=("warm", "fresh", "cold"))
     ap.add_argument("--conns", default="1,10,100")
     ap.add_argument("--no-isolation", action="store_true")
+    ap.add_argument("--stop", action="store_true",
+                    help="also time SIGTERM/SIGINT to exit, idle and with a request in flight")
+    ap.add_argument("--no-samples", action="store_true",
+                    help="only the reference and the no-op handler")
     args = ap.parse_args()
     conns = [int(c) for c in args.conns.split(",")]
     tmp = Path(tempfile.mkdtemp(prefix="bench-serve-"))
@@ -164,6 +186,8 @@ def main() -> None:
         "sample hello-wat GET /": (
             lambda: serve(REPO / "sample_modules" / "hello-wat", args.mode), "/"),
     }
+    if args.no_samples:
+        targets = {k: v for k, v in targets.items() if not k.startswith("sample")}
     results: dict[tuple[str, int], list[tuple[float, float, float, int]]] = {}
     cpu: dict[str, list[float]] = {}  # server CPU microseconds per request
     print(f"bench_serve: {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}, "
@@ -207,6 +231,8 @@ def main() -> None:
             print(f"  {name:34} {v:>7.0f} us  (x{v / ref_cpu:.2f} the reference)")
     if not args.no_isolation:
         isolation(tmp, args)
+    if args.stop:
+        stop_times(tmp, args)
 
 
 def isolation(tmp: Path, args: argparse.Namespace) -> None:
@@ -241,6 +267,49 @@ def isolation(tmp: Path, args: argparse.Namespace) -> None:
     print(f"  alone:        {a_rps:>7.0f} req/s  p99 {fmt_us(a99)}")
     print(f"  beside loop:  {b_rps:>7.0f} req/s  p99 {fmt_us(b99)}  "
           f"(p99 x{b99 / a99:.2f}, req/s x{b_rps / a_rps:.2f})")
+
+
+def stop_times(tmp: Path, args: argparse.Namespace) -> None:
+    """Signal to process exit, idle and with a 600 ms request in flight (sent 200 ms before
+    the signal): the in-flight request must get its whole answer (acceptance: within 1 s)."""
+    import http.client
+
+    module(tmp / "slow", SLOW_WAT, timeout_ms=10000)
+    print("\nstop: signal to exit (the request in flight was sent 200 ms before the signal "
+          "and sleeps 600 ms in the handler)")
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        for busy in (False, True):
+            times = []
+            answers = []
+            for _ in range(args.rounds):
+                server = serve(tmp / "slow", args.mode)
+                got: list[object] = []
+                t = None
+                if busy:
+                    port = int(server.url.rsplit(":", 1)[1])
+
+                    def call(port: int = port, got: list[object] = got) -> None:
+                        c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                        try:
+                            c.request("GET", "/")
+                            r = c.getresponse()
+                            got.append((r.status, r.read()))
+                        except OSError as e:
+                            got.append(repr(e))
+                    t = threading.Thread(target=call)
+                    t.start()
+                    time.sleep(0.2)
+                t0 = time.monotonic()
+                server.proc.send_signal(sig)
+                server.proc.wait(30)
+                times.append((time.monotonic() - t0) * 1e6)
+                if t is not None:
+                    t.join(30)
+                    answers.append(got[0] if got else "no answer")
+            ok = all(a == (200, b"finished") for a in answers)
+            what = "request in flight" if busy else "idle"
+            print(f"  {sig.name:7} {what:18} median {fmt_us(statistics.median(times)):>9}  "
+                  f"max {fmt_us(max(times)):>9}" + (f"  answers complete: {ok}" if busy else ""))
 
 
 if __name__ == "__main__":

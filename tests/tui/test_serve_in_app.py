@@ -4,16 +4,27 @@ handler, every request lands in the Served view, and l stops it again."""
 from __future__ import annotations
 
 import asyncio
+import urllib.error
 import urllib.request
 from pathlib import Path
 
 from tests.tui.conftest import built, plain, wait_for
+from workbench.core.requests.hurl import parse_hurl
 from workbench.tui.app import WorkbenchApp
 
 
 def _get(url: str) -> tuple[int, bytes]:
     with urllib.request.urlopen(url, timeout=10) as resp:  # noqa: S310 - loopback
         return resp.status, resp.read()
+
+
+def _post(url: str, body: bytes, headers: dict[str, str]) -> int:
+    req = urllib.request.Request(url, data=body, headers=headers)
+    try:
+        with urllib.request.urlopen(req, timeout=10) as resp:  # noqa: S310 - loopback
+            return int(resp.status)
+    except urllib.error.HTTPError as e:  # hello-wat answers 405 to a POST
+        return e.code
 
 
 async def test_toggle_serve_answers_real_requests_and_logs_them(wat_module: Path) -> None:
@@ -39,6 +50,79 @@ async def test_toggle_serve_answers_real_requests_and_logs_them(wat_module: Path
         by = {str(table.get_row_at(i)[7]): str(table.get_row_at(i)[6])  # type: ignore[attr-defined]
               for i in range(table.row_count)}  # type: ignore[attr-defined]
         assert by["/healthz"].startswith("hook") and by["/"].startswith("hello-wat")
+        # a POST with headers and a body: the detail shows both sides, ctrl+s saves it
+        status = await asyncio.to_thread(_post, app.server_url + "/save-me?x=1",
+                                         b"ping body", {"x-probe": "a #1"})
+        assert status == 405
+        await wait_for(pilot, lambda: table.row_count >= 3, what="the POST row")  # type: ignore[attr-defined]
+        row = next(i for i in range(table.row_count)  # type: ignore[attr-defined]
+                   if str(table.get_row_at(i)[7]) == "/save-me?x=1")  # type: ignore[attr-defined]
+        table.focus()  # the user selects the row in the table
+        table.move_cursor(row=row)  # type: ignore[attr-defined]
+        detail = app.query_one("#served-detail")
+        await wait_for(pilot, lambda: "x-probe" in plain(detail).lower(), what="the detail")
+        shown = plain(detail)
+        assert "ping body" in shown and "405" in shown and "response" in shown
+        assert "guest logs" in shown
+        saved = wat_module / "requests" / "saved.hurl"
+        before = saved.read_text() if saved.exists() else ""
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: any("/save-me" in f.read_text()
+                                          for f in (wat_module / "requests").glob("*.hurl")),
+                       what="the saved entry")
+        target = next(f for f in (wat_module / "requests").glob("*.hurl")
+                      if "/save-me" in f.read_text())
+        text = target.read_text()
+        entry = parse_hurl(text[len(before):] if target == saved else text,
+                           file=str(target))[-1]
+        assert (entry.request.method, entry.request.target, entry.request.body) == \
+            ("POST", "/save-me?x=1", b"ping body")
+        assert ("x-probe", "a #1") in [(k.lower(), v) for k, v in entry.request.headers]
+        assert [a.value for a in entry.asserts if a.query == "status"] == [405]
         await pilot.press("l")
         await wait_for(pilot, lambda: app.dev_server is None and app.server_url is None,
                        what="the server to stop")
+
+
+async def test_quitting_finishes_the_request_in_flight(tmp_path: Path) -> None:
+    """q with a request in flight: the client gets its whole answer, then the app exits
+    and no worker thread of the server is left."""
+    import threading
+    import time
+
+    from tests.e2e.test_serve_stop import BODY, SLOW_WAT
+    from tests.services.serve.helpers import write_module
+    from workbench.core.runtime.kv import KvStore
+
+    mod = write_module(tmp_path / "slow", SLOW_WAT, limits="timeout_ms = 10000")
+    app = WorkbenchApp([mod], watch=False, auto_replay=False)
+    answer: dict[str, object] = {}
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, built(app), what="build")
+        await pilot.press("l")
+        await wait_for(pilot, lambda: app.server_url is not None, timeout=60,
+                       what="the server to listen")
+        url = app.server_url
+
+        def request() -> None:
+            try:
+                answer["status"], answer["body"] = _get(f"{url}/slow")
+            except OSError as e:
+                answer["error"] = repr(e)
+
+        client = threading.Thread(target=request)
+        client.start()
+        kv = KvStore.for_workspace(mod)
+
+        def started() -> bool:
+            kv.refresh(force=True)
+            return kv.get(b"started") == b"1"
+
+        await wait_for(pilot, started, timeout=60, what="the handler to start")
+        await pilot.press("q")
+        deadline = time.monotonic() + 30
+        while client.is_alive() and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+    assert answer == {"status": 200, "body": BODY.encode()}, answer
+    assert app.dev_server is None
+    assert not [t.name for t in threading.enumerate() if t.name.startswith("serve/")]

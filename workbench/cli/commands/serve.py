@@ -112,23 +112,22 @@ async def _serve(args: argparse.Namespace, loaded: Any, opts: Any, host: str, po
 
 
 class _Log:
-    """Human lines or JSON lines on stdout. Written per request, flushed at most every
-    50 ms (a pipe sees each line within that; a flush per request would cost more than
-    a no-op handler)."""
+    """Human lines or JSON lines on stdout. A record is only queued on the request's
+    path; every 50 ms (and at exit) the queued ones are serialized and written in one go,
+    so a pipe sees each line within that and the encoding work stays off the requests'
+    latency (measured in docs/serve.md)."""
 
     def __init__(self, as_json: bool):
         self.as_json = as_json
-        self._flush_due = False
+        self._queued: list[Any] = []
 
     def item(self, item: Any) -> None:
-        from workbench.services.serve.record import ServeRecord
-
-        if self.as_json:
-            self._write(json.dumps(item.to_json(), separators=(",", ":")))
-        elif isinstance(item, ServeRecord):
-            self._write(_human(item))
-        else:
-            self._write(f"workbench serve: {item.message}")
+        self._queued.append(item)
+        if len(self._queued) == 1:
+            try:
+                asyncio.get_running_loop().call_later(0.05, self.flush)
+            except RuntimeError:  # no loop (before or after serving): at once
+                self.flush()
 
     def note(self, kind: str, message: str) -> None:
         if self.as_json:
@@ -146,27 +145,26 @@ class _Log:
         lines = [f"  {server.url}{p.ljust(width)}  -> {s}" for p, _, s in rows]
         self._write("routes (longest prefix wins):\n" + "\n".join(lines))
 
-    def _write(self, line: str) -> None:
-        try:
-            sys.stdout.write(line + "\n")
-        except (BrokenPipeError, ValueError):
-            return
-        if self._flush_due:
-            return
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:  # before or after the server's loop: flush at once
-            self.flush()
-            return
-        self._flush_due = True
-        loop.call_later(0.05, self.flush)
+    def _line(self, item: Any) -> str:
+        from workbench.services.serve.record import ServeRecord
 
-    def flush(self) -> None:
-        self._flush_due = False
+        if self.as_json:
+            return json.dumps(item.to_json(), separators=(",", ":"))
+        if isinstance(item, ServeRecord):
+            return _human(item)
+        return f"workbench serve: {item.message}"
+
+    def _write(self, text: str) -> None:
         try:
+            sys.stdout.write(text + "\n")
             sys.stdout.flush()
         except (BrokenPipeError, ValueError):
             pass
+
+    def flush(self) -> None:
+        items, self._queued = self._queued, []
+        if items:
+            self._write("\n".join(self._line(i) for i in items))
 
 
 def _human(r: Any) -> str:
@@ -179,9 +177,9 @@ def _human(r: Any) -> str:
     who = (f"hook {r.hook_rule}" if r.answered_by == "hook" else
            f"{r.module}#{r.build}" if r.answered_by == "module" else "server")
     fuel = f" fuel {r.fuel:,}" if r.fuel is not None else ""
-    err = f"  {r.error_kind}: {r.error}" if r.error_kind else ""
+    err = f"  {r.error_kind}: {r.redacted(r.error or '')}" if r.error_kind else ""
     clock = _clock(r.time)
-    return (f"{clock} {r.client} {r.method} {r.target} {r.status} {who} "
+    return (f"{clock} {r.client} {r.method} {r.redacted(r.target)} {r.status} {who} "
             f"[{' '.join(parts)}]{fuel} in {r.bytes_in}B out {r.bytes_out}B{err}")
 
 

@@ -75,7 +75,9 @@ class EpochTicker:
             self._wake.set()
 
     def _loop(self) -> None:
-        eng = self._engine
+        from workbench.core.runtime.fastcall import epoch_incrementer
+
+        increment = epoch_incrementer(self._engine)  # keeps the GIL (one take per tick)
         while True:
             self._wake.wait()
             self._wake.clear()
@@ -89,7 +91,7 @@ class EpochTicker:
                 if next_tick < self.sync_at:
                     next_tick = self.sync_at
                 while next_tick <= now:
-                    eng.increment_epoch()
+                    increment()
                     next_tick += TICK_S
                 time.sleep(max(0.0, next_tick - time.monotonic()))
             self.awake = False

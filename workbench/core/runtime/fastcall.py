@@ -21,18 +21,48 @@ import wasmtime
 from wasmtime import _bindings as B  # noqa: N812 - short alias for the raw C bindings
 from wasmtime import _ffi as ffi
 
+# Guest code (`alloc`, `handle`, `_start`) is called with the GIL released: it may run
+# until its deadline, and other threads (the dev server's event loop) must go on.
 _call_unchecked = B._wasmtime_func_call_unchecked
-_set_fuel = B._wasmtime_context_set_fuel
-_get_fuel = B._wasmtime_context_get_fuel
-_set_deadline = B._wasmtime_context_set_epoch_deadline
-# Separate function objects (CDLL.__getitem__ makes new ones) so that changing restype
-# does not affect wasmtime-py's own bindings.
-_mem_data = ffi.dll["wasmtime_memory_data"]
-_mem_data.restype = ctypes.c_void_p
-_mem_data.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
-_mem_size = ffi.dll["wasmtime_memory_data_size"]
-_mem_size.restype = ctypes.c_size_t
-_mem_size.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
+# Calls that run no guest code return in well under a microsecond: they keep the GIL
+# (functions of a `PyDLL`). Releasing it costs nothing alone, but taking it back waits for
+# whichever thread grabbed it meanwhile: ~40 us a call in a loaded `workbench serve`,
+# measured (docs/serve.md, "Where the time went").
+_held_dll = ctypes.PyDLL(ffi.dll._name)
+
+
+def _held(name: str, argtypes: list[Any], restype: Any) -> Any:
+    """A wasmtime C function called without releasing the GIL (a separate function
+    object: wasmtime-py's own bindings are untouched)."""
+    fn = _held_dll[name]
+    fn.argtypes, fn.restype = argtypes, restype
+    return fn
+
+
+def _like(fn: Any, name: str) -> Any:
+    return _held(name, list(fn.argtypes), fn.restype)
+
+
+_set_fuel = _like(B._wasmtime_context_set_fuel, "wasmtime_context_set_fuel")
+_get_fuel = _like(B._wasmtime_context_get_fuel, "wasmtime_context_get_fuel")
+_set_deadline = _like(B._wasmtime_context_set_epoch_deadline,
+                      "wasmtime_context_set_epoch_deadline")
+_mem_data = _held("wasmtime_memory_data", [ctypes.c_void_p, ctypes.c_void_p], ctypes.c_void_p)
+_mem_size = _held("wasmtime_memory_data_size", [ctypes.c_void_p, ctypes.c_void_p],
+                  ctypes.c_size_t)
+_increment_epoch = _like(B._wasmtime_engine_increment_epoch, "wasmtime_engine_increment_epoch")
+
+
+def epoch_incrementer(engine: wasmtime.Engine) -> Callable[[], None]:
+    """`engine.increment_epoch` keeping the GIL: the ticker thread then takes the GIL once
+    a tick (waking from its sleep) instead of twice."""
+    ptr = engine.ptr()
+    return lambda: _increment_epoch(ptr)
+
+
+# ctypes.memmove releases the GIL; this one keeps it (a 1 MiB request copies in ~50 us).
+_memmove = ctypes.PYFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p,
+                             ctypes.c_size_t)(ctypes._memmove_addr)  # type: ignore[attr-defined]
 
 _TrapPtr = ctypes.POINTER(B.wasm_trap_t)
 
@@ -168,7 +198,7 @@ class MemView:
     def write(self, ptr: int, data: bytes) -> bool:
         if not self.in_bounds(ptr, len(data)):
             return False
-        ctypes.memmove(_mem_data(self._ctx, self._mem) + ptr, data, len(data))
+        _memmove(_mem_data(self._ctx, self._mem) + ptr, data, len(data))
         return True
 
 

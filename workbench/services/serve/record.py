@@ -3,17 +3,27 @@
 Records are frozen values with `to_json()` (the headless log prints them as JSON lines;
 the app's request table renders the same values). Every phase is in microseconds and is
 None when the phase did not happen (a hook answer never instantiates a module).
+
+A record is made on the request's hot path, so it only keeps references (the header
+tuples and body bytes the server already has); capping bodies and headers at 64 KiB,
+redacting the workspace's secrets and encoding happen in `to_json()`, when a subscriber
+asks (the headless log does it in batches, off the request's path).
 """
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from workbench.core.runtime.result import LogLine
+from workbench.core.runtime.secrets import Secrets
 
 ANSWERED_BY = ("module", "hook", "server")
+BODY_CAP = 64 * 1024  # bytes of a request or response body kept in a record's JSON
+HEADERS_CAP = 64 * 1024  # bytes of header names and values, likewise
+Headers = tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,21 +66,77 @@ class ServeRecord:
     error: str | None = None
     mode: str | None = None  # cold | fresh | warm
     logs: tuple[LogLine, ...] = ()  # the guest's log lines for this request
+    request_headers: Headers = ()  # as the client sent them (before any hook)
+    request_body: bytes = b""
+    response_headers: Headers = ()  # as sent (Content-Length/Date/Server aside)
+    response_body: bytes = b""
+    handler_target: str | None = None  # what the handler saw, when not `target` (a mount)
+    secrets: Secrets | None = field(default=None, repr=False, compare=False)
 
     @property
     def path(self) -> str:
         return self.target.split("?", 1)[0]
 
+    def redacted(self, text: str) -> str:
+        return self.secrets.redact(text) if self.secrets else text
+
     def to_json(self) -> dict[str, Any]:
+        red = self.redacted
         return {"time": round(self.time, 6), "client": self.client, "method": self.method,
-                "target": self.target, "status": self.status,
+                "target": red(self.target), "status": self.status,
+                "handler_target": None if self.handler_target is None else
+                red(self.handler_target),
                 "answered_by": self.answered_by, "route": self.route, "module": self.module,
                 "build": self.build, "hook_rule": self.hook_rule, "mode": self.mode,
                 "phases": self.phases.to_json(), "fuel": self.fuel,
                 "bytes_in": self.bytes_in, "bytes_out": self.bytes_out,
                 "error": None if self.error_kind is None else
-                {"kind": self.error_kind, "message": self.error},
-                "logs": [ln.to_json() for ln in self.logs]}
+                {"kind": self.error_kind, "message": red(self.error or "")},
+                "logs": [red_log(ln, self.secrets) for ln in self.logs],
+                "request": message_json(self.request_headers, self.request_body,
+                                        self.secrets),
+                "response": message_json(self.response_headers, self.response_body,
+                                         self.secrets)}
+
+
+def red_log(line: LogLine, secrets: Secrets | None) -> dict[str, Any]:
+    doc = line.to_json()
+    return secrets.redact_json(doc) if secrets else doc
+
+
+def message_json(headers: Headers, body: bytes, secrets: Secrets | None) -> dict[str, Any]:
+    """Headers and body of a request or response for the log: secrets redacted, then cut
+    to BODY_CAP / HEADERS_CAP bytes (`truncated` says so; `body_bytes` is the full size).
+    `body` is the text when it is UTF-8, else None and `body_b64` has the bytes."""
+    out: list[list[str]] = []
+    room = HEADERS_CAP
+    truncated = False
+    for k, v in headers:
+        if secrets:
+            v = secrets.redact(v)
+        room -= len(k) + len(v)
+        if room < 0:
+            truncated = True
+            break
+        out.append([k, v])
+    size = len(body)
+    if secrets and body:
+        body = secrets.redact_bytes(body)
+    if len(body) > BODY_CAP:
+        body, truncated = body[:BODY_CAP], True
+    text, b64 = body_text(body, truncated)
+    return {"headers": out, "body": text, "body_b64": b64, "body_bytes": size,
+            "truncated": truncated}
+
+
+def body_text(body: bytes, cut: bool = False) -> tuple[str | None, str | None]:
+    """(text, None) for UTF-8 (a character split by the cut is dropped), else (None, b64)."""
+    for trim in range(4 if cut else 1):
+        try:
+            return body[:len(body) - trim].decode("utf-8"), None
+        except UnicodeDecodeError:
+            continue
+    return None, base64.b64encode(body).decode()
 
 
 @dataclass(frozen=True, slots=True)

@@ -201,6 +201,7 @@ class DevServer:
 
     async def _serve(self, request: web.BaseRequest, ctx: _Ctx,
                      t0: int) -> web.StreamResponse:
+        ctx.headers = _headers(request)
         path = ctx.target.split("?", 1)[0]
         route = self.table.match(path)
         if route is None:
@@ -224,11 +225,13 @@ class DevServer:
             resp.force_close()
             return self._finish(ctx, t0, resp)
         ctx.bytes_in = len(body)
-        headers = _headers(request)
+        ctx.body = body
+        headers = ctx.headers
         target = route.target_for(ctx.target)
         if target is not ctx.target:
             headers += (("x-forwarded-prefix", route.prefix),)
-        req = Request(request.method, target, headers, body, ctx.client or "")
+            ctx.handler_target = target
+        req = Request(request.method, target, headers, body, ctx.client)
         if route.hooks is not None:
             outcome = route.hooks.evaluate(req)
             ctx.hooks_us = outcome.elapsed_us
@@ -241,7 +244,7 @@ class DevServer:
                                   if t.action in ("set_headers", "flag")), None)
             req = outcome.request
         try:
-            fut = self._pools[route.prefix].submit(lambda: served.run(req))
+            fut = self._pools[route.prefix].submit(served.run, req)
         except PoolFull as e:
             ctx.error_kind, ctx.error = "overloaded", f"{route.name}: {e}"
             return self._finish(ctx, t0, _text(503, f"server busy: {e}\n", retry=True))
@@ -278,6 +281,8 @@ class DevServer:
         if ctx.answered_by == "hook" and ctx.hook_rule:
             resp.headers["x-workbench-hook"] = ctx.hook_rule
         body = resp.body
+        if not isinstance(body, bytes):
+            body = b""
         self.bus.publish(ServeRecord(
             time=ctx.time, client=ctx.client, method=ctx.method, target=ctx.target,
             status=resp.status, answered_by=ctx.answered_by,
@@ -287,11 +292,14 @@ class DevServer:
                           instantiate_us=timing.get("instantiate"),
                           handler_us=timing.get("handler"), run_us=timing.get("total"),
                           total_us=total),
-            fuel=fuel, bytes_in=ctx.bytes_in,
-            bytes_out=len(body) if isinstance(body, bytes | bytearray) else 0,
+            fuel=fuel, bytes_in=ctx.bytes_in, bytes_out=len(body),
             error_kind=ctx.error_kind, error=ctx.error,
             mode=served.mode if served and r is not None else None,
-            logs=r.logs if r is not None else ()))
+            logs=r.logs if r is not None else (),
+            request_headers=ctx.headers, request_body=ctx.body,
+            handler_target=ctx.handler_target,
+            response_headers=tuple(resp.headers.items()), response_body=body,
+            secrets=served.secrets if served is not None else None))
         return resp
 
 
@@ -315,7 +323,7 @@ class _Ctx:
 
     __slots__ = ("time", "client", "method", "target", "route", "served", "result",
                  "answered_by", "hook_rule", "queue_us", "hooks_us", "bytes_in",
-                 "error_kind", "error")
+                 "error_kind", "error", "headers", "body", "handler_target")
 
     def __init__(self, t: float, client: str, method: str, target: str):
         self.time, self.client, self.method, self.target = t, client, method, target
@@ -329,6 +337,9 @@ class _Ctx:
         self.bytes_in = 0
         self.error_kind: str | None = None
         self.error: str | None = None
+        self.headers: tuple[tuple[str, str], ...] = ()
+        self.body = b""
+        self.handler_target: str | None = None
 
 
 async def _read_body(request: web.BaseRequest, limit: int) -> bytes | None:

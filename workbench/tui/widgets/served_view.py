@@ -3,7 +3,9 @@
 One row per `ServeRecord` from `services.serve` (the same records `workbench serve
 --json` prints): time, status, method, path, what answered (module build, hook rule or
 the server itself), total ms, fuel and bytes. A filter narrows the rows; the highlighted
-row shows its phases, error and guest logs; ctrl+s saves it as a .hurl entry.
+row shows the whole exchange (request and response headers and bodies, phases, error,
+guest logs; secrets redacted); ctrl+s appends it to the module's saved requests as a
+complete .hurl entry (`services.serve.export.record_hurl`).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from workbench.tui.widgets.table import Column, RowTable
 from workbench.tui.widgets.view import View
 
 MAX_ROWS = 2000
+SHOWN_BODY = 16 * 1024  # bytes of a body shown in the detail pane
 
 
 class ServedView(View):
@@ -35,8 +38,9 @@ a free port when that one is taken; the URL is in the title bar) and stops it. P
 browser, curl, hurl or a load tool at it: each request shows here with its status, what
 answered it (the module and which build, a hook rule, or the server: 404 no route, 413
 too large, 503 queue full), total time, fuel and bytes. Type in the filter to narrow the
-rows; the highlighted row shows its phases (queue, hooks, instantiate, handler), error and
-guest logs; ctrl+s appends it (method, path, status) to the module's saved requests.
+rows; the highlighted row shows the full request and response (headers and body), its
+phases (queue, hooks, instantiate, handler), error and guest logs; ctrl+s appends it
+(method, URL, headers, body, expected status) to the module's saved requests.
 Saving a source file rebuilds it and the server swaps the new build in.
 """
 
@@ -50,6 +54,7 @@ Saving a source file rebuilds it and the server swaps the new build in.
                                                                     justify="right")),
             Column("fuel", "fuel", numeric=True), Column("out", "bytes", numeric=True),
             Column("by", "answered by", max_width=22), Column("path", "path", max_width=40),
+            Column("n", "#", numeric=True),  # the row's record (newest is 1)
         ], sort=None, id="served-table")
         with VerticalScroll(id="served-detail-box"):
             yield Static(id="served-detail")
@@ -71,8 +76,9 @@ Saving a source file rebuilds it and the server swaps the new build in.
         records = [r for r in reversed(log) if hasattr(r, "status")]
         self._records = records
         rows = [(time.strftime("%H:%M:%S", time.localtime(r.time)), r.status, r.method,
-                 r.phases.total_us / 1000, r.fuel, r.bytes_out, _by(r), r.target)
-                for r in records]
+                 r.phases.total_us / 1000, r.fuel, r.bytes_out, _by(r),
+                 printable(r.redacted(r.target)), n)
+                for n, r in enumerate(records, 1)]
         styles = ["red" if r.status >= 500 else "yellow" if r.status >= 400 else ""
                   for r in records]
         self.query_one("#served-table", RowTable).set_rows(rows, styles)
@@ -90,20 +96,14 @@ Saving a source file rebuilds it and the server swaps the new build in.
         self.query_one("#served-detail", Static).update(_detail(record) if record else "")
 
     def _record_at(self, row: int) -> Any:
-        table = self.query_one("#served-table", RowTable)
-        values = table.row_values(row)
-        if values is None:
+        values = self.query_one("#served-table", RowTable).row_values(row)
+        try:
+            return self._records[int(str(values[-1]).replace(",", "")) - 1] if values else None
+        except (ValueError, IndexError):  # the "total" row, or a stale cursor
             return None
-        for r in self._records:  # rows are matched on time, method and path
-            if (time.strftime("%H:%M:%S", time.localtime(r.time)) == str(values[0])
-                    and r.method == str(values[2]) and str(values[7]).startswith(
-                        r.target[:38])):
-                return r
-        return None
 
     def action_save_hurl(self) -> None:
-        from workbench.core.http import Request
-        from workbench.core.requests.export import to_hurl_entry
+        from workbench.services.serve.export import record_hurl
         from workbench.tui.saving import append_entry, saved_requests_file
 
         table = self.query_one("#served-table", RowTable)
@@ -114,11 +114,11 @@ Saving a source file rebuilds it and the server swaps the new build in.
             self.app.notify("Highlight a request a module answered to save it.",
                             severity="warning")
             return
-        text = to_hurl_entry(Request(record.method, record.target), status=record.status,
-                             comment="saved from the dev server log")
         path = append_entry(saved_requests_file(state.root, getattr(state.config, "requests",
-                                                                     None)), text)
-        self.app.notify(f"Saved to {path}.", timeout=4)
+                                                                     None)),
+                            record_hurl(record))
+        self.app.notify(f"Saved {record.method} {record.handler_target or record.target} "
+                        f"(HTTP {record.status}) to {path}.", timeout=4)
 
 
 def _by(r: Any) -> str:
@@ -130,7 +130,10 @@ def _by(r: Any) -> str:
 
 
 def _detail(r: Any) -> Text:
-    t = Text.assemble((f"{r.method} {r.target}", "bold"), f"  →  {r.status}",
+    """The full exchange: request, response (headers and body, secrets redacted), phases,
+    error and guest logs."""
+    red = r.redacted
+    t = Text.assemble((f"{r.method} {printable(red(r.target))}", "bold"), f"  →  {r.status}",
                       (f"   from {r.client}", "dim"))
     if r.route:
         t.append(f"\nroute {r.route} → {r.module} (build {r.build}, {r.mode})", style="dim")
@@ -140,8 +143,34 @@ def _detail(r: Any) -> Text:
     t.append(f"\nfuel {r.fuel if r.fuel is not None else '—'}  ·  in {r.bytes_in:,} B  ·  "
              f"out {r.bytes_out:,} B")
     if r.error_kind:
-        t.append(f"\n{r.error_kind}: {printable(r.error or '')}", style="bold red")
+        t.append(f"\n{r.error_kind}: {printable(red(r.error or ''))}", style="bold red")
+    for title, headers, body in (("request", r.request_headers, r.request_body),
+                                 ("response", r.response_headers, r.response_body)):
+        t.append(f"\n\n{title}", style="bold")
+        for k, v in headers:
+            t.append(f"\n  {printable(k)}: ", style="cyan")
+            t.append(printable(red(v)))
+        t.append_text(_body(body, red))
+    t.append("\n\nguest logs", style="bold")
+    if not r.logs:
+        t.append("  (none)", style="dim")
     for line in r.logs:
-        t.append(f"\n  {line.level:5} {printable(line.message)}",
+        t.append(f"\n  {line.level:5} {printable(red(line.message))}",
                  style="red" if line.level == "error" else "")
     return t
+
+
+def _body(body: bytes, red: Any) -> Text:
+    if not body:
+        return Text("\n  (no body)", style="dim")
+    shown = body[:SHOWN_BODY]
+    try:
+        text = shown.decode("utf-8")
+    except UnicodeDecodeError:
+        return Text(f"\n  {len(body):,} bytes, not UTF-8: {shown[:64].hex(' ')}…",
+                    style="dim")
+    out = Text("\n" + printable(red(text)))  # newlines and tabs kept, controls escaped
+    if len(body) > SHOWN_BODY:
+        out.append(f"\n  … {len(body) - SHOWN_BODY:,} more bytes (ctrl+s saves them all)",
+                   style="dim")
+    return out
