@@ -12,7 +12,7 @@ import signal
 from pathlib import Path
 from typing import Any
 
-from textual import on
+from textual import events, on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -22,6 +22,7 @@ from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 from workbench.tui import themes
 from workbench.tui.base import VIEWS, AppBase
 from workbench.tui.commands import WorkbenchCommands
+from workbench.tui.find_actions import FindMixin
 from workbench.tui.handlers import HandlerMixin
 from workbench.tui.loop import LoopMixin
 from workbench.tui.runtime_actions import RuntimeMixin
@@ -32,7 +33,7 @@ from workbench.tui.workers import WorkerMixin
 SHORT = ["Size", "Sigs", "Run", "Reqs", "Hooks", "Build", "Served"]
 
 
-class WorkbenchApp(ServeMixin, LoopMixin, RuntimeMixin, HandlerMixin, WorkerMixin, AppBase):
+class WorkbenchApp(FindMixin, ServeMixin, LoopMixin, RuntimeMixin, HandlerMixin, WorkerMixin, AppBase):
     """The whole loop on one screen: save, see the size change, the replay, the latency."""
 
     CSS_PATH = "app.tcss"
@@ -58,6 +59,9 @@ class WorkbenchApp(ServeMixin, LoopMixin, RuntimeMixin, HandlerMixin, WorkerMixi
         Binding("t", "change_theme", "Theme", show=False, id="theme"),
         Binding("k", "show_kv", "KV store", show=False, id="kv"),
         Binding("l", "toggle_serve", "Serve", id="serve"),
+        Binding("ctrl+f,slash", "find", "Find", key_display="^f", id="find"),
+        Binding("n", "find_step(1)", "Next match", show=False, id="find_next"),
+        Binding("N", "find_step(-1)", "Previous match", show=False, id="find_prev"),
         *[Binding(str(i + 1), f"show_view('{vid}')", "Views" if i == 0 else short,
                   show=i == 0, key_display="1-7" if i == 0 else None, id=f"view_{vid}")
           for i, ((vid, _, _), short) in enumerate(zip(VIEWS, SHORT, strict=True))],
@@ -76,6 +80,11 @@ class WorkbenchApp(ServeMixin, LoopMixin, RuntimeMixin, HandlerMixin, WorkerMixi
                         # hidden tabs mount after the first paint (Textual's Lazy)
                         yield view if n == 0 else Lazy(view)
         yield Footer()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Below 100 columns the footer drops its padding so every global key fits."""
+        for footer in self.screen_stack[0].query(Footer):
+            footer.compact = event.size.width < 100
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return dict(themes.APP_VARIABLES)

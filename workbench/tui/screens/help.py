@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Static
+
+from workbench.tui.widgets.findbar import FindableText, FindBar
 
 GLOBAL_KEYS = """\
 [b]Keys[/b] (while a text field has focus, letters and digits go into it: esc leaves it)
@@ -18,6 +22,9 @@ GLOBAL_KEYS = """\
   ctrl+x stop the bench             t  change theme
   k    the workspace KV store (list keys, reset)
   ctrl+p command palette (every action)
+  ctrl+f or /  find in the Build output, the Runtime response or log, or this help
+       (enter / n next, shift+enter / N previous, esc closes the find bar)
+  y    copy the focused table as tab-separated text
   tab  move focus                   q  quit       ?/F1  this help
 
 [b]Module list[/b]  ● built   ◐ building   ✖ failed   ◌ stale (the last good build serves)
@@ -27,9 +34,13 @@ GLOBAL_KEYS = """\
 
 
 class HelpScreen(ModalScreen[None]):
-    """A modal with the active view's help text; any of esc, q, ? closes it."""
+    """A modal with the active view's help text; any of esc, q, ? closes it; ctrl+f or
+    `/` finds in it."""
 
-    BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "Close", key_display="esc")]
+    BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "Close", key_display="esc"),
+                Binding("ctrl+f,slash", "find", "Find", key_display="/"),
+                Binding("n", "step(1)", "Next match", show=False),
+                Binding("N", "step(-1)", "Previous match", show=False)]
 
     def __init__(self, title: str, text: str) -> None:
         super().__init__()
@@ -37,9 +48,25 @@ class HelpScreen(ModalScreen[None]):
         self.help_text = text
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help-box") as box:
+        with Vertical(id="help-box") as box:
             box.border_title = f"Help — {self.help_title}"
-            yield Static(reflow(self.help_text) + "\n\n" + GLOBAL_KEYS, id="help-text")
+            with VerticalScroll(id="help-scroll"):
+                yield FindableText(help_markup(
+                    reflow(self.help_text) + "\n\n" + GLOBAL_KEYS), id="help-text")
+            yield FindBar(id="help-find")
+
+    def action_find(self) -> None:
+        self.query_one(FindBar).open(self.query_one("#help-text", FindableText))
+
+    def action_step(self, by: int) -> None:
+        bar = self.query_one(FindBar)
+        if bar.is_open:
+            bar.action_step(by)
+
+
+def help_markup(text: str) -> Text:
+    """The help's [b]…[/b] as bold; any other bracket ([trust], [budget]) stays text."""
+    return Text.from_markup(re.sub(r"\[(?!/?b\])", r"\\[", text))
 
 
 def reflow(text: str) -> str:

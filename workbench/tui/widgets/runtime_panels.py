@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from rich.console import Group, RenderableType
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -19,6 +19,7 @@ from textual.widgets import ProgressBar, Sparkline, Static
 from workbench.core.text import printable  # guest text: no escape sequences reach the tty
 from workbench.tui.runtime_jobs import MODES
 from workbench.tui.state import size_text
+from workbench.tui.widgets.findbar import FindableText
 
 PHASES = ("hooks", "cache_load", "compile", "instantiate", "handler", "total")
 LEVEL_STYLES = {"debug": "dim", "info": "", "warn": "yellow", "error": "bold red"}
@@ -28,8 +29,9 @@ def status_style(status: int) -> str:
     return "bold green" if status < 300 else "bold cyan" if status < 400 else "bold red"
 
 
-def body_renderable(body: bytes, content_type: str | None) -> RenderableType:
-    """Pretty JSON when the body is JSON, else the text (binary bodies summarised)."""
+def body_renderable(body: bytes, content_type: str | None) -> Text:
+    """Pretty JSON when the body is JSON, else the text (binary bodies summarised); one
+    `Text` either way, so the find bar can search and highlight it."""
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
@@ -39,8 +41,11 @@ def body_renderable(body: bytes, content_type: str | None) -> RenderableType:
 
         try:
             pretty = json.dumps(json.loads(text), indent=2, ensure_ascii=False)
-            return Syntax(pretty, "json", theme="ansi_dark", background_color="default",
-                          word_wrap=True)
+            syntax = Syntax(pretty, "json", theme="ansi_dark", background_color="default",
+                            word_wrap=True)
+            text = syntax.highlight(pretty)
+            text.rstrip()
+            return text
         except ValueError:
             pass
     return Text(printable(text))
@@ -48,15 +53,15 @@ def body_renderable(body: bytes, content_type: str | None) -> RenderableType:
 
 class ResponsePanel(VerticalScroll):
     def compose(self) -> ComposeResult:
-        yield Static(Text("Press ctrl+r to send the request.", style="dim italic"),
-                     id="response-body")
+        yield FindableText(Text("Press ctrl+r to send the request.", style="dim italic"),
+                           id="response-body")
 
     def show(self, result: Any | None) -> None:
-        body = self.query_one("#response-body", Static)
+        body = self.query_one("#response-body", FindableText)
         if result is None:
-            body.update(Text("Press ctrl+r to send the request.", style="dim italic"))
+            body.set_text(Text("Press ctrl+r to send the request.", style="dim italic"))
             return
-        parts: list[RenderableType] = []
+        parts: list[Text] = []
         if result.error is not None:
             err = Text.assemble((f"{result.error.kind}: ", "bold red"),
                                 printable(result.error.message))
@@ -76,7 +81,7 @@ class ResponsePanel(VerticalScroll):
                 heads.append(f": {printable(v)}\n")
             parts.append(heads)
             parts.append(body_renderable(resp.body, resp.header("content-type")))
-        body.update(Group(*parts))
+        body.set_text(Text("\n").join(parts))
 
 
 class TimingPanel(VerticalScroll):
@@ -124,12 +129,12 @@ class TimingPanel(VerticalScroll):
 
 class LogsPanel(VerticalScroll):
     def compose(self) -> ComposeResult:
-        yield Static(id="logs-body")
+        yield FindableText(id="logs-body")
 
     def show(self, result: Any | None) -> None:
-        out = self.query_one("#logs-body", Static)
+        out = self.query_one("#logs-body", FindableText)
         if result is None or not result.logs:
-            out.update(Text("No guest log lines." if result else "No run yet.",
+            out.set_text(Text("No guest log lines." if result else "No run yet.",
                             style="dim italic"))
             return
         text = Text()
@@ -137,7 +142,7 @@ class LogsPanel(VerticalScroll):
             text.append(f"{line.t_us:>9.1f}µs ", style="dim")
             text.append(f"{line.level:<5} ", style=LEVEL_STYLES.get(line.level, ""))
             text.append(f"{printable(line.message)}\n")
-        out.update(text)
+        out.set_text(text)
 
 
 class BenchPanel(VerticalScroll):

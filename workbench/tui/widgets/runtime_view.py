@@ -27,6 +27,7 @@ from workbench.core.http import Request
 from workbench.core.runtime.limits import MAX_FUEL
 from workbench.tui.runtime_jobs import MODES, RunOptions
 from workbench.tui.state import ModuleState
+from workbench.tui.widgets.findbar import FindableText, FindBar
 from workbench.tui.widgets.runtime_panels import BenchPanel, LogsPanel, ResponsePanel, TimingPanel
 from workbench.tui.widgets.view import View
 
@@ -57,6 +58,8 @@ instantiate + call), fresh (new instance per request, what edge platforms do), w
 (one reused instance). Checkboxes: hooks (evaluate hooks.toml first), chaos (the
 configured fault injection, or when none is configured a preset: 25% of KV and secret
 calls fail, +2 ms on kv_get/kv_put); timeout and fuel override the module's limits.
+ctrl+f or / (outside a field) finds in the response, or in the guest log when the
+Logs tab is open: enter / shift+enter or n / N move between matches, esc closes.
 Outside the fields: y copies the response body, c the request as a curl command;
 ctrl+s appends the request (with the last response's status as its expectation) to the
 module's request file (requests/saved.hurl by default), where replay picks it up.
@@ -111,6 +114,7 @@ module's request file (requests/saved.hurl by default), where replay picks it up
                 yield LogsPanel()
             with TabPane("Bench", id="rt-bench"):
                 yield BenchPanel()
+        yield FindBar(id="runtime-find")
 
     def on_mount(self) -> None:
         self.query_one("#req-headers", TextArea).border_title = "headers"
@@ -123,6 +127,7 @@ module's request file (requests/saved.hurl by default), where replay picks it up
         self.query_one(ResponsePanel).show(result)
         self.query_one(TimingPanel).show(result)
         self.query_one(LogsPanel).show(result)
+        self.query_one(FindBar).refresh_count()
         self.query_one(BenchPanel).show(state.bench if state else {},
                                         state.bench_mode if state else None)
         saved = state.extras.get("requests") if state else None
@@ -136,6 +141,15 @@ module's request file (requests/saved.hurl by default), where replay picks it up
             if limits is not None:
                 self.query_one("#opt-timeout", Input).placeholder = f"{limits.timeout_ms} ms"
                 self.query_one("#opt-fuel", Input).placeholder = f"{limits.fuel:,}"
+
+    def open_find(self) -> None:
+        """ctrl+f / `/`: find in the guest log when the Logs tab is open, else in the
+        response (status line, headers and body)."""
+        tabs = self.query_one("#runtime-tabs", TabbedContent)
+        if tabs.active != "rt-logs":
+            tabs.active = "rt-response"
+        wid = "#logs-body" if tabs.active == "rt-logs" else "#response-body"
+        self.query_one(FindBar).open(self.query_one(wid, FindableText))
 
     def set_saved(self, entries: list[tuple[str, Request]]) -> None:
         """Saved requests of the module (label, request) for the load list."""
