@@ -24,7 +24,9 @@ from workbench.tui.base import VIEWS, AppBase
 from workbench.tui.commands import WorkbenchCommands
 from workbench.tui.find_actions import FindMixin
 from workbench.tui.handlers import HandlerMixin
+from workbench.tui.gzip_actions import GzipMixin
 from workbench.tui.loop import LoopMixin
+from workbench.tui.progress import JobsMixin
 from workbench.tui.runtime_actions import RuntimeMixin
 from workbench.tui.serving import Served, ServeMixin
 from workbench.tui.widgets.module_list import ModuleList
@@ -33,7 +35,7 @@ from workbench.tui.workers import WorkerMixin
 SHORT = ["Size", "Sigs", "Run", "Reqs", "Hooks", "Build", "Served"]
 
 
-class WorkbenchApp(FindMixin, ServeMixin, LoopMixin, RuntimeMixin, HandlerMixin, WorkerMixin, AppBase):
+class WorkbenchApp(JobsMixin, GzipMixin, FindMixin, ServeMixin, LoopMixin, RuntimeMixin, HandlerMixin, WorkerMixin, AppBase):
     """The whole loop on one screen: save, see the size change, the replay, the latency."""
 
     CSS_PATH = "app.tcss"
@@ -101,6 +103,10 @@ class WorkbenchApp(FindMixin, ServeMixin, LoopMixin, RuntimeMixin, HandlerMixin,
         elif getattr(self, "_was_building", False):
             self._update_status()
         self._was_building = any(m.build == "building" for m in self.modules.values())
+        state = self.modules.get(self.selected or "")
+        if state is not None and state.bench_starting is not None:
+            self.show_bench(state.name)  # "sending… 1.5 s" until the first figures
+        self._tick_jobs()
 
     async def action_quit(self) -> None:
         """Quit; a running dev server first finishes requests in flight (up to 1 s)."""

@@ -132,6 +132,9 @@ class AppBase(App[int]):
             name, secs = max(busy, key=lambda b: b[1])
             more = f" +{len(busy) - 1}" if len(busy) > 1 else ""
             text = f"◐ building {name}{more}…" + (f" {secs:,.1f} s" if self.show_timings else "")
+        else:
+            job = getattr(self, "job_status", lambda: None)()  # replay, purity, exact gzip
+            text = job or text
         if self.ui_alive:
             self.main_screen_query("#status", Static).update(text)
 

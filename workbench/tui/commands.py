@@ -30,6 +30,7 @@ ACTIONS: list[tuple[str, str, str]] = [
     ("Find: next match", "find_step(1)", "The next match of the open find bar (n)"),
     ("Find: previous match", "find_step(-1)", "The previous match (N)"),
     ("Copy table", "copy_table", "The focused table as tab-separated text (y)"),
+    ("Exact gzip size", "exact_gzip", "Size view: compute gzip -9 exactly when estimated (g)"),
     ("Filter functions / data", "filter_size", "Size view: focus the filter (/)"),
     ("Sort table by next column", "sort_table", "The focused table, or the Size view's (s)"),
     ("KV store: show / reset", "show_kv", "The workspace KV store the handlers use (k)"),

@@ -95,6 +95,30 @@ class BenchProgress(Message):
         self.snapshot = snapshot
 
 
+class BenchStarting(Message):
+    """A bench of `mode` begins (its first, unsampled request is running); mode None:
+    the bench worker has ended."""
+
+    def __init__(self, name: str, mode: str | None, n: int) -> None:
+        super().__init__()
+        self.name = name
+        self.mode = mode
+        self.n = n
+
+
+class JobUpdate(Message):
+    """A worker's long job (replay, purity, gzip) advanced (`done`/`total`) or ended."""
+
+    def __init__(self, module: str, kind: str, done: int = 0, total: int = 0,
+                 ended: bool = False) -> None:
+        super().__init__()
+        self.module = module
+        self.kind = kind
+        self.done = done
+        self.total = total
+        self.ended = ended
+
+
 class ReplayFinished(Message):
     def __init__(self, name: str, result: ReplayReport | None, trigger: str) -> None:
         super().__init__()

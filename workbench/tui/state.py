@@ -60,6 +60,7 @@ class ModuleState:
     last_request: Request | None = None  # the Request behind last_run
     bench: dict[str, Any] = field(default_factory=dict)  # mode -> live/final BenchSnapshot
     bench_mode: str | None = None  # the mode benched last (its progress is shown)
+    bench_starting: tuple[str, int, float] | None = None  # (mode, n, t0): no snapshot yet
     replay: ReplayReport | None = None
     prev_replay: ReplayReport | None = None
     entry_results: dict[str, EntryResult] = field(default_factory=dict)  # file:line -> result

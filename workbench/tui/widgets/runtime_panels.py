@@ -1,7 +1,7 @@
 """Result panels of the Runtime view: response, timing/fuel/memory, guest logs, bench.
 
-Each renders one frozen core result (`RunResult`, or a bench snapshot built from core
-`PhaseStats`) and nothing else.
+Each renders one frozen core result (`RunResult`) and nothing else; the bench panel is
+in `bench_panel.py`.
 """
 
 from __future__ import annotations
@@ -14,10 +14,9 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import ProgressBar, Sparkline, Static
+from textual.widgets import Static
 
 from workbench.core.text import printable  # guest text: no escape sequences reach the tty
-from workbench.tui.runtime_jobs import MODES
 from workbench.tui.state import size_text
 from workbench.tui.widgets.findbar import FindableText
 
@@ -145,65 +144,6 @@ class LogsPanel(VerticalScroll):
         out.set_text(text)
 
 
-class BenchPanel(VerticalScroll):
-    """Live p50/p90/p99/p99.9 per mode (cold, fresh, warm), each with its histogram."""
+from workbench.tui.widgets.bench_panel import BenchPanel  # noqa: E402  (its old home)
 
-    def compose(self) -> ComposeResult:
-        yield ProgressBar(total=1, show_eta=False, id="bench-progress")
-        yield Static(id="bench-note")
-        yield Static(id="bench-table")
-        for mode in MODES:
-            yield Static(id=f"hist-label-{mode}", classes="hist-label")
-            yield Sparkline([], id=f"hist-{mode}", classes="hist")
-
-    def show(self, benches: dict[str, Any], latest_mode: str | None = None) -> None:
-        table = Table(box=None, header_style="bold", pad_edge=False)
-        for col in ("mode", "n", "p50", "p90", "p99", "p99.9", "max", "errors"):
-            table.add_column(col, justify="left" if col == "mode" else "right")
-        for mode in MODES:
-            snap = benches.get(mode)
-            stats = snap.phases.get("total") if snap is not None else None
-            if snap is None:
-                table.add_row(mode, "—", "", "", "", "", "", "")
-            elif stats is None:
-                table.add_row(mode, f"{snap.done:,}", "", "", "", "", "", f"{snap.errors:,}")
-            else:
-                table.add_row(mode, f"{snap.done:,}", *(f"{v:,.1f}" for v in (
-                    stats.p50, stats.p90, stats.p99, stats.p999, stats.max)),
-                    f"{snap.errors:,}")
-            self._histogram(mode, snap)
-        self.query_one("#bench-table", Static).update(
-            Group(Text("total time per request, µs", style="dim"), table))
-        latest = benches.get(latest_mode or "")
-        note = self.query_one("#bench-note", Static)
-        if latest is None:
-            note.update(Text("ctrl+b benches the request in the selected mode, B in all three "
-                             "modes; ctrl+x cancels.", style="dim italic"))
-            return
-        self.query_one("#bench-progress", ProgressBar).update(
-            total=max(1, latest.total), progress=latest.done)
-        state = "cancelled" if latest.cancelled else "done" if latest.final else "running"
-        text = Text(f"{latest.mode}: {state}, {latest.done:,}/{latest.total:,} requests",
-                    style="dim")
-        handler = latest.phases.get("handler")
-        if latest.reference_us is not None and handler is not None:
-            text.append(f"\nhandler p50 {handler.p50:,.1f} µs; the same call through plain "
-                        f"wasmtime p50 {latest.reference_us:,.1f} µs", style="dim")
-        if latest.around_us is not None:
-            text.append(f"\naround the guest p50 {latest.around_us:,.1f} µs (total − hooks − "
-                        "compile − instantiate − handler: the harness's own work, as "
-                        "`workbench bench` reports it)", style="dim")
-        note.update(text)
-
-    def _histogram(self, mode: str, snap: Any | None) -> None:
-        label = self.query_one(f"#hist-label-{mode}", Static)
-        spark = self.query_one(f"#hist-{mode}", Sparkline)
-        if snap is None or not snap.buckets:
-            label.update(Text(f"{mode}: no samples yet", style="dim"))
-            spark.data = []
-            return
-        lo, hi = snap.range_us
-        label.update(Text.assemble((f"{mode}", "bold"),
-                                   (f"  histogram of total µs, {lo:,.1f} (p0.1) … "
-                                    f"{hi:,.1f} (p99)", "dim")))
-        spark.data = snap.buckets
+__all__ = ["BenchPanel", "LogsPanel", "ResponsePanel", "TimingPanel", "body_renderable"]

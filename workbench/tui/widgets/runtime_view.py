@@ -129,7 +129,8 @@ module's request file (requests/saved.hurl by default), where replay picks it up
         self.query_one(LogsPanel).show(result)
         self.query_one(FindBar).refresh_count()
         self.query_one(BenchPanel).show(state.bench if state else {},
-                                        state.bench_mode if state else None)
+                                        state.bench_mode if state else None,
+                                        state.bench_starting if state else None)
         saved = state.extras.get("requests") if state else None
         if isinstance(saved, list) and saved is not getattr(self, "_saved_src", None):
             self._saved_src = saved
