@@ -62,6 +62,8 @@ class WorkbenchApp(JobsMixin, GzipMixin, FindMixin, ServeMixin, LoopMixin, Runti
         Binding("k", "show_kv", "KV store", show=False, id="kv"),
         Binding("l", "toggle_serve", "Serve", id="serve"),
         Binding("ctrl+f,slash", "find", "Find", key_display="^f", id="find"),
+        Binding("p", "purity", "Purity check", show=False, id="purity"),
+        Binding("g", "exact_gzip", "Exact gzip", show=False, id="exact_gzip"),
         Binding("n", "find_step(1)", "Next match", show=False, id="find_next"),
         Binding("N", "find_step(-1)", "Previous match", show=False, id="find_prev"),
         *[Binding(str(i + 1), f"show_view('{vid}')", "Views" if i == 0 else short,

@@ -22,6 +22,7 @@ from workbench.core.text import printable
 from workbench.tui.runtime_jobs import MODES
 from workbench.tui.widgets.histogram import log_axis, log_bins
 
+BINS = 64  # the sparkline spreads them over its width, so the axis lines up with it
 STARTING = "sending… (the first request compiles and instantiates; it is not a sample)"
 
 
@@ -36,7 +37,7 @@ class BenchPanel(VerticalScroll):
         for mode in MODES:
             yield Static(id=f"hist-label-{mode}", classes="hist-label")
             yield Sparkline([], id=f"hist-{mode}", classes="hist")
-            yield Static(id=f"hist-axis-{mode}", classes="hist-axis")
+            yield LogAxis(id=f"hist-axis-{mode}", classes="hist-axis")
 
     def show(self, benches: dict[str, Any], latest_mode: str | None = None,
              starting: tuple[str, int, float] | None = None) -> None:
@@ -76,21 +77,32 @@ class BenchPanel(VerticalScroll):
         note.update(progress_text(latest))
 
     def _histogram(self, mode: str, snap: Any | None) -> None:
+        """The mode's log-scale histogram; hidden until the mode has samples."""
         label = self.query_one(f"#hist-label-{mode}", Static)
         spark = self.query_one(f"#hist-{mode}", Sparkline)
-        axis = self.query_one(f"#hist-axis-{mode}", Static)
+        axis = self.query_one(f"#hist-axis-{mode}", LogAxis)
         buckets = getattr(getattr(snap, "progress", None), "buckets_us", ()) if snap else ()
-        width = max(8, spark.size.width or self.size.width - 2 or 60)
-        counts, lo, hi = log_bins(buckets, n=min(64, width))
+        counts, lo, hi = log_bins(buckets, n=BINS)
+        for widget in (label, spark, axis):
+            widget.display = bool(counts)
         if not counts:
-            label.update(Text(f"{mode}: no samples yet", style="dim"))
-            spark.data = []
-            axis.update("")
             return
-        label.update(Text.assemble((mode, "bold"), ("  total µs per request, log scale, "
-                                                    "fastest … slowest", "dim")))
+        label.update(Text.assemble((mode, "bold"), ("  total µs, log scale", "dim")))
         spark.data = [float(c) for c in counts]
-        axis.update(Text(log_axis(lo, hi, width), style="dim"))
+        axis.span = (lo, hi)
+        axis.refresh()
+
+
+class LogAxis(Static):
+    """The axis under a log histogram, laid out for its own width when drawn."""
+
+    span: tuple[float, float] = (0.0, 0.0)
+
+    def render(self) -> Text:
+        lo, hi = self.span
+        if hi <= 0:
+            return Text()
+        return Text(log_axis(lo, hi, max(8, self.size.width)), style="dim")
 
 
 def progress_text(snap: Any) -> Text:

@@ -137,8 +137,10 @@ the handler is safe to reuse and snapshot, or which global, symbol or heap leaks
         job = self._job(state, "replay")
         if job is not None:
             t.append(f"  · ◐ {job.text()}", style="yellow")
-        if counts is None:
+        if counts is None and job is None:
             t.append("  · not replayed yet (r replays all)", style="dim")
+        elif counts is None:
+            pass
         else:
             ok, bad = counts
             t.append(f"  · {ok} passed", style="green")

@@ -32,6 +32,14 @@ from workbench.tui.widgets.runtime_panels import BenchPanel, LogsPanel, Response
 from workbench.tui.widgets.view import View
 
 
+def compact_count(n: int) -> str:
+    """1,000,000,000 -> '1G', 2,500,000 -> '2.5M', 20,000 -> '20k', 950 -> '950'."""
+    for div, unit in ((10**9, "G"), (10**6, "M"), (10**4, "k")):
+        if n >= div:
+            return f"{n / div:.3g}{unit}" if unit != "k" else f"{n / 1000:.3g}k"
+    return str(n)
+
+
 class RuntimeView(View):
     # shown in the footer while focus is in this view; the app binds the same keys
     # (hidden) so they work from anywhere
@@ -141,7 +149,9 @@ module's request file (requests/saved.hurl by default), where replay picks it up
             limits = getattr(state.config, "limits", None)
             if limits is not None:
                 self.query_one("#opt-timeout", Input).placeholder = f"{limits.timeout_ms} ms"
-                self.query_one("#opt-fuel", Input).placeholder = f"{limits.fuel:,}"
+                fuel = self.query_one("#opt-fuel", Input)
+                fuel.placeholder = compact_count(limits.fuel)  # 1G: never cut at 80 columns
+                fuel.tooltip = f"the module's fuel limit: {limits.fuel:,} units"
 
     def open_find(self) -> None:
         """ctrl+f / `/`: find in the guest log when the Logs tab is open, else in the
