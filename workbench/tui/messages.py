@@ -79,11 +79,13 @@ class BuildFailedMsg(Message):
 
 
 class RunFinished(Message):
-    def __init__(self, name: str, request: Request, result: RunResult) -> None:
+    def __init__(self, name: str, request: Request, result: RunResult,
+                 hooks_p50: tuple[float, int] | None = None) -> None:
         super().__init__()
         self.name = name
         self.request = request
         self.result = result
+        self.hooks_p50 = hooks_p50  # (p50 µs, samples): `runtime_jobs.hooks_p50`
 
 
 class BenchProgress(Message):

@@ -61,8 +61,10 @@ class RuntimeMixin(AppBase):
     @work(thread=True, exclusive=True, group="run", exit_on_error=False)
     def run_worker_request(self, name: str, request: Request,
                            options: RunOptions) -> None:
-        result = runtime_jobs.run_request(self.modules[name], request, options)
-        self.post_message(RunFinished(name, request, result))
+        state = self.modules[name]
+        result = runtime_jobs.run_request(state, request, options)
+        hooks = runtime_jobs.hooks_p50(state, request, options) if result.hook else None
+        self.post_message(RunFinished(name, request, result, hooks))
 
     @work(thread=True, exclusive=True, group="bench", exit_on_error=False)
     def bench_worker(self, name: str, request: Request, options: RunOptions,
@@ -88,6 +90,7 @@ class RuntimeMixin(AppBase):
         if state is None:
             return
         state.last_run, state.last_request = msg.result, msg.request
+        state.hooks_p50 = msg.hooks_p50
         self.refresh_views(msg.name)
 
     def on_bench_starting(self, msg: BenchStarting) -> None:
