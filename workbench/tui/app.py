@@ -23,8 +23,8 @@ from workbench.tui import themes
 from workbench.tui.base import VIEWS, AppBase
 from workbench.tui.commands import WorkbenchCommands
 from workbench.tui.find_actions import FindMixin
-from workbench.tui.handlers import HandlerMixin
 from workbench.tui.gzip_actions import GzipMixin
+from workbench.tui.handlers import HandlerMixin
 from workbench.tui.loop import LoopMixin
 from workbench.tui.progress import JobsMixin
 from workbench.tui.runtime_actions import RuntimeMixin
@@ -35,7 +35,8 @@ from workbench.tui.workers import WorkerMixin
 SHORT = ["Size", "Sigs", "Run", "Reqs", "Hooks", "Build", "Served"]
 
 
-class WorkbenchApp(JobsMixin, GzipMixin, FindMixin, ServeMixin, LoopMixin, RuntimeMixin, HandlerMixin, WorkerMixin, AppBase):
+class WorkbenchApp(JobsMixin, GzipMixin, FindMixin, ServeMixin, LoopMixin, RuntimeMixin,
+                   HandlerMixin, WorkerMixin, AppBase):
     """The whole loop on one screen: save, see the size change, the replay, the latency."""
 
     CSS_PATH = "app.tcss"

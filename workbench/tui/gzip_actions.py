@@ -35,6 +35,19 @@ def exact_gzip_size(data: bytes, progress: Callable[[int, int], None] | None = N
     return out + len(z.flush())
 
 
+class Bytes:
+    """The module's bytes as a worker argument: Textual names a worker after the repr of
+    its arguments, and the repr of 18 MB of bytes takes the UI thread seconds."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def __repr__(self) -> str:
+        return f"<{len(self.data):,} bytes>"
+
+
 class GzipMixin(AppBase):
     def action_exact_gzip(self) -> None:
         state = self.modules.get(self.selected or "")
@@ -47,11 +60,11 @@ class GzipMixin(AppBase):
         if self.job(state.name, "gzip") is not None:  # type: ignore[attr-defined]
             return
         self.job_started(state.name, "gzip", len(state.wasm))  # type: ignore[attr-defined]
-        self.gzip_worker(state.name, state.wasm)
+        self.gzip_worker(state.name, Bytes(state.wasm))
 
     @work(thread=True, exclusive=False, group="gzip", exit_on_error=False)
-    def gzip_worker(self, name: str, data: bytes) -> None:
-        last = [0.0]
+    def gzip_worker(self, name: str, held: Bytes) -> None:
+        data, last = held.data, [0.0]
 
         def progress(done: int, total: int) -> None:
             now = time.monotonic()

@@ -67,15 +67,16 @@ class JobsMixin(AppBase):
         else:
             self.job_progress(msg.module, msg.kind, msg.done, msg.total)
 
-    def job_status(self) -> str | None:
-        """The status line's job text: the selected module's oldest job, else any."""
+    def job_status(self) -> list[str]:
+        """The status line's job text, longest wording first (the line takes the first
+        that fits): the selected module's oldest job, else any; [] when none runs."""
         jobs = sorted(self._jobs().values(), key=lambda j: (j.module != self.selected,
                                                             j.started))
         if not jobs:
-            return None
+            return []
         first = jobs[0]
         more = f" +{len(jobs) - 1}" if len(jobs) > 1 else ""
-        return f"◐ {first.module}: {first.text()}{more}"
+        return [f"◐ {first.module}: {first.text()}{more}", f"◐ {first.text()}{more}"]
 
     def _tick_jobs(self) -> None:
         if self._jobs():

@@ -13,23 +13,36 @@ from textual.screen import ModalScreen
 from workbench.tui.widgets.findbar import FindableText, FindBar
 
 GLOBAL_KEYS = """\
-[b]Keys[/b] (while a text field has focus, letters and digits go into it: esc leaves it)
-  1-7  switch view (Size, Signatures, Runtime, Requests, Hooks, Build, Served)
-  l    start/stop the dev server (its URL in the title; the Served view logs requests)
-  m    focus the module list        b  rebuild the selected module
-  r    replay saved requests        a  toggle auto-replay after builds
-  ctrl+r send the request           ctrl+b / B  bench (selected mode / all modes)
-  ctrl+x stop the bench             t  change theme
-  k    the workspace KV store (list keys, reset)
-  ctrl+p command palette (every action)
-  ctrl+f or /  find in the Build output, the Runtime response or log, or this help
-       (enter / n next, shift+enter / N previous, esc closes the find bar)
-  y    copy the focused table as tab-separated text
-  tab  move focus                   q  quit       ?/F1  this help
+[b]Keys[/b] (while a text field has focus, letters and digits go
+into it: esc leaves it)
+  1-7     switch view: Size, Signatures, Runtime, Requests, Hooks,
+          Build, Served
+  m       focus the module list
+  b       rebuild the selected module
+  r / a   replay saved requests / toggle auto-replay after builds
+  ctrl+r  send the Runtime view's request
+  ctrl+b  bench it in the selected mode; B in all modes; ctrl+x stop
+  ctrl+f  find (also /) in the Build output, the Runtime response
+          or log, or this help: enter / n next match, shift+enter /
+          N the previous one, esc closes
+  y       copy the focused table as tab-separated text
+  g       exact gzip -9 size (when the Size view shows ~, estimated)
+  p       purity check of the saved requests
+  l       start/stop the dev server (URL in the title; view 7 logs)
+  k       the workspace KV store (list keys, reset)
+  t       change theme
+  ctrl+p  command palette (every action)
+  tab     move focus;  q  quit;  ? / F1  this help
 
-[b]Module list[/b]  ● built   ◐ building   ✖ failed   ◌ stale (the last good build serves)
-  ▲ built, over its size budget (Size view, Strip & budget tab)   · not built yet
-  ⊘ refused by the workspace's [trust] signature policy (Signatures view says why)
+[b]Module list[/b]
+  ● built   ◐ building   ✖ failed   · not built yet
+  ◌ stale (the last build failed; the last good build serves)
+  ▲ built, over its size budget (Size view, Strip & budget tab)
+  ⊘ refused by the workspace's [trust] signature policy
+    (the Signatures view says why)
+  Columns: size; at 100+ columns also Δ (the last build's change)
+  and budget (the tightest limit's use, %); replay: 5✓ all passed,
+  4✓1✗ one failed
 """
 
 

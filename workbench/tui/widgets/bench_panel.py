@@ -23,7 +23,7 @@ from workbench.tui.runtime_jobs import MODES
 from workbench.tui.widgets.histogram import log_axis, log_bins
 
 BINS = 64  # the sparkline spreads them over its width, so the axis lines up with it
-STARTING = "sending… (the first request compiles and instantiates; it is not a sample)"
+STARTING = "(the first request compiles and instantiates; it is not a sample)"
 
 
 class BenchPanel(VerticalScroll):
@@ -42,31 +42,40 @@ class BenchPanel(VerticalScroll):
     def show(self, benches: dict[str, Any], latest_mode: str | None = None,
              starting: tuple[str, int, float] | None = None) -> None:
         """`starting`: (mode, n, monotonic start) of a bench that has no snapshot yet."""
+        self._shown = (benches, latest_mode, starting)
+        narrow = 0 < self.size.width < 72  # 80 columns: no p99.9 / max, short figures
+        cols = ("mode", "n", "p50", "p90", "p99") + (("p99.9", "max") if not narrow else ())
         table = Table(box=None, header_style="bold", pad_edge=False)
-        for col in ("mode", "n", "p50", "p90", "p99", "p99.9", "max", "errors"):
-            table.add_column(col, justify="left" if col == "mode" else "right")
+        for col in (*cols, "errors"):
+            table.add_column(col, justify="left" if col == "mode" else "right", no_wrap=True)
+        fmt = short_us if narrow else (lambda v: f"{v:,.1f}")
         for mode in MODES:
             snap = benches.get(mode)
             stats = snap.phases.get("total") if snap is not None else None
+            blanks = [""] * (len(cols) - 2)
             if snap is None:
-                table.add_row(mode, "—", "", "", "", "", "", "")
-            elif stats is None:
-                table.add_row(mode, f"{snap.done:,}", "", "", "", "", "", f"{snap.errors:,}")
+                table.add_row(mode, "—", *blanks, "")
+                self._histogram(mode, snap)
+                continue
+            errors = Text(f"{snap.errors:,}", style="bold red" if snap.errors else "")
+            if stats is None:
+                table.add_row(mode, f"{snap.done:,}", *blanks, errors)
             else:
-                table.add_row(mode, f"{snap.done:,}", *(f"{v:,.1f}" for v in (
-                    stats.p50, stats.p90, stats.p99, stats.p999, stats.max)),
-                    Text(f"{snap.errors:,}", style="bold red" if snap.errors else ""))
+                values = (stats.p50, stats.p90, stats.p99, stats.p999, stats.max)
+                table.add_row(mode, f"{snap.done:,}", *(fmt(v) for v in values[:len(cols) - 2]),
+                              errors)
             self._histogram(mode, snap)
         self.query_one("#bench-table", Static).update(
-            Group(Text("total time per request, µs", style="dim"), table))
+            Group(Text("total time per request, µs" + (" (ms, s where marked; p99.9 and max "
+                       "at 100+ columns)" if narrow else ""), style="dim"), table))
         latest = benches.get(latest_mode or "")
         self.query_one("#bench-errors", Static).update(errors_text(latest))
         note = self.query_one("#bench-note", Static)
         if starting is not None:
             mode, n, since = starting
             self.query_one("#bench-progress", ProgressBar).update(total=max(1, n), progress=0)
-            note.update(Text(f"{mode}: {STARTING}  {time.monotonic() - since:,.1f} s",
-                             style="yellow"))
+            note.update(Text(f"{mode}: sending… {time.monotonic() - since:,.1f} s  "
+                             f"{STARTING}", style="yellow"))
             return
         if latest is None:
             note.update(Text("ctrl+b benches the request in the selected mode, B in all three "
@@ -75,6 +84,12 @@ class BenchPanel(VerticalScroll):
         self.query_one("#bench-progress", ProgressBar).update(
             total=max(1, latest.total), progress=latest.done)
         note.update(progress_text(latest))
+
+    def on_resize(self) -> None:
+        """The table's columns depend on the width (shown first while the tab was hidden)."""
+        shown = getattr(self, "_shown", None)
+        if shown is not None:
+            self.show(*shown)
 
     def _histogram(self, mode: str, snap: Any | None) -> None:
         """The mode's log-scale histogram; hidden until the mode has samples."""
@@ -103,6 +118,17 @@ class LogAxis(Static):
         if hi <= 0:
             return Text()
         return Text(log_axis(lo, hi, max(8, self.size.width)), style="dim")
+
+
+def short_us(us: float) -> str:
+    """Figures for the narrow table: 8.4 / 291 / 8,712 µs, then 12.3ms and 1.25s."""
+    if us < 100:
+        return f"{us:.1f}"
+    if us < 10_000:
+        return f"{us:,.0f}"
+    if us < 1_000_000:
+        return f"{us / 1000:.1f}ms"
+    return f"{us / 1_000_000:.2f}s"
 
 
 def progress_text(snap: Any) -> Text:

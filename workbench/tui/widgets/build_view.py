@@ -45,8 +45,8 @@ size and size change, the diagnostics parsed from the compiler output (file:line
 severity), and the whole output. Select a diagnostic (enter) to see its source lines;
 e opens it in $VISUAL / $EDITOR at its line, y copies it (file:line:col: message).
 ctrl+f or / finds in the compiler output (enter / shift+enter or n / N move between
-matches, esc closes). b rebuilds now; saving a source file rebuilds on its own. A failed build keeps the last
-good module serving, marked stale in the module list.
+matches, esc closes). b rebuilds now; saving a source file rebuilds on its own. A
+failed build keeps the last good module serving, marked stale in the module list.
 """
 
     def compose(self) -> ComposeResult:

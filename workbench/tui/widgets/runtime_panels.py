@@ -42,9 +42,9 @@ def body_renderable(body: bytes, content_type: str | None) -> Text:
             pretty = json.dumps(json.loads(text), indent=2, ensure_ascii=False)
             syntax = Syntax(pretty, "json", theme="ansi_dark", background_color="default",
                             word_wrap=True)
-            text = syntax.highlight(pretty)
-            text.rstrip()
-            return text
+            shown = syntax.highlight(pretty)
+            shown.rstrip()
+            return shown
         except ValueError:
             pass
     return Text(printable(text))
