@@ -135,13 +135,13 @@ async def test_find_in_help_and_escape_closes_the_bar_not_the_help(
         await pilot.press("slash")
         bar = app.screen.query_one("#help-find", FindBar)
         await wait_for(pilot, lambda: bar.is_open, what="the help's find bar")
-        await pilot.press(*"bench")
-        total = help_text.plain.lower().count("bench")
+        await pilot.press(*"budget")
+        total = help_text.plain.lower().count("budget")
         count = app.screen.query_one("#help-find #find-count")
         await wait_for(pilot, lambda: plain(count).strip() == f"1/{total}", what="k/N")
         assert total >= 2
         await pilot.pause()
-        assert [t.lower() for t in highlighted(app, "dark_orange")] == ["bench"]
+        assert [t.lower() for t in highlighted(app, "dark_orange")] == ["budget"]
         await pilot.press("enter")
         await wait_for(pilot, lambda: plain(count).strip() == f"2/{total}", what="2/N")
         await pilot.press("escape")

@@ -100,9 +100,12 @@ class WorkbenchApp(JobsMixin, GzipMixin, FindMixin, ServeMixin, LoopMixin, Runti
         if any(m.build == "building" for m in self.modules.values()):
             self._update_status()
             state = self.modules.get(self.selected or "")
-            if state is not None and state.build == "building" \
-                    and self.active_view_id() == "build":
-                self.view("build").show(state)
+            if state is not None and state.build == "building":
+                vid = self.active_view_id()
+                if vid == "build":
+                    self.view("build").show(state)
+                elif vid == "size" and state.module is None:
+                    self.view("size").show_progress(state)  # type: ignore[attr-defined]
         elif getattr(self, "_was_building", False):
             self._update_status()
         self._was_building = any(m.build == "building" for m in self.modules.values())

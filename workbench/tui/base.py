@@ -134,7 +134,7 @@ class AppBase(App[int]):
             took = f" {secs:,.1f} s" if self.show_timings else ""
             variants = [f"◐ building {name}{more}…{took}", f"◐ {name}{more}…{took}"]
         else:
-            job = getattr(self, "job_status", lambda: [])()  # replay, purity, exact gzip
+            job: list[str] = getattr(self, "job_status", lambda: [])()  # replay, purity, exact gzip
             variants = job or variants
         if self.ui_alive:
             status = self.main_screen_query("#status", Static)

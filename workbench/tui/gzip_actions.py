@@ -60,7 +60,7 @@ class GzipMixin(AppBase):
         if self.job(state.name, "gzip") is not None:  # type: ignore[attr-defined]
             return
         self.job_started(state.name, "gzip", len(state.wasm))  # type: ignore[attr-defined]
-        self.gzip_worker(state.name, Bytes(state.wasm))
+        self.call_after_refresh(self.gzip_worker, state.name, Bytes(state.wasm))
 
     @work(thread=True, exclusive=False, group="gzip", exit_on_error=False)
     def gzip_worker(self, name: str, held: Bytes) -> None:

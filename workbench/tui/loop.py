@@ -91,7 +91,7 @@ class LoopMixin(AppBase):
     def replay_worker(self, name: str, entries: list[Any] | None, trigger: str) -> None:
         """Replay in a worker; "replaying 3/12… 0.8 s" shows from the start."""
         self.job_started(name, "replay", len(entries) if entries else 0)  # type: ignore[attr-defined]
-        self._replay_thread(name, entries, trigger)
+        self.call_after_refresh(self._replay_thread, name, entries, trigger)  # after that frame
 
     @work(thread=True, exclusive=False, group="replay", exit_on_error=False)
     def _replay_thread(self, name: str, entries: list[Any] | None, trigger: str) -> None:
@@ -143,7 +143,7 @@ class LoopMixin(AppBase):
         state.extras["purity"] = "running"
         self.job_started(state.name, "purity")  # type: ignore[attr-defined]
         self.refresh_views(state.name)
-        self.purity_worker(state.name)
+        self.call_after_refresh(self.purity_worker, state.name)  # once "running" is drawn
 
     @work(thread=True, exclusive=True, group="purity", exit_on_error=False)
     def purity_worker(self, name: str) -> None:

@@ -51,7 +51,10 @@ class RuntimeMixin(AppBase):
         self._bench_cancel = threading.Event()
         # "sending…" at once: the first (unsampled) request may compile for a while
         self._bench_starting(name, msg.modes[0], msg.n)
-        self.bench_worker(name, msg.request, msg.options, msg.n, msg.modes, self._bench_cancel)
+        # the worker starts after that frame is drawn: its first steps (imports, compile)
+        # compete with the UI thread for the GIL
+        self.call_after_refresh(self.bench_worker, name, msg.request, msg.options, msg.n,
+                                msg.modes, self._bench_cancel)
 
     def on_runtime_view_cancel_bench(self, _: RuntimeView.CancelBench) -> None:
         if not self.ui_alive:

@@ -7,6 +7,7 @@ worker (`ModuleState.extras`). Tables sort (`s`, header click) and filter (`/`).
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from rich.text import Text
@@ -120,9 +121,13 @@ the summary line and the status line).
         return t
 
     def show_progress(self, state: ModuleState) -> None:
-        """Twice a second while the exact gzip job runs: the summary line only."""
+        """Twice a second while the exact gzip job or a first build runs: the summary line
+        only (the tables stay as they are)."""
+        summary = self.query_one("#size-summary", Static)
         if state.module is not None:
-            self.query_one("#size-summary", Static).update(self._summary(state, state.module))
+            summary.update(self._summary(state, state.module))
+        else:
+            summary.update(Text(_waiting(state), style="dim italic"))
 
     def on_resize(self) -> None:
         state = getattr(self, "_state", None)
@@ -204,7 +209,9 @@ def _usable(value: Any) -> bool:
 
 def _waiting(state: ModuleState) -> str:
     if state.build == "building":
-        return f"{state.name}: building…"
-    if state.error:
-        return f"{state.name}: {state.error}"
+        secs = time.monotonic() - state.build_started if state.build_started else None
+        return f"{state.name}: building…" + (f" {secs:,.1f} s" if secs is not None else "")
+    if state.error:  # errors usually name the module already
+        return state.error if state.error.startswith(state.name) else \
+            f"{state.name}: {state.error}"
     return f"{state.name}: not built yet."
