@@ -112,8 +112,9 @@ failed build keeps the last good module serving, marked stale in the module list
         if getattr(self.app, "show_timings", True) and state.history:
             head.append("\nrecent builds: ", style="dim")
             for n, ok_, ms, size in state.history[-5:]:
-                head.append(f"#{n} {'ok' if ok_ else 'failed'} {ms:,.0f} ms"
-                            + (f" {size:,} B" if size else "") + "  ",
+                # no-break spaces: a wrapped line never parts a figure from its unit
+                head.append(f"#{n}\u00a0{'ok' if ok_ else 'failed'}\u00a0{ms:,.0f}\u00a0ms"
+                            + (f"\u00a0{size:,}\u00a0B" if size else "") + "  ",
                             style="" if ok_ else "red")
         summary.update(building + head if state.build == "building" else head)
         self._diags = list(result.diagnostics)
