@@ -84,3 +84,34 @@ def workspace(tmp_path: Path) -> Path:
     (root / "workbench.toml").write_text(
         'modules = ["hello-wat"]\ndebounce_ms = 50\n\n[variables]\nhost = "example.com"\n')
     return root
+
+
+def screen_lines(app: object) -> list[str]:
+    """The terminal screen as the user sees it, one string per row (no styles)."""
+    strips = app.screen._compositor.render_strips()  # type: ignore[attr-defined]
+    return [strip.text for strip in strips]
+
+
+def screen_text(app: object) -> str:
+    return "\n".join(screen_lines(app))
+
+
+def highlighted(app: object, colour: str) -> list[str]:
+    """Runs of on-screen text whose background is the named colour (e.g. the find bar's
+    match highlight), as the terminal would paint them."""
+    from rich.color import Color
+
+    want = Color.parse(colour).get_truecolor()
+    out: list[str] = []
+    for strip in app.screen._compositor.render_strips():  # type: ignore[attr-defined]
+        run = ""
+        for seg in strip:
+            bg = seg.style.bgcolor if seg.style else None
+            if bg is not None and bg.get_truecolor() == want:
+                run += seg.text
+            elif run:
+                out.append(run)
+                run = ""
+        if run:
+            out.append(run)
+    return out

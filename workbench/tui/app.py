@@ -12,7 +12,7 @@ import signal
 from pathlib import Path
 from typing import Any
 
-from textual import on
+from textual import events, on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -22,8 +22,11 @@ from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 from workbench.tui import themes
 from workbench.tui.base import VIEWS, AppBase
 from workbench.tui.commands import WorkbenchCommands
+from workbench.tui.find_actions import FindMixin
+from workbench.tui.gzip_actions import GzipMixin
 from workbench.tui.handlers import HandlerMixin
 from workbench.tui.loop import LoopMixin
+from workbench.tui.progress import JobsMixin
 from workbench.tui.runtime_actions import RuntimeMixin
 from workbench.tui.serving import Served, ServeMixin
 from workbench.tui.widgets.module_list import ModuleList
@@ -32,7 +35,8 @@ from workbench.tui.workers import WorkerMixin
 SHORT = ["Size", "Sigs", "Run", "Reqs", "Hooks", "Build", "Served"]
 
 
-class WorkbenchApp(ServeMixin, LoopMixin, RuntimeMixin, HandlerMixin, WorkerMixin, AppBase):
+class WorkbenchApp(JobsMixin, GzipMixin, FindMixin, ServeMixin, LoopMixin, RuntimeMixin,
+                   HandlerMixin, WorkerMixin, AppBase):
     """The whole loop on one screen: save, see the size change, the replay, the latency."""
 
     CSS_PATH = "app.tcss"
@@ -58,6 +62,11 @@ class WorkbenchApp(ServeMixin, LoopMixin, RuntimeMixin, HandlerMixin, WorkerMixi
         Binding("t", "change_theme", "Theme", show=False, id="theme"),
         Binding("k", "show_kv", "KV store", show=False, id="kv"),
         Binding("l", "toggle_serve", "Serve", id="serve"),
+        Binding("ctrl+f,slash", "find", "Find", key_display="^f", id="find"),
+        Binding("p", "purity", "Purity check", show=False, id="purity"),
+        Binding("g", "exact_gzip", "Exact gzip", show=False, id="exact_gzip"),
+        Binding("n", "find_step(1)", "Next match", show=False, id="find_next"),
+        Binding("N", "find_step(-1)", "Previous match", show=False, id="find_prev"),
         *[Binding(str(i + 1), f"show_view('{vid}')", "Views" if i == 0 else short,
                   show=i == 0, key_display="1-7" if i == 0 else None, id=f"view_{vid}")
           for i, ((vid, _, _), short) in enumerate(zip(VIEWS, SHORT, strict=True))],
@@ -77,6 +86,11 @@ class WorkbenchApp(ServeMixin, LoopMixin, RuntimeMixin, HandlerMixin, WorkerMixi
                         yield view if n == 0 else Lazy(view)
         yield Footer()
 
+    def on_resize(self, event: events.Resize) -> None:
+        """Below 100 columns the footer drops its padding so every global key fits."""
+        for footer in self.screen_stack[0].query(Footer):
+            footer.compact = event.size.width < 100
+
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return dict(themes.APP_VARIABLES)
 
@@ -86,12 +100,19 @@ class WorkbenchApp(ServeMixin, LoopMixin, RuntimeMixin, HandlerMixin, WorkerMixi
         if any(m.build == "building" for m in self.modules.values()):
             self._update_status()
             state = self.modules.get(self.selected or "")
-            if state is not None and state.build == "building" \
-                    and self.active_view_id() == "build":
-                self.view("build").show(state)
+            if state is not None and state.build == "building":
+                vid = self.active_view_id()
+                if vid == "build":
+                    self.view("build").show(state)
+                elif vid == "size" and state.module is None:
+                    self.view("size").show_progress(state)  # type: ignore[attr-defined]
         elif getattr(self, "_was_building", False):
             self._update_status()
         self._was_building = any(m.build == "building" for m in self.modules.values())
+        state = self.modules.get(self.selected or "")
+        if state is not None and state.bench_starting is not None:
+            self.show_bench(state.name)  # "sending… 1.5 s" until the first figures
+        self._tick_jobs()
 
     async def action_quit(self) -> None:
         """Quit; a running dev server first finishes requests in flight (up to 1 s)."""

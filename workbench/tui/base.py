@@ -124,16 +124,33 @@ class AppBase(App[int]):
     def _update_status(self) -> None:
         auto = "on" if self.auto_replay else "off"
         count = len(self.modules)
-        text = f"{count} module{'s' if count != 1 else ''} · auto-replay {auto}"
+        variants = [f"{count} module{'s' if count != 1 else ''} · auto-replay {auto}"]
         now = time.monotonic()
         busy = [(m.name, now - m.build_started) for m in self.modules.values()
                 if m.build == "building" and m.build_started is not None]
         if busy:  # every long job shows that it runs, and for how long (first ticks: 0.5 s)
             name, secs = max(busy, key=lambda b: b[1])
             more = f" +{len(busy) - 1}" if len(busy) > 1 else ""
-            text = f"◐ building {name}{more}…" + (f" {secs:,.1f} s" if self.show_timings else "")
+            took = f" {secs:,.1f} s" if self.show_timings else ""
+            variants = [f"◐ building {name}{more}…{took}", f"◐ {name}{more}…{took}"]
+        else:
+            job: list[str] = getattr(self, "job_status", lambda: [])()  # replay, purity, exact gzip
+            variants = job or variants
         if self.ui_alive:
-            self.main_screen_query("#status", Static).update(text)
+            status = self.main_screen_query("#status", Static)
+            status.update(fit(variants, status.content_size.width or 80))
+
+    def action_show_view(self, vid: str) -> None:
+        self.main_screen_query("#views", TabbedContent).active = f"tab-{vid}"
+
+
+def fit(variants: list[str], width: int) -> str:
+    """The first (longest) wording that fits on one line, else the last cut with '…'."""
+    for text in variants:
+        if len(text) <= width:
+            return text
+    last = variants[-1]
+    return last[:max(1, width - 1)] + "…"
 
     def action_show_view(self, vid: str) -> None:
         self.main_screen_query("#views", TabbedContent).active = f"tab-{vid}"

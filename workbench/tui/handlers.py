@@ -96,8 +96,9 @@ class HandlerMixin(AppBase):
         state = self.modules.get(msg.name)
         if state is None:
             return
+        if state.build != "building" or state.build_started is None:
+            state.build_started = time.monotonic()  # not again for the worker's own
         state.build = "building"
-        state.build_started = time.monotonic()
         self._update_status()
         self.module_list().update_module(state)
         self.refresh_views(msg.name)
@@ -164,9 +165,11 @@ class HandlerMixin(AppBase):
 
     # ----- actions ---------------------------------------------------------------
     def action_build(self) -> None:
-        """Rebuild the selected module now."""
+        """Rebuild the selected module now: "◐ building" is drawn first, then the worker
+        starts (an in-process build holds the GIL and would delay that frame)."""
         if self.selected in self.modules:
-            self.build_worker(self.selected, "manual")
+            self.post_message(BuildStarted(self.selected))
+            self.call_after_refresh(self.build_worker, self.selected, "manual")
 
     def action_focus_modules(self) -> None:
         self.module_list().focus()

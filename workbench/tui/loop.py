@@ -26,6 +26,7 @@ from workbench.tui.messages import (
     BuildFinished,
     BuildStarted,
     CoreProblem,
+    JobUpdate,
     ReplayFinished,
     SourceChanged,
 )
@@ -87,10 +88,20 @@ class LoopMixin(AppBase):
         if self.selected in self.modules and self.modules[self.selected].wasm is not None:
             self.replay_worker(self.selected, [msg.entry], "one")
 
+    def replay_worker(self, name: str, entries: list[Any] | None, trigger: str) -> None:
+        """Replay in a worker; "replaying 3/12… 0.8 s" shows from the start."""
+        self.job_started(name, "replay", len(entries) if entries else 0)  # type: ignore[attr-defined]
+        self.call_after_refresh(self._replay_thread, name, entries, trigger)  # after that frame
+
     @work(thread=True, exclusive=False, group="replay", exit_on_error=False)
-    def replay_worker(self, name: str, entries: list[Any] | None,
-                      trigger: str) -> None:
-        report = replay_jobs.replay_module(self.modules[name], entries)
+    def _replay_thread(self, name: str, entries: list[Any] | None, trigger: str) -> None:
+        def progress(done: int, total: int, _: Any) -> None:
+            self.post_message(JobUpdate(name, "replay", done, total))
+
+        try:
+            report = replay_jobs.replay_module(self.modules[name], entries, progress=progress)
+        finally:
+            self.post_message(JobUpdate(name, "replay", ended=True))
         self.post_message(ReplayFinished(name, report, trigger))
 
     def on_replay_finished(self, msg: ReplayFinished) -> None:
@@ -130,8 +141,9 @@ class LoopMixin(AppBase):
                         severity="warning")
             return
         state.extras["purity"] = "running"
+        self.job_started(state.name, "purity")  # type: ignore[attr-defined]
         self.refresh_views(state.name)
-        self.purity_worker(state.name)
+        self.call_after_refresh(self.purity_worker, state.name)  # once "running" is drawn
 
     @work(thread=True, exclusive=True, group="purity", exit_on_error=False)
     def purity_worker(self, name: str) -> None:
@@ -143,6 +155,8 @@ class LoopMixin(AppBase):
             report: Any = purity_of(state.wasm_path, getattr(state.config, "requests", None))  # type: ignore[arg-type]
         except WorkbenchError as err:
             report = err
+        finally:
+            self.post_message(JobUpdate(name, "purity", ended=True))
         self.call_from_thread(self._purity_done, name, report)
 
     def _purity_done(self, name: str, report: Any) -> None:

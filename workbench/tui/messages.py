@@ -79,11 +79,13 @@ class BuildFailedMsg(Message):
 
 
 class RunFinished(Message):
-    def __init__(self, name: str, request: Request, result: RunResult) -> None:
+    def __init__(self, name: str, request: Request, result: RunResult,
+                 hooks_p50: tuple[float, int] | None = None) -> None:
         super().__init__()
         self.name = name
         self.request = request
         self.result = result
+        self.hooks_p50 = hooks_p50  # (p50 µs, samples): `runtime_jobs.hooks_p50`
 
 
 class BenchProgress(Message):
@@ -93,6 +95,30 @@ class BenchProgress(Message):
         super().__init__()
         self.name = name
         self.snapshot = snapshot
+
+
+class BenchStarting(Message):
+    """A bench of `mode` begins (its first, unsampled request is running); mode None:
+    the bench worker has ended."""
+
+    def __init__(self, name: str, mode: str | None, n: int) -> None:
+        super().__init__()
+        self.name = name
+        self.mode = mode
+        self.n = n
+
+
+class JobUpdate(Message):
+    """A worker's long job (replay, purity, gzip) advanced (`done`/`total`) or ended."""
+
+    def __init__(self, module: str, kind: str, done: int = 0, total: int = 0,
+                 ended: bool = False) -> None:
+        super().__init__()
+        self.module = module
+        self.kind = kind
+        self.done = done
+        self.total = total
+        self.ended = ended
 
 
 class ReplayFinished(Message):

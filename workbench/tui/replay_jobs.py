@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 
 
 def replay_module(state: ModuleState, entries: list[Any] | None = None,
-                  cancel: threading.Event | None = None) -> ReplayReport | None:
+                  cancel: threading.Event | None = None,
+                  progress: Any = None) -> ReplayReport | None:
     """Replay `entries` (default: every saved request of the module) -> ReplayReport."""
     from workbench.core.hooks.rules import load_hooks
     from workbench.core.requests.files import load_requests
@@ -52,7 +53,7 @@ def replay_module(state: ModuleState, entries: list[Any] | None = None,
                       secrets=granted_secrets(state), host=cfg.host)
     store = cfg.root / LAST_RESPONSES
     return replay(entries, harness, hooks=hooks, store=store, module=state.name,
-                  cancel=cancel)
+                  cancel=cancel, progress=progress)
 
 
 def entry_key(entry: Any) -> str:

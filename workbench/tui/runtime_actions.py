@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -10,9 +11,9 @@ from textual import work
 
 from workbench.tui import runtime_jobs
 from workbench.tui.base import AppBase
-from workbench.tui.messages import BenchProgress, RunFinished
+from workbench.tui.messages import BenchProgress, BenchStarting, RunFinished
 from workbench.tui.runtime_jobs import RunOptions
-from workbench.tui.widgets.runtime_panels import BenchPanel
+from workbench.tui.widgets.bench_panel import BenchPanel
 from workbench.tui.widgets.runtime_view import RuntimeView
 
 if TYPE_CHECKING:
@@ -48,7 +49,12 @@ class RuntimeMixin(AppBase):
         if self._bench_cancel is not None:
             self._bench_cancel.set()
         self._bench_cancel = threading.Event()
-        self.bench_worker(name, msg.request, msg.options, msg.n, msg.modes, self._bench_cancel)
+        # "sending…" at once: the first (unsampled) request may compile for a while
+        self._bench_starting(name, msg.modes[0], msg.n)
+        # the worker starts after that frame is drawn: its first steps (imports, compile)
+        # compete with the UI thread for the GIL
+        self.call_after_refresh(self.bench_worker, name, msg.request, msg.options, msg.n,
+                                msg.modes, self._bench_cancel)
 
     def on_runtime_view_cancel_bench(self, _: RuntimeView.CancelBench) -> None:
         if not self.ui_alive:
@@ -58,17 +64,24 @@ class RuntimeMixin(AppBase):
     @work(thread=True, exclusive=True, group="run", exit_on_error=False)
     def run_worker_request(self, name: str, request: Request,
                            options: RunOptions) -> None:
-        result = runtime_jobs.run_request(self.modules[name], request, options)
-        self.post_message(RunFinished(name, request, result))
+        state = self.modules[name]
+        result = runtime_jobs.run_request(state, request, options)
+        hooks = runtime_jobs.hooks_p50(state, request, options) if result.hook else None
+        self.post_message(RunFinished(name, request, result, hooks))
 
     @work(thread=True, exclusive=True, group="bench", exit_on_error=False)
     def bench_worker(self, name: str, request: Request, options: RunOptions,
                      n: int, modes: tuple[str, ...], cancel: threading.Event) -> None:
-        for mode in modes:
-            if cancel.is_set():
-                break
-            runtime_jobs.bench_live(self.modules[name], request, n, replace(options, mode=mode),
-                                    cancel, lambda snap: self._post_bench(name, snap))
+        try:
+            for mode in modes:
+                if cancel.is_set():
+                    break
+                self.post_message(BenchStarting(name, mode, n))
+                runtime_jobs.bench_live(self.modules[name], request, n,
+                                        replace(options, mode=mode), cancel,
+                                        lambda snap: self._post_bench(name, snap))
+        finally:  # a harness that failed to start must not leave "sending…" behind
+            self.post_message(BenchStarting(name, None, 0))
 
     def _post_bench(self, name: str, snap: runtime_jobs.BenchSnapshot) -> None:
         self.post_message(BenchProgress(name, snap))
@@ -80,7 +93,31 @@ class RuntimeMixin(AppBase):
         if state is None:
             return
         state.last_run, state.last_request = msg.result, msg.request
+        state.hooks_p50 = msg.hooks_p50
         self.refresh_views(msg.name)
+
+    def on_bench_starting(self, msg: BenchStarting) -> None:
+        if self.ui_alive:
+            self._bench_starting(msg.name, msg.mode, msg.n)
+
+    def _bench_starting(self, name: str, mode: str | None, n: int) -> None:
+        state = self.modules.get(name)
+        if state is None:
+            return
+        started = state.bench_starting
+        if mode is None:  # the worker ended
+            state.bench_starting = None
+        elif started is None or started[0] != mode:
+            state.bench_starting = (mode, n, time.monotonic())
+        self.show_bench(name)
+
+    def show_bench(self, name: str) -> None:
+        """Re-render the bench panel (also twice a second while a bench is starting)."""
+        state = self.modules.get(name)
+        if state is None or name != self.selected:
+            return
+        panel = self.main_screen_query("BenchPanel", BenchPanel)
+        panel.show(state.bench, state.bench_mode, state.bench_starting)
 
     def on_bench_progress(self, msg: BenchProgress) -> None:
         if not self.ui_alive:
@@ -90,9 +127,8 @@ class RuntimeMixin(AppBase):
             return
         state.bench[msg.snapshot.mode] = msg.snapshot
         state.bench_mode = msg.snapshot.mode
-        if msg.name == self.selected:
-            panel = self.main_screen_query("BenchPanel", BenchPanel)
-            panel.show(state.bench, state.bench_mode)
+        state.bench_starting = None
+        self.show_bench(msg.name)
         if msg.snapshot.final:
             word = "cancelled" if msg.snapshot.cancelled else "finished"
             self.notify(f"{msg.name}: bench {word} after {msg.snapshot.done:,} requests",

@@ -122,6 +122,34 @@ def run_request(state: ModuleState, request: Any, opts: RunOptions) -> Any:
     return harness_for(state, opts).run(request, opts.mode, hooks_for(state, opts.hooks))
 
 
+HOOK_SAMPLES = 200
+HOOK_BUDGET_S = 0.02
+
+
+def hooks_p50(state: ModuleState, request: Any, opts: RunOptions) -> tuple[float, int] | None:
+    """(p50 µs, samples) of the module's hooks on `request`, evaluated up to HOOK_SAMPLES
+    times (at most HOOK_BUDGET_S) right after a send, in the same worker thread.
+
+    One request's hook time is a single sample: the first evaluation after an edit, a GIL
+    hand-over to the UI thread or a cache miss make it 10-100x the steady figure. The p50
+    of repeated evaluations is what `workbench bench` reports for the same rules
+    (benchmarks/bench_tui_hooks.py compares the two). Hook rules are stateless, so
+    evaluating them again changes nothing."""
+    import statistics
+    import time
+
+    hooks = hooks_for(state, opts.hooks)
+    if hooks is None:
+        return None
+    samples: list[float] = []
+    end = time.perf_counter() + HOOK_BUDGET_S
+    for _ in range(HOOK_SAMPLES):
+        samples.append(float(hooks.evaluate(request).elapsed_us))
+        if time.perf_counter() > end:
+            break
+    return statistics.median(samples), len(samples)
+
+
 def bench_live(state: ModuleState, request: Any, n: int, opts: RunOptions,
                cancel: threading.Event, emit: Callable[[BenchSnapshot], None],
                every_s: float = 0.1) -> BenchSnapshot:

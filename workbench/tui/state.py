@@ -58,8 +58,10 @@ class ModuleState:
     config_error: str | None = None  # a saved module.toml that was not applied, and why
     last_run: RunResult | None = None
     last_request: Request | None = None  # the Request behind last_run
+    hooks_p50: tuple[float, int] | None = None  # last_run's hooks: (p50 µs, evaluations)
     bench: dict[str, Any] = field(default_factory=dict)  # mode -> live/final BenchSnapshot
     bench_mode: str | None = None  # the mode benched last (its progress is shown)
+    bench_starting: tuple[str, int, float] | None = None  # (mode, n, t0): no snapshot yet
     replay: ReplayReport | None = None
     prev_replay: ReplayReport | None = None
     entry_results: dict[str, EntryResult] = field(default_factory=dict)  # file:line -> result

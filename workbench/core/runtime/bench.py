@@ -21,7 +21,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import wasmtime
@@ -53,6 +53,8 @@ class BenchProgress:
     elapsed_s: float
     bins: tuple[int, ...] = ()  # `total` phase counts, equal-width bins over range_us
     range_us: tuple[float, float] = (0.0, 0.0)  # p0.1 .. p99 of `total`
+    first_errors: dict[str, str] = field(default_factory=dict)  # kind -> its first message
+    buckets_us: tuple[tuple[float, int], ...] = ()  # `total`: (bucket midpoint, count)
 
     @property
     def error_count(self) -> int:
@@ -60,11 +62,14 @@ class BenchProgress:
 
 
 def snapshot(mode: str, done: int, n: int, hists: dict[str, Histogram], errors: Counter[str],
-             faults: Counter[str], elapsed_s: float, bins: int = 32) -> BenchProgress:
+             faults: Counter[str], elapsed_s: float, bins: int = 32,
+             first_errors: dict[str, str] | None = None) -> BenchProgress:
     total = hists.get("total")
     counts, span = total.bins(bins) if total is not None else ((), (0.0, 0.0))
     return BenchProgress(mode, done, n, {k: h.stats() for k, h in hists.items()},
-                         dict(errors), dict(faults), elapsed_s, counts, span)
+                         dict(errors), dict(faults), elapsed_s, counts, span,
+                         dict(first_errors or {}),
+                         tuple(total.buckets()) if total is not None else ())
 
 
 @dataclass(frozen=True)
@@ -92,6 +97,7 @@ def run_bench(h: Harness, request: Request, opts: BenchOptions,
     hists: dict[str, Histogram] = {}
     around_hist = Histogram()
     errors: Counter[str] = Counter()
+    first_errors: dict[str, str] = {}  # kind -> the first message of that kind
     faults: Counter[str] = Counter()
     last: RunResult | None = None
     fuel = 0
@@ -122,6 +128,7 @@ def run_bench(h: Harness, request: Request, opts: BenchOptions,
             faults[fault] += 1
         if r.error is not None:
             errors[r.error.kind] += 1
+            first_errors.setdefault(r.error.kind, r.error.message)
         else:
             fuel = r.fuel
         last = r
@@ -135,9 +142,11 @@ def run_bench(h: Harness, request: Request, opts: BenchOptions,
                 last_yield = now
             if live is not None and now - last_live >= live_every_s:
                 last_live = now
-                live(snapshot(mode, done, n, hists, errors, faults, now - start))
+                live(snapshot(mode, done, n, hists, errors, faults, now - start,
+                              first_errors=first_errors))
     if live is not None:
-        live(snapshot(mode, done, n, hists, errors, faults, time.perf_counter() - start))
+        live(snapshot(mode, done, n, hists, errors, faults, time.perf_counter() - start,
+                      first_errors=first_errors))
     phases = {k: v.stats() for k, v in hists.items()}
     reference = None
     if not cancelled and last is not None and last.abi == "edge" and h.abi.name == "edge":

@@ -17,10 +17,20 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
 from workbench.tui.state import ModuleState, signed
+from workbench.tui.widgets.findbar import FindableText, FindBar
 from workbench.tui.widgets.table import Column, RowTable
 from workbench.tui.widgets.view import View
 
 SEVERITY = {"error": "bold red", "warning": "yellow", "note": "cyan"}
+
+
+class DiagTable(RowTable):
+    """The diagnostics: y copies the highlighted one (file:line:col: message), as in the
+    rest of the Build view, rather than the whole table."""
+
+    def action_copy_table(self) -> None:
+        view = next(a for a in self.ancestors if isinstance(a, BuildView))
+        view.action_copy_diagnostic()
 
 
 class BuildView(View):
@@ -34,25 +44,27 @@ class BuildView(View):
 size and size change, the diagnostics parsed from the compiler output (file:line, with
 severity), and the whole output. Select a diagnostic (enter) to see its source lines;
 e opens it in $VISUAL / $EDITOR at its line, y copies it (file:line:col: message).
-b rebuilds now; saving a source file rebuilds on its own. A failed build keeps the last
-good module serving, marked stale in the module list.
+ctrl+f or / finds in the compiler output (enter / shift+enter or n / N move between
+matches, esc closes). b rebuilds now; saving a source file rebuilds on its own. A
+failed build keeps the last good module serving, marked stale in the module list.
 """
 
     def compose(self) -> ComposeResult:
         yield Static(id="build-summary")
-        yield RowTable([Column("where", "file:line"), Column("severity", "severity"),
+        yield DiagTable([Column("where", "file:line"), Column("severity", "severity"),
                         Column("message", "message")], id="diag-table")
         yield Static(Text("no diagnostics", style="dim italic"), id="no-diags")
         with VerticalScroll(id="build-log"):
             yield Static(id="build-source")
-            yield Static(id="build-output")
+            yield FindableText(id="build-output")
+        yield FindBar(id="build-find")
 
     def show(self, state: ModuleState | None) -> None:
         self._state = state
         result: Any = state.build_result if state else None
         summary = self.query_one("#build-summary", Static)
         table = self.query_one("#diag-table", RowTable)
-        output = self.query_one("#build-output", Static)
+        output = self.query_one("#build-output", FindableText)
         self.query_one("#build-source", Static).update("")
         if state is not None and state.build == "building" and state.build_started:
             import time
@@ -72,7 +84,8 @@ good module serving, marked stale in the module list.
             summary.update(Text(text, style="dim italic" if state is None else "red"))
             table.set_rows([])
             self._diags_shown(False)
-            output.update("")
+            output.set_text("")
+            self.query_one(FindBar).refresh_count()
             return
         ok = result.ok
         head = Text()
@@ -99,8 +112,9 @@ good module serving, marked stale in the module list.
         if getattr(self.app, "show_timings", True) and state.history:
             head.append("\nrecent builds: ", style="dim")
             for n, ok_, ms, size in state.history[-5:]:
-                head.append(f"#{n} {'ok' if ok_ else 'failed'} {ms:,.0f} ms"
-                            + (f" {size:,} B" if size else "") + "  ",
+                # no-break spaces: a wrapped line never parts a figure from its unit
+                head.append(f"#{n}\u00a0{'ok' if ok_ else 'failed'}\u00a0{ms:,.0f}\u00a0ms"
+                            + (f"\u00a0{size:,}\u00a0B" if size else "") + "  ",
                             style="" if ok_ else "red")
         summary.update(building + head if state.build == "building" else head)
         self._diags = list(result.diagnostics)
@@ -110,10 +124,15 @@ good module serving, marked stale in the module list.
         log = Text(f"$ {result.command}\n", style="dim")
         log.append(result.output or "(no compiler output)",
                    style="" if result.output else "dim italic")
-        output.update(log)
+        output.set_text(log)
+        self.query_one(FindBar).refresh_count()
         first_error = next((d for d in self._diags if d.severity == "error" and d.line), None)
         if first_error is not None:  # jump to the first error without a key press
             self.query_one("#build-source", Static).update(self._source(first_error))
+
+    def open_find(self) -> None:
+        """ctrl+f / `/`: find in the whole compiler output."""
+        self.query_one(FindBar).open(self.query_one("#build-output", FindableText))
 
     def _diags_shown(self, shown: bool, none_note: bool = False) -> None:
         """The diagnostics table when there are some, else "no diagnostics" (after a build)."""

@@ -85,11 +85,23 @@ The hooks file is re-read on every send, so edits apply at once.
                 out.append(f"answered by rule {hook.get('rule')!r}: the module never ran.\n",
                            style="bold")
         hook_us = run.timing.get("hooks")
-        module_us = sum(v for k, v in run.timing.items() if k not in ("hooks", "total"))
+        module_us = sum(v for k, v in run.timing.items()
+                        if k not in ("hooks", "total", "prepare"))
+        steady = state.hooks_p50 if state else None
         if hook_us is not None:
-            out.append(f"\nhook time {hook_us:,.1f} µs", style="bold")
-            out.append(f"   module time {module_us:,.1f} µs", style="bold")
+            if steady is not None:  # the figure `workbench bench` reports for these rules
+                p50, samples = steady
+                out.append(f"\nhook time p50 {p50:,.1f} µs", style="bold")
+                out.append(f" ({samples} back-to-back evaluations of this request: "
+                           "`workbench bench --mode warm`'s figure; in cold/fresh benches "
+                           f"instantiation evicts caches, ~2-3x; this send: {hook_us:,.1f} "
+                           "µs)", style="dim")
+                hook_us = p50
+            else:
+                out.append(f"\nhook time {hook_us:,.1f} µs (one sample)", style="bold")
+            out.append(f"\nmodule time {module_us:,.1f} µs", style="bold")
+            out.append(" (this send)", style="dim")
             if module_us and hook_us:
-                out.append(f"   (hooks = {hook_us / (hook_us + module_us) * 100:.1f}%)",
-                           style="dim")
+                out.append(f"   hooks = {hook_us / (hook_us + module_us) * 100:.1f}% of the "
+                           "two", style="dim")
         return out

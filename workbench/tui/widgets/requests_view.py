@@ -107,7 +107,9 @@ the handler is safe to reuse and snapshot, or which global, symbol or heap leaks
                             style="dim italic"))
             return
         if report == "running":
-            out.update(Text("purity check running…", style="yellow"))
+            job = self._job(state, "purity")
+            out.update(Text(f"◐ {job.text()}" if job else "purity check running…",
+                            style="yellow"))
             return
         if isinstance(report, Exception):
             out.update(Text(f"purity check: {report}", style="bold red"))
@@ -118,11 +120,27 @@ the handler is safe to reuse and snapshot, or which global, symbol or heap leaks
             text.append(("" if n == 0 else "\n  ") + line, style=styles.get(kind, ""))
         out.update(text)
 
+    def show_progress(self, state: ModuleState) -> None:
+        """Twice a second while a replay or a purity check runs: their progress lines."""
+        saved: Any = state.extras.get("requests")
+        if isinstance(saved, list) and state is self._state:
+            self.query_one("#requests-note", Static).update(self._summary(state, len(saved)))
+        self._purity(state)
+
+    def _job(self, state: ModuleState | None, kind: str) -> Any:
+        finder = getattr(self.app, "job", None)
+        return finder(state.name, kind) if finder is not None and state is not None else None
+
     def _summary(self, state: ModuleState, count: int) -> Text:
         counts = state.replay_counts
         t = Text(f"{count} saved requests", style="bold")
-        if counts is None:
+        job = self._job(state, "replay")
+        if job is not None:
+            t.append(f"  · ◐ {job.text()}", style="yellow")
+        if counts is None and job is None:
             t.append("  · not replayed yet (r replays all)", style="dim")
+        elif counts is None:
+            pass
         else:
             ok, bad = counts
             t.append(f"  · {ok} passed", style="green")

@@ -1,7 +1,7 @@
 """Result panels of the Runtime view: response, timing/fuel/memory, guest logs, bench.
 
-Each renders one frozen core result (`RunResult`, or a bench snapshot built from core
-`PhaseStats`) and nothing else.
+Each renders one frozen core result (`RunResult`) and nothing else; the bench panel is
+in `bench_panel.py`.
 """
 
 from __future__ import annotations
@@ -9,16 +9,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from rich.console import Group, RenderableType
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import ProgressBar, Sparkline, Static
+from textual.widgets import Static
 
 from workbench.core.text import printable  # guest text: no escape sequences reach the tty
-from workbench.tui.runtime_jobs import MODES
 from workbench.tui.state import size_text
+from workbench.tui.widgets.findbar import FindableText
 
 PHASES = ("hooks", "cache_load", "compile", "instantiate", "handler", "total")
 LEVEL_STYLES = {"debug": "dim", "info": "", "warn": "yellow", "error": "bold red"}
@@ -28,8 +28,9 @@ def status_style(status: int) -> str:
     return "bold green" if status < 300 else "bold cyan" if status < 400 else "bold red"
 
 
-def body_renderable(body: bytes, content_type: str | None) -> RenderableType:
-    """Pretty JSON when the body is JSON, else the text (binary bodies summarised)."""
+def body_renderable(body: bytes, content_type: str | None) -> Text:
+    """Pretty JSON when the body is JSON, else the text (binary bodies summarised); one
+    `Text` either way, so the find bar can search and highlight it."""
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
@@ -39,8 +40,11 @@ def body_renderable(body: bytes, content_type: str | None) -> RenderableType:
 
         try:
             pretty = json.dumps(json.loads(text), indent=2, ensure_ascii=False)
-            return Syntax(pretty, "json", theme="ansi_dark", background_color="default",
-                          word_wrap=True)
+            syntax = Syntax(pretty, "json", theme="ansi_dark", background_color="default",
+                            word_wrap=True)
+            shown = syntax.highlight(pretty)
+            shown.rstrip()
+            return shown
         except ValueError:
             pass
     return Text(printable(text))
@@ -48,15 +52,15 @@ def body_renderable(body: bytes, content_type: str | None) -> RenderableType:
 
 class ResponsePanel(VerticalScroll):
     def compose(self) -> ComposeResult:
-        yield Static(Text("Press ctrl+r to send the request.", style="dim italic"),
-                     id="response-body")
+        yield FindableText(Text("Press ctrl+r to send the request.", style="dim italic"),
+                           id="response-body")
 
     def show(self, result: Any | None) -> None:
-        body = self.query_one("#response-body", Static)
+        body = self.query_one("#response-body", FindableText)
         if result is None:
-            body.update(Text("Press ctrl+r to send the request.", style="dim italic"))
+            body.set_text(Text("Press ctrl+r to send the request.", style="dim italic"))
             return
-        parts: list[RenderableType] = []
+        parts: list[Text] = []
         if result.error is not None:
             err = Text.assemble((f"{result.error.kind}: ", "bold red"),
                                 printable(result.error.message))
@@ -76,7 +80,7 @@ class ResponsePanel(VerticalScroll):
                 heads.append(f": {printable(v)}\n")
             parts.append(heads)
             parts.append(body_renderable(resp.body, resp.header("content-type")))
-        body.update(Group(*parts))
+        body.set_text(Text("\n").join(parts))
 
 
 class TimingPanel(VerticalScroll):
@@ -124,12 +128,12 @@ class TimingPanel(VerticalScroll):
 
 class LogsPanel(VerticalScroll):
     def compose(self) -> ComposeResult:
-        yield Static(id="logs-body")
+        yield FindableText(id="logs-body")
 
     def show(self, result: Any | None) -> None:
-        out = self.query_one("#logs-body", Static)
+        out = self.query_one("#logs-body", FindableText)
         if result is None or not result.logs:
-            out.update(Text("No guest log lines." if result else "No run yet.",
+            out.set_text(Text("No guest log lines." if result else "No run yet.",
                             style="dim italic"))
             return
         text = Text()
@@ -137,68 +141,9 @@ class LogsPanel(VerticalScroll):
             text.append(f"{line.t_us:>9.1f}µs ", style="dim")
             text.append(f"{line.level:<5} ", style=LEVEL_STYLES.get(line.level, ""))
             text.append(f"{printable(line.message)}\n")
-        out.update(text)
+        out.set_text(text)
 
 
-class BenchPanel(VerticalScroll):
-    """Live p50/p90/p99/p99.9 per mode (cold, fresh, warm), each with its histogram."""
+from workbench.tui.widgets.bench_panel import BenchPanel  # noqa: E402  (its old home)
 
-    def compose(self) -> ComposeResult:
-        yield ProgressBar(total=1, show_eta=False, id="bench-progress")
-        yield Static(id="bench-note")
-        yield Static(id="bench-table")
-        for mode in MODES:
-            yield Static(id=f"hist-label-{mode}", classes="hist-label")
-            yield Sparkline([], id=f"hist-{mode}", classes="hist")
-
-    def show(self, benches: dict[str, Any], latest_mode: str | None = None) -> None:
-        table = Table(box=None, header_style="bold", pad_edge=False)
-        for col in ("mode", "n", "p50", "p90", "p99", "p99.9", "max", "errors"):
-            table.add_column(col, justify="left" if col == "mode" else "right")
-        for mode in MODES:
-            snap = benches.get(mode)
-            stats = snap.phases.get("total") if snap is not None else None
-            if snap is None:
-                table.add_row(mode, "—", "", "", "", "", "", "")
-            elif stats is None:
-                table.add_row(mode, f"{snap.done:,}", "", "", "", "", "", f"{snap.errors:,}")
-            else:
-                table.add_row(mode, f"{snap.done:,}", *(f"{v:,.1f}" for v in (
-                    stats.p50, stats.p90, stats.p99, stats.p999, stats.max)),
-                    f"{snap.errors:,}")
-            self._histogram(mode, snap)
-        self.query_one("#bench-table", Static).update(
-            Group(Text("total time per request, µs", style="dim"), table))
-        latest = benches.get(latest_mode or "")
-        note = self.query_one("#bench-note", Static)
-        if latest is None:
-            note.update(Text("ctrl+b benches the request in the selected mode, B in all three "
-                             "modes; ctrl+x cancels.", style="dim italic"))
-            return
-        self.query_one("#bench-progress", ProgressBar).update(
-            total=max(1, latest.total), progress=latest.done)
-        state = "cancelled" if latest.cancelled else "done" if latest.final else "running"
-        text = Text(f"{latest.mode}: {state}, {latest.done:,}/{latest.total:,} requests",
-                    style="dim")
-        handler = latest.phases.get("handler")
-        if latest.reference_us is not None and handler is not None:
-            text.append(f"\nhandler p50 {handler.p50:,.1f} µs; the same call through plain "
-                        f"wasmtime p50 {latest.reference_us:,.1f} µs", style="dim")
-        if latest.around_us is not None:
-            text.append(f"\naround the guest p50 {latest.around_us:,.1f} µs (total − hooks − "
-                        "compile − instantiate − handler: the harness's own work, as "
-                        "`workbench bench` reports it)", style="dim")
-        note.update(text)
-
-    def _histogram(self, mode: str, snap: Any | None) -> None:
-        label = self.query_one(f"#hist-label-{mode}", Static)
-        spark = self.query_one(f"#hist-{mode}", Sparkline)
-        if snap is None or not snap.buckets:
-            label.update(Text(f"{mode}: no samples yet", style="dim"))
-            spark.data = []
-            return
-        lo, hi = snap.range_us
-        label.update(Text.assemble((f"{mode}", "bold"),
-                                   (f"  histogram of total µs, {lo:,.1f} (p0.1) … "
-                                    f"{hi:,.1f} (p99)", "dim")))
-        spark.data = snap.buckets
+__all__ = ["BenchPanel", "LogsPanel", "ResponsePanel", "TimingPanel", "body_renderable"]

@@ -27,8 +27,17 @@ from workbench.core.http import Request
 from workbench.core.runtime.limits import MAX_FUEL
 from workbench.tui.runtime_jobs import MODES, RunOptions
 from workbench.tui.state import ModuleState
+from workbench.tui.widgets.findbar import FindableText, FindBar
 from workbench.tui.widgets.runtime_panels import BenchPanel, LogsPanel, ResponsePanel, TimingPanel
 from workbench.tui.widgets.view import View
+
+
+def compact_count(n: int) -> str:
+    """1,000,000,000 -> '1G', 2,500,000 -> '2.5M', 20,000 -> '20k', 950 -> '950'."""
+    for div, unit in ((10**9, "G"), (10**6, "M"), (10**4, "k")):
+        if n >= div:
+            return f"{n / div:.3g}{unit}" if unit != "k" else f"{n / 1000:.3g}k"
+    return str(n)
 
 
 class RuntimeView(View):
@@ -57,6 +66,8 @@ instantiate + call), fresh (new instance per request, what edge platforms do), w
 (one reused instance). Checkboxes: hooks (evaluate hooks.toml first), chaos (the
 configured fault injection, or when none is configured a preset: 25% of KV and secret
 calls fail, +2 ms on kv_get/kv_put); timeout and fuel override the module's limits.
+ctrl+f or / (outside a field) finds in the response, or in the guest log when the
+Logs tab is open: enter / shift+enter or n / N move between matches, esc closes.
 Outside the fields: y copies the response body, c the request as a curl command;
 ctrl+s appends the request (with the last response's status as its expectation) to the
 module's request file (requests/saved.hurl by default), where replay picks it up.
@@ -111,6 +122,7 @@ module's request file (requests/saved.hurl by default), where replay picks it up
                 yield LogsPanel()
             with TabPane("Bench", id="rt-bench"):
                 yield BenchPanel()
+        yield FindBar(id="runtime-find")
 
     def on_mount(self) -> None:
         self.query_one("#req-headers", TextArea).border_title = "headers"
@@ -123,8 +135,10 @@ module's request file (requests/saved.hurl by default), where replay picks it up
         self.query_one(ResponsePanel).show(result)
         self.query_one(TimingPanel).show(result)
         self.query_one(LogsPanel).show(result)
+        self.query_one(FindBar).refresh_count()
         self.query_one(BenchPanel).show(state.bench if state else {},
-                                        state.bench_mode if state else None)
+                                        state.bench_mode if state else None,
+                                        state.bench_starting if state else None)
         saved = state.extras.get("requests") if state else None
         if isinstance(saved, list) and saved is not getattr(self, "_saved_src", None):
             self._saved_src = saved
@@ -135,7 +149,18 @@ module's request file (requests/saved.hurl by default), where replay picks it up
             limits = getattr(state.config, "limits", None)
             if limits is not None:
                 self.query_one("#opt-timeout", Input).placeholder = f"{limits.timeout_ms} ms"
-                self.query_one("#opt-fuel", Input).placeholder = f"{limits.fuel:,}"
+                fuel = self.query_one("#opt-fuel", Input)
+                fuel.placeholder = compact_count(limits.fuel)  # 1G: never cut at 80 columns
+                fuel.tooltip = f"the module's fuel limit: {limits.fuel:,} units"
+
+    def open_find(self) -> None:
+        """ctrl+f / `/`: find in the guest log when the Logs tab is open, else in the
+        response (status line, headers and body)."""
+        tabs = self.query_one("#runtime-tabs", TabbedContent)
+        if tabs.active != "rt-logs":
+            tabs.active = "rt-response"
+        wid = "#logs-body" if tabs.active == "rt-logs" else "#response-body"
+        self.query_one(FindBar).open(self.query_one(wid, FindableText))
 
     def set_saved(self, entries: list[tuple[str, Request]]) -> None:
         """Saved requests of the module (label, request) for the load list."""

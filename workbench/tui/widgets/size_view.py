@@ -7,6 +7,7 @@ worker (`ModuleState.extras`). Tables sort (`s`, header click) and filter (`/`).
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from rich.text import Text
@@ -37,9 +38,12 @@ Functions / Data: sortable (s, or click a header; S reverses) and filterable
 (/ focuses the filter). Sources: DWARF attribution
 as a tree (enter expands). Diff: this build against the previous one, growth in red.
 Strip: what the file would weigh without debug/custom sections, and the budget.
+Above 4 MiB the gzip -9 size is estimated (~); g computes the exact figure (progress in
+the summary line and the status line).
 """
 
-    BINDINGS = [Binding("slash", "focus_filter", "Filter", key_display="/")]
+    BINDINGS = [Binding("slash", "focus_filter", "Filter", key_display="/"),
+                Binding("g", "app.exact_gzip", "Exact gzip")]
 
     def compose(self) -> ComposeResult:
         yield Static(id="size-summary")
@@ -95,9 +99,17 @@ Strip: what the file would weigh without debug/custom sections, and the budget.
     def _summary(self, state: ModuleState, module: Any) -> Text:
         t = Text.assemble((state.name, "bold"), "  ", (size_text(module.size), "bold"))
         gz = getattr(state.report, "gzip_size", None)
-        if gz is not None:
+        exact = state.extras.get("gzip_exact")
+        if isinstance(exact, int):
+            t.append(f" · gzip {size_text(exact)} (exact)")
+        elif gz is not None:
             approx = "" if getattr(state.report, "gzip_exact", True) else "~"
             t.append(f" · gzip {approx}{size_text(gz)}")
+            job = getattr(self.app, "job", lambda *a: None)(state.name, "gzip")
+            if job is not None:
+                t.append(f" ◐ {job.text()}", style="yellow")
+            elif approx:
+                t.append(" (estimated; g: exact)", style="dim")
         t.append(f" · {len(module.sections)} sections · {len(module.functions):,} functions")
         delta = state.delta
         if delta:
@@ -107,6 +119,15 @@ Strip: what the file would weigh without debug/custom sections, and the budget.
         if state.build == "stale":
             t.append("  stale: last build failed, showing the previous module", style="magenta")
         return t
+
+    def show_progress(self, state: ModuleState) -> None:
+        """Twice a second while the exact gzip job or a first build runs: the summary line
+        only (the tables stay as they are)."""
+        summary = self.query_one("#size-summary", Static)
+        if state.module is not None:
+            summary.update(self._summary(state, state.module))
+        else:
+            summary.update(Text(_waiting(state), style="dim italic"))
 
     def on_resize(self) -> None:
         state = getattr(self, "_state", None)
@@ -188,7 +209,9 @@ def _usable(value: Any) -> bool:
 
 def _waiting(state: ModuleState) -> str:
     if state.build == "building":
-        return f"{state.name}: building…"
-    if state.error:
-        return f"{state.name}: {state.error}"
+        secs = time.monotonic() - state.build_started if state.build_started else None
+        return f"{state.name}: building…" + (f" {secs:,.1f} s" if secs is not None else "")
+    if state.error:  # errors usually name the module already
+        return state.error if state.error.startswith(state.name) else \
+            f"{state.name}: {state.error}"
     return f"{state.name}: not built yet."

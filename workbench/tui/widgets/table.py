@@ -39,6 +39,7 @@ class RowTable(DataTable[Any]):
     BINDINGS = [
         Binding("s", "cycle_sort", "Sort", tooltip="Sort by the next column"),
         Binding("S", "reverse_sort", "Reverse", show=False),
+        Binding("y", "copy_table", "Copy table"),
     ]
 
     def __init__(self, columns: Sequence[Column], *, limit: int = 2000, sort: str | None = None,
@@ -85,6 +86,7 @@ class RowTable(DataTable[Any]):
             numeric = self.columns_spec[idx].numeric
             pairs.sort(key=lambda p: _sortable(p[0][idx], numeric), reverse=self.sort_reverse)
         self.matched = len(pairs)
+        self._ordered = [row for row, _ in pairs]
         self.clear()
         for n, (row, style) in enumerate(pairs[: self.limit]):
             cells = [self._cell(col, value, style) for col, value in
@@ -136,6 +138,21 @@ class RowTable(DataTable[Any]):
             cell.stylize(style)
         return cell
 
+    def as_tsv(self) -> str:
+        """Every matched row in the current order (not only the first `limit`), raw values
+        (bytes without separators, names uncut), tab-separated under a header line;
+        columns without a label (bars) are left out."""
+        keep = [i for i, c in enumerate(self.columns_spec) if c.label]
+        lines = ["\t".join(self.columns_spec[i].label for i in keep)]
+        for row in getattr(self, "_ordered", []):
+            lines.append("\t".join(tsv_value(row[i]) for i in keep))
+        return "\n".join(lines) + "\n"
+
+    def action_copy_table(self) -> None:
+        self.app.copy_to_clipboard(self.as_tsv())
+        rows = len(getattr(self, "_ordered", []))
+        self.app.notify(f"Table copied: {rows:,} rows, tab-separated.", timeout=3)
+
     def row_values(self, row: int) -> tuple[Any, ...] | None:
         """Displayed cells of a row (after sort/filter), or None out of range."""
         if row < 0 or row >= self.row_count:
@@ -164,6 +181,15 @@ class RowTable(DataTable[Any]):
 
     def _default_reverse(self, key: str) -> bool:
         return next((c.numeric for c in self.columns_spec if c.key == key), False)
+
+
+def tsv_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    text = value.plain if isinstance(value, Text) else str(value)
+    return text.replace("\t", " ").replace("\n", " ")
 
 
 def _sortable(value: Any, numeric: bool) -> tuple[int, Any]:
