@@ -35,3 +35,21 @@ def test_hooks_are_compiled_once_per_version_of_the_file(tmp_path: Path) -> None
     assert second is not first
     assert [r.name for r in second.rules] == ["health2"]
     assert hooks_for(state, False) is None
+
+
+def test_an_outbound_stub_edit_gets_a_new_harness_without_a_rebuild(tmp_path: Path) -> None:
+    from tests.wat import wat
+    from workbench.tui.runtime_jobs import RunOptions, harness_for
+
+    toml = 'name = "m"\ntoolchain = "wat"\nsources = ["m.wat"]\n'
+    stub = '[[outbound]]\nurl = "https://api.example.com/*"\nstatus = {status}\n'
+    (tmp_path / "m.wat").write_text("(module)")
+    (tmp_path / "module.toml").write_text(toml + stub.format(status=200))
+    state = ModuleState(name="m", root=tmp_path, config=load_module(tmp_path))
+    state.wasm = wat("(module)")
+    first = harness_for(state, RunOptions())
+    assert harness_for(state, RunOptions()) is first  # same settings: the cached harness
+    (tmp_path / "module.toml").write_text(toml + stub.format(status=503))
+    state.config = load_module(tmp_path)  # what the app does when module.toml is saved
+    second = harness_for(state, RunOptions())
+    assert second is not first

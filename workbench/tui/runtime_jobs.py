@@ -80,7 +80,9 @@ def harness_for(state: ModuleState, opts: RunOptions) -> Any:
         chaos = configured
     else:  # nothing configured: a preset so the switch always shows something
         chaos = Chaos(**CHAOS_PRESET)
-    key = (id(state.wasm), limits, repr(chaos))
+    host = getattr(state.config, "host", None)
+    # a module.toml edit of [[outbound]] / [extism] needs a new harness, even with no rebuild
+    key = (id(state.wasm), limits, repr(chaos), repr(host.to_json()) if host else None)
     cached = state.harness
     if cached is not None and cached[0] == key:
         return cached[1]
@@ -93,7 +95,7 @@ def harness_for(state: ModuleState, opts: RunOptions) -> Any:
         enforce_signature(state.wasm_path, state.kv_root or state.root)
     kv = open_workspace_kv(state.kv_root or state.root, limits)
     harness = Harness(state.wasm, limits=limits, chaos=chaos, kv=kv, name=state.name,
-                      secrets=granted_secrets(state), host=getattr(state.config, "host", None))
+                      secrets=granted_secrets(state), host=host)
     state.harness = (key, harness)
     return harness
 
