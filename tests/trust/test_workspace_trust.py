@@ -241,3 +241,18 @@ def test_the_app_watcher_and_flag_use_the_gate() -> None:
 
     assert "build=trust_builder(False)" in inspect.getsource(loop)
     assert launch.app_parser().parse_args(["--trust", "x"]).trust is True
+
+
+def test_a_command_naming_its_output_stays_trusted_after_a_build(tmp_path: Path) -> None:
+    """The build writes build/evil.wasm; the command names it, yet that is output, not
+    something the build runs: trusting once must last past the first build."""
+    from workbench.config.folder_trust import trust_status
+
+    mod = _command_module(tmp_path, 'mkdir -p build; cp prebuilt.wasm build/evil.wasm')
+    assert main(["trust", str(mod)]) == 0
+    assert main(["build", str(mod)]) == 0
+    assert (mod / "build" / "evil.wasm").is_file()
+    status = trust_status(load_module(mod))
+    assert status.trusted and not status.changed
+    (mod / "prebuilt.wasm").write_bytes(b"\0asm\1\0\0\0")  # a file the command names
+    assert trust_status(load_module(mod)).changed  # may be code: asked again (conservative)

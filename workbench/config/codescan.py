@@ -183,4 +183,7 @@ def _build_files(cfg: ModuleConfig) -> list[str]:
         names += [w for w in words if "/" in w or "." in w]  # ./build.sh, scripts/x.py
     elif cfg.toolchain in ("c", "zig"):
         names += [_rel(p, cfg.root) for p in _starts(cfg)]
-    return sorted({n for n in names if (cfg.root / n).is_file()})
+    output = cfg.output.resolve()  # what the build writes is not what it runs: a command
+    # naming its output (`cp x build/m.wasm`) would otherwise look changed after every build
+    return sorted({n for n in names if (cfg.root / n).is_file()
+                   and (cfg.root / n).resolve() != output})
