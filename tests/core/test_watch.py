@@ -195,3 +195,17 @@ def test_sources_matching_nothing_fail_with_the_config_file_and_line(tmp_path: P
     assert isinstance(failed, BuildFailed) and failed.error["kind"] == "config"
     (diag,) = failed.diagnostics
     assert (diag.file, diag.line) == (str(folder.resolve() / "module.toml"), 2)
+
+
+def test_a_folder_appearing_is_not_a_source_edit(tmp_path: Path) -> None:
+    """`sources = ["**/*"]` (the command toolchain's default): the app creating
+    `.workbench/` or the build creating `build/` must not start another build."""
+    folder = _module(tmp_path)
+    (folder / "module.toml").write_text('name = "m"\ntoolchain = "command"\n'
+                                        'command = "true"\n')
+    w = Watcher([load_module(folder)], on_event=lambda e: None)
+    for name in (".workbench", "build", "assets"):
+        (folder / name).mkdir()
+        assert w.classify(folder / name) is None, name
+    (folder / "assets" / "logo.svg").write_text("<svg/>")
+    assert w.classify(folder / "assets" / "logo.svg")[1] == "source"

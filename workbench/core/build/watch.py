@@ -131,6 +131,8 @@ class Watcher:
         rel = relative_to(path, cfg.root.resolve())
         if rel is None or is_ignored(rel) or path == cfg.output:
             return None
+        if path.is_dir():  # a folder appearing (build/, .workbench/) is no edit: the
+            return None  # files saved in it come as their own events
         if rel == "module.toml":
             what = "config"
         elif cfg.hooks is not None and path == cfg.hooks.resolve():
