@@ -51,6 +51,16 @@ def test_bench_panel_snapshot(snap_compare, workspace: Path, size: tuple[int, in
     assert snap_compare(make_app(workspace), terminal_size=size, run_before=run_before)
 
 
+async def steady_cursors(pilot: Pilot) -> None:
+    """A focused field's cursor blinks: on or off at the moment of the screenshot made
+    these snapshots flaky. Stop the blink (the cursor then stays visible)."""
+    from textual.widgets import Input
+
+    for field in pilot.app.screen.query(Input):
+        field.cursor_blink = False
+    await pilot.pause()
+
+
 def test_find_in_compiler_output_snapshot(snap_compare, workspace: Path) -> None:
     wat = workspace / "hello-wat" / "hello.wat"
     lines = wat.read_text().splitlines()
@@ -67,7 +77,7 @@ def test_find_in_compiler_output_snapshot(snap_compare, workspace: Path) -> None
         await pilot.press("ctrl+f", *"i32", "enter")
         await pilot.pause()
         app.clear_notifications()
-        await pilot.pause()
+        await steady_cursors(pilot)
 
     assert snap_compare(make_app(workspace), terminal_size=(120, 40), run_before=run_before)
 
@@ -78,6 +88,6 @@ def test_help_find_snapshot(snap_compare, workspace: Path) -> None:
         await pilot.press("question_mark")
         await pilot.pause()
         await pilot.press("slash", *"budget")
-        await pilot.pause()
+        await steady_cursors(pilot)
 
     assert snap_compare(make_app(workspace), terminal_size=(80, 24), run_before=run_before)
