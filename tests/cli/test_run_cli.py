@@ -248,3 +248,21 @@ def test_kv_views_redact_secrets(mods, capsys) -> None:
     assert doc["value"] == "Bearer [redacted:TOKEN]"
     assert main(["kv", "get", "cached"]) == 0
     assert "s3cr3t" not in capsys.readouterr().out
+
+
+def test_run_an_extism_plugin_with_body_says_what_it_cannot_measure(mods, capsys) -> None:
+    """`--body` is the request body (not an abbreviation of --body-limit), and the fuel and
+    memory the Extism SDK does not report are "n/a", never 0."""
+    pytest.importorskip("extism", reason="the optional extism SDK is not installed")
+    plugin = Path(__file__).resolve().parents[1] / "fixtures" / "extism" / "count_vowels.wasm"
+    folder = mods / "cv"
+    folder.mkdir()
+    (folder / "cv.wasm").write_bytes(plugin.read_bytes())
+    (folder / "module.toml").write_text('toolchain = "command"\ncommand = "true"\n'
+                                        'output = "cv.wasm"\n[extism]\n'
+                                        'function = "count_vowels"\n')
+    assert main(["run", str(folder), "--trust", "--method", "POST", "--body",
+                 "hello world"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert '"count": 3' in out and "extism" in out
+    assert "fuel n/a" in out and "memory n/a" in out and "fuel 0" not in out

@@ -19,7 +19,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--path", help="request target, e.g. /api?x=1 (default /)")
     parser.add_argument("--header", "-H", action="append", default=[], metavar="K:V",
                         help="request header (repeatable)")
-    parser.add_argument("--data", "-d", help="request body (@FILE reads a file)")
+    parser.add_argument("--data", "-d", "--body", help="request body (@FILE reads a file)")
     parser.add_argument("--client-ip", help="client IP seen by hooks and the handler")
     parser.add_argument("--hooks", type=Path, metavar="FILE", help="hooks.toml to apply first")
     parser.add_argument("--no-hooks", action="store_true", help="ignore configured hooks")

@@ -83,8 +83,12 @@ def render(r: RunResult, body_limit: int = 4000) -> None:
     if r.abi == "hook":  # the module never ran: no fuel, no memory to speak of
         console.print(f"[dim]{r.mode} · answered by a hook, module not run · {phases}[/]")
     else:
-        console.print(f"[dim]{r.mode} · {r.abi} · {phases} · fuel {r.fuel:,} · "
-                      f"memory {human_bytes(r.memory_bytes)}{extra}[/]")
+        # what a runtime cannot measure is said so, never shown as 0: the Extism SDK
+        # reports neither fuel nor memory, wasmtime's C API no component memory
+        fuel = "fuel n/a" if r.abi == "extism" else f"fuel {r.fuel:,}"
+        memory = ("memory n/a" if r.abi in ("extism", "wasi-http")
+                  else f"memory {human_bytes(r.memory_bytes)}")
+        console.print(f"[dim]{r.mode} · {r.abi} · {phases} · {fuel} · {memory}{extra}[/]")
     if r.faults:
         console.print(f"[yellow]faults injected:[/] {escape(', '.join(r.faults))}")
 
