@@ -83,11 +83,10 @@ def render(r: RunResult, body_limit: int = 4000) -> None:
     if r.abi == "hook":  # the module never ran: no fuel, no memory to speak of
         console.print(f"[dim]{r.mode} · answered by a hook, module not run · {phases}[/]")
     else:
-        # what a runtime cannot measure is said so, never shown as 0: the Extism SDK
-        # reports neither fuel nor memory, wasmtime's C API no component memory
-        fuel = "fuel n/a" if r.abi == "extism" else f"fuel {r.fuel:,}"
-        memory = ("memory n/a" if r.abi in ("extism", "wasi-http")
-                  else f"memory {human_bytes(r.memory_bytes)}")
+        # what a runtime cannot measure is said so, never shown as 0
+        fuel = f"fuel {r.fuel:,}" if r.fuel_measured else "fuel n/a"
+        memory = (f"memory {human_bytes(r.memory_bytes)}" if r.memory_measured
+                  else "memory n/a")
         console.print(f"[dim]{r.mode} · {r.abi} · {phases} · {fuel} · {memory}{extra}[/]")
     if r.faults:
         console.print(f"[yellow]faults injected:[/] {escape(', '.join(r.faults))}")

@@ -114,6 +114,17 @@ class RunResult:
     def ok(self) -> bool:
         return self.error is None
 
+    @property
+    def fuel_measured(self) -> bool:
+        """False where the runtime cannot report fuel (the Extism SDK): show n/a, not 0."""
+        return self.abi != "extism"
+
+    @property
+    def memory_measured(self) -> bool:
+        """False where the runtime cannot read linear memory (the Extism SDK; wasmtime's C
+        API for a component's memories)."""
+        return self.abi not in ("extism", "wasi-http")
+
     def to_json(self) -> dict[str, Any]:
         r = self.response
         return {

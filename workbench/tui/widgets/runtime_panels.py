@@ -115,8 +115,9 @@ class TimingPanel(VerticalScroll):
                 table.add_row(Text(phase, style="dim"), Text(f"{value:,.1f}", style="dim"))
         facts = Text.assemble(
             ("mode ", "dim"), result.mode, ("   abi ", "dim"), str(result.abi),
-            ("   fuel ", "dim"), f"{result.fuel:,}",
-            ("   memory ", "dim"), size_text(result.memory_bytes))
+            ("   fuel ", "dim"), f"{result.fuel:,}" if result.fuel_measured else "n/a",
+            ("   memory ", "dim"),
+            size_text(result.memory_bytes) if result.memory_measured else "n/a")
         if result.cache:
             facts.append(f"   cache {result.cache}", style="dim")
         if result.faults:
