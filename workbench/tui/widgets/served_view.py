@@ -140,7 +140,7 @@ def _detail(r: Any) -> Text:
     phases = r.phases.to_json()
     t.append("\n" + "  ".join(f"{k} {v:,.1f} µs" for k, v in phases.items()
                               if v is not None), style="dim")
-    t.append(f"\nfuel {r.fuel if r.fuel is not None else '—'}  ·  in {r.bytes_in:,} B  ·  "
+    t.append(f"\nfuel {f'{r.fuel:,}' if r.fuel is not None else '—'}  ·  in {r.bytes_in:,} B  ·  "
              f"out {r.bytes_out:,} B")
     if r.error_kind:
         t.append(f"\n{r.error_kind}: {printable(red(r.error or ''))}", style="bold red")
