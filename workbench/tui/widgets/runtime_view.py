@@ -29,6 +29,7 @@ from workbench.tui.runtime_jobs import MODES, RunOptions
 from workbench.tui.state import ModuleState
 from workbench.tui.widgets.findbar import FindableText, FindBar
 from workbench.tui.widgets.runtime_panels import BenchPanel, LogsPanel, ResponsePanel, TimingPanel
+from workbench.tui.widgets.select import SafeSelect
 from workbench.tui.widgets.view import View
 
 
@@ -95,10 +96,11 @@ module's request file (requests/saved.hurl by default), where replay picks it up
         with Horizontal(id="request-line"):
             yield Input("GET", id="req-method", compact=True)
             yield Input("/", placeholder="/path?query", id="req-path", compact=True)
-            yield Select([(m, m) for m in MODES], value="fresh", allow_blank=False,
+            yield SafeSelect([(m, m) for m in MODES], value="fresh", allow_blank=False,
                          id="req-mode", compact=True)
         with Horizontal(id="request-extra"):
-            yield Select([], prompt="load a saved request…", id="req-saved", compact=True)
+            yield SafeSelect([], prompt="load a saved request…", id="req-saved",
+                             compact=True)
             yield Checkbox("hooks: on", True, id="opt-hooks", compact=True,
                            tooltip="evaluate hooks.toml before the module")
             yield Checkbox("chaos: off", False, id="opt-chaos", compact=True,
