@@ -18,6 +18,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from wasmtime import wat2wasm
 
+from tests.core.test_wasm_reader import custom, leb
 from workbench.core.sign import keys, signer
 from workbench.core.sign.verify import verify
 
@@ -27,33 +28,19 @@ WAT = """(module (memory (export "memory") 1)
 SEED = bytes(range(32))
 
 
-def _leb(n: int) -> bytes:
-    out = bytearray()
-    while True:
-        b, n = n & 0x7F, n >> 7
-        out.append(b | (0x80 if n else 0))
-        if not n:
-            return bytes(out)
-
-
-def _custom(name: str, body: bytes) -> bytes:
-    payload = _leb(len(name)) + name.encode() + body
-    return b"\x00" + _leb(len(payload)) + payload
-
-
 def _spec_signature(hashes: list[bytes], key_id: bytes = b"") -> bytes:
     sk = Ed25519PrivateKey.from_private_bytes(SEED)
     sig = sk.sign(b"wasmsig" + b"\x01\x01\x01" + b"".join(hashes))
-    one = _leb(len(key_id)) + key_id + b"\x01" + _leb(64) + sig
-    signed_hashes = _leb(len(hashes)) + b"".join(hashes) + _leb(1) + _leb(len(one)) + one
-    return b"\x01\x01\x01" + _leb(1) + _leb(len(signed_hashes)) + signed_hashes
+    one = leb(len(key_id)) + key_id + b"\x01" + leb(64) + sig
+    signed_hashes = leb(len(hashes)) + b"".join(hashes) + leb(1) + leb(len(one)) + one
+    return b"\x01\x01\x01" + leb(1) + leb(len(signed_hashes)) + signed_hashes
 
 
 def test_embedded_signature_is_byte_identical_to_the_spec_example() -> None:
     wasm = wat2wasm(WAT)
     body = wasm[8:]  # sections 1..end
     expected_sig = _spec_signature([hashlib.sha256(body).digest()])
-    expected = wasm[:8] + _custom("signature", expected_sig) + body
+    expected = wasm[:8] + custom("signature", expected_sig) + body
     out = signer.sign(wasm, keys.generate("k", SEED), section_map=False, with_key_id=False)
     assert out.signature == expected_sig
     assert out.module == expected
@@ -63,17 +50,17 @@ def test_embedded_signature_is_byte_identical_to_the_spec_example() -> None:
 def test_a_hand_built_module_with_delimiters_verifies() -> None:
     """Appendix A's partial-verification layout: parts ended by signature_delimiter."""
     wasm = wat2wasm(WAT)
-    d1, d2 = _custom("signature_delimiter", b"\x11" * 16), _custom("signature_delimiter",
+    d1, d2 = custom("signature_delimiter", b"\x11" * 16), custom("signature_delimiter",
                                                                     b"\x22" * 16)
-    tail = _custom("producers", b"\x00")
+    tail = custom("producers", b"\x00")
     content = wasm[8:] + d1 + tail + d2
     h1 = hashlib.sha256(wasm[8:] + d1).digest()
     h2 = hashlib.sha256(content).digest()
-    module = wasm[:8] + _custom("signature", _spec_signature([h1, h2], b"id")) + content
+    module = wasm[:8] + custom("signature", _spec_signature([h1, h2], b"id")) + content
     pub = keys.generate("k", SEED).public
     assert verify(module, [pub]).ok
     # a later section added after the last delimiter is not covered: refused
-    assert not verify(module + _custom("extra", b"x"), [pub]).ok
+    assert not verify(module + custom("extra", b"x"), [pub]).ok
 
 
 def test_key_files_use_the_spec_serialization(tmp_path: Path) -> None:
