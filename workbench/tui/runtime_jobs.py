@@ -82,7 +82,7 @@ def harness_for(state: ModuleState, opts: RunOptions) -> Any:
         chaos = Chaos(**CHAOS_PRESET)
     host = getattr(state.config, "host", None)
     # a module.toml edit of [[outbound]] / [extism] needs a new harness, even with no rebuild
-    key = (id(state.wasm), limits, repr(chaos), repr(host.to_json()) if host else None)
+    key = (id(state.wasm), limits, repr(chaos), host)  # HostConfig: frozen, compared by value
     cached = state.harness
     if cached is not None and cached[0] == key:
         return cached[1]
