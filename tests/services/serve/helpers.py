@@ -68,11 +68,11 @@ def write_module(folder: Path, wat_text: str, *, route: str | None = None,
 
 def served(tmp: Path, name: str, wat_text: str, *, build: int = 1,
            limits: Limits | None = None, hooks: Path | None = None,
-           mode: str = "warm") -> ServedModule:
+           mode: str = "warm", inline: bool = True) -> ServedModule:
     path = tmp / f"{name}-{build}.wasm"
     path.write_bytes(wat(wat_text))
     return ServedModule(ModuleSource(name, path, limits or Limits(), hooks=hooks),
-                        build=build, mode=mode)
+                        build=build, mode=mode, inline=inline)
 
 
 def route(prefix: str, module: ServedModule, hooks: Any = None) -> Route:

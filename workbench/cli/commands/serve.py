@@ -46,6 +46,10 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--hide-errors", action="store_true",
                         help="answer handler errors with a bare 500 (default: the typed "
                              "error, backtrace and logs in the body, for development)")
+    parser.add_argument("--no-inline", action="store_true",
+                        help="run every request on a worker thread (default: a warm edge "
+                             "handler first tries the event loop, within a small fuel "
+                             "budget; see docs/serve.md)")
     parser.add_argument("--cache-dir", type=Path, help="compiled-module cache folder")
     parser.add_argument("--json", action="store_true",
                         help="log JSON lines (one per request or server event)")
@@ -70,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
         if value is not None and value < low:
             raise UsageError(f"{flag} must be at least {low}, got {value}", where=flag)
     opts = ServeOptions(mode=args.mode, cache_dir=args.cache_dir, hooks=args.hooks,
-                        no_hooks=args.no_hooks)
+                        no_hooks=args.no_hooks, inline=not args.no_inline)
     loaded = load_routes(args.paths, opts)
     out = _Log(args.json)
     for w in loaded.warnings:
@@ -147,8 +151,11 @@ class _Log:
 
     def _line(self, item: Any) -> str:
         from workbench.services.serve.record import ServeRecord
+        from workbench.services.serve.record_line import json_line
 
         if self.as_json:
+            if isinstance(item, ServeRecord):
+                return json_line(item)  # the same text as json.dumps(to_json()), faster
             return json.dumps(item.to_json(), separators=(",", ":"))
         if isinstance(item, ServeRecord):
             return _human(item)
@@ -174,12 +181,12 @@ def _human(r: Any) -> str:
                      ("handler", ph.handler_us)):
         if v is not None and v >= 0.05:
             parts.append(f"{label} {_ms(v)}")
-    who = (f"hook {r.hook_rule}" if r.answered_by == "hook" else
+    who = (f"hook {r.redacted(r.hook_rule or '')}" if r.answered_by == "hook" else
            f"{r.module}#{r.build}" if r.answered_by == "module" else "server")
     fuel = f" fuel {r.fuel:,}" if r.fuel is not None else ""
     err = f"  {r.error_kind}: {r.redacted(r.error or '')}" if r.error_kind else ""
     clock = _clock(r.time)
-    return (f"{clock} {r.client} {r.method} {r.redacted(r.target)} {r.status} {who} "
+    return (f"{clock} {r.client} {r.redacted(r.method)} {r.redacted(r.target)} {r.status} {who} "
             f"[{' '.join(parts)}]{fuel} in {r.bytes_in}B out {r.bytes_out}B{err}")
 
 

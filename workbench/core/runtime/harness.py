@@ -331,18 +331,55 @@ class Harness:
             inst = created
             if mode == "warm":
                 self._warm = inst
+        result = self._call(inst, request, mode, timing, t_start, hook, cache)
+        assert result is not None  # only a fuel-budgeted (inline) call gives up
+        return result
+
+    def run_inline(self, request: Request, fuel_budget: int) -> RunResult | str:
+        """A warm edge request run on the caller's thread with the GIL held, bounded by
+        `fuel_budget` instead of a worker thread (the dev server's event loop; see
+        services/serve/inline.py). A string says why not, and nothing happened that
+        anyone can see: "busy" (another run holds the harness), "not warm" (no warm edge
+        instance yet), "budget" (it ran out before the handler's own fuel limit) or the
+        host function that writes or waits (hostfns.WORKER_ONLY, a WASI sleep). After
+        the last two the instance is dropped; the caller runs the request the usual way."""
+        if not self._lock.acquire(blocking=False):
+            return "busy"
+        try:
+            inst = self._warm
+            if inst is None or self.chaos.chaos.latency_ms:
+                return "not warm"
+            result = self._call(inst, request, "warm", {}, time.perf_counter_ns(), None,
+                                None, budget=min(fuel_budget, self.limits.fuel))
+            if result is None:
+                return self._state.needs_worker or "budget"
+            return result
+        finally:
+            self._lock.release()
+
+    def _call(self, inst: EdgeInstance, request: Request, mode: str,
+              timing: dict[str, float], t_start: int, hook: dict[str, Any] | None,
+              cache: str | None, budget: int | None = None) -> RunResult | None:
+        """One request on an edge instance. `budget`: an inline run (see run_inline)."""
         limits = self.limits
+        st = self._state
         ops = inst.ops
         error: RunError | None = None
         response: Response | None = None
-        fuel = 0
+        fuel = limits.fuel if budget is None else budget
+        inline = budget is not None
+        if inline:
+            st.begin()
+            st.inline = True
         try:
-            ops.set_fuel(limits.fuel)
+            ops.set_fuel(fuel)
             ops.set_deadline(deadline_ticks(limits.timeout_ms))
-            self._ticker.touch(limits.timeout_ms / 1000)
+            if not inline:  # an inline run is bounded by its fuel; no tick needed
+                self._ticker.touch(limits.timeout_ms / 1000)
             st.arm(limits.timeout_ms)
             t_call = time.perf_counter_ns()
-            out = call_edge(inst, self.request_bytes(request), limits.max_response_bytes)
+            out = call_edge(inst, self.request_bytes(request), limits.max_response_bytes,
+                            hold_gil=inline)
             timing["handler"] = out.handler_us
             response, error = out.response, out.error
         except (wasmtime.Trap, wasmtime.WasmtimeError) as e:
@@ -350,7 +387,15 @@ class Harness:
             error = (deadline_error(limits) if st.timed_out
                      else classify(e, limits, inst.mem.size(), self.names))
             inst.poisoned = True
-        fuel = limits.fuel - fuel_left(ops)
+        finally:
+            st.inline = False
+        used = fuel - fuel_left(ops)
+        if inline and (st.needs_worker or (error is not None and error.kind == "fuel"
+                                           and fuel < limits.fuel)):
+            inst.poisoned = True  # stopped midway: its memory is no longer a clean start
+            if self._warm is inst:
+                self._warm = None
+            return None
         if st.host_error and error is None:
             error = RunError("host", st.host_error)
         if error is not None and error.kind in ("host",):
@@ -359,8 +404,8 @@ class Harness:
             self._warm = None
         if st.interrupted:  # Ctrl-C inside a WASI sleep: the instance is already dropped
             raise KeyboardInterrupt
-        return self.finish(mode, timing, t_start, response, error, hook, fuel=fuel,
-                       memory=inst.mem.size(), cache=cache)
+        return self.finish(mode, timing, t_start, response, error, hook, fuel=used,
+                           memory=inst.mem.size(), cache=cache)
 
     def new_store(self, wasi: wasmtime.WasiConfig | None) -> wasmtime.Store:
         lim = self.limits

@@ -35,6 +35,16 @@ Memory = Callable[[], "MemView | None"]  # the caller's memory, looked up on dem
 MAX_LOG_LINES = 1000  # per run: a chatty loop cannot eat the host's memory
 
 
+# Host functions that write or wait: a run on the dev server's event loop (`inline`,
+# services/serve/inline.py) stops before doing either and is redone on a worker thread.
+WORKER_ONLY = frozenset({"kv_put", "kv_delete"})
+
+
+class NeedsWorker(Exception):  # noqa: N818 - a signal, not an error the user sees
+    """Raised by a host function in an inline run before it writes or waits: the run is
+    abandoned (no side effect happened) and the request goes to a worker thread."""
+
+
 class HostState:
     """What host functions see during one run.
 
@@ -56,6 +66,10 @@ class HostState:
         self.timed_out = False
         self.interrupted = False
         self.cancel: threading.Event | None = None  # set: a WASI sleep ends now
+        # An inline run (on the dev server's event loop): host functions that write or
+        # wait raise NeedsWorker instead, naming themselves here.
+        self.inline = False
+        self.needs_worker: str | None = None
 
     def begin(self) -> None:
         self.logs = []
@@ -64,6 +78,7 @@ class HostState:
         self.dropped_logs = 0
         self.log_bytes = 0
         self.timed_out = self.interrupted = False
+        self.needs_worker = None
         self.chaos.faults = []
 
     def arm(self, timeout_ms: float) -> None:
@@ -126,9 +141,13 @@ def define_host_functions(linker: wasmtime.Linker, get_state: Callable[[], HostS
 def _guard(name: str, impl: Callable[..., Any], get_state: Callable[[], HostState]
            ) -> Callable[..., Any]:
     no_result = not HOST_SIGNATURES[name].results
+    worker_only = name in WORKER_ONLY
 
     def host(mem: Memory, *args: int) -> Any:
         st = get_state()
+        if st.inline and worker_only:  # before the write: the run is redone on a worker
+            st.needs_worker = f"edge.{name}"
+            raise NeedsWorker(st.needs_worker)
         try:
             st.chaos.delay(name)
             return impl(st, mem, *args)

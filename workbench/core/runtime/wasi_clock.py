@@ -24,7 +24,7 @@ from typing import Any
 import wasmtime
 
 from workbench.core.runtime.fastcall import MemView, define_host
-from workbench.core.runtime.hostfns import HostState
+from workbench.core.runtime.hostfns import HostState, NeedsWorker
 
 WASI = "wasi_snapshot_preview1"
 SUCCESS, EFAULT, EINVAL = 0, 21, 28
@@ -103,6 +103,9 @@ def poll_oneoff(st: HostState, mv: MemView | None, in_ptr: int, out_ptr: int, ns
             ready.append(struct.pack("<QHBxxxxxQH6x", userdata, EINVAL, tag, 0, 0))
     if not ready and clocks:
         wait_ns = min(t for _, t in clocks)
+        if st.inline and wait_ns > 0:  # never sleep on the dev server's event loop
+            st.needs_worker = "wasi poll_oneoff (a sleep)"
+            raise NeedsWorker(st.needs_worker)
         _sleep_bounded(st, wait_ns)
         ready = [struct.pack("<QHBxxxxxQH6x", u, SUCCESS, 0, 0, 0)
                  for u, t in clocks if t <= wait_ns]

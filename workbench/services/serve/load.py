@@ -28,6 +28,7 @@ class ServeOptions:
     cache_dir: Path | None = None
     hooks: Path | None = None  # one hooks file for every route (instead of the configured)
     no_hooks: bool = False
+    inline: bool = True  # warm edge requests may run on the event loop (inline.py)
 
 
 @dataclass
@@ -110,7 +111,8 @@ def _load_build(route: Route, kv: KvStore, secrets: Secrets, opts: ServeOptions)
     assert route.source is not None
     try:
         route.current = ServedModule(route.source, build=route.builds + 1, mode=opts.mode,
-                                     kv=kv, secrets=secrets, cache_dir=opts.cache_dir)
+                                     kv=kv, secrets=secrets, cache_dir=opts.cache_dir,
+                                     inline=opts.inline)
     except WorkbenchError as e:  # malformed module, ABI mismatch
         route.problem = f"cannot serve: {e}"
         return f"{route.name}: {route.problem}"

@@ -21,6 +21,7 @@ from workbench.core.runtime.kv import KvStore
 from workbench.core.runtime.limits import Chaos, Limits
 from workbench.core.runtime.result import RunResult
 from workbench.core.runtime.secrets import Secrets
+from workbench.services.serve.inline import INLINE_FUEL, InlinePolicy
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ class ModuleSource:
 class ServedModule:
     def __init__(self, source: ModuleSource, *, build: int = 1, mode: str = "warm",
                  kv: KvStore | None = None, secrets: Secrets | None = None,
-                 cache_dir: Path | None = None):
+                 cache_dir: Path | None = None, inline: bool = True):
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
         self.source = source
@@ -64,6 +65,9 @@ class ServedModule:
         first = self._new()
         self.abi = first.check().name  # typed AbiMismatch / MalformedModule up front
         self._idle.append(first)
+        # warm edge requests try the event loop first (inline.py); the rest use workers
+        self.inline = InlinePolicy(inline and mode == "warm" and self.abi == "edge"
+                                   and not source.chaos.latency_ms)
 
     @property
     def max_request_bytes(self) -> int:
@@ -87,6 +91,28 @@ class ServedModule:
         finally:
             with self._lock:
                 self._idle.append(h)
+
+    def run_inline(self, request: Request) -> RunResult | None:
+        """The request answered on the calling (event loop) thread, or None: run it with
+        `run` on a worker (see inline.py). Call from the loop thread only."""
+        policy = self.inline
+        if not policy.should_try():
+            return None
+        with self._lock:
+            h = self._idle.pop() if self._idle else None
+        if h is None:
+            return None
+        try:
+            result = h.run_inline(request, INLINE_FUEL)
+        finally:
+            with self._lock:
+                self._idle.append(h)
+        if isinstance(result, str):
+            if result not in ("busy", "not warm"):
+                policy.missed(result)
+            return None
+        policy.answered()
+        return result
 
     def describe(self) -> str:
         return f"{self.name} (build {self.build}, {self.abi}, {self.mode})"

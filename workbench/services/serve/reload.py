@@ -77,7 +77,8 @@ class LiveReload:
         try:
             served = ServedModule(source_of(cfg, result.wasm_path, self.opts), build=build,
                                   mode=self.opts.mode, kv=self.loaded.kv,
-                                  secrets=self.loaded.secrets, cache_dir=self.opts.cache_dir)
+                                  secrets=self.loaded.secrets, cache_dir=self.opts.cache_dir,
+                                  inline=self.opts.inline)
         except WorkbenchError as e:
             self.server.call_soon(self.server.keep, name, f"build {build} cannot be served: {e}",
                                   "load_failed")

@@ -24,7 +24,7 @@ from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
 from multidict import CIMultiDict
 
-from workbench.core.http import REASONS, Request, Response
+from workbench.core.http import REASONS, Headers, Request, Response
 from workbench.core.runtime.result import RunResult
 from workbench.core.runtime.runner import redact_response
 from workbench.services.serve.module import ServedModule
@@ -239,16 +239,20 @@ class DevServer:
                 ctx.hook_rule, ctx.answered_by = outcome.rule, "hook"
                 answer = redact_response(served.secrets, outcome.response)
                 assert answer is not None
-                return self._finish(ctx, t0, _web_response(answer))
+                return self._finish(ctx, t0, _web_response(answer)[0])
             ctx.hook_rule = next((t.rule for t in outcome.trace
                                   if t.action in ("set_headers", "flag")), None)
             req = outcome.request
-        try:
-            fut = self._pools[route.prefix].submit(served.run, req)
-        except PoolFull as e:
-            ctx.error_kind, ctx.error = "overloaded", f"{route.name}: {e}"
-            return self._finish(ctx, t0, _text(503, f"server busy: {e}\n", retry=True))
-        result, ctx.queue_us = await fut
+        result = served.run_inline(req)  # a warm edge handler on the loop (inline.py)
+        if result is None:
+            try:
+                fut = self._pools[route.prefix].submit(served.run, req)
+            except PoolFull as e:
+                ctx.error_kind, ctx.error = "overloaded", f"{route.name}: {e}"
+                return self._finish(ctx, t0, _text(503, f"server busy: {e}\n", retry=True))
+            result, ctx.queue_us = await fut
+        else:
+            ctx.inline = True
         ctx.answered_by = "module"
         ctx.result = result
         if result.error is not None or result.response is None:
@@ -256,7 +260,9 @@ class DevServer:
             kind, message = (err.kind, err.message) if err else ("response", "no response")
             ctx.error_kind, ctx.error = kind, message
             return self._finish(ctx, t0, self._error_response(served, result))
-        return self._finish(ctx, t0, _web_response(result.response))
+        extra = (("x-workbench-fuel", str(result.fuel)),) if self.dev_errors else ()
+        resp, sent = _web_response(result.response, extra)
+        return self._finish(ctx, t0, resp, sent)
 
     def _error_response(self, served: ServedModule, result: RunResult) -> web.Response:
         if not self.dev_errors:
@@ -271,34 +277,38 @@ class DevServer:
                             content_type="application/json",
                             headers={"x-workbench-error": kind})
 
-    def _finish(self, ctx: _Ctx, t0: int, resp: web.Response) -> web.Response:
+    def _finish(self, ctx: _Ctx, t0: int, resp: web.Response,
+                sent: Headers | None = None) -> web.Response:
+        """Log the request's record and return `resp`. `sent`: the response headers as
+        given to aiohttp, when the caller has them (a module's answer, fuel header
+        included); otherwise the diagnostic headers are added here and read back."""
         total = (time.perf_counter_ns() - t0) / 1000
         r, served, route = ctx.result, ctx.served, ctx.route
-        timing = r.timing if r is not None else {}
         fuel = r.fuel if r is not None and r.abi != "hook" else None
-        if fuel is not None and self.dev_errors:
-            resp.headers["x-workbench-fuel"] = str(fuel)
-        if ctx.answered_by == "hook" and ctx.hook_rule:
-            resp.headers["x-workbench-hook"] = ctx.hook_rule
+        if sent is None:
+            if fuel is not None and self.dev_errors:
+                resp.headers["x-workbench-fuel"] = str(fuel)
+            if ctx.answered_by == "hook" and ctx.hook_rule:
+                resp.headers["x-workbench-hook"] = ctx.hook_rule
+            sent = tuple(resp.headers.items())
         body = resp.body
-        if not isinstance(body, bytes):
+        if body.__class__ is not bytes:
             body = b""
+        timing = r.timing if r is not None else {}
         self.bus.publish(ServeRecord(
             time=ctx.time, client=ctx.client, method=ctx.method, target=ctx.target,
             status=resp.status, answered_by=ctx.answered_by,
             route=route.prefix if route else None, module=route.name if route else None,
             build=served.build if served else None, hook_rule=ctx.hook_rule,
-            phases=Phases(queue_us=ctx.queue_us, hooks_us=ctx.hooks_us,
-                          instantiate_us=timing.get("instantiate"),
-                          handler_us=timing.get("handler"), run_us=timing.get("total"),
-                          total_us=total),
+            phases=Phases(ctx.queue_us, ctx.hooks_us, timing.get("instantiate"),
+                          timing.get("handler"), timing.get("total"), total),
             fuel=fuel, bytes_in=ctx.bytes_in, bytes_out=len(body),
             error_kind=ctx.error_kind, error=ctx.error,
             mode=served.mode if served and r is not None else None,
             logs=r.logs if r is not None else (),
             request_headers=ctx.headers, request_body=ctx.body,
-            handler_target=ctx.handler_target,
-            response_headers=tuple(resp.headers.items()), response_body=body,
+            handler_target=ctx.handler_target, inline=ctx.inline,
+            response_headers=sent, response_body=body,
             secrets=served.secrets if served is not None else None))
         return resp
 
@@ -323,7 +333,7 @@ class _Ctx:
 
     __slots__ = ("time", "client", "method", "target", "route", "served", "result",
                  "answered_by", "hook_rule", "queue_us", "hooks_us", "bytes_in",
-                 "error_kind", "error", "headers", "body", "handler_target")
+                 "error_kind", "error", "headers", "body", "handler_target", "inline")
 
     def __init__(self, t: float, client: str, method: str, target: str):
         self.time, self.client, self.method, self.target = t, client, method, target
@@ -340,6 +350,7 @@ class _Ctx:
         self.headers: tuple[tuple[str, str], ...] = ()
         self.body = b""
         self.handler_target: str | None = None
+        self.inline = False
 
 
 async def _read_body(request: web.BaseRequest, limit: int) -> bytes | None:
@@ -366,15 +377,17 @@ def _headers(request: web.BaseRequest) -> tuple[tuple[str, str], ...]:
                  for k, v in request.raw_headers)
 
 
-def _web_response(resp: Response) -> web.Response:
-    headers: CIMultiDict[str] = CIMultiDict()
-    for k, v in resp.headers:
-        if k.lower() not in _HOP_BY_HOP:
-            headers.add(k, v)
-    reason = resp.reason if resp.reason and resp.reason.isprintable() else None
-    no_body = resp.status in (204, 304) or resp.status < 200
-    return web.Response(status=resp.status, reason=reason or REASONS.get(resp.status),
-                        headers=headers, body=None if no_body else resp.body)
+def _web_response(resp: Response, extra: Headers = ()) -> tuple[web.Response, Headers]:
+    """The aiohttp response for a handler's answer (hop-by-hop headers dropped: aiohttp
+    frames the body itself) plus `extra` headers, and the headers as given to aiohttp."""
+    sent = tuple(kv for kv in resp.headers if kv[0].lower() not in _HOP_BY_HOP) + extra
+    status = resp.status
+    reason: str | None = resp.reason
+    if not reason or not reason.isprintable():
+        reason = REASONS.get(status)
+    no_body = status in (204, 304) or status < 200
+    return web.Response(status=status, reason=reason, headers=CIMultiDict(sent),
+                        body=None if no_body else resp.body), sent
 
 
 def _text(status: int, text: str, retry: bool = False) -> web.Response:
