@@ -69,6 +69,7 @@ _memmove = ctypes.PYFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p,
                              ctypes.c_size_t)(ctypes._memmove_addr)  # type: ignore[attr-defined]
 
 _TrapPtr = ctypes.POINTER(B.wasm_trap_t)
+_string_at = ctypes.string_at
 
 
 class FastFunc:
@@ -194,19 +195,22 @@ class MemView:
 
         Returns (-1, None) when the length itself is out of bounds, (n, None) when n is
         over `limit` or the bytes run past the end of memory."""
-        size = _mem_size(self._ctx, self._mem)
+        ctx, mem = self._ctx, self._mem
+        size = _mem_size(ctx, mem)
         if ptr < 0 or ptr + 4 > size:
             return -1, None
-        base = _mem_data(self._ctx, self._mem)
-        n = int.from_bytes(ctypes.string_at(base + ptr, 4), "little")
+        base = _mem_data(ctx, mem)
+        n = int.from_bytes(_string_at(base + ptr, 4), "little")
         if n > limit or ptr + 4 + n > size:
             return n, None
-        return n, ctypes.string_at(base + ptr + 4, n)
+        return n, _string_at(base + ptr + 4, n)
 
     def write(self, ptr: int, data: bytes) -> bool:
-        if not self.in_bounds(ptr, len(data)):
+        n = len(data)
+        ctx, mem = self._ctx, self._mem
+        if ptr < 0 or ptr + n > _mem_size(ctx, mem):
             return False
-        _memmove(_mem_data(self._ctx, self._mem) + ptr, data, len(data))
+        _memmove(_mem_data(ctx, mem) + ptr, data, n)
         return True
 
 

@@ -86,6 +86,7 @@ class Harness:
         self.wasm: bytes = bytes(wasm)
         self.name = name or "module"
         self.limits = limits or Limits()
+        self._ticks = deadline_ticks(self.limits.timeout_ms)  # the epoch deadline of a call
         self.chaos = ChaosState(chaos or Chaos())
         self.kv = kv if kv is not None else KvStore(None)
         self.secrets = secrets if secrets is not None else Secrets()
@@ -373,10 +374,10 @@ class Harness:
             st.inline = True
         try:
             ops.set_fuel(fuel)
-            ops.set_deadline(deadline_ticks(limits.timeout_ms))
-            if not inline:  # an inline run is bounded by its fuel; no tick needed
+            ops.set_deadline(self._ticks)
+            if not inline:  # an inline run is bounded by its fuel (and never sleeps)
                 self._ticker.touch(limits.timeout_ms / 1000)
-            st.arm(limits.timeout_ms)
+                st.arm(limits.timeout_ms)
             t_call = time.perf_counter_ns()
             out = call_edge(inst, self.request_bytes(request), limits.max_response_bytes,
                             hold_gil=inline)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-INLINE_FUEL = 2_000_000  # guest instructions an inline run may use (~1 ms; fuel ~ 1/op)
+INLINE_FUEL = 1_000_000  # fuel (~ wasm instructions) an inline run may use: ~1 ms of a tight loop
 MAX_SKIP = 1024  # requests sent to the workers after repeated misses, at most
 
 

@@ -217,7 +217,8 @@ class DevServer:
                 retry=True))
         ctx.served = served
         limit = served.max_request_bytes
-        body = await _read_body(request, limit)
+        body = (await _read_body(request, limit) if request.body_exists
+                or request.content_length else b"")
         if body is None:
             ctx.error_kind = "request_too_large"
             ctx.error = f"request body over {limit:,} bytes (limits.max_request_bytes)"
@@ -373,8 +374,8 @@ async def _read_body(request: web.BaseRequest, limit: int) -> bytes | None:
 
 
 def _headers(request: web.BaseRequest) -> tuple[tuple[str, str], ...]:
-    return tuple((k.decode("utf-8", "replace"), v.decode("utf-8", "replace"))
-                 for k, v in request.raw_headers)
+    return tuple([(k.decode("utf-8", "replace"), v.decode("utf-8", "replace"))
+                  for k, v in request.raw_headers])
 
 
 def _web_response(resp: Response, extra: Headers = ()) -> tuple[web.Response, Headers]:
