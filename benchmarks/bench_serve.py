@@ -124,9 +124,10 @@ class Server:
             self.proc.kill()
 
 
-def serve(path: Path, mode: str) -> Server:
+def serve(path: Path, mode: str, *extra: str) -> Server:
     return Server([sys.executable, "-m", "workbench", "serve", str(path), "--listen",
-                   "127.0.0.1:0", "--json", "--mode", mode, "--no-reload"], json_log=True)
+                   "127.0.0.1:0", "--json", "--mode", mode, "--no-reload", *extra],
+                  json_log=True)
 
 
 def cpu_s(pid: int) -> float:
@@ -182,6 +183,9 @@ def main() -> None:
                     help="also time SIGTERM/SIGINT to exit, idle and with a request in flight")
     ap.add_argument("--no-samples", action="store_true",
                     help="only the reference and the no-op handler")
+    ap.add_argument("--workers-only", action="store_true",
+                    help="also the no-op handler with `--no-inline` (every request on a "
+                         "worker thread, as before inline runs)")
     args = ap.parse_args()
     conns = [int(c) for c in args.conns.split(",")]
     tmp = Path(tempfile.mkdtemp(prefix="bench-serve-"))
@@ -195,6 +199,9 @@ def main() -> None:
         "sample hello-wat GET /": (
             lambda: serve(REPO / "sample_modules" / "hello-wat", args.mode), "/"),
     }
+    if args.workers_only:
+        targets["no-op, --no-inline"] = (lambda: serve(tmp / "noop", args.mode, "--no-inline"),
+                                         "/")
     if args.no_samples:
         targets = {k: v for k, v in targets.items() if not k.startswith("sample")}
     results: dict[tuple[str, int], list[tuple[float, float, float, int]]] = {}
