@@ -126,3 +126,54 @@ async def test_quitting_finishes_the_request_in_flight(tmp_path: Path) -> None:
     assert answer == {"status": 200, "body": BODY.encode()}, answer
     assert app.dev_server is None
     assert not [t.name for t in threading.enumerate() if t.name.startswith("serve/")]
+
+
+async def test_a_second_l_while_starting_does_not_start_a_second_server(
+        wat_module: Path) -> None:
+    """l, l before the first server listens: one server, and the view says it is
+    starting (found by hand: two servers, one of them orphaned on 8787)."""
+    import threading
+
+    from workbench.services.serve import load as serve_load
+    from workbench.services.serve.server import DevServer
+
+    app = WorkbenchApp([wat_module], watch=False, auto_replay=False)
+    loading, release = threading.Event(), threading.Event()
+    real_load, real_start = serve_load.load_routes, DevServer.start
+    listening: list[str] = []
+
+    def slow_load(*args: object, **kwargs: object) -> object:
+        loading.set()
+        release.wait(30)
+        return real_load(*args, **kwargs)  # type: ignore[arg-type]
+
+    async def counted_start(self: DevServer) -> str:
+        url = await real_start(self)
+        listening.append(url)
+        return url
+
+    serve_load.load_routes = slow_load  # type: ignore[assignment]
+    DevServer.start = counted_start  # type: ignore[method-assign]
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for(pilot, built(app), what="build")
+            await pilot.press("7")
+            await pilot.press("l")
+            await wait_for(pilot, loading.is_set, what="the load to begin")
+            await wait_for(pilot, lambda: "starting" in plain(app.query_one("#served-note")),
+                           what="the starting note")
+            await pilot.press("l")  # again, before it listens
+            release.set()
+            await wait_for(pilot, lambda: app.server_url is not None, timeout=60,
+                           what="the server to listen")
+            await pilot.pause(0.5)
+            assert listening == [app.server_url]
+            assert "requests logged" in plain(app.query_one("#served-note"))
+            status, _ = await asyncio.to_thread(_get, app.server_url + "/")
+            assert status == 200
+            await pilot.press("l")
+            await wait_for(pilot, lambda: app.dev_server is None, what="the server to stop")
+            assert "is off" in plain(app.query_one("#served-note"))
+    finally:
+        serve_load.load_routes = real_load  # type: ignore[assignment]
+        DevServer.start = real_start  # type: ignore[method-assign]

@@ -40,26 +40,48 @@ class ServeMixin(AppBase):
     _serve_loaded: Loaded | None = None
     _serve_unsubscribe: Any = None
     _serve_builds: dict[str, int]
+    # l was pressed and the server is not listening yet (loading the modules takes a
+    # while): another l must not start a second server next to it
+    serve_starting: bool = False
 
     def action_toggle_serve(self) -> None:
+        if self.serve_starting:
+            self.notify("The dev server is still starting…", timeout=3)
+            return
         if self.dev_server is not None:
             self.run_worker(self._stop_server(), exclusive=True, group="serve-stop")
             return
         if not self.modules:
             self.notify("No modules to serve.", severity="warning")
             return
+        self.serve_starting = True
         self.notify("Starting the dev server…", timeout=3)
+        self._refresh_served_note()
         self.serve_load_worker()
 
     @work(thread=True, exclusive=True, group="serve", exit_on_error=False)
     def serve_load_worker(self) -> None:
+        from workbench.core.errors import WorkbenchError
         from workbench.services.serve.load import ServeOptions, load_routes
 
         paths = list(self.paths or [])
         if not paths:
             paths = sorted({m.root for m in self.modules.values()})
-        loaded = load_routes([Path(p) for p in paths], ServeOptions(mode="warm"))
+        try:
+            loaded = load_routes([Path(p) for p in paths], ServeOptions(mode="warm"))
+        except WorkbenchError as e:
+            self.call_from_thread(self._serve_failed, str(e))
+            return
+        except Exception as e:  # a workbench bug: say so, keep the app
+            self.call_from_thread(self._serve_failed, f"{type(e).__name__}: {e}")
+            return
         self.call_from_thread(self._serve_loaded_now, loaded)
+
+    def _serve_failed(self, message: str) -> None:
+        self.serve_starting = False
+        self._refresh_served_note()
+        self.notify(f"The dev server did not start: {message}", title="Dev server",
+                    severity="error", timeout=10)
 
     def _serve_loaded_now(self, loaded: Loaded) -> None:
         self.run_worker(self._start_server(loaded), exclusive=True, group="serve-start")
@@ -69,10 +91,15 @@ class ServeMixin(AppBase):
 
         server = DevServer(loaded.table, port=DEFAULT_PORT)
         try:
-            url = await server.start()
-        except OSError:  # 8787 taken (another workbench, wrangler...): any free port
-            server = DevServer(loaded.table, port=0)
-            url = await server.start()
+            try:
+                url = await server.start()
+            except OSError:  # 8787 taken (another workbench, wrangler...): any free port
+                server = DevServer(loaded.table, port=0)
+                url = await server.start()
+        except OSError as e:
+            self._serve_failed(f"cannot listen: {e.strerror or e}")
+            return
+        self.serve_starting = False
         self.dev_server, self.server_url, self._serve_loaded = server, url, loaded
         self._serve_builds = {}
         def post(item: ServeRecord | ServeEvent) -> None:
@@ -84,6 +111,7 @@ class ServeMixin(AppBase):
         routes = ", ".join(f"{prefix} → {module}" for prefix, module, _ in server.table.lines())
         self.notify(f"Serving on {url}\n{routes}", title="Dev server", timeout=8)
         self._update_title()
+        self._refresh_served_note()
 
     async def _stop_server(self) -> None:
         server, self.dev_server = self.dev_server, None
@@ -92,9 +120,20 @@ class ServeMixin(AppBase):
             self._serve_unsubscribe = None
         self.server_url = None
         self._update_title()
+        self._refresh_served_note()
         if server is not None:
             await server.stop()
             self.notify("Dev server stopped.", timeout=3)
+
+    def _refresh_served_note(self) -> None:
+        """Redraw the Served view's status line (starting, off, serving)."""
+        try:
+            from workbench.tui.widgets.served_view import ServedView
+
+            view = self.query_one(ServedView)
+        except Exception:  # not mounted (tests with another layout)
+            return
+        view.show(None)
 
     def _update_title(self) -> None:
         base = self.selected or ""
