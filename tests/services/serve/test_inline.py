@@ -181,3 +181,97 @@ def test_policy_backs_off_doubling_and_resets_on_an_answer() -> None:
         p.missed("x")
     assert p._next_skip == MAX_SKIP
     assert not InlinePolicy(False).should_try()
+
+
+# Answers the first request; from the second on loops over WASI `random_get` of 16 MB:
+# a native host call costs no fuel, and takes milliseconds (fuel alone allows minutes).
+# (`memory.fill` would not do: wasmtime charges bulk memory by the byte.)
+FILL_WAT = """(module
+  (import "wasi_snapshot_preview1" "random_get" (func $rand (param i32 i32) (result i32)))
+  (memory (export "memory") 256)
+  (global $n (mut i32) (i32.const 0))
+  (data (i32.const 16) "{resp}")
+  (func (export "alloc") (param i32) (result i32) (i32.const 4096))
+  (func (export "handle") (param i32 i32) (result i32)
+    (global.set $n (i32.add (global.get $n) (i32.const 1)))
+    (if (i32.gt_u (global.get $n) (i32.const 1))
+      (then (loop $l (drop (call $rand (i32.const 65536) (i32.const 16000000))) (br $l))))
+    (i32.const 16)))""".replace("{resp}", _escape(_resp("filled")[0]))
+
+# From the second request on, calls a host function in a loop (host calls cost no fuel).
+HOSTCALLS_WAT = """(module
+  (import "edge" "now_ms" (func $now (result i64)))
+  (memory (export "memory") 1)
+  (global $n (mut i32) (i32.const 0))
+  (data (i32.const 16) "{resp}")
+  (func (export "alloc") (param i32) (result i32) (i32.const 4096))
+  (func (export "handle") (param i32 i32) (result i32)
+    (global.set $n (i32.add (global.get $n) (i32.const 1)))
+    (if (i32.gt_u (global.get $n) (i32.const 1))
+      (then (loop $l (drop (call $now)) (br $l))))
+    (i32.const 16)))""".replace("{resp}", _escape(_resp("called")[0]))
+
+
+def _inline_in_thread(h: Harness, req: Request) -> object:
+    """run_inline in a thread, failing the test (not hanging it) if it never returns."""
+    import threading
+
+    out: list[object] = []
+    t = threading.Thread(target=lambda: out.append(h.run_inline(req, INLINE_FUEL)),
+                         daemon=True)
+    t.start()
+    t.join(60)
+    assert out, "the inline run was never stopped"
+    return out[0]
+
+
+def _ticker_idle() -> None:
+    """Wait for the 1 ms epoch ticker to go idle (it ticks on for a while after a run on
+    a worker), so what stops an inline run is the watchdog, not the ticker."""
+    import time
+
+    from workbench.core.runtime import engine
+
+    deadline = time.monotonic() + 20
+    while engine.ticker().awake and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not engine.ticker().awake
+
+
+def test_the_watchdog_stops_a_loop_that_costs_no_fuel() -> None:
+    from workbench.core.runtime import engine
+
+    h = Harness(wat(FILL_WAT), limits=Limits(timeout_ms=100))
+    req = Request("GET", "/")
+    first = h.run(req, "warm")
+    assert first.ok and first.response is not None and first.response.body == b"filled"
+    _ticker_idle()
+    trips = engine.inline_watchdog().trips
+    assert _inline_in_thread(h, req) == "time"
+    assert engine.inline_watchdog().trips > trips
+    assert h._warm is None  # stopped midway: dropped
+
+
+def test_the_watchdog_stops_a_loop_of_host_calls() -> None:
+    h = Harness(wat(HOSTCALLS_WAT), limits=Limits(timeout_ms=100, fuel=10**12))
+    req = Request("GET", "/")
+    assert h.run(req, "warm").ok
+    _ticker_idle()
+    assert _inline_in_thread(h, req) in ("time", "budget")
+
+
+def test_a_fill_loop_is_cut_on_the_loop_then_times_out_on_a_worker(tmp_path: Path) -> None:
+    mod = served(tmp_path, "fill", FILL_WAT, limits=Limits(timeout_ms=300))
+    other = served(tmp_path, "hello", edge_wat("still here"))
+    table = RouteTable([route("/fill", mod), route("/", other)])
+    with ServerThread(table) as s:
+        assert _get_many(s, 1, "/fill") == [(200, b"filled")]  # the worker makes it warm
+        assert _get_many(s, 2, "/") == [(200, b"still here")] * 2
+        # the inline try loops and is stopped; redone on a worker's instance, which
+        # starts clean (the stopped one is dropped) and answers
+        assert _get_many(s, 1, "/fill") == [(200, b"filled")]
+        assert mod.inline.stats.last_miss == "time"
+        # backing off, the next goes to the worker, whose instance now loops: a timeout
+        status, _headers, body = s.get("/fill")
+        assert status == 500 and b"timeout" in body
+        assert _get_many(s, 2, "/") == [(200, b"still here")] * 2

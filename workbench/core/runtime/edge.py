@@ -53,18 +53,16 @@ class EdgeOutcome(NamedTuple):
     handler_us: float
 
 
-def call_edge(inst: EdgeInstance, req: bytes, max_response: int,
-              hold_gil: bool = False) -> EdgeOutcome:
-    """One request. Guest traps propagate as exceptions (the harness classifies them).
-    `hold_gil`: run the guest without releasing the GIL (see fastcall.FastFunc.call2)."""
+def call_edge(inst: EdgeInstance, req: bytes, max_response: int) -> EdgeOutcome:
+    """One request. Guest traps propagate as exceptions (the harness classifies them)."""
     n = len(req)
-    ptr = inst.alloc.call1(n, hold_gil)
+    ptr = inst.alloc.call1(n)
     if not inst.mem.write(ptr, req):
         return EdgeOutcome(None, RunError(
             "abi", f"alloc({n}) returned {ptr}, which is outside linear memory "
                    f"({inst.mem.size():,} bytes)"), 0.0)
     t0 = time.perf_counter_ns()
-    ret = inst.handle.call2(ptr, n, hold_gil)
+    ret = inst.handle.call2(ptr, n)
     handler_us = (time.perf_counter_ns() - t0) / 1000.0
     if ret < 0:
         return EdgeOutcome(None, RunError(

@@ -16,15 +16,19 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import wasmtime
+
+if TYPE_CHECKING:
+    from workbench.core.runtime.watchdog import InlineWatchdog
 
 TICK_S = 0.001  # one epoch tick = 1 ms: the timeout resolution
 _IDLE_AFTER_S = 0.25
 
 _engine: wasmtime.Engine | None = None
 _ticker: EpochTicker | None = None
+_watchdog: InlineWatchdog | None = None
 _lock = threading.Lock()
 
 
@@ -107,6 +111,20 @@ def ticker() -> EpochTicker:
         if _ticker is None:
             _ticker = EpochTicker(eng)
         return _ticker
+
+
+def inline_watchdog() -> InlineWatchdog:
+    """The wall-clock stop for guest calls run on the dev server's loop (watchdog.py);
+    started on first use, so only a serving process has the thread."""
+    global _watchdog
+    from workbench.core.runtime.fastcall import epoch_incrementer
+    from workbench.core.runtime.watchdog import InlineWatchdog
+
+    eng, tick = engine(), ticker()  # (each takes _lock: not inside it)
+    with _lock:
+        if _watchdog is None:
+            _watchdog = InlineWatchdog(epoch_incrementer(eng), lambda: tick.awake)
+        return _watchdog
 
 
 def exit_process(code: int) -> NoReturn:

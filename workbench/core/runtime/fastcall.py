@@ -50,10 +50,6 @@ _set_deadline = _like(B._wasmtime_context_set_epoch_deadline,
 _mem_data = _held("wasmtime_memory_data", [ctypes.c_void_p, ctypes.c_void_p], ctypes.c_void_p)
 _mem_size = _held("wasmtime_memory_data_size", [ctypes.c_void_p, ctypes.c_void_p],
                   ctypes.c_size_t)
-# Guest code called from the dev server's event loop (a warm handler run inline, bounded
-# by a small fuel budget: services/serve/inline.py): keeping the GIL there saves two
-# thread switches a request, and nothing else may run on the loop meanwhile anyway.
-_call_held = _like(_call_unchecked, "wasmtime_func_call_unchecked")
 _increment_epoch = _like(B._wasmtime_engine_increment_epoch, "wasmtime_engine_increment_epoch")
 
 
@@ -99,24 +95,20 @@ class FastFunc:
             raise self._failure(err)
         return buf[0].i32
 
-    def call2(self, a: int, b: int, hold_gil: bool = False) -> int:
-        """The `handle(ptr, len)` shape, without the generic loop. `hold_gil`: other
-        Python threads wait until the guest returns (only for calls with a small fuel
-        budget; see `_call_held`)."""
+    def call2(self, a: int, b: int) -> int:
+        """The `handle(ptr, len)` shape, without the generic loop."""
         buf = self._buf
         buf[0].i32 = a
         buf[1].i32 = b
-        err = (_call_held if hold_gil else _call_unchecked)(
-            self._ctx, self._func, buf, 2, self._trap_ref)
+        err = _call_unchecked(self._ctx, self._func, buf, 2, self._trap_ref)
         if err or self._trap:
             raise self._failure(err)
         return buf[0].i32
 
-    def call1(self, a: int, hold_gil: bool = False) -> int:
+    def call1(self, a: int) -> int:
         buf = self._buf
         buf[0].i32 = a
-        err = (_call_held if hold_gil else _call_unchecked)(
-            self._ctx, self._func, buf, len(buf), self._trap_ref)
+        err = _call_unchecked(self._ctx, self._func, buf, len(buf), self._trap_ref)
         if err or self._trap:
             raise self._failure(err)
         return buf[0].i32

@@ -64,6 +64,7 @@ if TYPE_CHECKING:
     from workbench.core.runtime.component.runtime import ComponentRuntime
     from workbench.core.runtime.extism.runner import ExtismRunner
     from workbench.core.runtime.extism.runtime import ExtismRuntime
+    from workbench.core.runtime.watchdog import InlineWatchdog
 
 MODES = ("cold", "fresh", "warm")
 
@@ -94,6 +95,7 @@ class Harness:
         self.key = E.cache_key(self.wasm)
         self._engine = E.engine()
         self._ticker = E.ticker()
+        self._watchdog: InlineWatchdog | None = None  # made by the first run_inline
         self._lock = threading.Lock()
         self._state = HostState(self.kv, self.secrets, self.chaos, self.limits)
         self._module: wasmtime.Module | None = None
@@ -337,19 +339,24 @@ class Harness:
         return result
 
     def run_inline(self, request: Request, fuel_budget: int) -> RunResult | str:
-        """A warm edge request run on the caller's thread with the GIL held, bounded by
-        `fuel_budget` instead of a worker thread (the dev server's event loop; see
-        services/serve/inline.py). A string says why not, and nothing happened that
-        anyone can see: "busy" (another run holds the harness), "not warm" (no warm edge
-        instance yet), "budget" (it ran out before the handler's own fuel limit) or the
-        host function that writes or waits (hostfns.WORKER_ONLY, a WASI sleep). After
-        the last two the instance is dropped; the caller runs the request the usual way."""
+        """A warm edge request run on the caller's thread (the dev server's event loop;
+        see services/serve/inline.py) instead of a worker thread, bounded by
+        `fuel_budget` and by the inline watchdog's wall-clock stop (watchdog.py).
+
+        A string says why not, and nothing happened that anyone can see: "busy" (another
+        run holds the harness), "not warm" (no warm edge instance yet), "budget" (it ran
+        out before the handler's own fuel limit), "time" (the watchdog or the ticker
+        stopped it) or the host function that writes or waits (hostfns.WORKER_ONLY, a
+        WASI sleep). After the last three the instance is dropped; the caller runs the
+        request the usual way."""
         if not self._lock.acquire(blocking=False):
             return "busy"
         try:
             inst = self._warm
             if inst is None or self.chaos.chaos.latency_ms:
                 return "not warm"
+            if self._watchdog is None:
+                self._watchdog = E.inline_watchdog()
             result = self._call(inst, request, "warm", {}, time.perf_counter_ns(), None,
                                 None, budget=min(fuel_budget, self.limits.fuel))
             if result is None:
@@ -372,15 +379,17 @@ class Harness:
         if inline:
             st.begin()
             st.inline = True
+        watchdog = self._watchdog if inline else None
         try:
             ops.set_fuel(fuel)
-            ops.set_deadline(self._ticks)
-            if not inline:  # an inline run is bounded by its fuel (and never sleeps)
+            if watchdog is not None:  # inline: bounded by fuel and by the watchdog's tick
+                ops.set_deadline(watchdog.begin())
+            else:
+                ops.set_deadline(self._ticks)
                 self._ticker.touch(limits.timeout_ms / 1000)
                 st.arm(limits.timeout_ms)
             t_call = time.perf_counter_ns()
-            out = call_edge(inst, self.request_bytes(request), limits.max_response_bytes,
-                            hold_gil=inline)
+            out = call_edge(inst, self.request_bytes(request), limits.max_response_bytes)
             timing["handler"] = out.handler_us
             response, error = out.response, out.error
         except (wasmtime.Trap, wasmtime.WasmtimeError) as e:
@@ -390,9 +399,15 @@ class Harness:
             inst.poisoned = True
         finally:
             st.inline = False
+            if watchdog is not None:
+                watchdog.end()
         used = fuel - fuel_left(ops)
-        if inline and (st.needs_worker or (error is not None and error.kind == "fuel"
-                                           and fuel < limits.fuel)):
+        if inline and error is not None and not st.needs_worker:
+            if error.kind == "fuel" and fuel < limits.fuel:
+                st.needs_worker = "budget"  # its own limit may still be far
+            elif error.kind == "timeout":
+                st.needs_worker = "time"  # the watchdog stopped it (watchdog.py)
+        if inline and st.needs_worker:
             inst.poisoned = True  # stopped midway: its memory is no longer a clean start
             if self._warm is inst:
                 self._warm = None

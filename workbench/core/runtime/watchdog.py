@@ -1,0 +1,79 @@
+"""A wall-clock stop for inline runs (guest calls on the dev server's event loop).
+
+An inline run is bounded by fuel (`services/serve/inline.py`), but fuel counts wasm
+instructions only: one `memory.fill` over 128 MiB, a loop of native WASI calls or of
+host calls costs a few units each and can hold the loop for seconds. The epoch deadline
+bounds wall time, but the 1 ms `EpochTicker` is asleep while requests run inline (waking
+it costs every request ~15-25 us of GIL hand-offs), so this thread stands in: while
+inline runs are happening it wakes every `PERIOD_S`, and when the same inline run is
+still going since its last look it increments the engine's epoch once, which trips that
+run's deadline (set 1 tick ahead: `INLINE_TICKS_IDLE`). It only does so while the ticker
+is idle: then no other guest call has a deadline the increment could shorten (the
+ticker stays awake until every call it was touched for has passed its deadline). While
+the ticker runs, inline runs use `INLINE_TICKS_BUSY` ticks of it instead.
+
+Worst case for a hostile inline handler: about two periods of the loop's time, then the
+request is redone on a worker (the run is abandoned like any other inline miss).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+PERIOD_S = 0.005
+INLINE_TICKS_IDLE = 1  # any increment stops the run (only the watchdog increments now)
+INLINE_TICKS_BUSY = 3  # the ticker is running: ~2-3 ms of it
+_IDLE_AFTER_S = 0.25  # no inline run for this long: sleep until the next one
+
+
+class InlineWatchdog:
+    def __init__(self, increment: Callable[[], None], ticker_awake: Callable[[], bool]):
+        self._increment = increment
+        self._ticker_awake = ticker_awake
+        self.seq = 0  # inline runs begun
+        self.active = 0  # the seq of the run in flight, 0 when none
+        self.trips = 0  # runs stopped (for tests and figures)
+        self._wake = threading.Event()
+        self._asleep = True
+        self._thread = threading.Thread(target=self._loop, name="workbench-inline-watchdog",
+                                        daemon=True)
+        self._thread.start()
+
+    def begin(self) -> int:
+        """An inline run starts: the epoch deadline ticks to set for it."""
+        self.seq += 1
+        self.active = self.seq
+        if self._asleep:
+            self._asleep = False
+            self._wake.set()
+        return INLINE_TICKS_BUSY if self._ticker_awake() else INLINE_TICKS_IDLE
+
+    def end(self) -> None:
+        self.active = 0
+
+    def _loop(self) -> None:
+        while True:
+            self._wake.wait()
+            self._wake.clear()
+            last_seen = 0
+            quiet_since = time.monotonic()
+            while True:
+                time.sleep(PERIOD_S)
+                active = self.active
+                if active:
+                    quiet_since = time.monotonic()
+                    if active == last_seen and not self._ticker_awake():
+                        self._increment()  # trips the run's 1-tick deadline
+                        self.trips += 1
+                    last_seen = active
+                elif time.monotonic() - quiet_since > _IDLE_AFTER_S:
+                    break
+                elif self.seq != last_seen:
+                    quiet_since = time.monotonic()
+                    last_seen = self.seq
+            self._asleep = True
+            if self.active:  # a run began while we were deciding to sleep
+                self._asleep = False
+                self._wake.set()
