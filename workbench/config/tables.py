@@ -10,6 +10,7 @@ from dataclasses import replace
 from typing import Any
 
 from workbench.config.check import Checker
+from workbench.core.runtime.chaos import LATENCY_NAMES
 from workbench.core.runtime.limits import MAX_FUEL, Chaos, Limits
 from workbench.core.size.budget import Budget
 
@@ -17,8 +18,6 @@ from workbench.core.size.budget import Budget
 STANDARD_SECTIONS = ("type", "import", "function", "table", "memory", "global", "export",
                      "start", "element", "code", "data", "datacount", "tag")
 
-CHAOS_HOST_FUNCTIONS = ("log", "kv_get", "kv_put", "kv_delete", "secret_get", "now_ms",
-                        "random_fill")
 
 
 def parse_budget(ck: Checker, doc: dict[str, Any]) -> Budget:
@@ -66,7 +65,7 @@ def parse_chaos(ck: Checker, doc: dict[str, Any], base: Chaos | None = None) -> 
     changes: dict[str, Any] = {}
     if "latency_ms" in tbl:
         lat = ck.table(tbl, "latency_ms", "chaos.")
-        ck.check_keys(lat, CHAOS_HOST_FUNCTIONS, "chaos.latency_ms.")
+        ck.check_keys(lat, LATENCY_NAMES, "chaos.latency_ms.")
         merged = dict(base.latency_ms)
         for name in lat:
             value = ck.number(lat, name, lo=0.0, prefix="chaos.latency_ms.")

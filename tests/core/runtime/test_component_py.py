@@ -65,6 +65,20 @@ def test_echo_404_and_outbound(built) -> None:
     assert fetched is not None and fetched.body == b"upstream 203 7 bytes\n"
 
 
+def test_outbound_latency_is_http_fetch(built) -> None:
+    """Chaos `latency_ms.http_fetch` delays the outgoing request and is recorded."""
+    from workbench.core.runtime.limits import Chaos
+
+    h = harness(built, outbound=Outbound((Stub("https://example.com/*", 203, (),
+                                                b"stubbed"),)),
+                chaos=Chaos(latency_ms={"http_fetch": 40}))
+    r = h.run(Request("GET", "/fetch"), "warm")
+    assert r.error is None and r.response is not None
+    assert r.response.body == b"upstream 203 7 bytes\n"
+    assert r.faults == ("latency:http_fetch:40ms",)
+    assert r.timing["handler"] >= 40_000  # us; a lower bound only
+
+
 def test_outbound_denied_without_a_stub(built) -> None:
     r = harness(built).run(Request("GET", "/fetch"), "fresh")
     assert r.error is None and r.response is not None and r.response.status == 502

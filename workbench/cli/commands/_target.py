@@ -25,7 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-hooks", action="store_true", help="ignore configured hooks")
     parser.add_argument("--chaos", action="append", default=[], metavar="SPEC",
                         help="fault injection on top of the configured [chaos]: "
-                             "latency:FN=MS (FN a host function or *), kv_fail=RATE, "
+                             "latency:FN=MS (FN a host function, http_fetch or *), kv_fail=RATE, "
                              "secret_fail=RATE, cache_miss, seed=N, off (comma-separated "
                              "or repeated)")
     parser.add_argument("--timeout-ms", type=int, help="override limits.timeout_ms")

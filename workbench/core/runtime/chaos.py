@@ -10,7 +10,17 @@ import random
 import time
 from collections.abc import Sequence
 
+from workbench.core.abi.host_signatures import HOST_SIGNATURES
 from workbench.core.runtime.limits import Chaos
+
+# The name `latency_ms` uses for a component's outgoing HTTP request (wasi:http
+# outgoing-handler#handle, answered by `[[outbound]]` stubs); edge modules have no such call.
+HTTP_FETCH = "http_fetch"
+# What `[chaos] latency_ms` and `--chaos latency:NAME=MS` accept: `*` (every call), the edge
+# host functions, and the component-only names. Component KV and config calls use the edge
+# names: get/exists/list-keys -> kv_get, set -> kv_put, delete -> kv_delete, config and
+# variables get/get-all -> secret_get.
+LATENCY_NAMES: tuple[str, ...] = ("*", *HOST_SIGNATURES, HTTP_FETCH)
 
 
 class ChaosState:
@@ -19,9 +29,13 @@ class ChaosState:
         self.rng = random.Random(chaos.seed)
         self.faults: list[str] = []  # of the current run; the harness clears it per run
 
+    def latency(self, fn: str) -> float:
+        """The added milliseconds configured for call `fn` (its own, else `*`); 0: none."""
+        return self.chaos.latency_ms.get(fn) or self.chaos.latency_ms.get("*") or 0.0
+
     def delay(self, fn: str) -> None:
         """Sleep the configured latency for host function `fn` (if any) and record it."""
-        ms = self.chaos.latency_ms.get(fn) or self.chaos.latency_ms.get("*")
+        ms = self.latency(fn)
         if ms:
             time.sleep(ms / 1000.0)
             self.faults.append(f"latency:{fn}:{ms:g}ms")
@@ -41,9 +55,7 @@ def parse_chaos_spec(specs: Sequence[str], seed: int | None = None,
     """CLI `--chaos` items: `latency:kv_get=20` (`latency:*=20` for all), `kv_fail=0.3`,
     `secret_fail=0.5`, `cache_miss`, `seed=7`, `off` (drop the configured chaos first).
     Items override the same settings of `base` (the module/workspace config) and keep
-    the others. Raises ValueError naming the offending item."""
-    from workbench.core.abi.host_signatures import HOST_SIGNATURES
-
+    the others. FN is one of LATENCY_NAMES. Raises ValueError naming the offending item."""
     base = base or Chaos(seed=seed)
     latency: dict[str, float] = dict(base.latency_ms)
     kv, secret, miss, seed = (base.kv_failure_rate, base.secret_failure_rate,
@@ -57,9 +69,10 @@ def parse_chaos_spec(specs: Sequence[str], seed: int | None = None,
             try:
                 if key.startswith("latency:") and eq:
                     fn = key.split(":", 1)[1]
-                    if fn != "*" and fn not in HOST_SIGNATURES:
+                    if fn not in LATENCY_NAMES:
                         raise ValueError(f"no host function {fn!r}; known: *, "
-                                         f"{', '.join(sorted(HOST_SIGNATURES))}")
+                                         f"{', '.join(sorted(HOST_SIGNATURES))}, "
+                                         f"{HTTP_FETCH} (components)")
                     latency[fn] = _ms(value)
                 elif key == "kv_fail" and eq:
                     kv = _rate(value)

@@ -26,8 +26,9 @@ def classify(exc: Exception, failure: BaseException | None, limits: Limits) -> R
     if isinstance(failure, Unavailable):
         return RunError("trap", str(failure), bt)
     if isinstance(failure, HostTimeout) or "wasm trap: interrupt" in text:
+        during = f" ({failure})" if isinstance(failure, HostTimeout) else ""
         return RunError("timeout", f"handler ran longer than {limits.timeout_ms} ms "
-                                   "(limits.timeout_ms) and was interrupted", bt)
+                                   f"(limits.timeout_ms) and was interrupted{during}", bt)
     if "all fuel consumed" in text:
         return RunError("fuel", f"fuel exhausted: the handler used more than "
                                 f"{limits.fuel:,} units (limits.fuel)", bt)

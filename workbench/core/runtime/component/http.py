@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from workbench.core.runtime.chaos import HTTP_FETCH
 from workbench.core.runtime.component.fields import FIELDS_FUNCS, Fields
 from workbench.core.runtime.component.state import state
 from workbench.core.runtime.component.wasi import InputStream, OutputStream, Pollable
@@ -170,6 +171,7 @@ class FutureIncomingResponse:
 
 def _handle(req: OutgoingRequest, options: RequestOptions | None) -> Any:
     st = state()
+    st.chaos_delay(HTTP_FETCH)  # chaos `latency_ms.http_fetch`: a slow upstream
     outcome = st.outbound.answer(req)
     if outcome[0] == "err":
         return outcome

@@ -10,8 +10,10 @@ Implemented (the ones real WASI 0.2 components import; see docs/handler-abi.md):
   Both read the module's granted secrets (module.toml `secrets = [...]`); a Spin variable
   name (lower case) also matches a secret of the same name in upper case.
 The store is opened by the name "default" (Spin) or "" / "default" (wasi:keyvalue); any
-other name is `no-such-store`. Chaos `kv_failure_rate` / `secret_failure_rate` fail calls
-with `other("unavailable ...")`; KV limits apply as for edge modules. Everything else in
+other name is `no-such-store`. Chaos `latency_ms` delays calls under the edge names
+(get/exists/list-keys: `kv_get`, set: `kv_put`, delete: `kv_delete`, config and variables:
+`secret_get`); `kv_failure_rate` / `secret_failure_rate` then fail them with
+`other("unavailable ...")`; KV limits apply as for edge modules. Everything else in
 these packages (wasi:keyvalue atomics/batch/watch) links as a named trap.
 """
 
@@ -40,7 +42,9 @@ def _host() -> Any:
 
 
 def _unavailable(fn: str) -> Any | None:
+    """Chaos for call `fn`: its latency first (as edge host calls), then maybe a failure."""
     st = _host()
+    state().chaos_delay(fn)
     if st.chaos.fail(fn):
         return ("err", ("other", f"unavailable: chaos injected a {fn} failure"))
     return None
@@ -115,18 +119,21 @@ def _secret(name: str) -> str | None:
 
 
 def _config_get(key: str) -> Any:
+    state().chaos_delay("secret_get")
     if _host().chaos.fail("secret_get"):
         return ("err", ("io", "unavailable: chaos injected a secret_get failure"))
     return ("ok", _secret(key))
 
 
 def _config_all() -> Any:
+    state().chaos_delay("secret_get")
     secrets = _host().secrets
     names = sorted(n for n in secrets.values if secrets.get(n) is not None)
     return ("ok", [(n, secrets.get(n)) for n in names])
 
 
 def _variable(name: str) -> Any:
+    state().chaos_delay("secret_get")
     if _host().chaos.fail("secret_get"):
         return ("err", ("provider", "unavailable: chaos injected a secret_get failure"))
     value = _secret(name)

@@ -29,7 +29,8 @@ class Unavailable(Exception):
 
 
 class HostTimeout(Exception):
-    """A blocking host call (poll, sleep) reached the request's deadline."""
+    """A blocking host call (poll, sleep, chaos latency) reached the request's deadline or
+    was cancelled; the text says during what (the timeout error quotes it)."""
 
 
 class ComponentState(Session):
@@ -74,6 +75,34 @@ class ComponentState(Session):
 
     def remaining_s(self) -> float:
         return self.deadline - time.monotonic()
+
+    def pause(self, seconds: float, what: str) -> None:
+        """Sleep `seconds` in 50 ms steps; raise HostTimeout at the request's deadline or
+        as soon as the harness's cancel event (a bench being cancelled) is set."""
+        host = self.host() if self.host is not None else None
+        cancel = getattr(host, "cancel", None)
+        end = time.monotonic() + seconds
+        limit = min(end, self.deadline)
+        while (left := limit - time.monotonic()) > 0:
+            if cancel is not None:
+                if cancel.wait(min(left, 0.05)):
+                    raise HostTimeout(f"the bench was cancelled during {what}")
+            else:
+                time.sleep(min(left, 0.05))
+        if end > self.deadline:
+            raise HostTimeout(f"during {what}")
+
+    def chaos_delay(self, fn: str) -> None:
+        """Chaos latency for component host call `fn` (a `LATENCY_NAMES` name): recorded
+        as a fault (`latency:kv_get:20ms`, as for edge host calls), then slept, bounded by
+        the deadline (HostTimeout: the run ends as a `timeout` error)."""
+        if self.host is None:
+            return
+        chaos = self.host().chaos
+        ms = chaos.latency(fn)
+        if ms:
+            chaos.faults.append(f"latency:{fn}:{ms:g}ms")
+            self.pause(ms / 1000, f"chaos latency {fn}={ms:g}ms")
 
 
 def state() -> ComponentState:

@@ -11,7 +11,7 @@ import os
 import time
 from typing import Any
 
-from workbench.core.runtime.component.state import GuestExit, HostTimeout, state
+from workbench.core.runtime.component.state import GuestExit, state
 
 CLOSED = ("closed", None)
 
@@ -29,11 +29,7 @@ class Pollable:
         wait = self.at - time.monotonic()
         if wait <= 0:
             return
-        left = state().remaining_s()
-        if wait > left:
-            time.sleep(max(0.0, left))
-            raise HostTimeout("blocked on a clock past the request deadline")
-        time.sleep(wait)
+        state().pause(wait, "a wait on a clock pollable")
 
 
 class IoError:
