@@ -102,12 +102,31 @@ def test_build_cli_names_the_left_out_module(tmp_path: Path, no_rust: None,
     assert [g["name"] for g in doc["left_out"]] == ["rusty"] and doc["ok"] is True
 
 
-def test_sample_workspace_lists_hello_rust_exactly_when_rust_is_there() -> None:
+def test_sample_workspace_lists_each_optional_module_exactly_when_its_tools_are_there(
+        ) -> None:
+    import importlib.util
+    import shutil
+
     ws = load_workspace([REPO / "sample_modules"])
+    expected_out = set()
     try:
         rust.find_rust("wasm32-freestanding", REPO)
     except ToolchainMissing:
-        assert "hello-rust" not in {m.name for m in ws.modules}
-        assert [g.name for g in ws.left_out] == ["hello-rust"]
-    else:
-        assert "hello-rust" in {m.name for m in ws.modules} and ws.left_out == ()
+        expected_out.add("hello-rust")
+    if shutil.which("componentize-py") is None or importlib.util.find_spec("spin_sdk") is None:
+        expected_out.add("hello-wasi-http-py")
+    assert {g.name for g in ws.left_out} == expected_out
+    listed = {m.name for m in ws.modules}
+    assert {"hello-rust", "hello-wasi-http-py"} - listed == expected_out
+
+
+def test_sample_componentize_py_module_is_left_out_without_the_tool(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shipped module.toml's `requires`, with componentize-py off PATH."""
+    monkeypatch.setenv("PATH", str(tmp_path))  # an empty folder
+    ws = load_workspace([REPO / "sample_modules"])
+    assert "hello-wasi-http-py" not in {m.name for m in ws.modules}
+    assert "hello-wat" in {m.name for m in ws.modules}
+    (gone,) = [g for g in ws.left_out if g.name == "hello-wasi-http-py"]
+    assert gone.reason == "componentize-py is not installed (not found on PATH)"
+    assert gone.hint == "pip install componentize-py"

@@ -129,15 +129,17 @@ def test_gated_build_result_says_what_did_not_run(tmp_path: Path) -> None:
 
 def test_bundled_samples_build_untrusted() -> None:
     """WAT, and C/Zig whose includes stay in the folder, run nothing of the folder's.
-    (hello-rust, listed when a wasm32 rustc is installed, runs cargo: it needs trust.)"""
+    (The optional ones need trust when listed: hello-rust runs cargo, hello-wasi-http-py
+    its build.sh.)"""
     from workbench.config.codescan import code_runs
     ws = load_workspace([REPO / "sample_modules"])
     assert {m.toolchain for m in ws.modules} >= {"wat", "c", "zig"}
-    plain = [m for m in ws.modules if m.toolchain != "rust"]
+    plain = [m for m in ws.modules if m.toolchain not in ("rust", "command")]
     assert {m.name: code_runs(m) for m in plain} == {m.name: () for m in plain}
+    says = {"rust": "runs cargo", "command": "runs the shell command"}
     for m in ws.modules:
-        if m.toolchain == "rust":
-            assert "runs cargo" in " ".join(r.reason for r in code_runs(m))
+        if m.toolchain in says:
+            assert says[m.toolchain] in " ".join(r.reason for r in code_runs(m)), m.name
 
 
 def _c_module(tmp_path: Path, source: str, **files: str) -> Path:

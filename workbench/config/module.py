@@ -17,7 +17,9 @@ from typing import Any
 
 from workbench.config.check import Checker, read_toml
 from workbench.config.host import parse_host
+from workbench.config.requires import parse_requires
 from workbench.config.tables import parse_budget, parse_chaos, parse_limits
+from workbench.core.build.requires import Requirement
 from workbench.core.errors import ConfigError
 from workbench.core.runtime.host_config import HostConfig
 from workbench.core.runtime.limits import Chaos, Limits
@@ -33,7 +35,8 @@ TARGETS = ("wasm32-freestanding", "wasm32-wasi")
 MODULE_KEYS = ("name", "toolchain", "sources", "command", "output", "profile", "abi", "target",
                "flags", "exports", "strip", "hooks", "requests", "budget", "limits", "chaos",
                "sign", "secrets", "route",  # sign: workbench.config.trust (signatures)
-               "outbound", "extism")  # workbench.config.host
+               "outbound", "extism",  # workbench.config.host
+               "requires")  # workbench.config.requires
 WORKSPACE_KEYS = ("modules", "variables", "chaos", "debounce_ms", "theme", "replay_on_build",
                   "kv_file", "secrets_file", "settings", "optional_modules",
                   "trust", "purity")  # workbench.config.trust / .purity
@@ -78,6 +81,7 @@ class ModuleConfig:
     secrets: tuple[str, ...] = ()  # names from .workbench/secrets.toml this module may read
     route: str | None = None  # path prefix `workbench serve` routes here (None: the default)
     host: HostConfig = field(default_factory=HostConfig)  # [[outbound]] stubs, [extism]
+    requires: tuple[Requirement, ...] = ()  # tools the build runs (checked before it)
 
     @property
     def build_dir(self) -> Path:
@@ -110,6 +114,7 @@ class ModuleConfig:
             "secrets": list(self.secrets),
             "route": self.route,
             "host": self.host.to_json(),
+            "requires": [r.to_json() for r in self.requires],
         }
 
 
@@ -242,6 +247,7 @@ def _module_from(folder: Path, doc: dict[str, Any], ck: Checker, toolchain: str,
         secrets=_secret_names(ck, doc),
         route=_route(ck, doc),
         host=parse_host(ck, doc, folder),
+        requires=parse_requires(ck, doc),
     )
 
 

@@ -1,10 +1,12 @@
 """A workspace's `optional_modules`: module folders opened only when their toolchain is.
 
 `optional_modules = ["hello-rust"]` in workbench.toml lists a module when the compiler it
-needs is installed (a rustc with the wasm32 std, node + the folder's asc, ...) and leaves
-it out otherwise, with the reason and the install hint (`Workspace.left_out`), so a
-workspace that others open with pip alone still builds cleanly. The check is what a
-build would check first (`workbench.core.build.toolchains.check_available`).
+needs is installed (a rustc with the wasm32 std, node + the folder's asc, ...) and so
+are the tools its module.toml `requires` (componentize-py for the `command` build of
+hello-wasi-http-py: `workbench.core.build.requires`); otherwise it is left out, with the
+reason and the install hint (`Workspace.left_out`), so a workspace that others open
+with pip alone still builds cleanly. The check is what a build would check first
+(`workbench.core.build.toolchains.check_available`).
 """
 
 from __future__ import annotations

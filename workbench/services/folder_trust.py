@@ -22,7 +22,15 @@ from workbench.core.build.diagnostics import Diagnostic
 def gated_build(cfg: ModuleConfig, *, trust: bool = False,
                 cancel: threading.Event | None = None,
                 progress: Callable[[str], None] | None = None) -> BuildResult:
-    """`build_module(cfg)` when allowed, else a not-built result saying why."""
+    """`build_module(cfg)` when allowed, else a not-built result saying why.
+
+    module.toml `requires` is checked first (it runs nothing): a missing tool is the
+    error to fix before trusting the folder is worth asking about.
+    """
+    if cfg.requires:
+        from workbench.core.build.toolchains import check_requires
+
+        check_requires(cfg)
     status = trust_status(cfg, override=trust)
     if status.may_build:
         return build_module(cfg, cancel=cancel, progress=progress)

@@ -7,7 +7,10 @@ import contract), so the build layer names only the attributes it reads.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from workbench.core.build.requires import Requirement
 
 
 class BuildSpec(Protocol):
@@ -43,3 +46,5 @@ class BuildSpec(Protocol):
     def strip_mode(self) -> str: ...
     @property
     def chaos(self) -> Any: ...
+    @property
+    def requires(self) -> tuple[Requirement, ...]: ...

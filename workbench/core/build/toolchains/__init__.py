@@ -65,14 +65,17 @@ def plan_for(cfg: BuildSpec, partial: Path) -> Plan:
         "rust": rust.plan_rust, "assemblyscript": assemblyscript.plan_asc,
         "command": external.plan_command,
     }
-    return makers[cfg.toolchain](cfg, partial)
+    plan = makers[cfg.toolchain](cfg, partial)
+    check_requires(cfg)  # after the toolchain's own check, as check_available does
+    return plan
 
 
 def check_available(cfg: BuildSpec) -> None:
     """Raise ToolchainMissing (with the install hint) when `cfg`'s toolchain is absent.
 
     What a build would check first, without planning one: a workspace's
-    `optional_modules` are listed only when this passes.
+    `optional_modules` are listed only when this passes. The toolchain's own compiler
+    comes first, then module.toml's `requires` (`workbench.core.build.requires`).
     """
     if cfg.toolchain == "rust":
         from workbench.core.build.toolchains import rust
@@ -86,3 +89,13 @@ def check_available(cfg: BuildSpec) -> None:
         from workbench.core.build.toolchains import assemblyscript
 
         assemblyscript.check_installed(cfg.root)
+    check_requires(cfg)
+
+
+def check_requires(cfg: BuildSpec) -> None:
+    """Raise ToolchainMissing when a tool in module.toml's `requires` is absent."""
+    if cfg.requires:
+        from workbench.core.build.requires import check_requirements
+
+        where = f"{cfg.config_file}: requires" if cfg.config_file else None
+        check_requirements(cfg.requires, where=where)
