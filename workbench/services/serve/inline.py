@@ -4,11 +4,11 @@ Handing a request to a worker thread and back costs two thread wake-ups and two 
 hand-offs: more than a small handler's whole run (docs/serve.md, "Inline runs"). So a
 warm edge module first tries the request on the loop itself (`Harness.run_inline`):
 
-- bounded by `INLINE_FUEL` (about a millisecond of guest code) instead of a wall-clock
-  deadline, so no epoch ticker has to run and a looping handler holds the loop for at
-  most that long;
+- bounded by `INLINE_FUEL` (a millisecond or two of guest code), and by wall time:
+  host calls cost no fuel, so the inline watchdog (core/runtime/watchdog.py) stops a run
+  that outlasts its 5 ms period without the 1 ms epoch ticker having to run;
 - a host function that writes (KV put/delete) or waits (a WASI sleep) stops the run
-  before it acts, as does running out of the budget: nothing visible happened, the
+  before it acts, as do the budget and the watchdog: nothing visible happened, the
   instance is dropped and the request goes to the route's workers as before.
 
 `InlinePolicy` backs off after such a miss: the next 1, 2, 4, ... up to `MAX_SKIP`
