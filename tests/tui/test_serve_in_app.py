@@ -177,3 +177,13 @@ async def test_a_second_l_while_starting_does_not_start_a_second_server(
     finally:
         serve_load.load_routes = real_load  # type: ignore[assignment]
         DevServer.start = real_start  # type: ignore[method-assign]
+
+
+async def test_a_served_render_after_the_app_closed_is_dropped(wat_module: Path) -> None:
+    """The Served view's 0.25 s render timer can fire while the app closes (a server
+    event arrives as it stops): it must not raise on the empty screen stack."""
+    app = WorkbenchApp([wat_module], watch=False, auto_replay=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, built(app), what="build")
+    app._render_served()  # after the screens are gone: nothing to draw, no IndexError
+    app._unflash("hello-wat")

@@ -133,6 +133,8 @@ class WorkbenchApp(JobsMixin, GzipMixin, FindMixin, ServeMixin, LoopMixin, Runti
 
     def _render_served(self) -> None:
         self._served_pending = False
+        if not self.ui_alive:  # the timer fired while the app was closing
+            return
         if self.active_view_id() == "served":
             self.view("served").show(None)
 

@@ -68,7 +68,7 @@ class LoopMixin(AppBase):
 
     def _unflash(self, name: str) -> None:
         state = self.modules.get(name)
-        if state is not None:
+        if state is not None and self.ui_alive:  # (the timer may fire while closing)
             state.flash = False
             self.module_list().update_module(state)
 
