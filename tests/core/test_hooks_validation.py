@@ -159,3 +159,15 @@ def test_toml_error_has_file_line_and_unknown_key_suggests() -> None:
     assert info.value.where == "h.toml:3" and "(column" in info.value.message
     with pytest.raises(HooksError, match="did you mean 'path_prefix'"):
         parse_hooks(rule('when = { path_prefx = "/a" }\naction = "block"'))
+
+
+def test_recheck_interval_looks_at_the_file_at_most_that_often(tmp_path: Path) -> None:
+    path = tmp_path / "hooks.toml"
+    path.write_text(rule('when = { path = "/a" }\naction = "respond"\nbody = "one"'))
+    hf = HooksFile(path, recheck_s=3600)
+    assert hf.evaluate(Request(target="/a")).response.body == b"one"
+    path.write_text(rule('when = { path = "/a" }\naction = "respond"\nbody = "two!"'))
+    # within the interval: the rules it has (no stat on the request's path)
+    assert hf.evaluate(Request(target="/a")).response.body == b"one"
+    hf._checked -= 3600  # the interval has passed
+    assert hf.evaluate(Request(target="/a")).response.body == b"two!"

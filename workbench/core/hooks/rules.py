@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -235,15 +236,21 @@ class HooksFile:
     """
 
     path: Path
+    # `evaluate` looks at the files at most this often (seconds; 0: on every request). The
+    # dev server uses a short interval: a stat per request was a measurable part of a
+    # hook answer there, and a save still shows within the interval.
+    recheck_s: float = 0.0
     hooks: Hooks = field(init=False)
     error: HooksError | None = field(init=False, default=None)
     _stamp: tuple[tuple[int, int], ...] = field(init=False, default=())
+    _checked: float = field(init=False, default=0.0)
 
     def __post_init__(self) -> None:
         self.path = Path(self.path)
         head = stamps((self.path,))  # taken before reading: a save after it is not missed
         self.hooks = load_hooks(self.path)
         self._stamp = head + stamps(self.hooks.files)
+        self._checked = time.monotonic()
 
     def refresh(self) -> bool:
         """Reload if the file (or a respond body file) changed. True when new rules loaded."""
@@ -262,7 +269,13 @@ class HooksFile:
         return True
 
     def evaluate(self, request: Request) -> HookOutcome:
-        self.refresh()
+        if self.recheck_s <= 0:
+            self.refresh()
+        else:
+            now = time.monotonic()
+            if now - self._checked >= self.recheck_s:
+                self._checked = now
+                self.refresh()
         return self.hooks.evaluate(request)
 
     def to_json(self) -> dict[str, Any]:

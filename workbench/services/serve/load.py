@@ -127,4 +127,5 @@ def _attach_hooks(route: Route, configured: Path | None, opts: ServeOptions) -> 
     if path is not None:
         from workbench.core.hooks.rules import HooksFile
 
-        route.hooks = HooksFile(path)  # raises HooksError for a bad file: fix it first
+        # raises HooksError for a bad file: fix it first; a save shows within 50 ms
+        route.hooks = HooksFile(path, recheck_s=0.05)
