@@ -21,7 +21,8 @@ ORDER = 42
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", type=Path, metavar="FILE", help="hooks.toml")
+    parser.add_argument("file", type=Path, metavar="FILE",
+                        help="hooks.toml, or a module folder (its hooks file)")
     parser.add_argument("--method", "-X", help="request method (default GET)")
     parser.add_argument("--path", help="request target, e.g. /blog/x?utm=1")
     parser.add_argument("--header", "-H", action="append", default=[], metavar="K:V",
@@ -33,6 +34,9 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from workbench.cli.commands._folders import hooks_file
+
+    args.file = hooks_file(args.file)  # a module folder stands for its hooks file
     hooks = load_hooks(args.file)
     requests = _requests(args)
     if not requests:

@@ -12,11 +12,11 @@ import gc
 import json
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from workbench.cli.commands import _inspect_graph, _inspect_size
-from workbench.core.errors import MalformedModule, UsageError
+from workbench.cli.commands._folders import build_outputs
+from workbench.core.errors import MalformedModule
 
 if TYPE_CHECKING:
     from workbench.core.size.inspect import InspectReport
@@ -81,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     _inspect_graph.check(args)
-    args.files = _expand(args.files)
+    args.files = build_outputs(args.files)
     if getattr(args, "diff", None) is not None:
         _inspect_size.load_old(args.diff)  # a bad OLD fails before any report is printed
     failed = False
@@ -133,25 +133,6 @@ def _run(args: argparse.Namespace) -> int:
             failed |= not _print_human(report, args)
     sys.stdout.flush()
     return 1 if failed else 0
-
-
-def _expand(files: list[str]) -> list[str]:
-    """Folders become their modules' build outputs; a module never built is a usage error."""
-    out: list[str] = []
-    for name in files:
-        if not Path(name).is_dir():
-            out.append(name)
-            continue
-        from workbench.config.workspace import load_workspace
-
-        for cfg in load_workspace([Path(name)]).modules:
-            if not cfg.output.is_file():
-                raise UsageError(f"{cfg.name} has not been built yet: {cfg.output} is missing",
-                                 where=str(cfg.root),
-                                 hint=f"run `workbench build {cfg.root}` first, or pass a "
-                                 ".wasm file")
-            out.append(str(cfg.output))
-    return out
 
 
 def _print_human(report: InspectReport, args: argparse.Namespace) -> bool:

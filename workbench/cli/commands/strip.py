@@ -27,7 +27,8 @@ ORDER = 30
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", type=Path, metavar="FILE", help="a .wasm core module")
+    parser.add_argument("file", type=Path, metavar="FILE",
+                        help="a .wasm core module, or a module folder (its build output)")
     parser.add_argument("-o", "--output", type=Path, metavar="OUT",
                         help="write the stripped module here (may equal FILE); "
                         "without it, only the preview is shown")
@@ -58,9 +59,11 @@ def _read(path: Path) -> bytes:
 
 
 def run(args: argparse.Namespace) -> int:
+    from workbench.cli.commands._folders import one_output
     from workbench.core.errors import MalformedModule
     from workbench.core.wasm import parse_module
 
+    args.file = one_output(args.file)  # a module folder stands for its build output
     data = _read(args.file)
     try:
         module = parse_module(data, file=str(args.file))
