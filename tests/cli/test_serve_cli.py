@@ -262,3 +262,23 @@ def test_another_address_only_when_asked_and_with_a_warning(tmp_path: Path) -> N
     with Serve(str(mod), listen="0.0.0.0:0") as s:
         listening = s.wait_for(lambda d: d.get("event") == "listening")
         assert "not loopback" in listening["message"]
+
+
+@pytest.mark.parametrize("content,says", [
+    (b"garbage", "not a WebAssembly module"),
+    # a core module that is no handler (no alloc/handle, no _start)
+    (bytes.fromhex("0061736d01000000"), "docs/handler-abi.md"),
+])
+def test_a_lone_file_that_cannot_be_served_is_refused_at_start(
+        tmp_path: Path, content: bytes, says: str) -> None:
+    """Nothing rebuilds a lone .wasm: instead of a server answering 503 forever, exit
+    with the reason and what to do (found serving a Fastly Compute module)."""
+    path = tmp_path / "x.wasm"
+    path.write_bytes(content)
+    r = subprocess.run([sys.executable, "-m", "workbench", "serve", str(path), "--listen",
+                        "127.0.0.1:0"], capture_output=True, text=True, env=_env(),
+                       timeout=60)
+    assert r.returncode == 2
+    err = " ".join(r.stderr.split())
+    assert says in err and "Traceback" not in r.stderr
+    assert "listening" not in r.stdout + r.stderr

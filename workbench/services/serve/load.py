@@ -52,7 +52,13 @@ def load_routes(paths: list[Path], opts: ServeOptions) -> Loaded:
         kv, secrets = KvStore.for_workspace(root), Secrets.for_workspace(root)
         route = Route("/", wasm.stem, ModuleSource(wasm.stem, wasm, hooks=opts.hooks))
         _attach_hooks(route, opts.hooks, opts)
-        _load_build(route, kv, secrets, opts)
+        # a lone file is never rebuilt here: one that cannot be served (malformed, not a
+        # handler, a platform the workbench does not run) is an error now, not a server
+        # answering 503 forever
+        route.current = ServedModule(route.source, build=1, mode=opts.mode, kv=kv,
+                                     secrets=secrets, cache_dir=opts.cache_dir,
+                                     inline=opts.inline)
+        route.builds = 1
         return Loaded(RouteTable([route]), (), kv, secrets, [])
     for p in paths:
         if p.is_file() and p.suffix in (".wasm", ".wat"):
