@@ -128,5 +128,6 @@ def test_sample_componentize_py_module_is_left_out_without_the_tool(
     assert "hello-wasi-http-py" not in {m.name for m in ws.modules}
     assert "hello-wat" in {m.name for m in ws.modules}
     (gone,) = [g for g in ws.left_out if g.name == "hello-wasi-http-py"]
-    assert gone.reason == "componentize-py is not installed (not found on PATH)"
-    assert gone.hint == "pip install componentize-py"
+    # spin_sdk (a Python module) is named too where it is not installed either
+    assert gone.reason.startswith("componentize-py is not installed (not found on PATH)")
+    assert "pip install componentize-py" in gone.hint

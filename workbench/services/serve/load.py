@@ -50,12 +50,13 @@ def load_routes(paths: list[Path], opts: ServeOptions) -> Loaded:
         wasm = paths[0]
         root = workspace_root(wasm)
         kv, secrets = KvStore.for_workspace(root), Secrets.for_workspace(root)
-        route = Route("/", wasm.stem, ModuleSource(wasm.stem, wasm, hooks=opts.hooks))
+        source = ModuleSource(wasm.stem, wasm, hooks=opts.hooks)
+        route = Route("/", wasm.stem, source)
         _attach_hooks(route, opts.hooks, opts)
         # a lone file is never rebuilt here: one that cannot be served (malformed, not a
         # handler, a platform the workbench does not run) is an error now, not a server
         # answering 503 forever
-        route.current = ServedModule(route.source, build=1, mode=opts.mode, kv=kv,
+        route.current = ServedModule(source, build=1, mode=opts.mode, kv=kv,
                                      secrets=secrets, cache_dir=opts.cache_dir,
                                      inline=opts.inline)
         route.builds = 1
