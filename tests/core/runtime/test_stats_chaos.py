@@ -109,3 +109,46 @@ def test_bench_counts_injected_faults(tmp_path) -> None:
     b = h.bench(Request(), BenchOptions(20, "warm"))
     assert b.faults == {"fail:kv_get": 20, "latency:kv_get:0.01ms": 20}
     assert b.to_json()["faults"] == b.faults and not b.errors
+
+
+def _kv_get_handler() -> bytes:
+    from tests.core.runtime.handlers import edge, wdata
+
+    return edge("(drop (call $kv_get (i32.const 100) (i32.const 2) (i32.const 300) "
+                "(i32.const 16))) (call $finish (i32.const 0))",
+                data=wdata(100, b"k1"), imports=True)
+
+
+def test_edge_chaos_latency_is_recorded_and_slept(tmp_path) -> None:
+    from workbench.core.http import Request
+    from workbench.core.runtime.harness import Harness
+    from workbench.core.runtime.limits import Chaos
+
+    h = Harness(_kv_get_handler(), chaos=Chaos(latency_ms={"kv_get": 30}), cache_dir=tmp_path)
+    r = h.run(Request(), "fresh")
+    assert r.ok and r.faults == ("latency:kv_get:30ms",)
+    assert r.timing["handler"] >= 30_000  # at least the latency (never an upper bound)
+
+
+def test_edge_chaos_latency_past_the_timeout_is_a_timeout_naming_it(tmp_path) -> None:
+    """A 60 s latency under a 100 ms timeout ends at the deadline as a timeout that says
+    what the call was waiting in (it used to sleep all of it, then call it a WASI sleep)."""
+    import threading
+
+    from workbench.core.http import Request
+    from workbench.core.runtime.harness import Harness
+    from workbench.core.runtime.limits import Chaos, Limits
+
+    h = Harness(_kv_get_handler(), chaos=Chaos(latency_ms={"kv_get": 60_000}),
+                limits=Limits(timeout_ms=100), cache_dir=tmp_path)
+    out: list[object] = []
+    t = threading.Thread(target=lambda: out.append(h.run(Request(), "warm")), daemon=True)
+    t.start()
+    t.join(30)  # 60 s if the sleep were unbounded: fail instead of hanging the suite
+    assert out, "the latency was not cut at the deadline"
+    r = out[0]
+    assert r.error is not None and r.error.kind == "timeout"  # type: ignore[attr-defined]
+    assert "chaos latency kv_get=60000ms" in r.error.message  # type: ignore[attr-defined]
+    assert r.faults == ("latency:kv_get:60000ms",)  # type: ignore[attr-defined]
+    again = Harness(_kv_get_handler(), cache_dir=tmp_path).run(Request(), "warm")
+    assert again.ok

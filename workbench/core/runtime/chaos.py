@@ -7,7 +7,6 @@ seeded sequence of faults is reproducible across a bench of many requests.
 from __future__ import annotations
 
 import random
-import time
 from collections.abc import Sequence
 
 from workbench.core.abi.host_signatures import HOST_SIGNATURES
@@ -32,13 +31,6 @@ class ChaosState:
     def latency(self, fn: str) -> float:
         """The added milliseconds configured for call `fn` (its own, else `*`); 0: none."""
         return self.chaos.latency_ms.get(fn) or self.chaos.latency_ms.get("*") or 0.0
-
-    def delay(self, fn: str) -> None:
-        """Sleep the configured latency for host function `fn` (if any) and record it."""
-        ms = self.latency(fn)
-        if ms:
-            time.sleep(ms / 1000.0)
-            self.faults.append(f"latency:{fn}:{ms:g}ms")
 
     def fail(self, fn: str) -> bool:
         """Whether this kv/secret call should fail with UNAVAILABLE (recorded when it does)."""

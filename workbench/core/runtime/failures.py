@@ -48,11 +48,12 @@ def classify(exc: Exception, limits: Limits, memory_bytes: int,
     return RunError("trap", msg)
 
 
-def deadline_error(limits: Limits) -> RunError:
-    """The call reached its deadline inside a host call (a WASI sleep)."""
+def deadline_error(limits: Limits, waiting_in: str = "") -> RunError:
+    """The call reached its deadline inside a host call (a WASI sleep, chaos latency)."""
+    what = waiting_in or "a WASI sleep (poll_oneoff)"
     return RunError("timeout", f"handler ran longer than {limits.timeout_ms} ms "
-                               "(limits.timeout_ms): it was waiting in a WASI sleep "
-                               "(poll_oneoff) when the deadline passed")
+                               f"(limits.timeout_ms): it was waiting in {what} when the "
+                               "deadline passed")
 
 
 def instantiate_error(exc: Exception, limits: Limits) -> RunError:

@@ -394,7 +394,7 @@ class Harness:
             response, error = out.response, out.error
         except (wasmtime.Trap, wasmtime.WasmtimeError) as e:
             timing["handler"] = (time.perf_counter_ns() - t_call) / 1000
-            error = (deadline_error(limits) if st.timed_out
+            error = (deadline_error(limits, st.waiting_in) if st.timed_out
                      else classify(e, limits, inst.mem.size(), self.names))
             inst.poisoned = True
         finally:
@@ -452,7 +452,7 @@ class Harness:
         except (wasmtime.Trap, wasmtime.WasmtimeError) as e:
             if self._state.interrupted:
                 raise KeyboardInterrupt from None
-            return (deadline_error(self.limits) if self._state.timed_out
+            return (deadline_error(self.limits, self._state.waiting_in) if self._state.timed_out
                     else instantiate_error(e, self.limits))
 
     @property

@@ -45,6 +45,10 @@ class NeedsWorker(Exception):  # noqa: N818 - a signal, not an error the user se
     abandoned (no side effect happened) and the request goes to a worker thread."""
 
 
+class GuestDeadline(Exception):
+    """Raised inside a host call that reached the call's deadline (becomes a trap)."""
+
+
 class HostState:
     """What host functions see during one run.
 
@@ -64,6 +68,7 @@ class HostState:
         self.log_bytes = 0
         self.deadline = float("inf")
         self.timed_out = False
+        self.waiting_in = ""  # what the call was waiting in when it timed out
         self.interrupted = False
         self.cancel: threading.Event | None = None  # set: a WASI sleep ends now
         # An inline run (on the dev server's event loop): host functions that write or
@@ -78,12 +83,35 @@ class HostState:
         self.dropped_logs = 0
         self.log_bytes = 0
         self.timed_out = self.interrupted = False
+        self.waiting_in = ""
         self.needs_worker = None
         self.chaos.faults = []
 
     def arm(self, timeout_ms: float) -> None:
         """A guest call starts now with this wall-clock budget."""
         self.deadline = time.monotonic() + timeout_ms / 1000
+
+    def sleep(self, seconds: float, what: str) -> None:
+        """Sleep inside a host call, at most until the call's deadline: then `timed_out`
+        is set and GuestDeadline ends the call (a `timeout` error naming `what`). Short
+        steps, so Ctrl-C and a cancelled bench land within 50 ms."""
+        end = time.monotonic() + seconds
+        limit = min(end, self.deadline)
+        cancel = self.cancel
+        try:
+            while (left := limit - time.monotonic()) > 0:
+                if cancel is not None:
+                    if cancel.wait(min(left, 0.05)):
+                        self.timed_out, self.waiting_in = True, what
+                        raise GuestDeadline(f"the bench was cancelled during {what}")
+                else:
+                    time.sleep(min(left, 0.05))
+        except KeyboardInterrupt:
+            self.interrupted = True
+            raise
+        if end > self.deadline:
+            self.timed_out, self.waiting_in = True, what
+            raise GuestDeadline(f"the call reached its deadline during {what}")
 
     def add_log(self, level: str, text: str | bytes, source: str = "log", *,
                 total: int = 0) -> None:
@@ -148,8 +176,11 @@ def _guard(name: str, impl: Callable[..., Any], get_state: Callable[[], HostStat
         if st.inline and worker_only:  # before the write: the run is redone on a worker
             st.needs_worker = f"edge.{name}"
             raise NeedsWorker(st.needs_worker)
+        ms = st.chaos.latency(name)
+        if ms:  # chaos latency: recorded, then slept (a deadline inside it is a timeout)
+            st.chaos.faults.append(f"latency:{name}:{ms:g}ms")
+            st.sleep(ms / 1000, f"chaos latency {name}={ms:g}ms")
         try:
-            st.chaos.delay(name)
             return impl(st, mem, *args)
         except Exception as e:  # a workbench bug must not look like a guest trap
             st.host_error = f"edge.{name}: {type(e).__name__}: {e}"

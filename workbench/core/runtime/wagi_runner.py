@@ -64,7 +64,7 @@ class WagiRunner:
                     error = RunError("exit", f"the command exited with status {e.code}")
             except (wasmtime.Trap, wasmtime.WasmtimeError) as e:
                 mem = memory.data_len(store) if isinstance(memory, wasmtime.Memory) else 0
-                error = (deadline_error(limits) if st.timed_out
+                error = (deadline_error(limits, st.waiting_in) if st.timed_out
                          else classify(e, limits, mem, ctx.names))
             if st.interrupted:
                 raise KeyboardInterrupt
