@@ -433,7 +433,7 @@ class Harness:
         if wasi is not None:
             store.set_wasi(wasi)
         store.set_fuel(lim.fuel)  # a start function runs at instantiation
-        store.set_epoch_deadline(deadline_ticks(lim.timeout_ms))
+        store.set_epoch_deadline(self._ticks)
         self._state.arm(lim.timeout_ms)
         return store
 

@@ -49,6 +49,22 @@ class GuestDeadline(Exception):
     """Raised inside a host call that reached the call's deadline (becomes a trap)."""
 
 
+def sleep_until(seconds: float, deadline: float,
+                cancel: threading.Event | None) -> str | None:
+    """Sleep `seconds` in 50 ms steps (Ctrl-C and a set `cancel` land within one), at most
+    until `deadline` (monotonic). None when slept in full, else "cancelled" or "deadline".
+    Shared by edge host calls (`HostState.sleep`) and component ones (`ComponentState`)."""
+    end = time.monotonic() + seconds
+    limit = min(end, deadline)
+    while (left := limit - time.monotonic()) > 0:
+        if cancel is not None:
+            if cancel.wait(min(left, 0.05)):
+                return "cancelled"
+        else:
+            time.sleep(min(left, 0.05))
+    return "deadline" if end > deadline else None
+
+
 class HostState:
     """What host functions see during one run.
 
@@ -95,23 +111,15 @@ class HostState:
         """Sleep inside a host call, at most until the call's deadline: then `timed_out`
         is set and GuestDeadline ends the call (a `timeout` error naming `what`). Short
         steps, so Ctrl-C and a cancelled bench land within 50 ms."""
-        end = time.monotonic() + seconds
-        limit = min(end, self.deadline)
-        cancel = self.cancel
         try:
-            while (left := limit - time.monotonic()) > 0:
-                if cancel is not None:
-                    if cancel.wait(min(left, 0.05)):
-                        self.timed_out, self.waiting_in = True, what
-                        raise GuestDeadline(f"the bench was cancelled during {what}")
-                else:
-                    time.sleep(min(left, 0.05))
+            stop = sleep_until(seconds, self.deadline, self.cancel)
         except KeyboardInterrupt:
             self.interrupted = True
             raise
-        if end > self.deadline:
+        if stop is not None:
             self.timed_out, self.waiting_in = True, what
-            raise GuestDeadline(f"the call reached its deadline during {what}")
+            raise GuestDeadline(f"the bench was cancelled during {what}" if stop == "cancelled"
+                                else f"the call reached its deadline during {what}")
 
     def add_log(self, level: str, text: str | bytes, source: str = "log", *,
                 total: int = 0) -> None:

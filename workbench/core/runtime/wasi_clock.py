@@ -102,7 +102,7 @@ def poll_oneoff(st: HostState, mv: MemView | None, in_ptr: int, out_ptr: int, ns
         if st.inline and wait_ns > 0:  # never sleep on the dev server's event loop
             st.needs_worker = "wasi poll_oneoff (a sleep)"
             raise NeedsWorker(st.needs_worker)
-        _sleep_bounded(st, wait_ns)
+        st.sleep(wait_ns / 1e9, "a WASI sleep (poll_oneoff)")  # bounded by the deadline
         ready = [struct.pack("<QHBxxxxxQH6x", u, SUCCESS, 0, 0, 0)
                  for u, t in clocks if t <= wait_ns]
     elif ready:
@@ -111,7 +111,3 @@ def poll_oneoff(st: HostState, mv: MemView | None, in_ptr: int, out_ptr: int, ns
     mv.write(nevents_ptr, struct.pack("<I", len(ready)))
     return SUCCESS
 
-
-def _sleep_bounded(st: HostState, wait_ns: int) -> None:
-    """Sleep `wait_ns`, or until the deadline and then raise GuestDeadline."""
-    st.sleep(wait_ns / 1e9, "a WASI sleep (poll_oneoff)")

@@ -57,22 +57,19 @@ class InlineWatchdog:
         while True:
             self._wake.wait()
             self._wake.clear()
-            last_seen = 0
+            last_active, last_seq = 0, self.seq
             quiet_since = time.monotonic()
             while True:
                 time.sleep(PERIOD_S)
-                active = self.active
-                if active:
+                active, seq = self.active, self.seq
+                if active and active == last_active and not self._ticker_awake():
+                    self._increment()  # the same run since the last look: trip its deadline
+                    self.trips += 1
+                if active or seq != last_seq:
                     quiet_since = time.monotonic()
-                    if active == last_seen and not self._ticker_awake():
-                        self._increment()  # trips the run's 1-tick deadline
-                        self.trips += 1
-                    last_seen = active
                 elif time.monotonic() - quiet_since > _IDLE_AFTER_S:
                     break
-                elif self.seq != last_seen:
-                    quiet_since = time.monotonic()
-                    last_seen = self.seq
+                last_active, last_seq = active, seq
             self._asleep = True
             if self.active:  # a run began while we were deciding to sleep
                 self._asleep = False

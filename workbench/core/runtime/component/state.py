@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from workbench.core.runtime.component.session import Session, session
+from workbench.core.runtime.hostfns import sleep_until
 
 LogFn = Callable[[str, str, str], None]  # (level, message, source)
 
@@ -80,16 +81,10 @@ class ComponentState(Session):
         """Sleep `seconds` in 50 ms steps; raise HostTimeout at the request's deadline or
         as soon as the harness's cancel event (a bench being cancelled) is set."""
         host = self.host() if self.host is not None else None
-        cancel = getattr(host, "cancel", None)
-        end = time.monotonic() + seconds
-        limit = min(end, self.deadline)
-        while (left := limit - time.monotonic()) > 0:
-            if cancel is not None:
-                if cancel.wait(min(left, 0.05)):
-                    raise HostTimeout(f"the bench was cancelled during {what}")
-            else:
-                time.sleep(min(left, 0.05))
-        if end > self.deadline:
+        stop = sleep_until(seconds, self.deadline, getattr(host, "cancel", None))
+        if stop == "cancelled":
+            raise HostTimeout(f"the bench was cancelled during {what}")
+        if stop is not None:
             raise HostTimeout(f"during {what}")
 
     def chaos_delay(self, fn: str) -> None:
