@@ -127,11 +127,15 @@ class ServeMixin(AppBase):
 
     def _refresh_served_note(self) -> None:
         """Redraw the Served view's status line (starting, off, serving)."""
-        try:
-            from workbench.tui.widgets.served_view import ServedView
+        if not self.ui_alive:  # starting up or closing
+            return
+        from textual.css.query import NoMatches
 
+        from workbench.tui.widgets.served_view import ServedView
+
+        try:
             view = self.query_one(ServedView)
-        except Exception:  # not mounted (tests with another layout)
+        except NoMatches:  # another layout (tests)
             return
         view.show(None)
 
