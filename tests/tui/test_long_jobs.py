@@ -184,3 +184,20 @@ def test_job_text() -> None:
     assert Job("replay", "m", 10.0, 3, 12).text(11.25) == "replaying 3/12… 1.2 s"
     assert Job("gzip", "m", 0.0, 34, 100).text(2.0) == "exact gzip -9 34%… 2.0 s"
     assert Job("purity", "m", 0.0).text(0.4) == "purity check… 0.4 s"
+
+
+async def test_progress_tick_while_the_size_view_is_not_composed(
+        wat_module: Path) -> None:
+    """The half-second tick ran into a Size view without its children while the app
+    closed (CI, once): the tick and the view's progress line then do nothing."""
+    from workbench.tui.widgets.size_view import SizeView
+    app = WorkbenchApp([wat_module], watch=False, auto_replay=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, built(app), what="the build")
+        state = app.modules[app.selected or ""]
+        state.build, module = "building", state.module
+        state.module = None
+        await app.query_one("#size-summary").remove()
+        app._tick_progress()  # the size view is active and lacks its summary
+        SizeView().show_progress(state)  # never composed
+        state.build, state.module = "ok", module

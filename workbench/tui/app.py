@@ -96,7 +96,10 @@ class WorkbenchApp(JobsMixin, GzipMixin, FindMixin, ServeMixin, LoopMixin, Runti
 
     def _tick_progress(self) -> None:
         """Twice a second while something builds: the elapsed time in the status line
-        (and the Build view's summary, which says how long this build has run)."""
+        (and the Build view's summary, which says how long this build has run). Nothing
+        while the app starts or closes: the views' children may not be there."""
+        if not self.ui_alive:
+            return
         if any(m.build == "building" for m in self.modules.values()):
             self._update_status()
             state = self.modules.get(self.selected or "")

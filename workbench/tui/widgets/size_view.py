@@ -13,6 +13,7 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.widgets import Input, Static, TabbedContent, TabPane
 
 from workbench.tui.state import ModuleState, short_label, signed, size_text
@@ -122,8 +123,12 @@ the summary line and the status line).
 
     def show_progress(self, state: ModuleState) -> None:
         """Twice a second while the exact gzip job or a first build runs: the summary line
-        only (the tables stay as they are)."""
-        summary = self.query_one("#size-summary", Static)
+        only (the tables stay as they are). Nothing when the view is not composed (yet, or
+        any longer, while the app closes)."""
+        try:
+            summary = self.query_one("#size-summary", Static)
+        except NoMatches:
+            return
         if state.module is not None:
             summary.update(self._summary(state, state.module))
         else:
