@@ -5,14 +5,22 @@ instructions only: one `memory.fill` over 128 MiB, a loop of native WASI calls o
 host calls costs a few units each and can hold the loop for seconds. The epoch deadline
 bounds wall time, but the 1 ms `EpochTicker` is asleep while requests run inline (waking
 it costs every request ~15-25 us of GIL hand-offs), so this thread stands in: while
-inline runs are happening it wakes every `PERIOD_S`, and when the same inline run is
-still going since its last look it increments the engine's epoch once, which trips that
-run's deadline (set 1 tick ahead: `INLINE_TICKS_IDLE`). It only does so while the ticker
-is idle: then no other guest call has a deadline the increment could shorten (the
-ticker stays awake until every call it was touched for has passed its deadline). While
-the ticker runs, inline runs use `INLINE_TICKS_BUSY` ticks of it instead.
+inline runs are happening it wakes every `PERIOD_S`, and when the same inline run has
+used `CPU_LIMIT_S` of the loop thread's CPU time since it first saw it, it increments the
+engine's epoch once, which trips that run's deadline (set 1 tick ahead:
+`INLINE_TICKS_IDLE`). It only does so while the ticker is idle: then no other guest call
+has a deadline the increment could shorten (the ticker stays awake until every call it
+was touched for has passed its deadline). While the ticker runs, inline runs use
+`INLINE_TICKS_BUSY` ticks of it instead.
 
-Worst case for a hostile inline handler: about two periods of the loop's time, then the
+CPU time, not wall time: on a loaded machine the loop thread is often descheduled for a
+few milliseconds in the middle of a 20 us handler call. Counted in wall time that tripped
+~6 runs a second of a no-op handler under `wrk` (each one a dropped instance, a worker
+run and the 1 ms ticker awake for a second): measured in docs/serve.md. A run that
+waits without using CPU cannot hold the loop: the host calls that wait (WASI sleeps)
+already stop an inline run before they wait (hostfns.NeedsWorker).
+
+Worst case for a hostile inline handler: about two periods of the loop's CPU, then the
 request is redone on a worker (the run is abandoned like any other inline miss).
 """
 
@@ -23,9 +31,23 @@ import time
 from collections.abc import Callable
 
 PERIOD_S = 0.005
+CPU_LIMIT_S = 0.005  # loop-thread CPU an inline run may use after the watchdog sees it
 INLINE_TICKS_IDLE = 1  # any increment stops the run (only the watchdog increments now)
-INLINE_TICKS_BUSY = 3  # the ticker is running: ~2-3 ms of it
+INLINE_TICKS_BUSY = 20  # the ticker is running: ~20 ms of wall time (a descheduled
+# loop thread must not trip a 20 us run: each trip costs a new instance)
 _IDLE_AFTER_S = 0.25  # no inline run for this long: sleep until the next one
+
+
+CPU_LIMIT_NS = int(CPU_LIMIT_S * 1e9)
+
+
+def _cpu_ns(ident: int) -> int:
+    """CPU time used so far by the thread `ident`; wall time where a thread's CPU clock
+    cannot be read (no pthread_getcpuclockid, e.g. macOS): a stop then counts wall time."""
+    try:
+        return time.clock_gettime_ns(time.pthread_getcpuclockid(ident))
+    except (AttributeError, OSError, OverflowError):
+        return time.monotonic_ns()
 
 
 class InlineWatchdog:
@@ -34,6 +56,7 @@ class InlineWatchdog:
         self._ticker_awake = ticker_awake
         self.seq = 0  # inline runs begun
         self.active = 0  # the seq of the run in flight, 0 when none
+        self.thread = 0  # threading.get_ident() of the thread running it
         self.trips = 0  # runs stopped (for tests and figures)
         self._wake = threading.Event()
         self._asleep = True
@@ -45,6 +68,7 @@ class InlineWatchdog:
         """An inline run starts: the epoch deadline ticks to set for it."""
         self.seq += 1
         self.active = self.seq
+        self.thread = threading.get_ident()
         if self._asleep:
             self._asleep = False
             self._wake.set()
@@ -57,13 +81,17 @@ class InlineWatchdog:
         while True:
             self._wake.wait()
             self._wake.clear()
-            last_active, last_seq = 0, self.seq
+            last_active, last_seq, since_cpu = 0, self.seq, 0
             quiet_since = time.monotonic()
             while True:
                 time.sleep(PERIOD_S)
                 active, seq = self.active, self.seq
-                if active and active == last_active and not self._ticker_awake():
-                    self._increment()  # the same run since the last look: trip its deadline
+                if active and active != last_active:
+                    since_cpu = _cpu_ns(self.thread)  # first look at this run
+                elif active and not self._ticker_awake() and \
+                        _cpu_ns(self.thread) - since_cpu >= CPU_LIMIT_NS and \
+                        self.active == active:
+                    self._increment()  # the same run, using the CPU: trip its deadline
                     self.trips += 1
                 if active or seq != last_seq:
                     quiet_since = time.monotonic()
