@@ -78,6 +78,10 @@ class EpochTicker:
             self.awake = True
             self._wake.set()
 
+    def sync(self) -> None:
+        """Count ticks from now on only (a deadline was just set without `touch`)."""
+        self.sync_at = time.monotonic()
+
     def _loop(self) -> None:
         from workbench.core.runtime.fastcall import epoch_incrementer
 
@@ -123,7 +127,7 @@ def inline_watchdog() -> InlineWatchdog:
     eng, tick = engine(), ticker()  # (each takes _lock: not inside it)
     with _lock:
         if _watchdog is None:
-            _watchdog = InlineWatchdog(epoch_incrementer(eng), lambda: tick.awake)
+            _watchdog = InlineWatchdog(epoch_incrementer(eng), lambda: tick.awake, tick.sync)
         return _watchdog
 
 

@@ -51,9 +51,11 @@ def _cpu_ns(ident: int) -> int:
 
 
 class InlineWatchdog:
-    def __init__(self, increment: Callable[[], None], ticker_awake: Callable[[], bool]):
+    def __init__(self, increment: Callable[[], None], ticker_awake: Callable[[], bool],
+                 ticker_sync: Callable[[], None] = lambda: None):
         self._increment = increment
         self._ticker_awake = ticker_awake
+        self._ticker_sync = ticker_sync
         self.seq = 0  # inline runs begun
         self.active = 0  # the seq of the run in flight, 0 when none
         self.thread = 0  # threading.get_ident() of the thread running it
@@ -72,7 +74,12 @@ class InlineWatchdog:
         if self._asleep:
             self._asleep = False
             self._wake.set()
-        return INLINE_TICKS_BUSY if self._ticker_awake() else INLINE_TICKS_IDLE
+        if self._ticker_awake():
+            # ticks the ticker still owes for earlier time (it was starved of the GIL or
+            # the CPU) must not be replayed into this run's deadline in a burst
+            self._ticker_sync()
+            return INLINE_TICKS_BUSY
+        return INLINE_TICKS_IDLE
 
     def end(self) -> None:
         self.active = 0

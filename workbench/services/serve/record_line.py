@@ -7,6 +7,7 @@ shape directly and escaping strings with the json module's C escaper. Guest log 
 which are free-form, still go through `json.dumps`.
 """
 
+# ruff: noqa: UP031  (one %-template per line shape, fields unpacked once)
 from __future__ import annotations
 
 import json
@@ -14,6 +15,8 @@ from json.encoder import encode_basestring_ascii as _esc  # type: ignore[attr-de
 
 from workbench.core.runtime.secrets import Secrets
 from workbench.services.serve.record import (
+    BODY_CAP,
+    HEADERS_CAP,
     Headers,
     Phases,
     ServeRecord,
@@ -35,34 +38,56 @@ def _int(value: int | None) -> str:
 
 
 def _phases(ph: Phases) -> str:
-    return (f'{{"queue":{_num(ph.queue_us)},"hooks":{_num(ph.hooks_us)},'
-            f'"instantiate":{_num(ph.instantiate_us)},"handler":{_num(ph.handler_us)},'
-            f'"run":{_num(ph.run_us)},"total":{_num(ph.total_us)}}}')
+    q, hk, i, hd, rn, t = ph
+    return ('{"queue":%s,"hooks":%s,"instantiate":%s,"handler":%s,"run":%s,"total":%s}' % (
+        "null" if q is None else repr(round(q, 1)), "null" if hk is None else repr(round(hk, 1)),
+        "null" if i is None else repr(round(i, 1)), "null" if hd is None else repr(round(hd, 1)),
+        "null" if rn is None else repr(round(rn, 1)), "null" if t is None else repr(round(t, 1))))
 
 
 def _message(headers: Headers, body: bytes, secrets: Secrets | None) -> str:
+    if not secrets and len(body) <= BODY_CAP and (  # the usual case: nothing to cut
+            sum([len(k) + len(v) for k, v in headers]) <= HEADERS_CAP):
+        hs = ",".join(["[%s,%s]" % (_esc(k), _esc(v)) for k, v in headers])
+        if not body:
+            return _EMPTY % hs
+        try:
+            return _TEXT % (hs, _esc(body.decode("utf-8")), len(body))
+        except UnicodeDecodeError:
+            pass
     pairs, text, b64, size, truncated = message_parts(headers, body, secrets)
     hs = ",".join(f"[{_esc(k)},{_esc(v)}]" for k, v in pairs)
     return (f'{{"headers":[{hs}],"body":{_str(text)},"body_b64":{_str(b64)},'
             f'"body_bytes":{size},"truncated":{"true" if truncated else "false"}}}')
 
 
+_EMPTY = '{"headers":[%s],"body":"","body_b64":null,"body_bytes":0,"truncated":false}'
+_TEXT = '{"headers":[%s],"body":%s,"body_b64":null,"body_bytes":%d,"truncated":false}'
+
+
 def json_line(r: ServeRecord) -> str:
     """`json.dumps(r.to_json(), separators=(",", ":"))`, faster."""
-    red = r.redacted
-    error = ("null" if r.error_kind is None else
-             f'{{"kind":{_esc(r.error_kind)},"message":{_esc(red(r.error or ""))}}}')
-    logs = ("[]" if not r.logs else
-            json.dumps([red_log(ln, r.secrets) for ln in r.logs], separators=(",", ":")))
-    target = None if r.handler_target is None else red(r.handler_target)
-    rule = None if r.hook_rule is None else red(r.hook_rule)
-    return (f'{{"time":{round(r.time, 6)!r},"client":{_esc(r.client)},'
-            f'"method":{_esc(red(r.method))},"target":{_esc(red(r.target))},"status":{r.status!r},'
-            f'"handler_target":{_str(target)},"answered_by":{_esc(r.answered_by)},'
-            f'"route":{_str(r.route)},"module":{_str(r.module)},"build":{_int(r.build)},'
-            f'"hook_rule":{_str(rule)},"mode":{_str(r.mode)},'
-            f'"inline":{"true" if r.inline else "false"},"phases":{_phases(r.phases)},'
-            f'"fuel":{_int(r.fuel)},"bytes_in":{r.bytes_in!r},"bytes_out":{r.bytes_out!r},'
-            f'"error":{error},"logs":{logs},'
-            f'"request":{_message(r.request_headers, r.request_body, r.secrets)},'
-            f'"response":{_message(r.response_headers, r.response_body, r.secrets)}}}')
+    (t, client, method, target, status, answered_by, route, module, build, rule, phases, fuel,
+     bytes_in, bytes_out, error_kind, error, mode, logs, req_headers, req_body, resp_headers,
+     resp_body, handler_target, inline, secrets) = r
+    if secrets:
+        red = secrets.redact
+        method, target, error = red(method), red(target), red(error or "")
+        handler_target = None if handler_target is None else red(handler_target)
+        rule = None if rule is None else red(rule)
+    err = ("null" if error_kind is None else
+           '{"kind":%s,"message":%s}' % (_esc(error_kind), _esc(error or "")))
+    log = ("[]" if not logs else
+           json.dumps([red_log(ln, secrets) for ln in logs], separators=(",", ":")))
+    return _LINE % (
+        repr(round(t, 6)), _esc(client), _esc(method), _esc(target), status,
+        _str(handler_target), _esc(answered_by), _str(route), _str(module), _int(build),
+        _str(rule), _str(mode), "true" if inline else "false", _phases(phases), _int(fuel),
+        bytes_in, bytes_out, err, log, _message(req_headers, req_body, secrets),
+        _message(resp_headers, resp_body, secrets))
+
+
+_LINE = ('{"time":%s,"client":%s,"method":%s,"target":%s,"status":%d,"handler_target":%s,'
+         '"answered_by":%s,"route":%s,"module":%s,"build":%s,"hook_rule":%s,"mode":%s,'
+         '"inline":%s,"phases":%s,"fuel":%s,"bytes_in":%d,"bytes_out":%d,"error":%s,'
+         '"logs":%s,"request":%s,"response":%s}')
