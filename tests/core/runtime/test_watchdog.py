@@ -7,7 +7,13 @@ from __future__ import annotations
 import threading
 import time
 
-from workbench.core.runtime.watchdog import CPU_LIMIT_S, PERIOD_S, InlineWatchdog
+from workbench.core.runtime.watchdog import (
+    CPU_LIMIT_S,
+    INLINE_TICKS_BUSY,
+    INLINE_TICKS_IDLE,
+    PERIOD_S,
+    InlineWatchdog,
+)
 
 
 def _run(dog: InlineWatchdog, body: object) -> None:
@@ -57,3 +63,25 @@ def test_no_stop_while_the_ticker_runs() -> None:
 
     _run(dog, spin)
     assert trips == []  # the run's deadline is the ticker's to trip (INLINE_TICKS_BUSY)
+
+
+def test_a_run_begun_while_the_ticker_runs_drops_the_ticks_it_owes() -> None:
+    """A starved ticker replays owed ticks in a burst; an inline run begun meanwhile must
+    not count them (it read 'time' about once every 10,000 no-op runs in a tight loop)."""
+    synced: list[int] = []
+    awake = [True]
+    dog = InlineWatchdog(lambda: None, lambda: awake[0], lambda: synced.append(1))
+    assert dog.begin() == INLINE_TICKS_BUSY and synced == [1]
+    dog.end()
+    awake[0] = False
+    assert dog.begin() == INLINE_TICKS_IDLE and synced == [1]
+    dog.end()
+
+
+def test_the_real_ticker_counts_from_a_sync() -> None:
+    from workbench.core.runtime import engine
+
+    tick = engine.ticker()
+    before = time.monotonic()
+    tick.sync()
+    assert tick.sync_at >= before
