@@ -46,7 +46,7 @@ def warm_overhead(rounds: int, n: int) -> None:
     h = Harness(NOOP, name="noop", cache_dir=Path(tempfile.mkdtemp()))
     req = Request()
     assert h.run(req, "warm").error is None
-    inst = h._warm
+    inst = h.edge.warm
     assert inst is not None
     store, handle, alloc = inst.store, inst.funcs["handle"], inst.funcs["alloc"]
     data = req.to_http()

@@ -117,7 +117,7 @@ def test_timeout_comes_back_within_bound(make) -> None:
     assert r.error is not None and r.error.kind == "timeout"
     assert elapsed_ms < 40 * 50  # interrupted, not run to the fuel limit (~2 s); the
     # precision (limit + a few ms) is measured by benchmarks/bench_runtime.py, not here
-    assert h._warm is None  # the interrupted instance was discarded
+    assert h.edge.warm is None  # the interrupted instance was discarded
 
 
 def test_fuel_exhaustion(make) -> None:

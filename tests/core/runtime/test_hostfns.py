@@ -147,7 +147,7 @@ def test_host_bug_is_reported_as_host_error(make, monkeypatch) -> None:
     r = h.run(Request(), "warm")
     assert r.error is not None and r.error.kind == "host"
     assert "edge.kv_get: RuntimeError: disk on fire" in r.error.message
-    assert h._warm is None
+    assert h.edge.warm is None
 
 
 def test_every_remaining_error_code(make, tmp_path, monkeypatch) -> None:

@@ -254,7 +254,7 @@ def test_the_watchdog_stops_a_loop_that_costs_no_fuel() -> None:
     trips = engine.inline_watchdog().trips
     assert _inline_in_thread(h, req) == "time"
     assert engine.inline_watchdog().trips > trips
-    assert h._warm is None  # stopped midway: dropped
+    assert h.edge.warm is None  # stopped midway: dropped
 
 
 def test_the_watchdog_stops_a_loop_of_host_calls() -> None:

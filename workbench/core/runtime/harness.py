@@ -10,10 +10,10 @@ Limits are reset before every call (fuel, epoch deadline); handler failures come
 `RunResult.error`, never as exceptions. One run at a time per harness (a lock).
 
 The harness is the facade every front end calls (run, bench, check, precheck): it runs
-hooks, refuses a non-handler from the parsed binary, compiles, links and runs edge
-modules itself, and hands the other ABIs to their runners (wagi_runner.WagiRunner,
-component/runner.ComponentRunner, extism/runner.ExtismRunner), which see it through
-run_outcome.RunContext and return the same RunResult.
+hooks, refuses a non-handler from the parsed binary, compiles and links core modules,
+and hands each request to its ABI's runner (edge_runner.EdgeRunner: instances, the call,
+inline runs; wagi_runner.WagiRunner; component/runner.ComponentRunner;
+extism/runner.ExtismRunner), which all return the same RunResult through `finish`.
 """
 
 from __future__ import annotations
@@ -34,10 +34,10 @@ from workbench.core.runtime import engine as E  # noqa: N812
 from workbench.core.runtime.chaos import ChaosState
 from workbench.core.runtime.compile import compile_module, detect_compiled
 from workbench.core.runtime.component.detect import is_component
-from workbench.core.runtime.edge import EdgeInstance, call_edge
+from workbench.core.runtime.edge import EdgeInstance
+from workbench.core.runtime.edge_runner import EdgeRunner
 from workbench.core.runtime.failures import (
     classify,
-    deadline_error,
     function_names,
     instantiate_error,
 )
@@ -48,8 +48,6 @@ from workbench.core.runtime.limits import Chaos, Limits
 from workbench.core.runtime.result import BenchResult, RunError, RunResult
 from workbench.core.runtime.runner import (
     deadline_ticks,
-    edge_wasi,
-    fuel_left,
     redact_response,
 )
 from workbench.core.runtime.secrets import Secrets
@@ -64,7 +62,6 @@ if TYPE_CHECKING:
     from workbench.core.runtime.component.runtime import ComponentRuntime
     from workbench.core.runtime.extism.runner import ExtismRunner
     from workbench.core.runtime.extism.runtime import ExtismRuntime
-    from workbench.core.runtime.watchdog import InlineWatchdog
 
 MODES = ("cold", "fresh", "warm")
 
@@ -95,7 +92,6 @@ class Harness:
         self.key = E.cache_key(self.wasm)
         self._engine = E.engine()
         self._ticker = E.ticker()
-        self._watchdog: InlineWatchdog | None = None  # made by the first run_inline
         self._lock = threading.Lock()
         self._state = HostState(self.kv, self.secrets, self.chaos, self.limits)
         self._module: wasmtime.Module | None = None
@@ -103,7 +99,6 @@ class Harness:
         self._pre_abi: AbiReport | None = None  # from the parsed binary, before compiling
         self._linker: wasmtime.Linker | None = None
         self._pre: Any = None
-        self._warm: EdgeInstance | None = None
         self._names: dict[int, str] | None = None
         self._req_cache: tuple[Request | None, bytes] = (None, b"")
         self._host_callbacks: list[Any] = []  # raw ctypes callbacks the linker points to
@@ -119,6 +114,7 @@ class Harness:
         self._components: ComponentRunner | None = None
         self._extism: ExtismRunner | None = None
         self._wagi: WagiRunner | None = None
+        self.edge = EdgeRunner(self)  # edge modules: instances, the call, inline runs
 
     # -- compile, cache, detect -------------------------------------------------------
 
@@ -324,19 +320,7 @@ class Harness:
             assert self._linker is not None
             return self._wagi.run(request, "fresh" if mode == "warm" else mode, module,
                                   self._pre, self._linker, timing, t_start, hook, cache)
-        inst: EdgeInstance | None = self._warm if mode == "warm" else None
-        if inst is None:
-            t0 = time.perf_counter_ns()
-            created = self.instantiate_edge(module if mode == "cold" else None, st)
-            timing["instantiate"] = (time.perf_counter_ns() - t0) / 1000
-            if isinstance(created, RunError):
-                return self.finish(mode, timing, t_start, None, created, hook, cache=cache)
-            inst = created
-            if mode == "warm":
-                self._warm = inst
-        result = self._call(inst, request, mode, timing, t_start, hook, cache)
-        assert result is not None  # only a fuel-budgeted (inline) call gives up
-        return result
+        return self.edge.run(request, mode, module, timing, t_start, hook, cache)
 
     def run_inline(self, request: Request, fuel_budget: int) -> RunResult | str:
         """A warm edge request run on the caller's thread (the dev server's event loop;
@@ -352,76 +336,9 @@ class Harness:
         if not self._lock.acquire(blocking=False):
             return "busy"
         try:
-            inst = self._warm
-            if inst is None or self.chaos.chaos.latency_ms:
-                return "not warm"
-            if self._watchdog is None:
-                self._watchdog = E.inline_watchdog()
-            result = self._call(inst, request, "warm", {}, time.perf_counter_ns(), None,
-                                None, budget=min(fuel_budget, self.limits.fuel))
-            if result is None:
-                return self._state.needs_worker or "budget"
-            return result
+            return self.edge.run_inline(request, fuel_budget)
         finally:
             self._lock.release()
-
-    def _call(self, inst: EdgeInstance, request: Request, mode: str,
-              timing: dict[str, float], t_start: int, hook: dict[str, Any] | None,
-              cache: str | None, budget: int | None = None) -> RunResult | None:
-        """One request on an edge instance. `budget`: an inline run (see run_inline)."""
-        limits = self.limits
-        st = self._state
-        ops = inst.ops
-        error: RunError | None = None
-        response: Response | None = None
-        fuel = limits.fuel if budget is None else budget
-        inline = budget is not None
-        if inline:
-            st.begin()
-            st.inline = True
-        watchdog = self._watchdog if inline else None
-        try:
-            ops.set_fuel(fuel)
-            if watchdog is not None:  # inline: bounded by fuel and by the watchdog's tick
-                ops.set_deadline(watchdog.begin())
-            else:
-                ops.set_deadline(self._ticks)
-                self._ticker.touch(limits.timeout_ms / 1000)
-                st.arm(limits.timeout_ms)
-            t_call = time.perf_counter_ns()
-            out = call_edge(inst, self.request_bytes(request), limits.max_response_bytes)
-            timing["handler"] = out.handler_us
-            response, error = out.response, out.error
-        except (wasmtime.Trap, wasmtime.WasmtimeError) as e:
-            timing["handler"] = (time.perf_counter_ns() - t_call) / 1000
-            error = (deadline_error(limits, st.waiting_in) if st.timed_out
-                     else classify(e, limits, inst.mem.size(), self.names))
-            inst.poisoned = True
-        finally:
-            st.inline = False
-            if watchdog is not None:
-                watchdog.end()
-        used = fuel - fuel_left(ops)
-        if inline and error is not None and not st.needs_worker:
-            if error.kind == "fuel" and fuel < limits.fuel:
-                st.needs_worker = "budget"  # its own limit may still be far
-            elif error.kind == "timeout":
-                st.needs_worker = "time"  # the watchdog stopped it (watchdog.py)
-        if inline and st.needs_worker:
-            inst.poisoned = True  # stopped midway: its memory is no longer a clean start
-            if self._warm is inst:
-                self._warm = None
-            return None
-        if st.host_error and error is None:
-            error = RunError("host", st.host_error)
-        if error is not None and error.kind in ("host",):
-            inst.poisoned = True
-        if inst.poisoned and self._warm is inst:
-            self._warm = None
-        if st.interrupted:  # Ctrl-C inside a WASI sleep: the instance is already dropped
-            raise KeyboardInterrupt
-        return self.finish(mode, timing, t_start, response, error, hook, fuel=used,
-                           memory=inst.mem.size(), cache=cache)
 
     def new_store(self, wasi: wasmtime.WasiConfig | None) -> wasmtime.Store:
         lim = self.limits
@@ -438,22 +355,10 @@ class Harness:
         return store
 
     def instantiate_edge(self, module: wasmtime.Module | None, st: HostState
-                          ) -> EdgeInstance | RunError:
-        rep = self._abi
-        assert rep is not None and self._linker is not None
-        store = self.new_store(edge_wasi(st) if rep.wasi else None)
-        self._ticker.touch(self.limits.timeout_ms / 1000)
-        try:
-            if module is None:
-                instance = self._pre.instantiate(store)
-            else:  # cold: the freshly compiled/loaded module, linked like a platform would
-                instance = self._linker.instantiate(store, module)
-            return EdgeInstance(store, instance)
-        except (wasmtime.Trap, wasmtime.WasmtimeError) as e:
-            if self._state.interrupted:
-                raise KeyboardInterrupt from None
-            return (deadline_error(self.limits, self._state.waiting_in) if self._state.timed_out
-                    else instantiate_error(e, self.limits))
+                         ) -> EdgeInstance | RunError:
+        """A new edge instance (see EdgeRunner.instantiate; a bench and the purity probe
+        make their own)."""
+        return self.edge.instantiate(module, st)
 
     @property
     def host_state(self) -> HostState:
