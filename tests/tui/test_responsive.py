@@ -83,8 +83,12 @@ async def test_bench_all_modes_fills_cold_fresh_and_warm(wat_module: Path) -> No
             snap = state.bench[mode]
             assert snap.done == 200 and not snap.cancelled
             assert snap.phases["total"].count == 200 and snap.buckets
-        # cold pays compile/cache-load + instantiate; warm reuses one instance
+        # cold pays compile/cache-load + instantiate; warm reuses one instance, unless a
+        # request failed (a timeout on a stalled CI machine drops it: seen once)
         assert "instantiate" in state.bench["cold"].phases
-        assert "instantiate" not in state.bench["warm"].phases
+        warm = state.bench["warm"]
+        assert "instantiate" not in warm.phases or (
+            warm.errors > 0 and warm.phases["instantiate"].count <= warm.errors), \
+            f"a warm bench instantiated without a failure: {warm.progress.errors}"
         await pilot.pause()
         assert "warm" in plain(app.query_one("#hist-label-warm"))
