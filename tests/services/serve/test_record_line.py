@@ -90,3 +90,24 @@ def test_secrets_never_reach_the_line() -> None:
             assert "sekret" not in line and "TOKEN-1" not in line
             json.loads(line)
     assert seen > 50
+
+
+def test_repeated_messages_reuse_their_text_and_changes_show() -> None:
+    """The memo of the latest request/response text: equal headers and body give the
+    same text; a changed body, header or secrets object never gets the old one."""
+    rng = random.Random(7)
+    base = _record(rng)._replace(secrets=None, request_headers=(("h", "1"),),
+                                 request_body=b"a", response_headers=(), response_body=b"")
+    variants = [
+        base, base,
+        base._replace(request_body=b"b"),
+        base._replace(request_headers=(("h", "2"),)),
+        base._replace(request_headers=(("h", "2"),)),
+        base._replace(request_body=b"TOKEN-1", secrets=Secrets({"T": "TOKEN-1"})),
+        base._replace(request_body=b"TOKEN-1"),
+        base._replace(response_body=b"TOKEN-1", secrets=Secrets({"T": "TOKEN-1"})),
+        base._replace(response_body=b"TOKEN-1"),
+    ]
+    for r in variants:
+        assert json_line(r) == json.dumps(r.to_json(), separators=(",", ":"))
+    assert "TOKEN-1" not in json_line(variants[5]) and "TOKEN-1" in json_line(variants[6])
