@@ -1,53 +1,29 @@
-"""`workbench serve --processes N`: the CLI side of the process group (not a subcommand).
+"""A child of `workbench serve --processes N` (an internal entry, not a subcommand).
 
-`start_group` (in the parent) starts the N-1 children of services/serve/processes.py with
-this module as their entry: `python -P -m workbench.cli.serve_child SETTINGS` (the
-settings as JSON: log format, process index, workers, queue, mode, cache folder, inline,
-the inherited socket's fd). `main` (in a child) reads its routes from the control pipe
-(stdin), serves the inherited socket and writes its log, formatted as the parent's, to
-stdout for the parent to pass on. It never builds or watches anything.
+The parent (cli/commands/serve.py's `start_group`, services/serve/processes.py) starts
+`python -P -m workbench.cli.serve_child SETTINGS`, the settings as JSON: log format,
+process index, workers, queue, mode, cache folder, inline, the inherited socket's fd.
+`main` reads its routes from the control pipe (stdin), serves the inherited socket and
+writes its log, formatted as the parent's, to stdout for the parent to pass on. It never
+builds or watches anything.
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
-import os
 import signal
 import socket
 import sys
 from pathlib import Path
 from typing import Any
 
-import workbench
 from workbench.cli.commands.serve import ServeLog
 from workbench.core.errors import WorkbenchError
 
 # A child's own events worth a log line; the rest (listening, swapped, stopping...) the
 # parent already logs once for all.
 CHILD_EVENTS = frozenset({"load_failed", "protocol_error"})
-
-
-async def start_group(server: Any, loaded: Any, args: argparse.Namespace,
-                      out: ServeLog) -> Any:
-    """Start `args.processes - 1` children on `server`'s socket; returns the group."""
-    from workbench.services.serve.processes import ProcessGroup
-
-    settings = {"json": args.json, "dev_errors": not args.hide_errors,
-                "workers": args.workers, "queue": args.queue, "mode": args.mode,
-                "cache_dir": str(args.cache_dir) if args.cache_dir else None,
-                "inline": not args.no_inline}
-    # this very code, whatever the working folder holds (-P: no cwd on sys.path)
-    package_root = str(Path(workbench.__file__).resolve().parent.parent)
-    path = os.environ.get("PYTHONPATH")
-    os.environ["PYTHONPATH"] = package_root + (os.pathsep + path if path else "")
-    group = ProcessGroup(server, loaded, args.processes,
-                         [sys.executable, "-P", "-m", "workbench.cli.serve_child"],
-                         settings, out.lines, out.errors)
-    await group.start()
-    out.flush()  # the `processes` event before the route table
-    return group
 
 
 def main() -> None:
@@ -67,6 +43,7 @@ def main() -> None:
 
 async def _serve(s: dict[str, Any]) -> int:
     from workbench.services.serve.processes import READY
+    from workbench.services.serve.record import ServeEvent
     from workbench.services.serve.replica import Replica
     from workbench.services.serve.server import DevServer
 
@@ -88,7 +65,7 @@ async def _serve(s: dict[str, Any]) -> int:
     sys.stdout.buffer.write(READY)
     sys.stdout.flush()
     out = ServeLog(s["json"], int(s["process"]))
-    server.subscribe(lambda item: out.item(item) if getattr(item, "kind", None) is None
+    server.subscribe(lambda item: out.item(item) if not isinstance(item, ServeEvent)
                      or item.kind in CHILD_EVENTS else None)
     for name, problem in replica.failures:
         server.keep(name, problem, "load_failed")

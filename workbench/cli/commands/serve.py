@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import workbench
 from workbench.core.errors import UsageError
 from workbench.core.runtime.harness import MODES
 
@@ -124,8 +125,6 @@ async def _serve(args: argparse.Namespace, loaded: Any, opts: Any, host: str, po
                          ) from None
     group = None
     if args.processes > 1:
-        from workbench.cli.serve_child import start_group
-
         group = await start_group(server, loaded, args, out)
     out.table(server)
     reload = None
@@ -141,6 +140,27 @@ async def _serve(args: argparse.Namespace, loaded: Any, opts: Any, host: str, po
             await asyncio.to_thread(reload.stop, 5.0)
         out.flush()
     return 0
+
+
+async def start_group(server: Any, loaded: Any, args: argparse.Namespace,
+                      out: ServeLog) -> Any:
+    """Start `args.processes - 1` children (cli/serve_child.py) on `server`'s socket."""
+    from workbench.services.serve.processes import ProcessGroup
+
+    settings = {"json": args.json, "dev_errors": not args.hide_errors,
+                "workers": args.workers, "queue": args.queue, "mode": args.mode,
+                "cache_dir": str(args.cache_dir) if args.cache_dir else None,
+                "inline": not args.no_inline}
+    # this very code, whatever the working folder holds (-P: no cwd on sys.path)
+    package_root = str(Path(workbench.__file__).resolve().parent.parent)
+    path = os.environ.get("PYTHONPATH")
+    env = {**os.environ, "PYTHONPATH": package_root + (os.pathsep + path if path else "")}
+    group = ProcessGroup(server, loaded, args.processes,
+                         [sys.executable, "-P", "-m", "workbench.cli.serve_child"],
+                         settings, out.lines, out.errors, env=env)
+    await group.start()
+    out.flush()  # the `processes` event before the route table
+    return group
 
 
 class ServeLog:
@@ -233,8 +253,8 @@ def _human(r: Any, tag: str = "") -> str:
     fuel = f" fuel {r.fuel:,}" if r.fuel is not None else ""
     err = f"  {r.error_kind}: {r.redacted(r.error or '')}" if r.error_kind else ""
     clock = _clock(r.time)
-    return (f"{clock}{tag} {r.client} {r.redacted(r.method)} {r.redacted(r.target)} {r.status} {who} "
-            f"[{' '.join(parts)}]{fuel} in {r.bytes_in}B out {r.bytes_out}B{err}")
+    return (f"{clock}{tag} {r.client} {r.redacted(r.method)} {r.redacted(r.target)} {r.status} "
+            f"{who} [{' '.join(parts)}]{fuel} in {r.bytes_in}B out {r.bytes_out}B{err}")
 
 
 _last_second: list[Any] = [None, ""]  # (whole second, its "HH:MM:SS"): one strftime a second

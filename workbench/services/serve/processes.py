@@ -91,8 +91,9 @@ class ProcessGroup:
 
     def __init__(self, server: DevServer, loaded: Loaded, count: int, argv: list[str],
                  settings: dict[str, Any], lines: Callable[[str], None],
-                 errors: Callable[[str], None]):
+                 errors: Callable[[str], None], env: dict[str, str] | None = None):
         self.server, self.loaded, self.count = server, loaded, count
+        self.env = env
         self.argv, self.settings = argv, settings
         self.lines, self.errors = lines, errors  # whole lines (no final newline)
         self.children: list[Child] = []
@@ -113,7 +114,7 @@ class ProcessGroup:
             proc = await asyncio.create_subprocess_exec(
                 *self.argv, json.dumps(settings), stdin=asyncio.subprocess.PIPE,
                 stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-                pass_fds=(sock.fileno(),))
+                pass_fds=(sock.fileno(),), env=self.env)
             child = Child(i, proc)
             child.send(init)
             child.tasks = [asyncio.create_task(self._read_log(child)),
