@@ -4,6 +4,7 @@ exactly as before (no `process` field, no `[N]` tag) while N > 1 tags every line
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,8 @@ import pytest
 
 from tests.cli.test_serve_cli import Serve, _env
 from tests.services.serve.helpers import edge_wat, write_module
-from workbench.cli.commands.serve import ServeLog
+from workbench.cli.commands.serve import ServeLog, parse_processes
+from workbench.core.errors import UsageError
 from workbench.services.serve.record import Phases, ServeEvent, ServeRecord
 from workbench.services.serve.record_line import json_line
 
@@ -72,3 +74,11 @@ def test_each_process_tags_its_lines(capsys: pytest.CaptureFixture[str]) -> None
     clock = human_rec.split(" ", 1)[0]
     assert human_rec.startswith(f"{clock} [1] 127.0.0.1 GET /x 200 m#2 ")
     assert human_ev == "workbench serve [1]: m: swapped build 1 -> build 2"
+
+
+def test_auto_is_one_process_per_core() -> None:
+    assert parse_processes("auto") == (os.cpu_count() or 1)
+    assert parse_processes("3") == 3
+    with pytest.raises(UsageError) as e:
+        parse_processes("0")
+    assert e.value.where == "--processes" and "auto" in (e.value.hint or "")

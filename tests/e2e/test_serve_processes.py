@@ -245,3 +245,22 @@ def test_children_exit_when_the_parent_is_killed(tmp_path: Path) -> None:
         g.finish()
         for pid in session_processes(g.proc.pid):
             os.kill(pid, signal.SIGKILL)
+
+
+def test_a_child_that_dies_is_logged_and_the_parent_keeps_serving(tmp_path: Path) -> None:
+    mod = write_module(tmp_path / "m", edge_wat("ok"))
+    g = Group(str(mod), "--no-reload")
+    try:
+        (child,) = g.children()
+        os.kill(child, signal.SIGKILL)
+        gone = g.wait_for(lambda d: d.get("event") == "process_exited")
+        assert gone["message"] == (f"process 1 (pid {child}) exited (killed by signal 9); "
+                                   "1 of 2 processes serving")
+        for i in range(20):  # new connections: only the parent accepts now
+            assert get(g.port, f"/after/{i}") == (200, b"ok")
+        g.wait_for(lambda d: d.get("target") == "/after/19")  # written every 50 ms
+        after = [d for d in g.docs() if d.get("target", "").startswith("/after/")]
+        assert len(after) == 20 and {d["process"] for d in after} == {0}
+    finally:
+        code, err = g.finish()
+    assert code == 0 and "Traceback" not in err, err

@@ -74,9 +74,12 @@ async def _serve(s: dict[str, Any]) -> int:
     try:
         await stop.wait()
     finally:
-        await server.stop()
+        failed = follow.done() and not follow.cancelled() and follow.exception()
         follow.cancel()
+        await server.stop()
         out.flush()
+    if failed:  # a message it could not apply: say so (it stopped serving)
+        print(f"control pipe: {failed!r}", file=sys.stderr)
     return 0
 
 

@@ -3,6 +3,7 @@ bound once, pinned builds, and the routes a child rebuilds from the parent's mes
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from tests.services.serve.helpers import edge_wat, route, served
 from workbench.core.runtime.kv import KvStore
 from workbench.core.runtime.limits import Limits
 from workbench.core.runtime.secrets import Secrets
-from workbench.services.serve.processes import listen_socket
+from workbench.services.serve.processes import listen_socket, relay_lines
 from workbench.services.serve.replica import KEEP_PINS, Pins, Replica, init_message, swap_message
 from workbench.services.serve.routes import Route, RouteTable
 
@@ -81,3 +82,24 @@ def test_a_build_a_child_cannot_load_is_a_failure_not_a_crash(tmp_path: Path) ->
     assert child.table.routes[0].current is None
     (name, problem), = child.failures
     assert name == "m" and problem.startswith("build 1 cannot be served")
+
+
+@pytest.mark.parametrize("prefix", ["", "workbench serve [process 1]: "])
+def test_a_childs_pipe_is_passed_on_in_whole_lines(prefix: str) -> None:
+    """Chunks cut anywhere (mid-line, mid-character) come out as whole lines only."""
+    text = "".join(f'{{"n":{i},"pad":"{"é" * (i * 37 % 3000)}"}}\n' for i in range(200))
+    data = text.encode() + b"last line without a newline"
+    written: list[str] = []
+
+    async def go() -> None:
+        stream = asyncio.StreamReader()
+        for start in range(0, len(data), 4093):  # a prime: cuts fall everywhere
+            stream.feed_data(data[start:start + 4093])
+        stream.feed_eof()
+        await relay_lines(stream, written.append, prefix)
+
+    asyncio.run(go())
+    assert all(not block.endswith("\n") for block in written)
+    got = "\n".join(written).split("\n")
+    assert got == [prefix + ln for ln in text.splitlines()] + [
+        prefix + "last line without a newline"]

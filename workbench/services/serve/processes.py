@@ -74,6 +74,26 @@ def die_with_parent(parent: int) -> None:
         raise SystemExit(0)
 
 
+async def relay_lines(stream: asyncio.StreamReader, write: Callable[[str], None],
+                      prefix: str = "") -> None:
+    """Pass `stream` on to `write` in whole lines (several at a time, without the final
+    newline; each prefixed with `prefix`) until it ends; a last unended line at the end."""
+    rest = b""
+    while chunk := await stream.read(1 << 16):
+        rest += chunk
+        cut = rest.rfind(b"\n")
+        if cut >= 0:
+            write(_prefixed(rest[:cut], prefix))
+            rest = rest[cut + 1:]
+    if rest:
+        write(_prefixed(rest, prefix))
+
+
+def _prefixed(block: bytes, prefix: str) -> str:
+    text = block.decode("utf-8", "replace")
+    return prefix + text.replace("\n", "\n" + prefix) if prefix else text
+
+
 class Child:
     def __init__(self, index: int, proc: asyncio.subprocess.Process):
         self.index, self.proc = index, proc
@@ -176,27 +196,12 @@ class ProcessGroup:
             child.ready.set_result(first == READY)
         if first and first != READY:
             self.lines(first.decode("utf-8", "replace").rstrip("\n"))
-        rest = b""
-        while chunk := await out.read(1 << 16):
-            rest += chunk
-            cut = rest.rfind(b"\n")
-            if cut >= 0:
-                self.lines(rest[:cut].decode("utf-8", "replace"))
-                rest = rest[cut + 1:]
-        if rest:
-            self.lines(rest.decode("utf-8", "replace"))
+        await relay_lines(out, self.lines)
 
     async def _read_errors(self, child: Child) -> None:
-        err = child.proc.stderr
-        assert err is not None
-        prefix = f"workbench serve [process {child.index}]: "
-        rest = b""
-        while chunk := await err.read(1 << 16):
-            *whole, rest = (rest + chunk).split(b"\n")
-            if whole:
-                self.errors("\n".join(prefix + w.decode("utf-8", "replace") for w in whole))
-        if rest:
-            self.errors(prefix + rest.decode("utf-8", "replace"))
+        assert child.proc.stderr is not None
+        await relay_lines(child.proc.stderr, self.errors,
+                          f"workbench serve [process {child.index}]: ")
 
     async def _watch(self, child: Child) -> None:
         code = await child.proc.wait()
