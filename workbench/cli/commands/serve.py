@@ -158,7 +158,14 @@ async def start_group(server: Any, loaded: Any, args: argparse.Namespace,
     group = ProcessGroup(server, loaded, args.processes,
                          [sys.executable, "-P", "-m", "workbench.cli.serve_child"],
                          settings, out.lines, out.errors, env=env)
-    await group.start()
+    try:
+        await group.start()
+    except OSError as e:  # cannot start a process at all (a limit on processes, files)
+        await group.stop()
+        await server.stop()
+        raise UsageError(f"cannot start {args.processes - 1} more serving processes: {e}",
+                         where="--processes", hint="fewer processes, or --processes 1") \
+            from None
     out.flush()  # the `processes` event before the route table
     return group
 
