@@ -264,3 +264,21 @@ def test_a_child_that_dies_is_logged_and_the_parent_keeps_serving(tmp_path: Path
     finally:
         code, err = g.finish()
     assert code == 0 and "Traceback" not in err, err
+
+
+def test_a_big_route_table_reaches_the_child(tmp_path: Path) -> None:
+    """The `init` control line carries every route's settings, stub bodies included:
+    here over 1 MiB, far past asyncio's default 64 KiB line limit."""
+    mod = write_module(tmp_path / "big", edge_wat("ok"))
+    body = "x" * (1 << 20)
+    with (mod / "module.toml").open("a") as f:
+        f.write(f'\n[[outbound]]\nurl = "https://api.example/*"\nbody = "{body}"\n')
+    g = Group(str(mod), "--no-reload")
+    try:
+        g.children()  # asserts "2 of 2 processes serving"
+        for i in range(60):
+            assert get(g.port, f"/b/{i}") == (200, b"ok")
+        g.wait_for(lambda d: d.get("target") == "/b/59")
+    finally:
+        code, err = g.finish()
+    assert code == 0 and "Traceback" not in err, err

@@ -44,14 +44,14 @@ def main() -> None:
 async def _serve(s: dict[str, Any]) -> int:
     from workbench.services.serve.processes import READY
     from workbench.services.serve.record import ServeEvent
-    from workbench.services.serve.replica import Replica
+    from workbench.services.serve.replica import CONTROL_LINE_LIMIT, Replica
     from workbench.services.serve.server import DevServer
 
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    control = asyncio.StreamReader()
+    control = asyncio.StreamReader(limit=CONTROL_LINE_LIMIT)
     await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(control), sys.stdin)
     line = await control.readline()
     if not line:  # the parent is gone already
