@@ -40,7 +40,7 @@ from workbench.services.serve.module import ModuleSource, ServedModule
 from workbench.services.serve.routes import Route, RouteTable
 from workbench.services.serve.server import DevServer
 
-KEEP_PINS = 3  # pinned builds kept per route (a child loads a swap within milliseconds)
+KEEP_PINS = 3  # pinned builds kept per route (a child loads each swap as it arrives)
 # the longest control line a child reads: `init` carries every route's settings (host
 # stubs with their bodies included), far over asyncio's default 64 KiB in a big workspace
 CONTROL_LINE_LIMIT = 1 << 28
