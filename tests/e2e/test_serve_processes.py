@@ -16,6 +16,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -24,6 +25,7 @@ from typing import Any
 from tests.e2e.test_serve_stop import _DATA as SLOW_ANSWER
 from tests.services.serve.helpers import edge_wat, write_module
 from workbench.core.runtime.kv import KvStore
+from workbench.services.serve.processes import sweep_pins
 
 REPO = Path(__file__).resolve().parents[2]
 BODY = "finished after the signal"
@@ -241,6 +243,10 @@ def test_children_exit_when_the_parent_is_killed(tmp_path: Path) -> None:
         while alive(child):
             assert time.monotonic() < deadline, "the child outlived its parent"
             time.sleep(0.02)
+        pins = list(Path(tempfile.gettempdir()).glob(f"workbench-serve-{g.proc.pid}-*"))
+        assert len(pins) == 1  # left behind by the killed parent, until the next start
+        sweep_pins()
+        assert not pins[0].exists()
     finally:
         g.finish()
         for pid in session_processes(g.proc.pid):

@@ -44,6 +44,7 @@ READY = b"workbench-serve-child ready\n"  # a child's first stdout line, once it
 START_TIMEOUT_S = 120.0  # a child imports, compiles every build (cached) and listens
 KILL_AFTER_S = 2.0  # after SIGTERM (the server's grace is 1 s)
 MAX_PROCESSES = 64
+PINS_PREFIX = "workbench-serve-"  # + the parent's pid: /tmp/workbench-serve-PID-XXXX
 
 
 def listen_socket(host: str, port: int) -> socket.socket:
@@ -94,6 +95,21 @@ def _prefixed(block: bytes, prefix: str) -> str:
     return prefix + text.replace("\n", "\n" + prefix) if prefix else text
 
 
+def sweep_pins() -> None:
+    """Remove the pinned-build folders of parents that are gone (a parent killed with
+    SIGKILL cannot remove its own): `PINS_PREFIX` + pid + random suffix."""
+    for folder in Path(tempfile.gettempdir()).glob(PINS_PREFIX + "*-*"):
+        pid = folder.name[len(PINS_PREFIX):].split("-", 1)[0]
+        if not pid.isdecimal():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except OSError:  # alive, someone else's
+            pass
+
+
 class Child:
     def __init__(self, index: int, proc: asyncio.subprocess.Process):
         self.index, self.proc = index, proc
@@ -118,7 +134,8 @@ class ProcessGroup:
         self.lines, self.errors = lines, errors  # whole lines (no final newline)
         self.children: list[Child] = []
         self.stopping = False
-        self._pins = Pins(Path(tempfile.mkdtemp(prefix="workbench-serve-")))
+        sweep_pins()
+        self._pins = Pins(Path(tempfile.mkdtemp(prefix=f"{PINS_PREFIX}{os.getpid()}-")))
         self._unsubscribe: Callable[[], None] | None = None
 
     async def start(self) -> None:
