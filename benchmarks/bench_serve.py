@@ -13,12 +13,18 @@ within 2x of the reference.
 Isolation: a workspace with a handler looping until its 200 ms timeout on /loop and the
 no-op on /; the no-op route's p99 alone, then with the looping route kept busy.
 
+Processes: `--processes 1,2` measures `workbench serve --processes N` for each N in the
+same run (N > 1: tagged [xN]); `--ref-processes 2` adds the reference run as 2
+SO_REUSEPORT processes, a like-for-like reference for N = 2. Server CPU per request sums
+every process of a server.
+
 Run: python benchmarks/bench_serve.py [--duration 5] [--rounds 3] [--mode warm]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -32,6 +38,7 @@ import textwrap
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -62,16 +69,27 @@ SLOW_WAT = f"""(module
     (drop (call $poll (i32.const 1024) (i32.const 2048) (i32.const 1) (i32.const 3000)))
     (i32.const 4096)))"""
 
+# argv: processes, port (0: the first process picks one and starts the others on it,
+# each with its own SO_REUSEPORT socket when processes > 1; each says "ready")
 REFERENCE = textwrap.dedent('''
-    import asyncio, sys
+    import asyncio, subprocess, sys
     from aiohttp import web
+    n, port = int(sys.argv[1]), int(sys.argv[2])
     async def handle(request):
         return web.Response(body=b"ok\\n")
     async def main():
         runner = web.ServerRunner(web.Server(handle, access_log=None), handle_signals=False)
         await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", 0).start()
-        print("http://127.0.0.1:%d" % runner.addresses[0][1], flush=True)
+        await web.TCPSite(runner, "127.0.0.1", port, reuse_port=n > 1).start()
+        if port == 0:
+            real = runner.addresses[0][1]
+            others = [subprocess.Popen([sys.executable, sys.argv[0], str(n), str(real)],
+                                       stdout=subprocess.PIPE) for _ in range(n - 1)]
+            for p in others:
+                p.stdout.readline()
+            print("http://127.0.0.1:%d" % real, flush=True)
+        else:
+            print("ready", flush=True)
         await asyncio.Event().wait()
     asyncio.run(main())
 ''')
@@ -87,10 +105,14 @@ def module(folder: Path, wat: str, route: str | None = None, timeout_ms: int = 1
 
 
 class Server:
-    def __init__(self, cmd: list[str], json_log: bool):
+    """A server to measure. `group`: stopped by SIGTERM to its whole process group (the
+    multi-process reference); else SIGTERM to the process, as a user stops it."""
+
+    def __init__(self, cmd: list[str], json_log: bool, group: bool = False):
         env = {**os.environ, "PYTHONPATH": str(REPO)}
+        self.group = group
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                     text=True, env=env)
+                                     text=True, env=env, start_new_session=True)
         assert self.proc.stdout is not None
         self.url = ""
         for line in self.proc.stdout:
@@ -117,26 +139,44 @@ class Server:
         self._drain.start()
 
     def stop(self) -> None:
-        self.proc.send_signal(signal.SIGTERM)
+        if self.group:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+        else:
+            self.proc.send_signal(signal.SIGTERM)
         try:
             self.proc.wait(10)
         except subprocess.TimeoutExpired:
             self.proc.kill()
+        with contextlib.suppress(ProcessLookupError):  # whatever is left of its session
+            os.killpg(self.proc.pid, signal.SIGKILL)
+
+
+PROCESSES = 1  # `workbench serve --processes` (--processes)
 
 
 def serve(path: Path, mode: str, *extra: str) -> Server:
+    """`workbench serve PATH`; `extra` may set `--processes` (else PROCESSES)."""
+    if "--processes" not in extra:
+        extra += ("--processes", str(PROCESSES))
     return Server([sys.executable, "-m", "workbench", "serve", str(path), "--listen",
                    "127.0.0.1:0", "--json", "--mode", mode, "--no-reload", *extra],
                   json_log=True)
 
 
 def cpu_s(pid: int) -> float:
-    """User + system CPU seconds of a process (and its threads), from /proc."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return float("nan")
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User + system CPU seconds of a process (and its threads) and of its children, from
+    /proc (children still running: `--processes` and the multi-process reference)."""
+    total = 0.0
+    for d in Path("/proc").iterdir():
+        if not d.name.isdecimal():
+            continue
+        try:
+            fields = (d / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(d.name) == pid or int(fields[1]) == pid:
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def _us(text: str) -> float:
@@ -186,28 +226,52 @@ def main() -> None:
     ap.add_argument("--workers-only", action="store_true",
                     help="also the no-op handler with `--no-inline` (every request on a "
                          "worker thread, as before inline runs)")
+    ap.add_argument("--processes", default="1", metavar="N[,N...]",
+                    help="start the workbench servers with --processes N; a list (1,2) "
+                         "measures each count in the same run")
+    ap.add_argument("--ref-processes", type=int, default=1, metavar="N",
+                    help="also run the reference as N processes (SO_REUSEPORT), like for "
+                         "like; ratios are printed against both references")
     args = ap.parse_args()
+    global PROCESSES
+    counts = [int(n) for n in args.processes.split(",")]
+    PROCESSES = max(counts)  # isolation and --stop: the largest count
     conns = [int(c) for c in args.conns.split(",")]
     tmp = Path(tempfile.mkdtemp(prefix="bench-serve-"))
     module(tmp / "noop", NOOP_WAT)
-    targets = {
-        "reference (aiohttp, no wasm)": (lambda: Server([sys.executable, "-c", REFERENCE],
-                                                        json_log=False), "/"),
-        "no-op edge handler": (lambda: serve(tmp / "noop", args.mode), "/"),
-        "sample json-api-c GET /users/2": (
-            lambda: serve(REPO / "sample_modules" / "json-api-c", args.mode), "/users/2"),
-        "sample hello-wat GET /": (
-            lambda: serve(REPO / "sample_modules" / "hello-wat", args.mode), "/"),
-    }
-    if args.workers_only:
-        targets["no-op, --no-inline"] = (lambda: serve(tmp / "noop", args.mode, "--no-inline"),
-                                         "/")
-    if args.no_samples:
-        targets = {k: v for k, v in targets.items() if not k.startswith("sample")}
+    (tmp / "reference.py").write_text(REFERENCE)
+    ref = "reference (aiohttp, no wasm)"
+    ref_n = f"reference x{args.ref_processes} (SO_REUSEPORT)"
+
+    def reference(n: int) -> Server:
+        return Server([sys.executable, str(tmp / "reference.py"), str(n), "0"],
+                      json_log=False, group=True)
+
+    targets: dict[str, tuple[Any, str]] = {ref: (lambda: reference(1), "/")}
+    if args.ref_processes > 1:
+        targets[ref_n] = (lambda: reference(args.ref_processes), "/")
+    for n in counts:
+        tag = "" if len(counts) == 1 and n == 1 else f" [x{n}]"
+        ps = ("--processes", str(n))
+        targets[f"no-op edge handler{tag}"] = (
+            lambda ps=ps: serve(tmp / "noop", args.mode, *ps), "/")
+        if not args.no_samples:
+            targets[f"sample json-api-c GET /users/2{tag}"] = (
+                lambda ps=ps: serve(REPO / "sample_modules" / "json-api-c", args.mode, *ps),
+                "/users/2")
+            targets[f"sample hello-wat GET /{tag}"] = (
+                lambda ps=ps: serve(REPO / "sample_modules" / "hello-wat", args.mode, *ps),
+                "/")
+        if args.workers_only:
+            targets[f"no-op, --no-inline{tag}"] = (
+                lambda ps=ps: serve(tmp / "noop", args.mode, "--no-inline", *ps), "/")
     results: dict[tuple[str, int], list[tuple[float, float, float, int]]] = {}
     cpu: dict[str, list[float]] = {}  # server CPU microseconds per request
     print(f"bench_serve: {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}, "
-          f"mode {args.mode}, {args.rounds} rounds x {args.duration:g} s per point")
+          f"mode {args.mode}, {args.rounds} rounds x {args.duration:g} s per point; "
+          f"workbench serve --processes {args.processes} ([xN]: N processes); reference: "
+          f"1 process" + (f" and {args.ref_processes} processes" if args.ref_processes > 1
+                          else ""))
     for rnd in range(args.rounds):
         for name, (start, path) in targets.items():
             server = start()
@@ -224,9 +288,11 @@ def main() -> None:
             finally:
                 server.stop()
         print(f"  round {rnd + 1} done (load {os.getloadavg()[0]:.2f})", flush=True)
-    ref = "reference (aiohttp, no wasm)"
-    print(f"\n{'server':34} {'conns':>5} {'req/s':>9} {'p50':>10} {'p99':>10} "
-          f"{'x ref req/s':>11} {'x ref p99':>9} {'non-2xx':>7}")
+    refs = [ref] + ([ref_n] if args.ref_processes > 1 else [])
+    extra = "".join(f" {'x ref' + str(i + 1) + ' req/s':>12} {'p99':>5}"
+                    for i in range(len(refs)))
+    print(f"\n{'server':40} {'conns':>5} {'req/s':>9} {'p50':>10} {'p99':>10}{extra} "
+          f"{'non-2xx':>7}")
     for name in targets:
         for c in conns:
             runs = results[(name, c)]
@@ -234,17 +300,22 @@ def main() -> None:
             p50 = statistics.median(r[1] for r in runs)
             p99 = statistics.median(r[2] for r in runs)
             bad = sum(r[3] for r in runs)
-            rref = statistics.median(r[0] for r in results[(ref, c)])
-            pref = statistics.median(r[2] for r in results[(ref, c)])
-            print(f"{name:34} {c:>5} {rps:>9.0f} {fmt_us(p50):>10} {fmt_us(p99):>10} "
-                  f"{rps / rref:>11.2f} {p99 / pref:>9.2f} {bad:>7}")
+            ratios = ""
+            for rn in refs:
+                rref = statistics.median(r[0] for r in results[(rn, c)])
+                pref = statistics.median(r[2] for r in results[(rn, c)])
+                ratios += f" {rps / rref:>12.2f} {p99 / pref:>5.2f}"
+            print(f"{name:40} {c:>5} {rps:>9.0f} {fmt_us(p50):>10} {fmt_us(p99):>10}"
+                  f"{ratios} {bad:>7}")
+    if len(refs) > 1:
+        print(f"(ref1: {ref}; ref2: {ref_n})")
     if cpu:
-        print("\nserver CPU per request at 10 connections (user+system, all threads; "
-              "less sensitive to other load on the machine than req/s):")
+        print("\nserver CPU per request at 10 connections (user+system, all threads and "
+              "processes; less sensitive to other load on the machine than req/s):")
         ref_cpu = statistics.median(cpu[ref])
         for name, values in cpu.items():
             v = statistics.median(values)
-            print(f"  {name:34} {v:>7.0f} us  (x{v / ref_cpu:.2f} the reference)")
+            print(f"  {name:40} {v:>7.0f} us  (x{v / ref_cpu:.2f} the reference)")
     if not args.no_isolation:
         isolation(tmp, args)
     if args.stop:

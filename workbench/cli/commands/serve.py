@@ -4,19 +4,23 @@ HTTP/1.1 with keep-alive (aiohttp). One module is served at `/`; a workspace is 
 by each module's `route` (longest prefix wins; the table is printed at start). Saving a
 source rebuilds and swaps the module in; a failed build keeps the last good one serving.
 Every request is logged: one line each, or JSON lines with `--json`. Ctrl+C or SIGTERM
-finishes the requests in flight (up to 1 s) and exits. See docs/serve.md.
+finishes the requests in flight (up to 1 s) and exits. `--processes N` serves the port
+from N processes (cli/serve_child.py, services/serve/processes.py). See docs/serve.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
+import os
 import signal
 import sys
 from pathlib import Path
 from typing import Any
 
+import workbench
 from workbench.core.errors import UsageError
 from workbench.core.runtime.harness import MODES
 
@@ -53,6 +57,9 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--cache-dir", type=Path, help="compiled-module cache folder")
     parser.add_argument("--json", action="store_true",
                         help="log JSON lines (one per request or server event)")
+    parser.add_argument("--processes", default="1", metavar="N|auto",
+                        help="serve from N processes, each with its own instances (auto: "
+                             "one per core; default 1). For load tests; see docs/serve.md")
 
 
 def parse_listen(text: str) -> tuple[str, int]:
@@ -66,24 +73,36 @@ def parse_listen(text: str) -> tuple[str, int]:
     return host, int(port)
 
 
+def parse_processes(text: str) -> int:
+    from workbench.services.serve.processes import MAX_PROCESSES
+
+    n = (os.cpu_count() or 1) if text == "auto" else int(text) if text.isdecimal() else 0
+    if not 1 <= n <= MAX_PROCESSES:
+        raise UsageError(f"--processes must be a whole number from 1 to {MAX_PROCESSES} "
+                         f"or auto, got {text!r}", where="--processes",
+                         hint=f"--processes 2, or auto (one per core: {os.cpu_count()})")
+    return n
+
+
 def run(args: argparse.Namespace) -> int:
     from workbench.services.serve.load import ServeOptions, load_routes
 
     host, port = parse_listen(args.listen)
+    args.processes = parse_processes(str(args.processes))
     for flag, value, low in (("--workers", args.workers, 1), ("--queue", args.queue, 0)):
         if value is not None and value < low:
             raise UsageError(f"{flag} must be at least {low}, got {value}", where=flag)
     opts = ServeOptions(mode=args.mode, cache_dir=args.cache_dir, hooks=args.hooks,
                         no_hooks=args.no_hooks, inline=not args.no_inline)
     loaded = load_routes(args.paths, opts)
-    out = _Log(args.json)
+    out = ServeLog(args.json, 0 if args.processes > 1 else None)
     for w in loaded.warnings:
         out.note("warning", w)
     return asyncio.run(_serve(args, loaded, opts, host, port, out))
 
 
 async def _serve(args: argparse.Namespace, loaded: Any, opts: Any, host: str, port: int,
-                 out: _Log) -> int:
+                 out: ServeLog) -> int:
     from workbench.services.serve.reload import LiveReload
     from workbench.services.serve.server import DevServer
 
@@ -95,11 +114,18 @@ async def _serve(args: argparse.Namespace, loaded: Any, opts: Any, host: str, po
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
+        if args.processes > 1:
+            from workbench.services.serve.processes import listen_socket
+
+            server.sock = listen_socket(host, port)  # bound once, served by every process
         await server.start()
     except OSError as e:
         raise UsageError(f"cannot listen on {host}:{port}: {e.strerror or e}",
                          where="--listen", hint="another port, e.g. --listen 127.0.0.1:0"
                          ) from None
+    group = None
+    if args.processes > 1:
+        group = await start_group(server, loaded, args, out)
     out.table(server)
     reload = None
     if not args.no_reload:
@@ -108,35 +134,78 @@ async def _serve(args: argparse.Namespace, loaded: Any, opts: Any, host: str, po
     try:
         await stop.wait()
     finally:
-        await server.stop()  # requests in flight finish first (up to 1 s)
+        await asyncio.gather(server.stop(),  # requests in flight finish first (up to 1 s)
+                             group.stop() if group is not None else asyncio.sleep(0))
         if reload is not None:  # running compilers are killed, not orphaned
             await asyncio.to_thread(reload.stop, 5.0)
         out.flush()
     return 0
 
 
-class _Log:
+async def start_group(server: Any, loaded: Any, args: argparse.Namespace,
+                      out: ServeLog) -> Any:
+    """Start `args.processes - 1` children (cli/serve_child.py) on `server`'s socket."""
+    from workbench.services.serve.processes import ProcessGroup
+
+    settings = {"json": args.json, "dev_errors": not args.hide_errors,
+                "workers": args.workers, "queue": args.queue, "mode": args.mode,
+                "cache_dir": str(args.cache_dir) if args.cache_dir else None,
+                "inline": not args.no_inline}
+    # this very code, whatever the working folder holds (-P: no cwd on sys.path)
+    package_root = str(Path(workbench.__file__).resolve().parent.parent)
+    path = os.environ.get("PYTHONPATH")
+    env = {**os.environ, "PYTHONPATH": package_root + (os.pathsep + path if path else "")}
+    group = ProcessGroup(server, loaded, args.processes,
+                         [sys.executable, "-P", "-m", "workbench.cli.serve_child"],
+                         settings, out.lines, out.errors, env=env)
+    try:
+        await group.start()
+    except OSError as e:  # cannot start a process at all (a limit on processes, files)
+        await group.stop()
+        await server.stop()
+        raise UsageError(f"cannot start {args.processes - 1} more serving processes: {e}",
+                         where="--processes", hint="fewer processes, or --processes 1") \
+            from None
+    out.flush()  # the `processes` event before the route table
+    return group
+
+
+class ServeLog:
     """Human lines or JSON lines on stdout. A record is formatted as it arrives (while
     its objects are still in the CPU's caches: keeping records 50 ms to format them in a
     batch cost ~25 us a request more, measured in docs/serve.md) and the lines are
-    written every 50 ms (and at exit) in one go, so a pipe sees each line within that."""
+    written every 50 ms (and at exit) in one go, so a pipe sees each line within that.
+    `process`: which of `--processes N` writes (None when N is 1: no process field)."""
 
-    def __init__(self, as_json: bool):
+    def __init__(self, as_json: bool, process: int | None = None):
         from workbench.services.serve.record import ServeRecord
         from workbench.services.serve.record_line import json_line
 
         self.as_json = as_json
+        self.process = process
+        self._tag = f" [{process}]" if process is not None else ""
+        self._field = f',"process":{process}}}' if process is not None else ""
         self._lines: list[str] = []
         self._record_type = ServeRecord
         self._json_line = json_line
 
     def item(self, item: Any) -> None:
-        self._lines.append(self._line(item))
+        self.lines(self._line(item))
+
+    def lines(self, text: str) -> None:
+        """Whole lines (no final newline) to write with the next batch."""
+        self._lines.append(text)
         if len(self._lines) == 1:
             try:
                 asyncio.get_running_loop().call_later(0.05, self.flush)
             except RuntimeError:  # no loop (before or after serving): at once
                 self.flush()
+
+    def errors(self, text: str) -> None:
+        """Whole lines (no final newline) on stderr (a child's, prefixed)."""
+        with contextlib.suppress(BrokenPipeError, ValueError):
+            sys.stderr.write(text + "\n")
+            sys.stderr.flush()
 
     def note(self, kind: str, message: str) -> None:
         if self.as_json:
@@ -157,10 +226,14 @@ class _Log:
     def _line(self, item: Any) -> str:
         if isinstance(item, self._record_type):
             # JSON: the same text as json.dumps(item.to_json()), faster (record_line.py)
-            return self._json_line(item) if self.as_json else _human(item)
+            if self.as_json:
+                line = self._json_line(item)
+                return line[:-1] + self._field if self._field else line
+            return _human(item, self._tag)
         if self.as_json:
-            return json.dumps(item.to_json(), separators=(",", ":"))
-        return f"workbench serve: {item.message}"
+            line = json.dumps(item.to_json(), separators=(",", ":"))
+            return line[:-1] + self._field if self._field else line
+        return f"workbench serve{self._tag}: {item.message}"
 
     def _write(self, text: str) -> None:
         try:
@@ -175,7 +248,7 @@ class _Log:
             self._write("\n".join(lines))
 
 
-def _human(r: Any) -> str:
+def _human(r: Any, tag: str = "") -> str:
     ph = r.phases
     parts = [f"{_ms(ph.total_us)}"]
     for label, v in (("queue", ph.queue_us), ("inst", ph.instantiate_us),
@@ -187,8 +260,8 @@ def _human(r: Any) -> str:
     fuel = f" fuel {r.fuel:,}" if r.fuel is not None else ""
     err = f"  {r.error_kind}: {r.redacted(r.error or '')}" if r.error_kind else ""
     clock = _clock(r.time)
-    return (f"{clock} {r.client} {r.redacted(r.method)} {r.redacted(r.target)} {r.status} {who} "
-            f"[{' '.join(parts)}]{fuel} in {r.bytes_in}B out {r.bytes_out}B{err}")
+    return (f"{clock}{tag} {r.client} {r.redacted(r.method)} {r.redacted(r.target)} {r.status} "
+            f"{who} [{' '.join(parts)}]{fuel} in {r.bytes_in}B out {r.bytes_out}B{err}")
 
 
 _last_second: list[Any] = [None, ""]  # (whole second, its "HH:MM:SS"): one strftime a second

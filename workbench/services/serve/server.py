@@ -17,6 +17,7 @@ import ipaddress
 import json
 import logging
 import os
+import socket
 import time
 from typing import Any
 
@@ -64,8 +65,10 @@ class DevServer:
 
     def __init__(self, table: RouteTable, *, host: str = DEFAULT_HOST,
                  port: int = DEFAULT_PORT, workers: int | None = None,
-                 queue: int = DEFAULT_QUEUE, dev_errors: bool = True, grace_s: float = 1.0):
+                 queue: int = DEFAULT_QUEUE, dev_errors: bool = True, grace_s: float = 1.0,
+                 sock: socket.socket | None = None):
         self.table = table
+        self.sock = sock  # a bound, listening socket to serve instead of host:port (processes.py)
         self.host, self.port = host, port
         self.workers = workers or default_workers()
         self.queue = queue
@@ -106,7 +109,8 @@ class DevServer:
         runner = web.ServerRunner(server, handle_signals=False, shutdown_timeout=self.grace_s)
         await runner.setup()
         try:
-            site = web.TCPSite(runner, self.host, self.port)
+            site: web.BaseSite = (web.TCPSite(runner, self.host, self.port) if self.sock is None
+                                  else web.SockSite(runner, self.sock))
             await site.start()
         except BaseException:
             await runner.cleanup()
