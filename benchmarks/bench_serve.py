@@ -235,7 +235,7 @@ def main() -> None:
     args = ap.parse_args()
     global PROCESSES
     counts = [int(n) for n in args.processes.split(",")]
-    PROCESSES = max(counts)  # isolation and --stop: the largest count
+    PROCESSES = counts[0]
     conns = [int(c) for c in args.conns.split(",")]
     tmp = Path(tempfile.mkdtemp(prefix="bench-serve-"))
     module(tmp / "noop", NOOP_WAT)
@@ -317,17 +317,19 @@ def main() -> None:
             v = statistics.median(values)
             print(f"  {name:40} {v:>7.0f} us  (x{v / ref_cpu:.2f} the reference)")
     if not args.no_isolation:
-        isolation(tmp, args)
+        for n in counts:  # each count: a second process shares the cores with the loop
+            isolation(tmp, args, n)
     if args.stop:
-        stop_times(tmp, args)
+        for n in counts:
+            stop_times(tmp, args, n)
 
 
-def isolation(tmp: Path, args: argparse.Namespace) -> None:
+def isolation(tmp: Path, args: argparse.Namespace, processes: int = 1) -> None:
     ws = tmp / "ws"
     module(ws / "site", NOOP_WAT, route="/")
     module(ws / "loop", LOOP_WAT, route="/loop", timeout_ms=200)
     (ws / "workbench.toml").write_text('modules = ["site", "loop"]\n')
-    server = serve(ws, args.mode)
+    server = serve(ws, args.mode, "--processes", str(processes))
     try:
         load(server.url + "/", 10, 1.0)
         alone = [load(server.url + "/", 10, args.duration) for _ in range(args.rounds)]
@@ -349,27 +351,27 @@ def isolation(tmp: Path, args: argparse.Namespace) -> None:
     b99 = statistics.median(r[2] for r in busy_runs)
     a_rps = statistics.median(r[0] for r in alone)
     b_rps = statistics.median(r[0] for r in busy_runs)
-    print("\nisolation: no-op route at 10 connections, alone vs beside a route looping until "
-          "its 200 ms timeout (4 connections)")
+    print(f"\nisolation [x{processes}]: no-op route at 10 connections, alone vs beside a route "
+          "looping until its 200 ms timeout (4 connections)")
     print(f"  alone:        {a_rps:>7.0f} req/s  p99 {fmt_us(a99)}")
     print(f"  beside loop:  {b_rps:>7.0f} req/s  p99 {fmt_us(b99)}  "
           f"(p99 x{b99 / a99:.2f}, req/s x{b_rps / a_rps:.2f})")
 
 
-def stop_times(tmp: Path, args: argparse.Namespace) -> None:
+def stop_times(tmp: Path, args: argparse.Namespace, processes: int = 1) -> None:
     """Signal to process exit, idle and with a 600 ms request in flight (sent 200 ms before
     the signal): the in-flight request must get its whole answer (acceptance: within 1 s)."""
     import http.client
 
     module(tmp / "slow", SLOW_WAT, timeout_ms=10000)
-    print("\nstop: signal to exit (the request in flight was sent 200 ms before the signal "
-          "and sleeps 600 ms in the handler)")
+    print(f"\nstop [x{processes}]: signal to exit (the request in flight was sent 200 ms "
+          "before the signal and sleeps 600 ms in the handler)")
     for sig in (signal.SIGINT, signal.SIGTERM):
         for busy in (False, True):
             times = []
             answers = []
             for _ in range(args.rounds):
-                server = serve(tmp / "slow", args.mode)
+                server = serve(tmp / "slow", args.mode, "--processes", str(processes))
                 got: list[object] = []
                 t = None
                 if busy:

@@ -23,7 +23,6 @@ from typing import Any
 
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
-from multidict import CIMultiDict
 
 from workbench.core.http import REASONS, Headers, Request, Response
 from workbench.core.runtime.result import RunResult
@@ -394,7 +393,7 @@ def _web_response(resp: Response, extra: Headers = ()) -> tuple[web.Response, He
         body = None if status in (204, 304) or status < 200 else resp.body
         _last_answer = (resp, kept, reason, body)
     sent = kept + extra if extra else kept
-    return web.Response(status=resp.status, reason=reason, headers=CIMultiDict(sent),
+    return web.Response(status=resp.status, reason=reason, headers=sent,  # aiohttp copies
                         body=body), sent
 
 
