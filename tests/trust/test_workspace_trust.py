@@ -258,3 +258,70 @@ def test_a_command_naming_its_output_stays_trusted_after_a_build(tmp_path: Path)
     assert status.trusted and not status.changed
     (mod / "prebuilt.wasm").write_bytes(b"\0asm\1\0\0\0")  # a file the command names
     assert trust_status(load_module(mod)).changed  # may be code: asked again (conservative)
+
+
+def _serve_routes(*argv: str) -> tuple[dict, str]:
+    """Start the installed `workbench serve` (port 0, no reload), read its route table
+    (JSON), stop it: (routes event, stderr)."""
+    import subprocess
+
+    proc = subprocess.Popen(["workbench", "serve", *argv, "--listen", "127.0.0.1:0",
+                             "--no-reload", "--json"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=dict(os.environ))
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            if '"routes"' in line:
+                return json.loads(line), ""
+        return {}, proc.stderr.read() if proc.stderr else ""
+    finally:
+        proc.terminate()
+        proc.wait(30)
+
+
+def test_serve_does_not_run_an_untrusted_build_and_says_how(tmp_path: Path) -> None:
+    """`workbench serve` built modules with build_module directly: an untrusted folder's
+    build command ran (the other commands go through the trust gate)."""
+    mod = _command_module(tmp_path)
+    routes, err = _serve_routes(str(mod))
+    assert not (mod / "RAN").exists(), "serve ran an untrusted folder's build command"
+    (route,) = routes["routes"]
+    assert "not built" in route["state"] and f"workbench trust {mod}" in route["state"], route
+
+
+def test_serve_trust_flag_builds_and_serves(tmp_path: Path) -> None:
+    mod = _command_module(tmp_path)
+    routes, err = _serve_routes(str(mod), "--trust")
+    assert (mod / "RAN").exists(), err
+    (route,) = routes["routes"]
+    assert "build 1" in route["state"], route
+
+
+def test_serve_live_reload_builds_through_the_gate(tmp_path: Path) -> None:
+    from workbench.services.serve.load import ServeOptions
+    from workbench.services.serve.reload import LiveReload
+
+    captured: dict[str, object] = {}
+
+    class _Watcher:
+        def __init__(self, modules: object, **kwargs: object) -> None:
+            captured.update(kwargs)
+
+        def run(self, stop: object) -> None:
+            pass
+
+    import workbench.core.build.watch as watch_mod
+
+    real = watch_mod.Watcher
+    watch_mod.Watcher = _Watcher  # type: ignore[misc, assignment]
+    try:
+        mod = _command_module(tmp_path)
+        cfg = load_module(mod)
+        loaded = type("L", (), {"modules": [cfg], "debounce_ms": None})()
+        server = type("S", (), {"table": type("T", (), {"routes": []})()})()
+        LiveReload(server, loaded, ServeOptions()).start()  # type: ignore[arg-type]
+    finally:
+        watch_mod.Watcher = real  # type: ignore[misc]
+    build = captured["build"]
+    result = build(cfg)  # type: ignore[operator]
+    assert result.untrusted and not (mod / "RAN").exists()

@@ -187,3 +187,25 @@ async def test_a_served_render_after_the_app_closed_is_dropped(wat_module: Path)
         await wait_for(pilot, built(app), what="build")
     app._render_served()  # after the screens are gone: nothing to draw, no IndexError
     app._unflash("hello-wat")
+
+
+async def test_serving_uses_the_apps_builds_and_builds_nothing(
+        wat_module: Path, monkeypatch) -> None:
+    """l served after building every module again (15 s for the samples) and through no
+    trust gate; now the app's own builds are served and nothing is built for it."""
+    import workbench.services.folder_trust as gate
+
+    app = WorkbenchApp([wat_module], watch=False, auto_replay=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, built(app), what="build")
+        calls: list[object] = []
+        real = gate.build_module
+        monkeypatch.setattr(gate, "build_module", lambda *a, **k: calls.append(a) or real(*a, **k))
+        await pilot.press("l")
+        await wait_for(pilot, lambda: app.server_url is not None, timeout=60,
+                       what="the server to listen")
+        status, body = await asyncio.to_thread(_get, app.server_url + "/")
+        assert status == 200 and b"Hello from WebAssembly" in body
+        assert calls == []
+        await pilot.press("l")
+        await wait_for(pilot, lambda: app.server_url is None, what="the server to stop")

@@ -57,10 +57,13 @@ class ServeMixin(AppBase):
         self.serve_starting = True
         self.notify("Starting the dev server…", timeout=3)
         self._refresh_served_note()
-        self.serve_load_worker()
+        # the app's own builds are served (not built again: that took the 8 samples 15 s,
+        # and would bypass the trust prompt's answer); a module still building joins when
+        # its build ends (serve_adopt)
+        self.serve_load_worker({n: s.build_result for n, s in self.modules.items()})
 
     @work(thread=True, exclusive=True, group="serve", exit_on_error=False)
-    def serve_load_worker(self) -> None:
+    def serve_load_worker(self, built: dict[str, Any]) -> None:
         from workbench.core.errors import WorkbenchError
         from workbench.services.serve.load import ServeOptions, load_routes
 
@@ -68,7 +71,7 @@ class ServeMixin(AppBase):
         if not paths:
             paths = sorted({m.root for m in self.modules.values()})
         try:
-            loaded = load_routes([Path(p) for p in paths], ServeOptions(mode="warm"))
+            loaded = load_routes([Path(p) for p in paths], ServeOptions(mode="warm"), built)
         except WorkbenchError as e:
             self.call_from_thread(self._serve_failed, str(e))
             return

@@ -54,6 +54,9 @@ def register(parser: argparse.ArgumentParser) -> None:
                         help="run every request on a worker thread (default: a warm edge "
                              "handler first tries the event loop, within a small fuel "
                              "budget; see docs/serve.md)")
+    parser.add_argument("--trust", action="store_true",
+                        help="build even when a folder's build runs its own code and it is "
+                             "not trusted (CI; same as WORKBENCH_TRUST=1)")
     parser.add_argument("--cache-dir", type=Path, help="compiled-module cache folder")
     parser.add_argument("--json", action="store_true",
                         help="log JSON lines (one per request or server event)")
@@ -93,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
         if value is not None and value < low:
             raise UsageError(f"{flag} must be at least {low}, got {value}", where=flag)
     opts = ServeOptions(mode=args.mode, cache_dir=args.cache_dir, hooks=args.hooks,
-                        no_hooks=args.no_hooks, inline=not args.no_inline)
+                        no_hooks=args.no_hooks, inline=not args.no_inline, trust=args.trust)
     loaded = load_routes(args.paths, opts)
     out = ServeLog(args.json, 0 if args.processes > 1 else None)
     for w in loaded.warnings:

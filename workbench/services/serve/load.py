@@ -1,7 +1,7 @@
 """PATH... -> the route table: what `workbench serve` and the app's server serve.
 
 A .wasm file is served alone at `/`. Folders go through the config layer
-(`load_workspace`) and the build layer (`build_module`), as `workbench run` does: each
+(`load_workspace`) and the build layer (through the trust gate), as `workbench run` does: each
 module is built once here (a failed build with an older output serves that, stale), and
 its limits, chaos and hooks file come from module.toml. The KV store and secrets are the
 workspace's (`KvStore.for_workspace`, `Secrets.for_workspace`).
@@ -9,15 +9,17 @@ workspace's (`KvStore.for_workspace`, `Secrets.for_workspace`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.config.module import ModuleConfig
 from workbench.config.workspace import load_workspace, workspace_root
-from workbench.core.build.builder import BuildResult, build_module
+from workbench.core.build.builder import BuildResult
 from workbench.core.errors import UsageError, WorkbenchError
 from workbench.core.runtime.kv import KvStore
 from workbench.core.runtime.secrets import Secrets
+from workbench.services.folder_trust import gated_build
 from workbench.services.serve.module import ModuleSource, ServedModule
 from workbench.services.serve.routes import Route, RouteTable, mount_for, normalize_prefix
 
@@ -29,6 +31,7 @@ class ServeOptions:
     hooks: Path | None = None  # one hooks file for every route (instead of the configured)
     no_hooks: bool = False
     inline: bool = True  # warm edge requests may run on the event loop (inline.py)
+    trust: bool = False  # build untrusted folders' own build code (--trust; folder_trust.py)
 
 
 @dataclass
@@ -43,9 +46,16 @@ class Loaded:
     debounce_ms: int | None = None
 
 
-def load_routes(paths: list[Path], opts: ServeOptions) -> Loaded:
+def load_routes(paths: list[Path], opts: ServeOptions,
+                built: Mapping[str, BuildResult | None] | None = None) -> Loaded:
     """Build what needs building and make one route per module. Raises UsageError /
-    ConfigError for what cannot be served at all (no module, clashing routes)."""
+    ConfigError for what cannot be served at all (no module, clashing routes).
+
+    Builds go through the trust gate (services/folder_trust.py): a folder whose build runs
+    its own code is not built unless trusted (`opts.trust`: --trust); an output built
+    earlier is served then, with a warning. `built`: the builds a caller already has (the
+    app), by module name; those modules are not built again, and a module missing from it
+    (or None) is not built here either: it waits for the caller's build (`serve_adopt`)."""
     if len(paths) == 1 and paths[0].is_file() and paths[0].suffix in (".wasm", ".wat"):
         wasm = paths[0]
         root = workspace_root(wasm)
@@ -77,8 +87,17 @@ def load_routes(paths: list[Path], opts: ServeOptions) -> Loaded:
         mount, strip = mount_for(cfg.route, cfg.name, lone)
         route = Route(normalize_prefix(mount, where), cfg.name, root=cfg.root, strip=strip)
         _attach_hooks(route, cfg.hooks, opts)
+        if built is not None:
+            result = built.get(cfg.name)
+            if result is None:
+                route.problem = "not built yet"
+                routes.append(route)
+                continue
+            adopt_build(route, cfg, result, kv, secrets, opts)  # the app says what failed
+            routes.append(route)
+            continue
         try:
-            result = build_module(cfg)
+            result = gated_build(cfg, trust=opts.trust)
         except WorkbenchError as e:  # toolchain missing, sources match nothing...
             route.problem = f"cannot build: {e}"
             warnings.append(f"{cfg.name}: {route.problem}")
@@ -102,10 +121,14 @@ def adopt_build(route: Route, cfg: ModuleConfig, result: BuildResult, kv: KvStor
     warning = None
     if not result.ok:
         first = result.errors[0] if result.errors else "build failed"
+        if result.untrusted:  # the trust gate ran nothing: say how to allow it
+            first = f"{first}; to build it: workbench trust {cfg.root} (or --trust)"
+        what = "not built" if result.untrusted else "build failed"
         if not (result.stale and result.wasm_path is not None):
-            route.problem = f"build failed: {first}"
+            route.problem = f"{what}: {first}"
             return f"{cfg.name}: {route.problem}"
-        warning = f"{cfg.name}: build failed: {first}; serving the last good build (stale)"
+        warning = (f"{cfg.name}: {what}: {first}; serving the module built earlier"
+                   + ("" if result.untrusted else " (stale)"))
     if result.wasm_path is None:
         route.problem = "the build produced no module"
         return f"{cfg.name}: {route.problem}"

@@ -33,10 +33,12 @@ class LiveReload:
         if not self.loaded.modules or self._thread is not None:
             return  # a lone .wasm file has nothing to rebuild
         from workbench.core.build.watch import Watcher
+        from workbench.services.folder_trust import builder
         from workbench.services.loop import reload_module
 
+        # rebuilds go through the trust gate like every other build (folder_trust.py)
         kwargs: dict[str, Any] = {"inspect": None, "initial_build": False,
-                                  "reload": reload_module}
+                                  "reload": reload_module, "build": builder(self.opts.trust)}
         if self.debounce_ms is not None:
             kwargs["debounce_ms"] = self.debounce_ms
         watcher = Watcher(self.loaded.modules, on_event=self.on_event, **kwargs)

@@ -68,8 +68,8 @@ Saving a source file rebuilds it and the server swaps the new build in.
         url = getattr(app, "server_url", None)
         note = self.query_one("#served-note", Static)
         if url is None and getattr(app, "serve_starting", False):
-            note.update(Text("The dev server is starting: building and loading the "
-                             "modules…", style="dim italic"))
+            note.update(Text("The dev server is starting: loading the modules…",
+                             style="dim italic"))
         elif url is None:
             note.update(Text("The dev server is off: press l to serve the workspace on a "
                              "local port.", style="dim italic"))
