@@ -47,7 +47,7 @@ async def test_toggle_serve_answers_real_requests_and_logs_them(wat_module: Path
                        what="the Served view")
         table = app.query_one("#served-table")
         await wait_for(pilot, lambda: table.row_count >= 2, what="rows")  # type: ignore[attr-defined]
-        by = {str(table.get_row_at(i)[7]): str(table.get_row_at(i)[6])  # type: ignore[attr-defined]
+        by = {str(table.get_row_at(i)[3]): str(table.get_row_at(i)[7])  # type: ignore[attr-defined]
               for i in range(table.row_count)}  # type: ignore[attr-defined]
         assert by["/healthz"].startswith("hook") and by["/"].startswith("hello-wat")
         # a POST with headers and a body: the detail shows both sides, ctrl+s saves it
@@ -56,7 +56,7 @@ async def test_toggle_serve_answers_real_requests_and_logs_them(wat_module: Path
         assert status == 405
         await wait_for(pilot, lambda: table.row_count >= 3, what="the POST row")  # type: ignore[attr-defined]
         row = next(i for i in range(table.row_count)  # type: ignore[attr-defined]
-                   if str(table.get_row_at(i)[7]) == "/save-me?x=1")  # type: ignore[attr-defined]
+                   if str(table.get_row_at(i)[3]) == "/save-me?x=1")  # type: ignore[attr-defined]
         table.focus()  # the user selects the row in the table
         table.move_cursor(row=row)  # type: ignore[attr-defined]
         detail = app.query_one("#served-detail")

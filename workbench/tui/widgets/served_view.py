@@ -48,12 +48,12 @@ Saving a source file rebuilds it and the server swaps the new build in.
         yield Static(id="served-note")
         yield Input(placeholder="filter (path, status, module…)", id="served-filter")
         yield RowTable([
+            # the path right after the method: at 120 columns the last ones are clipped
             Column("time", "time"), Column("status", "status", numeric=True),
-            Column("method", "method"), Column("ms", "ms", numeric=True,
-                                                 fmt=lambda v: Text(f"{v:,.2f}",
-                                                                    justify="right")),
+            Column("method", "method"), Column("path", "path", max_width=32),
+            Column("ms", "ms", numeric=True, fmt=lambda v: Text(f"{v:,.2f}", justify="right")),
             Column("fuel", "fuel", numeric=True), Column("out", "bytes", numeric=True),
-            Column("by", "answered by", max_width=22), Column("path", "path", max_width=40),
+            Column("by", "answered by", max_width=22),
             Column("n", "#", numeric=True),  # the row's record (newest is 1)
         ], sort=None, id="served-table")
         with VerticalScroll(id="served-detail-box"):
@@ -79,8 +79,8 @@ Saving a source file rebuilds it and the server swaps the new build in.
         records = [r for r in reversed(log) if hasattr(r, "status")]
         self._records = records
         rows = [(time.strftime("%H:%M:%S", time.localtime(r.time)), r.status, r.method,
-                 r.phases.total_us / 1000, r.fuel, r.bytes_out, _by(r),
-                 printable(r.redacted(r.target)), n)
+                 printable(r.redacted(r.target)), r.phases.total_us / 1000, r.fuel,
+                 r.bytes_out, _by(r), n)
                 for n, r in enumerate(records, 1)]
         styles = ["red" if r.status >= 500 else "yellow" if r.status >= 400 else ""
                   for r in records]
