@@ -120,15 +120,17 @@ def adopt_build(route: Route, cfg: ModuleConfig, result: BuildResult, kv: KvStor
     """Make the route serve `result` (or keep it without a build); returns a warning."""
     warning = None
     if not result.ok:
-        first = result.errors[0] if result.errors else "build failed"
         if result.untrusted:  # the trust gate ran nothing: say how to allow it
-            first = f"{first}; to build it: workbench trust {cfg.root} (or --trust)"
-        what = "not built" if result.untrusted else "build failed"
+            head = result.errors[0].message if result.errors else "not built: not trusted"
+            problem = f"{head}; to build it: workbench trust {cfg.root} (or --trust)"
+            served_earlier = "serving the module built earlier"
+        else:
+            problem = f"build failed: {result.errors[0] if result.errors else 'build failed'}"
+            served_earlier = "serving the last good build (stale)"
         if not (result.stale and result.wasm_path is not None):
-            route.problem = f"{what}: {first}"
-            return f"{cfg.name}: {route.problem}"
-        warning = (f"{cfg.name}: {what}: {first}; serving the module built earlier"
-                   + ("" if result.untrusted else " (stale)"))
+            route.problem = problem
+            return f"{cfg.name}: {problem}"
+        warning = f"{cfg.name}: {problem}; {served_earlier}"
     if result.wasm_path is None:
         route.problem = "the build produced no module"
         return f"{cfg.name}: {route.problem}"

@@ -139,7 +139,8 @@ def _detail(r: Any) -> Text:
     t = Text.assemble((f"{r.method} {printable(red(r.target))}", "bold"), f"  →  {r.status}",
                       (f"   from {r.client}", "dim"))
     if r.route:
-        t.append(f"\nroute {r.route} → {r.module} (build {r.build}, {r.mode})", style="dim")
+        which = f"build {r.build}, {r.mode}" if r.build is not None else "no build served"
+        t.append(f"\nroute {r.route} → {r.module} ({which})", style="dim")
     phases = r.phases.to_json()
     t.append("\n" + "  ".join(f"{k} {v:,.1f} µs" for k, v in phases.items()
                               if v is not None), style="dim")
