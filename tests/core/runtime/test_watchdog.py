@@ -36,7 +36,7 @@ def _dog() -> tuple[InlineWatchdog, list[int]]:
 
 def test_a_run_that_waits_without_cpu_is_not_stopped() -> None:
     dog, trips = _dog()
-    _run(dog, lambda: time.sleep(10 * PERIOD_S))  # 50 ms descheduled, ~0 CPU
+    _run(dog, lambda: time.sleep(5 * PERIOD_S))  # 100 ms descheduled, ~0 CPU
     assert trips == [] and dog.trips == 0
 
 
@@ -44,7 +44,7 @@ def test_a_run_that_burns_cpu_is_stopped() -> None:
     dog, trips = _dog()
 
     def spin() -> None:
-        end = time.thread_time() + 6 * CPU_LIMIT_S  # CPU time of this thread
+        end = time.thread_time() + 4 * PERIOD_S + CPU_LIMIT_S  # CPU time of this thread
         while time.thread_time() < end and not trips:
             pass
 
@@ -57,7 +57,7 @@ def test_no_stop_while_the_ticker_runs() -> None:
     dog = InlineWatchdog(lambda: trips.append(1), lambda: True)  # ticker awake
 
     def spin() -> None:
-        end = time.thread_time() + 6 * CPU_LIMIT_S
+        end = time.thread_time() + 4 * PERIOD_S + CPU_LIMIT_S
         while time.thread_time() < end:
             pass
 

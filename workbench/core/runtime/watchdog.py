@@ -20,8 +20,11 @@ run and the 1 ms ticker awake for a second): measured in docs/serve.md. A run th
 waits without using CPU cannot hold the loop: the host calls that wait (WASI sleeps)
 already stop an inline run before they wait (hostfns.NeedsWorker).
 
-Worst case for a hostile inline handler: about two periods of the loop's CPU, then the
-request is redone on a worker (the run is abandoned like any other inline miss).
+Worst case for a hostile inline handler: about two periods (~40 ms) of the loop's CPU,
+then the request is redone on a worker (the run is abandoned like any other inline miss)
+and the route backs off (inline.py). The period is a trade: a Python thread that wakes
+costs the busy loop thread ~1-2 ms of CPU a wake here (taking the GIL from it and handing
+it back); at 5 ms that was ~25 us of a ~90 us no-op request in an in-process loop.
 """
 
 from __future__ import annotations
@@ -30,7 +33,9 @@ import threading
 import time
 from collections.abc import Callable
 
-PERIOD_S = 0.005
+PERIOD_S = 0.02  # each wake costs the busy loop thread ~1-2 ms of CPU (GIL hand-offs,
+# measured: a 5 ms period cost a no-op request ~25 us); a hostile run holds the loop for
+# at most about two periods
 CPU_LIMIT_S = 0.005  # loop-thread CPU an inline run may use after the watchdog sees it
 INLINE_TICKS_IDLE = 1  # any increment stops the run (only the watchdog increments now)
 INLINE_TICKS_BUSY = 20  # the ticker is running: ~20 ms of wall time (a descheduled

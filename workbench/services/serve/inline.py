@@ -4,9 +4,10 @@ Handing a request to a worker thread and back costs two thread wake-ups and two 
 hand-offs: more than a small handler's whole run (docs/serve.md, "Inline runs"). So a
 warm edge module first tries the request on the loop itself (`Harness.run_inline`):
 
-- bounded by `INLINE_FUEL` (a millisecond or two of guest code), and by wall time:
+- bounded by `INLINE_FUEL` (a millisecond or two of guest code), and by CPU time:
   host calls cost no fuel, so the inline watchdog (core/runtime/watchdog.py) stops a run
-  that outlasts its 5 ms period without the 1 ms epoch ticker having to run;
+  that uses the loop's CPU for two of its 20 ms periods, without the 1 ms epoch
+  ticker having to run;
 - a host function that writes (KV put/delete) or waits (a WASI sleep) stops the run
   before it acts, as do the budget and the watchdog: nothing visible happened, the
   instance is dropped and the request goes to the route's workers as before.
