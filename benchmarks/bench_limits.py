@@ -29,6 +29,7 @@ sys.path.insert(0, str(REPO))
 from tests.core.runtime.handlers import edge, wdata  # noqa: E402
 from tests.core.runtime.test_limits_hostile import grow_table, sleeping_edge  # noqa: E402
 from workbench.core.http import Request  # noqa: E402
+from workbench.core.runtime.bench import BenchOptions  # noqa: E402
 from workbench.core.runtime.harness import Harness  # noqa: E402
 from workbench.core.runtime.kv import KvStore  # noqa: E402
 from workbench.core.runtime.limits import Limits  # noqa: E402
@@ -63,7 +64,7 @@ def wall(fn) -> float:  # type: ignore[no-untyped-def]
 
 
 def warm_p50(h: Harness, n: int) -> float:
-    return h.bench(Request(), n, "warm").phases["total"].p50
+    return h.bench(Request(), BenchOptions(n, "warm")).phases["total"].p50
 
 
 def main() -> None:

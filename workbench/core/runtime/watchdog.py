@@ -16,7 +16,7 @@ was touched for has passed its deadline). While the ticker runs, inline runs use
 CPU time, not wall time: on a loaded machine the loop thread is often descheduled for a
 few milliseconds in the middle of a 20 us handler call. Counted in wall time that tripped
 ~6 runs a second of a no-op handler under `wrk` (each one a dropped instance, a worker
-run and the 1 ms ticker awake for a second): measured in docs/serve.md. A run that
+run and the epoch ticker awake for a second): measured in docs/serve.md. A run that
 waits without using CPU cannot hold the loop: the host calls that wait (WASI sleeps)
 already stop an inline run before they wait (hostfns.NeedsWorker).
 

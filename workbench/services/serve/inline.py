@@ -6,8 +6,8 @@ warm edge module first tries the request on the loop itself (`Harness.run_inline
 
 - bounded by `INLINE_FUEL` (a millisecond or two of guest code), and by CPU time:
   host calls cost no fuel, so the inline watchdog (core/runtime/watchdog.py) stops a run
-  that uses the loop's CPU for two of its 20 ms periods, without the 1 ms epoch
-  ticker having to run;
+  that uses the loop's CPU for two of its 20 ms periods, without the epoch ticker
+  having to run;
 - a host function that writes (KV put/delete) or waits (a WASI sleep) stops the run
   before it acts, as do the budget and the watchdog: nothing visible happened, the
   instance is dropped and the request goes to the route's workers as before.
