@@ -157,3 +157,44 @@ async def test_module_toml_edit_applies_live(workspace: Path) -> None:
                                           for n in app._notifications), timeout=20,
                        what="config error")
         assert state.config.limits.timeout_ms == 75
+
+
+async def test_replays_of_one_module_never_overlap(wat_module: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Saved requests share the module's replay KV store: two replays of one module at once
+    (the replay after a build and `r`) could interleave and fail each other's expectations
+    (a counter, a rate-limit window; the likely cause of kv-counter-c's "10 passed, 2
+    failed" seen twice in the app, not reproduced on demand)."""
+    import threading
+    import time
+
+    from workbench.tui import replay_jobs
+
+    running: list[str] = []
+    most = [0]
+    lock = threading.Lock()
+    real = replay_jobs.replay_module
+
+    def slow(state: object, *args: object, **kwargs: object) -> object:
+        with lock:
+            running.append("x")
+            most[0] = max(most[0], len(running))
+        time.sleep(0.2)
+        try:
+            return real(state, *args, **kwargs)  # type: ignore[arg-type]
+        finally:
+            with lock:
+                running.pop()
+
+    monkeypatch.setattr(replay_jobs, "replay_module", slow)
+    app = WorkbenchApp([wat_module], watch=False, auto_replay=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, built(app), what="build")
+        name = app.selected or ""
+        app.replay_worker(name, None, "manual")
+        app.replay_worker(name, None, "manual")
+        app.replay_worker(name, None, "manual")
+        await wait_for(pilot, lambda: app.modules[name].replay is not None and not running
+                       and most[0] > 0, what="the replays")
+        await pilot.pause(0.8)
+        assert most[0] == 1

@@ -76,6 +76,7 @@ class AppBase(App[int]):
         self.empty_reason: str | None = None  # why there are no modules, for the views
         self.served_log: deque[Any] = deque(maxlen=2000)  # dev server records and events
         self._served_pending = False
+        self.replay_locks: dict[str, threading.Lock] = {}  # one replay per module at a time
 
     # ----- views -------------------------------------------------------------------
     @property

@@ -98,8 +98,14 @@ class LoopMixin(AppBase):
         def progress(done: int, total: int, _: Any) -> None:
             self.post_message(JobUpdate(name, "replay", done, total))
 
+        # one replay of a module at a time: saved requests share the module's replay KV
+        # store (a counter, a rate-limit window), so two interleaved runs (the replay after
+        # a build and `r`, or two builds in a row) fail each other's expectations
+        lock = self.replay_locks.setdefault(name, threading.Lock())
         try:
-            report = replay_jobs.replay_module(self.modules[name], entries, progress=progress)
+            with lock:
+                report = replay_jobs.replay_module(self.modules[name], entries,
+                                                   progress=progress)
         finally:
             self.post_message(JobUpdate(name, "replay", ended=True))
         self.post_message(ReplayFinished(name, report, trigger))
