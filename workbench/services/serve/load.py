@@ -87,13 +87,12 @@ def load_routes(paths: list[Path], opts: ServeOptions,
         mount, strip = mount_for(cfg.route, cfg.name, lone)
         route = Route(normalize_prefix(mount, where), cfg.name, root=cfg.root, strip=strip)
         _attach_hooks(route, cfg.hooks, opts)
-        if built is not None:
+        if built is not None:  # the caller's builds (the app says what failed)
             result = built.get(cfg.name)
             if result is None:
                 route.problem = "not built yet"
-                routes.append(route)
-                continue
-            adopt_build(route, cfg, result, kv, secrets, opts)  # the app says what failed
+            else:
+                adopt_build(route, cfg, result, kv, secrets, opts)
             routes.append(route)
             continue
         try:

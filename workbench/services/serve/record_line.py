@@ -15,8 +15,6 @@ from json.encoder import encode_basestring_ascii as _esc  # type: ignore[attr-de
 
 from workbench.core.runtime.secrets import Secrets
 from workbench.services.serve.record import (
-    BODY_CAP,
-    HEADERS_CAP,
     Headers,
     Phases,
     ServeRecord,
@@ -38,31 +36,17 @@ def _int(value: int | None) -> str:
 
 
 def _phases(ph: Phases) -> str:
-    q, hk, i, hd, rn, t = ph
-    return ('{"queue":%s,"hooks":%s,"instantiate":%s,"handler":%s,"run":%s,"total":%s}' % (
-        "null" if q is None else repr(round(q, 1)), "null" if hk is None else repr(round(hk, 1)),
-        "null" if i is None else repr(round(i, 1)), "null" if hd is None else repr(round(hd, 1)),
-        "null" if rn is None else repr(round(rn, 1)), "null" if t is None else repr(round(t, 1))))
+    return _PHASES % tuple([_num(v) for v in ph])
 
 
 def _message(headers: Headers, body: bytes, secrets: Secrets | None) -> str:
-    if not secrets and len(body) <= BODY_CAP and (  # the usual case: nothing to cut
-            sum([len(k) + len(v) for k, v in headers]) <= HEADERS_CAP):
-        hs = ",".join(["[%s,%s]" % (_esc(k), _esc(v)) for k, v in headers])
-        if not body:
-            return _EMPTY % hs
-        try:
-            return _TEXT % (hs, _esc(body.decode("utf-8")), len(body))
-        except UnicodeDecodeError:
-            pass
     pairs, text, b64, size, truncated = message_parts(headers, body, secrets)
-    hs = ",".join(f"[{_esc(k)},{_esc(v)}]" for k, v in pairs)
-    return (f'{{"headers":[{hs}],"body":{_str(text)},"body_b64":{_str(b64)},'
-            f'"body_bytes":{size},"truncated":{"true" if truncated else "false"}}}')
+    hs = ",".join(["[%s,%s]" % (_esc(k), _esc(v)) for k, v in pairs])
+    return _MESSAGE % (hs, _str(text), _str(b64), size, "true" if truncated else "false")
 
 
-_EMPTY = '{"headers":[%s],"body":"","body_b64":null,"body_bytes":0,"truncated":false}'
-_TEXT = '{"headers":[%s],"body":%s,"body_b64":null,"body_bytes":%d,"truncated":false}'
+_PHASES = '{"queue":%s,"hooks":%s,"instantiate":%s,"handler":%s,"run":%s,"total":%s}'
+_MESSAGE = '{"headers":[%s],"body":%s,"body_b64":%s,"body_bytes":%d,"truncated":%s}'
 MEMO_MAX = 4096  # bodies up to this size are remembered (below)
 
 
