@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.e2e.test_serve_stop import _DATA as SLOW_ANSWER
+from tests.e2e.test_serve_stop import SLEEP_600MS
 from tests.services.serve.helpers import edge_wat, write_module
 from workbench.core.runtime.kv import KvStore
 from workbench.services.serve.processes import sweep_pins
@@ -46,13 +47,7 @@ SLOW_OR_PONG_WAT = f"""(module
     (if (i32.eq (i32.load8_u (i32.add (local.get 0) (i32.const 5))) (i32.const 112))
       (then (return (i32.const 6144))))
     (drop (call $put (local.get 0) (i32.const 11) (i32.const 120) (i32.const 1)))
-    (i64.store (i32.const 1024) (i64.const 7))
-    (i32.store8 (i32.const 1032) (i32.const 0))
-    (i32.store (i32.const 1040) (i32.const 1))
-    (i64.store (i32.const 1048) (i64.const 600000000))
-    (i64.store (i32.const 1056) (i64.const 0))
-    (i32.store16 (i32.const 1064) (i32.const 0))
-    (drop (call $poll (i32.const 1024) (i32.const 2048) (i32.const 1) (i32.const 3000)))
+{SLEEP_600MS}
     (i32.const 4096)))"""
 
 

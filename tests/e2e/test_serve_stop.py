@@ -30,6 +30,15 @@ BODY = "finished after the signal"
 _RESP = (f"HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: {len(BODY)}"
          f"\r\n\r\n{BODY}").encode()
 _DATA = "".join(f"\\{b:02x}" for b in len(_RESP).to_bytes(4, "little") + _RESP)
+# poll_oneoff on one relative monotonic-clock subscription of 600 ms (subscription at
+# 1024, events at 2048): the handler sleeps 600 ms in a WASI call
+SLEEP_600MS = """    (i64.store (i32.const 1024) (i64.const 7))
+    (i32.store8 (i32.const 1032) (i32.const 0))
+    (i32.store (i32.const 1040) (i32.const 1))
+    (i64.store (i32.const 1048) (i64.const 600000000))
+    (i64.store (i32.const 1056) (i64.const 0))
+    (i32.store16 (i32.const 1064) (i32.const 0))
+    (drop (call $poll (i32.const 1024) (i32.const 2048) (i32.const 1) (i32.const 3000)))"""
 # kv_put("started", "1"), then sleep 600 ms (one relative monotonic-clock subscription),
 # then answer. Data: key at 100, value at 120, subscription at 1024, events at 2048.
 SLOW_WAT = f"""(module
@@ -43,13 +52,7 @@ SLOW_WAT = f"""(module
   (func (export "alloc") (param i32) (result i32) (i32.const 8192))
   (func (export "handle") (param i32 i32) (result i32)
     (drop (call $put (i32.const 100) (i32.const 7) (i32.const 120) (i32.const 1)))
-    (i64.store (i32.const 1024) (i64.const 7))
-    (i32.store8 (i32.const 1032) (i32.const 0))
-    (i32.store (i32.const 1040) (i32.const 1))
-    (i64.store (i32.const 1048) (i64.const 600000000))
-    (i64.store (i32.const 1056) (i64.const 0))
-    (i32.store16 (i32.const 1064) (i32.const 0))
-    (drop (call $poll (i32.const 1024) (i32.const 2048) (i32.const 1) (i32.const 3000)))
+{SLEEP_600MS}
     (i32.const 4096)))"""
 
 
