@@ -209,3 +209,35 @@ async def test_serving_uses_the_apps_builds_and_builds_nothing(
         assert calls == []
         await pilot.press("l")
         await wait_for(pilot, lambda: app.server_url is None, what="the server to stop")
+
+
+async def test_a_module_still_building_when_l_is_pressed_is_served_when_built(
+        wat_module: Path, monkeypatch) -> None:
+    """l during the app's first build: the route waits ("not built yet", 503) and serves
+    the build as soon as it ends (the startup build was never swapped in: 503 forever)."""
+    import threading
+
+    import workbench.services.folder_trust as gate
+
+    release = threading.Event()
+    real = gate.build_module
+
+    def slow(*a: object, **k: object) -> object:
+        release.wait(30)
+        return real(*a, **k)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(gate, "build_module", slow)
+    app = WorkbenchApp([wat_module], watch=False, auto_replay=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: bool(app.modules), what="the module list")
+        await pilot.press("l")
+        await wait_for(pilot, lambda: app.server_url is not None, timeout=60,
+                       what=f"the server to listen {[n.message for n in app._notifications]}")
+        route = app.dev_server.table.routes[0]  # type: ignore[union-attr]
+        assert route.current is None and route.problem == "not built yet"
+        release.set()
+        await wait_for(pilot, built(app), what="build")
+        await wait_for(pilot, lambda: route.current is not None, timeout=30,
+                       what="the startup build to be served")
+        status, body = await asyncio.to_thread(_get, app.server_url + "/")
+        assert status == 200 and b"Hello from WebAssembly" in body

@@ -126,8 +126,7 @@ class HandlerMixin(AppBase):
         self.refresh_views(msg.name)
         if not msg.stale:
             self.after_build(msg.name, msg.trigger)
-        if msg.trigger != "startup":
-            self.serve_adopt(msg.name, msg.result)  # the dev server swaps the new build in
+        self.serve_adopt(msg.name, msg.result)  # the dev server (if on) swaps the build in
 
     def on_build_failed_msg(self, msg: BuildFailedMsg) -> None:
         if not self.ui_alive:
@@ -147,7 +146,7 @@ class HandlerMixin(AppBase):
         self.refresh_views(msg.name)
         self.notify(str(msg.error), title=f"{msg.name}: build failed", severity="error",
                     timeout=8)
-        self.serve_adopt(msg.name, None)  # the dev server keeps the last good build
+        self.serve_adopt(msg.name, msg.result)  # the dev server keeps the last good build
 
     def _record_build(self, state: ModuleState, result: object) -> None:
         duration = getattr(result, "duration_ms", None)

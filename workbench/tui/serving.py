@@ -19,8 +19,9 @@ from textual.message import Message
 from workbench.tui.base import AppBase
 
 if TYPE_CHECKING:
-    from workbench.services.serve.load import Loaded
+    from workbench.services.serve.load import Loaded, ServeOptions
     from workbench.services.serve.record import ServeEvent, ServeRecord
+    from workbench.services.serve.reload import BuildAdopter
     from workbench.services.serve.server import DevServer
 
 DEFAULT_PORT = 8787
@@ -37,9 +38,8 @@ class Served(Message):
 class ServeMixin(AppBase):
     dev_server: DevServer | None = None
     server_url: str | None = None
-    _serve_loaded: Loaded | None = None
     _serve_unsubscribe: Any = None
-    _serve_builds: dict[str, int]
+    _serve_adopter: BuildAdopter | None = None
     # l was pressed and the server is not listening yet (loading the modules takes a
     # while): another l must not start a second server next to it
     serve_starting: bool = False
@@ -71,14 +71,15 @@ class ServeMixin(AppBase):
         if not paths:
             paths = sorted({m.root for m in self.modules.values()})
         try:
-            loaded = load_routes([Path(p) for p in paths], ServeOptions(mode="warm"), built)
+            opts = ServeOptions(mode="warm")
+            loaded = load_routes([Path(p) for p in paths], opts, built)
         except WorkbenchError as e:
             self.call_from_thread(self._serve_failed, str(e))
             return
         except Exception as e:  # a workbench bug: say so, keep the app
             self.call_from_thread(self._serve_failed, f"{type(e).__name__}: {e}")
             return
-        self.call_from_thread(self._serve_loaded_now, loaded)
+        self.call_from_thread(self._serve_loaded_now, loaded, opts)
 
     def _serve_failed(self, message: str) -> None:
         self.serve_starting = False
@@ -86,10 +87,10 @@ class ServeMixin(AppBase):
         self.notify(f"The dev server did not start: {message}", title="Dev server",
                     severity="error", timeout=10)
 
-    def _serve_loaded_now(self, loaded: Loaded) -> None:
-        self.run_worker(self._start_server(loaded), exclusive=True, group="serve-start")
+    def _serve_loaded_now(self, loaded: Loaded, opts: ServeOptions) -> None:
+        self.run_worker(self._start_server(loaded, opts), exclusive=True, group="serve-start")
 
-    async def _start_server(self, loaded: Loaded) -> None:
+    async def _start_server(self, loaded: Loaded, opts: ServeOptions) -> None:
         from workbench.services.serve.server import DevServer
 
         server = DevServer(loaded.table, port=DEFAULT_PORT)
@@ -103,8 +104,11 @@ class ServeMixin(AppBase):
             self._serve_failed(f"cannot listen: {e.strerror or e}")
             return
         self.serve_starting = False
-        self.dev_server, self.server_url, self._serve_loaded = server, url, loaded
-        self._serve_builds = {}
+        from workbench.services.serve.reload import BuildAdopter
+
+        self.dev_server, self.server_url = server, url
+        adopter = self._serve_adopter = BuildAdopter(server, loaded, opts)
+
         def post(item: ServeRecord | ServeEvent) -> None:
             self.post_message(Served(item))
 
@@ -115,9 +119,16 @@ class ServeMixin(AppBase):
         self.notify(f"Serving on {url}\n{routes}", title="Dev server", timeout=8)
         self._update_title()
         self._refresh_served_note()
+        # a build that ended while the server was loading missed serve_adopt: adopt it now
+        for route in server.table.routes:
+            state = self.modules.get(route.name)
+            result = state.build_result if state is not None else None
+            if route.current is None and result is not None and result.ok:
+                self.serve_adopt_worker(adopter, route.name, result)
 
     async def _stop_server(self) -> None:
         server, self.dev_server = self.dev_server, None
+        self._serve_adopter = None
         if self._serve_unsubscribe is not None:
             self._serve_unsubscribe()
             self._serve_unsubscribe = None
@@ -147,27 +158,12 @@ class ServeMixin(AppBase):
         self.sub_title = f"{base}  ·  serving {self.server_url}" if self.server_url else base
 
     def serve_adopt(self, name: str, result: Any) -> None:
-        """After a build in the app: swap it into the server (failed: keep the last one)."""
-        if self.dev_server is None or self._serve_loaded is None:
+        """After a build in the app: swap it into the server (failed: keep the last one).
+        Loading the build (compiling it) happens in a thread worker."""
+        if self._serve_adopter is None:
             return
-        if result is None or not getattr(result, "ok", False):
-            self.dev_server.call_soon(self.dev_server.keep, name,
-                                      "build failed: still serving the last good build")
-            return
-        self.serve_swap_worker(name, result)
+        self.serve_adopt_worker(self._serve_adopter, name, result)
 
     @work(thread=True, exclusive=False, group="serve-swap", exit_on_error=False)
-    def serve_swap_worker(self, name: str, result: Any) -> None:
-        from workbench.services.serve.load import ServeOptions, source_of
-        from workbench.services.serve.module import ServedModule
-
-        server, loaded = self.dev_server, self._serve_loaded
-        cfg = next((c for c in (loaded.modules if loaded else ()) if c.name == name), None)
-        if server is None or loaded is None or cfg is None or result.wasm_path is None:
-            return
-        n = self._serve_builds.get(name, 1) + 1
-        self._serve_builds[name] = n
-        opts = ServeOptions(mode="warm")
-        served = ServedModule(source_of(cfg, result.wasm_path, opts), build=n,
-                              mode=opts.mode, kv=loaded.kv, secrets=loaded.secrets)
-        server.call_soon(server.swap, name, served)
+    def serve_adopt_worker(self, adopter: BuildAdopter, name: str, result: Any) -> None:
+        adopter.adopt(name, result)

@@ -26,8 +26,7 @@ class LiveReload:
         self.debounce_ms = debounce_ms if debounce_ms is not None else loaded.debounce_ms
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._lock = threading.Lock()
-        self._builds = {r.name: r.builds for r in server.table.routes}
+        self.adopter = BuildAdopter(server, loaded, opts)
 
     def start(self) -> None:
         if not self.loaded.modules or self._thread is not None:
@@ -59,13 +58,31 @@ class LiveReload:
         elif isinstance(event, BuildFinished):
             self.adopt(event.module, event.result)
         elif isinstance(event, BuildFailed):
-            first = (event.diagnostics[0].message if event.diagnostics else
-                     (event.error or {}).get("message") or "build failed")
-            self.server.call_soon(self.server.keep, event.module, f"build failed: {first}")
+            problem = failure(event.diagnostics, (event.error or {}).get("message"))
+            self.server.call_soon(self.server.keep, event.module, problem)
 
     def adopt(self, name: str, result: Any) -> None:
+        self.adopter.adopt(name, result)
+
+
+class BuildAdopter:
+    """A finished build -> a `ServedModule` swapped into its route on the server's loop
+    (live reload's watcher and the app's builds both end here). Call from any thread:
+    loading (compiling, checking the ABI) happens on the caller's."""
+
+    def __init__(self, server: DevServer, loaded: Loaded, opts: ServeOptions):
+        self.server, self.loaded, self.opts = server, loaded, opts
+        self._lock = threading.Lock()
+        self._builds = {r.name: r.builds for r in server.table.routes}
+
+    def adopt(self, name: str, result: Any) -> None:
+        """Serve `result` (a BuildResult) for `name`; a failed build, or one that cannot
+        be served, keeps the last good build serving and the log says so."""
         cfg = next((m for m in self.loaded.modules if m.name == name), None)
-        if cfg is None or result.wasm_path is None:
+        if cfg is None:
+            return
+        if result is None or not result.ok or result.wasm_path is None:
+            self.failed(name, result)
             return
         try:  # module.toml may have changed its limits since the start
             from workbench.services.loop import reload_module
@@ -86,3 +103,19 @@ class LiveReload:
                                   "load_failed")
             return
         self.server.call_soon(self.server.swap, name, served)
+
+    def failed(self, name: str, result: Any) -> None:
+        """A build that produced nothing new: keep serving the last good one."""
+        errors = getattr(result, "errors", ()) if result is not None else ()
+        self.server.call_soon(self.server.keep, name, failure(errors))
+
+
+def failure(diagnostics: Any, fallback: str | None = None) -> str:
+    """"build failed: file:line:col: message" from a build's first diagnostic."""
+    diagnostics = tuple(diagnostics or ())
+    first = next((d for d in diagnostics if d.severity == "error"),
+                 diagnostics[0] if diagnostics else None)
+    if first is None:
+        return f"build failed: {fallback}" if fallback else "build failed"
+    where = f"{first.location()}: " if first.file else ""
+    return f"build failed: {where}{first.message}"
