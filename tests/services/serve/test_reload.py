@@ -5,11 +5,13 @@ last good build serving, and the log says which and why."""
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from tests.services.serve.helpers import ServerThread, edge_wat, write_module
 from workbench.core.build.builder import build_module
-from workbench.services.serve.load import ServeOptions, load_routes
+from workbench.services.serve.load import Loaded, ServeOptions, load_routes
 from workbench.services.serve.reload import BuildAdopter
 
 
@@ -20,12 +22,18 @@ def _wait(check, what: str, timeout: float = 15) -> None:  # type: ignore[no-unt
         time.sleep(0.01)
 
 
-def test_a_build_is_swapped_in_and_numbered_after_the_ones_served(tmp_path: Path) -> None:
+@contextmanager
+def serving_v1(tmp_path: Path) -> Iterator[tuple[Path, ServerThread, BuildAdopter, Loaded]]:
+    """Module m answering "v1" (build 1) on a running server, and its adopter."""
     mod = write_module(tmp_path / "m", edge_wat("v1"))
     opts = ServeOptions()
     loaded = load_routes([mod], opts)
     with ServerThread(loaded.table) as s:
-        adopter = BuildAdopter(s.server, loaded, opts)
+        yield mod, s, BuildAdopter(s.server, loaded, opts), loaded
+
+
+def test_a_build_is_swapped_in_and_numbered_after_the_ones_served(tmp_path: Path) -> None:
+    with serving_v1(tmp_path) as (mod, s, adopter, loaded):
         assert s.get("/")[2] == b"v1"
         (mod / "handler.wat").write_text(edge_wat("v2"))
         result = build_module(loaded.modules[0])
@@ -36,11 +44,7 @@ def test_a_build_is_swapped_in_and_numbered_after_the_ones_served(tmp_path: Path
 
 
 def test_a_failed_build_keeps_the_last_good_one_and_says_why(tmp_path: Path) -> None:
-    mod = write_module(tmp_path / "m", edge_wat("v1"))
-    opts = ServeOptions()
-    loaded = load_routes([mod], opts)
-    with ServerThread(loaded.table) as s:
-        adopter = BuildAdopter(s.server, loaded, opts)
+    with serving_v1(tmp_path) as (mod, s, adopter, loaded):
         (mod / "handler.wat").write_text("(module (func $f (result i32)")  # unbalanced
         result = build_module(loaded.modules[0])
         assert not result.ok
@@ -56,11 +60,7 @@ def test_a_failed_build_keeps_the_last_good_one_and_says_why(tmp_path: Path) -> 
 
 
 def test_a_build_that_cannot_be_served_keeps_the_last_good_one(tmp_path: Path) -> None:
-    mod = write_module(tmp_path / "m", edge_wat("v1"))
-    opts = ServeOptions()
-    loaded = load_routes([mod], opts)
-    with ServerThread(loaded.table) as s:
-        adopter = BuildAdopter(s.server, loaded, opts)
+    with serving_v1(tmp_path) as (mod, s, adopter, loaded):
         (mod / "handler.wat").write_text('(module (func (export "main")))')  # no handler ABI
         result = build_module(loaded.modules[0])
         assert result.ok
