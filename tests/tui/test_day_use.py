@@ -340,6 +340,11 @@ async def test_opening_a_folder_asks_before_its_build_code_runs(tmp_path: Path) 
         assert "build.sh" in plain(app.screen.query_one("#trust-text")) or \
             "command" in plain(app.screen.query_one("#trust-text"))
         assert not marker.exists()  # nothing ran before the answer
+        # the refused startup build is not also a "build failed" toast over the prompt
+        await wait_for(pilot, lambda: app.modules["cmd"].build == "failed",
+                       what="the refused startup build")
+        await pilot.pause(0.2)
+        assert not [n for n in app._notifications if "build failed" in (n.title or "")]
         await pilot.press("t")
         await wait_for(pilot, marker.exists, timeout=60, what="the trusted build to run")
         await wait_for(pilot, lambda: app.modules["cmd"].build == "ok", timeout=60,

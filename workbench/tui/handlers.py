@@ -144,8 +144,9 @@ class HandlerMixin(AppBase):
         self._update_status()
         self.module_list().update_module(state)
         self.refresh_views(msg.name)
-        self.notify(str(msg.error), title=f"{msg.name}: build failed", severity="error",
-                    timeout=8)
+        if not getattr(msg.result, "untrusted", False):  # the trust prompt says it (once)
+            self.notify(str(msg.error), title=f"{msg.name}: build failed", severity="error",
+                        timeout=8)
         self.serve_adopt(msg.name, msg.result)  # the dev server keeps the last good build
 
     def _record_build(self, state: ModuleState, result: object) -> None:
