@@ -115,8 +115,11 @@ class ServeMixin(AppBase):
         self._serve_unsubscribe = server.subscribe(post)
         for warning in loaded.warnings:
             self.notify(warning, title="Serve", severity="warning", timeout=8)
-        routes = ", ".join(f"{prefix} → {module}" for prefix, module, _ in server.table.lines())
-        self.notify(f"Serving on {url}\n{routes}", title="Dev server", timeout=8)
+        lines = server.table.lines()
+        routes = (", ".join(f"{prefix} → {module}" for prefix, module, _ in lines)
+                  if len(lines) <= 3 else f"{len(lines)} routes")
+        self.notify(f"Serving on {url}\n{routes} (7: the Served view)", title="Dev server",
+                    timeout=8)
         self._update_title()
         self._refresh_served_note()
         # a build that ended while the server was loading missed serve_adopt: adopt it now

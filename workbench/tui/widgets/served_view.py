@@ -85,6 +85,9 @@ Saving a source file rebuilds it and the server swaps the new build in.
         styles = ["red" if r.status >= 500 else "yellow" if r.status >= 400 else ""
                   for r in records]
         self.query_one("#served-table", RowTable).set_rows(rows, styles)
+        server = getattr(app, "dev_server", None)
+        if not records and url is not None and server is not None:
+            self.query_one("#served-detail", Static).update(_routes(url, server.table.lines()))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "served-filter":
@@ -122,6 +125,16 @@ Saving a source file rebuilds it and the server swaps the new build in.
                             record_hurl(record))
         self.app.notify(f"Saved {record.method} {record.handler_target or record.target} "
                         f"(HTTP {record.status}) to {path}.", timeout=4)
+
+
+def _routes(url: str, lines: list[tuple[str, str, str]]) -> Text:
+    """What is served where (shown until the first request arrives)."""
+    text = Text("routes (longest prefix wins)\n", style="bold")
+    width = max((len(p) for p, _, _ in lines), default=0)
+    for prefix, _, state in lines:
+        text.append(f"  {url}{prefix.ljust(width)}", style="bold")
+        text.append(f"  → {state}\n")
+    return text
 
 
 def _by(r: Any) -> str:
