@@ -129,11 +129,14 @@ Saving a source file rebuilds it and the server swaps the new build in.
 
 def _routes(url: str, lines: list[tuple[str, str, str]]) -> Text:
     """What is served where (shown until the first request arrives)."""
-    text = Text("routes (longest prefix wins)\n", style="bold")
+    text = Text.assemble(("routes on ", "bold"), (url, "bold"),
+                         (" (longest prefix wins)\n", "dim"))
     width = max((len(p) for p, _, _ in lines), default=0)
-    for prefix, _, state in lines:
-        text.append(f"  {url}{prefix.ljust(width)}", style="bold")
-        text.append(f"  → {state}\n")
+    for prefix, name, state in lines:
+        if prefix.strip("/") == name and state.startswith(name + " "):
+            state = state[len(name) + 1:]  # "/m  (build 1, edge, warm)": m said once
+        text.append(f"  {prefix.ljust(width)}", style="bold")
+        text.append(f"  {state}\n")
     return text
 
 
