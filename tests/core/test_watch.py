@@ -94,6 +94,24 @@ def test_classify_ignores_outputs_junk_and_unchanged_content(tmp_path: Path) -> 
     assert w.classify(src)[1] == "source"  # a deletion is a change
 
 
+def test_a_prebuilt_output_is_its_source_even_under_target(tmp_path: Path) -> None:
+    """Another tool (cargo, spin build) writes target/.../app.wasm: that write is the
+    change to load; any other module's output stays the build's own write."""
+    out = tmp_path / "target" / "wasm32-wasi" / "release" / "app.wasm"
+    out.parent.mkdir(parents=True)
+    out.write_bytes(b"\0asm\x01\0\0\0")
+    (tmp_path / "module.toml").write_text(
+        'toolchain = "prebuilt"\noutput = "target/wasm32-wasi/release/app.wasm"\n')
+    w = Watcher([load_module(tmp_path)], on_event=lambda e: None)
+    assert w.classify(out) is None  # unchanged since the watcher started
+    out.write_bytes(b"\0asm\x01\0\0\0\0\x01\x00")
+    found = w.classify(out)
+    assert found is not None and found[1:] == ("source", "target/wasm32-wasi/release/app.wasm")
+    other = tmp_path / "target" / "wasm32-wasi" / "release" / "dep.wasm"
+    other.write_bytes(b"\0asm\x01\0\0\0")
+    assert w.classify(other) is None  # target/ is still ignored for everything else
+
+
 def test_only_the_changed_module_is_queued(tmp_path: Path) -> None:
     a, b = _module(tmp_path, "a"), _module(tmp_path, "b")
     w = Watcher([load_module(a), load_module(b)], on_event=lambda e: None, debounce_ms=10)

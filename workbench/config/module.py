@@ -27,7 +27,7 @@ from workbench.core.size.budget import Budget
 
 MODULE_FILE = "module.toml"
 WORKSPACE_FILE = "workbench.toml"
-TOOLCHAINS = ("wat", "c", "zig", "rust", "assemblyscript", "command")
+TOOLCHAINS = ("wat", "c", "zig", "rust", "assemblyscript", "command", "prebuilt")
 PROFILES = ("debug", "release")
 ABIS = ("edge", "wagi", "auto")
 STRIPS = ("none", "debug", "all")  # custom sections a build keeps: all / all but DWARF / none
@@ -50,6 +50,7 @@ DEFAULT_SOURCES: dict[str, tuple[str, ...]] = {
     "rust": ("src/**/*.rs", "Cargo.toml"),
     "assemblyscript": ("assembly/**/*.ts", "asconfig.json", "package.json"),
     "command": ("**/*",),
+    "prebuilt": (),  # the output file itself (see _module_from)
 }
 # The edge ABI's exports; C needs them spelled out for wasm-ld.
 EDGE_EXPORTS = ("memory", "alloc", "handle")
@@ -169,6 +170,8 @@ def infer_toolchain(folder: Path) -> str | None:
         return "c"
     if len(list(folder.glob("*.wat"))) == 1:
         return "wat"
+    if not list(folder.glob("*.wat")) and len(list(folder.glob("*.wasm"))) == 1:
+        return "prebuilt"  # a module another tool built (spin build, cargo...): read as is
     return None
 
 
@@ -231,7 +234,12 @@ def _module_from(folder: Path, doc: dict[str, Any], ck: Checker, toolchain: str,
         raise ck.error("exports", "exports is not used by a wasm32-wasi (WAGI) build",
                        hint="a WAGI module is a command: it exports _start; remove exports")
     sources = ck.strings(doc, "sources") or DEFAULT_SOURCES[toolchain]
-    out_path = _output(ck, doc, folder, name)
+    if toolchain == "prebuilt":
+        out_path, sources = _prebuilt(ck, doc, folder)
+        if "name" not in doc and path is None:
+            name = _file_name(out_path.stem, name)
+    else:
+        out_path = _output(ck, doc, folder, name)
     return ModuleConfig(
         name=name, root=folder, toolchain=toolchain, sources=sources,
         command=command, output=out_path,
@@ -304,6 +312,50 @@ def _output(ck: Checker, doc: dict[str, Any], folder: Path, name: str) -> Path:
         raise ck.error("output", f"output = {output!r} is a folder",
                        hint='name the file, for example output = "build/handler.wasm"')
     return path
+
+
+def _prebuilt(ck: Checker, doc: dict[str, Any], folder: Path) -> tuple[Path, tuple[str, ...]]:
+    """toolchain = "prebuilt": `output` is a module another tool writes (the folder's one
+    .wasm when not given); it is its own source, so saving it reloads it."""
+    if ck.string(doc, "strip") not in (None, "none"):
+        raise ck.error("strip", "a prebuilt module is read as is: strip does not apply",
+                       hint="remove strip; `workbench strip FILE -o OUT` writes a copy")
+    if "sources" in doc:
+        raise ck.error("sources", "a prebuilt module's source is its output file",
+                       hint="remove sources; set output to the .wasm your tool writes")
+    if ck.string(doc, "output") is None:
+        found = sorted(folder.glob("*.wasm"))
+        if len(found) != 1:
+            raise ck.error("output", "toolchain = \"prebuilt\" needs output: which .wasm?",
+                           hint='for example output = "target/wasm32-wasi/release/app.wasm"',
+                           near="toolchain")
+        path = found[0].resolve()
+    else:
+        path = _output(ck, doc, folder, folder.name)
+    try:
+        rel = path.relative_to(folder.resolve()).as_posix()
+    except ValueError:
+        raise ck.error("output", f"{path} is outside the module folder",
+                       hint="put module.toml in a folder above the .wasm (the project's "
+                            "root), or open the .wasm file itself: workbench FILE.wasm"
+                       ) from None
+    return path, (rel,)
+
+
+def _file_name(stem: str, fallback: str) -> str:
+    """A module name from a file name (characters a name cannot have become '-')."""
+    name = re.sub(r"[^A-Za-z0-9_.-]", "-", stem).lstrip("-._")
+    return name if _NAME_RE.match(name) else fallback
+
+
+def load_wasm_file(path: Path, *, base_chaos: Chaos | None = None) -> ModuleConfig:
+    """A module for one .wasm file (`workbench handler.wasm`): toolchain "prebuilt" in
+    the file's folder, named after the file; a module.toml there is not read."""
+    path = Path(path).resolve()
+    folder = path.parent
+    doc = {"output": path.name}
+    return _module_from(folder, doc, Checker(folder / MODULE_FILE, ""), "prebuilt", None,
+                        base_chaos)
 
 
 def _optional_path(ck: Checker, doc: dict[str, Any], folder: Path, key: str, default: str,

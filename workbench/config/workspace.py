@@ -22,17 +22,22 @@ from workbench.config.module import (
     Workspace,
     is_module_folder,
     load_module,
+    load_wasm_file,
     not_a_module,
 )
 from workbench.config.optional import KEY as OPTIONAL_KEY
 from workbench.config.optional import load_optional
 from workbench.config.tables import parse_chaos
-from workbench.core.errors import ConfigError
+from workbench.core.errors import ConfigError, WorkbenchError
 from workbench.core.runtime.limits import Chaos
 
 
-def load_workspace(paths: list[Path] | tuple[Path, ...] | None = None) -> Workspace:
-    """Load every path into one workspace; settings come from the first workbench.toml."""
+def load_workspace(paths: list[Path] | tuple[Path, ...] | None = None,
+                   broken: Broken | None = None) -> Workspace:
+    """Load every path into one workspace; settings come from the first workbench.toml.
+
+    `broken`: a module folder whose module.toml cannot be read is appended there with its
+    error instead of failing the whole workspace (the app lists the others)."""
     paths = [Path(p) for p in (paths or [Path.cwd()])]
     modules: list[ModuleConfig] = []
     left_out: list[LeftOut] = []
@@ -45,17 +50,22 @@ def load_workspace(paths: list[Path] | tuple[Path, ...] | None = None) -> Worksp
         if path.is_file() and path.name == "module.toml":
             path = path.parent
         ws_file = path if path.is_file() else path / WORKSPACE_FILE
-        if ws_file.is_file() and ws_file.suffix == ".toml":
-            ws = _load_workspace_file(ws_file)
+        if path.is_file() and path.suffix == ".wasm":  # a module another tool built
+            settings_ws = settings_ws or _enclosing_workspace(path.parent)
+            base = settings_ws.chaos if settings_ws else None
+            modules.append(load_wasm_file(path, base_chaos=base))
+        elif ws_file.is_file() and ws_file.suffix == ".toml":
+            ws = _load_workspace_file(ws_file, broken=broken)
             settings_ws = settings_ws or ws
             modules.extend(ws.modules)
             left_out.extend(ws.left_out)
         elif not path.is_dir():  # another file, or a device / socket / fifo
-            raise ConfigError("expected a folder or a workbench.toml", file=str(raw))
+            raise ConfigError("expected a folder, a workbench.toml or a .wasm file",
+                              file=str(raw))
         elif is_module_folder(path):
             settings_ws = settings_ws or _enclosing_workspace(path)
             base = settings_ws.chaos if settings_ws else None
-            modules.append(load_module(path, base_chaos=base))
+            modules.extend(_load(path, base, broken))
         else:
             children = _module_children(path)
             if not children and any(path.glob("*.wat")):
@@ -66,7 +76,7 @@ def load_workspace(paths: list[Path] | tuple[Path, ...] | None = None) -> Worksp
                     file=str(raw), hint="add a module.toml (see docs/config.md)")
             settings_ws = settings_ws or _enclosing_workspace(path)
             base = settings_ws.chaos if settings_ws else None
-            modules.extend(load_module(c, base_chaos=base) for c in children)
+            modules.extend(m for c in children for m in _load(c, base, broken))
     _check_unique(modules)
     if settings_ws is not None:
         return Workspace(root=settings_ws.root, modules=tuple(modules),
@@ -117,7 +127,22 @@ def _module_children(folder: Path) -> list[Path]:
                   if c.is_dir() and not c.name.startswith(".") and is_module_folder(c))
 
 
-def _load_workspace_file(path: Path, *, with_modules: bool = True) -> Workspace:
+Broken = list[tuple[Path, WorkbenchError]]
+
+
+def _load(folder: Path, chaos: Chaos | None, broken: Broken | None) -> list[ModuleConfig]:
+    """load_module, or (with `broken`) the folder and its error kept aside for the caller."""
+    if broken is None:
+        return [load_module(folder, base_chaos=chaos)]
+    try:
+        return [load_module(folder, base_chaos=chaos)]
+    except WorkbenchError as e:  # a broken module.toml: the other modules still load
+        broken.append((folder, e))
+        return []
+
+
+def _load_workspace_file(path: Path, *, with_modules: bool = True,
+                         broken: Broken | None = None) -> Workspace:
     doc, text = read_toml(path)
     ck = Checker(path, text)
     ck.check_keys(doc, WORKSPACE_KEYS)
@@ -142,7 +167,7 @@ def _load_workspace_file(path: Path, *, with_modules: bool = True) -> Workspace:
     if not with_modules:
         pass  # settings only: the caller loads the module folders it was given
     elif folders is None:
-        modules = [load_module(c, base_chaos=chaos) for c in _module_children(root)]
+        modules = [m for c in _module_children(root) for m in _load(c, chaos, broken)]
     else:
         for entry in folders:
             pattern = any(ch in entry for ch in "*?[")
@@ -161,7 +186,7 @@ def _load_workspace_file(path: Path, *, with_modules: bool = True) -> Workspace:
                 if not is_module_folder(folder):
                     raise ck.error("modules", f"{entry!r} is not a module folder",
                                    hint="it needs a module.toml or one obvious source")
-                modules.append(load_module(folder, base_chaos=chaos))
+                modules.extend(_load(folder, chaos, broken))
     if with_modules and optional:
         listed, left_out = load_optional(ck, optional, root, chaos)
         have = {m.root for m in modules}

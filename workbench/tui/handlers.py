@@ -50,8 +50,9 @@ class HandlerMixin(AppBase):
             self.sub_title = self.selected
         self._update_status()
         self.refresh_views()
-        for name in self.modules:
-            self.build_worker(name, "startup")
+        for name, state in self.modules.items():
+            if state.config is not None:  # a broken module.toml is in `problems` above
+                self.build_worker(name, "startup")
         self.start_watching()
         self._ask_trust()
 

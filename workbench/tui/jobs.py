@@ -44,11 +44,28 @@ class Built:
 
 def discover(paths: list[Path]) -> tuple[list[ModuleState], Any, list[str]]:
     """Read the workspace (or module folders) into states; nothing is built here."""
-    workspace = load_workspace(paths)
+    broken: list[tuple[Path, Any]] = []
+    workspace = load_workspace(paths, broken=broken)
     variables = dict(getattr(workspace, "variables", {}) or {})
     modules = [ModuleState(name=m.name, root=m.root, config=m, variables=variables)
                for m in workspace.modules]
-    return modules, workspace, []
+    names = {m.name for m in modules}
+    for folder, err in broken:  # listed with the error; b reads module.toml again
+        name = folder.name if folder.name not in names else str(folder)
+        names.add(name)
+        modules.append(ModuleState(name=name, root=folder, variables=variables,
+                                   build="failed", build_error=err,
+                                   error=str(err).splitlines()[0]))
+    problems = [f"{err}\n(the module is listed; fix the file, then press b on it)"
+                for _, err in broken]
+    return modules, workspace, problems
+
+
+def load_config(state: ModuleState, workspace: Any) -> None:
+    """A module listed with a broken module.toml: read it again (raises while broken)."""
+    if state.config is None:
+        state.config = reload_config(state, workspace)
+        state.config_error = None
 
 
 def reload_config(state: ModuleState, workspace: Any) -> Any:

@@ -178,8 +178,12 @@ class LoopMixin(AppBase):
 
     # ----- watch -----------------------------------------------------------------------
     def start_watching(self) -> None:
+        """Watch every module with a config (again: a restart takes in a module whose
+        broken module.toml now reads)."""
         if not self.watch_sources or not self.modules:
             return
+        if self._watch_stop is not None:
+            self._watch_stop.set()
         self._watch_stop = threading.Event()
         self.watch_worker(self._watch_stop)
 

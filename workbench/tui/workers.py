@@ -55,6 +55,9 @@ class WorkerMixin(AppBase):
         state = self.modules[name]
         self.post_message(BuildStarted(name))
         try:
+            if state.config is None:  # listed with a broken module.toml: read it again
+                jobs.load_config(state, self.workspace)
+                self.call_from_thread(self.start_watching)  # and watch it from now on
             built = jobs.build(state, cancel=self.quitting)
         except (WorkbenchError, Unavailable) as err:
             result = err.result if isinstance(err, BuildFailed) else None
@@ -98,7 +101,13 @@ class WorkerMixin(AppBase):
             text = str(err)
         else:
             text = f"internal error in {event.worker.name}: {type(err).__name__}: {err}"
-        self.post_message(CoreProblem(text, title=event.worker.name or "workbench"))
+        self.post_message(CoreProblem(text, title=worker_title(event.worker.name)))
+
+
+def worker_title(name: str | None) -> str:
+    """A notification title from a worker's method name: "_replay_thread" -> "Replay"."""
+    words = (name or "").strip("_").removesuffix("_worker").removesuffix("_thread")
+    return words.replace("_", " ").strip().capitalize() or "Workbench"
 
 
 def cancelled() -> bool:

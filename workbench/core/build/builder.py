@@ -99,6 +99,8 @@ def build_module(cfg: BuildSpec, *, cancel: threading.Event | None = None,
                  progress: Progress | None = None) -> BuildResult:
     """Build `cfg`; raises ToolchainMissing (or ConfigError) when it cannot start."""
     started = time.perf_counter()
+    if cfg.toolchain == "prebuilt":
+        return _read_prebuilt(cfg, started)
     previous = size_of(cfg.output)
     slot = OutputSlot(cfg.build_dir, cfg.output,
                       direct=cfg.output if cfg.toolchain == "command" else None)
@@ -164,6 +166,34 @@ def build_module(cfg: BuildSpec, *, cancel: threading.Event | None = None,
         return finish(False, outcome.output, (*diags, Diagnostic(
             None, None, None, "error", f"cannot strip the module: {exc.message}")))
     return finish(True, outcome.output, diags)
+
+
+def _read_prebuilt(cfg: BuildSpec, started: float) -> BuildResult:
+    """toolchain = "prebuilt": another tool writes the module; a "build" checks that it is
+    there and valid, and serves it as is (nothing is written or run)."""
+    def result(ok: bool, diags: tuple[Diagnostic, ...] = ()) -> BuildResult:
+        return BuildResult(
+            module=cfg.name, toolchain="prebuilt", profile=cfg.profile, ok=ok,
+            wasm_path=cfg.output if ok else None, size=size_of(cfg.output) if ok else None,
+            previous_size=None, duration_ms=(time.perf_counter() - started) * 1000,
+            output="", diagnostics=diags, command=f"(prebuilt: reads {cfg.output})")
+
+    try:
+        data = cfg.output.read_bytes()
+    except OSError as exc:
+        return result(False, (_os_diag(f"cannot read {cfg.output}", exc), Diagnostic(
+            None, None, None, "note", "build it with your own toolchain: the workbench "
+            "reads the file whenever it changes")))
+    if data[:4] != b"\0asm":
+        what = "it is empty" if not data else f"it starts with {data[:8]!r}"
+        return result(False, (Diagnostic(cfg.output.name, None, None, "error",
+                                         f"not a WebAssembly module: {what}"), Diagnostic(
+            None, None, None, "note", "a module starts with \\0asm; if a tool is still "
+            "writing it, its next change reloads it")))
+    invalid = validation_error(data, cfg.output.name)
+    if invalid is not None:  # often a tool still writing it: the next change reloads it
+        return result(False, (invalid,))
+    return result(True)
 
 
 def _os_diag(what: str, exc: OSError) -> Diagnostic:

@@ -103,6 +103,8 @@ class Watcher:
         for path in source_files(cfg.root, cfg.sources):
             self._hashes[path.resolve()] = _digest(path)
         extras = [cfg.config_file, cfg.hooks]
+        if cfg.toolchain == "prebuilt":  # its one source, wherever it is (even target/)
+            extras.append(cfg.output)
         if cfg.requests is not None:
             extras += [cfg.requests] if cfg.requests.is_file() else \
                 [p for p in cfg.requests.rglob("*") if p.suffix in (".hurl", ".http")]
@@ -129,11 +131,16 @@ class Watcher:
         if cfg is None:
             return None
         rel = relative_to(path, cfg.root.resolve())
-        if rel is None or is_ignored(rel) or path == cfg.output:
+        # a prebuilt module's output is its source (another tool writes it, even under
+        # target/); any other output is the build's own write
+        prebuilt = cfg.toolchain == "prebuilt" and path == cfg.output
+        if rel is None or (not prebuilt and (is_ignored(rel) or path == cfg.output)):
             return None
         if path.is_dir():  # a folder appearing (build/, .workbench/) is no edit: the
             return None  # files saved in it come as their own events
-        if rel == "module.toml":
+        if prebuilt:
+            what = "source"
+        elif rel == "module.toml":
             what = "config"
         elif cfg.hooks is not None and path == cfg.hooks.resolve():
             what = "hooks"
