@@ -24,3 +24,11 @@ def test_bounded_and_tolerates_garbage(tmp_path: Path) -> None:
     path = tmp_path / history.FILE
     path.write_text(path.read_text() + "not json\n{\"size\": \"x\"}\n")
     assert len(history.read_history(tmp_path)) == history.MAX_POINTS
+
+
+def test_modules_sharing_a_folder_keep_their_own_history(tmp_path: Path) -> None:
+    history.record_build(tmp_path, 100, None, now=1.0, name="a")
+    history.record_build(tmp_path, 200, None, now=1.0, name="b")
+    assert [p.size for p in history.read_history(tmp_path, "a")] == [100]
+    assert [p.size for p in history.read_history(tmp_path, "b")] == [200]
+    assert history.read_history(tmp_path) == []

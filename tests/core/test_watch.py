@@ -112,6 +112,21 @@ def test_a_prebuilt_output_is_its_source_even_under_target(tmp_path: Path) -> No
     assert w.classify(other) is None  # target/ is still ignored for everything else
 
 
+def test_wasm_files_of_one_folder_are_watched_side_by_side(tmp_path: Path) -> None:
+    from workbench.config.module import load_wasm_file
+
+    a, b = tmp_path / "a.wasm", tmp_path / "b.wasm"
+    for f in (a, b):
+        f.write_bytes(b"\0asm\x01\0\0\0")
+    w = Watcher([load_wasm_file(a), load_wasm_file(b)], on_event=lambda e: None)
+    assert sorted(m.name for m in w.modules.values()) == ["a", "b"]
+    b.write_bytes(b"\0asm\x01\0\0\0\0\x01\x00")
+    found = w.classify(b)
+    assert found is not None and (found[0].name, found[1]) == ("b", "source")
+    (tmp_path / "module.toml").write_text("name = 'x'\n")  # not these modules' config
+    assert w.classify(tmp_path / "module.toml") is None
+
+
 def test_only_the_changed_module_is_queued(tmp_path: Path) -> None:
     a, b = _module(tmp_path, "a"), _module(tmp_path, "b")
     w = Watcher([load_module(a), load_module(b)], on_event=lambda e: None, debounce_ms=10)

@@ -225,4 +225,5 @@ def _check_unique(modules: list[ModuleConfig]) -> None:
                 file=str(m.config_file or m.root), key="name",
                 hint="give one of them another name in its module.toml")
         seen[m.name] = m
-    modules[:] = list({m.root: m for m in modules}.values())
+    # the same folder given twice is one module; .wasm files of one folder are several
+    modules[:] = list({(m.root, m.output): m for m in modules}.values())

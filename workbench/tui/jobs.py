@@ -130,7 +130,9 @@ def size_extras(built: Built, state: ModuleState) -> dict[str, Any]:
             state.module, module, old_src if both else None, new_src if both else None))
     elif state.module is not None:
         out["diff"] = IDENTICAL  # same bytes rebuilt: the diff is ±0, not the last change
-    out["history"] = record_build(state.root, len(built.wasm), gz)
+    shared = state.config is not None and state.config.toolchain == "prebuilt"
+    out["history"] = record_build(state.root, len(built.wasm), gz,
+                                  name=state.name if shared else None)
     out["signature"] = _call(lambda: signature_state(built))
     out.update(module_files(state))
     return out

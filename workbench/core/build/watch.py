@@ -79,7 +79,7 @@ class Watcher:
                  build: Callable[..., BuildResult] = build_module,
                  reload: Callable[[BuildSpec], BuildSpec] | None = None,
                  force_polling: bool | None = None):
-        self.modules: dict[Path, BuildSpec] = {m.root.resolve(): m for m in modules}
+        self.modules: dict[Path, BuildSpec] = {_key(m): m for m in modules}
         self.debounce_ms = debounce_ms
         self.queue = BuildQueue(debounce_ms / 1000)
         self._on_event, self._after_build, self._inspect = on_event, after_build, inspect
@@ -113,9 +113,18 @@ class Watcher:
                 self._hashes[extra.resolve()] = _digest(extra)
 
     def owner(self, path: Path) -> BuildSpec | None:
+        """The module a changed file belongs to: a prebuilt module's own file, else the
+        module with the deepest folder holding it (a .wasm opened as a file owns nothing
+        else of its folder)."""
         best: BuildSpec | None = None
-        for root, cfg in self.modules.items():
-            deeper = best is None or len(root.parts) > len(best.root.parts)
+        for key, cfg in self.modules.items():
+            if cfg.toolchain == "prebuilt":
+                if path == key:
+                    return cfg
+                if cfg.config_file is None:
+                    continue
+            root = cfg.root.resolve()
+            deeper = best is None or len(root.parts) > len(best.root.resolve().parts)
             if path.is_relative_to(root) and deeper:
                 best = cfg
         return best
@@ -205,7 +214,8 @@ class Watcher:
         with self._lock:
             if new.name != cfg.name:
                 self.queue.forget(cfg.name)
-            self.modules[cfg.root.resolve()] = new
+            self.modules.pop(_key(cfg), None)
+            self.modules[_key(new)] = new
             self._remember(new)
             self.queue.request(new.name, now, "module.toml")
             self._lock.notify_all()
@@ -216,7 +226,7 @@ class Watcher:
         """Watch and rebuild until `stop` is set. Safe to call from a worker thread."""
         import watchfiles
 
-        roots = tuple(str(r) for r in self.modules)
+        roots = tuple(sorted({str(m.root.resolve()) for m in self.modules.values()}))
         self._emit(WatchStarted(tuple(m.name for m in self.modules.values()), roots,
                                 self.debounce_ms))
         if self._initial_build:
@@ -335,3 +345,9 @@ class Watcher:
 
 def _ms_since(t: float) -> float:
     return (time.monotonic() - t) * 1000
+
+
+def _key(cfg: BuildSpec) -> Path:
+    """How the watcher tells modules apart: the folder, or for a prebuilt module its file
+    (several .wasm files of one folder can be opened side by side)."""
+    return cfg.output.resolve() if cfg.toolchain == "prebuilt" else cfg.root.resolve()

@@ -28,8 +28,14 @@ class SizePoint:
         return {"time": round(self.time, 3), "size": self.size, "gzip_size": self.gzip_size}
 
 
-def read_history(module_root: Path) -> list[SizePoint]:
-    path = module_root / FILE
+def history_file(module_root: Path, name: str | None = None) -> Path:
+    """The module's history file; `name` for one of several modules sharing a folder
+    (.wasm files opened side by side)."""
+    return module_root / (FILE if name is None else FILE.with_name(f"size_history-{name}.jsonl"))
+
+
+def read_history(module_root: Path, name: str | None = None) -> list[SizePoint]:
+    path = history_file(module_root, name)
     try:
         if not path.is_file() or path.stat().st_size > 1 << 20:
             return []
@@ -49,14 +55,14 @@ def read_history(module_root: Path) -> list[SizePoint]:
 
 
 def record_build(module_root: Path, size: int, gzip_size: int | None,
-                 now: float | None = None) -> list[SizePoint]:
+                 now: float | None = None, name: str | None = None) -> list[SizePoint]:
     """Append a point unless the last one has the same sizes; returns the history."""
-    points = read_history(module_root)
+    points = read_history(module_root, name)
     if points and points[-1].size == size and points[-1].gzip_size == gzip_size:
         return points
     points.append(SizePoint(time.time() if now is None else now, size, gzip_size))
     points = points[-MAX_POINTS:]
-    path = module_root / FILE
+    path = history_file(module_root, name)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".tmp")
