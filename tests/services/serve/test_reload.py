@@ -70,3 +70,21 @@ def test_a_build_that_cannot_be_served_keeps_the_last_good_one(tmp_path: Path) -
     failed = next(e for e in s.events if e.kind == "load_failed")
     assert failed.message.startswith("m: build 2 cannot be served: ")
     assert "still serving the last good build (build 1)" in failed.message
+
+
+def test_wasm_files_another_tool_builds_are_routed_by_name(tmp_path: Path) -> None:
+    from tests.wat import wat
+
+    out = tmp_path / "target"
+    out.mkdir()
+    (out / "api.wasm").write_bytes(wat(edge_wat("api v1")))
+    (out / "web.wasm").write_bytes(wat(edge_wat("web")))
+    opts = ServeOptions()
+    loaded = load_routes([out / "api.wasm", out / "web.wasm"], opts)
+    assert [(p, m) for p, m, _ in loaded.table.lines()] == [("/api", "api"), ("/web", "web")]
+    with ServerThread(loaded.table) as s:
+        assert s.get("/api/x")[2] == b"api v1" and s.get("/web/")[2] == b"web"
+        (out / "api.wasm").write_bytes(wat(edge_wat("api v2")))  # the tool wrote it again
+        BuildAdopter(s.server, loaded, opts).adopt(
+            "api", build_module(loaded.modules[0]))
+        _wait(lambda: s.get("/api/x")[2] == b"api v2", "the new api.wasm")

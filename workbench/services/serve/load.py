@@ -71,10 +71,11 @@ def load_routes(paths: list[Path], opts: ServeOptions,
                                      inline=opts.inline)
         route.builds = 1
         return Loaded(RouteTable([route]), (), kv, secrets, [])
-    for p in paths:
-        if p.is_file() and p.suffix in (".wasm", ".wat"):
-            raise UsageError(f"{p}: a module file is served alone",
-                             hint="serve one .wasm, or module folders / a workspace")
+    for p in paths:  # .wasm files beside others are prebuilt modules, routed by name
+        if p.is_file() and p.suffix == ".wat":
+            raise UsageError(f"{p}: a .wat file is served alone",
+                             hint="serve one .wat, or module folders / .wasm files / a "
+                                  "workspace")
     ws = load_workspace(paths or None)
     if not ws.modules:
         raise UsageError(f"{ws.config_file or ws.root}: no modules to serve",
