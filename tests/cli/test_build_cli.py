@@ -182,4 +182,4 @@ def test_workspace_without_modules_exit_2(command: str, tmp_path: Path,
 def test_a_device_is_not_a_workspace(command: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main([command, os.devnull]) == 2
     err = capsys.readouterr().err
-    assert f"{os.devnull}: expected a folder or a workbench.toml" in err
+    assert f"{os.devnull}: expected a folder, a workbench.toml or a .wasm file" in err
