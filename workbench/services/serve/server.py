@@ -21,10 +21,11 @@ import socket
 import time
 from typing import Any
 
-from aiohttp import web
+from aiohttp import HttpVersion11, web
 from aiohttp.http_exceptions import HttpProcessingError
 
 from workbench.core.http import REASONS, Headers, Request, Response
+from workbench.core.runtime.response_check import response_problem
 from workbench.core.runtime.result import RunResult
 from workbench.core.runtime.runner import redact_response
 from workbench.services.serve.module import ServedModule
@@ -37,10 +38,12 @@ from workbench.services.serve.record import (
     Subscriber,
 )
 from workbench.services.serve.routes import Route, RouteTable
+from workbench.services.serve.target import needs_normalizing, normalize
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8787
 DEFAULT_QUEUE = 256
+LOG_LINE_SHOWN = 2048  # characters of a guest log line in a 500's body (the log has all)
 _HOP_BY_HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "content-length",
                          "upgrade", "proxy-connection", "te", "trailer"})
 
@@ -79,6 +82,7 @@ class DevServer:
             for r in table.routes}
         self._runner: web.ServerRunner | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._hook_ok: Response | None = None  # the latest hook answer that passed
         self.bound: tuple[str, int] | None = None
 
     # -- API for front ends -------------------------------------------------------------
@@ -174,6 +178,7 @@ class DevServer:
         instead of tracebacks on stderr."""
         logger = logging.getLogger(f"workbench.serve.protocol.{id(self)}")
         logger.propagate = False
+        logger.setLevel(logging.DEBUG)  # aiohttp logs a bad first request line at debug
         logger.handlers[:] = [_BusHandler(self)]
         return logger
 
@@ -205,7 +210,17 @@ class DevServer:
     async def _serve(self, request: web.BaseRequest, ctx: _Ctx,
                      t0: int) -> web.StreamResponse:
         ctx.headers = _headers(request)
-        path = ctx.target.split("?", 1)[0]
+        target = ctx.target
+        path = target.split("?", 1)[0]
+        if needs_normalizing(path) or ctx.method == "CONNECT":  # rare: target.py
+            fixed = normalize(ctx.method, target)
+            if fixed.target is None:
+                ctx.error_kind, ctx.error = "bad_target", fixed.problem
+                resp = _text(fixed.status, fixed.problem + "\n")
+                resp.force_close()
+                return self._finish(ctx, t0, resp)
+            target = fixed.target
+            path = target.split("?", 1)[0]
         route = self.table.match(path)
         if route is None:
             known = ", ".join(r.prefix for r in sorted(self.table.routes, key=lambda r: r.prefix))
@@ -231,11 +246,12 @@ class DevServer:
         ctx.bytes_in = len(body)
         ctx.body = body
         headers = ctx.headers
-        target = route.target_for(ctx.target)
-        if target is not ctx.target:
+        seen = route.target_for(target)
+        if seen is not target:  # below an automatic /<name> mount
             headers += (("x-forwarded-prefix", route.prefix),)
-            ctx.handler_target = target
-        req = Request(request.method, target, headers, body, ctx.client)
+        if seen != ctx.target:
+            ctx.handler_target = seen
+        req = Request(request.method, seen, headers, body, ctx.client)
         if route.hooks is not None:
             outcome = route.hooks.evaluate(req)
             ctx.hooks_us = outcome.elapsed_us
@@ -243,6 +259,12 @@ class DevServer:
                 ctx.hook_rule, ctx.answered_by = outcome.rule, "hook"
                 answer = redact_response(served.secrets, outcome.response)
                 assert answer is not None
+                if answer is not self._hook_ok:  # checked once per answer object
+                    problem = response_problem(answer)
+                    if problem is not None:  # a value hooks.toml could not refuse
+                        ctx.error_kind, ctx.error = "response", f"hook answer: {problem}"
+                        return self._finish(ctx, t0, _text(500, ctx.error + "\n"))
+                    self._hook_ok = answer
                 return self._finish(ctx, t0, _web_response(answer)[0])
             ctx.hook_rule = next((t.rule for t in outcome.trace
                                   if t.action in ("set_headers", "flag")), None)
@@ -276,7 +298,7 @@ class DevServer:
         doc = {"error": {"kind": kind, "message": err.message if err else "no response",
                          "backtrace": list(err.backtrace) if err else []},
                "module": served.name, "build": served.build,
-               "logs": [ln.to_json() for ln in result.logs[-20:]]}
+               "logs": [_capped(ln.to_json()) for ln in result.logs[-20:]]}
         return web.Response(status=500, body=json.dumps(doc, indent=2).encode() + b"\n",
                             content_type="application/json",
                             headers={"x-workbench-error": kind})
@@ -314,12 +336,18 @@ class DevServer:
 
 
 class _BusHandler(logging.Handler):
+    """Warnings and errors, and the debug records that carry an exception: aiohttp logs
+    a garbage first request line (BadHttpMethod: not HTTP, or TLS to an HTTP port) at
+    debug level only, and the log must show why the client got a 400."""
+
     def __init__(self, server: DevServer):
-        super().__init__(logging.WARNING)
+        super().__init__(logging.DEBUG)
         self.server = server
 
     def emit(self, record: logging.LogRecord) -> None:
         exc = record.exc_info[1] if record.exc_info else None
+        if record.levelno < logging.WARNING and exc is None:
+            return
         detail = f": {type(exc).__name__}: {exc}" if exc is not None else ""
         try:
             text = " ".join((record.getMessage() + detail).split())  # one line
@@ -360,6 +388,9 @@ async def _read_body(request: web.BaseRequest, limit: int) -> bytes | None:
         return None
     if not request.body_exists:
         return b""
+    if request.version >= HttpVersion11 and \
+            request.headers.get("Expect", "").lower() == "100-continue":
+        await request.writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")  # the client waits
     chunks: list[bytes] = []
     size = 0
     while True:
@@ -370,6 +401,16 @@ async def _read_body(request: web.BaseRequest, limit: int) -> bytes | None:
         if size > limit:
             return None
         chunks.append(chunk)
+
+
+def _capped(line: dict[str, Any]) -> dict[str, Any]:
+    """A guest log line for an error body: its message cut at LOG_LINE_SHOWN characters
+    (20 lines of 16 KiB of escaped binary would make a 2 MB error page)."""
+    msg = line["message"]
+    if len(msg) > LOG_LINE_SHOWN:
+        line["message"] = (msg[:LOG_LINE_SHOWN]
+                           + f" …[{len(msg) - LOG_LINE_SHOWN:,} more characters in the log]")
+    return line
 
 
 def _headers(request: web.BaseRequest) -> tuple[tuple[str, str], ...]:
