@@ -21,7 +21,7 @@ import socket
 import time
 from typing import Any
 
-from aiohttp import HttpVersion11, web
+from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
 
 from workbench.core.http import REASONS, Headers, Request, Response
@@ -39,6 +39,7 @@ from workbench.services.serve.record import (
 )
 from workbench.services.serve.routes import Route, RouteTable
 from workbench.services.serve.target import needs_normalizing, normalize
+from workbench.services.serve.wire import BusHandler, capped_log_line, read_body
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8787
@@ -179,7 +180,7 @@ class DevServer:
         logger = logging.getLogger(f"workbench.serve.protocol.{id(self)}")
         logger.propagate = False
         logger.setLevel(logging.DEBUG)  # aiohttp logs a bad first request line at debug
-        logger.handlers[:] = [_BusHandler(self)]
+        logger.handlers[:] = [BusHandler(self)]
         return logger
 
     def _event(self, kind: str, message: str, route: Route | None = None) -> None:
@@ -235,7 +236,7 @@ class DevServer:
                 retry=True))
         ctx.served = served
         limit = served.max_request_bytes
-        body = (await _read_body(request, limit) if request.body_exists
+        body = (await read_body(request, limit) if request.body_exists
                 or request.content_length else b"")
         if body is None:
             ctx.error_kind = "request_too_large"
@@ -298,7 +299,7 @@ class DevServer:
         doc = {"error": {"kind": kind, "message": err.message if err else "no response",
                          "backtrace": list(err.backtrace) if err else []},
                "module": served.name, "build": served.build,
-               "logs": [_capped(ln.to_json()) for ln in result.logs[-20:]]}
+               "logs": [capped_log_line(ln.to_json(), LOG_LINE_SHOWN) for ln in result.logs[-20:]]}
         return web.Response(status=500, body=json.dumps(doc, indent=2).encode() + b"\n",
                             content_type="application/json",
                             headers={"x-workbench-error": kind})
@@ -335,27 +336,6 @@ class DevServer:
         return resp
 
 
-class _BusHandler(logging.Handler):
-    """Warnings and errors, and the debug records that carry an exception: aiohttp logs
-    a garbage first request line (BadHttpMethod: not HTTP, or TLS to an HTTP port) at
-    debug level only, and the log must show why the client got a 400."""
-
-    def __init__(self, server: DevServer):
-        super().__init__(logging.DEBUG)
-        self.server = server
-
-    def emit(self, record: logging.LogRecord) -> None:
-        exc = record.exc_info[1] if record.exc_info else None
-        if record.levelno < logging.WARNING and exc is None:
-            return
-        detail = f": {type(exc).__name__}: {exc}" if exc is not None else ""
-        try:
-            text = " ".join((record.getMessage() + detail).split())  # one line
-            self.server.note("protocol_error", text[:500])
-        except Exception:  # never let logging fail a connection
-            pass
-
-
 class _Ctx:
     """What is known about one request so far (for its record)."""
 
@@ -379,38 +359,6 @@ class _Ctx:
         self.body = b""
         self.handler_target: str | None = None
         self.inline = False
-
-
-async def _read_body(request: web.BaseRequest, limit: int) -> bytes | None:
-    """The body, or None when it is over `limit` (by content-length, or while reading)."""
-    declared = request.content_length
-    if declared is not None and declared > limit:
-        return None
-    if not request.body_exists:
-        return b""
-    if request.version >= HttpVersion11 and \
-            request.headers.get("Expect", "").lower() == "100-continue":
-        await request.writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")  # the client waits
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        chunk = await request.content.read(65536)
-        if not chunk:
-            return b"".join(chunks)
-        size += len(chunk)
-        if size > limit:
-            return None
-        chunks.append(chunk)
-
-
-def _capped(line: dict[str, Any]) -> dict[str, Any]:
-    """A guest log line for an error body: its message cut at LOG_LINE_SHOWN characters
-    (20 lines of 16 KiB of escaped binary would make a 2 MB error page)."""
-    msg = line["message"]
-    if len(msg) > LOG_LINE_SHOWN:
-        line["message"] = (msg[:LOG_LINE_SHOWN]
-                           + f" …[{len(msg) - LOG_LINE_SHOWN:,} more characters in the log]")
-    return line
 
 
 def _headers(request: web.BaseRequest) -> tuple[tuple[str, str], ...]:
