@@ -86,6 +86,10 @@ def call_edge(inst: EdgeInstance, req: bytes, max_response: int) -> EdgeOutcome:
         return EdgeOutcome(last, None, handler_us)  # JSON): parsed once; it never changes
     try:
         response = parse_response(data)
+        if response.header("transfer-encoding") is not None:
+            raise HttpParseError("a transfer-encoding header: an edge response is one "
+                                 "whole message, its body sent as written (drop the "
+                                 "header and any chunk framing)", 0)
         if len(data) <= LAST_MAX:
             inst.last = (data, response)
         return EdgeOutcome(response, None, handler_us)

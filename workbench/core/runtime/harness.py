@@ -45,6 +45,7 @@ from workbench.core.runtime.host_config import HostConfig
 from workbench.core.runtime.hostfns import HostState, define_host_functions
 from workbench.core.runtime.kv import KvStore
 from workbench.core.runtime.limits import Chaos, Limits
+from workbench.core.runtime.response_check import dropped_body_note, response_problem
 from workbench.core.runtime.result import BenchResult, RunError, RunResult
 from workbench.core.runtime.runner import (
     deadline_ticks,
@@ -101,6 +102,7 @@ class Harness:
         self._pre: Any = None
         self._names: dict[int, str] | None = None
         self._req_cache: tuple[Request | None, bytes] = (None, b"")
+        self._sendable: Response | None = None  # the latest response that passed the check
         self._host_callbacks: list[Any] = []  # raw ctypes callbacks the linker points to
         # A wasi:http/proxy component runs on its own runtime (runtime/component/);
         # `outbound` stubs answer its outgoing HTTP requests (never the network).
@@ -369,9 +371,19 @@ class Harness:
                response: Response | None, error: RunError | None,
                hook: dict[str, Any] | None, *, fuel: int = 0, memory: int = 0,
                abi: str = "edge", cache: str | None = None) -> RunResult:
-        """The RunResult of one request: `total` since `t_start`, secrets redacted from the
-        response, error and hooks part, a line counting dropped log lines."""
+        """The RunResult of one request: a response HTTP cannot carry made an error
+        (response_check.py), `total` since `t_start`, secrets redacted from the response,
+        error and hooks part, a line counting dropped log lines."""
         st = self._state
+        if response is not None:
+            if response is not self._sendable:  # a static answer (the same object) once
+                problem = response_problem(response)
+                if problem is not None:
+                    response, error = None, RunError("response", problem)
+                else:
+                    self._sendable = response
+            if response is not None and response.body and response.status in (204, 304):
+                st.add_log("warn", dropped_body_note(response), "workbench")
         timing["total"] = (time.perf_counter_ns() - t_start) / 1000
         secrets = self.secrets
         if secrets:

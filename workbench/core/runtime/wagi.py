@@ -8,6 +8,7 @@ preview1 has no sockets): the module sees only what is set here.
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from collections.abc import Callable
@@ -64,9 +65,11 @@ class WagiIO:
         return cfg
 
     def _out(self, data: bytes) -> int:
-        if len(self.stdout) + len(data) > self._max:
+        if self.overflow or len(self.stdout) + len(data) > self._max:
+            # the write fails (EFBIG): a command that checks it stops; one that keeps
+            # writing runs into its limits. Either way the run reports response_too_large
             self.overflow = True
-            return len(data)  # swallow: the run reports response_too_large
+            return -errno.EFBIG
         self.stdout += data
         return len(data)
 

@@ -72,16 +72,15 @@ class WagiRunner:
             fuel = limits.fuel - fuel_left(ops)
             mem_bytes = memory.data_len(store) if isinstance(memory, wasmtime.Memory) else 0
             response = None
-            if error is None:
-                if io.overflow:
-                    error = RunError("response_too_large", f"stdout exceeded "
-                                     f"{limits.max_response_bytes:,} bytes "
-                                     "(limits.max_response_bytes)")
-                else:
-                    try:
-                        response = parse_cgi(bytes(io.stdout))
-                    except ValueError as e:
-                        error = RunError("response", f"malformed CGI output: {e}")
+            if io.overflow:  # the cause, even when the command then trapped or timed out
+                error = RunError("response_too_large", f"stdout exceeded "
+                                 f"{limits.max_response_bytes:,} bytes "
+                                 "(limits.max_response_bytes)")
+            elif error is None:
+                try:
+                    response = parse_cgi(bytes(io.stdout))
+                except ValueError as e:
+                    error = RunError("response", f"malformed CGI output: {e}")
             return ctx.finish(mode, timing, t_start, response, error, hook, fuel=fuel,
                               memory=mem_bytes, abi="wagi", cache=cache)
         finally:

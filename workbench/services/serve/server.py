@@ -25,6 +25,7 @@ from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
 
 from workbench.core.http import REASONS, Headers, Request, Response
+from workbench.core.runtime.response_check import response_problem
 from workbench.core.runtime.result import RunResult
 from workbench.core.runtime.runner import redact_response
 from workbench.services.serve.module import ServedModule
@@ -37,10 +38,13 @@ from workbench.services.serve.record import (
     Subscriber,
 )
 from workbench.services.serve.routes import Route, RouteTable
+from workbench.services.serve.target import needs_normalizing, normalize
+from workbench.services.serve.wire import BusHandler, capped_log_line, read_body
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8787
 DEFAULT_QUEUE = 256
+LOG_LINE_SHOWN = 2048  # characters of a guest log line in a 500's body (the log has all)
 _HOP_BY_HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "content-length",
                          "upgrade", "proxy-connection", "te", "trailer"})
 
@@ -79,6 +83,7 @@ class DevServer:
             for r in table.routes}
         self._runner: web.ServerRunner | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._hook_ok: Response | None = None  # the latest hook answer that passed
         self.bound: tuple[str, int] | None = None
 
     # -- API for front ends -------------------------------------------------------------
@@ -174,7 +179,8 @@ class DevServer:
         instead of tracebacks on stderr."""
         logger = logging.getLogger(f"workbench.serve.protocol.{id(self)}")
         logger.propagate = False
-        logger.handlers[:] = [_BusHandler(self)]
+        logger.setLevel(logging.DEBUG)  # aiohttp logs a bad first request line at debug
+        logger.handlers[:] = [BusHandler(self)]
         return logger
 
     def _event(self, kind: str, message: str, route: Route | None = None) -> None:
@@ -205,7 +211,17 @@ class DevServer:
     async def _serve(self, request: web.BaseRequest, ctx: _Ctx,
                      t0: int) -> web.StreamResponse:
         ctx.headers = _headers(request)
-        path = ctx.target.split("?", 1)[0]
+        target = ctx.target
+        path = target.split("?", 1)[0]
+        if needs_normalizing(path) or ctx.method == "CONNECT":  # rare: target.py
+            fixed = normalize(ctx.method, target)
+            if fixed.target is None:
+                ctx.error_kind, ctx.error = "bad_target", fixed.problem
+                resp = _text(fixed.status, fixed.problem + "\n")
+                resp.force_close()
+                return self._finish(ctx, t0, resp)
+            target = fixed.target
+            path = target.split("?", 1)[0]
         route = self.table.match(path)
         if route is None:
             known = ", ".join(r.prefix for r in sorted(self.table.routes, key=lambda r: r.prefix))
@@ -220,7 +236,7 @@ class DevServer:
                 retry=True))
         ctx.served = served
         limit = served.max_request_bytes
-        body = (await _read_body(request, limit) if request.body_exists
+        body = (await read_body(request, limit) if request.body_exists
                 or request.content_length else b"")
         if body is None:
             ctx.error_kind = "request_too_large"
@@ -231,11 +247,12 @@ class DevServer:
         ctx.bytes_in = len(body)
         ctx.body = body
         headers = ctx.headers
-        target = route.target_for(ctx.target)
-        if target is not ctx.target:
+        seen = route.target_for(target)
+        if seen is not target:  # below an automatic /<name> mount
             headers += (("x-forwarded-prefix", route.prefix),)
-            ctx.handler_target = target
-        req = Request(request.method, target, headers, body, ctx.client)
+        if seen != ctx.target:
+            ctx.handler_target = seen
+        req = Request(request.method, seen, headers, body, ctx.client)
         if route.hooks is not None:
             outcome = route.hooks.evaluate(req)
             ctx.hooks_us = outcome.elapsed_us
@@ -243,6 +260,12 @@ class DevServer:
                 ctx.hook_rule, ctx.answered_by = outcome.rule, "hook"
                 answer = redact_response(served.secrets, outcome.response)
                 assert answer is not None
+                if answer is not self._hook_ok:  # checked once per answer object
+                    problem = response_problem(answer)
+                    if problem is not None:  # a value hooks.toml could not refuse
+                        ctx.error_kind, ctx.error = "response", f"hook answer: {problem}"
+                        return self._finish(ctx, t0, _text(500, ctx.error + "\n"))
+                    self._hook_ok = answer
                 return self._finish(ctx, t0, _web_response(answer)[0])
             ctx.hook_rule = next((t.rule for t in outcome.trace
                                   if t.action in ("set_headers", "flag")), None)
@@ -276,7 +299,7 @@ class DevServer:
         doc = {"error": {"kind": kind, "message": err.message if err else "no response",
                          "backtrace": list(err.backtrace) if err else []},
                "module": served.name, "build": served.build,
-               "logs": [ln.to_json() for ln in result.logs[-20:]]}
+               "logs": [capped_log_line(ln.to_json(), LOG_LINE_SHOWN) for ln in result.logs[-20:]]}
         return web.Response(status=500, body=json.dumps(doc, indent=2).encode() + b"\n",
                             content_type="application/json",
                             headers={"x-workbench-error": kind})
@@ -313,21 +336,6 @@ class DevServer:
         return resp
 
 
-class _BusHandler(logging.Handler):
-    def __init__(self, server: DevServer):
-        super().__init__(logging.WARNING)
-        self.server = server
-
-    def emit(self, record: logging.LogRecord) -> None:
-        exc = record.exc_info[1] if record.exc_info else None
-        detail = f": {type(exc).__name__}: {exc}" if exc is not None else ""
-        try:
-            text = " ".join((record.getMessage() + detail).split())  # one line
-            self.server.note("protocol_error", text[:500])
-        except Exception:  # never let logging fail a connection
-            pass
-
-
 class _Ctx:
     """What is known about one request so far (for its record)."""
 
@@ -351,25 +359,6 @@ class _Ctx:
         self.body = b""
         self.handler_target: str | None = None
         self.inline = False
-
-
-async def _read_body(request: web.BaseRequest, limit: int) -> bytes | None:
-    """The body, or None when it is over `limit` (by content-length, or while reading)."""
-    declared = request.content_length
-    if declared is not None and declared > limit:
-        return None
-    if not request.body_exists:
-        return b""
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        chunk = await request.content.read(65536)
-        if not chunk:
-            return b"".join(chunks)
-        size += len(chunk)
-        if size > limit:
-            return None
-        chunks.append(chunk)
 
 
 def _headers(request: web.BaseRequest) -> tuple[tuple[str, str], ...]:

@@ -27,6 +27,10 @@ from workbench.core.runtime.limits import Limits
 from workbench.core.runtime.result import RunError
 
 HANDLER = "wasi:http/incoming-handler"
+# Host objects a warm instance may keep alive between requests. A guest that never drops
+# its `incoming-request` (or fields, streams...) grows the store's table by ~600 bytes a
+# request; past this many the instance is replaced (fresh and cold runs drop theirs).
+MAX_LIVE_HANDLES = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +100,14 @@ class ProxyInstance:
             set_session(None)
         st.flush_lines()
         fuel = limits.fuel - _fuel_left(store)
+        live = len(st.objects)
+        if live > MAX_LIVE_HANDLES:  # a warm store would keep them for ever
+            self.poisoned = True
+            st.log("warn", f"[workbench] the handler holds {live:,} resource handles it "
+                   "never dropped (requests, fields, streams...): its warm instance is "
+                   "replaced to free them", "log")
+        if error is not None and self._overflowed():  # the cause, not the timeout after
+            error = _too_large(self.limits)
         if error is not None:
             if error.kind != "exit" or "status 0" not in error.message:
                 self.poisoned = True
@@ -103,6 +115,13 @@ class ProxyInstance:
             error = None  # exit(ok) ends the handler; whatever it answered stands
         resp, error = self._response()
         return ServeOutcome(resp, error, handler_us, st.host_ns / 1000, fuel)
+
+    def _overflowed(self) -> bool:
+        """Whether the response set so far had its body cut at the limit."""
+        out = self.state.response
+        if out is None or out[0] != "ok" or not isinstance(out[1], OutgoingResponse):
+            return False
+        return out[1].body is not None and out[1].body.overflow
 
     def _response(self) -> tuple[Response | None, RunError | None]:
         out = self.state.response
@@ -116,13 +135,16 @@ class ProxyInstance:
         assert isinstance(value, OutgoingResponse)
         body = value.body
         if body is not None and body.overflow:
-            return None, RunError("response_too_large", f"response body exceeded "
-                                  f"{self.limits.max_response_bytes:,} bytes "
-                                  "(limits.max_response_bytes)")
+            return None, _too_large(self.limits)
         if body is not None and not body.finished:
             self.state.log("warn", "[workbench] outgoing-body.finish was not called: the "
                            "response body may be incomplete", "log")
         return response(value), None
+
+
+def _too_large(limits: Limits) -> RunError:
+    return RunError("response_too_large", f"response body exceeded "
+                    f"{limits.max_response_bytes:,} bytes (limits.max_response_bytes)")
 
 
 def _fuel_left(store: wasmtime.Store) -> int:
