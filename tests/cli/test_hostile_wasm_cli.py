@@ -37,3 +37,44 @@ def test_an_unreadable_file_is_named_with_a_hint(tmp_path: Path, capsys,
     err = capsys.readouterr().err
     assert f"{f}: cannot read" in err and "Permission denied" in err
     assert "hint: check the file's permissions" in err and "Traceback" not in err
+
+
+def _component(core: bytes) -> bytes:
+    assert len(core) < 128
+    return b"\0asm\x0d\0\x01\0" + b"\x01" + bytes([len(core)]) + core
+
+
+def test_a_component_in_a_graph_view_is_that_files_error(tmp_path: Path, capsys) -> None:
+    """It aborted the whole command (exit 2, the files after it never reported) with the
+    hint "extract one first", while --core N does exactly that."""
+    from tests.wat import wat
+
+    core = wat('(module (func (export "f")))')
+    comp, mod = tmp_path / "c.wasm", tmp_path / "m.wasm"
+    comp.write_bytes(_component(core))
+    mod.write_bytes(core)
+    assert main(["inspect", str(comp), str(mod), "--by", "retained", "--json"]) == 1
+    import json
+
+    first, second = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    assert first["view"] is None and first["error"]["kind"] == "usage"
+    assert "--core N (0-0)" not in first["error"]["hint"]
+    assert "add --core N" in first["error"]["hint"] or "--core 0" in first["error"]["hint"]
+    assert second["error"] is None and second["view"]["total"] == len(core)
+    assert main(["inspect", str(comp), "--by", "garbage"]) == 1
+    out = " ".join(capsys.readouterr().out.split())
+    assert f"✗ {comp}: --by garbage needs a core module, and this is a component" in out
+
+
+def test_size_views_of_a_component_point_at_core(tmp_path: Path, capsys) -> None:
+    from tests.wat import wat
+
+    comp = tmp_path / "c.wasm"
+    comp.write_bytes(_component(wat("(module (func))")))
+    assert main(["inspect", str(comp), "--by", "function", "--json"]) == 0
+    import json
+
+    note = json.loads(capsys.readouterr().out)["view"]["note"]
+    assert note == ("this is a component: it has no function view of its own; --core 0 "
+                    "shows this view of one of its 1 embedded core module(s), which "
+                    "`workbench inspect` lists")
