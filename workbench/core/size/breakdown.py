@@ -150,12 +150,16 @@ def view(module: Module, by: str, sources: SourceAttribution | None = None) -> S
     if by == "function":
         return by_function(module)
     if by == "data":
-        symbols = None
-        if module.custom(".debug_info") is not None:
-            from workbench.core.size.dwarf.variables import data_symbols
+        if module.custom(".debug_info") is None or module.section("data") is None:
+            return by_data(module)
+        from workbench.core.size.dwarf.variables import read_data_symbols
 
-            symbols = data_symbols(module)
-        return by_data(module, symbols)
+        symbols, warning = read_data_symbols(module)
+        data = by_data(module, symbols)
+        if warning is None:
+            return data
+        note = f"{data.note}; {warning}" if data.note else warning
+        return SizeView(data.by, data.container, data.total, data.rows, note)
     if by == "source":
         return by_source(module, sources)
     raise ValueError(f"unknown size view {by!r}; expected one of {', '.join(VIEWS)}")
