@@ -78,3 +78,46 @@ def test_size_views_of_a_component_point_at_core(tmp_path: Path, capsys) -> None
     assert note == ("this is a component: it has no function view of its own; --core 0 "
                     "shows this view of one of its 1 embedded core module(s), which "
                     "`workbench inspect` lists")
+
+
+def _leb(n: int) -> bytes:
+    from workbench.core.wasm.leb import encode_u
+
+    return encode_u(n)
+
+
+def test_thousands_of_sections_and_exports_are_capped_in_the_human_report(
+        tmp_path: Path, capsys) -> None:
+    """50,000 custom sections took 40 s of rich rendering (a 20,000-module component over a
+    minute): the list tables now show 100 rows (or --top) and say how many more."""
+    from tests.wat import wat
+
+    funcs = "".join(f'(func (export "f{i}"))' for i in range(300))
+    big = b"\0\x05\x01x" + b"y" * 3  # one larger custom section, kept in the table
+    data = wat(f"(module {funcs})") + b"\0\x02\x01x" * 3000 + big
+    f = tmp_path / "many.wasm"
+    f.write_bytes(data)
+    assert main(["inspect", str(f)]) == 0
+    out = capsys.readouterr().out
+    assert "… 2,905 smaller sections" in out and "… 200 more exports (--json lists all)" in out
+    section_rows = out.split("Sections")[1].split("(section ids")[0]
+    # the 100 largest in file order: type, function, export, code, 95 small ones, the big one
+    assert section_rows.count('custom "x"') == 96 and " 0x3c26        5 " in section_rows
+    assert main(["inspect", str(f), "--top", "150"]) == 0
+    assert "… 150 more exports" in capsys.readouterr().out
+    assert main(["inspect", str(f), "--json"]) == 0
+    import json
+
+    doc = json.loads(capsys.readouterr().out)
+    assert len(doc["sections"]) == 3005 and len(doc["exports"]) == 300
+
+
+def test_a_component_of_thousands_of_core_modules_is_capped(tmp_path: Path, capsys) -> None:
+    from tests.wat import wat
+
+    core = wat('(module (func (export "f")))')
+    f = tmp_path / "many.wasm"
+    f.write_bytes(b"\0asm\x0d\0\x01\0" + (b"\x01" + _leb(len(core)) + core) * 400)
+    assert main(["inspect", str(f)]) == 0
+    out = capsys.readouterr().out
+    assert out.count("… 300 more core modules (--json lists all)") == 2
