@@ -73,7 +73,7 @@ def sections_block(report: InspectReport, args: argparse.Namespace) -> Table:
     limit = rows_for(args)
     if len(shown) > limit:
         keep = set(sorted(range(len(shown)), key=lambda i: -shown[i].size)[:limit])
-        shown = [s for i, s in enumerate(report.sections) if i in keep]
+        shown = tuple(s for i, s in enumerate(report.sections) if i in keep)
     for s in shown:
         name = s.name if s.id or s.name == "custom" else f'custom "{s.name}"'
         table.add_row(name, f"0x{s.start:x}", f"0x{s.end:x}", f"{s.size:,d}",
