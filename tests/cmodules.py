@@ -79,3 +79,23 @@ def parse(data: bytes):  # noqa: ANN201 - Module, imported lazily like the code 
     from workbench.core.wasm import parse_module
 
     return parse_module(data)
+
+
+DATA_C = """static int table[16] = {1, 2, 3, 4, 5, 6, 7, 8};
+const char *greeting = "hello from the data section";
+__attribute__((export_name("entry"))) int entry(int x) {
+    table[x & 15] += x; return table[(x + 1) & 15] + greeting[x & 7]; }
+"""
+
+
+@functools.cache
+def c_data_module() -> bytes:
+    """A C module with DWARF 5 and initialised globals (`table`, `greeting` and its string
+    literal in .data / .rodata): the DWARF data-symbol readers have something to split."""
+    if importlib.util.find_spec("ziglang") is None:
+        pytest.skip("ziglang (PyPI package) not installed: cannot compile C test modules")
+    tmp = Path(tempfile.mkdtemp(prefix="workbench-cdata-"))
+    atexit.register(shutil.rmtree, tmp, True)
+    (tmp / "data.c").write_text(DATA_C)
+    _run(CC + LINK + ["-gdwarf-5", "data.c", "-o", "data.wasm"], tmp)
+    return (tmp / "data.wasm").read_bytes()

@@ -49,8 +49,14 @@ def purity_of(module: Path, requests: Path | None = None, *,
         found = load_requests(saved, workspace_variables(module))
         entries = [(e.name, e.request) for e in found]
     settings = purity_settings(module.resolve())
+    try:
+        wasm = wasm_path.read_bytes()
+    except OSError as err:
+        raise UsageError(f"cannot read the module: {err.strerror or err}",
+                         where=str(wasm_path),
+                         hint="check the file's permissions, or rebuild it") from None
     return check_purity(
-        wasm_path.read_bytes(), entries, name=name, limits=limits,
+        wasm, entries, name=name, limits=limits, file=str(wasm_path),
         ignore_headers=ignore_headers if ignore_headers is not None
         else settings.ignore_headers,
         growth_requests=growth_requests or settings.growth_requests)

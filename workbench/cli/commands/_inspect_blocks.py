@@ -16,6 +16,7 @@ from rich.text import Text
 
 from workbench.core.size.inspect import HEADER_BYTES, InspectReport
 
+LIST_ROWS = 100
 NUMERIC = frozenset(("start", "end", "size", "count", "%", "index", "bytes", "disk", "old",
                      "new", "delta", "functions", "code", "data", "imports", "names",
                      "other custom", "header + other sections"))
@@ -42,17 +43,46 @@ def make_table(title: str, *columns: str) -> Table:
     return table
 
 
+def rows_for(args: argparse.Namespace) -> int:
+    """Rows of a list table (sections, imports, exports, embedded modules) in the human
+    report: a hostile file can hold 50,000 sections or 20,000 core modules, and rich
+    takes about a millisecond a row (a minute of output); `--json` lists them all."""
+    return max(LIST_ROWS, args.top)
+
+
+def _more(table: Table, n: int, what: str) -> None:
+    """Say under the table how many rows were left out (a caption: a row's narrow first
+    cell would wrap the sentence into a column of words)."""
+    if n > 0:
+        line = f"… {n:,d} more {what} (--json lists all)"
+        table.caption = f"{table.caption}\n{line}" if table.caption else line
+        table.caption_justify = "left"
+        table.caption_style = "dim"
+        table.min_width = max(table.min_width or 0, len(line))  # else the caption wraps
+
+
 def sections_block(report: InspectReport, args: argparse.Namespace) -> Table:
     """Every section as wasm-objdump -h counts it (payload sizes), plus the bytes outside
-    payloads (file header, each section's id byte and size LEB) so the column adds up."""
+    payloads (file header, each section's id byte and size LEB) so the column adds up.
+    Above `rows_for(args)` sections, the largest are shown in file order and the rest
+    summed in one row."""
     table = make_table("Sections", "name", "start", "end", "size", "count", "%")
     table.add_row("(header)", "0x0", f"0x{HEADER_BYTES:x}", f"{HEADER_BYTES:,d}", "",
                   f"{report.percent(HEADER_BYTES):.1f}")
-    for s in report.sections:
+    shown = report.sections
+    limit = rows_for(args)
+    if len(shown) > limit:
+        keep = set(sorted(range(len(shown)), key=lambda i: -shown[i].size)[:limit])
+        shown = tuple(s for i, s in enumerate(report.sections) if i in keep)
+    for s in shown:
         name = s.name if s.id or s.name == "custom" else f'custom "{s.name}"'
         table.add_row(name, f"0x{s.start:x}", f"0x{s.end:x}", f"{s.size:,d}",
                       "" if s.count is None else f"{s.count:,d}",
                       f"{report.percent(s.size):.1f}")
+    if len(shown) < len(report.sections):
+        rest = sum(s.size for s in report.sections) - sum(s.size for s in shown)
+        table.add_row(f"… {len(report.sections) - len(shown):,d} smaller sections", "", "",
+                      f"{rest:,d}", "", f"{report.percent(rest):.1f}", style="dim")
     heads = sum(s.disk_size - s.size for s in report.sections)
     table.add_row("(section ids + size LEBs)", "", "", f"{heads:,d}", "",
                   f"{report.percent(heads):.1f}", style="dim")
@@ -102,8 +132,10 @@ def imports_block(report: InspectReport, args: argparse.Namespace) -> Table | No
     if not report.imports:
         return None
     table = make_table(f"Imports ({len(report.imports)})", "module", "name", "kind", "type")
-    for i in report.imports:
+    limit = rows_for(args)
+    for i in report.imports[:limit]:
         table.add_row(i.module, i.name, i.kind, i.type)
+    _more(table, len(report.imports) - limit, "imports")
     return table
 
 
@@ -111,8 +143,10 @@ def exports_block(report: InspectReport, args: argparse.Namespace) -> Table | No
     if not report.exports:
         return None
     table = make_table(f"Exports ({len(report.exports)})", "name", "kind", "type")
-    for e in report.exports:
+    limit = rows_for(args)
+    for e in report.exports[:limit]:
         table.add_row(e.name, e.kind, e.type)
+    _more(table, len(report.exports) - limit, "exports")
     return table
 
 
@@ -122,7 +156,8 @@ def components_block(report: InspectReport, args: argparse.Namespace) -> Table |
         return None
     table = make_table(f"Embedded core modules ({len(report.core_modules)})", "index", "in",
                    "start", "size", "functions", "code", "data", "imports", "exports")
-    for c in report.core_modules:
+    limit = rows_for(args)
+    for c in report.core_modules[:limit]:
         where = "component" if not c.depth else f"nested component (depth {c.depth})"
         if c.error is not None:
             table.add_row(str(c.index), where, f"0x{c.start:x}", f"{c.size:,d}", "", "", "",
@@ -134,6 +169,7 @@ def components_block(report: InspectReport, args: argparse.Namespace) -> Table |
         table.add_row(str(c.index), where, f"0x{c.start:x}", f"{c.size:,d}",
                       f"{c.functions or 0:,d}", f"{c.code_size or 0:,d}",
                       f"{c.data_size or 0:,d}", str(len(c.imports)), names)
+    _more(table, len(report.core_modules) - limit, "core modules")
     return table
 
 
@@ -145,8 +181,10 @@ def core_bytes_block(report: InspectReport, args: argparse.Namespace) -> Table |
     parts = [k for k, _ in cores[0].breakdown]
     table = make_table("Embedded core modules by part (bytes on disk; each row adds up to "
                        "its size)", "index", *parts, "size")
-    for c in cores:
+    limit = rows_for(args)
+    for c in cores[:limit]:
         table.add_row(str(c.index), *(f"{v:,d}" for _, v in c.breakdown), f"{c.size:,d}")
+    _more(table, len(cores) - limit, "core modules")
     return table
 
 
@@ -162,8 +200,9 @@ def world_block(report: InspectReport, args: argparse.Namespace) -> Table | None
     table = make_table(f"World ({len(world.imports)} imports, {len(world.exports)} exports; "
                        "functions of exports, first N of imports by --top)",
                        "dir", "name", "function", "type")
+    limit = rows_for(args)
     for direction, items in (("export", world.exports), ("import", world.imports)):
-        for item in items:
+        for item in items[:limit]:
             table.add_row(direction, item.name, "" if item.kind == "instance" else item.kind,
                           _count(len(item.functions)))
             shown = item.functions if direction == "export" else item.functions[:args.top]
@@ -173,6 +212,7 @@ def world_block(report: InspectReport, args: argparse.Namespace) -> Table | None
             if len(shown) < len(item.functions):
                 table.add_row("", "", f"… {len(item.functions) - len(shown)} more", "",
                               style="dim")
+        _more(table, len(items) - limit, f"{direction}s")
     if world.partial:
         table.add_row("", "partial", world.partial, "", style="yellow")
     return table

@@ -39,6 +39,11 @@ def _files(module: Any) -> dict[int, str] | None:
             if fn.index is not None}
 
 
+class NotCore(UsageError):
+    """A component given to a graph view: that file's error (its JSON line says so, the
+    other files are still reported), not the whole command's."""
+
+
 def compute(report: Any, args: argparse.Namespace) -> Any:
     """The view's frozen result (cached on the report). Raises MalformedModule."""
     cached = getattr(report, "_graph_view", None)
@@ -46,8 +51,13 @@ def compute(report: Any, args: argparse.Namespace) -> Any:
         return cached
     module = report.module
     if module.kind != "module":
-        raise UsageError(f"--by {args.by}: {report.file} is a component",
-                         hint="graph views work on core modules; extract one first")
+        n = len(module.components)
+        pick = "--core 0" if n == 1 else f"--core N (0-{n - 1})"
+        hint = (f"graph views work on core modules: add {pick} for one of its {n} embedded "
+                f"core module(s) (`workbench inspect {report.file}` lists them)"
+                if n else "graph views work on core modules, and this component embeds none")
+        raise NotCore(f"--by {args.by} needs a core module, and this is a component",
+                      where=report.file, hint=hint)
     if args.by == "monos":
         from workbench.core.size.monos import monomorphizations
 
@@ -82,8 +92,9 @@ def to_json(result: Any) -> Any:
     return result.to_json()
 
 
-def error_json(err: MalformedModule) -> dict[str, Any]:
-    return {"kind": err.kind, "offset": err.offset, "message": err.message, "hint": err.hint}
+def error_json(err: MalformedModule | NotCore) -> dict[str, Any]:
+    return {"kind": err.kind, "offset": getattr(err, "offset", None), "message": err.message,
+            "hint": err.hint}
 
 
 def block(report: Any, args: argparse.Namespace) -> Any:
@@ -96,4 +107,9 @@ def block(report: Any, args: argparse.Namespace) -> Any:
 
         return Text(f"✗ {report.file} @ 0x{err.offset:x}: malformed: {err.message}",
                     style="bold red")
+    except NotCore as err:
+        from rich.text import Text
+
+        return Text.assemble((f"✗ {report.file}: {err.message}", "bold red"),
+                             (f"\n  hint: {err.hint}", "dim"))
     return render.RENDERERS[args.by](result, args)

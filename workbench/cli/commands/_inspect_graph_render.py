@@ -46,7 +46,7 @@ def dominators(v: Any, args: argparse.Namespace) -> Any:
         table.add_row("  " * r.depth + r.name, r.kind, f"{r.size:,d}", f"{r.retained:,d}",
                       _pct(r.retained, v.total), style=style)
     table.add_row("total (top-level rows)", "", "", f"{v.total:,d}", "100.0", style="bold")
-    return table
+    return Group(table, Text(v.note, style="yellow")) if v.note else table
 
 
 def garbage(v: Any, args: argparse.Namespace) -> Any:

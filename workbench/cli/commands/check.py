@@ -76,7 +76,8 @@ def _check_file(name: str, path: Path, budget: Budget) -> dict[str, Any]:
     try:
         data = path.read_bytes()
     except OSError as err:
-        raise UsageError(f"cannot read: {err.strerror}", where=str(path)) from None
+        raise UsageError(f"cannot read: {err.strerror or err}", where=str(path),
+                         hint="check the file's permissions, or rebuild it") from None
     try:
         module = parse_module(data, file=str(path))
     except MalformedModule as err:
@@ -121,8 +122,8 @@ def _check_module(cfg: Any, args: argparse.Namespace) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> int:
     paths: list[Path] = args.paths or [Path.cwd()]
-    files = [p for p in paths if p.suffix == ".wasm"]
-    folders = [p for p in paths if p.suffix != ".wasm"]
+    files = [p for p in paths if p.suffix == ".wasm" and not p.is_dir()]
+    folders = [p for p in paths if p not in files]  # a folder named x.wasm is a folder
     results: list[dict[str, Any]] = []
     for path in files:
         if not path.is_file():

@@ -118,7 +118,7 @@ def _run(args: argparse.Namespace) -> int:
                 doc.update(_inspect_size.failed_json(args))
                 try:
                     doc["view"] = _inspect_graph.to_json(_inspect_graph.compute(report, args))
-                except MalformedModule as err:
+                except (MalformedModule, _inspect_graph.NotCore) as err:
                     doc["view"], doc["error"] = None, _inspect_graph.error_json(err)
                     failed = True
             elif report.module is not None:
@@ -147,7 +147,7 @@ def _print_human(report: InspectReport, args: argparse.Namespace) -> bool:
         console.print(_inspect_graph.block(report, args))
         try:
             _inspect_graph.compute(report, args)
-        except MalformedModule:
+        except (MalformedModule, _inspect_graph.NotCore):
             return False
         return True
     if args.by:

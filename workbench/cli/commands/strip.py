@@ -55,7 +55,8 @@ def _read(path: Path) -> bytes:
     except IsADirectoryError:
         raise UsageError("is a folder, expected a .wasm file", where=str(path)) from None
     except OSError as err:
-        raise UsageError(f"cannot read: {err.strerror}", where=str(path)) from None
+        raise UsageError(f"cannot read: {err.strerror or err}", where=str(path),
+                         hint="check the file's permissions, or rebuild it") from None
 
 
 def run(args: argparse.Namespace) -> int:

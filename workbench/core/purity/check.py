@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from workbench.core.http import Request
 from workbench.core.purity.instrument import export_globals
 from workbench.core.purity.layout import Layout, layout
-from workbench.core.purity.probe import Outcome, Probe
+from workbench.core.purity.probe import NotInstantiable, Outcome, Probe
 from workbench.core.purity.result import Growth, PurityReport, ResponseDiff, StateChange
 from workbench.core.runtime.harness import Harness
 from workbench.core.runtime.limits import Limits
@@ -83,7 +83,7 @@ def _ranges(a: bytes, b: bytes, chunk: int = 256) -> list[tuple[int, int]]:
 
 
 def _state(lay: Layout, label: str, fresh_mem: bytes, warm_mem: bytes,
-           fresh_g: dict[int, int], warm_g: dict[int, int],
+           fresh_g: dict[int, object], warm_g: dict[int, object],
            residues: list[bytes]) -> list[StateChange]:
     out = [StateChange("global", lay.globals.get(i, f"global[{i}]"), fresh=str(v),
                        warm=str(warm_g.get(i)), request=label)
@@ -120,9 +120,11 @@ def _growth(probe: Probe, lay: Layout, req: Request, n: int) -> Growth:
 def check_purity(wasm: bytes, requests: Sequence[tuple[str | None, Request]], *,
                  name: str = "module", ignore_headers: Sequence[str] = ("date",),
                  growth_requests: int = 24, limits: Limits | None = None,
-                 variables: list[tuple[str, int, int]] | None = None) -> PurityReport:
+                 variables: list[tuple[str, int, int]] | None = None,
+                 file: str | None = None) -> PurityReport:
+    """`file`: the path errors name (a malformed module's offset); default `name`."""
     t0 = time.perf_counter()
-    module = parse_module(wasm, file=name)
+    module = parse_module(wasm, file=file or name)
     if variables is None:
         from workbench.core.size.dwarf.variables import variables as dwarf_vars
 
@@ -139,21 +141,53 @@ def check_purity(wasm: bytes, requests: Sequence[tuple[str | None, Request]], *,
     if abi != "edge":
         return _wagi(harness, name, abi, reqs, ignore, nondet, t0)
     probe = Probe(harness, idx)
-    fresh: list[tuple[Outcome, bytes, dict[int, int]]] = []
+    try:
+        return _edge(probe, lay, name, abi, reqs, ignore, nondet, growth_requests, t0)
+    except NotInstantiable as e:
+        verdict = (f"cannot be checked: a fresh instance fails ({e.error.kind}): "
+                   f"{e.error.message}")
+        note = ("`workbench run` on the module shows the same error with its timing; "
+                "fix the module's start function, memory/table sizes or data segments",)
+        return PurityReport(name, abi, len(reqs), False, verdict, nondet, notes=note,
+                            elapsed_ms=(time.perf_counter() - t0) * 1000)
+
+
+def _edge(probe: Probe, lay: Layout, name: str, abi: str, reqs: list[tuple[str, Request]],
+          ignore: frozenset[str], nondet: tuple[str, ...], growth_requests: int,
+          t0: float) -> PurityReport:
+    """Steps 1-4 of the module docstring for an edge handler. A request that fails on a
+    fresh instance (trap, timeout, no response) is not run again: it would fail the same
+    way, and a handler that loops costs the whole deadline per call. It is left out of
+    the warm passes and named in a note; when every request fails there is nothing to
+    compare, and the report says the module cannot be checked."""
+    fresh: list[tuple[Outcome, bytes, dict[int, object]]] = []
     nondet_diffs: list[ResponseDiff] = []
+    failed: list[str] = []
     for label, req in reqs:
         inst = probe.instance()
         a = probe.call(inst, req)
         fresh.append((a, probe.memory(inst), probe.globals(inst)))
+        if a.response is None:
+            failed.append(f"{label} fails on a fresh instance ({a.error}): left out of "
+                          "the comparisons")
+            continue
         b = probe.call(probe.instance(), req, world=1)  # another clock and seed
         if a.key(ignore) != b.key(ignore):
             nondet_diffs.append(ResponseDiff(label, "second fresh run", _first_diff(a, b,
                                                                                   ignore)))
+    usable = [i for i, f in enumerate(fresh) if f[0].response is not None]
+    if not usable:
+        verdict = f"cannot be checked: every request fails on a fresh instance " \
+                  f"({fresh[0][0].error})"
+        note = "`workbench run` on the module shows the failure with its logs"
+        return PurityReport(name, abi, len(reqs), False, verdict, nondet,
+                            notes=(*failed, note),
+                            elapsed_ms=(time.perf_counter() - t0) * 1000)
     unstable = {d.request for d in nondet_diffs}
     order: list[ResponseDiff] = []
     state: list[StateChange] = []
-    for cond, seq in (("warm after the others", list(range(len(reqs)))),
-                      ("warm, reverse order", list(reversed(range(len(reqs)))))):
+    for cond, seq in (("warm after the others", usable),
+                      ("warm, reverse order", usable[::-1])):
         inst = probe.instance()
         seen: list[int] = []
         for i in seq:
@@ -168,8 +202,9 @@ def check_purity(wasm: bytes, requests: Sequence[tuple[str | None, Request]], *,
                                 probe.globals(inst), residues)
             seen.append(i)
     state = _dedupe(state)[:MAX_CHANGES]
-    growth = _growth(probe, lay, reqs[0][1], max(3, growth_requests))
-    return _report(name, abi, len(reqs), nondet, nondet_diffs, order, state, growth, (), t0)
+    growth = _growth(probe, lay, reqs[usable[0]][1], max(3, growth_requests))
+    return _report(name, abi, len(reqs), nondet, nondet_diffs, order, state, growth,
+                   tuple(failed), t0)
 
 
 def _dedupe(changes: list[StateChange]) -> list[StateChange]:

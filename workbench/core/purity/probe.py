@@ -10,15 +10,17 @@ second world tells whether a response depends on them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from workbench.core.http import Request, Response
 from workbench.core.purity.instrument import PREFIX
 from workbench.core.runtime.chaos import ChaosState
 from workbench.core.runtime.edge import EdgeInstance, call_edge
+from workbench.core.runtime.failures import classify
 from workbench.core.runtime.harness import Harness
 from workbench.core.runtime.limits import Chaos
+from workbench.core.runtime.result import RunError
 from workbench.core.runtime.runner import deadline_ticks
 
 
@@ -33,6 +35,16 @@ class Outcome:
         r = self.response
         headers = tuple((k.lower(), v) for k, v in r.headers if k.lower() not in ignore)
         return (r.status, headers, r.body)
+
+
+class NotInstantiable(Exception):
+    """A fresh instance of the module could not be made (a trapping start function, a
+    memory or table over the limits, a data segment out of bounds): nothing to compare.
+    `error` is the runtime's `RunError` (kind and message, as `workbench run` shows)."""
+
+    def __init__(self, error: RunError):
+        super().__init__(error.message)
+        self.error = error
 
 
 PURITY_TIMEOUT_MS = 10_000  # per call; the module's own limit when it is larger
@@ -50,7 +62,7 @@ class Probe:
         with self.h.scratch_host_state() as st:
             made = self.h.instantiate_edge(None, st)
         if not isinstance(made, EdgeInstance):
-            raise RuntimeError(f"cannot instantiate: {made.message}")
+            raise NotInstantiable(made)
         return made
 
     def call(self, inst: EdgeInstance, request: Request, world: int = 0) -> Outcome:
@@ -71,7 +83,8 @@ class Probe:
                 out = call_edge(inst, h.request_bytes(request), h.limits.max_response_bytes)
             except Exception as e:  # noqa: BLE001 - a trap is an outcome here, not a crash
                 inst.poisoned = True
-                return Outcome(None, f"{type(e).__name__}: {str(e).splitlines()[0]}")
+                err = classify(e, replace(h.limits, timeout_ms=timeout_ms), inst.mem.size())
+                return Outcome(None, f"{err.kind}: {err.message}")
             if st.host_error:
                 return Outcome(None, st.host_error)
         return Outcome(out.response, out.error.message if out.error else None)
@@ -80,10 +93,25 @@ class Probe:
     def memory(inst: EdgeInstance) -> bytes:
         return inst.mem.read(0, inst.mem.size()) or b""
 
-    def globals(self, inst: EdgeInstance) -> dict[int, int]:
-        out = {}
+    def globals(self, inst: EdgeInstance) -> dict[int, object]:
+        """Each mutable global's value, comparable with `==` (see `comparable`); a global
+        wasmtime-py cannot read (a v128) is left out."""
+        out: dict[int, object] = {}
         for i in self.global_indices:
             read = getattr(inst.exports.get(f"{PREFIX}{i}"), "value", None)  # a Global
             if callable(read):
-                out[i] = int(read(inst.store))
+                try:
+                    out[i] = comparable(read(inst.store))
+                except Exception:  # noqa: BLE001 - WasmtimeError "unknown valkind" (v128)
+                    continue
         return out
+
+
+def comparable(value: object) -> object:
+    """A global's value as `==` should see it: an integer as it is; a float as its text
+    (NaN equals NaN, -0.0 differs from 0.0); a reference as null or the kind of object it
+    holds (funcref / externref globals: which object is not comparable across
+    instances)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return "null" if value is None else f"<{type(value).__name__}>"
+    return repr(value) if isinstance(value, float) else value

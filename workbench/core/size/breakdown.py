@@ -130,6 +130,15 @@ def by_source(module: Module, sources: SourceAttribution | None = None) -> SizeV
     return SizeView("source", "code", sources.code_size, rows, sources.warning)
 
 
+def _component_note(module: Module, what: str) -> str:
+    n = len(module.components)
+    if not n:
+        return f"this is a component: {what}, and it embeds no core module"
+    pick = "--core 0" if n == 1 else f"--core N (0-{n - 1})"
+    return (f"this is a component: {what}; {pick} shows this view of one of its {n} "
+            "embedded core module(s), which `workbench inspect` lists")
+
+
 def view(module: Module, by: str, sources: SourceAttribution | None = None) -> SizeView:
     """The view named `by` (one of VIEWS). A component has only the section view: its
     code lives in its embedded core modules, each of which is a module of its own."""
@@ -137,18 +146,20 @@ def view(module: Module, by: str, sources: SourceAttribution | None = None) -> S
         return by_section(module)
     if by in VIEWS and module.kind == "component":
         return SizeView(by, "code" if by != "data" else "data", 0, (),
-                        f"this is a component: it has no {by} view of its own; its "
-                        f"{len(module.components)} embedded core module(s) are listed by "
-                        "`workbench inspect` (try --by section)")
+                        _component_note(module, f"it has no {by} view of its own"))
     if by == "function":
         return by_function(module)
     if by == "data":
-        symbols = None
-        if module.custom(".debug_info") is not None:
-            from workbench.core.size.dwarf.variables import data_symbols
+        if module.custom(".debug_info") is None or module.section("data") is None:
+            return by_data(module)
+        from workbench.core.size.dwarf.variables import read_data_symbols
 
-            symbols = data_symbols(module)
-        return by_data(module, symbols)
+        symbols, warning = read_data_symbols(module)
+        data = by_data(module, symbols)
+        if warning is None:
+            return data
+        note = f"{data.note}; {warning}" if data.note else warning
+        return SizeView(data.by, data.container, data.total, data.rows, note)
     if by == "source":
         return by_source(module, sources)
     raise ValueError(f"unknown size view {by!r}; expected one of {', '.join(VIEWS)}")

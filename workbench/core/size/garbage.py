@@ -11,7 +11,7 @@ function and element segments are all the ways a function can be reached.
 from __future__ import annotations
 
 from workbench.core.size.callgraph import ROOT
-from workbench.core.size.retained import Analysis, GraphRow, GraphView
+from workbench.core.size.retained import Analysis, GraphRow, GraphView, with_warning
 
 DATA_NOTE = ("data segments listed here are named by no constant address; code may "
              "still reach them through computed pointers")
@@ -27,4 +27,5 @@ def garbage(a: Analysis) -> GraphView:
                  for n in nodes)
     reachable = d.retained[ROOT]
     note = DATA_NOTE if any(r.kind == "data" for r in rows) else None
-    return GraphView("garbage", g.file_size, reachable, g.file_size - reachable, rows, note)
+    return GraphView("garbage", g.file_size, reachable, g.file_size - reachable, rows,
+                     with_warning(note, a))

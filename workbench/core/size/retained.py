@@ -58,6 +58,7 @@ class Analysis:
 
     graph: CallGraph
     dominance: Dominance
+    warning: str | None = None  # broken DWARF: data segments split only partly
 
 
 def analyze(module: Module, *, file: str | None = None, data_symbols: bool = False,
@@ -66,13 +67,22 @@ def analyze(module: Module, *, file: str | None = None, data_symbols: bool = Fal
     a walk of `.debug_info`; a no-op without it). `kernels`: compiled or Python
     (`wasm.native.choice`), for the graph and the dominators alike."""
     symbols: tuple[DataSymbol, ...] = ()
-    if data_symbols and module.custom(".debug_info") is not None:
-        from workbench.core.size.dwarf.variables import data_symbols as find
+    warning = None
+    if data_symbols and module.custom(".debug_info") is not None \
+            and module.section("data") is not None:
+        from workbench.core.size.dwarf.variables import read_data_symbols
 
-        symbols = find(module)
+        symbols, warning = read_data_symbols(module)
     graph = build_callgraph(module, file=file, symbols=symbols, cancel=cancel,
                             kernels=kernels)
-    return Analysis(graph, dominators(graph, kernels=kernels))
+    return Analysis(graph, dominators(graph, kernels=kernels), warning)
+
+
+def with_warning(note: str | None, a: Analysis) -> str | None:
+    """A view's note with the analysis' broken-DWARF warning after it."""
+    if a.warning is None:
+        return note
+    return f"{note}; {a.warning}" if note else a.warning
 
 
 def _row(a: Analysis, node: int, depth: int = 0) -> GraphRow:
@@ -89,8 +99,9 @@ def by_retained(a: Analysis) -> GraphView:
     reachable = d.retained[ROOT]
     return GraphView("retained", a.graph.file_size, reachable,
                      a.graph.file_size - reachable, tuple(_row(a, n) for n in nodes),
-                     "rows nest (a function's retained bytes include its callees'); "
-                     "retained by <module> + unreachable = file size")
+                     with_warning("rows nest (a function's retained bytes include its "
+                                  "callees'); retained by <module> + unreachable = file size",
+                                  a))
 
 
 def dominator_tree(a: Analysis, *, max_depth: int = 3, top: int | None = None) -> GraphView:
@@ -121,4 +132,5 @@ def dominator_tree(a: Analysis, *, max_depth: int = 3, top: int | None = None) -
     if unreachable:
         rows.append(GraphRow("unreachable (see --by garbage)", "unreachable", unreachable,
                              unreachable))
-    return GraphView("dominators", a.graph.file_size, reachable, unreachable, tuple(rows))
+    return GraphView("dominators", a.graph.file_size, reachable, unreachable, tuple(rows),
+                     with_warning(None, a))

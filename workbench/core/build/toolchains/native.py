@@ -129,14 +129,35 @@ def plan_zig(cfg: BuildSpec, partial: Path) -> Plan:
 
 
 def validation_error(data: bytes, file: str) -> Diagnostic | None:
-    """wasmtime's validator on the built bytes: a WAT type error surfaces here."""
+    """wasmtime's validator on the built bytes: a WAT type error surfaces here. Bytes that
+    are no wasm binary at all (a `command` build copying a prebuilt file: empty, text,
+    truncated) are described by the workbench's reader, with the offset; wasmtime's own
+    message for them is a multi-line dump (`expected=[ 0x0, 0x61, ...`). A component is
+    only read (the runtime validates it when it compiles it), so a damaged one fails
+    here rather than at its first request."""
     if data[:8] == b"\0asm\x0d\x00\x01\x00":
-        return None  # a component: the runtime validates it when it compiles it
+        return _malformed(data, file)
     try:
         wasmtime.Module.validate(_engine(), data)
     except wasmtime.WasmtimeError as exc:
+        malformed = _malformed(data, file)
+        if malformed is not None:
+            return malformed
         first = str(exc).strip().splitlines()
         return Diagnostic(file, None, None, "error", " ".join(first[:2]) or "invalid module")
+    return None
+
+
+def _malformed(data: bytes, file: str) -> Diagnostic | None:
+    from workbench.core.errors import MalformedModule
+    from workbench.core.wasm.reader import parse_module
+
+    try:
+        parse_module(data)
+    except MalformedModule as err:
+        return Diagnostic(file, None, None, "error",
+                          f"the built module is malformed at offset 0x{err.offset:x}: "
+                          f"{err.message}")
     return None
 
 

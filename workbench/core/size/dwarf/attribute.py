@@ -191,7 +191,7 @@ def attribute(module: Module, *, progress: Progress | None = None,
     found = Collected()
     if module.custom(".debug_info") is None:  # common case: no pyelftools import at all
         return _build(module, found, "absent", None)
-    from workbench.core.size.dwarf.load import dwarf_sections, load_dwarf
+    from workbench.core.size.dwarf.load import broken_reason, dwarf_sections, load_dwarf
 
     try:
         sections = dwarf_sections(module)
@@ -210,22 +210,7 @@ def attribute(module: Module, *, progress: Progress | None = None,
     except Exception as exc:  # pyelftools raises many kinds on malformed input
         read = len(found.units)
         return _build(module, found, "broken",
-                      f"DWARF is broken ({_reason(exc)}); attribution stops after {read} "
+                      f"DWARF is broken ({broken_reason(exc)}); attribution stops after {read} "
                       "compile unit(s) and the rest of the code is unattributed (rebuild "
                       "the module, or strip its .debug_* sections)")
     return _build(module, found, "ok", None)
-
-
-def _reason(exc: Exception) -> str:
-    """pyelftools' exception in words: a bare KeyError(1234) says nothing to a user."""
-    if isinstance(exc, KeyError) and exc.args and isinstance(exc.args[0], int):
-        code = exc.args[0]
-        what = f"abbreviation code {code}" if code < 10**9 else "a garbage abbreviation code"
-        return (f"a DIE uses {what}, which .debug_abbrev does not define: .debug_info or "
-                ".debug_abbrev is corrupt")
-    if type(exc).__name__ == "error" and "unpack" in str(exc):  # struct.error
-        return "a DWARF section ends in the middle of a value (truncated)"
-    if isinstance(exc, (OverflowError, IndexError, MemoryError)):
-        return "a size or offset in the DWARF sections is out of range (corrupt data)"
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return text if len(text) <= 120 else text[:117] + "..."

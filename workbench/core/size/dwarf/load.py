@@ -72,3 +72,20 @@ def load_dwarf(module: Module, sections: dict[str, bytes] | None = None) -> DWAR
         kwargs[arg] = None if raw is None else DebugSectionDescriptor(
             stream=io.BytesIO(raw), name=name, global_offset=None, size=len(raw), address=0)
     return DWARFInfo(config=WASM_DWARF_CONFIG, **kwargs)  # type: ignore[arg-type]
+
+
+def broken_reason(exc: Exception) -> str:
+    """pyelftools' exception in words: a bare KeyError(1234) says nothing to a user."""
+    if isinstance(exc, KeyError) and exc.args and isinstance(exc.args[0], int):
+        code = exc.args[0]
+        what = f"abbreviation code {code}" if code < 10**9 else "a garbage abbreviation code"
+        return (f"a DIE uses {what}, which .debug_abbrev does not define: .debug_info or "
+                ".debug_abbrev is corrupt")
+    if type(exc).__name__ == "error" and "unpack" in str(exc):  # struct.error
+        return "a DWARF section ends in the middle of a value (truncated)"
+    if isinstance(exc, AssertionError) and not str(exc):
+        return "the DWARF sections do not fit together (one is missing, cut short or corrupt)"
+    if isinstance(exc, (OverflowError, IndexError, MemoryError)):
+        return "a size or offset in the DWARF sections is out of range (corrupt data)"
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 120 else text[:117] + "..."

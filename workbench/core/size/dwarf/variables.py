@@ -15,15 +15,17 @@ changed memory to them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from workbench.core.size.dwarf.load import load_dwarf
+from workbench.core.size.dwarf.load import broken_reason, load_dwarf
 from workbench.core.size.dwarf.walk import file_table
 from workbench.core.wasm.model import Module
 from workbench.core.wasm.refs import module_refs
 
 DW_OP_ADDR = 0x03
+DW_OP_ADDRX = (0xA1, 0xFB)  # DW_OP_addrx, DW_OP_GNU_addr_index
 _MAX_TYPE_HOPS = 64
+_POINTERS = ("DW_TAG_pointer_type", "DW_TAG_reference_type", "DW_TAG_rvalue_reference_type")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,51 +67,94 @@ def _type_size(die: Any) -> int | None:
             continue
         if "DW_AT_byte_size" in die.attributes:
             return factor * int(die.attributes["DW_AT_byte_size"].value)
+        if die.tag in _POINTERS:  # clang gives wasm32 pointers no byte size: not the
+            return factor * int(die.cu["address_size"])  # pointee's size, 4 bytes
     return None
 
 
-def _address(attr: Any) -> int | None:
+def _address(attr: Any, di: Any = None, cu: Any = None) -> int | None:
+    """The static address of a `DW_AT_location` that is exactly one address operation:
+    `DW_OP_addr <u32>` (DWARF 4), or `DW_OP_addrx <uleb index>` into `.debug_addr`
+    (DWARF 5, clang's `-gdwarf-5`; `DW_OP_GNU_addr_index` is the same before it)."""
     value = attr.value
-    if isinstance(value, list) and len(value) == 5 and value[0] == DW_OP_ADDR:
+    if not isinstance(value, list) or not value:
+        return None
+    if len(value) == 5 and value[0] == DW_OP_ADDR:
         return int.from_bytes(bytes(value[1:5]), "little")
+    if value[0] in DW_OP_ADDRX and di is not None and cu is not None:
+        index = shift = 0
+        for i, b in enumerate(value[1:], 1):
+            index |= (b & 0x7F) << shift
+            shift += 7
+            if b < 0x80:
+                return int(di.get_addr(cu, index)) if i == len(value) - 1 else None
     return None
+
+
+class DataSymbols(NamedTuple):
+    symbols: tuple[DataSymbol, ...]
+    warning: str | None  # broken DWARF: why, and that the rest of the data is not split
 
 
 def data_symbols(module: Module) -> tuple[DataSymbol, ...]:
-    """Every statically placed variable, by address; () without DWARF."""
-    di = load_dwarf(module)
-    if di is None:
-        return ()
-    ranges = module_refs(module).data_ranges
-    spans = sorted((r[0], r[1], i) for i, r in enumerate(ranges) if r is not None)
+    """Every statically placed variable, by address; () without DWARF (see
+    `read_data_symbols`, which also says when the DWARF is broken)."""
+    return read_data_symbols(module).symbols
+
+
+def read_data_symbols(module: Module) -> DataSymbols:
+    """`data_symbols` and a warning. Broken DWARF never raises: the variables read before
+    pyelftools failed are kept, and the warning says why the rest is not split."""
     found: dict[int, DataSymbol] = {}
-    for cu in di.iter_CUs():
-        top = cu.get_top_DIE()
-        comp_dir = top.attributes.get("DW_AT_comp_dir")
-        files, first = file_table(di, cu, comp_dir.value.decode() if comp_dir else None)
-        for die in cu.iter_DIEs():
-            attrs = die.attributes
-            if die.tag != "DW_TAG_variable" or "DW_AT_location" not in attrs:
-                continue
-            addr = _address(attrs["DW_AT_location"])
-            if addr is None or addr in found:
-                continue
-            seg = next((s for s in spans if s[0] <= addr < s[1]), None)
-            size = _type_size(die)
-            if seg is None or not size:
-                continue
-            fidx = attrs["DW_AT_decl_file"].value - first if "DW_AT_decl_file" in attrs else -1
-            file = files[fidx] if 0 <= fidx < len(files) else None
-            line = attrs["DW_AT_decl_line"].value if "DW_AT_decl_line" in attrs else None
-            name = attrs["DW_AT_name"].value.decode() if "DW_AT_name" in attrs else "<literal>"
-            found[addr] = DataSymbol(name, file, line, addr, min(size, seg[1] - addr), seg[2])
+    warning = None
+    try:
+        _collect(module, found)
+    except Exception as exc:  # noqa: BLE001 - pyelftools raises many kinds on bad input
+        warning = (f"DWARF is broken ({broken_reason(exc)}): data segments are split by "
+                   f"the {len(found)} variable(s) read before that, the rest is shown by "
+                   "segment")
     symbols = sorted(found.values(), key=lambda s: s.address)
     out: list[DataSymbol] = []
     for s in symbols:  # overlapping entries (aliases) keep only the first bytes once
         if out and out[-1].segment == s.segment and s.address < out[-1].address + out[-1].size:
             continue
         out.append(s)
-    return tuple(out)
+    return DataSymbols(tuple(out), warning)
+
+
+def _collect(module: Module, found: dict[int, DataSymbol]) -> None:
+    di = load_dwarf(module)
+    if di is None:
+        return
+    ranges = module_refs(module).data_ranges
+    spans = sorted((r[0], r[1], i) for i, r in enumerate(ranges) if r is not None)
+    for cu in di.iter_CUs():
+        top = cu.get_top_DIE()
+        comp_dir = top.attributes.get("DW_AT_comp_dir")
+        files, first = file_table(di, cu, _text(comp_dir.value) if comp_dir else None)
+        for die in cu.iter_DIEs():
+            attrs = die.attributes
+            if die.tag != "DW_TAG_variable" or "DW_AT_location" not in attrs:
+                continue
+            addr = _address(attrs["DW_AT_location"], di, cu)
+            if addr is None or addr in found:
+                continue
+            seg = next((s for s in spans if s[0] <= addr < s[1]), None)
+            size = _type_size(die)
+            if seg is None or not size or size < 0:
+                continue
+            fidx = attrs["DW_AT_decl_file"].value - first if "DW_AT_decl_file" in attrs else -1
+            file = files[fidx] if isinstance(fidx, int) and 0 <= fidx < len(files) else None
+            line = attrs["DW_AT_decl_line"].value if "DW_AT_decl_line" in attrs else None
+            name = _text(attrs["DW_AT_name"].value) if "DW_AT_name" in attrs else "<literal>"
+            found[addr] = DataSymbol(name, file, line, addr, min(size, seg[1] - addr), seg[2])
+
+
+def _text(value: object) -> str:
+    """A DWARF string attribute as text: bytes as UTF-8 (bad bytes replaced), else str."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return str(value)
 
 
 # -- every static with an address, in a data segment or not (the purity check needs .bss) --
@@ -150,14 +195,18 @@ def variables(module: Module) -> list[tuple[str, int, int]]:
                     continue
                 loc = die.attributes.get("DW_AT_location")
                 name = die.attributes.get("DW_AT_name")
-                if loc is None or name is None or not isinstance(loc.value, list):
+                if loc is None or name is None:
                     continue
                 expr = loc.value
-                if len(expr) < 2 or expr[0] != DW_OP_ADDR:
+                addr: int | None
+                if isinstance(expr, list) and len(expr) >= 5 and expr[0] == DW_OP_ADDR:
+                    addr = int.from_bytes(bytes(expr[1:5]), "little")  # then any other ops
+                else:
+                    addr = _address(loc, di, cu)
+                if addr is None:
                     continue
-                addr = int.from_bytes(bytes(expr[1:5]), "little")
                 size = _static_type_size(die) or 1
-                text = name.value.decode() if isinstance(name.value, bytes) else str(name.value)
+                text = _text(name.value)
                 out.append((text, addr, size))
         return out
     except Exception:  # noqa: BLE001 - broken DWARF: attribution falls back to segments

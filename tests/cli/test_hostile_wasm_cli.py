@@ -1,0 +1,123 @@
+"""Files that are not what a subcommand expects (a folder named .wasm, an unreadable file,
+...): a message that names the file and says what to do, the usual exit status, never a
+traceback. Found by benchmarks/fuzz_wasm.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from workbench.cli import main
+
+
+def test_check_of_a_folder_named_wasm_is_a_folder(tmp_path: Path, capsys) -> None:
+    folder = tmp_path / "odd.wasm"
+    folder.mkdir()
+    assert main(["check", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert "no such file" not in err and str(folder) in err and "no modules here" in err
+
+
+@pytest.mark.parametrize("argv", [["strip", "{f}"], ["check", "{f}"], ["purity", "{f}"]])
+def test_an_unreadable_file_is_named_with_a_hint(tmp_path: Path, capsys,
+                                                 monkeypatch: pytest.MonkeyPatch,
+                                                 argv: list[str]) -> None:
+    f = tmp_path / "locked.wasm"
+    f.write_bytes(b"\0asm\x01\0\0\0")
+    real = Path.read_bytes
+
+    def denied(self: Path) -> bytes:
+        if self.name == "locked.wasm":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", denied)  # root reads a chmod 000 file anyway
+    assert main([a.format(f=f) for a in argv]) == 2
+    err = capsys.readouterr().err
+    assert f"{f}: cannot read" in err and "Permission denied" in err
+    assert "hint: check the file's permissions" in err and "Traceback" not in err
+
+
+def _component(core: bytes) -> bytes:
+    assert len(core) < 128
+    return b"\0asm\x0d\0\x01\0" + b"\x01" + bytes([len(core)]) + core
+
+
+def test_a_component_in_a_graph_view_is_that_files_error(tmp_path: Path, capsys) -> None:
+    """It aborted the whole command (exit 2, the files after it never reported) with the
+    hint "extract one first", while --core N does exactly that."""
+    from tests.wat import wat
+
+    core = wat('(module (func (export "f")))')
+    comp, mod = tmp_path / "c.wasm", tmp_path / "m.wasm"
+    comp.write_bytes(_component(core))
+    mod.write_bytes(core)
+    assert main(["inspect", str(comp), str(mod), "--by", "retained", "--json"]) == 1
+    import json
+
+    first, second = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    assert first["view"] is None and first["error"]["kind"] == "usage"
+    assert "--core N (0-0)" not in first["error"]["hint"]
+    assert "add --core N" in first["error"]["hint"] or "--core 0" in first["error"]["hint"]
+    assert second["error"] is None and second["view"]["total"] == len(core)
+    assert main(["inspect", str(comp), "--by", "garbage"]) == 1
+    out = " ".join(capsys.readouterr().out.split())
+    assert f"✗ {comp}: --by garbage needs a core module, and this is a component" in out
+
+
+def test_size_views_of_a_component_point_at_core(tmp_path: Path, capsys) -> None:
+    from tests.wat import wat
+
+    comp = tmp_path / "c.wasm"
+    comp.write_bytes(_component(wat("(module (func))")))
+    assert main(["inspect", str(comp), "--by", "function", "--json"]) == 0
+    import json
+
+    note = json.loads(capsys.readouterr().out)["view"]["note"]
+    assert note == ("this is a component: it has no function view of its own; --core 0 "
+                    "shows this view of one of its 1 embedded core module(s), which "
+                    "`workbench inspect` lists")
+
+
+def _leb(n: int) -> bytes:
+    from workbench.core.wasm.leb import encode_u
+
+    return encode_u(n)
+
+
+def test_thousands_of_sections_and_exports_are_capped_in_the_human_report(
+        tmp_path: Path, capsys) -> None:
+    """50,000 custom sections took 40 s of rich rendering (a 20,000-module component over a
+    minute): the list tables now show 100 rows (or --top) and say how many more."""
+    from tests.wat import wat
+
+    funcs = "".join(f'(func (export "f{i}"))' for i in range(300))
+    big = b"\0\x05\x01x" + b"y" * 3  # one larger custom section, kept in the table
+    data = wat(f"(module {funcs})") + b"\0\x02\x01x" * 3000 + big
+    f = tmp_path / "many.wasm"
+    f.write_bytes(data)
+    assert main(["inspect", str(f)]) == 0
+    out = capsys.readouterr().out
+    assert "… 2,905 smaller sections" in out and "… 200 more exports (--json lists all)" in out
+    section_rows = out.split("Sections")[1].split("(section ids")[0]
+    # the 100 largest in file order: type, function, export, code, 95 small ones, the big one
+    assert section_rows.count('custom "x"') == 96 and " 0x3c26        5 " in section_rows
+    assert main(["inspect", str(f), "--top", "150"]) == 0
+    assert "… 150 more exports" in capsys.readouterr().out
+    assert main(["inspect", str(f), "--json"]) == 0
+    import json
+
+    doc = json.loads(capsys.readouterr().out)
+    assert len(doc["sections"]) == 3005 and len(doc["exports"]) == 300
+
+
+def test_a_component_of_thousands_of_core_modules_is_capped(tmp_path: Path, capsys) -> None:
+    from tests.wat import wat
+
+    core = wat('(module (func (export "f")))')
+    f = tmp_path / "many.wasm"
+    f.write_bytes(b"\0asm\x0d\0\x01\0" + (b"\x01" + _leb(len(core)) + core) * 400)
+    assert main(["inspect", str(f)]) == 0
+    out = capsys.readouterr().out
+    assert out.count("… 300 more core modules (--json lists all)") == 2
