@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from workbench.core.errors import WorkbenchError
+from workbench.core.regex import PatternError, compile_regex
 from workbench.core.requests.filters import FilterError, apply
 from workbench.core.requests.jsonpath import MISSING
 from workbench.core.requests.model import Assertion
@@ -196,8 +197,8 @@ def _test(a: Assertion, actual: Any, want: Any) -> tuple[bool, str]:  # noqa: C9
         return False, f"matches needs a string, got {_kind(actual)}"
     pattern = want[1] if isinstance(want, tuple) else want
     try:
-        return re.search(pattern, actual) is not None, ""
-    except re.error as e:
+        return compile_regex(pattern).search(actual) is not None, ""
+    except PatternError as e:
         return False, f"invalid regex: {e}"
 
 
