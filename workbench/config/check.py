@@ -8,13 +8,13 @@ line by a plain text search: good enough to point an editor at it.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from workbench.core.errors import ConfigError
-from workbench.core.files import FileRefused, deepest_line, read_limited
+from workbench.core.files import FileRefused, read_limited
+from workbench.core.tomldoc import TomlSyntax, parse_toml
 
 
 def read_toml(path: Path) -> tuple[dict[str, Any], str]:
@@ -26,17 +26,11 @@ def read_toml(path: Path) -> tuple[dict[str, Any], str]:
     except UnicodeDecodeError:
         raise ConfigError("not UTF-8 text", file=str(path)) from None
     try:
-        return tomllib.loads(text), text
-    except tomllib.TOMLDecodeError as exc:
-        msg = str(exc)
-        m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
-        line = int(m.group(1)) if m else None
-        msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", msg)
-        raise ConfigError(f"invalid TOML: {msg}", file=str(path), line=line,
-                          hint="see docs/config.md for the file format") from None
-    except RecursionError:
-        raise ConfigError("invalid TOML: nested too deeply", file=str(path),
-                          line=deepest_line(text), hint="see docs/config.md") from None
+        return parse_toml(text), text.removeprefix("\ufeff")
+    except TomlSyntax as exc:
+        raise ConfigError(f"invalid TOML: {exc.message}", file=str(path), line=exc.line,
+                          column=exc.column,
+                          hint=exc.hint or "see docs/config.md for the file format") from None
 
 
 class Checker:

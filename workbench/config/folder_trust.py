@@ -18,7 +18,6 @@ import json
 import os
 import tempfile
 import time
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +27,7 @@ from workbench.config.codescan import CodeRun, code_runs, digest
 from workbench.config.module import ModuleConfig
 from workbench.core.errors import ConfigError
 from workbench.core.files import FileRefused, read_limited
+from workbench.core.tomldoc import TomlSyntax, parse_toml
 
 TRUST_FILE = "trust.toml"
 ENV_TRUST = "WORKBENCH_TRUST"
@@ -128,8 +128,8 @@ def _entries() -> dict[str, tuple[str, str]]:
     if not path.exists():
         return {}
     try:
-        doc = tomllib.loads(read_limited(path).decode("utf-8"))
-    except (FileRefused, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as e:
+        doc = parse_toml(read_limited(path).decode("utf-8"))
+    except (FileRefused, UnicodeDecodeError, TomlSyntax) as e:
         raise ConfigError(f"cannot read the trust records: {e}", file=str(path),
                           hint="delete the file to start again (every folder is then "
                                "untrusted)") from None
