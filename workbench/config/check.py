@@ -13,18 +13,22 @@ from pathlib import Path
 from typing import Any
 
 from workbench.core.errors import ConfigError
-from workbench.core.files import FileRefused, read_limited
+from workbench.core.files import FileRefused, read_limited, utf8_problem
 from workbench.core.tomldoc import TomlSyntax, parse_toml
 
 
 def read_toml(path: Path) -> tuple[dict[str, Any], str]:
     """Parse a TOML file; a syntax error becomes a ConfigError with the line number."""
     try:
-        text = read_limited(path).decode("utf-8")
+        data = read_limited(path)
     except FileRefused as exc:
         raise ConfigError(exc.message, file=str(path), hint=exc.hint) from None
-    except UnicodeDecodeError:
-        raise ConfigError("not UTF-8 text", file=str(path)) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        what, line, column, hint = utf8_problem(data, e)
+        raise ConfigError(what, file=str(path), line=line, column=column, hint=hint) \
+            from None
     try:
         return parse_toml(text), text.removeprefix("\ufeff")
     except TomlSyntax as exc:

@@ -140,4 +140,22 @@ def deepest_line(text: str) -> int:
     return best_line
 
 
+def utf8_problem(data: bytes, err: UnicodeDecodeError) -> tuple[str, int, int, str]:
+    """(what, line, column, hint) for text that is not UTF-8: where the first bad byte is
+    (1-based; the column counts characters) and what the file probably is instead."""
+    start = min(err.start, len(data))
+    line = data.count(b"\n", 0, start) + 1
+    head = data[data.rfind(b"\n", 0, start) + 1:start]
+    column = len(head.decode("utf-8", "replace")) + 1
+    what = f"not UTF-8 text (byte 0x{data[start]:02x}: {err.reason})" if start < len(data) \
+        else f"not UTF-8 text ({err.reason})"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        hint = "the file is UTF-16 (a Windows editor's \"Unicode\"): save it as UTF-8"
+    elif b"\x00" in data[:4096]:
+        hint = "the file holds NUL bytes: it looks binary, not text"
+    else:
+        hint = "save the file as UTF-8 (Latin-1 and other encodings are not read)"
+    return what, line, column, hint
+
+
 NESTING_HINT = "nested too deeply for the parser (thousands of [ or {): not a real config"

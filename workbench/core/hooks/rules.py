@@ -20,7 +20,7 @@ from time import perf_counter_ns
 from typing import Any, NamedTuple
 
 from workbench.core.errors import HooksError
-from workbench.core.files import FileRefused, read_limited
+from workbench.core.files import FileRefused, read_limited, utf8_problem
 from workbench.core.hooks.actions import Action, compile_action
 from workbench.core.hooks.codegen import Emitter, when_expr
 from workbench.core.hooks.conditions import Check, compile_when, regex_groups
@@ -198,12 +198,16 @@ def load_hooks(path: str | os.PathLike[str]) -> Hooks:
     """Read, validate and compile a hooks file."""
     p = Path(path)
     try:
-        text = read_limited(p).decode("utf-8")
+        data = read_limited(p)
     except FileRefused as e:
         raise HooksError(f"cannot read hooks file: {e.message}", file=str(p),
                          hint="check --hooks or the module's hooks setting") from None
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError as e:
-        raise HooksError(f"hooks file is not UTF-8 ({e.reason})", file=str(p)) from None
+        what, line, column, hint = utf8_problem(data, e)
+        raise HooksError(f"hooks file is {what}", file=f"{p}:{line}:{column}",
+                         hint=hint) from None
     return parse_hooks(text, file=str(p), base_dir=p.parent)
 
 

@@ -130,6 +130,8 @@ def _filters(cur: Cursor) -> tuple[Filter, ...]:
                 num = cur.word(re.compile(r"-?\d+"))
                 if num is None:
                     raise cur.fail(f"{name} needs an integer")
+                if len(num.lstrip("-")) > 18:  # int() refuses 4,300+ digits
+                    raise cur.fail(f"{name}: {num[:20]}... is too large for an index")
                 args.append(int(num))
             elif kind == "re" and cur.peek() == "/":
                 args.append(("regex", _regex(cur)))
