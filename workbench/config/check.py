@@ -95,6 +95,7 @@ class Checker:
         if not isinstance(value, str):
             raise self.error(prefix + key, f"{prefix + key} must be a string",
                              hint=_choices_hint(choices))
+        self._no_nul(prefix + key, value)
         if choices is not None and value not in choices:
             raise self.error(prefix + key, f"{prefix + key} = {value!r} is not allowed",
                              hint=_choices_hint(choices))
@@ -109,7 +110,16 @@ class Checker:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise self.error(prefix + key, f"{prefix + key} must be a list of strings",
                              hint=f'for example {key} = ["src/*.c"]')
+        for v in value:
+            self._no_nul(prefix + key, v)
         return tuple(value)
+
+    def _no_nul(self, key: str, value: str) -> None:
+        """A NUL is never part of a name or path (the OS refuses it: a ValueError deep in
+        pathlib otherwise)."""
+        if "\x00" in value:
+            raise self.error(key, f"{key} holds a NUL character (\\u0000)",
+                             hint="remove it: names and paths cannot hold NUL")
 
     def integer(self, doc: Mapping[str, Any], key: str, *, minimum: int = 0,
                 prefix: str = "") -> int | None:
