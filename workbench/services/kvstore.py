@@ -32,8 +32,9 @@ def kv_path(root: Path) -> Path:
         if inside not in real.parents:
             raise ConfigError(f"kv_file = {kv_file!r} resolves to {real}, outside the "
                               "workspace folder", file=str(ws.config_file or root),
-                              key="kv_file", line=_line_of(ws.config_file, "kv_file"), hint="name a file inside the workspace, e.g. "
-                                                  'kv_file = ".workbench/kv.sqlite"')
+                              key="kv_file", line=_line_of(ws.config_file, "kv_file"),
+                              hint='name a file inside the workspace, e.g. '
+                                   'kv_file = ".workbench/kv.sqlite"')
     for candidate in (path, path.with_suffix(".sqlite")) if path.suffix == ".json" else (path,):
         _check_file(candidate)
     return path
