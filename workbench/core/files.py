@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import stat
+import tempfile
 from pathlib import Path
 
 from workbench.core.errors import WorkbenchError
@@ -138,6 +139,23 @@ def deepest_line(text: str) -> int:
         elif ch in "]}":
             depth -= 1
     return best_line
+
+
+def write_atomic(path: Path, data: bytes, *, mode: int = 0o644) -> None:
+    """Replace `path` with `data` all at once: a temporary file in the same folder renamed
+    over it, so a full disk or an interrupt leaves the old file (a key, a signed module)
+    whole. OSError on failure, nothing left behind; IsADirectoryError for a folder."""
+    if path.is_dir():
+        raise IsADirectoryError(21, "Is a directory", str(path))
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:40]}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def utf8_problem(data: bytes, err: UnicodeDecodeError) -> tuple[str, int, int, str]:
