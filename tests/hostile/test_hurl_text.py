@@ -138,3 +138,19 @@ def test_http_files_refuse_what_cannot_be_sent(text: str, words: str) -> None:
     with pytest.raises(RequestFileError) as err:
         parse_http_file(text, file="t.http", variables={})
     assert err.value.line == 1 and words in err.value.message
+
+
+def test_messages_quoting_huge_values_are_clipped() -> None:
+    text = ('GET http://h/\nHTTP 200\n[Asserts]\nbody toInt == 1\n'
+            'GET http://h/two\nHTTP 200\n[Captures]\nx: body toInt\n')
+    report = replay_text(text, b"9" * 2_000_000)
+    (failed,) = [r for r in report.entries[0].results if not r.passed]
+    assert len(failed.message) < 1000 and "more characters" in failed.message
+    error = report.entries[1].error
+    assert error is not None and len(error["message"]) < 1000
+
+
+def test_an_error_quoting_a_huge_line_is_clipped_when_shown() -> None:
+    err = _refused("GET http://h/\nHTTP 200\n[Asserts]\nbody == " + "[" * 100_000 + "\n")
+    assert len(err.message) > 100_000  # whole for --json
+    assert len(str(err)) < 1500 and "more characters" in str(err)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from workbench.core.text import clip
+
 
 class WorkbenchError(Exception):
     """Base of every user-facing error.
@@ -27,9 +29,12 @@ class WorkbenchError(Exception):
         self.hint = hint
 
     def __str__(self) -> str:
-        text = f"{self.where}: {self.message}" if self.where else self.message
+        """What a person reads: each part clipped to a few lines' worth (a message quoting
+        a 1 MB line from a hostile file would fill the terminal; `to_json` stays whole)."""
+        text = f"{clip(self.where)}: {clip(self.message)}" if self.where \
+            else clip(self.message)
         if self.hint:
-            text += f"\n  hint: {self.hint}"
+            text += f"\n  hint: {clip(self.hint)}"
         return text
 
     def to_json(self) -> dict[str, Any]:
