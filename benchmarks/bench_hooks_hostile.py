@@ -23,8 +23,8 @@ from time import perf_counter
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from workbench.core.globs import glob_pattern as glob_regex  # noqa: E402
-from workbench.core.hooks.conditions import compile_regex  # noqa: E402
 from workbench.core.hooks.rules import parse_hooks  # noqa: E402
+from workbench.core.regex import compile_regex  # noqa: E402
 
 CUTOFF_S = 2.0
 

@@ -144,8 +144,8 @@ def test_import_curl_never_appends_to_a_wrong_file(ws: Path, capsys, name: str,
 
 
 def test_import_curl_rejects_unknown_option(ws: Path, capsys) -> None:
-    code = main(["import-curl", "curl --proxy p http://h/"])
-    assert code == 2 and "not supported: curl option --proxy" in capsys.readouterr().err
+    code = main(["import-curl", "curl --proxy-user p http://h/"])
+    assert code == 2 and "not supported: curl option --proxy-user" in capsys.readouterr().err
 
 
 def test_workspace_folder_replays_every_module(ws: Path, capsys) -> None:

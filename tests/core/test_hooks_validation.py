@@ -156,7 +156,7 @@ def test_toml_error_has_file_line_and_unknown_key_suggests() -> None:
     with pytest.raises(HooksError) as info:
         parse_hooks('[[rule]]\nname = "a"\nwhen = { path = "/x"\naction = "log"\n',
                     file="h.toml")
-    assert info.value.where == "h.toml:3" and "(column" in info.value.message
+    assert info.value.where == "h.toml:3:21" and "not valid TOML" in info.value.message
     with pytest.raises(HooksError, match="did you mean 'path_prefix'"):
         parse_hooks(rule('when = { path_prefx = "/a" }\naction = "block"'))
 

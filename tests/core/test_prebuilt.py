@@ -71,7 +71,7 @@ def test_module_toml_names_the_output_another_tool_writes(tmp_path: Path) -> Non
     ('toolchain = "prebuilt"\noutput = "a.wasm"\nstrip = "all"\n', "strip", "read as is"),
     ('toolchain = "prebuilt"\noutput = "a.wasm"\nsources = ["a.wasm"]\n', "sources",
      "its output file"),
-    ('toolchain = "prebuilt"\noutput = "../a.wasm"\n', "output", "outside the module folder"),
+    ('toolchain = "prebuilt"\noutput = "../a.wasm"\n', "output", "outside the module"),
     ('toolchain = "prebuilt"\n', "output", "needs output"),
     ('toolchain = "prebuilt"\noutput = "a.wasm"\nflags = ["-O2"]\n', "flags", "not used"),
 ])

@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 
 from workbench.core.errors import RequestFileError
-from workbench.core.requests.curl import parse_curl, to_hurl
+from workbench.core.requests.curl import parse_curl
 from workbench.core.requests.files import load_requests
 from workbench.core.requests.http_file import parse_http_file
 from workbench.core.requests.hurl import parse_hurl
+from workbench.core.requests.hurl_write import to_hurl
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "requests"
 
@@ -78,10 +79,10 @@ def test_curl_variants(cmd: str, method: str, target: str, body: bytes,
 
 
 @pytest.mark.parametrize("cmd,fragment", [
-    ("curl --proxy http://p http://h/", "not supported: curl option --proxy"),
-    ("curl -d @body.json http://h/", "data from a file"),
+    ("curl --proxy-user a:b http://h/", "not supported: curl option --proxy-user"),
+    ("curl -d @no-such-body.json http://h/", "cannot read -d @no-such-body.json"),
     ("curl -X POST", "no URL"),
-    ("curl 'unterminated", "cannot split"),
+    ("curl 'unterminated", "cannot read the command line: unterminated"),
     ("curl -H nocolon http://h/", "bad header"),
     ("wget https://h/", "not a curl command: it starts with 'wget'"),
 ])

@@ -8,35 +8,33 @@ line by a plain text search: good enough to point an editor at it.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from workbench.core.errors import ConfigError
-from workbench.core.files import FileRefused, deepest_line, read_limited
+from workbench.core.files import FileRefused, read_limited, utf8_problem
+from workbench.core.tomldoc import TomlSyntax, parse_toml
 
 
 def read_toml(path: Path) -> tuple[dict[str, Any], str]:
     """Parse a TOML file; a syntax error becomes a ConfigError with the line number."""
     try:
-        text = read_limited(path).decode("utf-8")
+        data = read_limited(path)
     except FileRefused as exc:
         raise ConfigError(exc.message, file=str(path), hint=exc.hint) from None
-    except UnicodeDecodeError:
-        raise ConfigError("not UTF-8 text", file=str(path)) from None
     try:
-        return tomllib.loads(text), text
-    except tomllib.TOMLDecodeError as exc:
-        msg = str(exc)
-        m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
-        line = int(m.group(1)) if m else None
-        msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", msg)
-        raise ConfigError(f"invalid TOML: {msg}", file=str(path), line=line,
-                          hint="see docs/config.md for the file format") from None
-    except RecursionError:
-        raise ConfigError("invalid TOML: nested too deeply", file=str(path),
-                          line=deepest_line(text), hint="see docs/config.md") from None
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        what, line, column, hint = utf8_problem(data, e)
+        raise ConfigError(what, file=str(path), line=line, column=column, hint=hint) \
+            from None
+    try:
+        return parse_toml(text), text.removeprefix("\ufeff")
+    except TomlSyntax as exc:
+        raise ConfigError(f"invalid TOML: {exc.message}", file=str(path), line=exc.line,
+                          column=exc.column,
+                          hint=exc.hint or "see docs/config.md for the file format") from None
 
 
 class Checker:
@@ -97,6 +95,7 @@ class Checker:
         if not isinstance(value, str):
             raise self.error(prefix + key, f"{prefix + key} must be a string",
                              hint=_choices_hint(choices))
+        self._no_nul(prefix + key, value)
         if choices is not None and value not in choices:
             raise self.error(prefix + key, f"{prefix + key} = {value!r} is not allowed",
                              hint=_choices_hint(choices))
@@ -111,7 +110,16 @@ class Checker:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise self.error(prefix + key, f"{prefix + key} must be a list of strings",
                              hint=f'for example {key} = ["src/*.c"]')
+        for v in value:
+            self._no_nul(prefix + key, v)
         return tuple(value)
+
+    def _no_nul(self, key: str, value: str) -> None:
+        """A NUL is never part of a name or path (the OS refuses it: a ValueError deep in
+        pathlib otherwise)."""
+        if "\x00" in value:
+            raise self.error(key, f"{key} holds a NUL character (\\u0000)",
+                             hint="remove it: names and paths cannot hold NUL")
 
     def integer(self, doc: Mapping[str, Any], key: str, *, minimum: int = 0,
                 prefix: str = "") -> int | None:

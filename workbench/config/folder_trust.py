@@ -18,7 +18,6 @@ import json
 import os
 import tempfile
 import time
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +27,7 @@ from workbench.config.codescan import CodeRun, code_runs, digest
 from workbench.config.module import ModuleConfig
 from workbench.core.errors import ConfigError
 from workbench.core.files import FileRefused, read_limited
+from workbench.core.tomldoc import TomlSyntax, parse_toml
 
 TRUST_FILE = "trust.toml"
 ENV_TRUST = "WORKBENCH_TRUST"
@@ -128,9 +128,11 @@ def _entries() -> dict[str, tuple[str, str]]:
     if not path.exists():
         return {}
     try:
-        doc = tomllib.loads(read_limited(path).decode("utf-8"))
-    except (FileRefused, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as e:
-        raise ConfigError(f"cannot read the trust records: {e}", file=str(path),
+        doc = parse_toml(read_limited(path).decode("utf-8"))
+    except (FileRefused, UnicodeDecodeError, TomlSyntax) as e:
+        why = e.message if isinstance(e, FileRefused | TomlSyntax) else f"not UTF-8 ({e.reason})"
+        raise ConfigError(f"cannot read the trust records: {why}", file=str(path),
+                          line=e.line if isinstance(e, TomlSyntax) else None,
                           hint="delete the file to start again (every folder is then "
                                "untrusted)") from None
     out: dict[str, tuple[str, str]] = {}
@@ -142,6 +144,16 @@ def _entries() -> dict[str, tuple[str, str]]:
 
 
 def _save(records: dict[str, tuple[str, str]]) -> None:
+    try:
+        _write(records)
+    except OSError as e:
+        raise ConfigError(f"cannot write the trust records: {e.strerror or e}",
+                          file=str(config_dir() / TRUST_FILE),
+                          hint="WORKBENCH_CONFIG_DIR (or XDG_CONFIG_HOME/workbench) must be "
+                               "a folder you can write") from None
+
+
+def _write(records: dict[str, tuple[str, str]]) -> None:
     folder = config_dir()
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     lines = ["# Folders whose builds workbench may run (workbench trust PATH).",

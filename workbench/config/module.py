@@ -54,7 +54,7 @@ DEFAULT_SOURCES: dict[str, tuple[str, ...]] = {
 }
 # The edge ABI's exports; C needs them spelled out for wasm-ld.
 EDGE_EXPORTS = ("memory", "alloc", "handle")
-_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")  # a file name, with room
 
 
 @dataclass(frozen=True)
@@ -218,9 +218,10 @@ def not_a_module(folder: Path) -> ConfigError:
 def _module_from(folder: Path, doc: dict[str, Any], ck: Checker, toolchain: str,
                  path: Path | None, base_chaos: Chaos | None) -> ModuleConfig:
     name = ck.string(doc, "name", folder.name) or folder.name
-    if not _NAME_RE.match(name):
-        raise ck.error("name", f"name {name!r} cannot be used as a file name",
-                       hint="letters, digits, '.', '_' and '-' only")
+    if not _NAME_RE.fullmatch(name):
+        shown = name if len(name) <= 60 else f"{name[:40]}... ({len(name):,} characters)"
+        raise ck.error("name", f"name {shown!r} cannot be used as a file name",
+                       hint="letters, digits, '.', '_' and '-' only, at most 100 characters")
     command = ck.string(doc, "command")
     if toolchain == "command" and not command:
         raise ck.error("command", "toolchain = \"command\" needs a command",
@@ -277,7 +278,7 @@ def _route(ck: Checker, doc: dict[str, Any]) -> str | None:
     route = ck.string(doc, "route")
     if route is None:
         return None
-    if not route.startswith("/") or any(c in route for c in "?#* \t"):
+    if not route.startswith("/") or any(c in "?#* \t\x7f" or c < " " for c in route):
         raise ck.error("route", f"route = {route!r} is not a path prefix",
                        hint='start with "/" and use no query, wildcard or spaces: '
                             'route = "/api"')
@@ -308,6 +309,12 @@ def _output(ck: Checker, doc: dict[str, Any], folder: Path, name: str) -> Path:
         raise ck.error("output", f"output = {output!r} must end in .wasm",
                        hint="a build replaces this file, so it must not be a source; "
                             'for example output = "build/handler.wasm"')
+    allowed = _allowed_roots(folder)
+    if not any(r in path.parents for r in allowed):
+        raise ck.error("output", f"output = {output!r} resolves to {path}, outside the "
+                       "module's folder and workspace",
+                       hint="a build replaces this file: it must be inside the module "
+                            'folder (symlinks are followed), e.g. output = "build/x.wasm"')
     if path.is_dir():
         raise ck.error("output", f"output = {output!r} is a folder",
                        hint='name the file, for example output = "build/handler.wasm"')
@@ -379,6 +386,9 @@ def _optional_path(ck: Checker, doc: dict[str, Any], folder: Path, key: str, def
                        hint="FIFOs, devices and sockets are never read")
     if want_dir and not candidate.is_dir() and candidate.suffix not in (".hurl", ".http"):
         raise ck.error(key, f"{key} must be a folder or a .hurl/.http file")
+    if not want_dir and not candidate.is_file():
+        raise ck.error(key, f"{key} = {value!r} is a folder, not a file",
+                       hint=f"name the file, for example {key} = \"{default}\"")
     return candidate
 
 

@@ -52,6 +52,9 @@ def parse_trust(path: Path) -> TrustPolicy | None:
     paths = []
     for k in keys:
         p = (path.parent / k).resolve()
+        if p.exists() and not p.is_file():
+            raise ck.error("trust.keys", f"trusted key {k!r} is not a regular file",
+                           hint="name a .pub file (FIFOs, devices and folders are never read)")
         if not p.is_file():
             raise ck.error("trust.keys", f"trusted key {k!r} does not exist",
                            hint=f"paths are relative to {path.parent}; "
@@ -83,6 +86,9 @@ def module_signing_key(module_root: Path) -> Path | None:
     if value is None:
         return None
     key = (module_root / value).resolve()
+    if key.exists() and not key.is_file():
+        raise ck.error("sign", f"sign = {value!r} is not a regular file",
+                       hint="name a .key file written by `workbench keygen`")
     if not key.is_file():
         raise ck.error("sign", f"sign = {value!r} does not exist",
                        hint=f"paths are relative to {module_root}; "

@@ -169,24 +169,7 @@ def _load_workspace_file(path: Path, *, with_modules: bool = True,
     elif folders is None:
         modules = [m for c in _module_children(root) for m in _load(c, chaos, broken)]
     else:
-        for entry in folders:
-            pattern = any(ch in entry for ch in "*?[")
-            matches = sorted(root.glob(entry)) if pattern else [root / entry]
-            found = [m for m in matches if m.is_dir()]
-            if pattern:  # a glob picks the module folders among what it matches
-                found = [m for m in found if not m.name.startswith(".") and is_module_folder(m)]
-                if not found:
-                    raise ck.error("modules", f"no module folder matches {entry!r}",
-                                   hint=f"paths are relative to {root}; a module folder has "
-                                        "a module.toml or one obvious source")
-            if not found:
-                raise ck.error("modules", f"module folder {entry!r} does not exist",
-                               hint=f"paths are relative to {root}")
-            for folder in found:
-                if not is_module_folder(folder):
-                    raise ck.error("modules", f"{entry!r} is not a module folder",
-                                   hint="it needs a module.toml or one obvious source")
-                modules.extend(_load(folder, chaos, broken))
+        modules = _listed_modules(ck, root, folders, chaos, broken)
     if with_modules and optional:
         listed, left_out = load_optional(ck, optional, root, chaos)
         have = {m.root for m in modules}
@@ -199,6 +182,44 @@ def _load_workspace_file(path: Path, *, with_modules: bool = True,
     return Workspace(root=root, modules=tuple(modules), variables=variables, chaos=chaos,
                      debounce_ms=DEFAULT_DEBOUNCE_MS if debounce is None else debounce,
                      settings=settings, config_file=path, left_out=tuple(left_out))
+
+
+def _listed_modules(ck: Checker, root: Path, folders: tuple[str, ...], chaos: Chaos,
+                    broken: Broken | None = None) -> list[ModuleConfig]:
+    """The module folders `modules = [...]` names: paths, or globs inside the workspace
+    folder. Each folder is read once however often it is listed."""
+    modules: dict[Path, ModuleConfig] = {}
+    for entry in folders:
+        pattern = any(ch in entry for ch in "*?[")
+        if pattern and (Path(entry).is_absolute() or ".." in Path(entry).parts):
+            raise ck.error("modules", f"the glob {entry!r} leaves the workspace folder",
+                           hint=f"globs match folders inside {root}; name a folder outside "
+                                "it as a plain path")
+        try:
+            matches = sorted(root.glob(entry)) if pattern else [root / entry]
+            found = [m for m in matches if m.is_dir()]
+        except (OSError, ValueError, NotImplementedError) as e:
+            raise ck.error("modules", f"cannot match {entry!r}: {e}",
+                           hint=f"paths are relative to {root}") from None
+        if pattern:  # a glob picks the module folders among what it matches
+            found = [m for m in found if not m.name.startswith(".") and is_module_folder(m)]
+            if not found:
+                raise ck.error("modules", f"no module folder matches {entry!r}",
+                               hint=f"paths are relative to {root}; a module folder has "
+                                    "a module.toml or one obvious source")
+        if not found:
+            raise ck.error("modules", f"module folder {entry!r} does not exist",
+                           hint=f"paths are relative to {root}")
+        for folder in found:
+            key = folder.resolve()
+            if key in modules:
+                continue
+            if not is_module_folder(folder):
+                raise ck.error("modules", f"{entry!r} is not a module folder",
+                               hint="it needs a module.toml or one obvious source")
+            for cfg in _load(folder, chaos, broken):
+                modules[key] = cfg
+    return list(modules.values())
 
 
 def _variables(ck: Checker, doc: dict[str, Any]) -> dict[str, str]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from workbench.core.text import clip
+
 
 class WorkbenchError(Exception):
     """Base of every user-facing error.
@@ -27,9 +29,12 @@ class WorkbenchError(Exception):
         self.hint = hint
 
     def __str__(self) -> str:
-        text = f"{self.where}: {self.message}" if self.where else self.message
+        """What a person reads: each part clipped to a few lines' worth (a message quoting
+        a 1 MB line from a hostile file would fill the terminal; `to_json` stays whole)."""
+        text = f"{clip(self.where)}: {clip(self.message)}" if self.where \
+            else clip(self.message)
         if self.hint:
-            text += f"\n  hint: {self.hint}"
+            text += f"\n  hint: {clip(self.hint)}"
         return text
 
     def to_json(self) -> dict[str, Any]:
@@ -62,20 +67,25 @@ class ConfigError(WorkbenchError):
     kind = "config"
 
     def __init__(self, message: str, *, file: str, key: str | None = None,
-                 line: int | None = None, hint: str | None = None):
-        self.file, self.key, self.line = file, key, line
-        where = file + (f":{line}" if line else "") + (f": {key}" if key else "")
+                 line: int | None = None, hint: str | None = None,
+                 column: int | None = None):
+        self.file, self.key, self.line, self.column = file, key, line, column
+        where = file + (f":{line}" if line else "") + (f":{column}" if line and column else "") \
+            + (f": {key}" if key else "")
         super().__init__(message, where=where, hint=hint)
 
 
 class RequestFileError(WorkbenchError):
-    """A saved-request file (.hurl / .http / curl) that cannot be used: names file:line."""
+    """A saved-request file (.hurl / .http / curl) that cannot be used: names file:line
+    (and :column when the reader knows it; 1-based, in characters)."""
 
     kind = "request_file"
 
-    def __init__(self, message: str, *, file: str, line: int, hint: str | None = None):
-        self.file, self.line = file, line
-        super().__init__(message, where=f"{file}:{line}", hint=hint)
+    def __init__(self, message: str, *, file: str, line: int, hint: str | None = None,
+                 column: int | None = None):
+        self.file, self.line, self.column = file, line, column
+        super().__init__(message, where=f"{file}:{line}" + (f":{column}" if column else ""),
+                         hint=hint)
 
 
 class HooksError(WorkbenchError):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import stat
+import tempfile
 from pathlib import Path
 
 from workbench.core.errors import WorkbenchError
@@ -138,6 +139,41 @@ def deepest_line(text: str) -> int:
         elif ch in "]}":
             depth -= 1
     return best_line
+
+
+def write_atomic(path: Path, data: bytes, *, mode: int = 0o644) -> None:
+    """Replace `path` with `data` all at once: a temporary file in the same folder renamed
+    over it, so a full disk or an interrupt leaves the old file (a key, a signed module)
+    whole. OSError on failure, nothing left behind; IsADirectoryError for a folder."""
+    if path.is_dir():
+        raise IsADirectoryError(21, "Is a directory", str(path))
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:40]}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def utf8_problem(data: bytes, err: UnicodeDecodeError) -> tuple[str, int, int, str]:
+    """(what, line, column, hint) for text that is not UTF-8: where the first bad byte is
+    (1-based; the column counts characters) and what the file probably is instead."""
+    start = min(err.start, len(data))
+    line = data.count(b"\n", 0, start) + 1
+    head = data[data.rfind(b"\n", 0, start) + 1:start]
+    column = len(head.decode("utf-8", "replace")) + 1
+    what = f"not UTF-8 text (byte 0x{data[start]:02x}: {err.reason})" if start < len(data) \
+        else f"not UTF-8 text ({err.reason})"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        hint = "the file is UTF-16 (a Windows editor's \"Unicode\"): save it as UTF-8"
+    elif b"\x00" in data[:4096]:
+        hint = "the file holds NUL bytes: it looks binary, not text"
+    else:
+        hint = "save the file as UTF-8 (Latin-1 and other encodings are not read)"
+    return what, line, column, hint
 
 
 NESTING_HINT = "nested too deeply for the parser (thousands of [ or {): not a real config"

@@ -8,6 +8,7 @@ Header names keep their case for display; lookups are case-insensitive.
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
@@ -192,8 +193,46 @@ def parse_response(data: bytes) -> Response:
     return Response(status=status, headers=tuple(headers), body=body, reason=reason)
 
 
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # RFC 9110 token: methods, field names
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")  # C0 controls but tab, and DEL
+_NAMES = {0: "NUL", 9: "TAB", 10: "LF (a line break)", 13: "CR (a line break)", 27: "ESC",
+          127: "DEL"}
+
+
+def control_name(ch: str) -> str:
+    """`U+000D CR (a line break)`: a control character in words."""
+    code = ord(ch)
+    return f"U+{code:04X}" + (f" {_NAMES[code]}" if code in _NAMES else "")
+
+
+def request_problem(method: str | None = None, target: str | None = None,
+                    headers: Headers = ()) -> str | None:
+    """Why these parts cannot be written as an HTTP/1.1 request, or None. A CR or LF in a
+    target or header value would end the line early: the handler would read a second
+    header (or request) that nobody wrote; a NUL truncates it in C handlers."""
+    if method is not None and not _TOKEN.fullmatch(method):
+        return (f"method {method[:40]!r} is not an HTTP method (letters, digits and "
+                "!#$%&'*+.^_`|~- only)")
+    if target is not None:
+        m = _CONTROL.search(target) or re.search(r"[ \t]", target)
+        if m:
+            where = f"at character {m.start() + 1}"
+            what = control_name(m.group()) if m.group() not in " " else "a space"
+            return f"the request target holds {what} {where}: {target[:60]!r}"
+    for name, value in headers:
+        if not _TOKEN.fullmatch(name):
+            return (f"header name {name[:40]!r} is not a field name (letters, digits and "
+                    "!#$%&'*+.^_`|~- only)")
+        m = _CONTROL.search(value)
+        if m:
+            return (f"header {name} holds {control_name(m.group())} at character "
+                    f"{m.start() + 1}: a header value is one line")
+    return None
+
+
 def split_url(url: str) -> tuple[str, str | None]:
-    """'https://h:8080/p?q' -> ('/p?q', 'h:8080'); '/p' -> ('/p', None)."""
+    """'https://h:8080/p?q' -> ('/p?q', 'h:8080'); '/p' -> ('/p', None). ValueError for
+    a URL urllib cannot split (`http://[::1`: an unclosed IPv6 bracket)."""
     if url.startswith(("http://", "https://")):
         parts = urlsplit(url)
         target = parts.path or "/"

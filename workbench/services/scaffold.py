@@ -6,6 +6,7 @@ output and installed packages are not. An existing non-empty folder is never wri
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,20 +52,47 @@ def init_workspace(dest: Path, samples: list[str] | None = None) -> Scaffold:
         raise UsageError("the bundled samples are not installed with this copy of workbench",
                          hint="reinstall workbench, or clone its repository")
     known = available_samples()
-    chosen = list(samples) if samples else default_modules()
+    chosen = list(dict.fromkeys(samples)) if samples else default_modules()
     unknown = [s for s in chosen if s not in known]
     if unknown:
         raise UsageError(f"no sample named {', '.join(map(repr, unknown))}",
                          where="--sample", hint=f"one of: {', '.join(known)}")
-    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
+    try:
+        taken = os.path.lexists(dest) and (not dest.is_dir() or any(dest.iterdir()))
+        created = not dest.exists()
+    except OSError as e:  # a name too long, a folder that cannot be listed
+        raise UsageError(f"cannot use {str(dest)[:80]} as the workspace folder: "
+                         f"{e.strerror or e}", hint="pick another folder name") from None
+    if taken:
         raise UsageError(f"{dest} already exists and is not an empty folder",
                          hint="pick a new folder name; nothing was written")
-    dest.mkdir(parents=True, exist_ok=True)
-    ignore = shutil.ignore_patterns(*SKIP, "*.pyc")
-    for name in chosen:
-        shutil.copytree(src / name, dest / name, ignore=ignore)
-    (dest / "workbench.toml").write_text(_workspace_toml(src, chosen), encoding="utf-8")
+    try:
+        dest.mkdir(parents=True, exist_ok=True)
+        ignore = shutil.ignore_patterns(*SKIP, "*.pyc")
+        for name in chosen:
+            shutil.copytree(src / name, dest / name, ignore=ignore)
+        (dest / "workbench.toml").write_text(_workspace_toml(src, chosen), encoding="utf-8")
+    except (OSError, shutil.Error) as e:
+        _undo(dest, created, chosen)
+        why = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+        raise UsageError(f"cannot create the workspace in {dest}: {why}",
+                         hint="pick a folder name you can create (nothing was left "
+                              "behind)") from None
     return Scaffold(dest, tuple(chosen))
+
+
+def _undo(dest: Path, created: bool, chosen: list[str]) -> None:
+    """Remove what a failed init wrote: the folder it created, or only its own entries in
+    the empty folder it was given."""
+    if created:
+        shutil.rmtree(dest, ignore_errors=True)
+        return
+    for name in (*chosen, "workbench.toml"):
+        target = dest / name
+        if target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target, ignore_errors=True)
+        elif os.path.lexists(target):
+            target.unlink(missing_ok=True)
 
 
 def _workspace_toml(src: Path, chosen: list[str]) -> str:

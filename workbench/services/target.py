@@ -18,7 +18,7 @@ from typing import Any
 
 from workbench.config.workspace import workspace_root, workspace_settings, workspace_variables
 from workbench.core.errors import UsageError
-from workbench.core.http import Request, header_set, split_url
+from workbench.core.http import Request, header_set, request_problem, split_url
 from workbench.core.runtime.harness import Harness
 from workbench.core.runtime.host_config import HostConfig
 from workbench.core.runtime.limits import MAX_FUEL, Chaos, Limits
@@ -164,6 +164,13 @@ def build_request(args: RunSpec, root: Path) -> Request:
         req = dataclasses.replace(req, body=body)
         if not args.method and args.request is None:
             req = dataclasses.replace(req, method="POST")
+    problem = request_problem(req.method, req.target, req.headers)
+    if problem:
+        flag = "--method" if problem.startswith("method") else \
+            "--path" if "target" in problem else "--header"
+        raise UsageError(problem, where=flag, hint="write the request as it goes on the "
+                         "wire: a token method, a path without spaces or control "
+                         "characters (%20 for a space), one-line header values")
     if args.client_ip:
         from workbench.core.http import ip_key
 
@@ -177,7 +184,10 @@ def build_request(args: RunSpec, root: Path) -> Request:
 def _with_target(req: Request, path: str) -> Request:
     """`--path /a?b=1`, or a full URL whose host becomes the Host header."""
     if path.startswith(("http://", "https://")):
-        target, host = split_url(path)
+        try:
+            target, host = split_url(path)
+        except ValueError as e:
+            raise UsageError(f"{path[:80]!r} is not a URL: {e}", where="--path") from None
         if host:
             req = req.with_headers(header_set(req.headers, "Host", host))
         return dataclasses.replace(req, target=target)

@@ -10,10 +10,12 @@ fresh build when module.toml says `sign = "path/to/key"`.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from workbench.config.trust import TrustPolicy, module_signing_key, trust_policy
 from workbench.core.errors import SignatureRejected, UsageError
+from workbench.core.files import FileRefused, read_limited, write_atomic
 from workbench.core.sign import keys as K  # noqa: N812
 from workbench.core.sign.signer import SignOutcome, sign
 from workbench.core.sign.verify import Verdict, verify
@@ -28,10 +30,7 @@ def detached_path(wasm_path: Path) -> Path:
 def verify_file(wasm_path: Path, key_paths: tuple[Path, ...] | list[Path], *,
                 detached: Path | None = None, require_all: bool = False) -> Verdict:
     """Verify one file; `detached` None: the embedded signature, else `X.wasm.sig` if any."""
-    try:
-        data = wasm_path.read_bytes()
-    except OSError as e:
-        raise UsageError(f"cannot read module: {e.strerror}", where=str(wasm_path)) from None
+    data = _read(wasm_path, "module")
     sig_file = detached
     if sig_file is None and detached_path(wasm_path).is_file():
         from workbench.core.sign.format import split
@@ -39,13 +38,7 @@ def verify_file(wasm_path: Path, key_paths: tuple[Path, ...] | list[Path], *,
 
         if content_sections(split(data, file=str(wasm_path))[1])[1] is None:
             sig_file = detached_path(wasm_path)
-    sig = None
-    if sig_file is not None:
-        try:
-            sig = sig_file.read_bytes()
-        except OSError as e:
-            raise UsageError(f"cannot read signature: {e.strerror}", where=str(sig_file)) \
-                from None
+    sig = _read(sig_file, "signature") if sig_file is not None else None
     pubs = [K.load_public(p) for p in key_paths]
     return verify(data, pubs, detached=sig, require_all=require_all, file=str(wasm_path))
 
@@ -80,16 +73,40 @@ def sign_build_output(module_root: Path, wasm_path: Path | None) -> SignOutcome 
 
 def sign_file(wasm_path: Path, key_path: Path, *, detached: Path | None = None,
               output: Path | None = None, section_map: bool = True) -> SignOutcome:
+    """Sign and write: the module in place (or `output`), or the detached signature. Each
+    file is replaced at once, so a failed write leaves the module as it was."""
     key = K.load_secret(key_path)
-    data = wasm_path.read_bytes()
-    previous = detached.read_bytes() if detached is not None and detached.is_file() else None
+    data = _read(wasm_path, "module")
+    previous = _read(detached, "signature") if detached is not None and \
+        os.path.lexists(detached) else None
     out = sign(data, key, detached=detached is not None, previous=previous,
                section_map=section_map, file=str(wasm_path))
     if detached is not None:
-        detached.write_bytes(out.signature)
+        _write(detached, out.signature, "--detached")
     elif output is not None or out.module != data:
-        (output or wasm_path).write_bytes(out.module)
+        _write(output or wasm_path, out.module, "--output" if output else "MODULE")
     return out
+
+
+MODULE_LIMIT = 1024 * 1024 * 1024  # far above any module (the largest seen: 18 MB)
+
+
+def _read(path: Path, what: str) -> bytes:
+    """A module or signature file: regular (a FIFO would hang the command), bounded."""
+    try:
+        return read_limited(path, limit=MODULE_LIMIT)
+    except FileRefused as e:
+        raise UsageError(f"cannot read {what}: {e.message}", where=str(path),
+                         hint=e.hint) from None
+
+
+def _write(path: Path, data: bytes, flag: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, data)
+    except OSError as e:
+        raise UsageError(f"cannot write {path}: {e.strerror or e}", where=flag,
+                         hint="name a file in a folder you can write") from None
 
 
 def signing_step(module_root: Path, wasm_path: Path | None) -> str | None:

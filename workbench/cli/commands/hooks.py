@@ -13,7 +13,7 @@ from pathlib import Path
 
 from workbench.core.errors import UsageError
 from workbench.core.hooks.rules import HookOutcome, Hooks, load_hooks
-from workbench.core.http import Request, header_set
+from workbench.core.http import Request, header_set, request_problem
 
 NAME = "hooks"
 HELP = "validate a hooks file, list its rules, or show what it does to requests"
@@ -83,6 +83,10 @@ def _requests(args: argparse.Namespace) -> list[tuple[str, Request]]:
             if not colon or not name.strip():
                 raise UsageError(f"bad header {item!r}", where="--header", hint="use K:V")
             req = req.with_headers(header_set(req.headers, name.strip(), value.strip()))
+        problem = request_problem(req.method, req.target.split("://", 1)[-1], req.headers)
+        if problem:
+            raise UsageError(problem, where="--method" if problem.startswith("method") else
+                             "--path" if "target" in problem else "--header")
         out.append((f"{req.method} {req.target}", req))
     return out
 

@@ -159,9 +159,13 @@ def _bytes(text: str, what: str) -> bytes:
 
 
 def _value(text: str) -> bytes:
+    """`@FILE` (a regular file: a FIFO would hang, /dev/zero fill the memory), else text."""
     if text.startswith("@"):
+        from workbench.core.files import BODY_LIMIT, FileRefused, read_limited
+
         try:
-            return Path(text[1:]).read_bytes()
-        except OSError as e:
-            raise UsageError(f"cannot read {text[1:]}: {e.strerror}", where="VALUE") from None
+            return read_limited(text[1:], limit=BODY_LIMIT)
+        except FileRefused as e:
+            raise UsageError(f"cannot read {text[1:]!r}: {e.message}", where="VALUE",
+                             hint=e.hint) from None
     return _bytes(text, "VALUE")

@@ -24,9 +24,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from workbench.core.hooks.conditions import compile_regex, compile_when
+from workbench.core.hooks.conditions import compile_when
 from workbench.core.hooks.context import Ctx
 from workbench.core.hooks.site import Site
+from workbench.core.regex import compile_regex
 
 Scan = Callable[[Ctx, int], int]
 Scan0 = Callable[[Ctx], int]

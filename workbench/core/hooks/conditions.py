@@ -4,50 +4,27 @@ Everything costly happens here, once, at load time: regexes are compiled, globs 
 regexes, CIDR lists become (network int, mask) pairs, method and host lists become sets.
 A compiled condition at request time is a few dict lookups and comparisons.
 
-Patterns come from a folder nobody reviewed, so they run on RE2 (`google-re2`): matching
-is linear in the path length whatever the pattern (`^/(a+)+$` on Python's `re` takes
-seconds on a 30-character path). RE2 has no backreferences or lookaround; a pattern
+Patterns come from a folder nobody reviewed, so they run on RE2 (`workbench.core.regex`):
+matching is linear in the path length whatever the pattern (`^/(a+)+$` on Python's `re`
+takes seconds on a 30-character path). RE2 has no backreferences or lookaround; a pattern
 using them is a HooksError naming the rule and field. Globs translate to RE2 too.
 """
 
 from __future__ import annotations
 
-import functools
 import ipaddress
 import re
 import zlib
 from collections.abc import Callable, Iterable
 from typing import Any
 
-import re2
-
 from workbench.core.globs import glob_pattern
 from workbench.core.hooks.context import Ctx
 from workbench.core.hooks.site import Site
 from workbench.core.http import ip_key
+from workbench.core.regex import PatternError, compile_regex
 
 Check = Callable[[Ctx], bool]
-_RE2_OPTIONS = re2.Options()
-_RE2_OPTIONS.log_errors = False  # RE2 would print parse errors to stderr itself
-
-
-class PatternError(ValueError):
-    """A regular expression RE2 cannot compile (syntax, or backreferences/lookaround)."""
-
-
-@functools.lru_cache(maxsize=4096)  # a rule's pattern is compiled by the closure and codegen
-def compile_regex(pattern: str) -> Any:
-    """A linear-time compiled pattern with `re`'s search/groups/groupdict interface."""
-    try:
-        return re2.compile(pattern, _RE2_OPTIONS)
-    except re2.error as e:
-        raw = e.args[0] if e.args else str(e)
-        why = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
-        if re.search(r"\\[1-9]|\(\?<?[=!]", pattern):
-            why += " (backreferences and lookaround are not supported: patterns run on " \
-                   "the linear-time RE2 engine)"
-        raise PatternError(why) from None
-
 KEYS = ("method", "host", "path", "path_prefix", "path_glob", "path_regex", "header",
         "query", "cookie", "client_ip", "bucket", "all", "any", "not")
 

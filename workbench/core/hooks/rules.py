@@ -13,16 +13,14 @@ rules when the new file is bad.
 from __future__ import annotations
 
 import os
-import re
 import time
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from time import perf_counter_ns
 from typing import Any, NamedTuple
 
 from workbench.core.errors import HooksError
-from workbench.core.files import NESTING_HINT, FileRefused, deepest_line, read_limited
+from workbench.core.files import FileRefused, read_limited, utf8_problem
 from workbench.core.hooks.actions import Action, compile_action
 from workbench.core.hooks.codegen import Emitter, when_expr
 from workbench.core.hooks.conditions import Check, compile_when, regex_groups
@@ -30,6 +28,7 @@ from workbench.core.hooks.context import Ctx
 from workbench.core.hooks.index import RuleIndex
 from workbench.core.hooks.site import Site, Source
 from workbench.core.http import Request, Response
+from workbench.core.tomldoc import TomlSyntax, parse_toml
 
 
 class TraceEntry(NamedTuple):
@@ -151,16 +150,10 @@ def _fire(rule: Rule, ctx: Ctx, trace: list[TraceEntry]) -> Response | None:
 def parse_hooks(text: str, *, file: str = "<hooks>", base_dir: Path | None = None) -> Hooks:
     """Parse hooks TOML text. `base_dir` resolves respond `file = ...` paths."""
     try:
-        doc = tomllib.loads(text)
-    except RecursionError:
-        raise HooksError("not valid TOML: nested too deeply",
-                         file=f"{file}:{deepest_line(text)}", hint=NESTING_HINT) from None
-    except tomllib.TOMLDecodeError as e:
-        m = re.search(r"\(at line (\d+), column (\d+)\)", str(e))
-        where = f"{file}:{m.group(1)}" if m else file
-        msg = str(e)[:m.start()].strip() + f" (column {m.group(2)})" if m else str(e)
-        raise HooksError(f"not valid TOML: {msg}", file=where,
-                         hint="see docs/hooks.md for the format") from None
+        doc = parse_toml(text)
+    except TomlSyntax as e:
+        raise HooksError(f"not valid TOML: {e.message}", file=file + e.position,
+                         hint=e.hint or "see docs/hooks.md for the format") from None
     for key in doc:
         if key != "rule":
             raise HooksError(f"unknown top-level key {key!r}", file=file, field=key,
@@ -205,12 +198,16 @@ def load_hooks(path: str | os.PathLike[str]) -> Hooks:
     """Read, validate and compile a hooks file."""
     p = Path(path)
     try:
-        text = read_limited(p).decode("utf-8")
+        data = read_limited(p)
     except FileRefused as e:
         raise HooksError(f"cannot read hooks file: {e.message}", file=str(p),
                          hint="check --hooks or the module's hooks setting") from None
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError as e:
-        raise HooksError(f"hooks file is not UTF-8 ({e.reason})", file=str(p)) from None
+        what, line, column, hint = utf8_problem(data, e)
+        raise HooksError(f"hooks file is {what}", file=f"{p}:{line}:{column}",
+                         hint=hint) from None
     return parse_hooks(text, file=str(p), base_dir=p.parent)
 
 

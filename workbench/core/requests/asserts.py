@@ -18,11 +18,13 @@ from datetime import datetime
 from typing import Any
 
 from workbench.core.errors import WorkbenchError
+from workbench.core.regex import PatternError, compile_regex
 from workbench.core.requests.filters import FilterError, apply
 from workbench.core.requests.jsonpath import MISSING
 from workbench.core.requests.model import Assertion
 from workbench.core.requests.queries import Observed, QueryError, run_query
 from workbench.core.requests.template import Template
+from workbench.core.text import clip
 
 __all__ = ["AssertionResult", "Observed", "evaluate", "evaluate_all", "show"]
 
@@ -196,8 +198,8 @@ def _test(a: Assertion, actual: Any, want: Any) -> tuple[bool, str]:  # noqa: C9
         return False, f"matches needs a string, got {_kind(actual)}"
     pattern = want[1] if isinstance(want, tuple) else want
     try:
-        return re.search(pattern, actual) is not None, ""
-    except re.error as e:
+        return compile_regex(pattern).search(actual) is not None, ""
+    except PatternError as e:
         return False, f"invalid regex: {e}"
 
 
@@ -266,8 +268,10 @@ def evaluate(a: Assertion, obs: Observed) -> AssertionResult:
         actual, why = _actual(a, obs)
         want = _expected_of(a, obs)
     except WorkbenchError as e:  # a value that cannot be rendered, a missing file...
-        return AssertionResult(a, False, None, f"{a.text}: {e.message}", False, e.message)
+        why = clip(e.message, 300)
+        return AssertionResult(a, False, None, f"{a.text}: {why}", False, why)
     holds, reason = _test(a, actual, want)
+    why, reason = clip(why, 300), clip(reason, 300)  # they may quote a 1 MB body
     if a.negate:
         holds = not holds if (not reason or a.predicate == "exists") else False
     found = actual is not MISSING

@@ -25,6 +25,7 @@ from workbench.core.requests.filters import FilterError, apply
 from workbench.core.requests.jsonpath import MISSING
 from workbench.core.requests.model import SavedRequest
 from workbench.core.requests.queries import Observed, QueryError, run_query
+from workbench.core.text import clip
 
 MAX_RETRIES = 100  # `retry: -1` (forever) is capped so a replay always ends
 
@@ -191,7 +192,8 @@ class Chain:
                 if value is not MISSING:
                     value = apply(c.filters, value, dict(obs.variables))
             except (QueryError, FilterError, WorkbenchError) as e:
-                return out, {"kind": "capture", "message": f"{c.where}: capture {c.name}: {e}"}
+                return out, {"kind": "capture",
+                             "message": f"{c.where}: capture {c.name}: {clip(str(e), 300)}"}
             if value is MISSING:
                 return out, {"kind": "capture", "message":
                              f"{c.where}: capture {c.name}: {c.text!r} found nothing"}

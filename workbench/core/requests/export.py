@@ -36,24 +36,10 @@ def to_curl(req: Request, base_url: str | None = None) -> str:
 def to_hurl_entry(req: Request, *, status: int | None = None, comment: str = "") -> str:
     """A Hurl entry (`parse_hurl` reads it back to the same request), ending in a blank
     line. Bodies that are not UTF-8 text are written as base64."""
-    import base64
+    from workbench.core.requests.hurl_write import entry_lines
 
-    lines = [f"# {comment}"] if comment else []
-    lines.append(f"{req.method} {request_url(req)}")
-    lines += [f"{k}: {v}" for k, v in req.headers if k.lower() != "host"]
-    if req.body:
-        try:
-            text = req.body.decode("utf-8")
-        except UnicodeDecodeError:
-            text = None
-        # exact bytes: a ``` block ends its body with a newline, a `...` line has none
-        if text is not None and text.endswith("\n") and "```" not in text:
-            lines += ["```", text[:-1], "```"]
-        elif text is not None and text.isprintable() and "`" not in text \
-                and "\\" not in text and "{{" not in text:
-            lines.append(f"`{text}`")
-        else:
-            lines.append(f"base64,{base64.b64encode(req.body).decode()};")
+    lines = [f"# {' '.join(comment.split())}"] if comment else []
+    lines += entry_lines(req)
     if status is not None:
         lines.append(f"HTTP {status}")
     return "\n".join(lines) + "\n\n"

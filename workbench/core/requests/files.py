@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.core.errors import RequestFileError
-from workbench.core.files import FileRefused, read_limited
+from workbench.core.files import FileRefused, read_limited, utf8_problem
 from workbench.core.requests.http_file import parse_http_file
 from workbench.core.requests.hurl import parse_hurl
 from workbench.core.requests.model import SUFFIXES, SavedRequest
@@ -34,13 +34,16 @@ def load_requests(path: str | os.PathLike[str],
                 out.extend(load_requests(child, variables, captured, inside=inside or p))
         return out
     try:
-        text = read_limited(p, inside=inside).decode("utf-8")
+        data = read_limited(p, inside=inside)
     except FileRefused as e:
         raise RequestFileError(f"cannot read request file: {e.message}", file=str(p),
                                line=0, hint=e.hint) from None
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError as e:
-        raise RequestFileError(f"request file is not UTF-8 ({e.reason})", file=str(p),
-                               line=1) from None
+        what, line, column, hint = utf8_problem(data, e)
+        raise RequestFileError(f"request file is {what}", file=str(p), line=line,
+                               column=column, hint=hint) from None
     return parse_request_text(text, file=str(p), variables=variables, captured=captured)
 
 

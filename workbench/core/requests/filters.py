@@ -12,12 +12,12 @@ import base64
 import binascii
 import html
 import json
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, unquote
 
+from workbench.core.regex import PatternError, compile_regex
 from workbench.core.requests.jsonpath import MISSING, JsonPathError, query_jsonpath
 from workbench.core.requests.template import Template, resolve
 
@@ -71,11 +71,11 @@ def _bad(f: Filter, v: Any) -> FilterError:
     return FilterError(f"invalid filter input: {f.name} cannot take a {_kind(v)}")
 
 
-def _pattern(arg: Any, variables: dict[str, Any]) -> re.Pattern[str]:
+def _pattern(arg: Any, variables: dict[str, Any]) -> Any:
     text = arg[1] if isinstance(arg, tuple) else resolve(arg, variables)
     try:
-        return re.compile(text)
-    except re.error as e:
+        return compile_regex(str(text))
+    except PatternError as e:
         raise FilterError(f"invalid regex {text!r}: {e}") from None
 
 

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from workbench.core.errors import RequestFileError
-from workbench.core.http import Request, header_set, ip_key, split_url
+from workbench.core.http import Request, header_set, ip_key, request_problem, split_url
 from workbench.core.requests.model import SavedRequest, entry_name, substitute
 
 METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE", "CONNECT")
@@ -72,7 +72,11 @@ def _block(block: list[str], start: int, file: str, env: Mapping[str, Any],
         raise RequestFileError(f"expected a request line like 'GET https://host/path', got "
                                f"{block[i].strip()[:40]!r}", file=file, line=line_no)
     method = m.group(1) or "GET"
-    target, host = split_url(m.group(2))
+    try:
+        target, host = split_url(m.group(2))
+    except ValueError as e:
+        raise RequestFileError(f"invalid URL {m.group(2)[:80]!r}: {e}", file=file,
+                               line=line_no) from None
     headers: tuple[tuple[str, str], ...] = (("Host", host),) if host else ()
     i += 1
     while i < len(block) and block[i].strip().startswith(("?", "&")):
@@ -104,6 +108,9 @@ def _block(block: list[str], start: int, file: str, env: Mapping[str, Any],
     if ip_key(client_ip) is None:
         raise RequestFileError(f"@client-ip {client_ip!r} is not an IP address", file=file,
                                line=line_no)
+    problem = request_problem(method, target, headers)
+    if problem:
+        raise RequestFileError(problem, file=file, line=line_no)
     name = directives.get("name") or entry_name(method, target, line_no, names)
     return SavedRequest(name, Request(method, target, headers, body, client_ip), (), file,
                         line_no)

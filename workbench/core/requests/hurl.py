@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from workbench.core.errors import RequestFileError
+from workbench.core.http import control_name
 from workbench.core.requests.hurl_body import Body, read_body
 from workbench.core.requests.hurl_entry import EntrySpec, FilePart, Pair
 from workbench.core.requests.hurl_features import check
@@ -29,6 +30,7 @@ METHOD = re.compile(r"[A-Z]+(?=[ \t])")
 SECTION = re.compile(r"\[([A-Za-z]+)\]")
 DIRECTIVE = re.compile(r"^#\s*@([\w-]+)\s+(.*?)\s*$")
 COOKIE_STORAGE = re.compile(r"^#\s*@cookie_storage_(set|clear)\b")
+CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 REQUEST_SECTIONS = {"QueryStringParams": "Query", "Query": "Query", "FormParams": "Form",
                     "Form": "Form", "MultipartFormData": "Multipart",
                     "Multipart": "Multipart", "Cookies": "Cookies", "BasicAuth": "BasicAuth",
@@ -75,7 +77,19 @@ class HurlParser:
         return self.lines[self.i].lstrip(" \t")
 
     def cursor(self) -> Cursor:
+        """The current line (a request, header, section item or response line). These
+        never hold a raw control character: a lone CR (a classic Mac line ending, or one
+        pasted in) or a NUL would reach the handler inside a URL or a header."""
         raw = self.lines[self.i]
+        bad = CONTROL.search(raw)
+        if bad:
+            lone_cr = bad.group() == "\r"
+            raise RequestFileError(
+                f"{control_name(bad.group())} in the line"
+                + (": a lone CR is not a line ending in Hurl" if lone_cr else ""),
+                file=self.file, line=self.i + 1, column=bad.start() + 1,
+                hint="save the file with LF or CRLF line endings" if lone_cr else
+                "remove it: a URL or header value cannot hold control characters")
         return Cursor(raw, self.file, self.i + 1, len(raw) - len(raw.lstrip(" \t")))
 
     def skip_lt(self) -> None:

@@ -14,6 +14,7 @@ import binascii
 import re
 from typing import Any
 
+from workbench.core.regex import PatternError, compile_regex
 from workbench.core.requests import hurl_features
 from workbench.core.requests.filters import SIGNATURES, Filter
 from workbench.core.requests.hurl_text import Cursor
@@ -92,9 +93,11 @@ def _check_expression(cur: Cursor, name: str, expr: str) -> None:
 
 def _compile(cur: Cursor, pattern: str) -> None:
     try:
-        re.compile(pattern)
-    except re.error as e:
-        raise cur.fail(f"invalid regex {pattern!r}: {e}") from None
+        compile_regex(pattern)
+    except PatternError as e:
+        raise cur.fail(f"invalid regex {pattern!r}: {e}",
+                       hint="Hurl's regex syntax is Rust's (as RE2): no lookaround or "
+                            "backreferences") from None
 
 
 def _regex(cur: Cursor) -> str:
@@ -127,6 +130,8 @@ def _filters(cur: Cursor) -> tuple[Filter, ...]:
                 num = cur.word(re.compile(r"-?\d+"))
                 if num is None:
                     raise cur.fail(f"{name} needs an integer")
+                if len(num.lstrip("-")) > 18:  # int() refuses 4,300+ digits
+                    raise cur.fail(f"{name}: {num[:20]}... is too large for an index")
                 args.append(int(num))
             elif kind == "re" and cur.peek() == "/":
                 args.append(("regex", _regex(cur)))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import os
 import re
 import xml.parsers.expat
 from collections.abc import Mapping
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.core.errors import RequestFileError
+from workbench.core.files import BODY_LIMIT, FileRefused, read_limited
 from workbench.core.requests.hurl_json import scan_json
 from workbench.core.requests.hurl_text import MULTILINE_ESCAPES, Cursor
 from workbench.core.requests.template import Expr, Template
@@ -64,18 +66,25 @@ class Body:
 def read_file_body(name: str, base: Path | None, file: str, line: int, *,
                    preview: bool = False) -> bytes:
     """A `file,name;` body, relative to the .hurl file's folder. Read when the request is
-    sent; the load-time preview shows `file,name;` when the file is not there (yet)."""
+    sent; the load-time preview shows `file,name;` when the file is not there (yet).
+
+    As Hurl's default `--file-root`, the file must resolve (symlinks followed) inside the
+    .hurl file's folder: a saved request from someone else's repository cannot send
+    /etc/passwd or ~/.ssh/id_rsa to a server. Only regular files are read (a FIFO would
+    hang the replay, /dev/zero fill the memory), at most BODY_LIMIT bytes."""
     where = base if base is not None else Path.cwd()
-    path = (where / name).resolve()
+    path = where / name
+    if preview and not os.path.lexists(path):
+        return f"file,{name};".encode()
     try:
-        return path.read_bytes()
-    except OSError as e:
-        if preview:
-            return f"file,{name};".encode()
-        raise RequestFileError(f"cannot read body file {name!r}: {e.strerror or e}",
-                               file=file, line=line,
-                               hint="file, paths are relative to the .hurl file's folder") \
-            from None
+        return read_limited(path, inside=where, limit=BODY_LIMIT)
+    except FileRefused as e:
+        outside = e.message.startswith("resolves to")
+        hint = ("a file, body must be inside the .hurl file's folder (as Hurl's default "
+                "--file-root): move or copy it there" if outside else
+                e.hint or "file, paths are relative to the .hurl file's folder")
+        raise RequestFileError(f"cannot read body file {name!r}: {e.message}", file=file,
+                               line=line, hint=hint) from None
 
 
 def read_body(lines: list[str], i: int, file: str) -> tuple[Body, int]:

@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import quote, quote_plus, unquote, urlsplit
 
 from workbench.core.errors import RequestFileError
-from workbench.core.http import Request, header_get, header_set
+from workbench.core.http import Request, header_get, header_set, request_problem
 from workbench.core.requests.hurl_body import Body, read_file_body
 from workbench.core.requests.template import Template
 
@@ -57,6 +57,11 @@ class EntrySpec:
         url = self.url.render(variables)
         if url.startswith("{{"):  # load-time preview of a URL bound at replay time
             return Request(self.method, url, (), b"", self.client_ip)
+        problem = request_problem(None, url.replace(" ", "%20"))  # urlsplit drops CR/LF/TAB
+        if problem:
+            raise RequestFileError(problem.replace("request target", "URL"), file=self.file,
+                                   line=self.line, hint="a URL is one line without control "
+                                                        "characters")
         try:
             parts = urlsplit(url)
         except ValueError as e:
@@ -103,6 +108,12 @@ class EntrySpec:
         body, implicit = self._body(variables, preview)
         if implicit and header_get(headers, "content-type") is None:
             headers += (("Content-Type", implicit),)
+        problem = request_problem(None, target, headers)
+        if problem and not (preview and "{{" in problem):  # captured later: checked then
+            raise RequestFileError(problem, file=self.file, line=self.line,
+                                   hint="a lone CR in the file is not a line ending (use LF "
+                                        "or CRLF); write a space as %20 in a URL"
+                                   if "CR" in problem or "space" in problem else None)
         return Request(self.method, target, headers, body, self.client_ip, parts.scheme)
 
     def _body(self, variables: Mapping[str, Any], preview: bool) -> tuple[bytes, str | None]:

@@ -25,6 +25,11 @@ BOOLEAN = ("location", "location-trusted", "skip", "path-as-is", "verbose", "ver
 INTEGER = ("retry", "repeat", "max-redirs")
 DURATION = ("delay", "retry-interval", "connect-timeout", "max-time")
 _UNITS = {"ms": 1, "s": 1000, "m": 60000}
+# A replay runs after every build: an entry must end. Hurl has no bounds (`retry: -1`
+# retries forever); here -1 means 100 tries (chain.MAX_RETRIES) and larger values are
+# refused with these bounds, as are waits whose sum would freeze the loop.
+LIMITS = {"retry": 100, "repeat": 10_000, "max-redirs": 1_000}
+MAX_WAIT_MS = 60_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,26 +75,46 @@ def _convert(name: str, text: str, file: str, line: int) -> Any:
     if name in INTEGER:
         if not re.fullmatch(r"-?\d+", text):
             raise bad("an integer")
-        n = int(text)
+        n = _bounded(text)
         if n < -1 or (name != "retry" and n < 0):
             raise bad("a non-negative integer" if name != "retry" else "an integer >= -1")
+        if n > LIMITS.get(name, n):
+            raise RequestFileError(f"option {name}: {text[:20]} is more than this replay allows "
+                                   f"({LIMITS[name]:,})", file=file, line=line,
+                                   hint="a replay runs after every build and must end; "
+                                        "retry: -1 retries up to 100 times")
         return n
     m = re.fullmatch(r"(\d+)(ms|s|m)?", text)
     if not m:
         raise bad("a duration (500, 500ms, 2s, 1m)")
-    return int(m.group(1)) * _UNITS[m.group(2) or "ms"]
+    ms = _bounded(m.group(1)) * _UNITS[m.group(2) or "ms"]
+    if name in ("delay", "retry-interval") and ms > MAX_WAIT_MS:
+        raise RequestFileError(f"option {name}: {text[:20]} is longer than a replay waits "
+                               f"({MAX_WAIT_MS // 1000} s)", file=file, line=line,
+                               hint="a replay runs after every build: wait at most a minute")
+    return ms
+
+
+def _bounded(digits: str) -> int:
+    """An integer, any too long to matter (int() refuses 4,300+ digits) as 10**15 (±)."""
+    if len(digits.lstrip("-")) <= 15:
+        return int(digits)
+    return -(10 ** 15) if digits.startswith("-") else 10 ** 15
 
 
 def variable_value(text: str) -> Any:
     """`variable: name=value`: null, true/false, numbers, "quoted" strings, else text."""
     if text in ("null", "true", "false"):
         return json.loads(text)
-    if re.fullmatch(r"-?\d+", text):
-        return int(text)
-    if re.fullmatch(r"-?\d+\.\d+", text):
+    if re.fullmatch(r"-?\d{1,19}", text) and -(2 ** 63) <= int(text) < 2 ** 63:
+        return int(text)  # Hurl's integers are i64; longer digit runs stay text
+    if re.fullmatch(r"-?\d{1,300}\.\d{1,300}", text):
         return float(text)
     if len(text) >= 2 and text.startswith('"') and text.endswith('"'):
-        return json.loads(text)
+        try:
+            return json.loads(text)
+        except ValueError:  # not a JSON string ("\q", a raw control character)
+            return text
     return text
 
 

@@ -38,6 +38,13 @@ class JsonPathError(ValueError):
 Step = str | int | tuple[Any, ...]
 
 
+def _int(text: str) -> int:
+    """An index; 19+ digits cannot index anything (and int() refuses 4,300+)."""
+    if len(text.strip().lstrip("-")) > 18:
+        raise JsonPathError(f"JSONPath index {text.strip()[:20]}... is too large")
+    return int(text)
+
+
 def parse_jsonpath(path: str) -> tuple[Step, ...]:
     """'$.a[0]["b c"]' -> ('a', 0, 'b c'); other steps are tuples ("*",), ("slice", a, b)..."""
     if not path.startswith("$"):
@@ -58,17 +65,17 @@ def parse_jsonpath(path: str) -> tuple[Step, ...]:
         elif (m := _KEY.match(path, i)) is not None:
             steps.append(m.group(1))
         elif (m := _INDEX.match(path, i)) is not None:
-            steps.append(int(m.group(1)))
+            steps.append(_int(m.group(1)))
         elif (m := _QUOTED.match(path, i)) is not None:
             raw = m.group(1) if m.group(1) is not None else m.group(2)
             steps.append(re.sub(r"\\(.)", r"\1", raw))
         elif (m := _WILD.match(path, i)) is not None:
             steps.append(("*",))
         elif (m := _SLICE.match(path, i)) is not None:
-            steps.append(("slice", int(m.group(1)) if m.group(1) else None,
-                          int(m.group(2)) if m.group(2) else None))
+            steps.append(("slice", _int(m.group(1)) if m.group(1) else None,
+                          _int(m.group(2)) if m.group(2) else None))
         elif (m := _UNION.match(path, i)) is not None:
-            steps.append(("union", *(int(x) for x in m.group(1).split(","))))
+            steps.append(("union", *(_int(x) for x in m.group(1).split(","))))
         elif (m := _FILTER.match(path, i)) is not None and bool(m.group(1)) == bool(m.group(5)):
             keys = tuple(m.group(2)[1:].split(".")) if m.group(2) else ()
             steps.append(("?", keys, m.group(3), _literal(m.group(4)) if m.group(4) else None))

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from workbench.core.http import Response
+from workbench.core.regex import PatternError, compile_regex
 from workbench.core.requests.jsonpath import MISSING, JsonPathError, query_jsonpath
 from workbench.core.requests.template import Template, resolve
 
@@ -150,7 +151,10 @@ def run_query(query: str, arg: Any, obs: Observed) -> Any:  # noqa: C901
             raise QueryError(str(e)) from None
     if query == "regex":
         pattern = arg[1] if isinstance(arg, tuple) else str(arg)
-        m = re.search(pattern, body_text(resp))
+        try:
+            m = compile_regex(pattern).search(body_text(resp))
+        except PatternError as e:  # a pattern made invalid by a value rendered into it
+            raise QueryError(f"invalid regex {pattern!r}: {e}") from None
         if not m:
             return MISSING
         return m.group(1) if m.re.groups else m.group(0)

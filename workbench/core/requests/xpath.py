@@ -26,6 +26,9 @@ class XPathError(ValueError):
     pass
 
 
+_TOO_DEEP = "the expression or the document is nested too deeply to evaluate"
+
+
 class _Html(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -96,12 +99,18 @@ def eval_xpath(body: bytes, expr: str, *, html_mode: bool = False) -> Any:
     m = re.match(r"\{([^}]*)\}", root.tag)
     if m:
         namespaces["_"] = m.group(1)
-    try:
-        result = elementpath.select(root, expr, namespaces=namespaces)
+    try:  # XPath 1.0 as Hurl (libxml2): no XPath 2 functions such as matches()
+        result = elementpath.select(root, expr, namespaces=namespaces,
+                                    parser=elementpath.XPath1Parser)
     except (elementpath.ElementPathError, SyntaxError, TypeError, ValueError) as e:
         raise XPathError(f"invalid XPath {expr!r}: {e}") from None
+    except RecursionError:
+        raise XPathError(_TOO_DEEP) from None
     if isinstance(result, list):
-        return [_text(n) for n in result]
+        try:
+            return [_text(n) for n in result]
+        except RecursionError:
+            raise XPathError(_TOO_DEEP) from None
     if isinstance(result, float) and result.is_integer() and expr.strip().startswith("count("):
         return int(result)
     return _text(result)
@@ -111,6 +120,8 @@ def check_xpath(expr: str) -> str | None:
     """Why an expression cannot compile, or None."""
     try:
         elementpath.XPath1Parser(namespaces={"_": "urn:x"}).parse(expr)
+    except RecursionError:
+        return _TOO_DEEP
     except (elementpath.ElementPathError, SyntaxError, TypeError, ValueError) as e:
         if "XPST0081" in str(e):  # a namespace prefix: declared by the document, known later
             return None

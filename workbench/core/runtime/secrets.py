@@ -17,7 +17,6 @@ secret can still show its first bytes (partial: previews are 64 bytes).
 from __future__ import annotations
 
 import json
-import tomllib
 import urllib.parse
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -25,6 +24,7 @@ from typing import Any
 
 from workbench.core.errors import ConfigError
 from workbench.core.files import FileRefused, read_limited
+from workbench.core.tomldoc import TomlSyntax, parse_toml
 
 SECRETS_FILE = Path(".workbench") / "secrets.toml"
 _MIN_REDACT_LEN = 3  # redacting "a" everywhere would make every view unreadable
@@ -67,10 +67,11 @@ class Secrets:
         if not path.exists():
             return cls()
         try:
-            doc = tomllib.loads(read_limited(path).decode("utf-8"))
-        except RecursionError:
-            raise ConfigError("cannot read secrets: nested too deeply", file=str(path),
-                              hint="a flat table of NAME = \"value\" lines") from None
+            doc = parse_toml(read_limited(path).decode("utf-8"))
+        except TomlSyntax as e:
+            raise ConfigError(f"cannot read secrets: {e.message}", file=str(path),
+                              line=e.line, hint=e.hint or "a flat table of NAME = \"value\" "
+                              "lines") from None
         except FileRefused as e:
             raise ConfigError(f"cannot read secrets: {e.message}", file=str(path),
                               hint=e.hint) from None
@@ -78,7 +79,7 @@ class Secrets:
             raise ConfigError(f"cannot read secrets: not UTF-8 text ({e.reason})",
                               file=str(path),
                               hint="a flat table of NAME = \"value\" lines") from None
-        except (OSError, tomllib.TOMLDecodeError) as e:
+        except OSError as e:
             raise ConfigError(f"cannot read secrets: {e}", file=str(path),
                               hint="a flat table of NAME = \"value\" lines") from None
         bad = [k for k, v in doc.items() if not isinstance(v, str)]

@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 )
 
 from workbench.core.errors import UsageError
+from workbench.core.files import FileRefused, read_limited, write_atomic
 
 PK_ID, SK_ID = 0x01, 0x81
 
@@ -81,11 +82,20 @@ def generate(name: str = "key", seed: bytes | None = None) -> SecretKey:
     return SecretKey(seed if seed is not None else os.urandom(32), name)
 
 
+KEY_LIMIT = 64 * 1024  # a PEM or OpenSSH key is a few hundred bytes
+
+
 def _read(path: Path) -> bytes:
+    """A key file: regular, at most KEY_LIMIT bytes (a FIFO would hang, /dev/zero fill
+    the memory)."""
     try:
-        return path.read_bytes()
-    except OSError as e:
-        raise UsageError(f"cannot read key file: {e.strerror}", where=str(path)) from None
+        return read_limited(path, limit=KEY_LIMIT)
+    except FileRefused as e:
+        message = e.message if "limit" not in e.message else "larger than 64 KiB"
+        raise UsageError(f"cannot read key file: {message}", where=str(path),
+                         hint=e.hint if "limit" not in e.message else
+                         "a key file is a few hundred bytes: is this the right file?") \
+            from None
 
 
 def load_public(path: Path) -> PublicKey:
@@ -134,12 +144,19 @@ def load_secret(path: Path) -> SecretKey:
 
 def write_pair(key: SecretKey, secret_path: Path, public_path: Path, *,
                force: bool = False) -> None:
+    """Both files, each replaced at once (an old key survives a failed write); the secret
+    one is mode 0600. `force` replaces existing key files, never a folder."""
     for p in (secret_path, public_path):
-        if p.exists() and not force:
-            raise UsageError("refusing to overwrite an existing key file", where=str(p),
-                             hint="pick another name, or pass --force")
-    secret_path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(secret_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as f:
-        f.write(key.to_bytes())
-    public_path.write_bytes(key.public.to_bytes())
+        if os.path.lexists(p) and (not force or not p.is_file()):
+            what = "an existing key file" if p.is_file() else "something that is not a file"
+            raise UsageError(f"refusing to overwrite {what}", where=str(p),
+                             hint="pick another name" + (", or pass --force"
+                                                          if p.is_file() else ""))
+    try:
+        secret_path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(secret_path, key.to_bytes(), mode=0o600)
+        write_atomic(public_path, key.public.to_bytes())
+    except OSError as e:
+        raise UsageError(f"cannot write the key files: {e.strerror or e}",
+                         where=str(e.filename or secret_path.parent),
+                         hint="--dir must be a folder you can write") from None
