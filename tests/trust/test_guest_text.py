@@ -12,7 +12,9 @@ from workbench.cli import main
 
 OSC52 = "\x1b]52;c;ZXZpbA==\x07"  # writes "evil" to the clipboard of many terminals
 CLEAR = "\x1b[2J\x1b[H"
-RESPONSE = (f"HTTP/1.1 200 OK\r\nX-Evil: a{OSC52}b\r\n\r\n{CLEAR}hello{OSC52}\rX"
+# a header value cannot carry control characters at all (response_check.py: a CR/LF would
+# split the response), so the guest's controls are in the body and its log line
+RESPONSE = (f"HTTP/1.1 200 OK\r\nX-Evil: a\u202eb\r\n\r\n{CLEAR}hello{OSC52}\rX"
             "\u202eevil")
 LOG = f"log line {OSC52}{CLEAR}"
 
@@ -61,6 +63,19 @@ def test_run_human_output_shows_escapes(tmp_path: Path, capsys) -> None:
     text = out.out + out.err
     assert "hello" in text and "\\x1b]52" in text and "\\x1b[2J" in text
     assert _raw_controls(text) == []
+
+
+def test_a_control_character_in_a_header_is_an_error_shown_escaped(tmp_path: Path,
+                                                                    capsys) -> None:
+    mod = _module(tmp_path)
+    wat = (mod / "h.wat").read_text()
+    (mod / "h.wat").write_text(wat.replace(_wat_string("X-Evil: a\u202eb"),
+                                           _wat_string(f"X-Evil: {OSC52[:5]}")))
+    assert main(["run", str(mod)]) == 1
+    out = capsys.readouterr()
+    text = out.out + out.err
+    assert "error (response): header 'X-Evil' has" in " ".join(text.split())
+    assert "\\x1b]52" in text and _raw_controls(text) == []
 
 
 def test_run_json_stays_exact(tmp_path: Path, capsys) -> None:
