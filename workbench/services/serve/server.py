@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
-import json
 import logging
 import os
 import socket
@@ -39,12 +38,16 @@ from workbench.services.serve.record import (
 )
 from workbench.services.serve.routes import Route, RouteTable
 from workbench.services.serve.target import needs_normalizing, normalize
-from workbench.services.serve.wire import BusHandler, capped_log_line, read_body
+from workbench.services.serve.wire import (
+    BusHandler,
+    error_page,
+    raise_open_files_limit,
+    read_body,
+)
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8787
 DEFAULT_QUEUE = 256
-LOG_LINE_SHOWN = 2048  # characters of a guest log line in a 500's body (the log has all)
 _HOP_BY_HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "content-length",
                          "upgrade", "proxy-connection", "te", "trailer"})
 
@@ -84,6 +87,7 @@ class DevServer:
         self._runner: web.ServerRunner | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._hook_ok: Response | None = None  # the latest hook answer that passed
+        self._asyncio_log: BusHandler | None = None
         self.bound: tuple[str, int] | None = None
 
     # -- API for front ends -------------------------------------------------------------
@@ -109,6 +113,11 @@ class DevServer:
         if self._runner is not None:
             raise RuntimeError("the server is already running")
         self._loop = asyncio.get_running_loop()
+        raise_open_files_limit()
+        # asyncio's own errors (accept() failing when the process runs out of files...)
+        # become events while the server runs, not tracebacks on stderr
+        self._asyncio_log = BusHandler(self, "server_error")
+        logging.getLogger("asyncio").addHandler(self._asyncio_log)
         server = web.Server(self._handle, access_log=None, logger=self._protocol_logger())
         runner = web.ServerRunner(server, handle_signals=False, shutdown_timeout=self.grace_s)
         await runner.setup()
@@ -118,6 +127,7 @@ class DevServer:
             await site.start()
         except BaseException:
             await runner.cleanup()
+            self._unhook_asyncio()
             raise
         self._runner = runner
         addr = runner.addresses[0]
@@ -139,6 +149,12 @@ class DevServer:
         pools = list(self._pools.values())
         await asyncio.to_thread(lambda: [p.close(0.2) for p in pools])
         self.bound = None
+        self._unhook_asyncio()
+
+    def _unhook_asyncio(self) -> None:
+        if self._asyncio_log is not None:
+            logging.getLogger("asyncio").removeHandler(self._asyncio_log)
+            self._asyncio_log = None
 
     def swap(self, route_name: str, served: ServedModule) -> None:
         """Serve `served` for new requests of that route (loop thread). In-flight requests
@@ -286,23 +302,12 @@ class DevServer:
             err = result.error
             kind, message = (err.kind, err.message) if err else ("response", "no response")
             ctx.error_kind, ctx.error = kind, message
-            return self._finish(ctx, t0, self._error_response(served, result))
+            page = (error_page(served.name, served.build, result) if self.dev_errors
+                    else _text(500, "internal server error\n"))
+            return self._finish(ctx, t0, page)
         extra = (("x-workbench-fuel", str(result.fuel)),) if self.dev_errors else ()
         resp, sent = _web_response(result.response, extra)
         return self._finish(ctx, t0, resp, sent)
-
-    def _error_response(self, served: ServedModule, result: RunResult) -> web.Response:
-        if not self.dev_errors:
-            return _text(500, "internal server error\n")
-        err = result.error
-        kind = err.kind if err else "response"
-        doc = {"error": {"kind": kind, "message": err.message if err else "no response",
-                         "backtrace": list(err.backtrace) if err else []},
-               "module": served.name, "build": served.build,
-               "logs": [capped_log_line(ln.to_json(), LOG_LINE_SHOWN) for ln in result.logs[-20:]]}
-        return web.Response(status=500, body=json.dumps(doc, indent=2).encode() + b"\n",
-                            content_type="application/json",
-                            headers={"x-workbench-error": kind})
 
     def _finish(self, ctx: _Ctx, t0: int, resp: web.Response,
                 sent: Headers | None = None) -> web.Response:
