@@ -40,6 +40,7 @@ from workbench.services.serve.routes import Route, RouteTable
 from workbench.services.serve.target import needs_normalizing, normalize
 from workbench.services.serve.wire import (
     BusHandler,
+    UntypedResponse,
     error_page,
     raise_open_files_limit,
     read_body,
@@ -373,11 +374,12 @@ def _headers(request: web.BaseRequest) -> tuple[tuple[str, str], ...]:
 
 def _web_response(resp: Response, extra: Headers = ()) -> tuple[web.Response, Headers]:
     """The aiohttp response for a handler's answer (hop-by-hop headers dropped: aiohttp
-    frames the body itself) plus `extra` headers, and the headers as given to aiohttp."""
+    frames the body itself) plus `extra` headers, and the headers as given to aiohttp.
+    A body without a content-type stays without one (`UntypedResponse`)."""
     global _last_answer
     cached = _last_answer  # one tuple, replaced whole: consistent across server threads
     if cached[0] is resp:  # the same static answer again (edge.call_edge reuses it)
-        kept, reason, body = cached[1], cached[2], cached[3]
+        kept, reason, body, cls = cached[1], cached[2], cached[3], cached[4]
     else:
         kept = tuple([kv for kv in resp.headers if kv[0].lower() not in _HOP_BY_HOP])
         status = resp.status
@@ -385,15 +387,18 @@ def _web_response(resp: Response, extra: Headers = ()) -> tuple[web.Response, He
         if not reason or not reason.isprintable():
             reason = REASONS.get(status)
         body = None if status in (204, 304) or status < 200 else resp.body
-        _last_answer = (resp, kept, reason, body)
+        typed = not body or any(k.lower() == "content-type" for k, _ in kept)
+        cls = web.Response if typed else UntypedResponse
+        _last_answer = (resp, kept, reason, body, cls)
     sent = kept + extra if extra else kept
-    return web.Response(status=resp.status, reason=reason, headers=sent,  # aiohttp copies
-                        body=body), sent
+    return cls(status=resp.status, reason=reason, headers=sent,  # aiohttp copies
+               body=body), sent
 
 
-# the latest answer in aiohttp's terms: (Response, kept headers, reason, body); a static
-# answer is the same Response object every time (edge.call_edge parses it once)
-_last_answer: tuple[Response | None, Headers, str | None, bytes | None] = (None, (), None, None)
+# the latest answer in aiohttp's terms: (Response, kept headers, reason, body, class); a
+# static answer is the same Response object every time (edge.call_edge parses it once)
+_last_answer: tuple[Response | None, Headers, str | None, bytes | None,
+                    type[web.Response]] = (None, (), None, None, web.Response)
 
 
 def _text(status: int, text: str, retry: bool = False) -> web.Response:

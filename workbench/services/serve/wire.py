@@ -109,3 +109,19 @@ def raise_open_files_limit() -> tuple[int, int]:
         except (OSError, ValueError):
             pass
     return soft, soft
+
+
+class UntypedResponse(web.Response):
+    """A response whose handler set no content-type, sent without one.
+
+    aiohttp adds `Content-Type: application/octet-stream` to every non-empty body that
+    has none (RFC 9110 8.3 lets a recipient assume it), and a browser then downloads the
+    body instead of showing it: a componentize-py or jco "hello" that renders on
+    `wasmtime serve` (hyper adds no type) would download here. Private aiohttp API, used
+    here only: `_prepare_headers` (aiohttp 3.9-3.14) fills in the defaults; the one it
+    invented is taken out again."""
+
+    async def _prepare_headers(self) -> None:
+        await super()._prepare_headers()
+        if self._headers.get("Content-Type") == "application/octet-stream":
+            del self._headers["Content-Type"]
