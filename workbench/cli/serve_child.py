@@ -23,7 +23,7 @@ from workbench.core.errors import WorkbenchError
 
 # A child's own events worth a log line; the rest (listening, swapped, stopping...) the
 # parent already logs once for all.
-CHILD_EVENTS = frozenset({"load_failed", "protocol_error"})
+CHILD_EVENTS = frozenset({"load_failed", "protocol_error", "server_error"})
 
 
 def main() -> None:

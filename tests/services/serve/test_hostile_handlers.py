@@ -112,3 +112,16 @@ def test_a_500_body_cuts_long_guest_log_lines(tmp_path: Path) -> None:
     assert line.startswith("\x00" * 2048) and line.endswith(
         " …[14,336 more characters in the log]")
     assert len(rec.logs[0].message) == 16384
+
+
+def test_a_body_without_a_content_type_is_sent_without_one(tmp_path: Path) -> None:
+    """aiohttp would add `application/octet-stream`, and a browser would download a
+    "hello" that wasmtime serve shows; a type the handler set is kept."""
+    bare = served(tmp_path, "bare", answering(b"HTTP/1.1 200 OK\r\n\r\nHello!\n"))
+    typed = served(tmp_path, "typed", edge_wat("typed", content_type="text/html"))
+    with ServerThread(RouteTable([route("/bare", bare), route("/", typed)])) as s:
+        for _ in range(2):  # the second is the cached static answer
+            head, _, body = raw_get(s.port, "/bare").partition(b"\r\n\r\n")
+            assert body == b"Hello!\n" and b"content-type" not in head.lower()
+        head = raw_get(s.port, "/").partition(b"\r\n\r\n")[0]
+        assert b"\r\ncontent-type: text/html\r\n" in head

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
-import json
 import logging
 import os
 import socket
@@ -39,12 +38,17 @@ from workbench.services.serve.record import (
 )
 from workbench.services.serve.routes import Route, RouteTable
 from workbench.services.serve.target import needs_normalizing, normalize
-from workbench.services.serve.wire import BusHandler, capped_log_line, read_body
+from workbench.services.serve.wire import (
+    BusHandler,
+    UntypedResponse,
+    error_page,
+    raise_open_files_limit,
+    read_body,
+)
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8787
 DEFAULT_QUEUE = 256
-LOG_LINE_SHOWN = 2048  # characters of a guest log line in a 500's body (the log has all)
 _HOP_BY_HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "content-length",
                          "upgrade", "proxy-connection", "te", "trailer"})
 
@@ -84,6 +88,7 @@ class DevServer:
         self._runner: web.ServerRunner | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._hook_ok: Response | None = None  # the latest hook answer that passed
+        self._asyncio_log: BusHandler | None = None
         self.bound: tuple[str, int] | None = None
 
     # -- API for front ends -------------------------------------------------------------
@@ -109,6 +114,11 @@ class DevServer:
         if self._runner is not None:
             raise RuntimeError("the server is already running")
         self._loop = asyncio.get_running_loop()
+        raise_open_files_limit()
+        # asyncio's own errors (accept() failing when the process runs out of files...)
+        # become events while the server runs, not tracebacks on stderr
+        self._asyncio_log = BusHandler(self, "server_error")
+        logging.getLogger("asyncio").addHandler(self._asyncio_log)
         server = web.Server(self._handle, access_log=None, logger=self._protocol_logger())
         runner = web.ServerRunner(server, handle_signals=False, shutdown_timeout=self.grace_s)
         await runner.setup()
@@ -118,6 +128,7 @@ class DevServer:
             await site.start()
         except BaseException:
             await runner.cleanup()
+            self._unhook_asyncio()
             raise
         self._runner = runner
         addr = runner.addresses[0]
@@ -139,6 +150,12 @@ class DevServer:
         pools = list(self._pools.values())
         await asyncio.to_thread(lambda: [p.close(0.2) for p in pools])
         self.bound = None
+        self._unhook_asyncio()
+
+    def _unhook_asyncio(self) -> None:
+        if self._asyncio_log is not None:
+            logging.getLogger("asyncio").removeHandler(self._asyncio_log)
+            self._asyncio_log = None
 
     def swap(self, route_name: str, served: ServedModule) -> None:
         """Serve `served` for new requests of that route (loop thread). In-flight requests
@@ -286,23 +303,12 @@ class DevServer:
             err = result.error
             kind, message = (err.kind, err.message) if err else ("response", "no response")
             ctx.error_kind, ctx.error = kind, message
-            return self._finish(ctx, t0, self._error_response(served, result))
+            page = (error_page(served.name, served.build, result) if self.dev_errors
+                    else _text(500, "internal server error\n"))
+            return self._finish(ctx, t0, page)
         extra = (("x-workbench-fuel", str(result.fuel)),) if self.dev_errors else ()
         resp, sent = _web_response(result.response, extra)
         return self._finish(ctx, t0, resp, sent)
-
-    def _error_response(self, served: ServedModule, result: RunResult) -> web.Response:
-        if not self.dev_errors:
-            return _text(500, "internal server error\n")
-        err = result.error
-        kind = err.kind if err else "response"
-        doc = {"error": {"kind": kind, "message": err.message if err else "no response",
-                         "backtrace": list(err.backtrace) if err else []},
-               "module": served.name, "build": served.build,
-               "logs": [capped_log_line(ln.to_json(), LOG_LINE_SHOWN) for ln in result.logs[-20:]]}
-        return web.Response(status=500, body=json.dumps(doc, indent=2).encode() + b"\n",
-                            content_type="application/json",
-                            headers={"x-workbench-error": kind})
 
     def _finish(self, ctx: _Ctx, t0: int, resp: web.Response,
                 sent: Headers | None = None) -> web.Response:
@@ -368,11 +374,12 @@ def _headers(request: web.BaseRequest) -> tuple[tuple[str, str], ...]:
 
 def _web_response(resp: Response, extra: Headers = ()) -> tuple[web.Response, Headers]:
     """The aiohttp response for a handler's answer (hop-by-hop headers dropped: aiohttp
-    frames the body itself) plus `extra` headers, and the headers as given to aiohttp."""
+    frames the body itself) plus `extra` headers, and the headers as given to aiohttp.
+    A body without a content-type stays without one (`UntypedResponse`)."""
     global _last_answer
     cached = _last_answer  # one tuple, replaced whole: consistent across server threads
     if cached[0] is resp:  # the same static answer again (edge.call_edge reuses it)
-        kept, reason, body = cached[1], cached[2], cached[3]
+        kept, reason, body, cls = cached[1], cached[2], cached[3], cached[4]
     else:
         kept = tuple([kv for kv in resp.headers if kv[0].lower() not in _HOP_BY_HOP])
         status = resp.status
@@ -380,15 +387,18 @@ def _web_response(resp: Response, extra: Headers = ()) -> tuple[web.Response, He
         if not reason or not reason.isprintable():
             reason = REASONS.get(status)
         body = None if status in (204, 304) or status < 200 else resp.body
-        _last_answer = (resp, kept, reason, body)
+        typed = not body or any(k.lower() == "content-type" for k, _ in kept)
+        cls = web.Response if typed else UntypedResponse
+        _last_answer = (resp, kept, reason, body, cls)
     sent = kept + extra if extra else kept
-    return web.Response(status=resp.status, reason=reason, headers=sent,  # aiohttp copies
-                        body=body), sent
+    return cls(status=resp.status, reason=reason, headers=sent,  # aiohttp copies
+               body=body), sent
 
 
-# the latest answer in aiohttp's terms: (Response, kept headers, reason, body); a static
-# answer is the same Response object every time (edge.call_edge parses it once)
-_last_answer: tuple[Response | None, Headers, str | None, bytes | None] = (None, (), None, None)
+# the latest answer in aiohttp's terms: (Response, kept headers, reason, body, class); a
+# static answer is the same Response object every time (edge.call_edge parses it once)
+_last_answer: tuple[Response | None, Headers, str | None, bytes | None,
+                    type[web.Response]] = (None, (), None, None, web.Response)
 
 
 def _text(status: int, text: str, retry: bool = False) -> web.Response:

@@ -4,10 +4,16 @@ own complaints into `protocol_error` events, and keeping a 500's body small."""
 
 from __future__ import annotations
 
+import json
 import logging
+import resource
 from typing import Any, Protocol
 
 from aiohttp import HttpVersion11, web
+
+from workbench.core.runtime.result import RunResult
+
+LOG_LINE_SHOWN = 2048  # characters of a guest log line in a 500's body (the log has all)
 
 
 class Notes(Protocol):
@@ -41,6 +47,19 @@ async def read_body(request: web.BaseRequest, limit: int) -> bytes | None:
         chunks.append(chunk)
 
 
+def error_page(module: str, build: int, result: RunResult) -> web.Response:
+    """The development 500: the typed error as JSON (kind, message, wasm backtrace) and
+    the guest's last 20 log lines, each cut at LOG_LINE_SHOWN characters."""
+    err = result.error
+    kind = err.kind if err else "response"
+    doc = {"error": {"kind": kind, "message": err.message if err else "no response",
+                     "backtrace": list(err.backtrace) if err else []},
+           "module": module, "build": build,
+           "logs": [capped_log_line(ln.to_json(), LOG_LINE_SHOWN) for ln in result.logs[-20:]]}
+    return web.Response(status=500, body=json.dumps(doc, indent=2).encode() + b"\n",
+                        content_type="application/json", headers={"x-workbench-error": kind})
+
+
 def capped_log_line(line: dict[str, Any], shown: int) -> dict[str, Any]:
     """A guest log line (`LogLine.to_json()`) for an error body, its message cut at `shown`
     characters: 20 lines of 16 KiB of escaped binary would make a 2 MB error page (the
@@ -58,9 +77,9 @@ class BusHandler(logging.Handler):
     garbage first request line (BadHttpMethod: not HTTP, or TLS to an HTTP port) at debug
     level only, and the log must show why the client got a 400."""
 
-    def __init__(self, server: Notes):
+    def __init__(self, server: Notes, kind: str = "protocol_error"):
         super().__init__(logging.DEBUG)
-        self.server = server
+        self.server, self.kind = server, kind
 
     def emit(self, record: logging.LogRecord) -> None:
         exc = record.exc_info[1] if record.exc_info else None
@@ -69,6 +88,40 @@ class BusHandler(logging.Handler):
         detail = f": {type(exc).__name__}: {exc}" if exc is not None else ""
         try:
             text = " ".join((record.getMessage() + detail).split())  # one line
-            self.server.note("protocol_error", text[:500])
+            self.server.note(self.kind, text[:500])
         except Exception:  # never let logging fail a connection
             pass
+
+
+def raise_open_files_limit() -> tuple[int, int]:
+    """Raise this process's soft limit of open files to its hard limit; (before, after).
+
+    Every connection is a file: at the usual soft limit of 1,024, a thousand idle
+    keep-alive connections (a browser, a load test) leave the server unable to accept
+    more, and asyncio then retries accept() once a second. The hard limit is what the
+    system allows this process anyway (servers such as nginx raise theirs too)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = hard if hard != resource.RLIM_INFINITY else max(soft, 65536)
+    if soft != resource.RLIM_INFINITY and soft < want:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
+            return soft, want
+        except (OSError, ValueError):
+            pass
+    return soft, soft
+
+
+class UntypedResponse(web.Response):
+    """A response whose handler set no content-type, sent without one.
+
+    aiohttp adds `Content-Type: application/octet-stream` to every non-empty body that
+    has none (RFC 9110 8.3 lets a recipient assume it), and a browser then downloads the
+    body instead of showing it: a componentize-py or jco "hello" that renders on
+    `wasmtime serve` (hyper adds no type) would download here. Private aiohttp API, used
+    here only: `_prepare_headers` (aiohttp 3.9-3.14) fills in the defaults; the one it
+    invented is taken out again."""
+
+    async def _prepare_headers(self) -> None:
+        await super()._prepare_headers()
+        if self._headers.get("Content-Type") == "application/octet-stream":
+            del self._headers["Content-Type"]
