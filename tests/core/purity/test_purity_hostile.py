@@ -94,6 +94,9 @@ def test_cli_purity_names_the_file_of_a_malformed_module(tmp_path: Path, capsys)
     f.write_bytes(b"\0asm\x01\0\0\0\x01\x05\x01")
     assert main(["purity", str(f)]) == 2
     assert f"{f} @ 0x" in capsys.readouterr().err
+    f.write_bytes(wat("(module (func (export \"main\")))"))  # no handler: the ABI error
+    assert main(["purity", str(f)]) == 2
+    assert capsys.readouterr().err.startswith(f"workbench: {f}: expected an edge handler")
 
 
 EXTISM = """(module

@@ -133,7 +133,8 @@ def check_purity(wasm: bytes, requests: Sequence[tuple[str | None, Request]], *,
     ignore = frozenset(h.lower() for h in ignore_headers)
     nondet = sources(module)
     idx = sorted(lay.globals)
-    harness = Harness(export_globals(bytes(wasm), module, idx), limits=limits, name=name)
+    harness = Harness(export_globals(bytes(wasm), module, idx), limits=limits,
+                      name=file or name)  # what an ABI or compile error names
     abi = harness.check().name
     reqs = [(_label(r, n), r) for n, r in requests]
     if not reqs:
