@@ -121,3 +121,15 @@ def test_a_component_of_thousands_of_core_modules_is_capped(tmp_path: Path, caps
     assert main(["inspect", str(f)]) == 0
     out = capsys.readouterr().out
     assert out.count("… 300 more core modules (--json lists all)") == 2
+
+
+def test_a_malformed_diff_module_is_named_as_the_diff_module(tmp_path: Path, capsys) -> None:
+    from tests.wat import wat
+
+    new, old = tmp_path / "new.wasm", tmp_path / "old.wasm"
+    new.write_bytes(wat("(module (func))"))
+    old.write_bytes(b"\0asm\x01\0\0\0\x01\x09")  # a type section cut short
+    assert main(["inspect", str(new), "--diff", str(old)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"workbench: {old} @ 0x8: the --diff module is malformed: ")
+    assert capsys.readouterr().out == ""  # refused before any report

@@ -57,7 +57,8 @@ def load_old(path: Path) -> tuple[Module, SourceAttribution]:
         try:
             module = parse_module(data, file=key)
         except MalformedModule as err:
-            raise err.with_file(key) from None
+            raise MalformedModule(f"the --diff module is malformed: {err.message}",
+                                  err.offset, file=key, hint=err.hint) from None
         if module.kind != "module":
             raise UsageError("the --diff module is a component; diffs compare core modules",
                              where=key, hint="pass an older build of the same core module")
