@@ -23,20 +23,57 @@ def test_check_of_a_folder_named_wasm_is_a_folder(tmp_path: Path, capsys) -> Non
 def test_an_unreadable_file_is_named_with_a_hint(tmp_path: Path, capsys,
                                                  monkeypatch: pytest.MonkeyPatch,
                                                  argv: list[str]) -> None:
+    import os
+
     f = tmp_path / "locked.wasm"
     f.write_bytes(b"\0asm\x01\0\0\0")
-    real = Path.read_bytes
+    real = os.open
 
-    def denied(self: Path) -> bytes:
-        if self.name == "locked.wasm":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
+    def denied(path: object, *args: object, **kw: object) -> int:
+        if str(path).endswith("locked.wasm"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path, *args, **kw)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(Path, "read_bytes", denied)  # root reads a chmod 000 file anyway
+    monkeypatch.setattr(os, "open", denied)  # root reads a chmod 000 file anyway
     assert main([a.format(f=f) for a in argv]) == 2
     err = capsys.readouterr().err
     assert f"{f}: cannot read" in err and "Permission denied" in err
     assert "hint: check the file's permissions" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("argv,code", [
+    (["inspect", "{f}"], 1), (["inspect", "{f}", "--json"], 1), (["strip", "{f}"], 2),
+    (["check", "{f}"], 2), (["purity", "{f}"], 2), (["run", "{f}"], 2),
+    (["bench", "{f}", "-n", "2"], 2), (["inspect", "{ok}", "--diff", "{f}"], 2),
+])
+def test_a_fifo_is_refused_not_read_for_ever(tmp_path: Path, capsys, argv: list[str],
+                                             code: int) -> None:
+    """inspect and strip blocked for ever on a FIFO (and read /dev/zero until the OOM
+    killer came); check, purity and run called it "no such file". A regression here is
+    unblocked after 10 s by a writer thread, and then fails on the message."""
+    import os
+    import threading
+
+    from tests.wat import wat
+
+    fifo, ok = tmp_path / "pipe.wasm", tmp_path / "ok.wasm"
+    os.mkfifo(fifo)
+    ok.write_bytes(wat("(module)"))
+    done = threading.Event()
+
+    def unblock() -> None:
+        if not done.wait(10):
+            with open(fifo, "wb") as fh:
+                fh.write(b"regressed")
+
+    threading.Thread(target=unblock, daemon=True).start()
+    try:
+        assert main([a.format(f=fifo, ok=ok) for a in argv]) == code
+    finally:
+        done.set()
+    out = capsys.readouterr()
+    text = " ".join((out.out + out.err).split())
+    assert "not a regular file" in text and str(fifo) in text
 
 
 def _component(core: bytes) -> bytes:
