@@ -170,3 +170,58 @@ def test_a_malformed_diff_module_is_named_as_the_diff_module(tmp_path: Path, cap
     err = capsys.readouterr().err
     assert err.startswith(f"workbench: {old} @ 0x8: the --diff module is malformed: ")
     assert capsys.readouterr().out == ""  # refused before any report
+
+
+def hostile_names_module() -> bytes:
+    """Terminal control sequences in every name a module carries: an import's module and
+    field, an export, the name section's module, function and data segment names, a
+    custom section's name, and the producers section."""
+    from workbench.core.wasm.leb import encode_u
+
+    def vec_name(text: bytes) -> bytes:
+        return encode_u(len(text)) + text
+
+    def section(sid: int, body: bytes) -> bytes:
+        return bytes([sid]) + encode_u(len(body)) + body
+
+    clip, clear, cr, bidi = b"\x1b]52;c;SGVsbG8=\x1b\\", b"\x1b[2J", b"ok\rEVIL", \
+        "\u202egnp.exe".encode()
+    types = section(1, b"\x01\x60\x00\x00")
+    imports = section(2, b"\x01" + vec_name(b"env" + clear) + vec_name(b"f" + cr) + b"\x00\x00")
+    funcs = section(3, b"\x01\x00")
+    memory = section(5, b"\x01\x00\x01")
+    exports = section(7, b"\x01" + vec_name(b"handle" + clip) + b"\x00\x01")
+    code = section(10, b"\x01\x02\x00\x0b")
+    data = section(11, b"\x01\x00\x41\x00\x0b" + vec_name(b"abc"))
+    names = (b"\x00" + vec_name(vec_name(b"mod" + clear))
+             + b"\x01" + vec_name(b"\x01\x01" + vec_name(b"fn" + clip))
+             + b"\x09" + vec_name(b"\x01\x00" + vec_name(b"seg" + bidi)))
+    producers = b"\x01" + vec_name(b"language") + b"\x01" + vec_name(b"C" + clear) \
+        + vec_name(b"1" + cr)
+    return (b"\0asm\x01\0\0\0" + types + imports + funcs + memory + exports + code + data
+            + section(0, vec_name(b"name") + names)
+            + section(0, vec_name(b"producers") + producers)
+            + section(0, vec_name(b"x" + clip) + b"payload"))
+
+
+@pytest.mark.parametrize("argv", [
+    ["inspect", "{f}"], ["inspect", "{f}", "--by", "function"],
+    ["inspect", "{f}", "--by", "data"], ["inspect", "{f}", "--by", "section"],
+    ["inspect", "{f}", "--by", "retained"], ["inspect", "{f}", "--by", "dominators"],
+    ["inspect", "{f}", "--by", "garbage"], ["inspect", "{f}", "--by", "crate"],
+    ["inspect", "{f}", "--by", "paths", "--item", "fn"], ["inspect", "{f}", "--diff", "{f}"],
+    ["strip", "{f}"], ["check", "{f}", "--max-bytes", "10"],
+])
+def test_control_sequences_in_module_names_never_reach_the_terminal(
+        tmp_path: Path, capsys, argv: list[str]) -> None:
+    """An export named "handle\\x1b]52;c;..." wrote the clipboard through `inspect` (rich
+    passes ESC through in tables and Text): every human view now shows it escaped."""
+    import re
+
+    f = tmp_path / "names.wasm"
+    f.write_bytes(hostile_names_module())
+    assert main([a.format(f=f) for a in argv]) in (0, 1)
+    out = capsys.readouterr().out
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]", out), out
+    if argv[1:2] == ["{f}"] and len(argv) == 2 and argv[0] == "inspect":
+        assert "\\x1b]52;c;SGVsbG8=" in out and "\\x1b[2J" in out and "\\u202e" in out
