@@ -10,6 +10,8 @@ from typing import Any
 
 from fuzz_wasm_corpus import Case
 
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]")
+
 
 def objdump(path: Path) -> dict[str, Any] | None:
     """Sections and function body sizes as the reference tools print them: wabt's
@@ -77,6 +79,9 @@ def check(case: Case, cmd: str, res: dict[str, Any], ref: dict[str, Any] | None
         bad.append("exception: " + res["exc"].strip().splitlines()[-1])
     if "Traceback (most recent call last)" in text:
         bad.append("traceback in output")
+    raw = CONTROL.search(text)
+    if raw:  # a module's names must not reach the terminal as control sequences
+        bad.append(f"raw control character {raw.group()!r} in the output")
     rc = res.get("rc")
     if rc is not None and rc not in (0, 1, 2):
         bad.append(f"exit status {rc}")

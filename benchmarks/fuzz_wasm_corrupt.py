@@ -166,7 +166,8 @@ NAME_SUBSECTIONS = {
     "sub-size-huge": (1, b""),  # size patched below
     "data-names": (9, leb(2) + leb(0) + leb(1) + b"d" + leb(99) + leb(1) + b"e"),
     "global-names": (7, leb(1) + HUGE[0] + leb(1) + b"g"),
-    "ctrl-char-name": (1, leb(1) + leb(0) + leb(12) + b"\x1b[2J\x1b]52;c"),
+    "ctrl-char-name": (1, leb(2) + leb(0) + leb(12) + b"\x1b[2J\x1b]52;c" + leb(1) + leb(3)
+                       + b"\xe2\x80\xae"),  # ESC sequences; U+202E
 }
 
 
