@@ -23,20 +23,57 @@ def test_check_of_a_folder_named_wasm_is_a_folder(tmp_path: Path, capsys) -> Non
 def test_an_unreadable_file_is_named_with_a_hint(tmp_path: Path, capsys,
                                                  monkeypatch: pytest.MonkeyPatch,
                                                  argv: list[str]) -> None:
+    import os
+
     f = tmp_path / "locked.wasm"
     f.write_bytes(b"\0asm\x01\0\0\0")
-    real = Path.read_bytes
+    real = os.open
 
-    def denied(self: Path) -> bytes:
-        if self.name == "locked.wasm":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
+    def denied(path: object, *args: object, **kw: object) -> int:
+        if str(path).endswith("locked.wasm"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path, *args, **kw)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(Path, "read_bytes", denied)  # root reads a chmod 000 file anyway
+    monkeypatch.setattr(os, "open", denied)  # root reads a chmod 000 file anyway
     assert main([a.format(f=f) for a in argv]) == 2
     err = capsys.readouterr().err
     assert f"{f}: cannot read" in err and "Permission denied" in err
     assert "hint: check the file's permissions" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("argv,code", [
+    (["inspect", "{f}"], 1), (["inspect", "{f}", "--json"], 1), (["strip", "{f}"], 2),
+    (["check", "{f}"], 2), (["purity", "{f}"], 2), (["run", "{f}"], 2),
+    (["bench", "{f}", "-n", "2"], 2), (["inspect", "{ok}", "--diff", "{f}"], 2),
+])
+def test_a_fifo_is_refused_not_read_for_ever(tmp_path: Path, capsys, argv: list[str],
+                                             code: int) -> None:
+    """inspect and strip blocked for ever on a FIFO (and read /dev/zero until the OOM
+    killer came); check, purity and run called it "no such file". A regression here is
+    unblocked after 10 s by a writer thread, and then fails on the message."""
+    import os
+    import threading
+
+    from tests.wat import wat
+
+    fifo, ok = tmp_path / "pipe.wasm", tmp_path / "ok.wasm"
+    os.mkfifo(fifo)
+    ok.write_bytes(wat("(module)"))
+    done = threading.Event()
+
+    def unblock() -> None:
+        if not done.wait(10):
+            with open(fifo, "wb") as fh:
+                fh.write(b"regressed")
+
+    threading.Thread(target=unblock, daemon=True).start()
+    try:
+        assert main([a.format(f=fifo, ok=ok) for a in argv]) == code
+    finally:
+        done.set()
+    out = capsys.readouterr()
+    text = " ".join((out.out + out.err).split())
+    assert "not a regular file" in text and str(fifo) in text
 
 
 def _component(core: bytes) -> bytes:
@@ -121,3 +158,70 @@ def test_a_component_of_thousands_of_core_modules_is_capped(tmp_path: Path, caps
     assert main(["inspect", str(f)]) == 0
     out = capsys.readouterr().out
     assert out.count("… 300 more core modules (--json lists all)") == 2
+
+
+def test_a_malformed_diff_module_is_named_as_the_diff_module(tmp_path: Path, capsys) -> None:
+    from tests.wat import wat
+
+    new, old = tmp_path / "new.wasm", tmp_path / "old.wasm"
+    new.write_bytes(wat("(module (func))"))
+    old.write_bytes(b"\0asm\x01\0\0\0\x01\x09")  # a type section cut short
+    assert main(["inspect", str(new), "--diff", str(old)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"workbench: {old} @ 0x8: the --diff module is malformed: ")
+    assert capsys.readouterr().out == ""  # refused before any report
+
+
+def hostile_names_module() -> bytes:
+    """Terminal control sequences in every name a module carries: an import's module and
+    field, an export, the name section's module, function and data segment names, a
+    custom section's name, and the producers section."""
+    from workbench.core.wasm.leb import encode_u
+
+    def vec_name(text: bytes) -> bytes:
+        return encode_u(len(text)) + text
+
+    def section(sid: int, body: bytes) -> bytes:
+        return bytes([sid]) + encode_u(len(body)) + body
+
+    clip, clear, cr, bidi = b"\x1b]52;c;SGVsbG8=\x1b\\", b"\x1b[2J", b"ok\rEVIL", \
+        "\u202egnp.exe".encode()
+    types = section(1, b"\x01\x60\x00\x00")
+    imports = section(2, b"\x01" + vec_name(b"env" + clear) + vec_name(b"f" + cr) + b"\x00\x00")
+    funcs = section(3, b"\x01\x00")
+    memory = section(5, b"\x01\x00\x01")
+    exports = section(7, b"\x01" + vec_name(b"handle" + clip) + b"\x00\x01")
+    code = section(10, b"\x01\x02\x00\x0b")
+    data = section(11, b"\x01\x00\x41\x00\x0b" + vec_name(b"abc"))
+    names = (b"\x00" + vec_name(vec_name(b"mod" + clear))
+             + b"\x01" + vec_name(b"\x01\x01" + vec_name(b"fn" + clip))
+             + b"\x09" + vec_name(b"\x01\x00" + vec_name(b"seg" + bidi)))
+    producers = b"\x01" + vec_name(b"language") + b"\x01" + vec_name(b"C" + clear) \
+        + vec_name(b"1" + cr)
+    return (b"\0asm\x01\0\0\0" + types + imports + funcs + memory + exports + code + data
+            + section(0, vec_name(b"name") + names)
+            + section(0, vec_name(b"producers") + producers)
+            + section(0, vec_name(b"x" + clip) + b"payload"))
+
+
+@pytest.mark.parametrize("argv", [
+    ["inspect", "{f}"], ["inspect", "{f}", "--by", "function"],
+    ["inspect", "{f}", "--by", "data"], ["inspect", "{f}", "--by", "section"],
+    ["inspect", "{f}", "--by", "retained"], ["inspect", "{f}", "--by", "dominators"],
+    ["inspect", "{f}", "--by", "garbage"], ["inspect", "{f}", "--by", "crate"],
+    ["inspect", "{f}", "--by", "paths", "--item", "fn"], ["inspect", "{f}", "--diff", "{f}"],
+    ["strip", "{f}"], ["check", "{f}", "--max-bytes", "10"],
+])
+def test_control_sequences_in_module_names_never_reach_the_terminal(
+        tmp_path: Path, capsys, argv: list[str]) -> None:
+    """An export named "handle\\x1b]52;c;..." wrote the clipboard through `inspect` (rich
+    passes ESC through in tables and Text): every human view now shows it escaped."""
+    import re
+
+    f = tmp_path / "names.wasm"
+    f.write_bytes(hostile_names_module())
+    assert main([a.format(f=f) for a in argv]) in (0, 1)
+    out = capsys.readouterr().out
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]", out), out
+    if argv[1:2] == ["{f}"] and len(argv) == 2 and argv[0] == "inspect":
+        assert "\\x1b]52;c;SGVsbG8=" in out and "\\x1b[2J" in out and "\\u202e" in out

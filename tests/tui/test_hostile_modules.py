@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli.test_hostile_wasm_cli import hostile_names_module
 from tests.tui.conftest import built, copy_module, plain, wait_for
 from tests.wat import wat
 from workbench.core.wasm.leb import encode_u
@@ -42,6 +43,24 @@ async def test_purity_of_a_module_that_cannot_be_instantiated_finishes(
         assert "cannot be checked: a fresh instance fails (trap)" in text
 
 
+def _raw_controls(app: WorkbenchApp) -> list[str]:
+    """Lines of the shown widgets holding a raw terminal control character (an export
+    named "handle\x1b]52;c;..." reached the terminal through the Signatures view)."""
+    import re
+
+    from textual.widget import Widget
+
+    found = []
+    for w in app.screen.query(Widget):
+        if not w.display or not w.size.height:
+            continue
+        for y in range(w.size.height):
+            text = "".join(seg.text for seg in w.render_line(y))
+            if re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]", text):
+                found.append(f"{type(w).__name__}#{w.id}: {text.strip()!r}")
+    return found
+
+
 def _custom(name: str, body: bytes) -> bytes:
     payload = encode_u(len(name)) + name.encode() + body
     return b"\0" + encode_u(len(payload)) + payload
@@ -58,6 +77,7 @@ def _inputs() -> dict[str, bytes]:
         "customs": core + _custom("x", b"") * 3000,
         "component": b"\0asm\x0d\0\x01\0\x01" + encode_u(len(core)) + core,
         "names": core + _custom("name", b"\x01\x05\x01\x00\x02\xff\xfe"),  # bad UTF-8
+        "escapes": hostile_names_module(),  # ESC ] 52 (clipboard), ESC [ 2J, CR, U+202E
     }
 
 
@@ -79,7 +99,8 @@ async def test_hostile_prebuilt_modules_load_and_their_views_render(
         await wait_for(pilot, built(app), timeout=60, what="the builds")
         states = {n: app.modules[n].build for n in inputs}
         assert states == {"empty": "failed", "text": "failed", "dwarf": "ok",
-                          "customs": "ok", "component": "ok", "names": "ok"}
+                          "customs": "ok", "component": "ok", "names": "ok",
+                          "escapes": "ok"}
         app.query_one(ModuleList).focus()
         for i, name in enumerate(inputs):
             if i:
@@ -87,7 +108,8 @@ async def test_hostile_prebuilt_modules_load_and_their_views_render(
             await wait_for(pilot, lambda n=name: app.selected == n, what=f"select {name}")
             for key in "261":  # the views that show what is in the binary: Signatures,
                 await pilot.press(key)  # Build (its diagnostics), Size
-            await pilot.pause()
+                await pilot.pause()
+                assert not _raw_controls(app), (name, key)
             summary = plain(app.query_one("#size-summary"))
             assert summary.strip(), name
         assert app.return_code is None  # an exception in a handler ends the app

@@ -27,6 +27,7 @@ MIB = 1024 * 1024
 TEXT_LIMIT = 8 * MIB  # config, hooks, request files: far above any real one
 BODY_LIMIT = 64 * MIB  # request bodies (--data @file, hooks respond file =)
 SOURCE_LIMIT = 64 * MIB  # a .wat source
+WASM_LIMIT = 1024 * MIB  # a .wasm named on the command line: far above any real module
 
 
 class FileRefused(WorkbenchError):
@@ -90,6 +91,12 @@ def read_limited(path: str | os.PathLike[str], *, inside: Path | None = None,
     if len(data) > limit:
         raise _too_big(p, limit)
     return data
+
+
+def read_wasm(path: str | os.PathLike[str]) -> bytes:
+    """A .wasm file the user named: any regular file up to WASM_LIMIT (a FIFO would block
+    the read for ever, /dev/zero fill memory until the OOM killer ends the process)."""
+    return read_limited(path, limit=WASM_LIMIT)
 
 
 def read_text_limited(path: str | os.PathLike[str], *, inside: Path | None = None,

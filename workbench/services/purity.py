@@ -39,22 +39,25 @@ def purity_of(module: Path, requests: Path | None = None, *,
         sign_build_output(cfg.root, built.wasm_path)
         wasm_path, limits, name = built.wasm_path, cfg.limits, cfg.name
         saved = saved or cfg.requests
-    elif module.is_file():
-        wasm_path = module
+    elif module.exists():
+        wasm_path = module  # a FIFO or a device is refused by read_wasm next
     else:
         raise UsageError(f"no such module: {module}", hint="pass a .wasm file or module folder")
-    enforce_signature(wasm_path, module)
+    from workbench.core.files import FileRefused, read_wasm
+
+    try:
+        wasm = read_wasm(wasm_path)
+    except FileRefused as err:
+        what = err.message.removeprefix("cannot read: ")
+        raise UsageError(f"cannot read the module: {what}", where=str(wasm_path),
+                         hint=err.hint or "check the file's permissions, or rebuild it"
+                         ) from None
+    enforce_signature(wasm_path, module)  # after the read: a FIFO is refused, not opened
     entries: list[tuple[str | None, Request]] = []
     if saved is not None:
         found = load_requests(saved, workspace_variables(module))
         entries = [(e.name, e.request) for e in found]
     settings = purity_settings(module.resolve())
-    try:
-        wasm = wasm_path.read_bytes()
-    except OSError as err:
-        raise UsageError(f"cannot read the module: {err.strerror or err}",
-                         where=str(wasm_path),
-                         hint="check the file's permissions, or rebuild it") from None
     return check_purity(
         wasm, entries, name=name, limits=limits, file=str(wasm_path),
         ignore_headers=ignore_headers if ignore_headers is not None

@@ -68,6 +68,9 @@ def resolve(args: RunSpec) -> Target:
             path, ws_chaos, args.trust)
     elif path.is_file():
         wasm_path = path
+    elif path.exists():  # a FIFO would block the read for ever, a device never end it
+        raise UsageError("not a regular file (a FIFO, device or socket)", where=str(path),
+                         hint="pass a .wasm file or module folder")
     else:
         raise UsageError(f"no such module: {path}", hint="pass a .wasm file or module folder")
     if args.chaos:

@@ -94,3 +94,40 @@ def test_cli_purity_names_the_file_of_a_malformed_module(tmp_path: Path, capsys)
     f.write_bytes(b"\0asm\x01\0\0\0\x01\x05\x01")
     assert main(["purity", str(f)]) == 2
     assert f"{f} @ 0x" in capsys.readouterr().err
+    f.write_bytes(wat("(module (func (export \"main\")))"))  # no handler: the ABI error
+    assert main(["purity", str(f)]) == 2
+    assert capsys.readouterr().err.startswith(f"workbench: {f}: expected an edge handler")
+
+
+EXTISM = """(module
+  (import "extism:host/env" "alloc" (func $alloc (param i64) (result i64)))
+  (import "extism:host/env" "store_u8" (func $store_u8 (param i64 i32)))
+  (import "extism:host/env" "output_set" (func $output_set (param i64 i64)))
+  (memory (export "memory") 1)
+  (global $n (mut i32) (i32.const 48))
+  (func (export "handle") (result i32) (local $off i64)
+    (local.set $off (call $alloc (i64.const 1)))
+    (call $store_u8 (local.get $off) (global.get $n))
+    BUMP
+    (call $output_set (local.get $off) (i64.const 1))
+    (i32.const 0)))"""
+
+
+@pytest.mark.skipif(__import__("importlib.util").util.find_spec("extism") is None,
+                    reason="the Extism SDK is not installed (pip install 'workbench[extism]')")
+@pytest.mark.parametrize("bump,safe", [("", True),
+                                       ("(global.set $n (i32.add (global.get $n) (i32.const 1)))",
+                                        False)])
+def test_a_reused_non_edge_handler_is_compared_warm(bump: str, safe: bool) -> None:
+    """wasi-http components and extism plugins are reused warm by the runtime, yet the
+    check ran them fresh only and said "a WAGI command module runs a new instance per
+    request ... safe to reuse and snapshot"."""
+    r = check_purity(wat(EXTISM.replace("BUMP", bump)), REQS, growth_requests=3)
+    assert r.abi == "extism" and r.safe is safe and "WAGI" not in " ".join(r.notes)
+    assert r.notes[0].startswith("an extism handler's memory and globals are not inspected")
+    if safe:
+        assert r.verdict == "no response depends on earlier requests (state not inspected)"
+    else:
+        assert [(d.request, d.condition) for d in r.order_dependent] == [
+            ("b", "warm after the others")]
+        assert r.verdict == "not safe to reuse: 1 response(s) depend on earlier requests"

@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from workbench.core.size.inspect import HEADER_BYTES, InspectReport
+from workbench.core.text import printable
 
 LIST_ROWS = 100
 NUMERIC = frozenset(("start", "end", "size", "count", "%", "index", "bytes", "disk", "old",
@@ -24,17 +25,18 @@ NUMERIC = frozenset(("start", "end", "size", "count", "%", "index", "bytes", "di
 
 class PlainTable(Table):
     """A Table whose string cells are plain text, never rich markup: names come from the
-    module (`<[u8] as Debug>::fmt`, `x[/]y`) and markup would eat them or raise."""
+    module (`<[u8] as Debug>::fmt`, `x[/]y`) and markup would eat them or raise; terminal
+    control characters in them (an export named "\x1b[2J") are shown as escapes."""
 
     def add_row(self, *renderables: Any, **kwargs: Any) -> None:
-        super().add_row(*(Text(c) if isinstance(c, str) else c for c in renderables),
-                        **kwargs)
+        super().add_row(*(Text(printable(c)) if isinstance(c, str) else c
+                          for c in renderables), **kwargs)
 
 
 def make_table(title: str, *columns: str) -> Table:
     """The report's one table style. `min_width` keeps a long title on one line (rich
     otherwise wraps it to the width of a narrow table)."""
-    table = PlainTable(title=Text(title), title_justify="left", box=box.SIMPLE_HEAD,
+    table = PlainTable(title=Text(printable(title)), title_justify="left", box=box.SIMPLE_HEAD,
                        pad_edge=False, min_width=len(title))
     for col in columns:
         numeric = col in NUMERIC

@@ -47,17 +47,20 @@ def load_old(path: Path) -> tuple[Module, SourceAttribution]:
     Raises UsageError (unreadable, a component) or MalformedModule naming OLD."""
     key = str(path)
     if key not in _OLD:
+        from workbench.core.files import FileRefused, read_wasm
         from workbench.core.wasm import parse_module
 
         try:
-            data = path.read_bytes()
-        except OSError as err:
-            raise UsageError(f"cannot read the --diff module: {err.strerror}",
+            data = read_wasm(path)
+        except FileRefused as err:
+            what = err.message.removeprefix("cannot read: ")
+            raise UsageError(f"cannot read the --diff module: {what}",
                              where=key, hint="pass the path of an older .wasm build") from None
         try:
             module = parse_module(data, file=key)
         except MalformedModule as err:
-            raise err.with_file(key) from None
+            raise MalformedModule(f"the --diff module is malformed: {err.message}",
+                                  err.offset, file=key, hint=err.hint) from None
         if module.kind != "module":
             raise UsageError("the --diff module is a component; diffs compare core modules",
                              where=key, hint="pass an older build of the same core module")

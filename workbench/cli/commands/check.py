@@ -71,13 +71,15 @@ def _overrides(args: argparse.Namespace, base: Budget) -> Budget:
 
 
 def _check_file(name: str, path: Path, budget: Budget) -> dict[str, Any]:
+    from workbench.core.files import FileRefused, read_wasm
     from workbench.core.wasm import parse_module
 
     try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise UsageError(f"cannot read: {err.strerror or err}", where=str(path),
-                         hint="check the file's permissions, or rebuild it") from None
+        data = read_wasm(path)  # regular files only: a FIFO or /dev/zero is refused
+    except FileRefused as err:
+        raise UsageError(err.message, where=str(path),
+                         hint=err.hint or "check the file's permissions, or rebuild it"
+                         ) from None
     try:
         module = parse_module(data, file=str(path))
     except MalformedModule as err:
@@ -126,7 +128,7 @@ def run(args: argparse.Namespace) -> int:
     folders = [p for p in paths if p not in files]  # a folder named x.wasm is a folder
     results: list[dict[str, Any]] = []
     for path in files:
-        if not path.is_file():
+        if not path.exists():
             raise UsageError("no such file", where=str(path), hint="pass a built .wasm file")
         results.append(_check_file(path.name, path, _overrides(args, Budget())))
     if folders:

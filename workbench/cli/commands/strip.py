@@ -47,16 +47,17 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
+    from workbench.core.files import FileRefused, read_wasm
+
+    if not path.exists():
         raise UsageError("no such file", where=str(path),
-                         hint="pass the path of a .wasm module") from None
-    except IsADirectoryError:
-        raise UsageError("is a folder, expected a .wasm file", where=str(path)) from None
-    except OSError as err:
-        raise UsageError(f"cannot read: {err.strerror or err}", where=str(path),
-                         hint="check the file's permissions, or rebuild it") from None
+                         hint="pass the path of a .wasm module")
+    try:
+        return read_wasm(path)  # regular files only: a FIFO or /dev/zero is refused
+    except FileRefused as err:
+        raise UsageError(err.message, where=str(path),
+                         hint=err.hint or "check the file's permissions, or rebuild it"
+                         ) from None
 
 
 def run(args: argparse.Namespace) -> int:

@@ -133,13 +133,14 @@ def check_purity(wasm: bytes, requests: Sequence[tuple[str | None, Request]], *,
     ignore = frozenset(h.lower() for h in ignore_headers)
     nondet = sources(module)
     idx = sorted(lay.globals)
-    harness = Harness(export_globals(bytes(wasm), module, idx), limits=limits, name=name)
+    harness = Harness(export_globals(bytes(wasm), module, idx), limits=limits,
+                      name=file or name)  # what an ABI or compile error names
     abi = harness.check().name
     reqs = [(_label(r, n), r) for n, r in requests]
     if not reqs:
         reqs = [("GET /", Request())]
     if abi != "edge":
-        return _wagi(harness, name, abi, reqs, ignore, nondet, t0)
+        return _responses_only(harness, name, abi, reqs, ignore, nondet, t0)
     probe = Probe(harness, idx)
     try:
         return _edge(probe, lay, name, abi, reqs, ignore, nondet, growth_requests, t0)
@@ -219,18 +220,57 @@ def _dedupe(changes: list[StateChange]) -> list[StateChange]:
     return list(seen.values())
 
 
-def _wagi(harness: Harness, name: str, abi: str, reqs: list[tuple[str, Request]],
-          ignore: frozenset[str], nondet: tuple[str, ...], t0: float) -> PurityReport:
-    diffs = []
+def _responses_only(harness: Harness, name: str, abi: str, reqs: list[tuple[str, Request]],
+                    ignore: frozenset[str], nondet: tuple[str, ...],
+                    t0: float) -> PurityReport:
+    """Every ABI but edge: the responses are all there is to compare. Two fresh runs of
+    each request (nondeterminism); then, for a handler the runtime reuses warm (wasi-http,
+    extism; not a WAGI command, which gets a new instance per request), all requests in
+    order on one warm instance against their fresh responses. Each run sees its own copy
+    of the same KV contents, as on the edge path."""
+
+    def once(req: Request, mode: str) -> Outcome:
+        with harness.scratch_host_state():
+            r = harness.run(req, mode)
+        return Outcome(r.response, r.error.message if r.error else None)
+
+    diffs, fresh = [], []
     for label, req in reqs:
-        a, b = (harness.run(req, "fresh") for _ in range(2))
-        oa = Outcome(a.response, a.error.message if a.error else None)
-        ob = Outcome(b.response, b.error.message if b.error else None)
-        if oa.key(ignore) != ob.key(ignore):
-            diffs.append(ResponseDiff(label, "second fresh run", _first_diff(oa, ob, ignore)))
-    note = ("a WAGI command module runs a new instance per request: there is no warm "
-            "instance to carry state; only nondeterminism is checked",)
-    return _report(name, abi, len(reqs), nondet, diffs, [], [], None, note, t0)
+        a, b = once(req, "fresh"), once(req, "fresh")
+        fresh.append(a)
+        if a.key(ignore) != b.key(ignore):
+            diffs.append(ResponseDiff(label, "second fresh run", _first_diff(a, b, ignore)))
+    if all(a.response is None for a in fresh):
+        return PurityReport(name, abi, len(reqs), False,
+                            f"cannot be checked: every request fails on a fresh instance "
+                            f"({fresh[0].error})", nondet,
+                            notes=("`workbench run` on the module shows the failure with "
+                                   "its logs",),
+                            elapsed_ms=(time.perf_counter() - t0) * 1000)
+    if abi == "wagi":
+        note = ("a WAGI command module runs a new instance per request: there is no warm "
+                "instance to carry state; only nondeterminism is checked")
+        return _report(name, abi, len(reqs), nondet, diffs, [], [], None, (note,), t0)
+    unstable = {d.request for d in diffs}
+    order = []
+    for (label, req), a in zip(reqs, fresh, strict=True):
+        if a.response is None:
+            continue
+        out = once(req, "warm")
+        if label not in unstable and out.key(ignore) != a.key(ignore):
+            order.append(ResponseDiff(label, "warm after the others", _first_diff(a, out,
+                                                                                ignore)))
+    article = "an" if abi[:1] in "aeiou" else "a"
+    note = (f"{article} {abi} handler's memory and globals are not inspected: only its "
+            "responses are compared (fresh twice, then warm in order); heap growth is not "
+            "measured")
+    report = _report(name, abi, len(reqs), nondet, diffs, order, [], None, (note,), t0)
+    if report.safe:  # "safe to reuse and snapshot" would claim more than was looked at
+        verdict = report.verdict.replace(
+            "safe to reuse and snapshot",
+            "no response depends on earlier requests (state not inspected)", 1)
+        report = dataclasses.replace(report, verdict=verdict)
+    return report
 
 
 def _report(name: str, abi: str, n: int, nondet: tuple[str, ...],

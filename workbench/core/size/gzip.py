@@ -58,10 +58,11 @@ class GzipJob:
 def start(path: str, exact_gzip: bool | None = None) -> tuple[bytes, GzipJob] | None:
     """Read `path` and start its gzip job; None when it cannot be read (the caller's
     normal path then reports the error)."""
+    from workbench.core.files import FileRefused, read_wasm
+
     try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except OSError:
+        data = read_wasm(path)  # a FIFO or /dev/zero is refused, not read for ever
+    except FileRefused:
         return None
     exact = len(data) <= EXACT_GZIP_LIMIT if exact_gzip is None else exact_gzip
     return data, GzipJob(data, exact)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.core.errors import MalformedModule
+from workbench.core.files import FileRefused, read_wasm
 from workbench.core.size.component import CoreModuleSummary, summarize_all
 from workbench.core.size.gzip import EXACT_GZIP_LIMIT, GzipJob, gzip_estimate, gzip_size
 from workbench.core.wasm import Module, parse_module
@@ -213,18 +214,19 @@ def _failed(file: str, data: bytes, gz: GzipJob, err: MalformedModule) -> Inspec
 def _read(path: str | Path) -> tuple[bytes, InspectReport | None]:
     """The file's bytes, or an error report of kind "io"."""
     name = str(path)
-    try:
-        return Path(path).read_bytes(), None
-    except IsADirectoryError:
+    if Path(path).is_dir():
         return b"", InspectReport(file=name, size=0, error={
             "kind": "io", "offset": None, "message": f"{name} is a folder, not a .wasm file",
             "hint": "pass the built module, e.g. FOLDER/build/NAME.wasm (`workbench build "
                     "FOLDER` prints where it writes it)"})
-    except OSError as err:
-        what = err.strerror or str(err)
+    try:
+        return read_wasm(path), None
+    except FileRefused as err:  # missing, unreadable, a FIFO or device, over the limit
+        what = err.message.removeprefix("cannot read: ")
         return b"", InspectReport(file=name, size=0, error={
             "kind": "io", "offset": None, "message": f"cannot read {name}: {what}",
-            "hint": "check the path and that the module has been built"})
+            "hint": err.hint or ("check the file's permissions" if "ermission" in what
+                                 else "check the path and that the module has been built")})
 
 
 def inspect_bytes(data: bytes, file: str = "<bytes>", *, exact_gzip: bool | None = None,

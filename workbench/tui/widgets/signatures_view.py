@@ -12,6 +12,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
+from workbench.core.text import printable
 from workbench.core.wasm.component_world import World, decode_world
 from workbench.tui.state import ModuleState
 from workbench.tui.widgets.table import Column, RowTable
@@ -73,7 +74,7 @@ Tables sort with s (or a header click) and scroll with the arrow keys.
             t.append(f"  {platform.note}", style="dim")
         for problem in abi.problems:
             if platform is None or problem != platform.describe():
-                t.append(f"\n  ✖ {problem}", style="red")
+                t.append(f"\n  ✖ {printable(problem)}", style="red")  # names exports
         if ok and not abi.problems:
             t.append("\n  ✓ fits the ABI: ready to run", style="green")
         sig = state.extras.get("signature")

@@ -16,6 +16,8 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import DataTable
 
+from workbench.core.text import printable
+
 Formatter = Callable[[Any], Text | str]
 
 
@@ -129,7 +131,7 @@ class RowTable(DataTable[Any]):
         elif col.numeric:
             cell = int_cell(value)
         else:
-            cell = Text("" if value is None else str(value))
+            cell = Text("" if value is None else printable(str(value)))  # names from modules
         if col.max_width is not None and isinstance(cell, Text) \
                 and cell.cell_len > col.max_width:
             cell.truncate(col.max_width - 1)
