@@ -154,3 +154,9 @@ def test_an_error_quoting_a_huge_line_is_clipped_when_shown() -> None:
     err = _refused("GET http://h/\nHTTP 200\n[Asserts]\nbody == " + "[" * 100_000 + "\n")
     assert len(err.message) > 100_000  # whole for --json
     assert len(str(err)) < 1500 and "more characters" in str(err)
+
+
+def test_a_huge_url_gives_a_short_entry_name() -> None:
+    (entry,) = parse_hurl("GET http://h/" + "a" * 1_000_000 + "\n", file="t.hurl")
+    assert len(entry.name) < 130 and entry.name.startswith("GET /aaaa")
+    assert len(entry.request.target) == 1_000_001  # the request itself is whole
