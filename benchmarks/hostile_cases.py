@@ -401,3 +401,19 @@ def run_cases(t: Path, wasm: Path) -> list[Case]:
         ("huge-timeout", ["--timeout-ms", "99999999999999999999"], (OK,), ()),
         ("bad-chaos", ["--chaos", "kv_fail=nan"], (USAGE,), ("chaos",)),
     )]
+
+
+def corpus_cases(corpus: Path, wasm: Path) -> list[Case]:
+    """A Hurl corpus kept outside the project (`ok/`, `error_parser/`, as hurl_corpus.py
+    reads it): every parse error refused at line:column (exit 2), every valid file
+    replayed against the stub module without a traceback or a hang (any exit code the
+    command documents: its requests are for other servers)."""
+    out = []
+    for f in sorted((corpus / "error_parser").rglob("*.hurl")):
+        out.append(Case("corpus", f"error_parser/{f.name}", ["replay", str(f), "--module",
+                                                             str(wasm), "--no-save"],
+                        (USAGE,), want=(f"{f.name}:",)))
+    for f in sorted((corpus / "ok").rglob("*.hurl")):
+        out.append(Case("corpus", f"ok/{f.name}", ["replay", str(f), "--module", str(wasm),
+                                                   "--no-save"], (OK, FAIL, USAGE)))
+    return out

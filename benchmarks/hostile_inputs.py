@@ -1,15 +1,19 @@
 """Run every command that reads a text file or a typed value on hostile input.
 
-    python3 benchmarks/hostile_inputs.py [--only GROUP,...] [--verbose] [--keep DIR]
+    python3 benchmarks/hostile_inputs.py [--only GROUP,...] [--corpus DIR] [--verbose]
+                                         [--keep DIR]
 
 Groups: replay, import-curl, hooks, kv, sign, trust, init, check, build, watch, run (the
-inputs: benchmarks/hostile_cases.py). Each case runs `python -m workbench ...` from this
-checkout in a subprocess, bounded by `timeout` (60 s unless the case says less), and is
-judged: no Python traceback, no timeout, an exit code the command documents for it (0
-success, 1 a failed module/assertion/missing key, 2 a usage/config/request-file
-mistake), the words the message must hold, at most 64 KiB of output, and the case's check
-of the files afterwards (a failed import-curl leaves the .hurl file, a refused kv put the
-store, a refused sign the module). `watch` on a malformed module.toml must exit 2 at once.
+inputs: benchmarks/hostile_cases.py), and corpus: with `--corpus DIR`, every file of a
+Hurl corpus kept outside the project (`ok/`, `error_parser/`; see hurl_corpus.py).
+
+Each case runs `python -m workbench ...` from this checkout in a subprocess, bounded by
+`timeout` (60 s unless the case says less), and is judged: no Python traceback, no
+timeout, an exit code the command documents for it (0 success, 1 a failed
+module/assertion/missing key, 2 a usage/config/request-file mistake), the words the
+message must hold, bounded output, and the case's check of the files afterwards (a failed
+import-curl leaves the .hurl file, a refused kv put the store, a refused sign the module).
+`watch` on a malformed module.toml must exit 2 at once.
 
 Prints one line per problem and a summary per group; exit status 1 when any case fails.
 A hostile HTTP server (10k-deep JSON, 2 MB bodies, 100 KB headers) runs in-process for
@@ -115,11 +119,12 @@ def judge(case: hc.Case, code: int, out: str) -> str | None:
     return case.check() if case.check is not None else None
 
 
-def cases(tmp: Path, url: str) -> list[hc.Case]:
+def cases(tmp: Path, url: str, corpus: Path | None = None) -> list[hc.Case]:
     wasm = _build(tmp)
     return [*hc.hurl_cases(tmp, wasm, url), *hc.curl_cases(tmp), *hc.hooks_cases(tmp),
             *hc.kv_cases(tmp), *hc.sign_cases(tmp, wasm), *hc.init_cases(tmp),
-            *hc.config_cases(tmp), *hc.run_cases(tmp, wasm)]
+            *hc.config_cases(tmp), *hc.run_cases(tmp, wasm),
+            *(hc.corpus_cases(corpus, wasm) if corpus is not None else ())]
 
 
 def _build(tmp: Path) -> Path:
@@ -138,11 +143,12 @@ def main() -> int:
     args = sys.argv[1:]
     only = set(args[args.index("--only") + 1].split(",")) if "--only" in args else None
     keep = Path(args[args.index("--keep") + 1]) if "--keep" in args else None
+    corpus = Path(args[args.index("--corpus") + 1]) if "--corpus" in args else None
     verbose = "--verbose" in args
     tmp = keep or Path(tempfile.mkdtemp(prefix="workbench-hostile-"))
     tmp.mkdir(parents=True, exist_ok=True)
     url = _server()
-    todo = [c for c in cases(tmp, url) if only is None or c.group in only]
+    todo = [c for c in cases(tmp, url, corpus) if only is None or c.group in only]
     counts: Counter[str] = Counter()
     failed: Counter[str] = Counter()
     slow: list[tuple[float, str]] = []
