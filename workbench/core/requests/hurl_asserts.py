@@ -167,12 +167,12 @@ def _value(cur: Cursor, pred: str, multiline: Any) -> Any:
         return _static(cur.quoted("the predicate value"))
     if rest.startswith("/") and allowed_regex:
         return ("regex", _regex(cur))
-    if rest.startswith("`"):
-        return _static(cur.oneline_string())
-    if rest.startswith("```"):
+    if rest.startswith("```"):  # before "`": a ``` value is not an empty `one-line`
         if multiline is None:
             raise cur.fail("a ``` value cannot start here")
         return multiline(cur)
+    if rest.startswith("`"):
+        return _static(cur.oneline_string())
     if rest.startswith(("hex,", "base64,")):
         return _encoded(cur, "hex," if rest.startswith("hex,") else "base64,")
     if rest.startswith("file,"):
