@@ -9,7 +9,8 @@ File names are `owner__repo__path.hurl`, so the number of repositories is counte
 
 Printed: files and repositories; crashes (a Python exception other than a typed
 RequestFileError, while parsing or building/replaying the requests against a stub
-handler); rejections without file:line; "not supported" rejections by feature; other
+handler); rejections without file:line (and `error_parser/` ones without :column);
+"not supported" rejections by feature; other
 rejections of `ok/` files with file:line; silent drops (an independent line scan: the
 items under each [Asserts], [Captures], [Query]/[QueryStringParams], [FormParams],
 [Cookies] and [Options] section, and the request lines, counted in the source and compared
@@ -190,7 +191,7 @@ def classify(path: Path) -> tuple[str, str]:
 
 def _feature(why: str) -> str:
     text = why.removeprefix("not supported: ")
-    text = re.sub(r" \([^()]*\.hurl:\d+\)$", "", text)  # the file:line
+    text = re.sub(r" \([^()]*\.hurl(:\d+)+\)$", "", text)  # the file:line(:column)
     return text.split(" (supported", 1)[0].split(": ", 1)[0][:70]
 
 
@@ -222,9 +223,12 @@ def main() -> int:
         if kind != "runs" and (verbose or kind in ("crash", "silent-drop", "no-line",
                                                    "rejected")):
             print(f"  ok/{f.name}: {kind}: {why[:160]}")
-    wrong = 0
+    wrong = no_column = 0
     for f in bad:
         kind, why = classify(f)
+        if kind in ("rejected", "not-supported") and not re.search(r"\.hurl:\d+:\d+\)$", why):
+            no_column += 1
+            print(f"  error_parser/{f.name}: no column: {why[:120]}")
         if kind in ("crash", "no-line"):
             counts[kind] += 1
             print(f"  error_parser/{f.name}: {kind}: {why[:160]}")
@@ -235,7 +239,8 @@ def main() -> int:
             print(f"  error_parser/{f.name}: {kind}: {why[:100]}")
     runs = counts["runs"]
     print(f"crashes {counts['crash']}, rejections without file:line {counts['no-line']}, "
-          f"silent drops {counts['silent-drop']}, false accepts {wrong}/{len(bad)}")
+          f"silent drops {counts['silent-drop']}, false accepts {wrong}/{len(bad)}, "
+          f"parse errors without a column {no_column}")
     print(f"valid files: runs {runs}, not supported {counts['not-supported']}, "
           f"rejected otherwise {counts['rejected']}, not UTF-8 {counts['not-utf8']}")
     print(f"valid files that run: {100 * runs / (len(ok) or 1):.1f}% "

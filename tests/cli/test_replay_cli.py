@@ -100,7 +100,7 @@ def test_module_folder_uses_its_requests_and_hooks(ws: Path, capsys) -> None:
 @pytest.mark.parametrize("argv,fragment", [
     (["api.hurl"], "which module?"),
     (["nope.hurl", "--module", "v1.wasm"], "no such file"),
-    (["bad.hurl", "--module", "v1.wasm"], "bad.hurl:3: not supported: option 'proxy'"),
+    (["bad.hurl", "--module", "v1.wasm"], "bad.hurl:3:1: not supported: option 'proxy'"),
     (["api.hurl", "--module", "v1.wasm", "--hooks", "badhooks.toml"], "rule 'x'"),
     (["empty.hurl", "--module", "v1.wasm"], "empty.hurl: no saved requests"),
     (["api.hurl", "--module", "noabi.wasm", "--no-hooks"],

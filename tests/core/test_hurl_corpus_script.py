@@ -23,7 +23,7 @@ def test_classify_runs_rejects_and_names_unsupported(tmp_path: Path) -> None:
     unsupported.write_text("GET http://h/\nHTTP 200\n[Asserts]\nip == \"1.2.3.4\"\n")
     assert classify(ok) == ("runs", "")
     kind, why = classify(bad)
-    assert kind == "rejected" and why.endswith("bad.hurl:4)")
+    assert kind == "rejected" and why.endswith("bad.hurl:4:3)")
     kind, why = classify(unsupported)
     assert kind == "not-supported" and "ip" in why
 

@@ -65,7 +65,7 @@ def test_mutated_hurl_files_raise_only_typed_errors_with_a_line() -> None:
             line = int(e.where.split(":")[1])  # m.hurl:LINE or m.hurl:LINE:COLUMN
             assert line == e.line and 1 <= line <= text.count("\n") + 2, (n, text, e)
             if e.column is not None:
-                assert 1 <= e.column <= len(text.split("\n")[line - 1]), (n, text, e)
+                assert 1 <= e.column <= len(text.split("\n")[line - 1]) + 1, (n, text, e)
         else:
             outcomes["parsed"] += 1
             runnable = [e for e in entries if e.options is None]  # no delays in a unit test

@@ -154,3 +154,25 @@ def test_an_error_quoting_a_huge_line_is_clipped_when_shown() -> None:
     err = _refused("GET http://h/\nHTTP 200\n[Asserts]\nbody == " + "[" * 100_000 + "\n")
     assert len(err.message) > 100_000  # whole for --json
     assert len(str(err)) < 1500 and "more characters" in str(err)
+
+
+def test_a_huge_url_gives_a_short_entry_name() -> None:
+    (entry,) = parse_hurl("GET http://h/" + "a" * 1_000_000 + "\n", file="t.hurl")
+    assert len(entry.name) < 130 and entry.name.startswith("GET /aaaa")
+    assert len(entry.request.target) == 1_000_001  # the request itself is whole
+
+
+def test_a_multiline_predicate_value_is_read() -> None:
+    """Hurl's grammar allows a ``` string as a predicate value; it was read as an empty
+    `one-line` string followed by a stray backtick ("unexpected text after the assertion")."""
+    text = ('GET http://h/\nHTTP 200\n[Asserts]\nbody == ```\nline one\nline two\n```\n'
+            'status == 200\n')
+    (entry,) = parse_hurl(text, file="t.hurl")
+    assert [a.value for a in entry.asserts[1:]] == ["line one\nline two\n", 200]
+    (result,) = replay_text(text, b"line one\nline two\n").entries
+    assert all(r.passed for r in result.results)
+
+
+def test_an_unterminated_multiline_predicate_names_its_line() -> None:
+    err = _refused("GET http://h/\nHTTP 200\n[Asserts]\n\n\nbody == ```\nabc\n")
+    assert err.line == 6 and "unterminated ```" in err.message

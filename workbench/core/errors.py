@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from workbench.core.text import clip
+
+def clip(text: str, limit: int = 600) -> str:
+    """`text` cut in the middle to about `limit` characters, saying how much was cut (a
+    message quoting a 1 MB value from a hostile file or response stays readable)."""
+    if len(text) <= limit:
+        return text
+    keep = max(limit - 100, 20)
+    return f"{text[:keep]}… ({len(text) - keep - 60:,} more characters) …{text[-60:]}"
 
 
 class WorkbenchError(Exception):

@@ -26,11 +26,3 @@ def printable(text: str) -> str:
     """`text` with terminal control characters shown as escapes (newline and tab kept)."""
     return _CONTROL.sub(_visible, text) if _CONTROL.search(text) else text
 
-
-def clip(text: str, limit: int = 600) -> str:
-    """`text` cut in the middle to about `limit` characters, saying how much was cut (a
-    message quoting a 1 MB value from a hostile file or response stays readable)."""
-    if len(text) <= limit:
-        return text
-    keep = max(limit - 100, 20)
-    return f"{text[:keep]}… ({len(text) - keep - 60:,} more characters) …{text[-60:]}"

@@ -17,14 +17,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from workbench.core.errors import WorkbenchError
+from workbench.core.errors import WorkbenchError, clip
 from workbench.core.regex import PatternError, compile_regex
 from workbench.core.requests.filters import FilterError, apply
 from workbench.core.requests.jsonpath import MISSING
 from workbench.core.requests.model import Assertion
 from workbench.core.requests.queries import Observed, QueryError, run_query
 from workbench.core.requests.template import Template
-from workbench.core.text import clip
 
 __all__ = ["AssertionResult", "Observed", "evaluate", "evaluate_all", "show"]
 

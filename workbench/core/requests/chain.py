@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from workbench.core.errors import WorkbenchError
+from workbench.core.errors import WorkbenchError, clip
 from workbench.core.http import Request, header_get, header_remove, header_set
 from workbench.core.requests.asserts import AssertionResult, evaluate_all
 from workbench.core.requests.cookiejar import CookieJar
@@ -25,7 +25,6 @@ from workbench.core.requests.filters import FilterError, apply
 from workbench.core.requests.jsonpath import MISSING
 from workbench.core.requests.model import SavedRequest
 from workbench.core.requests.queries import Observed, QueryError, run_query
-from workbench.core.text import clip
 
 MAX_RETRIES = 100  # `retry: -1` (forever) is capped so a replay always ends
 

@@ -67,7 +67,11 @@ class HurlParser:
 
     def fail(self, message: str, line: int | None = None, hint: str | None = None
              ) -> RequestFileError:
-        return RequestFileError(message, file=self.file, line=line or self.i + 1, hint=hint)
+        """An error at `line` (default: the current one), at its first character."""
+        at = line or self.i + 1
+        raw = self.lines[at - 1] if 0 < at <= len(self.lines) else ""
+        return RequestFileError(message, file=self.file, line=at, hint=hint,
+                                column=len(raw) - len(raw.lstrip(" \t")) + 1)
 
     def more(self) -> bool:
         return self.i < len(self.lines)
@@ -245,7 +249,8 @@ class HurlParser:
         m = SECTION.match(self.cur)
         if not m:
             return None
-        Cursor(self.cur, self.file, self.i + 1, m.end()).expect_lt(f"[{m.group(1)}]")
+        indent = len(self.lines[self.i]) - len(self.cur)
+        Cursor(self.cur, self.file, self.i + 1, m.end(), indent).expect_lt(f"[{m.group(1)}]")
         return m.group(1)
 
     def section_error(self, name: str, *, request: bool) -> None:

@@ -167,12 +167,12 @@ def _value(cur: Cursor, pred: str, multiline: Any) -> Any:
         return _static(cur.quoted("the predicate value"))
     if rest.startswith("/") and allowed_regex:
         return ("regex", _regex(cur))
-    if rest.startswith("`"):
-        return _static(cur.oneline_string())
-    if rest.startswith("```"):
+    if rest.startswith("```"):  # before "`": a ``` value is not an empty `one-line`
         if multiline is None:
             raise cur.fail("a ``` value cannot start here")
         return multiline(cur)
+    if rest.startswith("`"):
+        return _static(cur.oneline_string())
     if rest.startswith(("hex,", "base64,")):
         return _encoded(cur, "hex," if rest.startswith("hex,") else "base64,")
     if rest.startswith("file,"):
@@ -210,7 +210,7 @@ def _value(cur: Cursor, pred: str, multiline: Any) -> Any:
 def parse_assert(text: str, *, file: str, line: int, implicit: bool = False,
                  multiline: Any = None) -> Assertion:
     """One `[Asserts]` line (raw: placeholders are kept as templates)."""
-    cur = Cursor(text.strip(), file, line)
+    cur = Cursor(text.strip(), file, line, col0=len(text) - len(text.lstrip()))
     query, arg = _query(cur)
     filters = _filters(cur)
     cur.need_sp("the query" + (" and its filters" if filters else ""))
@@ -258,7 +258,7 @@ def parse_assert(text: str, *, file: str, line: int, implicit: bool = False,
 
 def parse_capture(text: str, *, file: str, line: int) -> Capture:
     """One `[Captures]` line: `name: query [filters] [redact]`."""
-    cur = Cursor(text.strip(), file, line)
+    cur = Cursor(text.strip(), file, line, col0=len(text) - len(text.lstrip()))
     key = cur.key_string()
     cur.skip_sp()
     if key is None or cur.peek() != ":":

@@ -90,7 +90,7 @@ def read_file_body(name: str, base: Path | None, file: str, line: int, *,
 def read_body(lines: list[str], i: int, file: str) -> tuple[Body, int]:
     line_no = i + 1
     text = lines[i].lstrip(" \t")
-    cur = Cursor(text, file, line_no)
+    cur = Cursor(text, file, line_no, col0=len(lines[i]) - len(text))
     if text.startswith("```"):
         return _multiline(lines, i, file)
     if text.startswith("`"):
@@ -113,7 +113,7 @@ def read_body(lines: list[str], i: int, file: str) -> tuple[Body, int]:
     if text.startswith("<"):
         return _xml(lines, i, file)
     rest = "\n".join([text] + lines[i + 1:])
-    template, end = scan_json(rest, file=file, line=line_no)
+    template, end = scan_json(rest, file=file, line=line_no, col0=len(lines[i]) - len(text))
     consumed = rest[:end]
     last = i + consumed.count("\n")
     tail_start = end - (consumed.rfind("\n") + 1 if "\n" in consumed else 0)
@@ -182,8 +182,10 @@ def _xml(lines: list[str], i: int, file: str) -> tuple[Body, int]:
         except xml.parsers.expat.ExpatError as e:
             if done:  # trailing text after the root element
                 break
+            indent = len(lines[i]) - len(lines[i].lstrip(" \t")) if e.lineno == 1 else 0
             raise RequestFileError(f"invalid XML body: {xml.parsers.expat.ErrorString(e.code)}",
-                                   file=file, line=line_no + e.lineno - 1) from None
+                                   file=file, line=line_no + e.lineno - 1,
+                                   column=indent + e.offset + 1) from None
         if done:
             row, col = done[0]
             last = i + row - 1
@@ -193,7 +195,8 @@ def _xml(lines: list[str], i: int, file: str) -> tuple[Body, int]:
             Cursor(src, file, last + 1, close).expect_lt("the XML body")
             return Body("xml", line_no, template=Template.of(body)), last + 1
     raise RequestFileError("unterminated XML body: the root element is never closed",
-                           file=file, line=line_no)
+                           file=file, line=line_no,
+                           column=len(lines[i]) - len(lines[i].lstrip(" \t")) + 1)
 
 
 def _multiline(lines: list[str], i: int, file: str) -> tuple[Body, int]:

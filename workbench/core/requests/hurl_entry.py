@@ -11,6 +11,7 @@ during a replay (plus [Options] variables and captured values).
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import mimetypes
 from collections.abc import Mapping
@@ -117,7 +118,7 @@ class EntrySpec:
         return Request(self.method, target, headers, body, self.client_ip, parts.scheme)
 
     def _body(self, variables: Mapping[str, Any], preview: bool) -> tuple[bytes, str | None]:
-        base = None if self.file.startswith("<") else Path(self.file).resolve().parent
+        base = None if self.file.startswith("<") else _folder(self.file)
         if self.form is not None:
             text = "&".join(f"{_form(k.render(variables))}={_form(v.render(variables))}"
                             for k, v in self.form)
@@ -149,6 +150,12 @@ class EntrySpec:
         out = b"".join(b"--" + boundary.encode() + b"\r\n" + h + b"\r\n" + d + b"\r\n"
                        for h, d in chunks) + b"--" + boundary.encode() + b"--\r\n"
         return out, f"multipart/form-data; boundary={boundary}"
+
+
+@functools.lru_cache(maxsize=64)
+def _folder(file: str) -> Path:
+    """The folder of a request file (resolved once: a file of 100,000 entries renders each)."""
+    return Path(file).resolve().parent
 
 
 def _form(text: str) -> str:

@@ -125,14 +125,15 @@ def names(kind: str, *, supported_only: bool = False) -> tuple[str, ...]:
                  and (not supported_only or f.status != NOT_SUPPORTED))
 
 
-def check(kind: str, name: str, file: str, line: int) -> str:
+def check(kind: str, name: str, file: str, line: int, column: int | None = None) -> str:
     """The status of a known feature; "not supported" raises, an unknown name too."""
     st = status(kind, name)
     if st is None:
         raise RequestFileError(f"unknown {kind} {name!r}", file=file, line=line,
-                               hint=f"Hurl {kind}s: " + ", ".join(names(kind)))
+                               column=column, hint=f"Hurl {kind}s: " + ", ".join(names(kind)))
     if st == NOT_SUPPORTED:
         raise RequestFileError(f"not supported: {kind} {name!r}", file=file, line=line,
+                               column=column,
                                hint=f"supported {kind}s: "
                                     + ", ".join(names(kind, supported_only=True)))
     return st

@@ -20,8 +20,8 @@ _ESC = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\
 
 
 class _Scan:
-    def __init__(self, text: str, file: str, line: int) -> None:
-        self.s, self.i, self.file, self.line0 = text, 0, file, line
+    def __init__(self, text: str, file: str, line: int, col0: int = 0) -> None:
+        self.s, self.i, self.file, self.line0, self.col0 = text, 0, file, line, col0
         self.parts: list[str | Expr] = []
         self.mark = 0  # start of the literal text not yet moved into parts
 
@@ -29,9 +29,13 @@ class _Scan:
         return self.line0 + self.s.count("\n", 0, self.i if at is None else at)
 
     def fail(self, message: str, at: int | None = None) -> RequestFileError:
+        pos = min(self.i if at is None else at, len(self.s))
+        start = self.s.rfind("\n", 0, pos) + 1
+        column = pos - start + 1 + (self.col0 if start == 0 else 0)
         return RequestFileError(f"invalid JSON body: {message}", file=self.file,
-                                line=self.line(at), hint="Hurl sends a JSON body only when it "
-                                "is valid JSON; use ``` fences for other text")
+                                line=self.line(at), column=column,
+                                hint="Hurl sends a JSON body only when it is valid JSON; "
+                                     "use ``` fences for other text")
 
     def ws(self) -> None:
         while self.i < len(self.s) and self.s[self.i] in " \t\r\n":
@@ -149,9 +153,10 @@ class _Scan:
         return int(digits, 16)
 
 
-def scan_json(text: str, *, file: str, line: int) -> tuple[Template, int]:
-    """The JSON value at the start of `text` as a template, and the offset where it ends."""
-    scan = _Scan(text, file, line)
+def scan_json(text: str, *, file: str, line: int, col0: int = 0) -> tuple[Template, int]:
+    """The JSON value at the start of `text` as a template, and the offset where it ends
+    (`col0`: characters before `text` on its first line, for error columns)."""
+    scan = _Scan(text, file, line, col0)
     scan.value(0)
     if scan.mark < scan.i:
         scan.parts.append(text[scan.mark:scan.i])

@@ -63,10 +63,10 @@ class EntryOptions:
                              ("location", self.location), ("max_redirs", self.max_redirs))}
 
 
-def _convert(name: str, text: str, file: str, line: int) -> Any:
+def _convert(name: str, text: str, file: str, line: int, column: int | None = None) -> Any:
     def bad(what: str) -> RequestFileError:
-        return RequestFileError(f"option {name}: expected {what}, got {text!r}", file=file,
-                                line=line)
+        return RequestFileError(f"option {name}: expected {what}, got {text[:40]!r}",
+                                file=file, line=line, column=column)
 
     if name in BOOLEAN:
         if text not in ("true", "false"):
@@ -80,7 +80,7 @@ def _convert(name: str, text: str, file: str, line: int) -> Any:
             raise bad("a non-negative integer" if name != "retry" else "an integer >= -1")
         if n > LIMITS.get(name, n):
             raise RequestFileError(f"option {name}: {text[:20]} is more than this replay allows "
-                                   f"({LIMITS[name]:,})", file=file, line=line,
+                                   f"({LIMITS[name]:,})", file=file, line=line, column=column,
                                    hint="a replay runs after every build and must end; "
                                         "retry: -1 retries up to 100 times")
         return n
@@ -90,7 +90,7 @@ def _convert(name: str, text: str, file: str, line: int) -> Any:
     ms = _bounded(m.group(1)) * _UNITS[m.group(2) or "ms"]
     if name in ("delay", "retry-interval") and ms > MAX_WAIT_MS:
         raise RequestFileError(f"option {name}: {text[:20]} is longer than a replay waits "
-                               f"({MAX_WAIT_MS // 1000} s)", file=file, line=line,
+                               f"({MAX_WAIT_MS // 1000} s)", file=file, line=line, column=column,
                                hint="a replay runs after every build: wait at most a minute")
     return ms
 
@@ -120,12 +120,12 @@ def variable_value(text: str) -> Any:
 
 def parse_option(text: str, file: str, line: int) -> tuple[str, Any]:
     """One option line -> (name, value); value is converted, or a Template when templated."""
-    cur = Cursor(text, file, line)
+    cur = Cursor(text, file, line, len(text) - len(text.lstrip(" \t")))
     m = cur.word(re.compile(r"[A-Za-z][A-Za-z0-9._-]*"))
     cur.skip_sp()
     if m is None or cur.peek() != ":":
         raise cur.fail(f"expected an option 'name: value', got {text.strip()[:40]!r}")
-    hurl_features.check("option", m, file, line)
+    hurl_features.check("option", m, file, line, len(text) - len(text.lstrip(" \t")) + 1)
     cur.pos += 1
     cur.skip_sp()
     if m == "variable":
@@ -135,6 +135,7 @@ def parse_option(text: str, file: str, line: int) -> tuple[str, Any]:
         cur.pos += 1
         value = cur.value_string()
         return m, (name_m, variable_value(value.render({})) if value.static else value)
+    start = cur.pos
     value = cur.value_string()
     if m in ("header", "user", "output"):
         return m, value
@@ -144,4 +145,4 @@ def parse_option(text: str, file: str, line: int) -> tuple[str, Any]:
         return m, value
     if not value.static:
         return m, value
-    return m, _convert(m, value.render({}), file, line)
+    return m, _convert(m, value.render({}), file, line, start + 1)

@@ -129,10 +129,10 @@ class ResponseReader:
 
     def multiline_value(self, cur: Cursor) -> Any:
         """A ``` value inside an assertion: read the following lines as its content."""
-        lines = [cur.rest] + self.p.lines[self.p.i + 1:]
-        body, used = read_body(lines, 0, self.p.file)
-        if used > 1:
-            self.p.i += used - 1
+        lines = list(self.p.lines)  # the file's own line numbers in errors
+        lines[self.p.i] = cur.rest
+        body, after = read_body(lines, self.p.i, self.p.file)
+        self.p.i = after - 1
         cur.pos = len(cur.text)
         if body.kind == "bytes":
             return body.data

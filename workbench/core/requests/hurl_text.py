@@ -28,11 +28,15 @@ FILENAME_ESCAPES = {**_SIMPLE, "#": "#", ";": ";", " ": " ", "{": "{", "}": "}"}
 class Cursor:
     """A position in one line of a Hurl file, with the readers of the lexical grammar."""
 
-    def __init__(self, text: str, file: str, line: int, pos: int = 0) -> None:
-        self.text, self.file, self.line, self.pos = text, file, line, pos
+    def __init__(self, text: str, file: str, line: int, pos: int = 0, col0: int = 0) -> None:
+        """`col0`: characters of the file's line before `text` (a stripped indent), so
+        errors name the column in the file."""
+        self.text, self.file, self.line, self.pos, self.col0 = text, file, line, pos, col0
 
     def fail(self, message: str, hint: str | None = None) -> RequestFileError:
-        return RequestFileError(message, file=self.file, line=self.line, hint=hint)
+        column = self.col0 + min(self.pos, len(self.text)) + 1
+        return RequestFileError(message, file=self.file, line=self.line, hint=hint,
+                                column=column)
 
     @property
     def rest(self) -> str:

@@ -134,7 +134,10 @@ def substitute(text: str, variables: Mapping[str, Any], file: str, line: int) ->
 
 
 def entry_name(method: str, target: str, line: int, taken: set[str]) -> str:
-    """'GET /healthz', made unique within a file by appending the line when repeated."""
+    """'GET /healthz', made unique within a file by appending the line when repeated. A
+    target of thousands of characters is shortened (the name is a label in reports)."""
+    if len(target) > 120:
+        target = f"{target[:100]}…{target[-10:]}"
     name = f"{method} {target}"
     if name in taken:
         name = f"{name} (line {line})"

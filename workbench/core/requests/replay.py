@@ -9,6 +9,7 @@ for the CLI (`workbench replay`), the TUI, JSON and JUnit XML (`replay_junit.py`
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 import time
@@ -118,11 +119,18 @@ def _key(entry: SavedRequest, store: Path | None) -> str:
     file = entry.file
     if not file.startswith("<"):  # "<curl>" and other in-memory sources stay as they are
         base = store.parent.parent if store is not None else Path.cwd()
-        try:
-            file = os.path.relpath(Path(file).resolve(), base.resolve())
-        except ValueError:  # another drive on Windows
-            pass
+        file = _relative(file, base)
     return f"{file}#{entry.name}"
+
+
+@functools.lru_cache(maxsize=256)
+def _relative(file: str, base: Path) -> str:
+    """Resolved once per file (two resolves per entry were a quarter of a replay of a
+    file with thousands of entries)."""
+    try:
+        return os.path.relpath(Path(file).resolve(), base.resolve())
+    except ValueError:  # another drive on Windows
+        return file
 
 
 def _jsonable(v: Any) -> Any:
