@@ -188,7 +188,7 @@ _TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc"), max_codepoint=0
                 | st.sampled_from(list("#\\{}` \t;:$'\"")), max_size=30)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
 @given(value=_TEXT, path=st.text(st.sampled_from(list("ab/{}#%-._~!$&'()*+,;=:@é")),
                                  max_size=20),
        body=st.binary(max_size=40) | _TEXT.map(lambda t: t.encode()),
