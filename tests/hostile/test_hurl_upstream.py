@@ -32,3 +32,17 @@ def test_replay_exits_2_naming_line_and_column(capsys) -> None:
     assert main(["replay", str(DATA / "multiline.hurl"), "--module", "x.wasm"]) == 2
     err = capsys.readouterr().err
     assert f"{DATA / 'multiline.hurl'}:2:4: " in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("name,body", [
+    ("assert_regex.hurl", b"Hello World!"),
+    ("assert_match.hurl", b'{"date1": "2020-01-01", "date2": "2020-01-01T00:00:00", '
+                          b'"path1": "aa/bb", "path2": "aa\\\\bb", "path3": "Hello World!"}'),
+])
+def test_hurls_own_regex_tests_pass_on_re2(name: str, body: bytes) -> None:
+    from .conftest import replay_text
+
+    text = (DATA / "ok" / name).read_text()
+    (entry,) = replay_text(text, body, ctype="application/json").entries
+    failed = [r.message for r in entry.results if not r.passed]
+    assert failed == [] and len(entry.results) >= 7

@@ -25,4 +25,3 @@ def _visible(m: re.Match[str]) -> str:
 def printable(text: str) -> str:
     """`text` with terminal control characters shown as escapes (newline and tab kept)."""
     return _CONTROL.sub(_visible, text) if _CONTROL.search(text) else text
-
