@@ -12,8 +12,10 @@ from workbench.cli import main
 
 OSC52 = "\x1b]52;c;ZXZpbA==\x07"  # writes "evil" to the clipboard of many terminals
 CLEAR = "\x1b[2J\x1b[H"
-RESPONSE = (f"HTTP/1.1 200 OK\r\nX-Evil: a{OSC52}b\r\n\r\n{CLEAR}hello{OSC52}\rX"
-            "\u202eevil")
+# The header carries a bidi override: a control character in a header value is no
+# longer a response at all (a `response` error, core/runtime/response_check.py).
+RESPONSE = ("HTTP/1.1 200 OK\r\nX-Evil: a\u202eb\r\n\r\n"
+            f"{CLEAR}hello{OSC52}\rX\u202eevil")
 LOG = f"log line {OSC52}{CLEAR}"
 
 
