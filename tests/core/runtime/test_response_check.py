@@ -113,3 +113,31 @@ def test_wagi_endless_stdout_is_response_too_large_not_a_timeout() -> None:
                                                                     "fresh")
     assert r.error is not None and r.error.kind == "response_too_large"
     assert "stdout exceeded 100,000 bytes" in r.error.message
+
+
+def test_a_big_response_is_not_kept_after_the_run() -> None:
+    """The check remembers the last small answer (static ones are reused); a big one must
+    not stay in memory until the next request (a 200 MB answer did)."""
+    import gc
+    import tracemalloc
+
+    head = b"HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\n\r\n"
+    escaped = "".join(f"\\{b:02x}" for b in head)
+    h = Harness(wat(f"""(module (memory (export "memory") 40)
+  (data (i32.const 16) "{escaped}")
+  (func (export "alloc") (param i32) (result i32) (i32.const 2000000))
+  (func (export "handle") (param i32 i32) (result i32)
+    (i32.store (i32.const 12) (i32.const {len(head) + 1_000_000})) (i32.const 12)))"""))
+    h.check()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        r = h.run(Request("GET", "/"), "warm")
+        assert r.error is None and r.response is not None
+        assert len(r.response.body) == 1_000_000
+        del r
+        gc.collect()
+        kept = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert kept < 500_000, f"{kept:,} bytes still allocated after the run"

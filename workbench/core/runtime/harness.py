@@ -34,7 +34,7 @@ from workbench.core.runtime import engine as E  # noqa: N812
 from workbench.core.runtime.chaos import ChaosState
 from workbench.core.runtime.compile import compile_module, detect_compiled
 from workbench.core.runtime.component.detect import is_component
-from workbench.core.runtime.edge import EdgeInstance
+from workbench.core.runtime.edge import LAST_MAX, EdgeInstance
 from workbench.core.runtime.edge_runner import EdgeRunner
 from workbench.core.runtime.failures import (
     classify,
@@ -380,8 +380,8 @@ class Harness:
                 problem = response_problem(response)
                 if problem is not None:
                     response, error = None, RunError("response", problem)
-                else:
-                    self._sendable = response
+                elif len(response.body) <= LAST_MAX:  # only small answers are reused
+                    self._sendable = response  # (a big one would stay in memory)
             if response is not None and response.body and response.status in (204, 304):
                 st.add_log("warn", dropped_body_note(response), "workbench")
         timing["total"] = (time.perf_counter_ns() - t_start) / 1000

@@ -389,7 +389,8 @@ def _web_response(resp: Response, extra: Headers = ()) -> tuple[web.Response, He
         body = None if status in (204, 304) or status < 200 else resp.body
         typed = not body or any(k.lower() == "content-type" for k, _ in kept)
         cls = web.Response if typed else UntypedResponse
-        _last_answer = (resp, kept, reason, body, cls)
+        if len(resp.body) <= 4096:  # static answers are small; a big one is not kept
+            _last_answer = (resp, kept, reason, body, cls)
     sent = kept + extra if extra else kept
     return cls(status=resp.status, reason=reason, headers=sent,  # aiohttp copies
                body=body), sent
