@@ -67,6 +67,8 @@ Saving a source file rebuilds it and the server swaps the new build in.
         log: deque[Any] = getattr(app, "served_log", deque())
         url = getattr(app, "server_url", None)
         note = self.query_one("#served-note", Static)
+        records = [r for r in reversed(log) if hasattr(r, "status")]  # not server events
+        n = len(records)
         if url is None and getattr(app, "serve_starting", False):
             note.update(Text("The dev server is starting: loading the modules…",
                              style="dim italic"))
@@ -75,8 +77,8 @@ Saving a source file rebuilds it and the server swaps the new build in.
                              "local port.", style="dim italic"))
         else:
             note.update(Text.assemble(("serving ", "dim"), (url, "bold"),
-                                      (f"  · {len(log):,} requests logged", "dim")))
-        records = [r for r in reversed(log) if hasattr(r, "status")]
+                                      (f"  · {n:,} request{'' if n == 1 else 's'} logged",
+                                       "dim")))
         self._records = records
         rows = [(time.strftime("%H:%M:%S", time.localtime(r.time)), r.status, r.method,
                  printable(r.redacted(r.target)), r.phases.total_us / 1000, r.fuel,
