@@ -11,30 +11,13 @@ from collections.abc import Iterator
 
 import wasmtime
 
+from workbench.core.wasm.leb import encode_u as leb
+from workbench.core.wasm.leb import u32 as read_leb
+
 Piece = tuple[int, bytes]  # (section id, payload)
 HEADER = b"\0asm\x01\0\0\0"
 COMPONENT = b"\0asm\x0d\0\x01\0"
 HUGE = (b"\xff\xff\xff\xff\x0f", b"\x80\x80\x80\x80\x08", b"\xff\xff\xff\x7f")
-
-
-def leb(n: int) -> bytes:
-    out = bytearray()
-    while True:
-        byte, n = n & 0x7F, n >> 7
-        out.append(byte | (0x80 if n else 0))
-        if not n:
-            return bytes(out)
-
-
-def read_leb(data: bytes, p: int) -> tuple[int, int]:
-    value = shift = 0
-    while True:
-        b = data[p]
-        p += 1
-        value |= (b & 0x7F) << shift
-        shift += 7
-        if b < 0x80:
-            return value, p
 
 
 def split(data: bytes) -> list[tuple[int, int, int, bytes]]:
