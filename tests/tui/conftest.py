@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
@@ -115,3 +116,16 @@ def highlighted(app: object, colour: str) -> list[str]:
         if run:
             out.append(run)
     return out
+
+
+async def purity_note(pilot: Pilot, app: Any, name: str) -> str:
+    """Run the purity check from the Requests view (4, then p) and return its note."""
+    state = app.modules[name]
+    await pilot.press("4")
+    await wait_for(pilot, lambda: bool(app.query("#purity-note")), what="Requests")
+    app.query_one("#entries-table").focus()
+    await pilot.press("p")
+    await wait_for(pilot, lambda: hasattr(state.extras.get("purity"), "verdict"),
+                   timeout=60, what="the purity report")
+    await pilot.pause()
+    return plain(app.query_one("#purity-note"))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from textual.widgets import Input, TabbedContent
 
-from tests.tui.conftest import built, plain, wait_for
+from tests.tui.conftest import built, plain, purity_note, wait_for
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.widgets.module_list import ModuleList
 
@@ -355,18 +355,10 @@ async def test_purity_check_and_signature_state_in_the_app(wat_module: Path) -> 
     app = WorkbenchApp([wat_module], watch=False, auto_replay=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, built(app), what="build")
-        state = app.modules["hello-wat"]
         await pilot.press("2")
         await wait_for(pilot, lambda: "not signed" in plain(app.query_one("#abi")),
                        what="the signature line")
-        await pilot.press("4")
-        await wait_for(pilot, lambda: bool(app.query("#purity-note")), what="Requests")
-        app.query_one("#entries-table").focus()
-        await pilot.press("p")
-        await wait_for(pilot, lambda: hasattr(state.extras.get("purity"), "verdict"),
-                       timeout=60, what="the purity report")
-        await pilot.pause()
-        text = plain(app.query_one("#purity-note"))
+        text = await purity_note(pilot, app, "hello-wat")
         assert "safe to reuse" in text and "hello-wat" in text
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.test_hostile_wasm_cli import hostile_names_module
-from tests.tui.conftest import built, copy_module, plain, wait_for
+from tests.tui.conftest import built, copy_module, plain, purity_note, wait_for
 from tests.wat import wat
 from workbench.core.wasm.leb import encode_u
 from workbench.tui.app import WorkbenchApp
@@ -32,14 +32,7 @@ async def test_purity_of_a_module_that_cannot_be_instantiated_finishes(
         await wait_for(pilot, built(app), what="build")
         state = app.modules["hello-wat"]
         assert state.build == "ok"
-        await pilot.press("4")
-        await wait_for(pilot, lambda: bool(app.query("#purity-note")), what="Requests")
-        app.query_one("#entries-table").focus()
-        await pilot.press("p")
-        await wait_for(pilot, lambda: hasattr(state.extras.get("purity"), "verdict"),
-                       timeout=60, what="the purity report")
-        await pilot.pause()
-        text = " ".join(plain(app.query_one("#purity-note")).split())
+        text = " ".join((await purity_note(pilot, app, "hello-wat")).split())
         assert "cannot be checked: a fresh instance fails (trap)" in text
 
 
