@@ -110,3 +110,12 @@ def test_a_broken_module_toml_is_set_aside_when_asked(tmp_path: Path) -> None:
     ws = load_workspace([tmp_path], broken=broken)
     assert [m.name for m in ws.modules] == ["good"]
     assert [(p.name, "invalid TOML" in str(e)) for p, e in broken] == [("bad", True)]
+
+
+def test_a_fifo_at_the_output_is_refused_not_read_for_ever(tmp_path: Path) -> None:
+    import os
+
+    (tmp_path / "module.toml").write_text('toolchain = "prebuilt"\noutput = "app.wasm"\n')
+    os.mkfifo(tmp_path / "app.wasm")
+    result = build_module(load_module(tmp_path))
+    assert not result.ok and "not a regular file (a FIFO)" in str(result.errors[0])

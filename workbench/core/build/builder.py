@@ -25,6 +25,7 @@ from workbench.core.build.toolchains import InProcessOutcome, Plan, plan_for
 from workbench.core.build.toolchains.native import validation_error
 from workbench.core.build.toolchains.process import run_process
 from workbench.core.errors import BuildFailed, WorkbenchError
+from workbench.core.files import FileRefused, read_wasm
 
 if TYPE_CHECKING:
     from workbench.core.build.spec import BuildSpec
@@ -174,14 +175,16 @@ def _read_prebuilt(cfg: BuildSpec, started: float) -> BuildResult:
     def result(ok: bool, diags: tuple[Diagnostic, ...] = ()) -> BuildResult:
         return BuildResult(
             module=cfg.name, toolchain="prebuilt", profile=cfg.profile, ok=ok,
-            wasm_path=cfg.output if ok else None, size=size_of(cfg.output) if ok else None,
+            wasm_path=cfg.output if ok else None, size=len(data) if ok else None,
             previous_size=None, duration_ms=(time.perf_counter() - started) * 1000,
             output="", diagnostics=diags, command=f"(prebuilt: reads {cfg.output})")
 
-    try:
-        data = cfg.output.read_bytes()
-    except OSError as exc:
-        return result(False, (_os_diag(f"cannot read {cfg.output}", exc), Diagnostic(
+    data = b""
+    try:  # a regular file of bounded size (a FIFO at the path must not hang the build)
+        data = read_wasm(cfg.output)
+    except FileRefused as exc:
+        return result(False, (Diagnostic(None, None, None, "error",
+                                         f"{cfg.output}: {exc.message}"), Diagnostic(
             None, None, None, "note", "build it with your own toolchain: the workbench "
             "reads the file whenever it changes")))
     if data[:4] != b"\0asm":
