@@ -56,14 +56,10 @@ class LiveReload:
             self.server.call_soon(self.server.note, "watching",
                                   f"watching {len(event.modules)} module(s) for changes")
         elif isinstance(event, BuildFinished):
-            self.adopt(event.module, event.result)
+            self.adopter.adopt(event.module, event.result)
         elif isinstance(event, BuildFailed):
             problem = failure(event.diagnostics, (event.error or {}).get("message"))
             self.server.call_soon(self.server.keep, event.module, problem)
-
-    def adopt(self, name: str, result: Any) -> None:
-        self.adopter.adopt(name, result)
-
 
 class BuildAdopter:
     """A finished build -> a `ServedModule` swapped into its route on the server's loop
