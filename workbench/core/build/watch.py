@@ -80,6 +80,7 @@ class Watcher:
                  reload: Callable[[BuildSpec], BuildSpec] | None = None,
                  force_polling: bool | None = None):
         self.modules: dict[Path, BuildSpec] = {_key(m): m for m in modules}
+        self._roots = {k: m.root.resolve() for k, m in self.modules.items()}  # for owner()
         self.debounce_ms = debounce_ms
         self.queue = BuildQueue(debounce_ms / 1000)
         self._on_event, self._after_build, self._inspect = on_event, after_build, inspect
@@ -117,16 +118,16 @@ class Watcher:
         module with the deepest folder holding it (a .wasm opened as a file owns nothing
         else of its folder)."""
         best: BuildSpec | None = None
+        depth = -1
         for key, cfg in self.modules.items():
             if cfg.toolchain == "prebuilt":
                 if path == key:
                     return cfg
                 if cfg.config_file is None:
                     continue
-            root = cfg.root.resolve()
-            deeper = best is None or len(root.parts) > len(best.root.resolve().parts)
-            if path.is_relative_to(root) and deeper:
-                best = cfg
+            root = self._roots[key]
+            if len(root.parts) > depth and path.is_relative_to(root):
+                best, depth = cfg, len(root.parts)
         return best
 
     def classify(self, path: Path) -> tuple[BuildSpec, str, str] | None:
@@ -215,7 +216,9 @@ class Watcher:
             if new.name != cfg.name:
                 self.queue.forget(cfg.name)
             self.modules.pop(_key(cfg), None)
+            self._roots.pop(_key(cfg), None)
             self.modules[_key(new)] = new
+            self._roots[_key(new)] = new.root.resolve()
             self._remember(new)
             self.queue.request(new.name, now, "module.toml")
             self._lock.notify_all()
@@ -226,7 +229,7 @@ class Watcher:
         """Watch and rebuild until `stop` is set. Safe to call from a worker thread."""
         import watchfiles
 
-        roots = tuple(sorted({str(m.root.resolve()) for m in self.modules.values()}))
+        roots = tuple(sorted({str(r) for r in self._roots.values()}))
         self._emit(WatchStarted(tuple(m.name for m in self.modules.values()), roots,
                                 self.debounce_ms))
         if self._initial_build:
