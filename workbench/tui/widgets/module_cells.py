@@ -20,7 +20,7 @@ def columns(wide: bool) -> list[tuple[str, Text | str]]:
     if wide:
         cols += [("delta", Text(" Δ", justify="right")),
                  ("budget", Text(" budget", justify="right"))]
-    return cols + [("replay", Text(" reqs" if wide else " replay"))]
+    return cols + [("replay", Text(" reqs"))]  # " replay" was cut to "repla" at 80 columns
 
 
 def cells(m: ModuleState, wide: bool) -> tuple[Text, ...]:
