@@ -317,7 +317,8 @@ async def test_size_history_is_kept_across_restarts(wat_module: Path) -> None:
         assert "2 builds" in text and "budget max_bytes 2,048 B" in text
 
 
-async def test_opening_a_folder_asks_before_its_build_code_runs(tmp_path: Path) -> None:
+def _command_module(tmp_path: Path) -> tuple[Path, Path]:
+    """A module whose build runs its own build.sh (which touches the returned marker)."""
     import shutil
 
     mod = tmp_path / "cmd"
@@ -333,6 +334,11 @@ async def test_opening_a_folder_asks_before_its_build_code_runs(tmp_path: Path) 
     (mod / "module.toml").write_text('name = "cmd"\ntoolchain = "command"\n'
                                      'command = "./build.sh"\noutput = "build/cmd.wasm"\n'
                                      'sources = ["hello.wat"]\n')
+    return mod, marker
+
+
+async def test_opening_a_folder_asks_before_its_build_code_runs(tmp_path: Path) -> None:
+    mod, marker = _command_module(tmp_path)
     app = WorkbenchApp([mod], watch=False, auto_replay=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.screen.__class__.__name__ == "TrustScreen",
@@ -349,6 +355,35 @@ async def test_opening_a_folder_asks_before_its_build_code_runs(tmp_path: Path) 
         await wait_for(pilot, marker.exists, timeout=60, what="the trusted build to run")
         await wait_for(pilot, lambda: app.modules["cmd"].build == "ok", timeout=60,
                        what="the build")
+
+
+async def test_not_now_then_b_asks_again_and_builds_once_trusted(tmp_path: Path) -> None:
+    mod, marker = _command_module(tmp_path)
+    app = WorkbenchApp([mod], watch=False, auto_replay=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "TrustScreen",
+                       what="the trust prompt")
+        await wait_for(pilot, lambda: app.modules["cmd"].build_result is not None,
+                       what="the refused startup build")
+        await pilot.press("escape")  # not now: restricted mode
+        await pilot.press("6")
+        await wait_for(pilot, lambda: "NOT TRUSTED" in plain(app.query_one("#build-summary")),
+                       what="the Build view's state")
+        summary = plain(app.query_one("#build-summary"))
+        assert "FAILED" not in summary and "press b" in summary
+        assert app.modules["cmd"].history == []  # nothing was built, no "#1 failed"
+        assert not marker.exists()
+        await pilot.press("b")  # asks again instead of refusing again
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "TrustScreen",
+                       what="the trust prompt again")
+        assert not marker.exists()
+        await pilot.press("t")
+        await wait_for(pilot, marker.exists, timeout=60, what="the trusted build to run")
+        await wait_for(pilot, lambda: app.modules["cmd"].build == "ok", timeout=60,
+                       what="the build")
+        await pilot.press("b")  # trusted now: b just rebuilds
+        await pilot.pause(0.3)
+        assert app.screen.__class__.__name__ != "TrustScreen"
 
 
 async def test_purity_check_and_signature_state_in_the_app(wat_module: Path) -> None:

@@ -56,14 +56,15 @@ class HandlerMixin(AppBase):
         self.start_watching()
         self._ask_trust()
 
-    def _ask_trust(self) -> None:
+    def _ask_trust(self, only: str | None = None) -> bool:
         """Modules whose build runs the folder's own code: ask before it runs (restricted
-        mode until then: the startup builds above were refused by the trust gate)."""
+        mode until then: the startup builds above were refused by the trust gate).
+        `only`: that module alone (`b` on an untrusted module). True when a prompt opened."""
         from workbench.config.folder_trust import trust_status
 
         pending = []
         for state in self.modules.values():
-            if state.config is None:
+            if state.config is None or (only is not None and state.name != only):
                 continue
             try:
                 status = trust_status(state.config)
@@ -72,14 +73,14 @@ class HandlerMixin(AppBase):
             if not status.may_build:
                 pending.append(status)
         if not pending:
-            return
+            return False
         from workbench.tui.screens.trust import TrustScreen
 
         def answered(trusted: bool | None) -> None:
             if not trusted:
                 self.notify("Restricted mode: " + ", ".join(s.module for s in pending)
-                            + " not built (their build runs folder code). Trust later with "
-                            "`workbench trust PATH`.", severity="warning", timeout=10)
+                            + " not built (their build runs folder code). To trust one "
+                            "later: select it and press b.", severity="warning", timeout=10)
                 return
             from workbench.config.folder_trust import trust_modules
 
@@ -90,6 +91,7 @@ class HandlerMixin(AppBase):
                 self.build_worker(name, "manual")
 
         self.push_screen(TrustScreen(pending), answered)
+        return True
 
     def on_build_started(self, msg: BuildStarted) -> None:
         if not self.ui_alive:
@@ -152,7 +154,7 @@ class HandlerMixin(AppBase):
 
     def _record_build(self, state: ModuleState, result: object) -> None:
         duration = getattr(result, "duration_ms", None)
-        if duration is None:
+        if duration is None or getattr(result, "untrusted", False):  # nothing was built
             return
         ok = bool(getattr(result, "ok", True))
         state.history.append((len(state.history) + 1, ok, float(duration),
@@ -169,6 +171,8 @@ class HandlerMixin(AppBase):
         """Rebuild the selected module now: "◐ building" is drawn first, then the worker
         starts (an in-process build holds the GIL and would delay that frame)."""
         if self.selected in self.modules:
+            if self._ask_trust(only=self.selected):  # restricted: trust it first (or not)
+                return
             self.post_message(BuildStarted(self.selected))
             self.call_after_refresh(self.build_worker, self.selected, "manual")
 

@@ -98,9 +98,15 @@ failed build keeps the last good module serving, marked stale in the module list
             head.append(f"FAILED  {state.build_error}\n", style="bold red")
             head.append("the last good build below keeps serving\n\n", style="magenta")
             ok = False
-        head.append_text(Text.assemble(
-            ("ok" if result.ok else "FAILED", "bold green" if result.ok else "bold red"),
-            f"  {result.toolchain} ({result.profile})"))
+        untrusted = bool(getattr(result, "untrusted", False))
+        if untrusted:  # restricted mode: nothing ran, nothing failed
+            head.append("NOT TRUSTED", style="bold yellow")
+            head.append("  its build runs this folder's own code: press b to review what "
+                        "runs and trust it")
+        else:
+            head.append_text(Text.assemble(
+                ("ok" if result.ok else "FAILED", "bold green" if result.ok else "bold red"),
+                f"  {result.toolchain} ({result.profile})"))
         if state.history:
             head.append(f"  build #{state.history[-1][0]} this session", style="dim")
         if result.size is not None:
@@ -108,7 +114,8 @@ failed build keeps the last good module serving, marked stale in the module list
             if result.size_delta is not None:
                 head.append(f"  ({signed(result.size_delta)} B)")
         if result.stale:
-            head.append("\nstale: the previous module keeps serving", style="magenta")
+            head.append("\nshowing the module built before (not rebuilt)" if untrusted else
+                        "\nstale: the previous module keeps serving", style="magenta")
         if getattr(self.app, "show_timings", True) and state.history:
             head.append("\nrecent builds: ", style="dim")
             for n, ok_, ms, size in state.history[-5:]:
