@@ -33,9 +33,11 @@ The hooks file is re-read on every send, so edits apply at once.
     def compose(self) -> ComposeResult:
         yield Static(id="hooks-note")
         yield RowTable([
-            Column("pos", "#", numeric=True), Column("name", "rule"), Column("when", "when"),
-            Column("action", "action"), Column("term", "stops?"), Column("line", "line",
-                                                                       numeric=True),
+            # what a rule does comes before its condition, which can be long: at 80
+            # columns the action stayed cut off past a wide "when"
+            Column("pos", "#", numeric=True), Column("name", "rule"),
+            Column("action", "action"), Column("term", "stops?"),
+            Column("when", "when", max_width=60), Column("line", "line", numeric=True),
         ], id="rules-table")
         yield Static("Last request", classes="subtitle")
         with VerticalScroll(id="hooks-last"):
@@ -55,8 +57,8 @@ The hooks file is re-read on every send, so edits apply at once.
             name = Path(hooks.file).name
             note.update(Text(f"{len(hooks.rules)} rules from {name}", style="dim"))
             table.set_rows([
-                (i, r.name, r.description, r.action.kind,
-                 "yes" if r.action.terminating else "no", r.line)
+                (i, r.name, r.action.kind, "yes" if r.action.terminating else "no",
+                 r.description, r.line)
                 for i, r in enumerate(hooks.rules, 1)])
         self.query_one("#hooks-trace", Static).update(self._last(state))
 
