@@ -14,9 +14,10 @@ from workbench.config.workspace import load_workspace
 from workbench.core.build.builder import build_module
 from workbench.core.errors import ConfigError
 
-HANDLER = wasmtime.wat2wasm('''(module (memory (export "memory") 1)
+HANDLER_WAT = '''(module (memory (export "memory") 1)
   (func (export "alloc") (param i32) (result i32) (i32.const 1024))
-  (func (export "handle") (param i32 i32) (result i32) (i32.const 0)))''')
+  (func (export "handle") (param i32 i32) (result i32) (i32.const 0)))'''
+HANDLER = wasmtime.wat2wasm(HANDLER_WAT)
 
 
 def _files(folder: Path) -> set[str]:
@@ -119,3 +120,23 @@ def test_a_fifo_at_the_output_is_refused_not_read_for_ever(tmp_path: Path) -> No
     os.mkfifo(tmp_path / "app.wasm")
     result = build_module(load_module(tmp_path))
     assert not result.ok and "not a regular file (a FIFO)" in str(result.errors[0])
+
+
+def test_a_rewritten_prebuilt_file_reports_its_size_change(tmp_path: Path) -> None:
+    """The other tool replaces the file before the workbench sees it: the change is counted
+    from the size this process last read (watch and the app print it)."""
+    wasm = tmp_path / "app.wasm"
+    wasm.write_bytes(bytes(HANDLER))
+    cfg = load_wasm_file(wasm)
+    first = build_module(cfg)
+    assert first.ok and first.size_delta is None  # nothing read before
+    bigger = wasmtime.wat2wasm(HANDLER_WAT.replace('"memory") 1)', '"memory") 1)\n'
+                                                   '  (func $pad (result i32) i32.const 7)'))
+    wasm.write_bytes(bigger)
+    second = build_module(cfg)
+    assert second.ok and second.size_delta == len(bigger) - len(HANDLER) > 0
+    wasm.write_bytes(b"\0asm broken")  # a tool mid-write: failed, and no delta
+    third = build_module(cfg)
+    assert not third.ok and third.size_delta is None
+    wasm.write_bytes(bytes(HANDLER))
+    assert build_module(cfg).size_delta == len(HANDLER) - len(bigger)

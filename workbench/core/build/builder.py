@@ -169,14 +169,22 @@ def build_module(cfg: BuildSpec, *, cancel: threading.Event | None = None,
     return finish(True, outcome.output, diags)
 
 
+# prebuilt file -> its size when this process last read it valid: the other tool has
+# already replaced the file when we see it, so the size change is counted from here
+_prebuilt_sizes: dict[Path, int] = {}
+
+
 def _read_prebuilt(cfg: BuildSpec, started: float) -> BuildResult:
     """toolchain = "prebuilt": another tool writes the module; a "build" checks that it is
     there and valid, and serves it as is (nothing is written or run)."""
     def result(ok: bool, diags: tuple[Diagnostic, ...] = ()) -> BuildResult:
+        previous = _prebuilt_sizes.get(cfg.output)
+        if ok:
+            _prebuilt_sizes[cfg.output] = len(data)
         return BuildResult(
             module=cfg.name, toolchain="prebuilt", profile=cfg.profile, ok=ok,
             wasm_path=cfg.output if ok else None, size=len(data) if ok else None,
-            previous_size=None, duration_ms=(time.perf_counter() - started) * 1000,
+            previous_size=previous, duration_ms=(time.perf_counter() - started) * 1000,
             output="", diagnostics=diags, command=f"(prebuilt: reads {cfg.output})")
 
     data = b""
