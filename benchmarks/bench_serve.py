@@ -18,6 +18,10 @@ same run (N > 1: tagged [xN]); `--ref-processes 2` adds the reference run as 2
 SO_REUSEPORT processes, a like-for-like reference for N = 2. Server CPU per request sums
 every process of a server.
 
+Floor (`--floor`): the same server library making only the bare warm wasm call, through
+wasmtime-py's public API and through workbench's own bindings: what one handler call
+costs before routing, hooks, limits, the record and the log (docs/serve.md, "The floor").
+
 Run: python benchmarks/bench_serve.py [--duration 5] [--rounds 3] [--mode warm]
 """
 
@@ -90,6 +94,53 @@ REFERENCE = textwrap.dedent('''
             print("http://127.0.0.1:%d" % real, flush=True)
         else:
             print("ready", flush=True)
+        await asyncio.Event().wait()
+    asyncio.run(main())
+''')
+
+# argv: variant ("api" | "fast"), port. The least a warm edge call costs inside the same
+# server library, with none of workbench's work around it (no routing, hooks, limits,
+# record or log): the request as HTTP/1.1 bytes, fuel set, alloc, the bytes copied in,
+# handle, the answer read back and split into status and body. "api": wasmtime-py's
+# public API (Func.__call__, Memory.read/write); "fast": workbench's own bindings
+# (core/runtime/fastcall.py), the cheapest calls the serve path uses.
+FLOOR = textwrap.dedent('''
+    import asyncio, sys
+    from aiohttp import web
+    import wasmtime
+    variant, port = sys.argv[1], int(sys.argv[2])
+    cfg = wasmtime.Config()
+    cfg.consume_fuel = True
+    store = wasmtime.Store(wasmtime.Engine(cfg))
+    ex = wasmtime.Instance(store, wasmtime.Module(store.engine, sys.argv[3]), []).exports(store)
+    alloc, handle, mem = ex["alloc"], ex["handle"], ex["memory"]
+    if variant == "fast":
+        from workbench.core.runtime.fastcall import FastFunc, MemView, StoreOps
+        falloc, fhandle = FastFunc(store, alloc), FastFunc(store, handle)
+        fmem, ops = MemView.of(store, mem), StoreOps(store)
+    def call(req):
+        if variant == "fast":
+            ops.set_fuel(1_000_000)
+            p = falloc.call1(len(req))
+            fmem.write(p, req)
+            return fmem.read_prefixed(fhandle.call2(p, len(req)), 1 << 20)[1]
+        store.set_fuel(1_000_000)
+        p = alloc(store, len(req))
+        mem.write(store, req, p)
+        r = handle(store, p, len(req))
+        n = int.from_bytes(mem.read(store, r, r + 4), "little")
+        return mem.read(store, r + 4, r + 4 + n)
+    async def handle_request(request):
+        req = (f"{request.method} {request.raw_path} HTTP/1.1\\r\\n".encode()
+               + b"".join(k + b": " + v + b"\\r\\n" for k, v in request.raw_headers) + b"\\r\\n")
+        head, _, body = call(req).partition(b"\\r\\n\\r\\n")
+        return web.Response(status=int(head.split(b" ", 2)[1]), body=body)
+    async def main():
+        runner = web.ServerRunner(web.Server(handle_request, access_log=None),
+                                  handle_signals=False)
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", port).start()
+        print("http://127.0.0.1:%d" % runner.addresses[0][1], flush=True)
         await asyncio.Event().wait()
     asyncio.run(main())
 ''')
@@ -229,6 +280,10 @@ def main() -> None:
     ap.add_argument("--processes", default="1", metavar="N[,N...]",
                     help="start the workbench servers with --processes N; a list (1,2) "
                          "measures each count in the same run")
+    ap.add_argument("--floor", action="store_true",
+                    help="also the same server library making only the bare warm wasm call "
+                         "(wasmtime-py's API, and workbench's fastcall bindings): what a "
+                         "handler call costs before any of workbench's work")
     ap.add_argument("--ref-processes", type=int, default=1, metavar="N",
                     help="also run the reference as N processes (SO_REUSEPORT), like for "
                          "like; ratios are printed against both references")
@@ -250,6 +305,12 @@ def main() -> None:
     targets: dict[str, tuple[Any, str]] = {ref: (lambda: reference(1), "/")}
     if args.ref_processes > 1:
         targets[ref_n] = (lambda: reference(args.ref_processes), "/")
+    if args.floor:
+        (tmp / "floor.py").write_text(FLOOR)
+        for variant, label in (("api", "wasmtime-py API"), ("fast", "fastcall")):
+            targets[f"floor: bare wasm call, {label}"] = (
+                lambda v=variant: Server([sys.executable, str(tmp / "floor.py"), v, "0",
+                                          NOOP_WAT], json_log=False), "/")
     for n in counts:
         tag = "" if len(counts) == 1 and n == 1 else f" [x{n}]"
         ps = ("--processes", str(n))
