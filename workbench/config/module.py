@@ -26,6 +26,7 @@ from workbench.core.runtime.limits import Chaos, Limits
 from workbench.core.size.budget import Budget
 
 MODULE_FILE = "module.toml"
+SPIN_FILE = "spin.toml"  # a Spin app's manifest (config/spin.py)
 WORKSPACE_FILE = "workbench.toml"
 TOOLCHAINS = ("wat", "c", "zig", "rust", "assemblyscript", "command", "prebuilt")
 PROFILES = ("debug", "release")
@@ -50,7 +51,7 @@ DEFAULT_SOURCES: dict[str, tuple[str, ...]] = {
     "rust": ("src/**/*.rs", "Cargo.toml"),
     "assemblyscript": ("assembly/**/*.ts", "asconfig.json", "package.json"),
     "command": ("**/*",),
-    "prebuilt": (),  # the output file itself (see _module_from)
+    "prebuilt": (),  # the output file itself (see module_from)
 }
 # The edge ABI's exports; C needs them spelled out for wasm-ld.
 EDGE_EXPORTS = ("memory", "alloc", "handle")
@@ -176,18 +177,20 @@ def infer_toolchain(folder: Path) -> str | None:
 
 
 def is_module_folder(folder: Path) -> bool:
-    return (folder / MODULE_FILE).is_file() or infer_toolchain(folder) is not None
+    return ((folder / MODULE_FILE).is_file() or (folder / SPIN_FILE).is_file()
+            or infer_toolchain(folder) is not None)
 
 
 def load_module(folder: Path, *, base_chaos: Chaos | None = None) -> ModuleConfig:
-    """Read `folder/module.toml` (or infer defaults). Raises ConfigError naming file and key."""
+    """Read `folder/module.toml` (or infer defaults). Raises ConfigError naming file and key.
+    A Spin app's folder is read by `config.folders.load_module`, which callers use."""
     folder = Path(folder).resolve()
     path = folder / MODULE_FILE
     if not path.is_file():
         toolchain = infer_toolchain(folder)
         if toolchain is None:
             raise not_a_module(folder)
-        return _module_from(folder, {}, Checker(path, ""), toolchain, None, base_chaos)
+        return module_from(folder, {}, Checker(path, ""), toolchain, None, base_chaos)
     doc, text = read_toml(path)
     ck = Checker(path, text)
     ck.check_keys(doc, MODULE_KEYS)
@@ -197,7 +200,7 @@ def load_module(folder: Path, *, base_chaos: Chaos | None = None) -> ModuleConfi
     if toolchain is None:
         raise ck.error("toolchain", "toolchain is missing and cannot be inferred",
                        hint="allowed: " + ", ".join(TOOLCHAINS))
-    return _module_from(folder, doc, ck, toolchain, path, base_chaos)
+    return module_from(folder, doc, ck, toolchain, path, base_chaos)
 
 
 def not_a_module(folder: Path) -> ConfigError:
@@ -215,7 +218,7 @@ def not_a_module(folder: Path) -> ConfigError:
              "Cargo.toml, asconfig.json")
 
 
-def _module_from(folder: Path, doc: dict[str, Any], ck: Checker, toolchain: str,
+def module_from(folder: Path, doc: dict[str, Any], ck: Checker, toolchain: str,
                  path: Path | None, base_chaos: Chaos | None) -> ModuleConfig:
     name = ck.string(doc, "name", folder.name) or folder.name
     if not _NAME_RE.fullmatch(name):
@@ -361,7 +364,7 @@ def load_wasm_file(path: Path, *, base_chaos: Chaos | None = None) -> ModuleConf
     path = Path(path).resolve()
     folder = path.parent
     doc = {"output": path.name}
-    return _module_from(folder, doc, Checker(folder / MODULE_FILE, ""), "prebuilt", None,
+    return module_from(folder, doc, Checker(folder / MODULE_FILE, ""), "prebuilt", None,
                         base_chaos)
 
 

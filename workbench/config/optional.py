@@ -14,7 +14,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from workbench.config.check import Checker
-from workbench.config.module import LeftOut, ModuleConfig, is_module_folder, load_module
+from workbench.config.folders import load_module
+from workbench.config.module import LeftOut, ModuleConfig, is_module_folder
 from workbench.core.build.toolchains import check_available
 from workbench.core.errors import ToolchainMissing
 from workbench.core.runtime.limits import Chaos

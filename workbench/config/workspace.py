@@ -15,6 +15,8 @@ from typing import Any
 from workbench.config.check import Checker, read_toml
 from workbench.config.module import (
     DEFAULT_DEBOUNCE_MS,
+    MODULE_FILE,
+    SPIN_FILE,
     WORKSPACE_FILE,
     WORKSPACE_KEYS,
     LeftOut,
@@ -27,6 +29,7 @@ from workbench.config.module import (
 )
 from workbench.config.optional import KEY as OPTIONAL_KEY
 from workbench.config.optional import load_optional
+from workbench.config.spin import load_spin_app
 from workbench.config.tables import parse_chaos
 from workbench.core.errors import ConfigError, WorkbenchError
 from workbench.core.runtime.limits import Chaos
@@ -131,11 +134,17 @@ Broken = list[tuple[Path, WorkbenchError]]
 
 
 def _load(folder: Path, chaos: Chaos | None, broken: Broken | None) -> list[ModuleConfig]:
-    """load_module, or (with `broken`) the folder and its error kept aside for the caller."""
+    """load_module (every component of a Spin app), or (with `broken`) the folder and its
+    error kept aside for the caller."""
+    def load() -> list[ModuleConfig]:
+        if not (folder / MODULE_FILE).is_file() and (folder / SPIN_FILE).is_file():
+            return load_spin_app(folder, base_chaos=chaos)
+        return [load_module(folder, base_chaos=chaos)]
+
     if broken is None:
-        return [load_module(folder, base_chaos=chaos)]
+        return load()
     try:
-        return [load_module(folder, base_chaos=chaos)]
+        return load()
     except WorkbenchError as e:  # a broken module.toml: the other modules still load
         broken.append((folder, e))
         return []

@@ -61,7 +61,8 @@ def make_replay_hook(variables: Mapping[str, str] | None = None, *, kv: Any = No
 
 
 def reload_module(cfg: Any) -> Any:
-    """Re-read a module's config after its module.toml changed (the Watcher's `reload`)."""
-    from workbench.config.module import load_module
+    """Re-read a module's config after its module.toml (or spin.toml) changed (the
+    Watcher's `reload`)."""
+    from workbench.config.folders import reload_module as reload
 
-    return load_module(cfg.root, base_chaos=cfg.chaos)
+    return reload(cfg, base_chaos=cfg.chaos)

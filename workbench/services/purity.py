@@ -29,7 +29,7 @@ def purity_of(module: Path, requests: Path | None = None, *,
     saved: Path | None = requests
     name = module.stem
     if module.is_dir():
-        from workbench.config.module import load_module
+        from workbench.config.folders import load_module
         from workbench.services.folder_trust import gated_build
 
         cfg = load_module(module)

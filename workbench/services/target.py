@@ -112,7 +112,7 @@ def answered_by_hooks(target: Target) -> bool:
 def _from_folder(folder: Path, base_chaos: Chaos | None, trust: bool = False
                  ) -> tuple[Path, Limits, Chaos, Path | None, str | None, tuple[str, ...],
                             HostConfig]:
-    from workbench.config.module import load_module
+    from workbench.config.folders import load_module
     from workbench.services.folder_trust import build_for_run
 
     cfg = load_module(folder, base_chaos=base_chaos)

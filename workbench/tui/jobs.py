@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from workbench.config.module import load_module
+from workbench.config.folders import load_module, reload_module
 from workbench.config.workspace import load_workspace
 from workbench.core.abi.detect import detect_abi
 from workbench.core.hooks.rules import load_hooks
@@ -70,7 +70,10 @@ def load_config(state: ModuleState, workspace: Any) -> None:
 
 def reload_config(state: ModuleState, workspace: Any) -> Any:
     """module.toml read again (with the workspace's chaos as its base, as at startup)."""
-    return load_module(state.root, base_chaos=getattr(workspace, "chaos", None))
+    chaos = getattr(workspace, "chaos", None)
+    if state.config is not None:  # from where it came (a Spin app: its component)
+        return reload_module(state.config, base_chaos=chaos)
+    return load_module(state.root, base_chaos=chaos)
 
 
 def build(state: ModuleState, cancel: Any = None) -> Built:

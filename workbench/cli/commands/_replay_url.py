@@ -48,7 +48,8 @@ def url_reports(args: argparse.Namespace) -> list[ReplayReport]:
 
 def _jobs(paths: list[Path]) -> list[tuple[str, str, list[SavedRequest]]]:
     """(name, URL path prefix, entries) per module or request file."""
-    from workbench.config.module import is_module_folder, load_module
+    from workbench.config.folders import load_module
+    from workbench.config.module import is_module_folder
     from workbench.config.workspace import load_workspace
     from workbench.services.serve.routes import mount_for
 

@@ -190,7 +190,7 @@ def _module_job(module: Path, entries: list[SavedRequest] | None, trust: bool = 
         return _Job(module.stem, module, entries, None, store)
     if not module.is_dir():
         raise UsageError(f"no such module: {module}", where="--module")
-    from workbench.config.module import load_module
+    from workbench.config.folders import load_module
     from workbench.services.folder_trust import build_for_run
 
     cfg = load_module(module)

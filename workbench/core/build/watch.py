@@ -150,8 +150,9 @@ class Watcher:
             return None  # files saved in it come as their own events
         if prebuilt:
             what = "source"
-        elif rel == "module.toml":
-            what = "config"
+        elif rel == "module.toml" or (cfg.config_file is not None
+                                      and path == cfg.config_file.resolve()):
+            what = "config"  # module.toml, or a Spin app's spin.toml (config/spin.py)
         elif cfg.hooks is not None and path == cfg.hooks.resolve():
             what = "hooks"
         elif cfg.requests is not None and path.is_relative_to(cfg.requests.resolve()) \

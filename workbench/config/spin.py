@@ -1,0 +1,184 @@
+"""A Spin app folder (spin.toml, manifest version 2) opened as it is: one module per HTTP
+component, built with the component's own `build.command` (what `spin build` runs),
+served at its trigger's route.
+
+Each `[[trigger.http]]` whose component has a local `source` becomes a module:
+
+- name: the component id (an inline component: the app name and the trigger's index);
+- folder: the component's `build.workdir` when its source is inside it (`spin add` puts
+  each component in its own folder), else the folder holding spin.toml;
+- toolchain: "command" running `build.command` in that folder (trusted first, like any
+  command), watching `build.watch` (everything in the folder when not given); without a
+  build command: "prebuilt", the source file reloaded whenever another tool writes it;
+- route: the trigger's route as a prefix ("/..." is "/", "/api/..." and "/users/:id" are
+  "/api" and "/users"; an exact route "/hello" also answers below it here);
+- a `wagi` executor: abi = "wagi";
+- requires: the build command's program (cargo, npm...), so a missing one is named with
+  what to install before anything runs.
+
+Not read (the workbench does not host them): private routes, remote or registry
+sources, variables, key-value stores, outbound hosts, files. A module.toml beside
+spin.toml takes precedence (it describes one module, as anywhere else).
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+from typing import Any
+
+from workbench.config.check import Checker, read_toml
+from workbench.config.module import SPIN_FILE, ModuleConfig, module_from
+from workbench.core.errors import ConfigError
+from workbench.core.runtime.limits import Chaos
+
+
+def is_spin_app(folder: Path) -> bool:
+    return (folder / SPIN_FILE).is_file()
+
+
+def load_spin_app(folder: Path, *, base_chaos: Chaos | None = None) -> list[ModuleConfig]:
+    """Every HTTP component of `folder/spin.toml` as a module. Raises ConfigError (file,
+    line, what to do) for a manifest the workbench cannot read or that has none."""
+    folder = Path(folder).resolve()
+    path = folder / SPIN_FILE
+    doc, text = read_toml(path)
+    ck = Checker(path, text)
+    version = doc.get("spin_manifest_version")
+    if version != 2:
+        raise ck.error("spin_manifest_version",
+                       f"spin_manifest_version = {version!r}: only version 2 (Spin 2 and "
+                       "later) is read", hint="`spin doctor` upgrades a version 1 manifest; "
+                       "or add a module.toml for the component")
+    app = _table(doc, "application")
+    app_name = str(app.get("name") or folder.name)
+    triggers = _table(doc, "trigger").get("http")
+    if not isinstance(triggers, list) or not triggers:
+        raise ck.error("trigger", "no [[trigger.http]] in spin.toml: nothing here answers "
+                       "HTTP", hint="the workbench runs HTTP components; add a trigger, "
+                       "or open the component's .wasm file")
+    components = _table(doc, "component")
+    modules: list[ModuleConfig] = []
+    skipped: list[str] = []
+    for index, trig in enumerate(triggers):
+        if not isinstance(trig, dict):
+            raise ck.error("trigger", f"[[trigger.http]] #{index + 1} is not a table")
+        cid, table = _component(ck, trig, components, f"{app_name}-{index + 1}")
+        route = trig.get("route")
+        if isinstance(route, dict):
+            skipped.append(f"{cid}: a private route (local service chaining)")
+            continue
+        source = table.get("source")
+        if not isinstance(source, str):
+            skipped.append(f"{cid}: its source is not a local file")
+            continue
+        modules.append(_module(ck, folder, cid, table, source, _route(ck, route), trig,
+                               path, base_chaos))
+    if not modules:
+        raise ck.error("trigger", "no HTTP component here can be run locally: "
+                       + "; ".join(skipped), hint="the workbench runs components whose "
+                       "source is a local .wasm file")
+    _distinct_folders(ck, modules)
+    return modules
+
+
+def _table(doc: dict[str, Any], key: str) -> dict[str, Any]:
+    value = doc.get(key)
+    return value if isinstance(value, dict) else {}
+
+
+def load_spin_component(folder: Path, name: str | None = None, *,
+                        base_chaos: Chaos | None = None) -> ModuleConfig:
+    """One component of the Spin app in `folder`: `name`, or the only one there is."""
+    modules = load_spin_app(folder, base_chaos=base_chaos)
+    if name is not None:
+        for m in modules:
+            if m.name == name:
+                return m
+        raise ConfigError(f"spin.toml has no HTTP component named {name!r} any more",
+                          file=str(Path(folder) / SPIN_FILE),
+                          hint="components here: " + ", ".join(m.name for m in modules))
+    if len(modules) > 1:
+        raise ConfigError(
+            f"this Spin app has {len(modules)} HTTP components "
+            f"({', '.join(m.name for m in modules)}): which one?",
+            file=str(Path(folder) / SPIN_FILE),
+            hint="pass the component's folder or its .wasm file; the app and `workbench "
+                 "serve` open the whole Spin app folder")
+    return modules[0]
+
+
+def _component(ck: Checker, trig: dict[str, Any], components: dict[str, Any],
+               inline_name: str) -> tuple[str, dict[str, Any]]:
+    comp = trig.get("component")
+    if isinstance(comp, dict):  # an inline component
+        return inline_name, comp
+    if not isinstance(comp, str):
+        raise ck.error("component", "a [[trigger.http]] needs component = \"<id>\"")
+    table = components.get(comp)
+    if not isinstance(table, dict):
+        raise ck.error("component", f"component = {comp!r}: no [component.{comp}] table",
+                       hint="components here: " + (", ".join(components) or "none"))
+    return comp, table
+
+
+def _route(ck: Checker, route: Any) -> str:
+    """A Spin route as a prefix: wildcards ("/...") and parameters (":id") cut."""
+    if not isinstance(route, str) or not route.startswith("/"):
+        raise ck.error("route", f"route = {route!r} is not a Spin route",
+                       hint='for example route = "/..." or route = "/api/..."')
+    kept: list[str] = []
+    for segment in route.split("/")[1:]:
+        if segment == "..." or segment.startswith(":"):
+            break
+        if segment:
+            kept.append(segment)
+    return "/" + "/".join(kept)
+
+
+def _module(ck: Checker, folder: Path, cid: str, table: dict[str, Any], source: str,
+            route: str, trig: dict[str, Any], path: Path,
+            base_chaos: Chaos | None) -> ModuleConfig:
+    build = _table(table, "build")
+    workdir = (folder / str(build.get("workdir", "."))).resolve()
+    wasm = (folder / source).resolve()
+    root = workdir if workdir != folder and workdir in wasm.parents else folder
+    doc: dict[str, Any] = {"name": cid, "route": route,
+                           "output": wasm.relative_to(root).as_posix()
+                           if root in wasm.parents else source}
+    executor = trig.get("executor")
+    if isinstance(executor, dict) and executor.get("type") == "wagi":
+        doc["abi"] = "wagi"
+    command = build.get("command")
+    if isinstance(command, list):  # several commands: run in order
+        command = " && ".join(str(c) for c in command)
+    if not command:
+        return module_from(root, doc, ck, "prebuilt", path, base_chaos)
+    doc["command"] = str(command)
+    tool = str(command).split(maxsplit=1)[0] if str(command).strip() else ""
+    if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.+-]*", tool):  # cargo, npm, componentize-py...
+        doc["requires"] = [tool]  # missing: "install cargo", not a shell's exit 127
+    if root != workdir:  # the command runs in its workdir, as `spin build` runs it
+        doc["command"] = f"cd {shlex.quote(str(workdir))} && {command}"
+    watch = build.get("watch")
+    if isinstance(watch, list) and watch:  # globs relative to the workdir
+        prefix = "" if root == workdir else workdir.relative_to(root).as_posix() + "/"
+        doc["sources"] = [prefix + str(w) for w in watch]
+    return module_from(root, doc, ck, "command", path, base_chaos)
+
+
+def _distinct_folders(ck: Checker, modules: list[ModuleConfig]) -> None:
+    """The watcher tells built modules apart by their folder: two components building in
+    one folder would share it (`spin add` gives each a workdir)."""
+    seen: dict[Path, str] = {}
+    for m in modules:
+        if m.toolchain == "prebuilt":
+            continue
+        other = seen.get(m.root)
+        if other is not None:
+            raise ck.error("workdir", f"components {other!r} and {m.name!r} both build in "
+                           f"{m.root}: the workbench keeps one built module per folder",
+                           hint="give each component its own build.workdir (as `spin add` "
+                                "does), or open each component's .wasm file")
+        seen[m.root] = m.name
