@@ -35,7 +35,7 @@ from typing import Any
 from workbench.config.module import ModuleConfig
 from workbench.core.files import SOURCE_LIMIT, FileRefused, confined, read_limited
 
-ALWAYS = {"command": "runs the shell command {command!r} from module.toml",
+ALWAYS = {"command": "runs the shell command {command!r} from {file}",
           "rust": "runs cargo: build.rs, dependencies' build scripts and proc macros",
           "assemblyscript": "runs node on the folder's node_modules (asc and npm scripts)"}
 # Files whose content decides what a build runs, per toolchain (hashed into the digest).
@@ -67,7 +67,9 @@ class CodeRun:
 def code_runs(cfg: ModuleConfig) -> tuple[CodeRun, ...]:
     """Why building `cfg` would run (or read outside) the folder's code; () when it is safe."""
     if cfg.toolchain in ALWAYS:
-        return (CodeRun(cfg.name, ALWAYS[cfg.toolchain].format(command=cfg.command)),)
+        where = cfg.config_file.name if cfg.config_file is not None else "module.toml"
+        return (CodeRun(cfg.name, ALWAYS[cfg.toolchain].format(command=cfg.command,
+                                                               file=where)),)
     if cfg.toolchain not in ("c", "zig"):
         return ()
     reasons: list[str] = []

@@ -104,9 +104,18 @@ def load_spin_component(folder: Path, name: str | None = None, *,
             f"this Spin app has {len(modules)} HTTP components "
             f"({', '.join(m.name for m in modules)}): which one?",
             file=str(Path(folder) / SPIN_FILE),
-            hint="pass the component's folder or its .wasm file; the app and `workbench "
-                 "serve` open the whole Spin app folder")
+            hint="pass the component's .wasm file (" + ", ".join(
+                _shown(m.output) for m in modules[:3]) + "); the app and `workbench serve` "
+                 "open the whole Spin app folder")
     return modules[0]
+
+
+def _shown(path: Path) -> str:
+    """`path` relative to the working folder when it is below it (as a user types it)."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def _component(ck: Checker, trig: dict[str, Any], components: dict[str, Any],
