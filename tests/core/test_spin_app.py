@@ -66,6 +66,7 @@ def test_the_rust_template_is_one_command_module_at_slash(tmp_path: Path) -> Non
     assert m.sources == ("src/**/*.rs", "Cargo.toml")
     assert [r.name for r in m.requires] == ["cargo"]
     assert m.config_file == app.resolve() / "spin.toml"
+    assert m.spin_route == "/..."  # serve adds Spin's spin-* headers from it
     # spin.toml wins over the Cargo.toml beside it (not the workbench's own Rust build)
     assert load_module(app) == m
     assert reload_module(m) == m
@@ -219,3 +220,45 @@ def test_a_spin_app_builds_and_answers_through_the_entry_point(tmp_path: Path) -
     ran = wb("run", str(app), "--path", "/", "--json")
     assert ran.returncode == 0, ran.stdout + ran.stderr
     assert json.loads(ran.stdout)["status"] == 200
+
+
+def test_serve_routes_a_spin_app_with_spins_headers(tmp_path: Path) -> None:
+    """`workbench serve APP` in a fresh interpreter: the trigger's route, and the handler
+    (here one that answers the request it got) sees spin-path-info."""
+    import http.client
+
+    from tests.core.runtime.handlers import edge
+
+    app = _app(tmp_path, '''\
+        spin_manifest_version = 2
+        [[trigger.http]]
+        route = "/files/..."
+        component = "files"
+        [component.files]
+        source = "echo.wasm"
+        ''')
+    (app / "echo.wasm").write_bytes(edge("(call $echo (local.get $p) (local.get $n))"))
+    proc = subprocess.Popen([sys.executable, "-m", "workbench", "serve", str(app), "--listen",
+                             "127.0.0.1:0", "--json", "--no-reload"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    try:
+        assert proc.stdout is not None
+        routes: dict = {}
+        while not routes:
+            line = proc.stdout.readline()
+            assert line, "serve exited before listening: " + (proc.stderr.read() if
+                                                              proc.stderr else "")
+            doc = json.loads(line)
+            routes = doc if doc.get("event") == "routes" else {}
+        assert [(r["prefix"], r["module"]) for r in routes["routes"]] == [("/files", "files")]
+        c = http.client.HTTPConnection("127.0.0.1", int(routes["url"].rsplit(":", 1)[1]),
+                                       timeout=30)
+        c.request("GET", "/files/css/site.css")
+        r = c.getresponse()
+        body = r.read().decode().lower()
+        assert r.status == 200 and "spin-path-info: /css/site.css\r\n" in body
+        assert "spin-matched-route: /files/...\r\n" in body
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=30)
+    assert "Traceback" not in err

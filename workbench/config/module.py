@@ -84,6 +84,7 @@ class ModuleConfig:
     route: str | None = None  # path prefix `workbench serve` routes here (None: the default)
     host: HostConfig = field(default_factory=HostConfig)  # [[outbound]] stubs, [extism]
     requires: tuple[Requirement, ...] = ()  # tools the build runs (checked before it)
+    spin_route: str | None = None  # a Spin trigger's route as written (config/spin.py)
 
     @property
     def build_dir(self) -> Path:
@@ -117,6 +118,7 @@ class ModuleConfig:
             "route": self.route,
             "host": self.host.to_json(),
             "requires": [r.to_json() for r in self.requires],
+            "spin_route": self.spin_route,
         }
 
 

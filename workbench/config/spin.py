@@ -23,6 +23,7 @@ spin.toml takes precedence (it describes one module, as anywhere else).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shlex
 from pathlib import Path
@@ -73,8 +74,9 @@ def load_spin_app(folder: Path, *, base_chaos: Chaos | None = None) -> list[Modu
         if not isinstance(source, str):
             skipped.append(f"{cid}: its source is not a local file")
             continue
-        modules.append(_module(ck, folder, cid, table, source, _route(ck, route), trig,
-                               path, base_chaos))
+        cfg = _module(ck, folder, cid, table, source, _route(ck, route), trig, path,
+                      base_chaos)
+        modules.append(dataclasses.replace(cfg, spin_route=route))
     if not modules:
         raise ck.error("trigger", "no HTTP component here can be run locally: "
                        + "; ".join(skipped), hint="the workbench runs components whose "

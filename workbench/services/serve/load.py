@@ -86,7 +86,8 @@ def load_routes(paths: list[Path], opts: ServeOptions,
     for cfg in ws.modules:
         where = str(cfg.config_file or cfg.root)
         mount, strip = mount_for(cfg.route, cfg.name, lone)
-        route = Route(normalize_prefix(mount, where), cfg.name, root=cfg.root, strip=strip)
+        route = Route(normalize_prefix(mount, where), cfg.name, root=cfg.root, strip=strip,
+                      spin=cfg.spin_route)
         _attach_hooks(route, cfg.hooks, opts)
         if built is not None:  # the caller's builds (the app says what failed)
             result = built.get(cfg.name)

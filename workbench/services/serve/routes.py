@@ -34,6 +34,7 @@ class Route:
     builds: int = 0  # builds loaded so far; the next is builds + 1
     root: object = field(default=None, repr=False)  # the module folder, for the watcher
     strip: bool = False  # an automatic /<name> mount: the handler sees the rest of the path
+    spin: str | None = None  # a Spin trigger's route as written: spin-* headers are added
 
     def target_for(self, target: str) -> str:
         """The request target the handler sees (the mount prefix removed when `strip`)."""

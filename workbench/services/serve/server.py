@@ -37,6 +37,7 @@ from workbench.services.serve.record import (
     Subscriber,
 )
 from workbench.services.serve.routes import Route, RouteTable
+from workbench.services.serve.spin_headers import with_spin_headers
 from workbench.services.serve.target import needs_normalizing, normalize
 from workbench.services.serve.wire import (
     BusHandler,
@@ -267,6 +268,9 @@ class DevServer:
         seen = route.target_for(target)
         if seen is not target:  # below an automatic /<name> mount
             headers += (("x-forwarded-prefix", route.prefix),)
+        if route.spin is not None:  # a Spin trigger's route: Spin's spin-* headers
+            headers = with_spin_headers(headers, route.spin, seen, request.host,
+                                        _peer(request))
         if seen != ctx.target:
             ctx.handler_target = seen
         req = Request(request.method, seen, headers, body, ctx.client)
@@ -365,6 +369,15 @@ class _Ctx:
         self.body = b""
         self.handler_target: str | None = None
         self.inline = False
+
+
+def _peer(request: web.BaseRequest) -> str:
+    """host:port of the client ("" when the transport is gone)."""
+    peer = request.transport.get_extra_info("peername") if request.transport else None
+    if isinstance(peer, tuple) and len(peer) >= 2:
+        host = str(peer[0])
+        return f"[{host}]:{peer[1]}" if ":" in host else f"{host}:{peer[1]}"
+    return request.remote or ""
 
 
 def _headers(request: web.BaseRequest) -> tuple[tuple[str, str], ...]:
