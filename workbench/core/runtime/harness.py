@@ -375,6 +375,7 @@ class Harness:
         (response_check.py), `total` since `t_start`, secrets redacted from the response,
         error and hooks part, a line counting dropped log lines."""
         st = self._state
+        st.flush_output()
         if response is not None:
             if response is not self._sendable:  # a static answer (the same object) once
                 problem = response_problem(response)
