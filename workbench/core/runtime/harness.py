@@ -276,6 +276,9 @@ class Harness:
                                RunError("abi", "; ".join(early.problems)), hook,
                                abi=early.name)
         if self.is_component:
+            if mode == "warm" and early is not None and early.platform is not None \
+                    and early.platform.fresh_only:  # StarlingMonkey: one request each
+                mode = "fresh"
             return self._component_runner().run(request, mode, timing, t_start, hook,
                                                 not self.chaos.chaos.force_cache_miss)
         if early is not None and early.name == "extism":
