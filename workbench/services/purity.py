@@ -16,6 +16,7 @@ from workbench.core.errors import UsageError
 from workbench.core.http import Request
 from workbench.core.purity.check import check_purity
 from workbench.core.purity.result import PurityReport
+from workbench.core.runtime.host_config import HostConfig
 from workbench.core.runtime.limits import Limits
 
 
@@ -26,6 +27,7 @@ def purity_of(module: Path, requests: Path | None = None, *,
     from workbench.services.trust import enforce_signature, sign_build_output
 
     limits: Limits | None = None
+    host: HostConfig | None = None  # [extism] function, [[outbound]] stubs
     saved: Path | None = requests
     name = module.stem
     if module.is_dir():
@@ -37,7 +39,7 @@ def purity_of(module: Path, requests: Path | None = None, *,
         if built.wasm_path is None:
             raise UsageError(f"{cfg.name}: the build produced no module", where=str(module))
         sign_build_output(cfg.root, built.wasm_path)
-        wasm_path, limits, name = built.wasm_path, cfg.limits, cfg.name
+        wasm_path, limits, name, host = built.wasm_path, cfg.limits, cfg.name, cfg.host
         saved = saved or cfg.requests
     elif module.exists():
         wasm_path = module  # a FIFO or a device is refused by read_wasm next
@@ -59,7 +61,7 @@ def purity_of(module: Path, requests: Path | None = None, *,
         entries = [(e.name, e.request) for e in found]
     settings = purity_settings(module.resolve())
     return check_purity(
-        wasm, entries, name=name, limits=limits, file=str(wasm_path),
+        wasm, entries, name=name, limits=limits, file=str(wasm_path), host=host,
         ignore_headers=ignore_headers if ignore_headers is not None
         else settings.ignore_headers,
         growth_requests=growth_requests or settings.growth_requests)

@@ -124,12 +124,24 @@ def _run_thread(fn, cancel: threading.Event,  # type: ignore[no-untyped-def]
             cancel.set()  # a second Ctrl-C only repeats this: the worker is finishing
 
 
+# What "around guest" is made of, per ABI (the harness's own work around the handler call)
+AROUND_GUEST = {
+    "wagi": "the CGI environment and stdin file, parse the CGI output, build the result",
+    "wasi-http": "the wasi:http request resources, collect the response-outparam and body, "
+                 "build the result",
+    "extism": "the Extism SDK call with the request body as input, build the result",
+    "edge": "write the request via alloc, read and parse the response, build the result",
+}
+
+
 def render(b: BenchResult, explain: bool = True) -> None:
     from rich.table import Table
 
     ran_as = ""
     if b.last is not None and b.last.abi == "wagi" and b.last.mode != b.mode:
         ran_as = f" (WAGI: each request runs {b.last.mode}, a command cannot be reused)"
+    elif b.last is not None and b.last.mode != b.mode:  # a componentize-js component
+        ran_as = f" (each request runs {b.last.mode}: one request per instance)"
     title = (f"{b.n:,} requests · {b.mode}{ran_as}" + (" · cancelled" if b.cancelled else "")
              + (f" · module {b.last.module}" if b.last and b.last.module else ""))
     table = Table(title=title, title_justify="left")
@@ -151,9 +163,8 @@ def render(b: BenchResult, explain: bool = True) -> None:
                       f"{ratio:.2f}× ({more}; target: at most 3 µs more)")
     console.print(f"fuel per request: {b.fuel:,}")
     if explain and b.around_guest is not None:
-        work = ("the CGI environment and stdin file, parse the CGI output, build the result"
-                if b.last is not None and b.last.abi == "wagi" else
-                "write the request via alloc, read and parse the response, build the result")
+        work = AROUND_GUEST.get(b.last.abi if b.last is not None else "edge",
+                                AROUND_GUEST["edge"])
         console.print("[dim]around guest = total − hooks − compile/cache_load − instantiate "
                       f"− handler, per request: the harness's own work ({work})[/]")
     if b.faults:

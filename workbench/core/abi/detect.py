@@ -88,7 +88,8 @@ def detect_abi(module: WasmModule) -> AbiReport:
         from workbench.core.wasm.component_world import decode_world
 
         world = decode_world(module.data)
-        platform = component_platform(tuple(e.name for e in world.exports))
+        platform = component_platform(tuple(e.name for e in world.exports),
+                                      module.producers)
         if platform.id == "wasi-http-0.2":
             return AbiReport("wasi-http", (), False, platform)
         return AbiReport("unknown", (f"{platform.name}: {platform.note}",), False, platform)

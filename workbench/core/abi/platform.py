@@ -35,13 +35,15 @@ class PlatformReport:
     runs: bool  # the workbench can run it (edge, WAGI, wasi:http/proxy 0.2, Extism)
     note: str  # one or two sentences: how it runs here, or why not and what would
     evidence: tuple[str, ...] = ()  # the imports/exports the decision rests on
+    # one request per instance (StarlingMonkey): a `warm` request runs `fresh`
+    fresh_only: bool = False
 
     def describe(self) -> str:
         return f"{self.name}: {self.note}"
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "name": self.name, "runs": self.runs, "note": self.note,
-                "evidence": list(self.evidence)}
+                "evidence": list(self.evidence), "fresh_only": self.fresh_only}
 
 
 def detect_platform(module: WasmModule, world_exports: tuple[str, ...] | None = None
@@ -53,17 +55,42 @@ def detect_platform(module: WasmModule, world_exports: tuple[str, ...] | None = 
             from workbench.core.wasm.component_world import decode_world
 
             world_exports = tuple(i.name for i in decode_world(module.data).exports)
-        return component_platform(world_exports)
+        return component_platform(world_exports, module.producers)
     imports = [(i.module, i.name) for i in module.imports]
     exports = [e.name for e in module.exports]
     return core_platform(imports, exports)
 
 
-def component_platform(exports: tuple[str, ...]) -> PlatformReport:
+# Toolchains (the component's `processed-by` producers) whose guest serves one request per
+# instance: StarlingMonkey's fetch event answers once ("FetchEvent#respondWith can't be
+# called twice" on a second request). `wasmtime serve` and Spin make an instance per
+# request anyway, so such a component runs `fresh` here where `warm` is asked for.
+FRESH_ONLY_PRODUCERS = frozenset(("componentizejs", "componentize-js", "starlingmonkey"))
+
+
+def fresh_only_tool(producers: dict[str, list[tuple[str, str]]]) -> str | None:
+    """The `processed-by` tool (name and version) that makes one request per instance."""
+    for tool, version in producers.get("processed-by", ()):
+        if tool.lower() in FRESH_ONLY_PRODUCERS:
+            return f"{tool} {version}".strip()
+    return None
+
+
+def component_platform(exports: tuple[str, ...],
+                       producers: dict[str, list[tuple[str, str]]] | None = None
+                       ) -> PlatformReport:
     def find(prefix: str) -> str | None:
         return next((e for e in exports if e.startswith(prefix)), None)
 
     if (e := find("wasi:http/incoming-handler@0.2")) is not None:
+        tool = fresh_only_tool(producers or {})
+        if tool is not None:
+            return PlatformReport(
+                "wasi-http-0.2", f"wasi:http/proxy 0.2 component ({tool})", True,
+                "runs here in process (WASI 0.2 + wasi:http host), like under `wasmtime "
+                "serve`, Spin 2/3 and Fermyon/Akamai Functions; its JavaScript engine "
+                "(StarlingMonkey) answers one request per instance, so warm requests run "
+                "fresh", (f"export {e}", f"processed-by {tool}"), fresh_only=True)
         return PlatformReport(
             "wasi-http-0.2", "wasi:http/proxy 0.2 component", True,
             "runs here in process (WASI 0.2 + wasi:http host); also under `wasmtime serve`, "

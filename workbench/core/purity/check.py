@@ -29,6 +29,7 @@ from workbench.core.purity.layout import Layout, layout
 from workbench.core.purity.probe import NotInstantiable, Outcome, Probe
 from workbench.core.purity.result import Growth, PurityReport, ResponseDiff, StateChange
 from workbench.core.runtime.harness import Harness
+from workbench.core.runtime.host_config import HostConfig
 from workbench.core.runtime.limits import Limits
 from workbench.core.wasm.model import Module
 from workbench.core.wasm.reader import parse_module
@@ -121,8 +122,9 @@ def check_purity(wasm: bytes, requests: Sequence[tuple[str | None, Request]], *,
                  name: str = "module", ignore_headers: Sequence[str] = ("date",),
                  growth_requests: int = 24, limits: Limits | None = None,
                  variables: list[tuple[str, int, int]] | None = None,
-                 file: str | None = None) -> PurityReport:
-    """`file`: the path errors name (a malformed module's offset); default `name`."""
+                 file: str | None = None, host: HostConfig | None = None) -> PurityReport:
+    """`file`: the path errors name (a malformed module's offset); default `name`.
+    `host`: the module's [extism] function and [[outbound]] stubs, as `run` uses them."""
     t0 = time.perf_counter()
     module = parse_module(wasm, file=file or name)
     if variables is None:
@@ -134,7 +136,7 @@ def check_purity(wasm: bytes, requests: Sequence[tuple[str | None, Request]], *,
     nondet = sources(module)
     idx = sorted(lay.globals)
     harness = Harness(export_globals(bytes(wasm), module, idx), limits=limits,
-                      name=file or name)  # what an ABI or compile error names
+                      name=file or name, host=host)  # what an ABI or compile error names
     abi = harness.check().name
     reqs = [(_label(r, n), r) for n, r in requests]
     if not reqs:

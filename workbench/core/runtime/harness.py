@@ -276,6 +276,9 @@ class Harness:
                                RunError("abi", "; ".join(early.problems)), hook,
                                abi=early.name)
         if self.is_component:
+            if mode == "warm" and early is not None and early.platform is not None \
+                    and early.platform.fresh_only:  # StarlingMonkey: one request each
+                mode = "fresh"
             return self._component_runner().run(request, mode, timing, t_start, hook,
                                                 not self.chaos.chaos.force_cache_miss)
         if early is not None and early.name == "extism":
@@ -375,6 +378,7 @@ class Harness:
         (response_check.py), `total` since `t_start`, secrets redacted from the response,
         error and hooks part, a line counting dropped log lines."""
         st = self._state
+        st.flush_output()
         if response is not None:
             if response is not self._sendable:  # a static answer (the same object) once
                 problem = response_problem(response)

@@ -91,6 +91,9 @@ class HostState:
         # wait raise NeedsWorker instead, naming themselves here.
         self.inline = False
         self.needs_worker: str | None = None
+        # WASI stdout/stderr text after the last newline, per source: [level, bytes kept
+        # (at most one log line's cap), full length]; add_output fills, flush_output ends
+        self.partial: dict[str, tuple[str, bytearray, int]] = {}
 
     def begin(self) -> None:
         self.logs = []
@@ -102,6 +105,14 @@ class HostState:
         self.waiting_in = ""
         self.needs_worker = None
         self.chaos.faults = []
+        self.partial = {}
+
+    def flush_output(self) -> None:
+        """The run ended: a stdout/stderr line still waiting for its newline is logged."""
+        pending, self.partial = self.partial, {}
+        for source, (level, kept, total) in pending.items():
+            if kept.strip():
+                self.add_log(level, bytes(kept).rstrip(b"\r"), source, total=total)
 
     def arm(self, timeout_ms: float) -> None:
         """A guest call starts now with this wall-clock budget."""
@@ -147,18 +158,31 @@ class HostState:
 
 
 def add_output(st: HostState, data: bytes, level: str, source: str) -> None:
-    """WASI stdout/stderr bytes as log lines, one per non-blank line. Each line is cut to
-    `limits.max_log_line_bytes` before it is decoded, so a 60 MiB write without a newline
-    costs one line's worth of memory, not copies of the whole chunk."""
+    """WASI stdout/stderr bytes as log lines, one per non-blank line. A line may arrive in
+    several writes (Rust's unbuffered stderr writes `eprintln!("{} {}", a, b)` piece by
+    piece): text after the last newline waits in `st.partial` for the rest of its line or
+    `flush_output` at the end of the run. Each line is cut to `limits.max_log_line_bytes`
+    before it is decoded, so a 60 MiB write without a newline costs one line's worth of
+    memory, not copies of the whole chunk."""
+    if not data:
+        return
     cap = st.limits.max_log_line_bytes
     view = memoryview(data)
     start, end = 0, len(data)
+    _, kept, total = st.partial.pop(source, (level, bytearray(), 0))
     while start < end:
         nl = data.find(b"\n", start)
         stop = end if nl < 0 else nl
-        line = bytes(view[start:min(stop, start + cap)]).rstrip(b"\r")
+        room = max(0, cap - len(kept))
+        kept += view[start:min(stop, start + room)]
+        total += stop - start
+        if nl < 0:
+            st.partial[source] = (level, kept, total)
+            return
+        line = bytes(kept).rstrip(b"\r")
         if line.strip():
-            st.add_log(level, line, source, total=stop - start)
+            st.add_log(level, line, source, total=total)
+        kept, total = bytearray(), 0
         start = stop + 1
 
 

@@ -67,12 +67,28 @@ def parse_module(data: bytes | memoryview, *, file: str | None = None,
         raise fail(f"truncated: a wasm header needs 8 bytes, {what}", size)
     if header == COMPONENT_HEADER:
         secs, cores = walk_component(mv, 0, fail)
+        producers, warnings = _component_producers(mv, secs)
         return Module(size=size, kind="component", version=0x1000D, sections=tuple(secs),
-                      components=tuple(cores), data=mv)
+                      components=tuple(cores), data=mv, producers=producers,
+                      warnings=warnings)
     if header != CORE_HEADER:
         raise fail(f"unsupported version/layer bytes {header[4:].hex(' ')}", 4,
                    "expected 01 00 00 00 (core module) or 0d 00 01 00 (component)")
     return _walk(mv, fail, progress, cancel)
+
+
+def _component_producers(mv: memoryview, secs: list[Section]
+                         ) -> tuple[dict[str, list[tuple[str, str]]], tuple[str, ...]]:
+    """The component's own `producers` section (wit-component, ComponentizeJS, ...):
+    the toolchain that made the component, as inspect shows for a module."""
+    producers: dict[str, list[tuple[str, str]]] = {}
+    for sec in secs:
+        if sec.id == 0 and sec.name == "producers":
+            try:
+                producers.update(decode_producers(mv[sec.content:sec.end]))
+            except Bad as e:
+                return {}, (f"producers section at {sec.content + e.pos:#x}: {e.message}",)
+    return producers, ()
 
 
 def _not_wasm(mv: memoryview) -> str:

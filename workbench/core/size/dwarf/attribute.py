@@ -166,6 +166,12 @@ def _build(module: Module, found: Collected, status: Literal["ok", "absent", "br
     if outside:
         notes.append(f"{outside} DWARF range(s) lie past the end of the code section and "
                      "were ignored")
+    if not credit and found.units and code_size:
+        notes.append(f"the DWARF has {len(found.units)} compile unit(s) but locates none of "
+                     f"the code: each of its {len(found.subprograms)} functions has an empty "
+                     "range, one starting at 0, or a removed-code tombstone (prebuilt "
+                     "libraries can ship such debug info: Debian's wasi-libc does); compile "
+                     "your own sources with -g to attribute them")
     if credit and unmatched * 2 > len(credit):
         notes.append(f"{unmatched} of {len(credit)} DWARF functions do not start at a "
                      "function body: the DWARF may be stale (module rewritten after linking, "
