@@ -61,10 +61,11 @@ def resolve(args: RunSpec) -> Target:
     host = HostConfig()  # [[outbound]] stubs and [extism] live in module.toml
     grant: tuple[str, ...] = ()  # a bare .wasm reads no secrets: grants live in module.toml
     path: Path = args.module
+    name = path.stem if path.is_file() else path.name
     if path.is_dir():
         ws = workspace_settings(path)
         ws_chaos = ws.chaos if ws else None
-        wasm_path, limits, chaos, hooks_path, warning, grant, host = _from_folder(
+        wasm_path, limits, chaos, hooks_path, warning, grant, host, name = _from_folder(
             path, ws_chaos, args.trust)
     elif path.is_file():
         wasm_path = path
@@ -98,8 +99,7 @@ def resolve(args: RunSpec) -> Target:
         warning = f"{warning}; {kv.notice}" if warning else kv.notice
     harness = Harness(wasm_path, limits=limits, chaos=chaos, kv=kv,
                       secrets=Secrets.for_workspace(root).granted(grant),
-                      cache_dir=args.cache_dir, host=host,
-                      name=path.stem if path.is_file() else path.name)
+                      cache_dir=args.cache_dir, host=host, name=name)
     return Target(harness, build_request(args, root), _hooks(args, hooks_path), wasm_path,
                   warning)
 
@@ -111,7 +111,9 @@ def answered_by_hooks(target: Target) -> bool:
 
 def _from_folder(folder: Path, base_chaos: Chaos | None, trust: bool = False
                  ) -> tuple[Path, Limits, Chaos, Path | None, str | None, tuple[str, ...],
-                            HostConfig]:
+                            HostConfig, str]:
+    """A module folder built for a run: where the module is, its settings and its name
+    (module.toml's, as purity and the app call it; not the folder's)."""
     from workbench.config.folders import load_module
     from workbench.services.folder_trust import build_for_run
 
@@ -124,7 +126,7 @@ def _from_folder(folder: Path, base_chaos: Chaos | None, trust: bool = False
 
         signing_step(cfg.root, result.wasm_path)  # module.toml sign = "..."
     return (result.wasm_path, cfg.limits, cfg.chaos, cfg.hooks, warning, cfg.secrets,
-            cfg.host)
+            cfg.host, cfg.name)
 
 
 def _hooks(args: RunSpec, configured: Path | None) -> Any:
