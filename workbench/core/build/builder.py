@@ -155,7 +155,10 @@ def build_module(cfg: BuildSpec, *, cancel: threading.Event | None = None,
         message = f"the build wrote no module (expected at {where})"
         return finish(False, outcome.output, (*diags, Diagnostic(
             None, None, None, "error", message), *_hints(cfg, message)))
-    invalid = validation_error(original, cfg.sources[0] if cfg.toolchain == "wat" else cfg.name)
+    # a WAT error is in the source; any other toolchain's is in the file it wrote (named by
+    # its path: the module's name here read "m0: m0: error: ..." once BuildFailed added it)
+    invalid = validation_error(original, cfg.sources[0] if cfg.toolchain == "wat"
+                               else _shown(cfg.output, cfg.root))
     if invalid is not None:
         return finish(False, outcome.output, (*diags, invalid))
     try:
@@ -197,6 +200,14 @@ def _read_prebuilt(cfg: BuildSpec, started: float) -> BuildResult:
     if invalid is not None:  # often a tool still writing it: the next change reloads it
         return result(False, (invalid,))
     return result(True)
+
+
+def _shown(path: Path, root: Path) -> str:
+    """`path` relative to the module folder when it is inside it."""
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
 
 
 def _os_diag(what: str, exc: OSError) -> Diagnostic:
