@@ -52,6 +52,9 @@ class BuildResult:
     cancelled: bool = False
     command: str = ""
     untrusted: bool = False  # not built: the folder's code needs trust (services.trust)
+    # a failure's error kind (`workbench.core.errors.exit_status`): "build", or "file" when
+    # a prebuilt module could not be read at all (a path or permission mistake)
+    failure_kind: str = "build"
 
     @property
     def size_delta(self) -> int | None:
@@ -175,12 +178,14 @@ def build_module(cfg: BuildSpec, *, cancel: threading.Event | None = None,
 def _read_prebuilt(cfg: BuildSpec, started: float) -> BuildResult:
     """toolchain = "prebuilt": another tool writes the module; a "build" checks that it is
     there and valid, and serves it as is (nothing is written or run)."""
-    def result(ok: bool, diags: tuple[Diagnostic, ...] = ()) -> BuildResult:
+    def result(ok: bool, diags: tuple[Diagnostic, ...] = (), kind: str = "build"
+               ) -> BuildResult:
         return BuildResult(
             module=cfg.name, toolchain="prebuilt", profile=cfg.profile, ok=ok,
             wasm_path=cfg.output if ok else None, size=len(data) if ok else None,
             previous_size=None, duration_ms=(time.perf_counter() - started) * 1000,
-            output="", diagnostics=diags, command=f"(prebuilt: reads {cfg.output})")
+            output="", diagnostics=diags, command=f"(prebuilt: reads {cfg.output})",
+            failure_kind=kind)
 
     data = b""
     try:  # a regular file of bounded size (a FIFO at the path must not hang the build)
@@ -189,7 +194,7 @@ def _read_prebuilt(cfg: BuildSpec, started: float) -> BuildResult:
         return result(False, (Diagnostic(None, None, None, "error",
                                          f"{cfg.output}: {exc.message}"), Diagnostic(
             None, None, None, "note", "build it with your own toolchain: the workbench "
-            "reads the file whenever it changes")))
+            "reads the file whenever it changes")), "file")
     if data[:4] != b"\0asm":
         what = "it is empty" if not data else f"it starts with {data[:8]!r}"
         return result(False, (Diagnostic(cfg.output.name, None, None, "error",
