@@ -3,8 +3,10 @@
 Modules build side by side (one per core) and are reported in the workspace's order.
 
 Exit status 0 when every module built, 1 when any failed (compiler error, missing
-toolchain, or a module whose sources cannot be found: the other modules still build),
-2 when the workspace itself cannot be read. A failed module keeps its previous .wasm.
+toolchain, an output that is not wasm), 2 for a configuration mistake (a module.toml
+whose sources match nothing, a prebuilt file that cannot be read, a workspace that cannot
+be read): the worst of the modules' (`workbench.core.errors.exit_status`); the other
+modules still build. A failed module keeps its previous .wasm.
 """
 
 from __future__ import annotations

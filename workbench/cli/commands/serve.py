@@ -102,8 +102,8 @@ def run(args: argparse.Namespace) -> int:
     for w in loaded.warnings:
         out.note("warning", w)
     if not servable(loaded.table.routes, reload=not args.no_reload):
-        print("workbench serve: no module can be served (why: above, per module); not "
-              "listening", file=sys.stderr, flush=True)
+        print("workbench serve: no module can be served (why: above, per module); the "
+              "server was not started", file=sys.stderr, flush=True)
         return 1  # each module failed (README: exit status 1)
     return asyncio.run(_serve(args, loaded, opts, host, port, out))
 
