@@ -11,15 +11,16 @@ from typing import Any
 
 # The exit status of a command line that failed (README "Exit status"): 1 when a module
 # failed (it cannot be read as wasm, fits no handler ABI the command needs, did not build
-# (its toolchain is missing, its folder is not trusted to build), failed its signature
-# check; over budget and failed assertions are results, not errors),
+# (or its toolchain is missing), failed its signature check; over budget and failed
+# assertions are results, not errors), 2 also for a folder not trusted to build ("untrusted":
+# `workbench trust` or --trust is the fix),
 # 2 for a usage or configuration mistake (a missing or unreadable path, a folder where a
 # file was expected, a bad flag or config key). One table for every command: an error
 # kind not listed here is a usage or configuration mistake.
 MODULE_FAILED = 1
 USAGE = 2
 MODULE_FAILURE_KINDS = frozenset({"malformed", "abi", "instantiate", "build", "toolchain",
-                                  "untrusted", "signature"})
+                                  "signature"})
 
 
 def exit_status(kind: str | None) -> int:

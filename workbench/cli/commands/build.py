@@ -102,7 +102,8 @@ def _say_failed(cfg: ModuleConfig, r: BuildResult) -> int:
             else "rebuild it with your own toolchain; the workbench reads it again when it "
                  "changes" if r.failure_kind == "build" else None)
     where = str(cfg.output) if prebuilt else cfg.name
-    return report_json_error(where, {"kind": r.failure_kind, "message": first, "hint": hint})
+    kind = "untrusted" if r.untrusted else r.failure_kind
+    return report_json_error(where, {"kind": kind, "message": first, "hint": hint})
 
 
 def _sign(cfg: ModuleConfig, result: BuildResult) -> str | None:
