@@ -60,8 +60,8 @@ def test_module_folders_build_and_check(tmp_path: Path,
 
 def test_not_built_and_no_budget(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = _module_folder(tmp_path, "fresh", "")
-    assert main(["check", str(folder), "--no-build"]) == 1
-    assert "not built yet" in capsys.readouterr().out
+    assert main(["check", str(folder), "--no-build"]) == 2  # a usage mistake (README)
+    assert "not built yet" in capsys.readouterr().err
     assert main(["check", str(folder)]) == 0
     assert "no budget set" in capsys.readouterr().out
 
@@ -78,8 +78,8 @@ def test_malformed_file_says_where_and_what_to_do(tmp_path: Path,
     path = tmp_path / "cut.wasm"
     path.write_bytes(wat(WAT)[:-3])
     assert main(["check", str(path), "--max-bytes=100"]) == 1
-    out = " ".join(capsys.readouterr().out.split())
-    assert "cut.wasm @ 0x" in out and "hint:" in out
+    err_text = " ".join(capsys.readouterr().err.split())  # errors on stderr
+    assert "cut.wasm @ 0x" in err_text and "hint:" in err_text
     assert main(["check", str(path), "--json"]) == 1
     err = json.loads(capsys.readouterr().out)["modules"][0]["error"]
     assert err["kind"] == "malformed" and isinstance(err["offset"], int) and err["hint"]

@@ -42,7 +42,7 @@ def test_an_unreadable_file_is_named_with_a_hint(tmp_path: Path, capsys,
 
 
 @pytest.mark.parametrize("argv,code", [
-    (["inspect", "{f}"], 1), (["inspect", "{f}", "--json"], 1), (["strip", "{f}"], 2),
+    (["inspect", "{f}"], 2), (["inspect", "{f}", "--json"], 2), (["strip", "{f}"], 2),
     (["check", "{f}"], 2), (["purity", "{f}"], 2), (["run", "{f}"], 2),
     (["bench", "{f}", "-n", "2"], 2), (["inspect", "{ok}", "--diff", "{f}"], 2),
 ])
@@ -90,7 +90,7 @@ def test_a_component_in_a_graph_view_is_that_files_error(tmp_path: Path, capsys)
     comp, mod = tmp_path / "c.wasm", tmp_path / "m.wasm"
     comp.write_bytes(_component(core))
     mod.write_bytes(core)
-    assert main(["inspect", str(comp), str(mod), "--by", "retained", "--json"]) == 1
+    assert main(["inspect", str(comp), str(mod), "--by", "retained", "--json"]) == 2
     import json
 
     first, second = (json.loads(line) for line in capsys.readouterr().out.splitlines())
@@ -98,7 +98,7 @@ def test_a_component_in_a_graph_view_is_that_files_error(tmp_path: Path, capsys)
     assert "--core N (0-0)" not in first["error"]["hint"]
     assert "add --core N" in first["error"]["hint"] or "--core 0" in first["error"]["hint"]
     assert second["error"] is None and second["view"]["total"] == len(core)
-    assert main(["inspect", str(comp), "--by", "garbage"]) == 1
+    assert main(["inspect", str(comp), "--by", "garbage"]) == 2  # a usage mistake
     out = " ".join(capsys.readouterr().out.split())
     assert f"✗ {comp}: --by garbage needs a core module, and this is a component" in out
 
@@ -166,7 +166,7 @@ def test_a_malformed_diff_module_is_named_as_the_diff_module(tmp_path: Path, cap
     new, old = tmp_path / "new.wasm", tmp_path / "old.wasm"
     new.write_bytes(wat("(module (func))"))
     old.write_bytes(b"\0asm\x01\0\0\0\x01\x09")  # a type section cut short
-    assert main(["inspect", str(new), "--diff", str(old)]) == 2
+    assert main(["inspect", str(new), "--diff", str(old)]) == 1  # malformed: 1
     err = capsys.readouterr().err
     assert err.startswith(f"workbench: {old} @ 0x8: the --diff module is malformed: ")
     assert capsys.readouterr().out == ""  # refused before any report

@@ -26,7 +26,8 @@ def files(tmp_path):
 
 def test_json_lines_one_per_file_and_exit_1_on_any_failure(files, capsys) -> None:
     good, sigs, bad, missing = files
-    assert main(["inspect", "--json", str(good), str(bad), str(missing), str(sigs)]) == 1
+    # the worst file's status: a missing one is a usage mistake (2), a malformed one 1
+    assert main(["inspect", "--json", str(good), str(bad), str(missing), str(sigs)]) == 2
     docs = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [d["file"] for d in docs] == [str(good), str(bad), str(missing), str(sigs)]
     assert docs[0]["error"] is None and docs[0]["abi"]["name"] == "edge"
@@ -44,12 +45,14 @@ def test_json_exit_0_when_all_good(files, capsys) -> None:
 def test_human_report_blocks(files, capsys) -> None:
     good, _, bad, _ = files
     assert main(["inspect", "--top", "1", str(good), str(bad)]) == 1
-    out = capsys.readouterr().out
+    captured = capsys.readouterr()
+    out, err = captured.out, captured.err
     for text in ("Sections", "code", "Largest functions (1 of 2", "big", "Data segments",
                  "Imports (1)", "(i32, i32, i32) -> ()", "Exports (3)", "(i32, i32) -> i32",
                  "gzip -9", "ABI: edge", "100.0"):
         assert text in out, text
-    assert "bad.wasm @ 0x" in out and "malformed" in out and "Traceback" not in out
+    assert "bad.wasm @ 0x" in err and "hint:" in err and "Traceback" not in err
+    assert "bad.wasm @ 0x" not in out  # errors on stderr: stdout is the reports
 
 
 def test_by_section_rows_add_up(files, capsys) -> None:

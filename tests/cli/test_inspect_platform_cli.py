@@ -74,9 +74,9 @@ def test_core_option_inspects_an_embedded_module(files, capsys) -> None:
 
 
 def test_core_option_out_of_range_is_a_typed_error(files, capsys) -> None:
-    assert main(["inspect", "--core", "9", str(files["wasi-http-0.2"])]) == 1
-    out = capsys.readouterr().out
+    assert main(["inspect", "--core", "9", str(files["wasi-http-0.2"])]) == 2  # usage
+    out = capsys.readouterr().err
     assert "embeds 3 core modules (0..2)" in out and "Traceback" not in out
-    assert main(["inspect", "--json", "--core", "0", str(files["edge"])]) == 1
+    assert main(["inspect", "--json", "--core", "0", str(files["edge"])]) == 2
     doc = json.loads(capsys.readouterr().out)
     assert doc["error"]["kind"] == "usage" and "not a component" in doc["error"]["message"]

@@ -80,7 +80,7 @@ def test_bad_diff_old_fails_before_any_report(files: dict[str, Path],
                                               tmp_path: Path) -> None:
     bad = tmp_path / "bad.wasm"
     bad.write_bytes(files["dwarf4"].read_bytes()[:40])
-    assert main(["inspect", str(files["dwarf4_v2"]), "--diff", str(bad)]) == 2
+    assert main(["inspect", str(files["dwarf4_v2"]), "--diff", str(bad)]) == 1  # malformed
     out = capsys.readouterr()
     assert out.out == ""  # no half report before the error
     assert "bad.wasm @ 0x" in out.err
@@ -135,7 +135,7 @@ def test_size_keys_are_null_not_missing_for_unreadable_files(
     bad.write_bytes(b"\x00asm\x01\x00\x00\x00\x01\x09")
     for extra in ([], ["--by", "section"]):
         assert main(["inspect", "--json", str(bad), str(tmp_path / "gone.wasm"),
-                     "--diff", str(files["dwarf4"]), *extra]) == 1
+                     "--diff", str(files["dwarf4"]), *extra]) == 2  # gone: usage
         docs = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
         assert [(d["file"], d["error"]["kind"]) for d in docs] == [
             (str(bad), "malformed"), (str(tmp_path / "gone.wasm"), "io")]

@@ -103,8 +103,6 @@ def test_module_folder_uses_its_requests_and_hooks(ws: Path, capsys) -> None:
     (["bad.hurl", "--module", "v1.wasm"], "bad.hurl:3:1: not supported: option 'proxy'"),
     (["api.hurl", "--module", "v1.wasm", "--hooks", "badhooks.toml"], "rule 'x'"),
     (["empty.hurl", "--module", "v1.wasm"], "empty.hurl: no saved requests"),
-    (["api.hurl", "--module", "noabi.wasm", "--no-hooks"],
-     "noabi.wasm: expected an edge handler (exports `memory`"),
 ])
 def test_user_mistakes_exit_2_without_traceback(ws: Path, capsys, argv, fragment) -> None:
     (ws / "bad.hurl").write_text("GET http://localhost/x\n[Options]\nproxy: http://p\n")
@@ -114,6 +112,15 @@ def test_user_mistakes_exit_2_without_traceback(ws: Path, capsys, argv, fragment
     code = main(["replay", *argv])
     err = capsys.readouterr().err
     assert code == 2 and fragment in err and "Traceback" not in err
+
+
+def test_a_module_that_is_no_handler_exits_1(ws: Path, capsys) -> None:
+    """Not a handler: the module failed (README: 1), not a usage mistake."""
+    (ws / "noabi.wasm").write_bytes(wat('(module (func (export "main")))'))
+    code = main(["replay", "api.hurl", "--module", "noabi.wasm", "--no-hooks"])
+    err = capsys.readouterr().err
+    assert code == 1 and "Traceback" not in err
+    assert "noabi.wasm: expected an edge handler (exports `memory`" in err
 
 
 def test_import_curl_appends_a_replayable_entry(ws: Path, capsys) -> None:

@@ -92,11 +92,11 @@ def test_run_with_hooks_file(mods, capsys) -> None:
     assert code == 0 and doc["body"] == "ok" and doc["hook"]["rule"] == "health"
 
 
-def test_run_unknown_abi_is_usage_error(mods, capsys) -> None:
+def test_run_unknown_abi_is_a_module_failure(mods, capsys) -> None:
     from tests.wat import wat
 
     (mods / "cmd.wasm").write_bytes(wat('(module (func (export "main")))'))
-    assert main(["run", "cmd.wasm"]) == 2
+    assert main(["run", "cmd.wasm"]) == 1  # not a handler: the module failed (README)
     assert "expected an edge handler" in capsys.readouterr().err
 
 
@@ -205,7 +205,7 @@ def test_run_full_url_sets_host(mods, capsys) -> None:
 ])
 def test_run_not_a_module(mods, capsys, data: bytes, fragment: str) -> None:
     (mods / "bad.wasm").write_bytes(data)
-    assert main(["run", "bad.wasm"]) == 2
+    assert main(["run", "bad.wasm"]) == 1  # malformed (README)
     err = capsys.readouterr().err
     assert "bad.wasm @ 0x0" in err and fragment in err
 

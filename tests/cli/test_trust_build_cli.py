@@ -43,7 +43,7 @@ def test_unsigned_build_warns_and_fails_check_then_sign_key_fixes_both(ws: Path,
     assert "is unsigned and" in capsys.readouterr().err
     code, doc = _check(capsys)
     assert code == 1 and doc["modules"][0]["signature"]["reason"].startswith("not signed")
-    assert main(["run", "hello"]) == 2
+    assert main(["run", "hello"]) == 1  # unsigned: refused, a module failure
     capsys.readouterr()
     (ws / "hello" / "module.toml").write_text(
         'name = "hello"\ntoolchain = "wat"\nsign = "../keys/ci.key"\n')

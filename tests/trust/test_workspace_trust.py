@@ -38,7 +38,7 @@ def _command_module(root: Path, command: str | None = None) -> Path:
 
 def test_build_does_not_run_an_untrusted_command(tmp_path: Path, capsys) -> None:
     mod = _command_module(tmp_path)
-    assert main(["build", str(mod)]) == 1
+    assert main(["build", str(mod)]) == 2  # untrusted: a trust decision, exit 2
     assert not (mod / "RAN").exists()
     out = capsys.readouterr().out
     assert "not trusted" in out and f"workbench trust {mod}" in out
@@ -47,7 +47,7 @@ def test_build_does_not_run_an_untrusted_command(tmp_path: Path, capsys) -> None
 
 def test_check_is_read_only_for_untrusted_folders(tmp_path: Path, capsys) -> None:
     mod = _command_module(tmp_path)
-    assert main(["check", str(mod), "--json"]) == 1
+    assert main(["check", str(mod), "--json"]) == 2  # untrusted: exit 2
     assert not (mod / "RAN").exists()
     doc = json.loads(capsys.readouterr().out)
     assert doc["modules"][0]["error"]["kind"] == "untrusted"
@@ -83,7 +83,7 @@ def test_trust_records_a_digest_and_asks_again_after_a_change(tmp_path: Path, ca
     status = trust_status(load_module(mod))
     assert not status.trusted and status.changed
     (mod / "RAN").unlink()
-    assert main(["build", str(mod)]) == 1
+    assert main(["build", str(mod)]) == 2  # untrusted: a trust decision, exit 2
     assert not (mod / "RAN").exists()
     assert "changed since you trusted it" in capsys.readouterr().out
 

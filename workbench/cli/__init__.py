@@ -20,7 +20,6 @@ from types import ModuleType
 from typing import Any
 
 from workbench.core.errors import WorkbenchError
-from workbench.core.text import printable
 
 
 def _commands() -> list[ModuleType]:
@@ -109,8 +108,9 @@ def main(argv: list[str] | None = None) -> int:
         build_parser(summaries()).parse_args(argv)  # --help, or an unknown command
         return 2
     except WorkbenchError as err:
-        print(f"workbench: {printable(str(err))}", file=sys.stderr)
-        return 2
+        from workbench.cli.failure import report
+
+        return report(err)
     except KeyboardInterrupt:
         print("workbench: interrupted", file=sys.stderr)
         return 130

@@ -9,6 +9,25 @@ from __future__ import annotations
 
 from typing import Any
 
+# The exit status of a command line that failed (README "Exit status"): 1 when a module
+# failed (it cannot be read as wasm, fits no handler ABI the command needs, did not build
+# (or its toolchain is missing), failed its signature check; over budget and failed
+# assertions are results, not errors), 2 also for a folder not trusted to build ("untrusted":
+# `workbench trust` or --trust is the fix),
+# 2 for a usage or configuration mistake (a missing or unreadable path, a folder where a
+# file was expected, a bad flag or config key). One table for every command: an error
+# kind not listed here is a usage or configuration mistake.
+MODULE_FAILED = 1
+USAGE = 2
+MODULE_FAILURE_KINDS = frozenset({"malformed", "abi", "instantiate", "build", "toolchain",
+                                  "signature"})
+
+
+def exit_status(kind: str | None) -> int:
+    """The exit status for a failure of this `kind` (a WorkbenchError's, or the "kind" of
+    an error in a JSON report): MODULE_FAILED or USAGE."""
+    return MODULE_FAILED if kind in MODULE_FAILURE_KINDS else USAGE
+
 
 def clip(text: str, limit: int = 600) -> str:
     """`text` cut in the middle to about `limit` characters, saying how much was cut (a
@@ -34,6 +53,11 @@ class WorkbenchError(Exception):
         self.message = message
         self.where = where
         self.hint = hint
+
+    @property
+    def exit_status(self) -> int:
+        """1 when a module failed, 2 for a usage or configuration mistake (`exit_status`)."""
+        return exit_status(self.kind)
 
     def __str__(self) -> str:
         """What a person reads: each part clipped to a few lines' worth (a message quoting
@@ -135,6 +159,14 @@ class AbiMismatch(WorkbenchError):
     """A module that fits no known handler ABI: says what was expected and what was found."""
 
     kind = "abi"
+
+
+class CannotInstantiate(WorkbenchError):
+    """A module that compiles and fits its ABI, but of which no instance can be made (its
+    initial memory is over the limit, its start function traps, an import the host cannot
+    link): every request would fail the same way."""
+
+    kind = "instantiate"
 
 
 class UsageError(WorkbenchError):

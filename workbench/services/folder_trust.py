@@ -81,8 +81,10 @@ def build_for_run(cfg: ModuleConfig, *, trust: bool = False) -> tuple[BuildResul
                         f"  running the last good build instead (stale): {result.wasm_path}")
     if result.untrusted:
         head = result.output.splitlines()[0]
-        raise BuildFailed(head.split(": ", 1)[1], where=cfg.name, result=result,
-                          hint=f"workbench trust {cfg.root}   (or pass --trust; "
-                               "WORKBENCH_TRUST=1 in CI)")
+        refused = BuildFailed(head.split(": ", 1)[1], where=cfg.name, result=result,
+                              hint=f"workbench trust {cfg.root}   (or pass --trust; "
+                                   "WORKBENCH_TRUST=1 in CI)")
+        refused.kind = "untrusted"  # nothing was built: a trust decision (exit status 2)
+        raise refused
     result.raise_for_status()
     return result, None

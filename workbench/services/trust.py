@@ -96,8 +96,9 @@ def _read(path: Path, what: str) -> bytes:
     try:
         return read_limited(path, limit=MODULE_LIMIT)
     except FileRefused as e:
-        raise UsageError(f"cannot read {what}: {e.message}", where=str(path),
-                         hint=e.hint) from None
+        raise UsageError(f"cannot read {what}: {e.message.removeprefix('cannot read: ')}",
+                         where=str(path), hint=e.hint or "check the path and the file's "
+                         "permissions (chmod u+r FILE)") from None
 
 
 def _write(path: Path, data: bytes, flag: str) -> None:

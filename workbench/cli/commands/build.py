@@ -3,8 +3,10 @@
 Modules build side by side (one per core) and are reported in the workspace's order.
 
 Exit status 0 when every module built, 1 when any failed (compiler error, missing
-toolchain, or a module whose sources cannot be found: the other modules still build),
-2 when the workspace itself cannot be read. A failed module keeps its previous .wasm.
+toolchain, an output that is not wasm), 2 for a configuration mistake (a module.toml
+whose sources match nothing, a prebuilt file that cannot be read, a workspace that cannot
+be read): the worst of the modules' (`workbench.core.errors.exit_status`); the other
+modules still build. A failed module keeps its previous .wasm.
 """
 
 from __future__ import annotations
@@ -53,25 +55,31 @@ def run(args: argparse.Namespace) -> int:
                for cfg in ws.modules]
     docs: list[dict[str, Any]] = []
     failed = 0
+    failures: list[tuple[ModuleConfig, BuildResult]] = []
+    status = 0  # the worst of the modules' (workbench.core.errors.exit_status)
     for cfg, outcome in _build_all(modules, trust=args.trust):
         if isinstance(outcome, WorkbenchError):  # missing toolchain, no sources: this one only
             failed += 1
+            status = max(status, outcome.exit_status)
             docs.append({"module": cfg.name, "ok": False, "error": outcome.to_json()})
             if not args.json:
                 err_console.print(f"[red]✗[/] [bold]{cfg.name}[/]: {_escape(str(outcome))}",
                                   soft_wrap=True)
             continue
         failed += 0 if outcome.ok else 1
+        if not outcome.ok:
+            failures.append((cfg, outcome))
         docs.append(outcome.to_json())
         note = _sign(cfg, outcome) if outcome.ok else None
         if not args.json:
             _render(outcome, verbose=args.verbose)
             if note:
                 err_console.print(f"[yellow]{_escape(note)}[/]", soft_wrap=True)
+    status = max([status, *(_say_failed(cfg, r) for cfg, r in failures)])
     if args.json:
         print_json({"ok": failed == 0, "modules": docs,
                     "left_out": [m.to_json() for m in ws.left_out]})
-        return 1 if failed else 0
+        return status
     for gone in ws.left_out:  # optional_modules whose toolchain is not installed
         console.print(f"[dim]- {gone.name}: left out: {_escape(gone.reason)}"
                       + (f"\n    to include it: {_escape(gone.hint)}" if gone.hint else "")
@@ -80,7 +88,22 @@ def run(args: argparse.Namespace) -> int:
         ok = len(modules) - failed
         style = "green" if failed == 0 else "red"
         console.print(f"[{style}]{ok}/{len(modules)} modules built[/]")
-    return 1 if failed else 0
+    return status
+
+
+def _say_failed(cfg: ModuleConfig, r: BuildResult) -> int:
+    """A failed build in one paragraph on stderr (the report above has the details, or
+    the JSON document); its exit status."""
+    from workbench.cli.failure import report_json_error
+
+    prebuilt = r.toolchain == "prebuilt"  # its messages are about the one file: named
+    first = next(((d.message if prebuilt else str(d)) for d in r.errors), "build failed")
+    hint = ("`workbench build -v` shows the whole output" if not prebuilt
+            else "rebuild it with your own toolchain; the workbench reads it again when it "
+                 "changes" if r.failure_kind == "build" else None)
+    where = str(cfg.output) if prebuilt else cfg.name
+    kind = "untrusted" if r.untrusted else r.failure_kind
+    return report_json_error(where, {"kind": kind, "message": first, "hint": hint})
 
 
 def _sign(cfg: ModuleConfig, result: BuildResult) -> str | None:

@@ -5,8 +5,10 @@ does not verify fails the check when `require_signed = true`). A PATH that is a 
 folder, a folder of modules or a workspace is built (unless `--no-build`) and checked
 against each module's `[budget]` from module.toml; a PATH that is a `.wasm` file is
 checked against the command-line limits. Command-line limits override module.toml's.
-Exit status 1 when any module is over budget, fails to verify, failed to build or cannot
-be read; 2 for a configuration mistake.
+Exit status 1 when any module is over budget, fails to verify, failed to build or is not
+a readable wasm module; 2 for a usage or configuration mistake (a missing or unreadable
+file, a module never built with --no-build): `workbench.core.errors.exit_status`. Why a
+module could not be checked is said on stderr as well.
 """
 
 from __future__ import annotations
@@ -149,7 +151,21 @@ def run(args: argparse.Namespace) -> int:
     else:
         for r in results:
             _render(r)
-    return 0 if ok else 1
+    return _status(results)
+
+
+def _status(results: list[dict[str, Any]]) -> int:
+    """0, 1 (a module over budget, unsigned, not built or not wasm) or 2 (a usage or
+    configuration mistake), the worst of the modules'; errors are said on stderr."""
+    from workbench.cli.failure import report_json_error
+
+    status = 0
+    for r in results:
+        if r.get("error"):
+            status = max(status, report_json_error(r["file"], r["error"]))
+        elif not r["ok"]:
+            status = max(status, 1)
+    return status
 
 
 def _signature(r: dict[str, Any]) -> None:
@@ -193,12 +209,7 @@ def _render_budget(r: dict[str, Any]) -> None:
     from rich.markup import escape
 
     name = escape(r["name"])
-    if r.get("error"):
-        err = r["error"]
-        where = f" @ 0x{err['offset']:x}" if err.get("offset") is not None else ""
-        console.print(f"[red]✗[/] [bold]{name}[/]{where}: {escape(err.get('message', ''))}")
-        if err.get("hint"):
-            console.print(f"    [dim]hint: {escape(err['hint'])}[/]")
+    if r.get("error"):  # said on stderr, with its hint (`_status`)
         return
     report: BudgetReport = r["report"]
     if not report.lines:

@@ -84,7 +84,7 @@ def _run(args: argparse.Namespace) -> int:
     args.files = build_outputs(args.files)
     if getattr(args, "diff", None) is not None:
         _inspect_size.load_old(args.diff)  # a bad OLD fails before any report is printed
-    failed = False
+    status = 0  # the worst of the files' (workbench.cli.failure: 1 or 2)
     exact = True if args.exact_gzip else None
     core = getattr(args, "core", None)
     fast = args.json and not args.by and core is None
@@ -101,12 +101,14 @@ def _run(args: argparse.Namespace) -> int:
                                     extra=lambda m: _inspect_size.module_json(m, args),
                                     failed_extra=_inspect_size.failed_json(args),
                                     started=started if i == 0 else None)
-            failed |= not ok
             sys.stdout.write(line + "\n")
+            if not ok:
+                status = max(status, _failure(json.loads(line)))
             continue
         report = (inspect_file(path, exact_gzip=exact) if core is None
                   else inspect_core(path, core, exact_gzip=exact))
-        failed |= not report.ok
+        if report.error is not None:
+            status = max(status, _failure(report.to_json()))
         if args.json and not args.by:  # --core: the fast path's document, unhurried
             more = (_inspect_size.module_json(report.module, args)
                     if report.module is not None else _inspect_size.failed_json(args))
@@ -120,7 +122,7 @@ def _run(args: argparse.Namespace) -> int:
                     doc["view"] = _inspect_graph.to_json(_inspect_graph.compute(report, args))
                 except (MalformedModule, _inspect_graph.NotCore) as err:
                     doc["view"], doc["error"] = None, _inspect_graph.error_json(err)
-                    failed = True
+                    status = max(status, _failure(doc))
             elif report.module is not None:
                 view = _inspect_size.view_of(report, args)
                 doc["view"] = view.to_json() if view is not None else None
@@ -130,26 +132,34 @@ def _run(args: argparse.Namespace) -> int:
             sys.stdout.write(json.dumps(doc, separators=(",", ":"), ensure_ascii=False))
             sys.stdout.write("\n")
         else:
-            failed |= not _print_human(report, args)
+            status = max(status, _print_human(report, args))
     sys.stdout.flush()
-    return 1 if failed else 0
+    return status
 
 
-def _print_human(report: InspectReport, args: argparse.Namespace) -> bool:
-    """Print the report; False when a graph view found a malformed function body."""
+def _failure(doc: dict[str, Any]) -> int:
+    """Say on stderr why a file failed (its JSON document's `error`); the exit status."""
+    from workbench.cli.failure import report_json_error
+
+    sys.stdout.flush()  # the report so far comes before the message on a terminal
+    return report_json_error(str(doc.get("file")), doc.get("error") or {})
+
+
+def _print_human(report: InspectReport, args: argparse.Namespace) -> int:
+    """Print the report; the exit status (a graph view's error: a malformed function body
+    or a component; a file that could not be read was reported already, on stderr)."""
     from workbench.cli.render import console
 
     if report.error is not None:
-        console.print(_error_text(report))
-        return True
+        return 0
     if args.by in _inspect_graph.GRAPH_VIEWS:
         console.print(header_block(report, args))
         console.print(_inspect_graph.block(report, args))
         try:
             _inspect_graph.compute(report, args)
-        except (MalformedModule, _inspect_graph.NotCore):
-            return False
-        return True
+        except (MalformedModule, _inspect_graph.NotCore) as err:
+            return err.exit_status  # the block above shows the error
+        return 0
     if args.by:
         by_view = _inspect_size.by_view
 
@@ -162,19 +172,7 @@ def _print_human(report: InspectReport, args: argparse.Namespace) -> bool:
         renderable = block(report, args)
         if renderable is not None:
             console.print(renderable)
-    return True
-
-
-def _error_text(report: InspectReport) -> Any:
-    from rich.text import Text
-
-    err = report.error or {}
-    where = report.file + (f" @ 0x{err['offset']:x}" if err.get("offset") is not None else "")
-    text = Text.assemble(("✗ ", "bold red"), (where, "bold"), ": ",
-                         (f"{err.get('kind')}: ", "red"), err.get("message", ""))
-    if err.get("hint"):
-        text.append(f"\n  hint: {err['hint']}", style="dim")
-    return text
+    return 0
 
 
 def header_block(report: InspectReport, args: argparse.Namespace) -> Any:

@@ -189,7 +189,8 @@ def _module_job(module: Path, entries: list[SavedRequest] | None, trust: bool = 
         store = module.resolve().parent / DEFAULT_STORE
         return _Job(module.stem, module, entries, None, store)
     if not module.is_dir():
-        raise UsageError(f"no such module: {module}", where="--module")
+        raise UsageError(f"no such module: {module}", where="--module",
+                         hint="pass a .wasm file or a module folder")
     from workbench.config.folders import load_module
     from workbench.services.folder_trust import build_for_run
 

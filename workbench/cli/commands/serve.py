@@ -101,7 +101,21 @@ def run(args: argparse.Namespace) -> int:
     out = ServeLog(args.json, 0 if args.processes > 1 else None)
     for w in loaded.warnings:
         out.note("warning", w)
+    if not servable(loaded.table.routes, reload=not args.no_reload):
+        print("workbench serve: no module can be served (why: above, per module); the "
+              "server was not started", file=sys.stderr, flush=True)
+        return 1  # each module failed (README: exit status 1)
     return asyncio.run(_serve(args, loaded, opts, host, port, out))
+
+
+def servable(routes: list[Any], *, reload: bool) -> bool:
+    """Whether to listen: some route serves a module, or one whose build failed will be
+    rebuilt on save (live reload: the dev loop starts before the first good build). A
+    module that cannot be served (malformed, not a handler, no instance can be made) or
+    built (no toolchain, not trusted) is refused up front when it is all there is."""
+    if any(r.current is not None for r in routes):
+        return True
+    return reload and any((r.problem or "").startswith("build failed") for r in routes)
 
 
 async def _serve(args: argparse.Namespace, loaded: Any, opts: Any, host: str, port: int,

@@ -32,7 +32,8 @@ def run(args: argparse.Namespace) -> int:
     from workbench.services.trust import detached_path, sign_file
 
     if not args.module.is_file():
-        raise UsageError("no such file", where=str(args.module), hint="pass a built .wasm")
+        what = "a folder, not a .wasm file" if args.module.is_dir() else "no such file"
+        raise UsageError(what, where=str(args.module), hint="pass a built .wasm")
     detached = None
     if args.detached is not None:
         detached = detached_path(args.module) if args.detached is True else Path(args.detached)

@@ -31,7 +31,8 @@ def run(args: argparse.Namespace) -> int:
     from workbench.services.trust import verify_file
 
     if not args.module.is_file():
-        raise UsageError("no such file", where=str(args.module), hint="pass a .wasm file")
+        what = "a folder, not a .wasm file" if args.module.is_dir() else "no such file"
+        raise UsageError(what, where=str(args.module), hint="pass a .wasm file")
     keys, require_all = list(args.key), args.all
     if not keys:
         policy = trust_policy(args.module.resolve())

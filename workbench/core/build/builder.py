@@ -52,6 +52,9 @@ class BuildResult:
     cancelled: bool = False
     command: str = ""
     untrusted: bool = False  # not built: the folder's code needs trust (services.trust)
+    # a failure's error kind (`workbench.core.errors.exit_status`): "build", or "file" when
+    # a prebuilt module could not be read at all (a path or permission mistake)
+    failure_kind: str = "build"
 
     @property
     def size_delta(self) -> int | None:
@@ -155,7 +158,10 @@ def build_module(cfg: BuildSpec, *, cancel: threading.Event | None = None,
         message = f"the build wrote no module (expected at {where})"
         return finish(False, outcome.output, (*diags, Diagnostic(
             None, None, None, "error", message), *_hints(cfg, message)))
-    invalid = validation_error(original, cfg.sources[0] if cfg.toolchain == "wat" else cfg.name)
+    # a WAT error is in the source; any other toolchain's is in the file it wrote (named by
+    # its path: the module's name here read "m0: m0: error: ..." once BuildFailed added it)
+    invalid = validation_error(original, cfg.sources[0] if cfg.toolchain == "wat"
+                               else _shown(cfg.output, cfg.root))
     if invalid is not None:
         return finish(False, outcome.output, (*diags, invalid))
     try:
@@ -177,7 +183,8 @@ _prebuilt_sizes: dict[Path, int] = {}
 def _read_prebuilt(cfg: BuildSpec, started: float) -> BuildResult:
     """toolchain = "prebuilt": another tool writes the module; a "build" checks that it is
     there and valid, and serves it as is (nothing is written or run)."""
-    def result(ok: bool, diags: tuple[Diagnostic, ...] = ()) -> BuildResult:
+    def result(ok: bool, diags: tuple[Diagnostic, ...] = (), kind: str = "build"
+               ) -> BuildResult:
         previous = _prebuilt_sizes.get(cfg.output)
         if ok:
             _prebuilt_sizes[cfg.output] = len(data)
@@ -185,7 +192,8 @@ def _read_prebuilt(cfg: BuildSpec, started: float) -> BuildResult:
             module=cfg.name, toolchain="prebuilt", profile=cfg.profile, ok=ok,
             wasm_path=cfg.output if ok else None, size=len(data) if ok else None,
             previous_size=previous, duration_ms=(time.perf_counter() - started) * 1000,
-            output="", diagnostics=diags, command=f"(prebuilt: reads {cfg.output})")
+            output="", diagnostics=diags, command=f"(prebuilt: reads {cfg.output})",
+            failure_kind=kind)
 
     data = b""
     try:  # a regular file of bounded size (a FIFO at the path must not hang the build)
@@ -194,7 +202,7 @@ def _read_prebuilt(cfg: BuildSpec, started: float) -> BuildResult:
         return result(False, (Diagnostic(None, None, None, "error",
                                          f"{cfg.output}: {exc.message}"), Diagnostic(
             None, None, None, "note", "build it with your own toolchain: the workbench "
-            "reads the file whenever it changes")))
+            "reads the file whenever it changes")), "file")
     if data[:4] != b"\0asm":
         what = "it is empty" if not data else f"it starts with {data[:8]!r}"
         return result(False, (Diagnostic(cfg.output.name, None, None, "error",
@@ -205,6 +213,14 @@ def _read_prebuilt(cfg: BuildSpec, started: float) -> BuildResult:
     if invalid is not None:  # often a tool still writing it: the next change reloads it
         return result(False, (invalid,))
     return result(True)
+
+
+def _shown(path: Path, root: Path) -> str:
+    """`path` relative to the module folder when it is inside it."""
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
 
 
 def _os_diag(what: str, exc: OSError) -> Diagnostic:

@@ -84,6 +84,8 @@ class Probe:
             except Exception as e:  # noqa: BLE001 - a trap is an outcome here, not a crash
                 inst.poisoned = True
                 err = classify(e, replace(h.limits, timeout_ms=timeout_ms), inst.mem.size())
+                if err.kind == "timeout":
+                    return Outcome(None, timeout_text(h.limits.timeout_ms, timeout_ms))
                 return Outcome(None, f"{err.kind}: {err.message}")
             if st.host_error:
                 return Outcome(None, st.host_error)
@@ -105,6 +107,18 @@ class Probe:
                 except Exception:  # noqa: BLE001 - WasmtimeError "unknown valkind" (v128)
                     continue
         return out
+
+
+def timeout_text(configured_ms: int, used_ms: int) -> str:
+    """What a timed-out purity call says: the deadline it had (not always the module's own
+    limit: the check gives each call at least PURITY_TIMEOUT_MS) and what to do."""
+    why = ("limits.timeout_ms" if used_ms == configured_ms else
+           f"the purity check gives each call at least {used_ms:,} ms; limits.timeout_ms "
+           f"is {configured_ms:,} ms")
+    return (f"timeout: the handler did not answer within {used_ms:,} ms ({why}) and was "
+            "stopped: it loops or waits for ever on this request. Fix the loop (`workbench "
+            "run` shows where it was), or if it is only slow, raise limits.timeout_ms in "
+            "module.toml")
 
 
 def comparable(value: object) -> object:

@@ -34,7 +34,7 @@ def classify(exc: Exception, limits: Limits, memory_bytes: int,
         if code == wasmtime.TrapCode.INTERRUPT:
             return RunError("timeout", f"handler ran longer than {limits.timeout_ms} ms "
                                        "(limits.timeout_ms) and was interrupted", bt)
-        msg = _first_line(exc.message)
+        msg = first_line(exc.message)
         if memory_bytes + PAGE > limits.memory_bytes:
             return RunError("memory", f"linear memory reached the limit of "
                                       f"{limits.memory_bytes:,} bytes (limits.memory_bytes): "
@@ -42,7 +42,7 @@ def classify(exc: Exception, limits: Limits, memory_bytes: int,
         return RunError("trap", msg, bt)
     if isinstance(exc, wasmtime.ExitTrap):
         return RunError("exit", f"exited with status {exc.code}")
-    msg = _first_line(str(exc))
+    msg = first_line(str(exc))
     if msg.startswith("host function "):  # fastcall.define_host's last-resort trap
         return RunError("host", msg)
     return RunError("trap", msg)
@@ -62,11 +62,11 @@ def instantiate_error(exc: Exception, limits: Limits) -> RunError:
     if "memory" in low and ("limit" in low or "resource" in low or "minimum" in low):
         return RunError("memory", f"the module's initial memory does not fit the limit of "
                                   f"{limits.memory_bytes:,} bytes (limits.memory_bytes): "
-                                  f"{_first_line(text)}")
+                                  f"{first_line(text)}")
     if isinstance(exc, wasmtime.Trap):
-        return RunError("trap", "start function trapped: " + _first_line(exc.message),
+        return RunError("trap", "start function trapped: " + first_line(exc.message),
                         backtrace(exc, None))
-    return RunError("instantiate", _first_line(text))
+    return RunError("instantiate", first_line(text))
 
 
 def backtrace(trap: wasmtime.Trap, names: Callable[[], dict[int, str]] | None
@@ -83,7 +83,7 @@ def backtrace(trap: wasmtime.Trap, names: Callable[[], dict[int, str]] | None
     return tuple(out)
 
 
-def _first_line(text: str) -> str:
+def first_line(text: str) -> str:
     """The cause without wasmtime's own rendered backtrace (we render ours)."""
     if "Caused by:" in text:
         text = text.split("Caused by:", 1)[1]

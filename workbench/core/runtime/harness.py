@@ -18,6 +18,7 @@ extism/runner.ExtismRunner), which all return the same RunResult through `finish
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from collections.abc import Iterator
@@ -28,7 +29,8 @@ from typing import TYPE_CHECKING, Any
 import wasmtime
 
 from workbench.core.abi.detect import AbiReport, detect_abi
-from workbench.core.errors import AbiMismatch, MalformedModule
+from workbench.core.errors import AbiMismatch, CannotInstantiate, MalformedModule
+from workbench.core.files import FileRefused, read_wasm
 from workbench.core.http import Request, Response
 from workbench.core.runtime import engine as E  # noqa: N812
 from workbench.core.runtime.chaos import ChaosState
@@ -38,6 +40,7 @@ from workbench.core.runtime.edge import LAST_MAX, EdgeInstance
 from workbench.core.runtime.edge_runner import EdgeRunner
 from workbench.core.runtime.failures import (
     classify,
+    first_line,
     function_names,
     instantiate_error,
 )
@@ -67,6 +70,21 @@ if TYPE_CHECKING:
 MODES = ("cold", "fresh", "warm")
 
 
+def read_module_file(path: Path) -> bytes:
+    """The bytes of a module file, or a FileRefused saying why it cannot be read (not
+    "malformed": the file may be a fine module that this user may not read)."""
+    try:
+        return read_wasm(path)
+    except FileRefused as err:
+        denied = "ermission" in err.message
+        raise FileRefused(f"cannot read the module: {err.message.removeprefix('cannot read: ')}",
+                          file=str(path),
+                          hint=err.hint or ("give yourself read access (chmod u+r FILE), or "
+                                            "run as the user who built it" if denied else
+                                            "check the path and that the module was built")
+                          ) from None
+
+
 class Harness:
     def __init__(self, wasm: bytes | Path, *, limits: Limits | None = None,
                  chaos: Chaos | None = None, kv: KvStore | None = None,
@@ -76,11 +94,7 @@ class Harness:
         self.path: Path | None = None
         if isinstance(wasm, Path | str):
             path = self.path = Path(wasm)
-            try:
-                wasm = path.read_bytes()
-            except OSError as e:
-                raise MalformedModule(f"cannot read module: {e.strerror}", 0,
-                                      file=str(path)) from None
+            wasm = read_module_file(path)
             name = name or path.stem
         self.wasm: bytes = bytes(wasm)
         self.name = name or "module"
@@ -136,7 +150,11 @@ class Harness:
             self._abi = detect_compiled(self._module)
             if self._abi.ok and self._abi.name != "extism":  # Extism links its own
                 self._linker = self._make_linker()
-                self._pre = self._linker.instantiate_pre(self._module)
+                try:
+                    self._pre = self._linker.instantiate_pre(self._module)
+                except wasmtime.WasmtimeError as e:  # an import no host function defines
+                    self._abi = dataclasses.replace(self._abi, problems=(
+                        f"cannot be linked: {first_line(str(e))}",))
         return self._module
 
     def precheck(self) -> AbiReport | None:
@@ -178,6 +196,33 @@ class Harness:
         if rep.name == "extism":
             self.extism_runtime().check()  # ExtismMissing names the extra to install
         return rep
+
+    def check_instantiates(self) -> None:
+        """After `check`: raise CannotInstantiate when no instance of this edge module can
+        be made (one instance is made and dropped, host functions on a scratch state), so
+        a server refuses it up front instead of answering every request with the error.
+        Other ABIs make their instances elsewhere; they are not tried here."""
+        if self.abi.name != "edge":
+            return
+        with self.scratch_host_state() as st:
+            made = self.instantiate_edge(None, st)
+        if isinstance(made, RunError):
+            if made.kind == "trap" and not self._has_start():  # wasmtime says "start"
+                made = RunError("trap", "an active data or element segment does not fit its "
+                                "memory or table: " + made.message.split(": ", 1)[-1])
+            hints = {"memory": "lower the module's initial memory, or raise "
+                               "limits.memory_bytes in module.toml",
+                     "trap": "fix the start function or the segment (`workbench run FILE` "
+                             "shows where it traps)"}
+            hint = hints.get(made.kind, "see docs/handler-abi.md for what the host provides")
+            raise CannotInstantiate(f"no instance can be made: {made.message}",
+                                    where=self._where, hint=hint)
+
+    def _has_start(self) -> bool:
+        try:
+            return any(sec.id == 8 for sec in parse_module(self.wasm).sections)
+        except MalformedModule:
+            return True
 
     def component_runtime(self) -> ComponentRuntime:
         """The runtime of a component (created on first use; `is_component` only)."""

@@ -13,9 +13,8 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workbench.core.errors import MalformedModule
 from workbench.core.http import Request
-from workbench.core.runtime.harness import MODES, Harness
+from workbench.core.runtime.harness import MODES, Harness, read_module_file
 from workbench.core.runtime.host_config import HostConfig
 from workbench.core.runtime.kv import KvStore
 from workbench.core.runtime.limits import Chaos, Limits
@@ -55,15 +54,12 @@ class ServedModule:
         # [trust] require_signed: an unsigned or tampered build is not served (typed
         # SignatureRejected: the route keeps its last good build, the log says why)
         enforce_signature(source.wasm_path)
-        try:
-            self.wasm = source.wasm_path.read_bytes()  # pinned: a rebuild cannot change it
-        except OSError as e:
-            raise MalformedModule(f"cannot read module: {e.strerror}", 0,
-                                  file=str(source.wasm_path)) from None
+        self.wasm = read_module_file(source.wasm_path)  # pinned: a rebuild cannot change it
         self._idle: list[Harness] = []
         self._lock = threading.Lock()
         first = self._new()
         self.abi = first.check().name  # typed AbiMismatch / MalformedModule up front
+        first.check_instantiates()  # CannotInstantiate: refused now, not 500 per request
         self._idle.append(first)
         # warm edge requests try the event loop first (inline.py); the rest use workers
         self.inline = InlinePolicy(inline and mode == "warm" and self.abi == "edge"
