@@ -17,6 +17,7 @@ import json
 import os
 import signal
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from workbench.core.runtime.harness import MODES
 NAME = "serve"
 HELP = "serve modules over HTTP on a local port, with live reload and a request log"
 ORDER = 35
+LOG_DRAIN_S = 0.5  # at exit, how long the log may wait for a reader that is not reading
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -99,9 +101,12 @@ def run(args: argparse.Namespace) -> int:
                         no_hooks=args.no_hooks, inline=not args.no_inline, trust=args.trust)
     loaded = load_routes(args.paths, opts)
     out = ServeLog(args.json, 0 if args.processes > 1 else None)
-    for w in loaded.warnings:
-        out.note("warning", w)
-    return asyncio.run(_serve(args, loaded, opts, host, port, out))
+    try:
+        for w in loaded.warnings:
+            out.note("warning", w)
+        return asyncio.run(_serve(args, loaded, opts, host, port, out))
+    finally:
+        out.close()
 
 
 async def _serve(args: argparse.Namespace, loaded: Any, opts: Any, host: str, port: int,
@@ -116,6 +121,8 @@ async def _serve(args: argparse.Namespace, loaded: Any, opts: Any, host: str, po
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    # stdout's reader has gone (`| head -1`, `less` quit): stop as SIGTERM would
+    out.on_closed = lambda: loop.call_soon_threadsafe(stop.set)
     try:
         if args.processes > 1:
             from workbench.services.serve.processes import listen_socket
@@ -142,6 +149,8 @@ async def _serve(args: argparse.Namespace, loaded: Any, opts: Any, host: str, po
         if reload is not None:  # running compilers are killed, not orphaned
             await asyncio.to_thread(reload.stop, 5.0)
         out.flush()
+    if out.out.closed:
+        out.errors("workbench serve: stopped: the reader of its output (stdout) exited")
     return 0
 
 
@@ -177,12 +186,16 @@ class ServeLog:
     """Human lines or JSON lines on stdout. A record is formatted as it arrives (while
     its objects are still in the CPU's caches: keeping records 50 ms to format them in a
     batch cost ~25 us a request more, measured in docs/serve.md) and the lines are
-    written every 50 ms (and at exit) in one go, so a pipe sees each line within that.
-    `process`: which of `--processes N` writes (None when N is 1: no process field)."""
+    handed every 50 ms (and at exit) in one batch to a writer thread (record_writer.py):
+    the loop never waits for the reader, a reader that stops reading loses lines (counted,
+    and a `log_dropped` line says how many) instead of stalling every client.
+    `process`: which of `--processes N` writes (None when N is 1: no process field).
+    `on_closed`: called (from the writer thread) when stdout's reader has gone."""
 
     def __init__(self, as_json: bool, process: int | None = None):
         from workbench.services.serve.record import ServeRecord
         from workbench.services.serve.record_line import json_line
+        from workbench.services.serve.record_writer import LineWriter
 
         self.as_json = as_json
         self.process = process
@@ -191,6 +204,23 @@ class ServeLog:
         self._lines: list[str] = []
         self._record_type = ServeRecord
         self._json_line = json_line
+        self.on_closed: Any = None
+        self.out = LineWriter(sys.stdout, self._dropped_line, on_closed=self._closed)
+        self.err = LineWriter(sys.stderr, self._dropped_line)
+
+    def _closed(self) -> None:
+        if self.on_closed is not None:
+            with contextlib.suppress(RuntimeError):  # the loop has closed already
+                self.on_closed()
+
+    def _dropped_line(self, count: int) -> str:
+        message = (f"{count:,} log line{'s' if count != 1 else ''} dropped: the reader "
+                   "was not reading (the log keeps at most 4 MiB waiting)")
+        if self.as_json:
+            return json.dumps({"event": "log_dropped", "time": round(time.time(), 6),
+                               "message": message, "route": None, "module": None,
+                               "build": None, "count": count}, separators=(",", ":"))
+        return f"workbench serve{self._tag}: log_dropped: {message}"
 
     def item(self, item: Any) -> None:
         self.lines(self._line(item))
@@ -206,15 +236,13 @@ class ServeLog:
 
     def errors(self, text: str) -> None:
         """Whole lines (no final newline) on stderr (a child's, prefixed)."""
-        with contextlib.suppress(BrokenPipeError, ValueError):
-            sys.stderr.write(text + "\n")
-            sys.stderr.flush()
+        self.err.put(text + "\n", text.count("\n") + 1)
 
     def note(self, kind: str, message: str) -> None:
         if self.as_json:
             self._write(json.dumps({"event": kind, "message": message}))
         else:
-            print(f"workbench serve: {kind}: {message}", file=sys.stderr, flush=True)
+            self.errors(f"workbench serve: {kind}: {message}")
 
     def table(self, server: Any) -> None:
         rows = server.table.lines()
@@ -239,16 +267,22 @@ class ServeLog:
         return f"workbench serve{self._tag}: {item.message}"
 
     def _write(self, text: str) -> None:
-        try:
-            sys.stdout.write(text + "\n")
-            sys.stdout.flush()
-        except (BrokenPipeError, ValueError):
-            pass
+        self.out.put(text + "\n", text.count("\n") + 1)
 
     def flush(self) -> None:
         lines, self._lines = self._lines, []
         if lines:
-            self._write("\n".join(lines))
+            self.out.put("\n".join(lines) + "\n", len(lines))
+
+    def close(self, timeout: float = LOG_DRAIN_S) -> None:
+        """At exit: write what is queued, waiting at most `timeout` for the readers; a
+        reader still not reading then loses the rest (said on stderr, if it can be)."""
+        self.flush()
+        lost = self.out.close(timeout)
+        if lost and not self.out.closed:
+            self.errors(f"workbench serve: {lost:,} log lines were not written: "
+                        "stdout was not being read")
+        self.err.close(0.1)
 
 
 def _human(r: Any, tag: str = "") -> str:
