@@ -60,7 +60,8 @@ async def _serve(s: dict[str, Any]) -> int:
         Replica, json.loads(line), mode=s["mode"], inline=s["inline"],
         cache_dir=Path(s["cache_dir"]) if s["cache_dir"] else None)
     server = DevServer(replica.table, workers=s["workers"], queue=s["queue"],
-                       dev_errors=s["dev_errors"], sock=socket.socket(fileno=s["fd"]))
+                       dev_errors=s["dev_errors"], sock=socket.socket(fileno=s["fd"]),
+                       read_timeout_s=s["read_timeout"])
     await server.start()
     sys.stdout.buffer.write(READY)
     sys.stdout.flush()

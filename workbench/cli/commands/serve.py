@@ -62,6 +62,10 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--cache-dir", type=Path, help="compiled-module cache folder")
     parser.add_argument("--json", action="store_true",
                         help="log JSON lines (one per request or server event)")
+    parser.add_argument("--read-timeout", type=float, default=10.0, metavar="SECONDS",
+                        help="a request's head, then its body, must arrive within this "
+                             "(default 10; a slower client is closed, a slow body gets "
+                             "408); idle keep-alive connections close after it too")
     parser.add_argument("--processes", default="1", metavar="N|auto",
                         help="serve from N processes, each with its own instances (auto: "
                              "one per core; default 1). For load tests; see docs/serve.md")
@@ -97,6 +101,10 @@ def run(args: argparse.Namespace) -> int:
     for flag, value, low in (("--workers", args.workers, 1), ("--queue", args.queue, 0)):
         if value is not None and value < low:
             raise UsageError(f"{flag} must be at least {low}, got {value}", where=flag)
+    if not 0.1 <= args.read_timeout <= 86400:  # nan fails too
+        raise UsageError(f"--read-timeout must be 0.1 to 86400 seconds, got "
+                         f"{args.read_timeout:g}", where="--read-timeout",
+                         hint="e.g. --read-timeout 30 for clients on a slow link")
     opts = ServeOptions(mode=args.mode, cache_dir=args.cache_dir, hooks=args.hooks,
                         no_hooks=args.no_hooks, inline=not args.no_inline, trust=args.trust)
     loaded = load_routes(args.paths, opts)
@@ -115,7 +123,8 @@ async def _serve(args: argparse.Namespace, loaded: Any, opts: Any, host: str, po
     from workbench.services.serve.server import DevServer
 
     server = DevServer(loaded.table, host=host, port=port, workers=args.workers,
-                       queue=args.queue, dev_errors=not args.hide_errors)
+                       queue=args.queue, dev_errors=not args.hide_errors,
+                       read_timeout_s=args.read_timeout)
     server.subscribe(out.item)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -162,7 +171,7 @@ async def start_group(server: Any, loaded: Any, args: argparse.Namespace,
     settings = {"json": args.json, "dev_errors": not args.hide_errors,
                 "workers": args.workers, "queue": args.queue, "mode": args.mode,
                 "cache_dir": str(args.cache_dir) if args.cache_dir else None,
-                "inline": not args.no_inline}
+                "inline": not args.no_inline, "read_timeout": args.read_timeout}
     # this very code, whatever the working folder holds (-P: no cwd on sys.path)
     package_root = str(Path(workbench.__file__).resolve().parent.parent)
     path = os.environ.get("PYTHONPATH")
