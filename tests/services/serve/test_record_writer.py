@@ -45,7 +45,7 @@ def test_a_full_queue_drops_counted_batches_and_says_so_in_place() -> None:
     assert len(notices) == 1 and lines[-1] == "last" and lines[-2] == notices[0]
     assert numbers == list(range(len(numbers)))  # kept lines: the first ones, in order
     assert int(notices[0].split()[1]) == 401 - len(numbers) == writer.dropped_total
-    assert writer.close(1.0) == writer.dropped_total
+    assert writer.close(1.0) == 0  # everything written or reported
     wfile.close()
     os.close(r)
 
@@ -113,6 +113,7 @@ def test_the_dropped_line_in_both_formats() -> None:
     assert doc["event"] == "log_dropped" and doc["count"] == 1234
     assert doc["message"].startswith("1,234 log lines dropped: the reader was not reading")
     assert set(doc) == {"event", "time", "message", "route", "module", "build", "count"}
+    assert json.loads(ServeLog(True, 0)._dropped_line(5))["process"] == 0
     assert ServeLog(False, 2)._dropped_line(1) == (
         "workbench serve [2]: log_dropped: 1 log line dropped: the reader was not "
         "reading (the log keeps at most 4 MiB waiting)")

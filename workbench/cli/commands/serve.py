@@ -158,7 +158,7 @@ async def _serve(args: argparse.Namespace, loaded: Any, opts: Any, host: str, po
         if reload is not None:  # running compilers are killed, not orphaned
             await asyncio.to_thread(reload.stop, 5.0)
         out.flush()
-    if out.out.closed:
+    if out.reader_gone:
         out.errors("workbench serve: stopped: the reader of its output (stdout) exited")
     return 0
 
@@ -204,7 +204,7 @@ class ServeLog:
     def __init__(self, as_json: bool, process: int | None = None):
         from workbench.services.serve.record import ServeRecord
         from workbench.services.serve.record_line import json_line
-        from workbench.services.serve.record_writer import LineWriter
+        from workbench.services.serve.record_writer import LIMIT, LineWriter
 
         self.as_json = as_json
         self.process = process
@@ -214,21 +214,26 @@ class ServeLog:
         self._record_type = ServeRecord
         self._json_line = json_line
         self.on_closed: Any = None
+        self.reader_gone = False  # stdout's reader exited while serving (EPIPE)
+        self._limit = f"{LIMIT / 2**20:g} MiB"
         self.out = LineWriter(sys.stdout, self._dropped_line, on_closed=self._closed)
-        self.err = LineWriter(sys.stderr, self._dropped_line)
+        self.err = LineWriter(sys.stderr, lambda n: f"workbench serve{self._tag}: {n:,} "
+                              "lines of stderr dropped: it was not being read")
 
     def _closed(self) -> None:
+        self.reader_gone = True
         if self.on_closed is not None:
             with contextlib.suppress(RuntimeError):  # the loop has closed already
                 self.on_closed()
 
     def _dropped_line(self, count: int) -> str:
         message = (f"{count:,} log line{'s' if count != 1 else ''} dropped: the reader "
-                   "was not reading (the log keeps at most 4 MiB waiting)")
+                   f"was not reading (the log keeps at most {self._limit} waiting)")
         if self.as_json:
-            return json.dumps({"event": "log_dropped", "time": round(time.time(), 6),
+            line = json.dumps({"event": "log_dropped", "time": round(time.time(), 6),
                                "message": message, "route": None, "module": None,
                                "build": None, "count": count}, separators=(",", ":"))
+            return line[:-1] + self._field if self._field else line
         return f"workbench serve{self._tag}: log_dropped: {message}"
 
     def item(self, item: Any) -> None:

@@ -75,7 +75,8 @@ class LineWriter:
 
     def close(self, timeout: float) -> int:
         """Write what is queued, waiting at most `timeout` seconds for the reader; returns
-        how many lines were never written (dropped, or still queued at the deadline)."""
+        how many lines are lost and were never reported by a notice (still queued at the
+        deadline, or dropped since the last notice)."""
         deadline = time.monotonic() + timeout
         with self._cond:
             self._stopping = True
@@ -86,7 +87,7 @@ class LineWriter:
                 if left <= 0:
                     break
                 self._cond.wait(left)
-            return self.dropped_total + (0 if self.closed else self._lines)
+            return 0 if self.closed else self._dropped + self._lines
 
     def _enqueue(self, text: str, lines: int) -> None:
         self._queue.append((text, lines))
