@@ -102,6 +102,7 @@ def test_a_stop_does_not_wait_for_a_reader_that_never_reads(tmp_path: Path) -> N
     assert proc.returncode == 0 and "Traceback" not in err, err
     assert took < 10
     assert "log lines were not written: stdout was not being read" in err
+    assert "workbench serve: up to " in err
 
 
 def test_a_reader_that_exits_stops_the_server_quietly(tmp_path: Path) -> None:

@@ -8,8 +8,10 @@ import os
 import select
 import time
 
+import pytest
+
 from workbench.cli.commands.serve import ServeLog
-from workbench.services.serve.record_writer import LineWriter
+from workbench.services.serve.record_writer import CHUNK, LineWriter
 
 
 def _notice(n: int) -> str:
@@ -117,3 +119,32 @@ def test_the_dropped_line_in_both_formats() -> None:
     assert ServeLog(False, 2)._dropped_line(1) == (
         "workbench serve [2]: log_dropped: 1 log line dropped: the reader was not "
         "reading (the log keeps at most 4 MiB waiting)")
+
+
+@pytest.mark.parametrize("first_read", [0, 30_000, 100_000])
+def test_every_line_is_read_or_counted_when_the_reader_stops_for_good(
+        first_read: int) -> None:
+    """A reader that reads a little, then never again: at close, the lines read, the
+    counts of the notices read and the count close() reports add up to every line."""
+    import fcntl
+    import termios
+
+    r, w = os.pipe()
+    wfile = os.fdopen(w, "w")
+    writer = LineWriter(wfile, _notice, limit=10_000)
+    for i in range(400):
+        writer.put(f"{i:04d}" + "x" * 995 + "\n", 1)
+    data = os.read(r, first_read) if first_read else b""  # the reader reads once...
+    for i in range(400, 800):
+        writer.put(f"{i:04d}" + "x" * 995 + "\n", 1)
+    lost = writer.close(0.3)  # ...and never again
+    buf = bytearray(4)
+    fcntl.ioctl(r, termios.FIONREAD, buf)
+    data += os.read(r, int.from_bytes(buf, "little"))  # what the pipe held at the close
+    lines = data.decode().split("\n")[:-1]  # complete lines only
+    read = [ln for ln in lines if len(ln) == 999]
+    noticed = sum(int(ln.split()[1]) for ln in lines if ln.startswith("DROPPED"))
+    # a write blocked at the close may have put part of its chunk in the pipe already
+    assert 800 <= len(read) + noticed + lost <= 800 + CHUNK // 1000, (len(read), noticed, lost)
+    os.close(r)
+    wfile.close()

@@ -259,6 +259,7 @@ class ServeLog:
             self.errors(f"workbench serve: {kind}: {message}")
 
     def table(self, server: Any) -> None:
+        self.flush()  # the `listening` event first
         rows = server.table.lines()
         if self.as_json:
             self._write(json.dumps({"event": "routes", "url": server.url, "routes": [
@@ -294,7 +295,7 @@ class ServeLog:
         self.flush()
         lost = self.out.close(timeout)
         if lost and not self.out.closed:
-            self.errors(f"workbench serve: {lost:,} log lines were not written: "
+            self.errors(f"workbench serve: up to {lost:,} log lines were not written: "
                         "stdout was not being read")
         self.err.close(0.1)
 

@@ -28,6 +28,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 LIMIT = 4 * 1024 * 1024  # characters waiting to be written before batches are dropped
+CHUNK = 65536  # bytes per write (Linux's default pipe size)
 
 
 class LineWriter:
@@ -46,7 +47,7 @@ class LineWriter:
         self._cond = threading.Condition()
         self._queue: deque[tuple[str, int]] = deque()  # (text ending in "\n", lines)
         self._chars = 0  # characters queued or being written
-        self._lines = 0  # lines queued or being written
+        self._lines = 0  # lines queued or being written (a notice: the lines it reports)
         self._dropped = 0  # lines dropped since the last notice
         self._stopping = False
         self._thread: threading.Thread | None = None
@@ -65,7 +66,7 @@ class LineWriter:
                 self.dropped_total += lines
                 return
             if self._dropped:  # the gap goes before the lines that follow it
-                self._enqueue(self.notice(self._dropped) + "\n", 1)
+                self._enqueue(self.notice(self._dropped) + "\n", self._dropped)
                 self._dropped = 0
             self._enqueue(text, lines)
             self._cond.notify()
@@ -76,7 +77,9 @@ class LineWriter:
     def close(self, timeout: float) -> int:
         """Write what is queued, waiting at most `timeout` seconds for the reader; returns
         how many lines are lost and were never reported by a notice (still queued at the
-        deadline, or dropped since the last notice)."""
+        deadline, or dropped since the last notice). A write blocked at the deadline may
+        have put some of its lines in the pipe already: up to a `CHUNK` of lines counted
+        lost may yet reach the reader."""
         deadline = time.monotonic() + timeout
         with self._cond:
             self._stopping = True
@@ -99,35 +102,29 @@ class LineWriter:
             with self._cond:
                 while not self._queue:
                     if self._dropped:  # the reader caught up: say what it missed
-                        self._enqueue(self.notice(self._dropped) + "\n", 1)
+                        self._enqueue(self.notice(self._dropped) + "\n", self._dropped)
                         self._dropped = 0
                         break
                     if self._stopping or self.closed:
                         return
                     self._cond.wait()
-                batch = list(self._queue)
-                self._queue.clear()
-            text = "".join([t for t, _ in batch])
-            lines = sum([n for _, n in batch])
-            ok = self._write_fd(text.encode(self.encoding, "replace"))
-            with self._cond:
-                self._chars -= len(text)
-                self._lines -= lines
-                if not ok and not self.closed:  # an I/O error (disk full...): counted
-                    self._dropped += lines
-                    self.dropped_total += lines
-                self._cond.notify_all()
+                text, lines = self._queue.popleft()
+            self._write_item(text, lines)
             if self.closed:
                 if self.on_closed is not None:
                     self.on_closed()
                 return
 
-    def _write_fd(self, data: bytes) -> bool:
+    def _write_item(self, text: str, lines: int) -> None:
+        """Write one queued batch; what waits is counted down as its lines go out (a
+        notice's lines, the ones it reports, when it is written whole)."""
         assert self.fd is not None
+        data = text.encode(self.encoding, "replace")
         view = memoryview(data)
-        while view:
-            try:
-                n = os.write(self.fd, view)
+        pos = done = 0  # bytes written; lines of the batch counted as written
+        while pos < len(data):
+            try:  # a pipe's size at a time: a write returns as the reader takes each
+                n = os.write(self.fd, view[pos:pos + CHUNK])
             except BlockingIOError:  # a descriptor someone made non-blocking
                 select.select([], [self.fd], [], 1.0)
                 continue
@@ -135,11 +132,27 @@ class LineWriter:
                 with self._cond:
                     self.closed = True
                     self._queue.clear()
-                return False
-            except OSError:
-                return False
-            view = view[n:]
-        return True
+                    self._cond.notify_all()
+                return
+            except OSError:  # an I/O error (disk full...): the rest is dropped, counted
+                with self._cond:
+                    self._dropped += lines - done
+                    self.dropped_total += lines - done
+                    self._lines -= lines - done
+                    self._chars -= len(text)
+                    self._cond.notify_all()
+                return
+            newlines = data.count(b"\n", pos, pos + n)
+            pos += n
+            k = lines - done if pos == len(data) else min(newlines, lines - done - 1)
+            if k > 0:
+                with self._cond:
+                    done += k
+                    self._lines -= k
+                    self._cond.notify_all()
+        with self._cond:
+            self._chars -= len(text)
+            self._cond.notify_all()
 
     def _write_stream(self, text: str) -> None:
         assert self.stream is not None
