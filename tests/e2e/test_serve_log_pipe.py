@@ -15,6 +15,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.services.serve.helpers import edge_wat, write_module
 
 REPO = Path(__file__).resolve().parents[2]
@@ -35,21 +37,23 @@ def _start(tmp_path: Path, *extra: str) -> tuple[subprocess.Popen[bytes], int]:
         assert time.monotonic() < deadline, "serve did not start"
         line = proc.stdout.readline()
         assert line, f"serve exited: {proc.stderr.read() if proc.stderr else ''!r}"
-        if b'"event":"routes"' in line.replace(b" ", b""):
+        if b'"event":"routes"' in line.replace(b" ", b""):  # after `processes`
             return proc, int(json.loads(line)["url"].rsplit(":", 1)[1])
         if line.startswith(b"  http://"):
             return proc, int(line.split(b"://", 1)[1].split(b"/")[0].split(b":")[1])
 
 
-def _post_all(port: int, n: int = REQUESTS) -> float:
-    """n POSTs on one keep-alive connection; the seconds they took (each must answer)."""
+def _post_all(port: int, n: int = REQUESTS, conns: int = 10) -> float:
+    """n POSTs over `conns` keep-alive connections in turn (with --processes 2, both
+    processes get some); the seconds they took (each must answer)."""
     t0 = time.monotonic()
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    for _ in range(n):
-        conn.request("POST", "/", body=BODY)
-        resp = conn.getresponse()
-        assert resp.status == 200 and resp.read() == b"ok"
-    conn.close()
+    for _ in range(conns):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        for _ in range(n // conns):
+            conn.request("POST", "/", body=BODY)
+            resp = conn.getresponse()
+            assert resp.status == 200 and resp.read() == b"ok"
+        conn.close()
     return time.monotonic() - t0
 
 
@@ -65,8 +69,12 @@ def _read_until_exit(proc: subprocess.Popen[bytes], timeout: float) -> bytes:
     raise AssertionError("stdout did not end")
 
 
-def test_a_stalled_reader_loses_counted_lines_not_the_server(tmp_path: Path) -> None:
-    proc, port = _start(tmp_path, "--json")
+@pytest.mark.parametrize("processes", ["1", "2"])
+def test_a_stalled_reader_loses_counted_lines_not_the_server(tmp_path: Path,
+                                                             processes: str) -> None:
+    """With 2 processes the child's lines reach the parent's log in relayed chunks of
+    several lines: each line counts (a chunk once counted as one line)."""
+    proc, port = _start(tmp_path, "--json", "--processes", processes)
     try:
         took = _post_all(port)  # hangs (socket timeout) if the log blocks the loop
         assert took < 30, f"{REQUESTS} requests took {took:.1f} s"

@@ -287,7 +287,8 @@ class ServeLog:
     def flush(self) -> None:
         lines, self._lines = self._lines, []
         if lines:
-            self.out.put("\n".join(lines) + "\n", len(lines))
+            text = "\n".join(lines) + "\n"  # an entry may hold several (a child's relay)
+            self.out.put(text, text.count("\n"))
 
     def close(self, timeout: float = LOG_DRAIN_S) -> None:
         """At exit: write what is queued, waiting at most `timeout` for the readers; a
