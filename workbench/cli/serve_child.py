@@ -60,11 +60,13 @@ async def _serve(s: dict[str, Any]) -> int:
         Replica, json.loads(line), mode=s["mode"], inline=s["inline"],
         cache_dir=Path(s["cache_dir"]) if s["cache_dir"] else None)
     server = DevServer(replica.table, workers=s["workers"], queue=s["queue"],
-                       dev_errors=s["dev_errors"], sock=socket.socket(fileno=s["fd"]))
+                       dev_errors=s["dev_errors"], sock=socket.socket(fileno=s["fd"]),
+                       read_timeout_s=s["read_timeout"])
     await server.start()
     sys.stdout.buffer.write(READY)
     sys.stdout.flush()
     out = ServeLog(s["json"], int(s["process"]))
+    out.on_closed = lambda: loop.call_soon_threadsafe(stop.set)  # the parent is gone
     server.subscribe(lambda item: out.item(item) if not isinstance(item, ServeEvent)
                      or item.kind in CHILD_EVENTS else None)
     for name, problem in replica.failures:
@@ -77,7 +79,7 @@ async def _serve(s: dict[str, Any]) -> int:
         failed = follow.done() and not follow.cancelled() and follow.exception()
         follow.cancel()
         await server.stop()
-        out.flush()
+        out.close()
     if failed:  # a message it could not apply: say so (it stopped serving)
         print(f"control pipe: {failed!r}", file=sys.stderr)
     return 0

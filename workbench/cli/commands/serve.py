@@ -17,6 +17,7 @@ import json
 import os
 import signal
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from workbench.core.runtime.harness import MODES
 NAME = "serve"
 HELP = "serve modules over HTTP on a local port, with live reload and a request log"
 ORDER = 35
+LOG_DRAIN_S = 0.5  # at exit, how long the log may wait for a reader that is not reading
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -60,6 +62,10 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--cache-dir", type=Path, help="compiled-module cache folder")
     parser.add_argument("--json", action="store_true",
                         help="log JSON lines (one per request or server event)")
+    parser.add_argument("--read-timeout", type=float, default=10.0, metavar="SECONDS",
+                        help="a request's head, then its body, must arrive within this "
+                             "(default 10; a slower client is closed, a slow body gets "
+                             "408); idle keep-alive connections close after it too")
     parser.add_argument("--processes", default="1", metavar="N|auto",
                         help="serve from N processes, each with its own instances (auto: "
                              "one per core; default 1). For load tests; see docs/serve.md")
@@ -95,17 +101,24 @@ def run(args: argparse.Namespace) -> int:
     for flag, value, low in (("--workers", args.workers, 1), ("--queue", args.queue, 0)):
         if value is not None and value < low:
             raise UsageError(f"{flag} must be at least {low}, got {value}", where=flag)
+    if not 0.1 <= args.read_timeout <= 86400:  # nan fails too
+        raise UsageError(f"--read-timeout must be 0.1 to 86400 seconds, got "
+                         f"{args.read_timeout:g}", where="--read-timeout",
+                         hint="e.g. --read-timeout 30 for clients on a slow link")
     opts = ServeOptions(mode=args.mode, cache_dir=args.cache_dir, hooks=args.hooks,
                         no_hooks=args.no_hooks, inline=not args.no_inline, trust=args.trust)
     loaded = load_routes(args.paths, opts)
     out = ServeLog(args.json, 0 if args.processes > 1 else None)
-    for w in loaded.warnings:
-        out.note("warning", w)
-    if not servable(loaded.table.routes, reload=not args.no_reload):
-        print("workbench serve: no module can be served (why: above, per module); the "
-              "server was not started", file=sys.stderr, flush=True)
-        return 1  # each module failed (README: exit status 1)
-    return asyncio.run(_serve(args, loaded, opts, host, port, out))
+    try:
+        for w in loaded.warnings:
+            out.note("warning", w)
+        if not servable(loaded.table.routes, reload=not args.no_reload):
+            out.errors("workbench serve: no module can be served (why: above, per module); "
+                       "the server was not started")
+            return 1  # each module failed (README: exit status 1)
+        return asyncio.run(_serve(args, loaded, opts, host, port, out))
+    finally:
+        out.close()
 
 
 def servable(routes: list[Any], *, reload: bool) -> bool:
@@ -124,12 +137,15 @@ async def _serve(args: argparse.Namespace, loaded: Any, opts: Any, host: str, po
     from workbench.services.serve.server import DevServer
 
     server = DevServer(loaded.table, host=host, port=port, workers=args.workers,
-                       queue=args.queue, dev_errors=not args.hide_errors)
+                       queue=args.queue, dev_errors=not args.hide_errors,
+                       read_timeout_s=args.read_timeout)
     server.subscribe(out.item)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    # stdout's reader has gone (`| head -1`, `less` quit): stop as SIGTERM would
+    out.on_closed = lambda: loop.call_soon_threadsafe(stop.set)
     try:
         if args.processes > 1:
             from workbench.services.serve.processes import listen_socket
@@ -156,6 +172,8 @@ async def _serve(args: argparse.Namespace, loaded: Any, opts: Any, host: str, po
         if reload is not None:  # running compilers are killed, not orphaned
             await asyncio.to_thread(reload.stop, 5.0)
         out.flush()
+    if out.reader_gone:
+        out.errors("workbench serve: stopped: the reader of its output (stdout) exited")
     return 0
 
 
@@ -167,7 +185,7 @@ async def start_group(server: Any, loaded: Any, args: argparse.Namespace,
     settings = {"json": args.json, "dev_errors": not args.hide_errors,
                 "workers": args.workers, "queue": args.queue, "mode": args.mode,
                 "cache_dir": str(args.cache_dir) if args.cache_dir else None,
-                "inline": not args.no_inline}
+                "inline": not args.no_inline, "read_timeout": args.read_timeout}
     # this very code, whatever the working folder holds (-P: no cwd on sys.path)
     package_root = str(Path(workbench.__file__).resolve().parent.parent)
     path = os.environ.get("PYTHONPATH")
@@ -191,12 +209,16 @@ class ServeLog:
     """Human lines or JSON lines on stdout. A record is formatted as it arrives (while
     its objects are still in the CPU's caches: keeping records 50 ms to format them in a
     batch cost ~25 us a request more, measured in docs/serve.md) and the lines are
-    written every 50 ms (and at exit) in one go, so a pipe sees each line within that.
-    `process`: which of `--processes N` writes (None when N is 1: no process field)."""
+    handed every 50 ms (and at exit) in one batch to a writer thread (record_writer.py):
+    the loop never waits for the reader, a reader that stops reading loses lines (counted,
+    and a `log_dropped` line says how many) instead of stalling every client.
+    `process`: which of `--processes N` writes (None when N is 1: no process field).
+    `on_closed`: called (from the writer thread) when stdout's reader has gone."""
 
     def __init__(self, as_json: bool, process: int | None = None):
         from workbench.services.serve.record import ServeRecord
         from workbench.services.serve.record_line import json_line
+        from workbench.services.serve.record_writer import LIMIT, LineWriter
 
         self.as_json = as_json
         self.process = process
@@ -205,6 +227,28 @@ class ServeLog:
         self._lines: list[str] = []
         self._record_type = ServeRecord
         self._json_line = json_line
+        self.on_closed: Any = None
+        self.reader_gone = False  # stdout's reader exited while serving (EPIPE)
+        self._limit = f"{LIMIT / 2**20:g} MiB"
+        self.out = LineWriter(sys.stdout, self._dropped_line, on_closed=self._closed)
+        self.err = LineWriter(sys.stderr, lambda n: f"workbench serve{self._tag}: {n:,} "
+                              "lines of stderr dropped: it was not being read")
+
+    def _closed(self) -> None:
+        self.reader_gone = True
+        if self.on_closed is not None:
+            with contextlib.suppress(RuntimeError):  # the loop has closed already
+                self.on_closed()
+
+    def _dropped_line(self, count: int) -> str:
+        message = (f"{count:,} log line{'s' if count != 1 else ''} dropped: the reader "
+                   f"was not reading (the log keeps at most {self._limit} waiting)")
+        if self.as_json:
+            line = json.dumps({"event": "log_dropped", "time": round(time.time(), 6),
+                               "message": message, "route": None, "module": None,
+                               "build": None, "count": count}, separators=(",", ":"))
+            return line[:-1] + self._field if self._field else line
+        return f"workbench serve{self._tag}: log_dropped: {message}"
 
     def item(self, item: Any) -> None:
         self.lines(self._line(item))
@@ -220,17 +264,16 @@ class ServeLog:
 
     def errors(self, text: str) -> None:
         """Whole lines (no final newline) on stderr (a child's, prefixed)."""
-        with contextlib.suppress(BrokenPipeError, ValueError):
-            sys.stderr.write(text + "\n")
-            sys.stderr.flush()
+        self.err.put(text + "\n", text.count("\n") + 1)
 
     def note(self, kind: str, message: str) -> None:
         if self.as_json:
             self._write(json.dumps({"event": kind, "message": message}))
         else:
-            print(f"workbench serve: {kind}: {message}", file=sys.stderr, flush=True)
+            self.errors(f"workbench serve: {kind}: {message}")
 
     def table(self, server: Any) -> None:
+        self.flush()  # the `listening` event first
         rows = server.table.lines()
         if self.as_json:
             self._write(json.dumps({"event": "routes", "url": server.url, "routes": [
@@ -253,16 +296,23 @@ class ServeLog:
         return f"workbench serve{self._tag}: {item.message}"
 
     def _write(self, text: str) -> None:
-        try:
-            sys.stdout.write(text + "\n")
-            sys.stdout.flush()
-        except (BrokenPipeError, ValueError):
-            pass
+        self.out.put(text + "\n", text.count("\n") + 1)
 
     def flush(self) -> None:
         lines, self._lines = self._lines, []
         if lines:
-            self._write("\n".join(lines))
+            text = "\n".join(lines) + "\n"  # an entry may hold several (a child's relay)
+            self.out.put(text, text.count("\n"))
+
+    def close(self, timeout: float = LOG_DRAIN_S) -> None:
+        """At exit: write what is queued, waiting at most `timeout` for the readers; a
+        reader still not reading then loses the rest (said on stderr, if it can be)."""
+        self.flush()
+        lost = self.out.close(timeout)
+        if lost and not self.out.closed:
+            self.errors(f"workbench serve: up to {lost:,} log lines were not written: "
+                        "stdout was not being read")
+        self.err.close(0.1)
 
 
 def _human(r: Any, tag: str = "") -> str:

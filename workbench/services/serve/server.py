@@ -40,7 +40,9 @@ from workbench.services.serve.routes import Route, RouteTable
 from workbench.services.serve.spin_headers import with_spin_headers
 from workbench.services.serve.target import needs_normalizing, normalize
 from workbench.services.serve.wire import (
+    READ_TIMEOUT_S,
     BusHandler,
+    SlowBody,
     UntypedResponse,
     error_page,
     raise_open_files_limit,
@@ -74,7 +76,7 @@ class DevServer:
     def __init__(self, table: RouteTable, *, host: str = DEFAULT_HOST,
                  port: int = DEFAULT_PORT, workers: int | None = None,
                  queue: int = DEFAULT_QUEUE, dev_errors: bool = True, grace_s: float = 1.0,
-                 sock: socket.socket | None = None):
+                 sock: socket.socket | None = None, read_timeout_s: float = READ_TIMEOUT_S):
         self.table = table
         self.sock = sock  # a bound, listening socket to serve instead of host:port (processes.py)
         self.host, self.port = host, port
@@ -82,6 +84,11 @@ class DevServer:
         self.queue = queue
         self.dev_errors = dev_errors
         self.grace_s = grace_s  # how long stop() lets requests in flight finish
+        # a request's head must arrive within this of the connection's start or its last
+        # answer (aiohttp's keep-alive timer, which also closes idle connections), its
+        # body within this of its head (read_body); the unread rest of a body refused
+        # (408, 413) is read and ignored for at most this (aiohttp's lingering close)
+        self.read_timeout_s = read_timeout_s
         self.bus = LogBus()
         self._pools: dict[str, WorkerPool[RunResult]] = {
             r.prefix: WorkerPool(self.workers, queue, name=f"serve{r.prefix}")
@@ -120,7 +127,9 @@ class DevServer:
         # become events while the server runs, not tracebacks on stderr
         self._asyncio_log = BusHandler(self, "server_error")
         logging.getLogger("asyncio").addHandler(self._asyncio_log)
-        server = web.Server(self._handle, access_log=None, logger=self._protocol_logger())
+        server = web.Server(self._handle, access_log=None, logger=self._protocol_logger(),
+                            keepalive_timeout=self.read_timeout_s,
+                            lingering_time=min(10.0, self.read_timeout_s))
         runner = web.ServerRunner(server, handle_signals=False, shutdown_timeout=self.grace_s)
         await runner.setup()
         try:
@@ -254,8 +263,14 @@ class DevServer:
                 retry=True))
         ctx.served = served
         limit = served.max_request_bytes
-        body = (await read_body(request, limit) if request.body_exists
-                or request.content_length else b"")
+        try:
+            body = (await read_body(request, limit, self.read_timeout_s)
+                    if request.body_exists or request.content_length else b"")
+        except SlowBody as e:  # a slow or stalled client: 408, and the connection closed
+            ctx.error_kind, ctx.error = "request_timeout", str(e)
+            resp = _text(408, ctx.error + "\n")
+            resp.force_close()
+            return self._finish(ctx, t0, resp)
         if body is None:
             ctx.error_kind = "request_too_large"
             ctx.error = f"request body over {limit:,} bytes (limits.max_request_bytes)"

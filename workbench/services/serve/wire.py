@@ -1,9 +1,10 @@
 """What `DevServer` does at the HTTP level besides routing: reading a request body within
-its route's limit (with `100 Continue` for a client that waits for it), turning aiohttp's
-own complaints into `protocol_error` events, and keeping a 500's body small."""
+its route's limit and time (with `100 Continue` for a client that waits for it), turning
+aiohttp's own complaints into `protocol_error` events, and keeping a 500's body small."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import resource
@@ -14,14 +15,23 @@ from aiohttp import HttpVersion11, web
 from workbench.core.runtime.result import RunResult
 
 LOG_LINE_SHOWN = 2048  # characters of a guest log line in a 500's body (the log has all)
+READ_TIMEOUT_S = 10.0  # a request's head, and then its body, must arrive within this
+
+
+class SlowBody(Exception):
+    """The body did not arrive within the read timeout (a slow or stalled client)."""
 
 
 class Notes(Protocol):
     def note(self, kind: str, message: str) -> None: ...
 
 
-async def read_body(request: web.BaseRequest, limit: int) -> bytes | None:
-    """The body, or None when it is over `limit` (by content-length, or while reading).
+async def read_body(request: web.BaseRequest, limit: int,
+                    timeout: float = READ_TIMEOUT_S) -> bytes | None:
+    """The body, or None when it is over `limit` (by content-length, or while reading);
+    raises SlowBody when it has not all arrived `timeout` seconds after its head (a
+    client sending a byte every few seconds would otherwise hold the request for ever:
+    aiohttp has no timeout for a body).
 
     A client that sent `Expect: 100-continue` waits for `100 Continue` before it sends
     the body (curl for bodies over 1 MB, after a 1 s wait; some clients for ever): it is
@@ -37,14 +47,23 @@ async def read_body(request: web.BaseRequest, limit: int) -> bytes | None:
         await request.writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
     chunks: list[bytes] = []
     size = 0
-    while True:
-        chunk = await request.content.read(65536)
-        if not chunk:
-            return b"".join(chunks)
-        size += len(chunk)
-        if size > limit:
-            return None
-        chunks.append(chunk)
+    try:
+        async with asyncio.timeout(timeout):
+            while True:
+                chunk = await request.content.read(65536)
+                if not chunk:
+                    return b"".join(chunks)
+                size += len(chunk)
+                if size > limit:
+                    return None
+                chunks.append(chunk)
+    except TimeoutError:
+        raise SlowBody(f"request body not received within {timeout:g} s ({size:,} bytes "
+                       f"of {_declared(declared)} arrived)") from None
+
+
+def _declared(length: int | None) -> str:
+    return "a chunked body" if length is None else f"{length:,}"
 
 
 def error_page(module: str, build: int, result: RunResult) -> web.Response:
