@@ -90,3 +90,17 @@ def test_cli_inspect_and_bench_say_so(tmp_path: Path) -> None:
     assert "2 requests · warm (each request runs fresh: one request per instance)" \
         in bench.stdout
     assert "wasi:http request resources" in bench.stdout
+
+
+def test_serve_says_such_a_route_runs_fresh(tmp_path: Path) -> None:
+    """The dev server's route line and request records say "fresh", which is what runs."""
+    from workbench.services.serve.module import ModuleSource, ServedModule
+
+    path = tmp_path / "js.wasm"
+    path.write_bytes(js_component())
+    served = ServedModule(ModuleSource("js", path))  # warm asked (the default)
+    assert served.mode == "fresh" and "fresh" in served.describe()
+    assert served.run(REQ).response is not None
+    assert served.run(REQ).response is not None  # a second request: a new instance
+    path.write_bytes(proxy(HI))
+    assert ServedModule(ModuleSource("plain", path)).mode == "warm"

@@ -15,6 +15,7 @@ import sys
 import threading
 
 from rich.markup import escape
+from rich.text import Text
 
 from workbench.cli.commands import _target
 from workbench.cli.render import console, err_console, print_json
@@ -144,7 +145,10 @@ def render(b: BenchResult, explain: bool = True) -> None:
         ran_as = f" (each request runs {b.last.mode}: one request per instance)"
     title = (f"{b.n:,} requests · {b.mode}{ran_as}" + (" · cancelled" if b.cancelled else "")
              + (f" · module {b.last.module}" if b.last and b.last.module else ""))
-    table = Table(title=title, title_justify="left")
+    # its own line: as the table's title it wrapped at the table's width, which moves
+    # with the figures (mid-phrase, from run to run)
+    console.print(Text(title, style="italic"))
+    table = Table()
     table.add_column("phase (µs)")
     for col in ("p50", "p90", "p99", "p99.9", "max", "mean"):
         table.add_column(col, justify="right")
