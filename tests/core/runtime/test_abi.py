@@ -51,3 +51,10 @@ def test_misspelled_host_function_and_article() -> None:
     text = " | ".join(rep.problems)
     assert "which an edge handler cannot have" in text
     assert "`edge.kv_gett` (did you mean `edge.kv_get`? known:" in text
+
+
+def test_an_imported_edge_memory_is_not_called_an_unknown_function() -> None:
+    rep = detect_from(EDGE[1:], [ImportInfo("edge", "memory", "memory")])
+    text = " | ".join(rep.problems)
+    assert "imports a memory `edge.memory`" in text and "exports its own memory" in text
+    assert "unknown host function" not in text

@@ -152,7 +152,11 @@ def _edge_import_problems(imps: list[ImportInfo]) -> list[str]:
         if i.module != EDGE_IMPORT_MODULE:
             continue
         want = HOST_SIGNATURES.get(i.name)
-        if want is None:
+        if want is None and i.kind != "func":  # e.g. (import "edge" "memory" (memory 1))
+            out.append(f"imports a {i.kind} `edge.{i.name}`: the edge host provides only "
+                       "functions" + ("; a handler defines and exports its own memory"
+                                      if i.kind == "memory" else ""))
+        elif want is None:
             known = ", ".join(sorted(HOST_SIGNATURES))
             close = difflib.get_close_matches(i.name, list(HOST_SIGNATURES), n=1)
             guess = f"did you mean `edge.{close[0]}`? " if close else ""
