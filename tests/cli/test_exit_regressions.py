@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli.unreadable import deny_opening
 from tests.services.serve.helpers import edge_wat, write_module
 from tests.wat import wat
 from workbench.cli import main
@@ -55,14 +56,7 @@ def test_run_on_an_unreadable_module_names_the_permission_problem(
     *malformed* module (exit 2 then, by accident; a module failure by kind)."""
     f = tmp_path / "locked.wasm"
     f.write_bytes(wat(f'(module (memory (export "memory") 1) {HANDLER})'))
-    real = os.open
-
-    def denied(path: object, *args: object, **kw: object) -> int:
-        if str(path).endswith("locked.wasm"):
-            raise PermissionError(13, "Permission denied", str(path))
-        return real(path, *args, **kw)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(os, "open", denied)  # root reads a chmod 000 file anyway
+    deny_opening(monkeypatch, "locked.wasm")  # root reads a chmod 000 file anyway
     for argv in (["run", str(f)], ["bench", str(f), "-n", "1"], ["run", str(f), "--json"]):
         assert main(argv) == USAGE
         out = capsys.readouterr()

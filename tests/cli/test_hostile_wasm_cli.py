@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli.unreadable import deny_opening
 from workbench.cli import main
 
 
@@ -23,18 +24,10 @@ def test_check_of_a_folder_named_wasm_is_a_folder(tmp_path: Path, capsys) -> Non
 def test_an_unreadable_file_is_named_with_a_hint(tmp_path: Path, capsys,
                                                  monkeypatch: pytest.MonkeyPatch,
                                                  argv: list[str]) -> None:
-    import os
 
     f = tmp_path / "locked.wasm"
     f.write_bytes(b"\0asm\x01\0\0\0")
-    real = os.open
-
-    def denied(path: object, *args: object, **kw: object) -> int:
-        if str(path).endswith("locked.wasm"):
-            raise PermissionError(13, "Permission denied", str(path))
-        return real(path, *args, **kw)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(os, "open", denied)  # root reads a chmod 000 file anyway
+    deny_opening(monkeypatch, "locked.wasm")  # root reads a chmod 000 file anyway
     assert main([a.format(f=f) for a in argv]) == 2
     err = capsys.readouterr().err
     assert f"{f}: cannot read" in err and "Permission denied" in err
