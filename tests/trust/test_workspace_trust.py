@@ -282,11 +282,20 @@ def _serve_routes(*argv: str) -> tuple[dict, str]:
 def test_serve_does_not_run_an_untrusted_build_and_says_how(tmp_path: Path) -> None:
     """`workbench serve` built modules with build_module directly: an untrusted folder's
     build command ran (the other commands go through the trust gate)."""
+    import subprocess
+
     mod = _command_module(tmp_path)
-    routes, err = _serve_routes(str(mod))
+    out = subprocess.run(["workbench", "serve", str(mod), "--listen", "127.0.0.1:0",
+                          "--no-reload", "--json"], capture_output=True, text=True,
+                         timeout=120, env=dict(os.environ))
     assert not (mod / "RAN").exists(), "serve ran an untrusted folder's build command"
-    (route,) = routes["routes"]
-    assert "not built" in route["state"] and f"workbench trust {mod}" in route["state"], route
+    # nothing it could serve: it says why and how to trust, and does not start (exit 1)
+    assert out.returncode == 1, out.stdout + out.stderr
+    events = [json.loads(line) for line in out.stdout.splitlines() if line.strip()]
+    warning = next(e["message"] for e in events if e.get("event") == "warning")
+    assert "not built" in warning and f"workbench trust {mod}" in warning, warning
+    assert not any(e.get("event") == "listening" for e in events)
+    assert "the server was not started" in out.stderr
 
 
 def test_serve_trust_flag_builds_and_serves(tmp_path: Path) -> None:
