@@ -140,7 +140,10 @@ def test_spin_routes_become_prefixes(tmp_path: Path, route: str, prefix: str) ->
 
 
 @pytest.mark.parametrize(("manifest", "message"), [
-    ('spin_manifest_version = "1"\nname = "x"\n', "only version 2"),
+    ('spin_manifest_version = "1"\nname = "x"\n', "needs \\[\\[component\\]\\] tables"),
+    ('[[trigger.http]]\nroute = "/"\ncomponent = "c"\n', "no spin_manifest_version: "
+     "the workbench reads Spin manifests of version 1 and 2"),
+    ('spin_manifest_version = 3\n', "spin_manifest_version = 3: the workbench reads"),
     ("spin_manifest_version = 2\n", "no \\[\\[trigger.http\\]\\]"),
     ('spin_manifest_version = 2\n[[trigger.http]]\nroute = "/"\ncomponent = "nope"\n',
      "no \\[component.nope\\] table"),
