@@ -35,6 +35,9 @@ from workbench.config.spin_v1 import is_v1, v1_as_v2
 from workbench.core.errors import ConfigError
 from workbench.core.runtime.limits import Chaos
 
+TEMPLATE_HINT = ("a `spin new` template's spin.toml has {{ ... }} placeholders that "
+                 "`spin new` fills in: open the app it made, or write the values")
+
 
 def is_spin_app(folder: Path) -> bool:
     return (folder / SPIN_FILE).is_file()
@@ -45,7 +48,13 @@ def load_spin_app(folder: Path, *, base_chaos: Chaos | None = None) -> list[Modu
     line, what to do) for a manifest the workbench cannot read or that has none."""
     folder = Path(folder).resolve()
     path = folder / SPIN_FILE
-    doc, text = read_toml(path)
+    try:
+        doc, text = read_toml(path)
+    except ConfigError as e:
+        if not e.message.startswith("invalid TOML") or not _has_braces(path):
+            raise
+        raise ConfigError(e.message, file=e.file, line=e.line, column=e.column,
+                          hint=TEMPLATE_HINT) from None
     ck = Checker(path, text)
     if is_v1(doc):  # Spin 2 and 3 still run these
         doc = v1_as_v2(ck, doc)
@@ -91,6 +100,14 @@ def load_spin_app(folder: Path, *, base_chaos: Chaos | None = None) -> list[Modu
                        "source is a local .wasm file")
     _distinct_folders(ck, modules)
     return modules
+
+
+def _has_braces(path: Path) -> bool:
+    """Whether spin.toml holds a `{{` (an un-rendered template's placeholder)."""
+    try:
+        return b"{{" in path.read_bytes()
+    except OSError:
+        return False
 
 
 def _table(doc: dict[str, Any], key: str) -> dict[str, Any]:
@@ -165,6 +182,16 @@ def _module(ck: Checker, folder: Path, cid: str, table: dict[str, Any], source: 
     command = build.get("command")
     if isinstance(command, list):  # several commands: run in order
         command = " && ".join(str(c) for c in command)
+    for key, value in (("source", source), ("command", command)):
+        if isinstance(value, str) and "{{" in value:
+            raise ck.error(key, f"{key} = {value!r} holds a {{{{ ... }}}} expression: "
+                           "Spin expands variables in a component's variables, "
+                           "environment and allowed_outbound_hosts, not in source or "
+                           "build.command", hint=TEMPLATE_HINT)
+    if folder not in wasm.parents:
+        raise ck.error("source", f"source = {source!r} of component {cid!r} is {wasm}, "
+                       "outside the Spin app's folder: the workbench builds and reloads "
+                       "files inside it", hint=f"open the .wasm file itself: workbench {wasm}")
     if command and workdir != folder:  # the build's folder, even when it writes its
         root = workdir  # .wasm elsewhere in the app (finicky-whiskers: ../components/)
     elif own_root is not None:  # several builds from the app folder (_own_roots)
