@@ -35,8 +35,9 @@ def describe_manifest(doc: dict[str, Any]) -> str:
     """What spin.toml declares: triggers by kind, components by source kind, builds."""
     triggers = doc.get("trigger") if isinstance(doc.get("trigger"), dict) else {}
     kinds = [f"{k}:{len(v)}" for k, v in triggers.items() if isinstance(v, list)]
-    if "spin_manifest_version" not in doc:  # version 1: [[component]] with trigger inside
-        kinds.append(f"v1({doc.get('spin_version') or doc.get('spin_manifest_version')})")
+    version = doc.get("spin_manifest_version", doc.get("spin_version", "?"))
+    if isinstance(doc.get("component"), list):  # version 1: [[component]], trigger inside
+        kinds.append(f"{doc.get('trigger', {}).get('type', '?')}:{len(doc['component'])}")
     comps = doc.get("component")
     tables = (list(comps.values()) if isinstance(comps, dict)
               else comps if isinstance(comps, list) else [])
@@ -44,7 +45,7 @@ def describe_manifest(doc: dict[str, Any]) -> str:
     remote = sum(isinstance(c, dict) and isinstance(c.get("source"), dict) for c in tables)
     builds = sum(isinstance(c, dict) and isinstance(c.get("build"), dict)
                  and bool(c["build"].get("command")) for c in tables)
-    return (f"v{doc.get('spin_manifest_version', '?')} triggers[{' '.join(kinds)}] "
+    return (f"v{version} triggers[{' '.join(kinds)}] "
             f"components[local={local} remote={remote} builds={builds}]")
 
 

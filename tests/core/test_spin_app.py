@@ -501,3 +501,56 @@ def test_a_workdir_build_writing_elsewhere_builds_through_the_entry_point(
     doc = json.loads(out.stdout)
     assert [(m["module"], m["ok"]) for m in doc["modules"]] == [("tally", True)]
     assert (app / "components" / "app.wasm").is_file()
+
+
+def test_go_template_braces_inside_a_command_are_the_shells(tmp_path: Path) -> None:
+    # from github.com/spinframework/spin-go-sdk v2/http/testdata/http-tinygo: `{{.Dir}}`
+    # is go list's template, not a Spin placeholder: the command is kept as written
+    command = ("tinygo build -target=wasip2 --wit-package $(go list -mod=readonly -m -f "
+               "'{{.Dir}}' github.com/spinframework/spin-go-sdk/v2)/wit --wit-world "
+               "http-trigger -gc=leaking -no-debug -o main.wasm main.go")
+    app = _app(tmp_path, f'''\
+        spin_manifest_version = 2
+        [[trigger.http]]
+        route = "/hello"
+        component = "hello"
+        [component.hello]
+        source = "main.wasm"
+        [component.hello.build]
+        command = "{command}"
+        ''')
+    [m] = load_spin_app(app)
+    assert (m.command, m.route) == (command, "/hello")
+    assert [r.name for r in m.requires] == ["tinygo"]
+
+
+def test_cargo_workspace_members_without_workdir_get_their_watched_folder(
+        tmp_path: Path) -> None:
+    # from github.com/AuthorWorks/authorworks: no workdir, every .wasm in the shared
+    # target/, each build.watch in the member's folder (was refused: "both build in")
+    app = _app(tmp_path, '''\
+        spin_manifest_version = 2
+        [[trigger.http]]
+        route = "/api/user/..."
+        component = "user-service"
+        [component.user-service]
+        source = "target/wasm32-wasip1/release/authorworks_user_service.wasm"
+        [component.user-service.build]
+        command = "cargo build --target wasm32-wasip1 --release --manifest-path authorworks-user-service/Cargo.toml"
+        watch = ["authorworks-user-service/src/**/*.rs", "authorworks-user-service/Cargo.toml"]
+        [[trigger.http]]
+        route = "/api/content/..."
+        component = "content-service"
+        [component.content-service]
+        source = "target/wasm32-wasip1/release/authorworks_content_service.wasm"
+        [component.content-service.build]
+        command = "cargo build --target wasm32-wasip1 --release --manifest-path authorworks-content-service/Cargo.toml"
+        watch = ["authorworks-content-service/src/**/*.rs", "authorworks-content-service/Cargo.toml"]
+        ''')  # noqa: E501 - the manifest's own lines
+    user, content = load_workspace([app]).modules
+    assert user.root == (app / "authorworks-user-service").resolve()
+    assert user.sources == ("src/**/*.rs", "Cargo.toml")
+    assert user.output == (app / "target/wasm32-wasip1/release/"
+                           "authorworks_user_service.wasm").resolve()
+    assert user.command is not None and user.command.startswith(f"cd {app.resolve()} && ")
+    assert (content.root.name, content.route) == ("authorworks-content-service", "/api/content")

@@ -76,7 +76,9 @@ def load_spin_app(folder: Path, *, base_chaos: Chaos | None = None) -> list[Modu
     components = _table(doc, "component")
     modules: list[ModuleConfig] = []
     skipped: list[str] = []
-    roots = _own_roots(folder, components)
+    http_ids = {t.get("component") for t in triggers  # (an inline one has no id)
+                if isinstance(t, dict) and isinstance(t.get("component"), str)}
+    roots = _own_roots(folder, {c: t for c, t in components.items() if c in http_ids})
     for index, trig in enumerate(triggers):
         if not isinstance(trig, dict):
             raise ck.error("trigger", f"[[trigger.http]] #{index + 1} is not a table")
@@ -182,8 +184,9 @@ def _module(ck: Checker, folder: Path, cid: str, table: dict[str, Any], source: 
     command = build.get("command")
     if isinstance(command, list):  # several commands: run in order
         command = " && ".join(str(c) for c in command)
+    program = str(command or "").lstrip()  # `{{.Dir}}` further on is the shell's (Go's)
     for key, value in (("source", source), ("command", command)):
-        if isinstance(value, str) and "{{" in value:
+        if isinstance(value, str) and "{{" in (value if key == "source" else program[:2]):
             raise ck.error(key, f"{key} = {value!r} holds a {{{{ ... }}}} expression: "
                            "Spin expands variables in a component's variables, "
                            "environment and allowed_outbound_hosts, not in source or "
@@ -237,9 +240,11 @@ def _own_roots(folder: Path, components: dict[str, Any]) -> dict[str, Path]:
         build = _table(table, "build")
         if not build.get("command") or str(build.get("workdir", ".")) not in (".", "./"):
             continue
-        parts = Path(table["source"]).parts
-        parts = parts[1:] if parts[:1] == (".",) else parts
-        tops[cid] = parts[0] if len(parts) > 1 else ""
+        tops[cid] = _top(table["source"])
+        if tops[cid] in _BUILD_FOLDERS | {""}:  # a Cargo workspace's target/: the folder
+            watched = {_top(str(w)) for w in build.get("watch") or [] if _top(str(w))}
+            if len(watched) == 1:  # its build.watch globs are in (AuthorWorks/authorworks)
+                tops[cid] = watched.pop()
     if len(tops) < 2:
         return {}
     counts = {t: list(tops.values()).count(t) for t in tops.values()}
@@ -248,6 +253,12 @@ def _own_roots(folder: Path, components: dict[str, Any]) -> dict[str, Path]:
 
 
 _BUILD_FOLDERS = {"target", "dist", "build", "out", "bin", "pkg"}
+
+
+def _top(relpath: str) -> str:
+    """The first folder of a relative path ("" for a file of the app folder itself)."""
+    parts = [p for p in Path(relpath).parts if p != "."]
+    return parts[0] if len(parts) > 1 and parts[0] not in ("..", "*", "**") else ""
 
 
 def _distinct_folders(ck: Checker, modules: list[ModuleConfig]) -> None:
