@@ -140,7 +140,10 @@ def test_spin_routes_become_prefixes(tmp_path: Path, route: str, prefix: str) ->
 
 
 @pytest.mark.parametrize(("manifest", "message"), [
-    ('spin_manifest_version = "1"\nname = "x"\n', "only version 2"),
+    ('spin_manifest_version = "1"\nname = "x"\n', "needs \\[\\[component\\]\\] tables"),
+    ('[[trigger.http]]\nroute = "/"\ncomponent = "c"\n', "no spin_manifest_version: "
+     "the workbench reads Spin manifests of version 1 and 2"),
+    ('spin_manifest_version = 3\n', "spin_manifest_version = 3: the workbench reads"),
     ("spin_manifest_version = 2\n", "no \\[\\[trigger.http\\]\\]"),
     ('spin_manifest_version = 2\n[[trigger.http]]\nroute = "/"\ncomponent = "nope"\n',
      "no \\[component.nope\\] table"),
@@ -262,3 +265,292 @@ def test_serve_routes_a_spin_app_with_spins_headers(tmp_path: Path) -> None:
         proc.terminate()
         _, err = proc.communicate(timeout=30)
     assert "Traceback" not in err
+
+
+# ---- real manifests (benchmarks/spin_corpus.py), trimmed to what each test needs ------
+
+def test_a_version_1_manifest_is_read_like_spin_2_reads_it(tmp_path: Path) -> None:
+    # from github.com/Brudle/wagi-go (spin_version = "1": Spin 2 and 3 still run it)
+    app = _app(tmp_path, '''\
+        spin_version = "1"
+        name = "spin-go-hello"
+        trigger = { type = "http", base = "/" }
+        version = "1.0.0"
+
+        [[component]]
+        id = "hello"
+        source = "main.wasm"
+        [component.trigger]
+        route = "/"
+        executor = { type = "wagi" }
+        ''')
+    [m] = load_workspace([app]).modules
+    assert (m.name, m.toolchain, m.abi, m.route, m.spin_route) == (
+        "hello", "prebuilt", "wagi", "/", "/")
+    assert m.output == app.resolve() / "main.wasm"
+    assert reload_module(m) == m
+
+
+@pytest.mark.parametrize(("base", "route", "spin_route", "prefix"), [
+    ("/", "/...", "/...", "/"), ("/api", "/...", "/api/...", "/api"),
+    ("/api/", "/users/:id", "/api/users/:id", "/api/users"), ("/api", "/", "/api/", "/api")])
+def test_a_version_1_route_is_below_the_apps_base(tmp_path: Path, base: str, route: str,
+                                                  spin_route: str, prefix: str) -> None:
+    # from github.com/SRVng/spin-tinygo-json-example (spin_manifest_version = "1")
+    app = _app(tmp_path, f'''\
+        spin_manifest_version = "1"
+        name = "go-spin"
+        trigger = {{ type = "http", base = "{base}" }}
+        [[component]]
+        id = "go-spin"
+        source = "main.wasm"
+        [component.trigger]
+        route = "{route}"
+        [component.build]
+        command = "tinygo build -target=wasi -gc=leaking -no-debug -o main.wasm main.go"
+        ''')
+    [m] = load_spin_app(app)
+    assert (m.route, m.spin_route, m.toolchain) == (prefix, spin_route, "command")
+    assert [r.name for r in m.requires] == ["tinygo"]
+
+
+def test_a_workdir_build_that_writes_its_wasm_elsewhere_is_a_module(tmp_path: Path) -> None:
+    # from github.com/ThorstenHans/finicky-whiskers: each component builds in its own
+    # workdir and moves its .wasm to ../components/ (was refused: "both build in" app/)
+    app = _app(tmp_path, '''\
+        spin_manifest_version = 2
+        [application]
+        name = "finicky-whiskers"
+        [[trigger.http]]
+        route = "/tally"
+        component = "tally"
+        [component.tally]
+        source = "components/tally.wasm"
+        [component.tally.build]
+        workdir = "tally"
+        command = "cargo build --target wasm32-wasip1 --release && mv target/wasm32-wasip1/release/tally.wasm ../components/"
+        watch = ["src/**/*.rs", "Cargo.toml"]
+        [[trigger.http]]
+        route = "/score"
+        component = "scoreboard"
+        [component.scoreboard]
+        source = "components/scoreboard.wasm"
+        [component.scoreboard.build]
+        command = "cargo build --target wasm32-wasip1 --release && mv target/wasm32-wasip1/release/scoreboard.wasm ../components/"
+        workdir = "scoreboard"
+        watch = ["src/**/*.rs", "Cargo.toml"]
+        ''')  # noqa: E501 - the manifest's own line
+    tally, score = load_workspace([app]).modules
+    assert (tally.root, score.root) == ((app / "tally").resolve(), (app / "scoreboard").resolve())
+    assert tally.output == app.resolve() / "components" / "tally.wasm"
+    assert tally.command is not None and tally.command.startswith("cargo build")  # in root
+    assert (tally.sources, score.route) == (("src/**/*.rs", "Cargo.toml"), "/score")
+    assert reload_module(score) == score
+
+
+def test_cargo_workspace_members_with_workdirs_are_modules(tmp_path: Path) -> None:
+    # from github.com/BLaZeKiLL/Spin-O-Llama: workdir per member, .wasm in the shared
+    # target/ of the workspace (was refused: "both build in" the app folder)
+    app = _app(tmp_path, '''\
+        spin_manifest_version = 2
+        [[trigger.http]]
+        route = "/api/generate"
+        component = "generate"
+        [component.generate]
+        source = "target/wasm32-wasi/release/generate.wasm"
+        [component.generate.build]
+        command = "cargo build --target wasm32-wasi --release"
+        workdir = "generate"
+        [[trigger.http]]
+        route = "/api/embeddings"
+        component = "embeddings"
+        [component.embeddings]
+        source = "target/wasm32-wasi/release/embeddings.wasm"
+        [component.embeddings.build]
+        command = "cargo build --target wasm32-wasi --release"
+        workdir = "embeddings"
+        ''')
+    gen, emb = load_spin_app(app)
+    assert (gen.root.name, emb.root.name) == ("generate", "embeddings")
+    assert emb.output == app.resolve() / "target/wasm32-wasi/release/embeddings.wasm"
+
+
+def test_builds_from_the_app_folder_get_their_sources_folder(tmp_path: Path) -> None:
+    # from github.com/spinframework/spin examples/spin-wagi-http: no workdir, each build
+    # names its own folder (was refused: "both build in" the app folder)
+    app = _app(tmp_path, '''\
+        spin_manifest_version = 2
+        [[trigger.http]]
+        route = "/hello"
+        component = "hello"
+        executor = { type = "wagi" }
+        [[trigger.http]]
+        route = "/goodbye"
+        component = "goodbye"
+        executor = { type = "http" }
+        [component.hello]
+        source = "wagi-http-cpp/main.wasm"
+        [component.hello.build]
+        command = "make build -C wagi-http-cpp"
+        [component.goodbye]
+        source = "http-rust/target/wasm32-wasip2/release/goodbyerust.wasm"
+        [component.goodbye.build]
+        command = "cargo build --target wasm32-wasip2 --release --manifest-path http-rust/Cargo.toml"
+        ''')  # noqa: E501 - the manifest's own line
+    hello, bye = load_spin_app(app)
+    assert (hello.root, hello.abi, hello.output) == (
+        (app / "wagi-http-cpp").resolve(), "wagi", (app / "wagi-http-cpp/main.wasm").resolve())
+    assert bye.root == (app / "http-rust").resolve()
+    # the command still runs where `spin build` runs it: the app folder
+    assert bye.command == f"cd {app.resolve()} && cargo build --target wasm32-wasip2 " \
+                          "--release --manifest-path http-rust/Cargo.toml"
+    assert [r.name for r in hello.requires] == ["make"]
+
+
+def test_one_component_at_two_routes_is_one_module(tmp_path: Path) -> None:
+    app = _app(tmp_path, '''\
+        spin_manifest_version = 2
+        [[trigger.http]]
+        route = "/a/..."
+        component = "c"
+        [[trigger.http]]
+        route = "/b/..."
+        component = "c"
+        [component.c]
+        source = "c.wasm"
+        [component.c.build]
+        command = "make"
+        ''')
+    [m] = load_workspace([app]).modules  # (was: "both build in" the app folder)
+    assert (m.name, m.route) == ("c", "/a")
+
+
+TS_TEMPLATE = '''\
+spin_manifest_version = 2
+[application]
+name = "{{project-name}}"
+[[trigger.http]]
+route = "{{http-path}}"
+component = "{{project-name | kebab_case}}"
+[component.{{project-name | kebab_case}}]
+source = "target/{{project-name | kebab_case}}.wasm"
+[component.{{project-name | kebab_case}}.build]
+command = "{{ package-manager }} run build"
+'''  # from github.com/fermyon/spin-js-sdk templates/http-ts/content/spin.toml
+
+
+@pytest.mark.parametrize(("manifest", "message"), [
+    (TS_TEMPLATE, "invalid TOML"),
+    ('spin_manifest_version = 2\n[[trigger.http]]\nroute = "/..."\ncomponent = "c"\n'
+     '[component.c]\nsource = "target/{{ name }}.wasm"\n',
+     "source = 'target/{{ name }}.wasm' holds a {{ ... }} expression"),
+    ('spin_manifest_version = 2\n[[trigger.http]]\nroute = "/..."\ncomponent = "c"\n'
+     '[component.c]\nsource = "c.wasm"\n[component.c.build]\n'
+     'command = ["{{package-manager}} install", "npm run build"]\n',
+     "command = '{{package-manager}} install && npm run build' holds"),
+])
+def test_template_placeholders_are_named_not_run(tmp_path: Path, manifest: str,
+                                                 message: str) -> None:
+    app = _app(tmp_path, manifest)
+    with pytest.raises(ConfigError) as err:
+        load_spin_app(app)
+    assert message in err.value.message
+    assert err.value.hint is not None and "`spin new` fills in" in err.value.hint
+
+
+def test_a_source_outside_the_app_names_the_real_path(tmp_path: Path) -> None:
+    app = _app(tmp_path, '''\
+        spin_manifest_version = 2
+        [[trigger.http]]
+        route = "/..."
+        component = "c"
+        [component.c]
+        source = "../elsewhere/c.wasm"
+        [component.c.build]
+        command = "make"
+        workdir = "src"
+        ''')
+    with pytest.raises(ConfigError) as err:
+        load_spin_app(app)
+    outside = tmp_path.resolve() / "elsewhere" / "c.wasm"  # (was: app/elsewhere/c.wasm)
+    assert f"is {outside}, outside the Spin app's folder" in err.value.message
+    assert err.value.hint == f"open the .wasm file itself: workbench {outside}"
+
+
+def test_a_workdir_build_writing_elsewhere_builds_through_the_entry_point(
+        tmp_path: Path) -> None:
+    # finicky-whiskers' shape end to end: the build runs in its workdir and writes
+    # ../components/app.wasm, which is what `workbench build` then reads
+    build_py = BUILD_PY.replace('"target/app.wasm"', '"../components/app.wasm"')
+    app = _app(tmp_path, f'''\
+        spin_manifest_version = 2
+        [[trigger.http]]
+        route = "/tally"
+        component = "tally"
+        [component.tally]
+        source = "components/app.wasm"
+        [component.tally.build]
+        workdir = "tally"
+        command = "{sys.executable} build.py"
+        ''', **{"tally__build.py": build_py})
+    env = {**os.environ, "NO_COLOR": "1", "WORKBENCH_TRUST": "1"}
+    out = subprocess.run([sys.executable, "-m", "workbench", "build", str(app), "--json"],
+                         capture_output=True, text=True, env=env, timeout=120, cwd=tmp_path)
+    assert "Traceback" not in out.stderr, out.stderr
+    assert out.returncode == 0, out.stdout + out.stderr
+    doc = json.loads(out.stdout)
+    assert [(m["module"], m["ok"]) for m in doc["modules"]] == [("tally", True)]
+    assert (app / "components" / "app.wasm").is_file()
+
+
+def test_go_template_braces_inside_a_command_are_the_shells(tmp_path: Path) -> None:
+    # from github.com/spinframework/spin-go-sdk v2/http/testdata/http-tinygo: `{{.Dir}}`
+    # is go list's template, not a Spin placeholder: the command is kept as written
+    command = ("tinygo build -target=wasip2 --wit-package $(go list -mod=readonly -m -f "
+               "'{{.Dir}}' github.com/spinframework/spin-go-sdk/v2)/wit --wit-world "
+               "http-trigger -gc=leaking -no-debug -o main.wasm main.go")
+    app = _app(tmp_path, f'''\
+        spin_manifest_version = 2
+        [[trigger.http]]
+        route = "/hello"
+        component = "hello"
+        [component.hello]
+        source = "main.wasm"
+        [component.hello.build]
+        command = "{command}"
+        ''')
+    [m] = load_spin_app(app)
+    assert (m.command, m.route) == (command, "/hello")
+    assert [r.name for r in m.requires] == ["tinygo"]
+
+
+def test_cargo_workspace_members_without_workdir_get_their_watched_folder(
+        tmp_path: Path) -> None:
+    # from github.com/AuthorWorks/authorworks: no workdir, every .wasm in the shared
+    # target/, each build.watch in the member's folder (was refused: "both build in")
+    app = _app(tmp_path, '''\
+        spin_manifest_version = 2
+        [[trigger.http]]
+        route = "/api/user/..."
+        component = "user-service"
+        [component.user-service]
+        source = "target/wasm32-wasip1/release/authorworks_user_service.wasm"
+        [component.user-service.build]
+        command = "cargo build --target wasm32-wasip1 --release --manifest-path authorworks-user-service/Cargo.toml"
+        watch = ["authorworks-user-service/src/**/*.rs", "authorworks-user-service/Cargo.toml"]
+        [[trigger.http]]
+        route = "/api/content/..."
+        component = "content-service"
+        [component.content-service]
+        source = "target/wasm32-wasip1/release/authorworks_content_service.wasm"
+        [component.content-service.build]
+        command = "cargo build --target wasm32-wasip1 --release --manifest-path authorworks-content-service/Cargo.toml"
+        watch = ["authorworks-content-service/src/**/*.rs", "authorworks-content-service/Cargo.toml"]
+        ''')  # noqa: E501 - the manifest's own lines
+    user, content = load_workspace([app]).modules
+    assert user.root == (app / "authorworks-user-service").resolve()
+    assert user.sources == ("src/**/*.rs", "Cargo.toml")
+    assert user.output == (app / "target/wasm32-wasip1/release/"
+                           "authorworks_user_service.wasm").resolve()
+    assert user.command is not None and user.command.startswith(f"cd {app.resolve()} && ")
+    assert (content.root.name, content.route) == ("authorworks-content-service", "/api/content")

@@ -31,8 +31,12 @@ from typing import Any
 
 from workbench.config.check import Checker, read_toml
 from workbench.config.module import SPIN_FILE, ModuleConfig, module_from
+from workbench.config.spin_v1 import is_v1, v1_as_v2
 from workbench.core.errors import ConfigError
 from workbench.core.runtime.limits import Chaos
+
+TEMPLATE_HINT = ("a `spin new` template's spin.toml has {{ ... }} placeholders that "
+                 "`spin new` fills in: open the app it made, or write the values")
 
 
 def is_spin_app(folder: Path) -> bool:
@@ -44,14 +48,24 @@ def load_spin_app(folder: Path, *, base_chaos: Chaos | None = None) -> list[Modu
     line, what to do) for a manifest the workbench cannot read or that has none."""
     folder = Path(folder).resolve()
     path = folder / SPIN_FILE
-    doc, text = read_toml(path)
+    try:
+        doc, text = read_toml(path)
+    except ConfigError as e:
+        if not e.message.startswith("invalid TOML") or not _has_braces(path):
+            raise
+        raise ConfigError(e.message, file=e.file, line=e.line, column=e.column,
+                          hint=TEMPLATE_HINT) from None
     ck = Checker(path, text)
+    if is_v1(doc):  # Spin 2 and 3 still run these
+        doc = v1_as_v2(ck, doc)
     version = doc.get("spin_manifest_version")
     if version != 2:
+        said = ("no spin_manifest_version" if version is None
+                else f"spin_manifest_version = {version!r}")
         raise ck.error("spin_manifest_version",
-                       f"spin_manifest_version = {version!r}: only version 2 (Spin 2 and "
-                       "later) is read", hint="`spin doctor` upgrades a version 1 manifest; "
-                       "or add a module.toml for the component")
+                       f"{said}: the workbench reads Spin manifests of version 1 and 2",
+                       hint="a Spin 2 or later manifest starts with "
+                            "spin_manifest_version = 2")
     app = _table(doc, "application")
     app_name = str(app.get("name") or folder.name)
     triggers = _table(doc, "trigger").get("http")
@@ -62,6 +76,9 @@ def load_spin_app(folder: Path, *, base_chaos: Chaos | None = None) -> list[Modu
     components = _table(doc, "component")
     modules: list[ModuleConfig] = []
     skipped: list[str] = []
+    http_ids = {t.get("component") for t in triggers  # (an inline one has no id)
+                if isinstance(t, dict) and isinstance(t.get("component"), str)}
+    roots = _own_roots(folder, {c: t for c, t in components.items() if c in http_ids})
     for index, trig in enumerate(triggers):
         if not isinstance(trig, dict):
             raise ck.error("trigger", f"[[trigger.http]] #{index + 1} is not a table")
@@ -74,8 +91,10 @@ def load_spin_app(folder: Path, *, base_chaos: Chaos | None = None) -> list[Modu
         if not isinstance(source, str):
             skipped.append(f"{cid}: its source is not a local file")
             continue
+        if any(m.name == cid for m in modules):  # one component at two routes: one
+            continue  # build, one module, served at its first route
         cfg = _module(ck, folder, cid, table, source, _route(ck, route), trig, path,
-                      base_chaos)
+                      base_chaos, roots.get(cid))
         modules.append(dataclasses.replace(cfg, spin_route=route))
     if not modules:
         raise ck.error("trigger", "no HTTP component here can be run locally: "
@@ -83,6 +102,14 @@ def load_spin_app(folder: Path, *, base_chaos: Chaos | None = None) -> list[Modu
                        "source is a local .wasm file")
     _distinct_folders(ck, modules)
     return modules
+
+
+def _has_braces(path: Path) -> bool:
+    """Whether spin.toml holds a `{{` (an un-rendered template's placeholder)."""
+    try:
+        return b"{{" in path.read_bytes()
+    except OSError:
+        return False
 
 
 def _table(doc: dict[str, Any], key: str) -> dict[str, Any]:
@@ -150,20 +177,39 @@ def _route(ck: Checker, route: Any) -> str:
 
 def _module(ck: Checker, folder: Path, cid: str, table: dict[str, Any], source: str,
             route: str, trig: dict[str, Any], path: Path,
-            base_chaos: Chaos | None) -> ModuleConfig:
+            base_chaos: Chaos | None, own_root: Path | None) -> ModuleConfig:
     build = _table(table, "build")
     workdir = (folder / str(build.get("workdir", "."))).resolve()
     wasm = (folder / source).resolve()
-    root = workdir if workdir != folder and workdir in wasm.parents else folder
-    doc: dict[str, Any] = {"name": cid, "route": route,
-                           "output": wasm.relative_to(root).as_posix()
-                           if root in wasm.parents else source}
-    executor = trig.get("executor")
-    if isinstance(executor, dict) and executor.get("type") == "wagi":
-        doc["abi"] = "wagi"
     command = build.get("command")
     if isinstance(command, list):  # several commands: run in order
         command = " && ".join(str(c) for c in command)
+    program = str(command or "").lstrip()  # `{{.Dir}}` further on is the shell's (Go's)
+    for key, value in (("source", source), ("command", command)):
+        if isinstance(value, str) and "{{" in (value if key == "source" else program[:2]):
+            raise ck.error(key, f"{key} = {value!r} holds a {{{{ ... }}}} expression: "
+                           "Spin expands variables in a component's variables, "
+                           "environment and allowed_outbound_hosts, not in source or "
+                           "build.command", hint=TEMPLATE_HINT)
+    if folder not in wasm.parents:
+        raise ck.error("source", f"source = {source!r} of component {cid!r} is {wasm}, "
+                       "outside the Spin app's folder: the workbench builds and reloads "
+                       "files inside it", hint=f"open the .wasm file itself: workbench {wasm}")
+    if command and workdir != folder:  # the build's folder, even when it writes its
+        root = workdir  # .wasm elsewhere in the app (finicky-whiskers: ../components/)
+    elif own_root is not None:  # several builds from the app folder (_own_roots)
+        root = own_root
+    else:
+        root = workdir if workdir != folder and workdir in wasm.parents else folder
+    elsewhere = root not in wasm.parents and folder in wasm.parents
+    doc: dict[str, Any] = {"name": cid, "route": route,
+                           "output": wasm.relative_to(root).as_posix()
+                           if root in wasm.parents else source}
+    if elsewhere:
+        del doc["output"]  # set below: module.toml's `output` stays inside its folder
+    executor = trig.get("executor")
+    if isinstance(executor, dict) and executor.get("type") == "wagi":
+        doc["abi"] = "wagi"
     if not command:
         return module_from(root, doc, ck, "prebuilt", path, base_chaos)
     doc["command"] = str(command)
@@ -174,9 +220,45 @@ def _module(ck: Checker, folder: Path, cid: str, table: dict[str, Any], source: 
         doc["command"] = f"cd {shlex.quote(str(workdir))} && {command}"
     watch = build.get("watch")
     if isinstance(watch, list) and watch:  # globs relative to the workdir
-        prefix = "" if root == workdir else workdir.relative_to(root).as_posix() + "/"
-        doc["sources"] = [prefix + str(w) for w in watch]
-    return module_from(root, doc, ck, "command", path, base_chaos)
+        top = "" if root == workdir else root.relative_to(workdir).as_posix() + "/"
+        inside = [str(w)[len(top):] for w in watch if str(w).startswith(top)]
+        if inside:  # (a folder of its own: the globs below it)
+            doc["sources"] = inside
+    cfg = module_from(root, doc, ck, "command", path, base_chaos)
+    return dataclasses.replace(cfg, output=wasm) if elsewhere else cfg
+
+
+def _own_roots(folder: Path, components: dict[str, Any]) -> dict[str, Path]:
+    """A folder of its own for each component built from the app folder itself (no
+    build.workdir) when there are several: the top folder of its source, when those
+    differ (spin's examples/spin-wagi-http: "wagi-http-cpp/main.wasm" and
+    "http-rust/target/..."). The command still runs in the app folder."""
+    tops: dict[str, str] = {}
+    for cid, table in components.items():
+        if not isinstance(table, dict) or not isinstance(table.get("source"), str):
+            continue
+        build = _table(table, "build")
+        if not build.get("command") or str(build.get("workdir", ".")) not in (".", "./"):
+            continue
+        tops[cid] = _top(table["source"])
+        if tops[cid] in _BUILD_FOLDERS | {""}:  # a Cargo workspace's target/: the folder
+            watched = {_top(str(w)) for w in build.get("watch") or [] if _top(str(w))}
+            if len(watched) == 1:  # its build.watch globs are in (AuthorWorks/authorworks)
+                tops[cid] = watched.pop()
+    if len(tops) < 2:
+        return {}
+    counts = {t: list(tops.values()).count(t) for t in tops.values()}
+    return {cid: folder / top for cid, top in tops.items()
+            if top and counts[top] == 1 and top not in _BUILD_FOLDERS}
+
+
+_BUILD_FOLDERS = {"target", "dist", "build", "out", "bin", "pkg"}
+
+
+def _top(relpath: str) -> str:
+    """The first folder of a relative path ("" for a file of the app folder itself)."""
+    parts = [p for p in Path(relpath).parts if p != "."]
+    return parts[0] if len(parts) > 1 and parts[0] not in ("..", "*", "**") else ""
 
 
 def _distinct_folders(ck: Checker, modules: list[ModuleConfig]) -> None:
