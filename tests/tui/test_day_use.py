@@ -372,6 +372,8 @@ async def test_not_now_then_b_asks_again_and_builds_once_trusted(tmp_path: Path)
         summary = plain(app.query_one("#build-summary"))
         assert "FAILED" not in summary and "press b" in summary
         assert app.modules["cmd"].history == []  # nothing was built, no "#1 failed"
+        row = _row_text(app, "cmd")
+        assert "·" in row and "✖" not in row  # not built yet, not a failure
         assert not marker.exists()
         await pilot.press("b")  # asks again instead of refusing again
         await wait_for(pilot, lambda: app.screen.__class__.__name__ == "TrustScreen",

@@ -32,6 +32,8 @@ def cells(m: ModuleState, wide: bool) -> tuple[Text, ...]:
     sig = m.extras.get("signature")
     if isinstance(sig, str) and sig.startswith("REFUSED"):  # [trust] refuses to run it
         glyph, style = "⊘", "red bold"
+    if m.build == "failed" and getattr(m.build_result, "untrusted", False):
+        glyph, style = "·", "yellow"  # not built because not trusted yet: no failure
     icon = Text(f" {glyph} ", style=style)
     name = Text(shorten(m.name, NAME_WIDTH[wide]),
                 style="bold" if m.build == "failed" else "")
