@@ -554,3 +554,39 @@ def test_cargo_workspace_members_without_workdir_get_their_watched_folder(
                            "authorworks_user_service.wasm").resolve()
     assert user.command is not None and user.command.startswith(f"cd {app.resolve()} && ")
     assert (content.root.name, content.route) == ("authorworks-content-service", "/api/content")
+
+
+def test_components_that_cannot_be_opened_are_said_not_dropped(tmp_path: Path) -> None:
+    """A fileserver from a URL beside a local component: the workspace lists it as left
+    out with why (build and serve print it), and a workspace naming the app folder in
+    `modules` keeps every component (it kept the last one only)."""
+    app = _app(tmp_path, '''\
+        spin_manifest_version = 2
+        [[trigger.http]]
+        route = "/static/..."
+        component = "fileserver"
+        [[trigger.http]]
+        route = "/api/..."
+        component = "api"
+        [[trigger.http]]
+        route = "/..."
+        component = "web"
+        [component.fileserver]
+        source = { url = "https://example.com/spin_static_fs.wasm", digest = "sha256:00" }
+        [component.api]
+        source = "api.wasm"
+        [component.web]
+        source = "web.wasm"
+        ''')
+    ws = load_workspace([app])
+    assert [m.name for m in ws.modules] == ["api", "web"]
+    [gone] = ws.left_out
+    assert gone.name == "fileserver" and "not a local .wasm file" in gone.reason
+    (tmp_path / "workbench.toml").write_text('modules = ["app"]\n')
+    listed = load_workspace([tmp_path])
+    assert [m.name for m in listed.modules] == ["api", "web"]
+    assert [g.name for g in listed.left_out] == ["fileserver"]
+    out = subprocess.run([sys.executable, "-m", "workbench", "build", str(app)],
+                         capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert "fileserver: left out: its source is not a local .wasm file" in " ".join(
+        out.stdout.split()), out.stdout + out.stderr

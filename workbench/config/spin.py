@@ -43,9 +43,12 @@ def is_spin_app(folder: Path) -> bool:
     return (folder / SPIN_FILE).is_file()
 
 
-def load_spin_app(folder: Path, *, base_chaos: Chaos | None = None) -> list[ModuleConfig]:
+def load_spin_app(folder: Path, *, base_chaos: Chaos | None = None,
+                  skipped: list[tuple[str, str]] | None = None) -> list[ModuleConfig]:
     """Every HTTP component of `folder/spin.toml` as a module. Raises ConfigError (file,
-    line, what to do) for a manifest the workbench cannot read or that has none."""
+    line, what to do) for a manifest the workbench cannot read or that has none.
+    `skipped` gets (component, why) for the HTTP components it cannot open (a remote
+    source, a private route), so front ends can say so instead of omitting them."""
     folder = Path(folder).resolve()
     path = folder / SPIN_FILE
     try:
@@ -75,7 +78,7 @@ def load_spin_app(folder: Path, *, base_chaos: Chaos | None = None) -> list[Modu
                        "or open the component's .wasm file")
     components = _table(doc, "component")
     modules: list[ModuleConfig] = []
-    skipped: list[str] = []
+    left: list[tuple[str, str]] = []
     http_ids = {t.get("component") for t in triggers  # (an inline one has no id)
                 if isinstance(t, dict) and isinstance(t.get("component"), str)}
     roots = _own_roots(folder, {c: t for c, t in components.items() if c in http_ids})
@@ -85,11 +88,12 @@ def load_spin_app(folder: Path, *, base_chaos: Chaos | None = None) -> list[Modu
         cid, table = _component(ck, trig, components, f"{app_name}-{index + 1}")
         route = trig.get("route")
         if isinstance(route, dict):
-            skipped.append(f"{cid}: a private route (local service chaining)")
+            left.append((cid, "a private route (local service chaining)"))
             continue
         source = table.get("source")
         if not isinstance(source, str):
-            skipped.append(f"{cid}: its source is not a local file")
+            left.append((cid, "its source is not a local .wasm file (a URL or registry "
+                               "package): the workbench builds and runs local files"))
             continue
         if any(m.name == cid for m in modules):  # one component at two routes: one
             continue  # build, one module, served at its first route
@@ -98,9 +102,12 @@ def load_spin_app(folder: Path, *, base_chaos: Chaos | None = None) -> list[Modu
         modules.append(dataclasses.replace(cfg, spin_route=route))
     if not modules:
         raise ck.error("trigger", "no HTTP component here can be run locally: "
-                       + "; ".join(skipped), hint="the workbench runs components whose "
-                       "source is a local .wasm file")
+                       + "; ".join(f"{c}: {why}" for c, why in left),
+                       hint="the workbench runs components whose source is a local .wasm "
+                            "file")
     _distinct_folders(ck, modules)
+    if skipped is not None:
+        skipped.extend(left)
     return modules
 
 

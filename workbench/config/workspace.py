@@ -68,7 +68,7 @@ def load_workspace(paths: list[Path] | tuple[Path, ...] | None = None,
         elif is_module_folder(path):
             settings_ws = settings_ws or _enclosing_workspace(path)
             base = settings_ws.chaos if settings_ws else None
-            modules.extend(_load(path, base, broken))
+            modules.extend(_load(path, base, broken, left_out))
         else:
             children = _module_children(path)
             if not children and any(path.glob("*.wat")):
@@ -79,7 +79,7 @@ def load_workspace(paths: list[Path] | tuple[Path, ...] | None = None,
                     file=str(raw), hint="add a module.toml (see docs/config.md)")
             settings_ws = settings_ws or _enclosing_workspace(path)
             base = settings_ws.chaos if settings_ws else None
-            modules.extend(m for c in children for m in _load(c, base, broken))
+            modules.extend(m for c in children for m in _load(c, base, broken, left_out))
     _check_unique(modules)
     if settings_ws is not None:
         return Workspace(root=settings_ws.root, modules=tuple(modules),
@@ -87,7 +87,8 @@ def load_workspace(paths: list[Path] | tuple[Path, ...] | None = None,
                          debounce_ms=settings_ws.debounce_ms, settings=settings_ws.settings,
                          config_file=settings_ws.config_file, left_out=tuple(left_out))
     root = paths[0].resolve()
-    return Workspace(root=root if root.is_dir() else root.parent, modules=tuple(modules))
+    return Workspace(root=root if root.is_dir() else root.parent, modules=tuple(modules),
+                     left_out=tuple(left_out))
 
 
 def nearest_workspace_file(start: Path) -> Path | None:
@@ -133,12 +134,19 @@ def _module_children(folder: Path) -> list[Path]:
 Broken = list[tuple[Path, WorkbenchError]]
 
 
-def _load(folder: Path, chaos: Chaos | None, broken: Broken | None) -> list[ModuleConfig]:
+def _load(folder: Path, chaos: Chaos | None, broken: Broken | None,
+          left_out: list[LeftOut] | None = None) -> list[ModuleConfig]:
     """load_module (every component of a Spin app), or (with `broken`) the folder and its
-    error kept aside for the caller."""
+    error kept aside for the caller. `left_out` gets a Spin app's HTTP components that
+    cannot be opened (a remote source...), with why."""
     def load() -> list[ModuleConfig]:
         if not (folder / MODULE_FILE).is_file() and (folder / SPIN_FILE).is_file():
-            return load_spin_app(folder, base_chaos=chaos)
+            skipped: list[tuple[str, str]] = []
+            found = load_spin_app(folder, base_chaos=chaos, skipped=skipped)
+            if left_out is not None:
+                left_out.extend(LeftOut(name, folder.resolve(), why, None)
+                                for name, why in skipped)
+            return found
         return [load_module(folder, base_chaos=chaos)]
 
     if broken is None:
@@ -173,12 +181,14 @@ def _load_workspace_file(path: Path, *, with_modules: bool = True,
     optional = ck.strings(doc, OPTIONAL_KEY) or ()
     modules: list[ModuleConfig] = []
     left_out: list[LeftOut] = []
+    spin_left: list[LeftOut] = []  # Spin components that cannot be opened
     if not with_modules:
         pass  # settings only: the caller loads the module folders it was given
     elif folders is None:
-        modules = [m for c in _module_children(root) for m in _load(c, chaos, broken)]
+        modules = [m for c in _module_children(root)
+                   for m in _load(c, chaos, broken, spin_left)]
     else:
-        modules = _listed_modules(ck, root, folders, chaos, broken)
+        modules = _listed_modules(ck, root, folders, chaos, broken, spin_left)
     if with_modules and optional:
         listed, left_out = load_optional(ck, optional, root, chaos)
         have = {m.root for m in modules}
@@ -190,14 +200,17 @@ def _load_workspace_file(path: Path, *, with_modules: bool = True,
             left_out = [k for k in left_out if k.root not in have]
     return Workspace(root=root, modules=tuple(modules), variables=variables, chaos=chaos,
                      debounce_ms=DEFAULT_DEBOUNCE_MS if debounce is None else debounce,
-                     settings=settings, config_file=path, left_out=tuple(left_out))
+                     settings=settings, config_file=path,
+                     left_out=tuple(left_out + spin_left))
 
 
 def _listed_modules(ck: Checker, root: Path, folders: tuple[str, ...], chaos: Chaos,
-                    broken: Broken | None = None) -> list[ModuleConfig]:
+                    broken: Broken | None = None,
+                    left_out: list[LeftOut] | None = None) -> list[ModuleConfig]:
     """The module folders `modules = [...]` names: paths, or globs inside the workspace
-    folder. Each folder is read once however often it is listed."""
-    modules: dict[Path, ModuleConfig] = {}
+    folder. Each folder is read once however often it is listed (a Spin app's folder
+    gives all its components)."""
+    modules: dict[Path, list[ModuleConfig]] = {}
     for entry in folders:
         pattern = any(ch in entry for ch in "*?[")
         if pattern and (Path(entry).is_absolute() or ".." in Path(entry).parts):
@@ -226,9 +239,8 @@ def _listed_modules(ck: Checker, root: Path, folders: tuple[str, ...], chaos: Ch
             if not is_module_folder(folder):
                 raise ck.error("modules", f"{entry!r} is not a module folder",
                                hint="it needs a module.toml or one obvious source")
-            for cfg in _load(folder, chaos, broken):
-                modules[key] = cfg
-    return list(modules.values())
+            modules[key] = _load(folder, chaos, broken, left_out)
+    return [cfg for found in modules.values() for cfg in found]
 
 
 def _variables(ck: Checker, doc: dict[str, Any]) -> dict[str, str]:

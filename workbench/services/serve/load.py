@@ -82,6 +82,9 @@ def load_routes(paths: list[Path], opts: ServeOptions,
                          hint="pass a module folder, a .wasm file or a workspace")
     kv, secrets = KvStore.for_workspace(ws.root), Secrets.for_workspace(ws.root)
     routes, warnings = [], []
+    for gone in ws.left_out:  # optional modules without their toolchain, Spin components
+        warnings.append(f"{gone.name}: not served: {gone.reason}"  # with a remote source
+                        + (f" ({gone.hint})" if gone.hint else ""))
     lone = len(ws.modules) == 1
     for cfg in ws.modules:
         where = str(cfg.config_file or cfg.root)
