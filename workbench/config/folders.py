@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from workbench.config.module import MODULE_FILE, SPIN_FILE, ModuleConfig
+from workbench.config.module import SPIN_FILE, ModuleConfig
 from workbench.config.module import load_module as _load_module_toml
-from workbench.config.spin import load_spin_component
+from workbench.config.spin import is_spin_app, load_spin_component
 from workbench.core.runtime.limits import Chaos
 
 
@@ -16,7 +16,7 @@ def load_module(folder: Path, *, base_chaos: Chaos | None = None) -> ModuleConfi
     """The module in `folder`: module.toml first, then a Spin app's only HTTP component
     (several: a ConfigError asking which), then what the folder's sources say."""
     folder = Path(folder).resolve()
-    if not (folder / MODULE_FILE).is_file() and (folder / SPIN_FILE).is_file():
+    if is_spin_app(folder):
         return load_spin_component(folder, base_chaos=base_chaos)
     return _load_module_toml(folder, base_chaos=base_chaos)
 

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.config.check import Checker, read_toml
-from workbench.config.module import SPIN_FILE, ModuleConfig, module_from
+from workbench.config.module import MODULE_FILE, SPIN_FILE, ModuleConfig, module_from
 from workbench.config.spin_v1 import is_v1, v1_as_v2
 from workbench.core.errors import ConfigError
 from workbench.core.runtime.limits import Chaos
@@ -40,7 +40,9 @@ TEMPLATE_HINT = ("a `spin new` template's spin.toml has {{ ... }} placeholders t
 
 
 def is_spin_app(folder: Path) -> bool:
-    return (folder / SPIN_FILE).is_file()
+    """A Spin app folder the workbench reads through spin.toml: a module.toml beside it
+    takes precedence (it describes one module, as anywhere else)."""
+    return (folder / SPIN_FILE).is_file() and not (folder / MODULE_FILE).is_file()
 
 
 def load_spin_app(folder: Path, *, base_chaos: Chaos | None = None,

@@ -15,8 +15,6 @@ from typing import Any
 from workbench.config.check import Checker, read_toml
 from workbench.config.module import (
     DEFAULT_DEBOUNCE_MS,
-    MODULE_FILE,
-    SPIN_FILE,
     WORKSPACE_FILE,
     WORKSPACE_KEYS,
     LeftOut,
@@ -29,7 +27,7 @@ from workbench.config.module import (
 )
 from workbench.config.optional import KEY as OPTIONAL_KEY
 from workbench.config.optional import load_optional
-from workbench.config.spin import load_spin_app
+from workbench.config.spin import is_spin_app, load_spin_app
 from workbench.config.tables import parse_chaos
 from workbench.core.errors import ConfigError, WorkbenchError
 from workbench.core.runtime.limits import Chaos
@@ -140,7 +138,7 @@ def _load(folder: Path, chaos: Chaos | None, broken: Broken | None,
     error kept aside for the caller. `left_out` gets a Spin app's HTTP components that
     cannot be opened (a remote source...), with why."""
     def load() -> list[ModuleConfig]:
-        if not (folder / MODULE_FILE).is_file() and (folder / SPIN_FILE).is_file():
+        if is_spin_app(folder):
             skipped: list[tuple[str, str]] = []
             found = load_spin_app(folder, base_chaos=chaos, skipped=skipped)
             if left_out is not None:
