@@ -168,6 +168,15 @@ class Harness:
             self._pre_abi = detect_abi(parse_module(self.wasm, file=self._where))
         return self._pre_abi
 
+    def runs_as(self, mode: str) -> str:
+        """The mode a request asked for in `mode` runs in: warm is fresh for a component
+        that answers one request per instance (ComponentizeJS/StarlingMonkey)."""
+        if mode != "warm" or not self.is_component:
+            return mode
+        early = self.precheck()
+        platform = early.platform if early is not None else None
+        return "fresh" if platform is not None and platform.fresh_only else mode
+
     @property
     def abi(self) -> AbiReport:
         """The module's ABI (compiles on first use; raises MalformedModule)."""
@@ -321,9 +330,7 @@ class Harness:
                                RunError("abi", "; ".join(early.problems)), hook,
                                abi=early.name)
         if self.is_component:
-            if mode == "warm" and early is not None and early.platform is not None \
-                    and early.platform.fresh_only:  # StarlingMonkey: one request each
-                mode = "fresh"
+            mode = self.runs_as(mode)
             return self._component_runner().run(request, mode, timing, t_start, hook,
                                                 not self.chaos.chaos.force_cache_miss)
         if early is not None and early.name == "extism":

@@ -58,13 +58,10 @@ class ServedModule:
         self._idle: list[Harness] = []
         self._lock = threading.Lock()
         first = self._new()
-        report = first.check()  # typed AbiMismatch / MalformedModule up front
-        self.abi = report.name
-        platform = getattr(first.precheck(), "platform", None)  # read from the binary
-        if mode == "warm" and getattr(platform, "fresh_only", False):
-            # ComponentizeJS answers one request per instance: the harness runs it fresh
-            # (as `wasmtime serve` and Spin do), so the route and the log say fresh
-            self.mode = "fresh"
+        self.abi = first.check().name  # typed AbiMismatch / MalformedModule up front
+        # what the harness really runs (a ComponentizeJS component: fresh where warm is
+        # asked, as `wasmtime serve` and Spin do), so the route and the log say so
+        self.mode = first.runs_as(mode)
         first.check_instantiates()  # CannotInstantiate: refused now, not 500 per request
         self._idle.append(first)
         # warm edge requests try the event loop first (inline.py); the rest use workers
