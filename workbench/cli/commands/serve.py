@@ -244,10 +244,10 @@ class ServeLog:
         message = (f"{count:,} log line{'s' if count != 1 else ''} dropped: the reader "
                    f"was not reading (the log keeps at most {self._limit} waiting)")
         if self.as_json:
-            line = json.dumps({"event": "log_dropped", "time": round(time.time(), 6),
-                               "message": message, "route": None, "module": None,
-                               "build": None, "count": count}, separators=(",", ":"))
-            return line[:-1] + self._field if self._field else line
+            return self._tagged(json.dumps(
+                {"event": "log_dropped", "time": round(time.time(), 6), "message": message,
+                 "route": None, "module": None, "build": None, "count": count},
+                separators=(",", ":")))
         return f"workbench serve{self._tag}: log_dropped: {message}"
 
     def item(self, item: Any) -> None:
@@ -287,13 +287,15 @@ class ServeLog:
         if isinstance(item, self._record_type):
             # JSON: the same text as json.dumps(item.to_json()), faster (record_line.py)
             if self.as_json:
-                line = self._json_line(item)
-                return line[:-1] + self._field if self._field else line
+                return self._tagged(self._json_line(item))
             return _human(item, self._tag)
         if self.as_json:
-            line = json.dumps(item.to_json(), separators=(",", ":"))
-            return line[:-1] + self._field if self._field else line
+            return self._tagged(json.dumps(item.to_json(), separators=(",", ":")))
         return f"workbench serve{self._tag}: {item.message}"
+
+    def _tagged(self, line: str) -> str:
+        """A JSON line with this process's `"process": N` (--processes N > 1) added."""
+        return line[:-1] + self._field if self._field else line
 
     def _write(self, text: str) -> None:
         self.out.put(text + "\n", text.count("\n") + 1)
